@@ -1,0 +1,330 @@
+//! Architectural encodings of the privilege-transition unit, its
+//! configuration, and the bundles of its ports.
+//!
+//! This is the one place where SPEC.md's numbers live: event types,
+//! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
+//! (`ptu-rtl`), the reference model (`ptu-sim`) and every generated
+//! testbench take them from here. Plain Rust, no HDL.
+
+use anyhow::{bail, Result};
+
+/// Width of RIP, RSP, GS base and the CSRs.
+pub const XLEN: usize = 64;
+
+/// `cpl` value of kernel mode.
+pub const CPL_KERNEL: u8 = 0;
+/// `cpl` value of user mode.
+pub const CPL_USER: u8 = 3;
+
+/// Event types (EVENT_INFO bits 2:0), FRED's numbering.
+pub mod event_type {
+    pub const EXTERNAL_INTERRUPT: u8 = 0;
+    pub const NMI: u8 = 2;
+    pub const HARDWARE_EXCEPTION: u8 = 3;
+    pub const OTHER: u8 = 7;
+    /// Name of an event type, for logs and waveform viewers.
+    pub fn name(t: u8) -> &'static str {
+        match t {
+            EXTERNAL_INTERRUPT => "IRQ",
+            NMI => "NMI",
+            HARDWARE_EXCEPTION => "EXCEPTION",
+            OTHER => "SYSCALL",
+            _ => "?",
+        }
+    }
+}
+
+/// x86 vectors used by the unit itself.
+pub mod vector {
+    pub const DE: u8 = 0;
+    pub const NMI: u8 = 2;
+    pub const UD: u8 = 6;
+    pub const DF: u8 = 8;
+    pub const GP: u8 = 13;
+    pub const PF: u8 = 14;
+    pub const MC: u8 = 18;
+    pub const SYSCALL: u8 = 0;
+    /// First vector of external interrupts.
+    pub const FIRST_IRQ: u8 = 32;
+}
+
+/// CSR addresses (`csr_addr`).
+pub mod csr {
+    pub const ENTRY: u8 = 0x00;
+    pub const ENTRY_CRIT: u8 = 0x01;
+    pub const CSTACK: u8 = 0x02;
+    pub const STATUS: u8 = 0x03;
+    pub const EVENT_INFO: u8 = 0x04;
+    pub const EVENT_DATA: u8 = 0x05;
+    pub const URIP: u8 = 0x10;
+    pub const URSP: u8 = 0x11;
+    pub const UGS: u8 = 0x12;
+
+    /// Every implemented CSR, with its name.
+    pub const ALL: [(u8, &str); 9] = [
+        (ENTRY, "ENTRY"),
+        (ENTRY_CRIT, "ENTRY_CRIT"),
+        (CSTACK, "CSTACK"),
+        (STATUS, "STATUS"),
+        (EVENT_INFO, "EVENT_INFO"),
+        (EVENT_DATA, "EVENT_DATA"),
+        (URIP, "URIP"),
+        (URSP, "URSP"),
+        (UGS, "UGS"),
+    ];
+
+    /// Is `addr` an implemented CSR?
+    pub fn exists(addr: u8) -> bool {
+        ALL.iter().any(|(a, _)| *a == addr)
+    }
+
+    /// Is `addr` read-only (a write raises #GP)?
+    pub fn read_only(addr: u8) -> bool {
+        addr == EVENT_INFO || addr == EVENT_DATA
+    }
+
+    /// Name of a CSR address, or `None` for an unknown one.
+    pub fn name(addr: u8) -> Option<&'static str> {
+        ALL.iter().find(|(a, _)| *a == addr).map(|(_, n)| *n)
+    }
+}
+
+/// STATUS bit positions.
+pub mod status {
+    /// Interrupts enabled in kernel mode.
+    pub const IF: u32 = 0;
+    /// The current handler was entered with a frame pushed.
+    pub const FRAMED: u32 = 1;
+    /// NMIs are blocked.
+    pub const NMI_BLOCKED: u32 = 2;
+    /// The current handler interrupted user mode.
+    pub const PREV_USER: u32 = 3;
+    /// The current handler runs on the critical stack.
+    pub const CRITICAL: u32 = 4;
+    /// Bits that exist; all others read 0.
+    pub const MASK: u64 = 0x1f;
+}
+
+/// EVENT_INFO field positions.
+pub mod event_info {
+    /// Bits 2:0: event type.
+    pub const TYPE_LSB: u32 = 0;
+    pub const TYPE_MASK: u64 = 0x7;
+    /// Bits 15:8: vector.
+    pub const VECTOR_LSB: u32 = 8;
+    /// Bits 47:16: error code.
+    pub const ERROR_LSB: u32 = 16;
+    /// Bit 48: the event interrupted user mode.
+    pub const FROM_USER: u32 = 48;
+    /// Bit 49: the error code is valid.
+    pub const ERROR_VALID: u32 = 49;
+    /// Bits that exist; all others read 0.
+    pub const MASK: u64 = 0x0003_ffff_ffff_ff07;
+
+    /// Pack the fields of EVENT_INFO.
+    pub fn pack(ty: u8, vector: u8, error: u32, from_user: bool, error_valid: bool) -> u64 {
+        ((ty as u64) & TYPE_MASK)
+            | ((vector as u64) << VECTOR_LSB)
+            | ((error as u64) << ERROR_LSB)
+            | ((from_user as u64) << FROM_USER)
+            | ((error_valid as u64) << ERROR_VALID)
+    }
+
+    /// The fields of an EVENT_INFO value.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Fields {
+        pub ty: u8,
+        pub vector: u8,
+        pub error: u32,
+        pub from_user: bool,
+        pub error_valid: bool,
+    }
+
+    /// Unpack the fields of EVENT_INFO.
+    pub fn unpack(v: u64) -> Fields {
+        Fields {
+            ty: (v & TYPE_MASK) as u8,
+            vector: (v >> VECTOR_LSB) as u8,
+            error: (v >> ERROR_LSB) as u32,
+            from_user: (v >> FROM_USER) & 1 == 1,
+            error_valid: (v >> ERROR_VALID) & 1 == 1,
+        }
+    }
+}
+
+/// The frame: five 64-bit words pushed below the chosen stack top.
+pub mod frame {
+    /// Number of words in a frame.
+    pub const WORDS: u64 = 5;
+    /// Bytes per word.
+    pub const WORD_BYTES: u64 = 8;
+    /// Bytes of a whole frame.
+    pub const BYTES: u64 = WORDS * WORD_BYTES;
+    /// Offsets from the lowest word (the new kernel RSP), in bytes.
+    pub const OFF_EVENT_DATA: u64 = 0;
+    pub const OFF_EVENT_INFO: u64 = 8;
+    pub const OFF_STATUS: u64 = 16;
+    pub const OFF_RSP: u64 = 24;
+    pub const OFF_RIP: u64 = 32;
+}
+
+/// Generation parameters of the unit. One struct, with presets, checked
+/// by [`PtuConfig::validate`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PtuConfig {
+    /// Width of RIP, RSP, GS base and CSRs. Only 64 is implemented.
+    pub xlen: usize,
+    /// Kernel RIP after reset.
+    pub reset_rip: u64,
+}
+
+impl Default for PtuConfig {
+    fn default() -> Self {
+        Self::x86_64()
+    }
+}
+
+impl PtuConfig {
+    /// The default configuration: XLEN 64, kernel RIP 0 after reset.
+    pub fn x86_64() -> Self {
+        Self {
+            xlen: XLEN,
+            reset_rip: 0,
+        }
+    }
+
+    /// Check the invariants of a configuration.
+    pub fn validate(&self) -> Result<()> {
+        if self.xlen != 64 {
+            bail!(
+                "xlen = {} is not supported: only xlen = 64 is implemented (SPEC.md, State)",
+                self.xlen
+            );
+        }
+        Ok(())
+    }
+
+    /// One-line description, used in generated file headers.
+    pub fn describe(&self) -> String {
+        format!("xlen={} reset_rip=0x{:x}", self.xlen, self.reset_rip)
+    }
+}
+
+/// The inputs of `ptu` in one cycle (everything but `clock`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Inputs {
+    pub reset: bool,
+    pub retire: bool,
+    pub next_rip: u64,
+    pub rsp_we: bool,
+    pub rsp_wdata: u64,
+    pub gs_we: bool,
+    pub gs_wdata: u64,
+    pub op_syscall: bool,
+    pub op_eret: bool,
+    pub csr_re: bool,
+    pub csr_we: bool,
+    pub csr_addr: u8,
+    pub csr_wdata: u64,
+    pub exc_valid: bool,
+    pub exc_vector: u8,
+    pub exc_error: u32,
+    pub exc_error_valid: bool,
+    pub exc_data: u64,
+    pub irq: bool,
+    pub irq_vector: u8,
+    pub nmi: bool,
+    pub mce: bool,
+    pub mem_ready: bool,
+    pub mem_rdata: u64,
+    pub mem_err: bool,
+}
+
+/// The outputs of `ptu` in one cycle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outputs {
+    pub cpl: u8,
+    pub rip: u64,
+    pub rsp: u64,
+    pub gs_base: u64,
+    pub csr_rdata: u64,
+    pub irq_ack: bool,
+    pub redirect: bool,
+    pub busy: bool,
+    pub event_info: u64,
+    pub event_data: u64,
+    pub mem_valid: bool,
+    pub mem_we: bool,
+    pub mem_addr: u64,
+    pub mem_wdata: u64,
+    pub shutdown: bool,
+}
+
+impl Outputs {
+    /// Names and values of every output port, in SPEC's order.
+    pub fn ports(&self) -> [(&'static str, u64); 15] {
+        [
+            ("cpl", self.cpl as u64),
+            ("rip", self.rip),
+            ("rsp", self.rsp),
+            ("gs_base", self.gs_base),
+            ("csr_rdata", self.csr_rdata),
+            ("irq_ack", self.irq_ack as u64),
+            ("redirect", self.redirect as u64),
+            ("busy", self.busy as u64),
+            ("event_info", self.event_info),
+            ("event_data", self.event_data),
+            ("mem_valid", self.mem_valid as u64),
+            ("mem_we", self.mem_we as u64),
+            ("mem_addr", self.mem_addr),
+            ("mem_wdata", self.mem_wdata),
+            ("shutdown", self.shutdown as u64),
+        ]
+    }
+
+    /// Every port whose value differs from `other`: (name, self, other).
+    pub fn diff(&self, other: &Outputs) -> Vec<(&'static str, u64, u64)> {
+        self.ports()
+            .iter()
+            .zip(other.ports().iter())
+            .filter(|(a, b)| a.1 != b.1)
+            .map(|(a, b)| (a.0, a.1, b.1))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_info_round_trips() {
+        let v = event_info::pack(3, 14, 0xdead_beef, true, true);
+        assert_eq!(v & !event_info::MASK, 0);
+        let f = event_info::unpack(v);
+        assert_eq!((f.ty, f.vector, f.error), (3, 14, 0xdead_beef));
+        assert!(f.from_user && f.error_valid);
+    }
+
+    #[test]
+    fn config_rejects_other_xlen() {
+        let c = PtuConfig {
+            xlen: 32,
+            ..PtuConfig::default()
+        };
+        let e = c.validate().unwrap_err().to_string();
+        assert!(e.contains("xlen = 32 is not supported"), "{e}");
+    }
+
+    #[test]
+    fn outputs_diff_names_ports() {
+        let a = Outputs::default();
+        let b = Outputs {
+            rip: 4,
+            busy: true,
+            ..a
+        };
+        let d = a.diff(&b);
+        assert_eq!(d, vec![("rip", 0, 4), ("busy", 0, 1)]);
+    }
+}

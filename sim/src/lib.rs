@@ -1,0 +1,7 @@
+//! Simulation of the ptu unit: the reference model (plain Rust, no HDL),
+//! a memory that answers the frame bus, a random core that obeys SPEC's
+//! rules, and the harness that steps the rust-hdl design beside the model.
+
+pub mod bus;
+pub mod model;
+pub mod stimulus;
