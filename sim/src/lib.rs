@@ -3,5 +3,7 @@
 //! rules, and the harness that steps the rust-hdl design beside the model.
 
 pub mod bus;
+pub mod lockstep;
 pub mod model;
+pub mod rtl;
 pub mod stimulus;

@@ -1,0 +1,338 @@
+//! The CSR file: ENTRY, ENTRY_CRIT, CSTACK and STATUS, the read port for
+//! every CSR, and the #GP rules of CSR access.
+//!
+//! SPEC.md, "CSRs (kernel only)": any CSR access in user mode, a write to
+//! EVENT_INFO or EVENT_DATA, or an unknown address raises #GP instead of
+//! taking effect. A write to STATUS changes only `if`. The user copies
+//! (URIP, URSP, UGS) live in the rename bank; this block decodes their
+//! writes and reads their values. EVENT_INFO and EVENT_DATA live in the
+//! entry unit, which latches them.
+
+use ptu_arch::{csr, status};
+use rust_hdl::prelude::*;
+
+/// Kernel control registers and CSR access decode.
+#[derive(LogicBlock)]
+pub struct CsrFile {
+    /// Clock of every register.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// Read the CSR at `csr_addr`.
+    pub csr_re: Signal<In, Bit>,
+    /// Write the CSR at `csr_addr`.
+    pub csr_we: Signal<In, Bit>,
+    /// CSR address.
+    pub csr_addr: Signal<In, Bits<8>>,
+    /// CSR write value.
+    pub csr_wdata: Signal<In, Bits<64>>,
+    /// The unit is in user mode.
+    pub user: Signal<In, Bit>,
+    /// The current instruction takes effect at this edge (no event, not busy).
+    pub insn_en: Signal<In, Bit>,
+    /// Instruction inputs are looked at in this cycle (neither busy nor shut down).
+    pub read_en: Signal<In, Bit>,
+    /// URIP, for reads.
+    pub user_rip: Signal<In, Bits<64>>,
+    /// URSP, for reads.
+    pub user_rsp: Signal<In, Bits<64>>,
+    /// UGS, for reads.
+    pub user_gs: Signal<In, Bits<64>>,
+    /// EVENT_INFO, for reads.
+    pub event_info: Signal<In, Bits<64>>,
+    /// EVENT_DATA, for reads.
+    pub event_data: Signal<In, Bits<64>>,
+    /// Replace STATUS (an entry or a framed ERET completes).
+    pub status_load: Signal<In, Bit>,
+    /// New `if` for `status_load`.
+    pub load_if: Signal<In, Bit>,
+    /// New `framed` for `status_load`.
+    pub load_framed: Signal<In, Bit>,
+    /// New `nmi_blocked` for `status_load`.
+    pub load_nmi_blocked: Signal<In, Bit>,
+    /// New `prev_user` for `status_load`.
+    pub load_prev_user: Signal<In, Bit>,
+    /// New `critical` for `status_load`.
+    pub load_critical: Signal<In, Bit>,
+    /// Value of the CSR read (0 without `csr_re`, or when the access faults).
+    pub csr_rdata: Signal<Out, Bits<64>>,
+    /// The CSR access in this cycle raises #GP.
+    pub csr_fault: Signal<Out, Bit>,
+    /// ENTRY: the entry point of ordinary events.
+    pub entry: Signal<Out, Bits<64>>,
+    /// ENTRY_CRIT: the entry point of critical events.
+    pub entry_crit: Signal<Out, Bits<64>>,
+    /// CSTACK: the stack top of critical events.
+    pub cstack: Signal<Out, Bits<64>>,
+    /// STATUS as a 64-bit word.
+    pub status: Signal<Out, Bits<64>>,
+    /// STATUS.if: interrupts enabled in kernel mode.
+    pub status_if: Signal<Out, Bit>,
+    /// STATUS.framed: the handler was entered with a frame.
+    pub status_framed: Signal<Out, Bit>,
+    /// STATUS.nmi_blocked.
+    pub status_nmi_blocked: Signal<Out, Bit>,
+    /// STATUS.prev_user: the handler interrupted user mode.
+    pub status_prev_user: Signal<Out, Bit>,
+    /// STATUS.critical: the handler runs on the critical stack.
+    pub status_critical: Signal<Out, Bit>,
+    /// Write URIP (kernel CSR write that takes effect).
+    pub urip_we: Signal<Out, Bit>,
+    /// Write URSP.
+    pub ursp_we: Signal<Out, Bit>,
+    /// Write UGS.
+    pub ugs_we: Signal<Out, Bit>,
+    addr_entry: Constant<Bits<8>>,
+    addr_entry_crit: Constant<Bits<8>>,
+    addr_cstack: Constant<Bits<8>>,
+    addr_status: Constant<Bits<8>>,
+    addr_event_info: Constant<Bits<8>>,
+    addr_event_data: Constant<Bits<8>>,
+    addr_urip: Constant<Bits<8>>,
+    addr_ursp: Constant<Bits<8>>,
+    addr_ugs: Constant<Bits<8>>,
+    zero: Constant<Bits<64>>,
+    mask_if: Constant<Bits<64>>,
+    mask_framed: Constant<Bits<64>>,
+    mask_nmi_blocked: Constant<Bits<64>>,
+    mask_prev_user: Constant<Bits<64>>,
+    mask_critical: Constant<Bits<64>>,
+    is_entry: Signal<Local, Bit>,
+    is_entry_crit: Signal<Local, Bit>,
+    is_cstack: Signal<Local, Bit>,
+    is_status: Signal<Local, Bit>,
+    is_event_info: Signal<Local, Bit>,
+    is_event_data: Signal<Local, Bit>,
+    is_urip: Signal<Local, Bit>,
+    is_ursp: Signal<Local, Bit>,
+    is_ugs: Signal<Local, Bit>,
+    write_ok: Signal<Local, Bit>,
+    status_word: Signal<Local, Bits<64>>,
+    entry_q: DFF<Bits<64>>,
+    entry_crit_q: DFF<Bits<64>>,
+    cstack_q: DFF<Bits<64>>,
+    if_q: DFF<Bit>,
+    framed_q: DFF<Bit>,
+    nmi_blocked_q: DFF<Bit>,
+    prev_user_q: DFF<Bit>,
+    critical_q: DFF<Bit>,
+}
+
+// The CSR write of STATUS takes `if` from bit 0 of the write data.
+const _: () = assert!(status::IF == 0);
+
+fn addr(a: u8) -> Constant<Bits<8>> {
+    Constant::new((a as u64).into())
+}
+
+fn mask(bit: u32) -> Constant<Bits<64>> {
+    Constant::new((1u64 << bit).into())
+}
+
+impl Default for CsrFile {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            csr_re: Default::default(),
+            csr_we: Default::default(),
+            csr_addr: Default::default(),
+            csr_wdata: Default::default(),
+            user: Default::default(),
+            insn_en: Default::default(),
+            read_en: Default::default(),
+            user_rip: Default::default(),
+            user_rsp: Default::default(),
+            user_gs: Default::default(),
+            event_info: Default::default(),
+            event_data: Default::default(),
+            status_load: Default::default(),
+            load_if: Default::default(),
+            load_framed: Default::default(),
+            load_nmi_blocked: Default::default(),
+            load_prev_user: Default::default(),
+            load_critical: Default::default(),
+            csr_rdata: Default::default(),
+            csr_fault: Default::default(),
+            entry: Default::default(),
+            entry_crit: Default::default(),
+            cstack: Default::default(),
+            status: Default::default(),
+            status_if: Default::default(),
+            status_framed: Default::default(),
+            status_nmi_blocked: Default::default(),
+            status_prev_user: Default::default(),
+            status_critical: Default::default(),
+            urip_we: Default::default(),
+            ursp_we: Default::default(),
+            ugs_we: Default::default(),
+            addr_entry: addr(csr::ENTRY),
+            addr_entry_crit: addr(csr::ENTRY_CRIT),
+            addr_cstack: addr(csr::CSTACK),
+            addr_status: addr(csr::STATUS),
+            addr_event_info: addr(csr::EVENT_INFO),
+            addr_event_data: addr(csr::EVENT_DATA),
+            addr_urip: addr(csr::URIP),
+            addr_ursp: addr(csr::URSP),
+            addr_ugs: addr(csr::UGS),
+            zero: Constant::new(0u64.into()),
+            mask_if: mask(status::IF),
+            mask_framed: mask(status::FRAMED),
+            mask_nmi_blocked: mask(status::NMI_BLOCKED),
+            mask_prev_user: mask(status::PREV_USER),
+            mask_critical: mask(status::CRITICAL),
+            is_entry: Default::default(),
+            is_entry_crit: Default::default(),
+            is_cstack: Default::default(),
+            is_status: Default::default(),
+            is_event_info: Default::default(),
+            is_event_data: Default::default(),
+            is_urip: Default::default(),
+            is_ursp: Default::default(),
+            is_ugs: Default::default(),
+            write_ok: Default::default(),
+            status_word: Default::default(),
+            entry_q: Default::default(),
+            entry_crit_q: Default::default(),
+            cstack_q: Default::default(),
+            if_q: Default::default(),
+            framed_q: Default::default(),
+            nmi_blocked_q: Default::default(),
+            prev_user_q: Default::default(),
+            critical_q: Default::default(),
+        }
+    }
+}
+
+impl Logic for CsrFile {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            entry_q,
+            entry_crit_q,
+            cstack_q,
+            if_q,
+            framed_q,
+            nmi_blocked_q,
+            prev_user_q,
+            critical_q
+        );
+        // Address decode.
+        self.is_entry.next = self.csr_addr.val() == self.addr_entry.val();
+        self.is_entry_crit.next = self.csr_addr.val() == self.addr_entry_crit.val();
+        self.is_cstack.next = self.csr_addr.val() == self.addr_cstack.val();
+        self.is_status.next = self.csr_addr.val() == self.addr_status.val();
+        self.is_event_info.next = self.csr_addr.val() == self.addr_event_info.val();
+        self.is_event_data.next = self.csr_addr.val() == self.addr_event_data.val();
+        self.is_urip.next = self.csr_addr.val() == self.addr_urip.val();
+        self.is_ursp.next = self.csr_addr.val() == self.addr_ursp.val();
+        self.is_ugs.next = self.csr_addr.val() == self.addr_ugs.val();
+        // #GP: user mode, unknown address, or a write to a read-only CSR.
+        self.csr_fault.next = (self.csr_re.val() | self.csr_we.val())
+            & (self.user.val()
+                | !(self.is_entry.val()
+                    | self.is_entry_crit.val()
+                    | self.is_cstack.val()
+                    | self.is_status.val()
+                    | self.is_event_info.val()
+                    | self.is_event_data.val()
+                    | self.is_urip.val()
+                    | self.is_ursp.val()
+                    | self.is_ugs.val())
+                | (self.csr_we.val() & (self.is_event_info.val() | self.is_event_data.val())));
+        self.write_ok.next = self.insn_en.val() & self.csr_we.val() & !self.csr_fault.val();
+        // STATUS as a word: five bits, the rest read 0.
+        self.status_word.next = self.zero.val();
+        if self.if_q.q.val() {
+            self.status_word.next = self.status_word.val() | self.mask_if.val();
+        }
+        if self.framed_q.q.val() {
+            self.status_word.next = self.status_word.val() | self.mask_framed.val();
+        }
+        if self.nmi_blocked_q.q.val() {
+            self.status_word.next = self.status_word.val() | self.mask_nmi_blocked.val();
+        }
+        if self.prev_user_q.q.val() {
+            self.status_word.next = self.status_word.val() | self.mask_prev_user.val();
+        }
+        if self.critical_q.q.val() {
+            self.status_word.next = self.status_word.val() | self.mask_critical.val();
+        }
+        self.status.next = self.status_word.val();
+        self.status_if.next = self.if_q.q.val();
+        self.status_framed.next = self.framed_q.q.val();
+        self.status_nmi_blocked.next = self.nmi_blocked_q.q.val();
+        self.status_prev_user.next = self.prev_user_q.q.val();
+        self.status_critical.next = self.critical_q.q.val();
+        self.entry.next = self.entry_q.q.val();
+        self.entry_crit.next = self.entry_crit_q.q.val();
+        self.cstack.next = self.cstack_q.q.val();
+        // Read port: the value before this edge.
+        self.csr_rdata.next = self.zero.val();
+        if self.csr_re.val() & !self.csr_fault.val() & self.read_en.val() {
+            if self.is_entry.val() {
+                self.csr_rdata.next = self.entry_q.q.val();
+            }
+            if self.is_entry_crit.val() {
+                self.csr_rdata.next = self.entry_crit_q.q.val();
+            }
+            if self.is_cstack.val() {
+                self.csr_rdata.next = self.cstack_q.q.val();
+            }
+            if self.is_status.val() {
+                self.csr_rdata.next = self.status_word.val();
+            }
+            if self.is_event_info.val() {
+                self.csr_rdata.next = self.event_info.val();
+            }
+            if self.is_event_data.val() {
+                self.csr_rdata.next = self.event_data.val();
+            }
+            if self.is_urip.val() {
+                self.csr_rdata.next = self.user_rip.val();
+            }
+            if self.is_ursp.val() {
+                self.csr_rdata.next = self.user_rsp.val();
+            }
+            if self.is_ugs.val() {
+                self.csr_rdata.next = self.user_gs.val();
+            }
+        }
+        // Writes.
+        self.urip_we.next = self.write_ok.val() & self.is_urip.val();
+        self.ursp_we.next = self.write_ok.val() & self.is_ursp.val();
+        self.ugs_we.next = self.write_ok.val() & self.is_ugs.val();
+        if self.write_ok.val() & self.is_entry.val() {
+            self.entry_q.d.next = self.csr_wdata.val();
+        }
+        if self.write_ok.val() & self.is_entry_crit.val() {
+            self.entry_crit_q.d.next = self.csr_wdata.val();
+        }
+        if self.write_ok.val() & self.is_cstack.val() {
+            self.cstack_q.d.next = self.csr_wdata.val();
+        }
+        if self.write_ok.val() & self.is_status.val() {
+            // Bit `status::IF` (0) of the write data.
+            self.if_q.d.next = self.csr_wdata.val().get_bit(0);
+        }
+        if self.status_load.val() {
+            self.if_q.d.next = self.load_if.val();
+            self.framed_q.d.next = self.load_framed.val();
+            self.nmi_blocked_q.d.next = self.load_nmi_blocked.val();
+            self.prev_user_q.d.next = self.load_prev_user.val();
+            self.critical_q.d.next = self.load_critical.val();
+        }
+        if self.reset.val() {
+            self.entry_q.d.next = self.zero.val();
+            self.entry_crit_q.d.next = self.zero.val();
+            self.cstack_q.d.next = self.zero.val();
+            self.if_q.d.next = false;
+            self.framed_q.d.next = false;
+            self.nmi_blocked_q.d.next = false;
+            self.prev_user_q.d.next = false;
+            self.critical_q.d.next = false;
+        }
+    }
+}

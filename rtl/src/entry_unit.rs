@@ -1,0 +1,497 @@
+//! The entry unit: decides, at every edge, which event the unit takes,
+//! and latches what the event was into EVENT_INFO and EVENT_DATA.
+//!
+//! SPEC.md, "Events, in priority order": reset, machine check, NMI (not
+//! blocked), a fault of the current instruction, an interrupt (user mode,
+//! or `if`), then the instruction itself (SYSCALL, ERET, CSR access,
+//! retire). The decision is one prioritised block of one-hot `take_*`
+//! signals; the registers only consume them.
+//!
+//! An ordinary event from user mode completes at the accepting edge. Any
+//! other event starts a frame push and completes at the fifth bus answer
+//! (the in-flight event is held here until then). A bus error during a
+//! push or pop turns into a double fault; a bus error while pushing a
+//! double fault's frame shuts the unit down. NMI and MCE are edge
+//! triggered: a 0→1 change between two samples makes them pending.
+//! The timing choices are in `docs/spec-notes.md`.
+
+use crate::primitives::ZeroExtend;
+use ptu_arch::{event_info, event_type, frame, vector};
+use rust_hdl::prelude::*;
+
+/// Event priority, entry points, EVENT_INFO/EVENT_DATA, NMI/MCE pending.
+#[derive(LogicBlock)]
+pub struct EntryUnit {
+    /// Clock of every register.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// The unit is in user mode.
+    pub user: Signal<In, Bit>,
+    /// A frame transfer runs.
+    pub busy: Signal<In, Bit>,
+    /// The current instruction is SYSCALL.
+    pub op_syscall: Signal<In, Bit>,
+    /// The current instruction is ERET.
+    pub op_eret: Signal<In, Bit>,
+    /// The current CSR access raises #GP.
+    pub csr_fault: Signal<In, Bit>,
+    /// The current instruction faults.
+    pub exc_valid: Signal<In, Bit>,
+    /// Vector of the fault.
+    pub exc_vector: Signal<In, Bits<8>>,
+    /// Error code of the fault.
+    pub exc_error: Signal<In, Bits<32>>,
+    /// The fault has an error code.
+    pub exc_error_valid: Signal<In, Bit>,
+    /// EVENT_DATA of the fault (e.g. the fault address).
+    pub exc_data: Signal<In, Bits<64>>,
+    /// Level-sensitive interrupt request.
+    pub irq: Signal<In, Bit>,
+    /// Vector of the interrupt.
+    pub irq_vector: Signal<In, Bits<8>>,
+    /// Non-maskable interrupt, edge-triggered.
+    pub nmi: Signal<In, Bit>,
+    /// Machine check, edge-triggered.
+    pub mce: Signal<In, Bit>,
+    /// Address of the next instruction (SYSCALL's return address).
+    pub next_rip: Signal<In, Bits<64>>,
+    /// The kernel copy of RIP.
+    pub kernel_rip: Signal<In, Bits<64>>,
+    /// The kernel copy of RSP.
+    pub kernel_rsp: Signal<In, Bits<64>>,
+    /// CSTACK.
+    pub cstack: Signal<In, Bits<64>>,
+    /// ENTRY.
+    pub entry: Signal<In, Bits<64>>,
+    /// ENTRY_CRIT.
+    pub entry_crit: Signal<In, Bits<64>>,
+    /// STATUS.if.
+    pub status_if: Signal<In, Bit>,
+    /// STATUS.nmi_blocked.
+    pub status_nmi_blocked: Signal<In, Bit>,
+    /// STATUS.critical.
+    pub status_critical: Signal<In, Bit>,
+    /// The running transfer is a pop.
+    pub seq_popping: Signal<In, Bit>,
+    /// The fifth word of the transfer completes at this edge.
+    pub seq_done: Signal<In, Bit>,
+    /// A word of the transfer completes with a bus error at this edge.
+    pub seq_bus_error: Signal<In, Bit>,
+    /// A framed ERET completes: EVENT_INFO/EVENT_DATA come from the frame.
+    pub restore: Signal<In, Bit>,
+    /// EVENT_INFO popped from the frame.
+    pub restore_info: Signal<In, Bits<64>>,
+    /// EVENT_DATA popped from the frame.
+    pub restore_data: Signal<In, Bits<64>>,
+    /// EVENT_INFO.
+    pub event_info: Signal<Out, Bits<64>>,
+    /// EVENT_DATA.
+    pub event_data: Signal<Out, Bits<64>>,
+    /// One-cycle pulse after the edge that accepts an interrupt.
+    pub irq_ack: Signal<Out, Bit>,
+    /// Set by a triple fault, cleared only by reset.
+    pub shutdown: Signal<Out, Bit>,
+    /// Neither busy nor shut down: inputs are looked at in this cycle.
+    pub idle: Signal<Out, Bit>,
+    /// The current instruction takes effect at this edge (retire, RSP/GS/CSR writes).
+    pub do_insn: Signal<Out, Bit>,
+    /// ERET in kernel mode is accepted at this edge.
+    pub do_eret: Signal<Out, Bit>,
+    /// An entry completes at this edge: CPL 0, kernel RIP = `krip_value`, STATUS = `load_*`.
+    pub enter: Signal<Out, Bit>,
+    /// The entry point of the completing entry.
+    pub krip_value: Signal<Out, Bits<64>>,
+    /// The completing entry pushed a frame: kernel RSP = the frame's lowest word.
+    pub krsp_load: Signal<Out, Bit>,
+    /// The completing entry is a SYSCALL from user: user RIP = `next_rip`.
+    pub urip_load: Signal<Out, Bit>,
+    /// STATUS.if after the entry.
+    pub load_if: Signal<Out, Bit>,
+    /// STATUS.framed after the entry.
+    pub load_framed: Signal<Out, Bit>,
+    /// STATUS.nmi_blocked after the entry.
+    pub load_nmi_blocked: Signal<Out, Bit>,
+    /// STATUS.prev_user after the entry.
+    pub load_prev_user: Signal<Out, Bit>,
+    /// STATUS.critical after the entry.
+    pub load_critical: Signal<Out, Bit>,
+    /// Start pushing a frame at this edge.
+    pub start_push: Signal<Out, Bit>,
+    /// Address of the first (highest) word of that frame.
+    pub push_addr: Signal<Out, Bits<64>>,
+    /// Word 0 of the frame being pushed: the return RIP.
+    pub return_rip: Signal<Out, Bits<64>>,
+    take_mce: Signal<Local, Bit>,
+    take_nmi: Signal<Local, Bit>,
+    take_critical: Signal<Local, Bit>,
+    fault: Signal<Local, Bit>,
+    take_fault: Signal<Local, Bit>,
+    take_irq: Signal<Local, Bit>,
+    take_syscall: Signal<Local, Bit>,
+    accept: Signal<Local, Bit>,
+    immediate: Signal<Local, Bit>,
+    push_done: Signal<Local, Bit>,
+    double_fault: Signal<Local, Bit>,
+    triple_fault: Signal<Local, Bit>,
+    stack_top: Signal<Local, Bits<64>>,
+    new_vector: Signal<Local, Bits<8>>,
+    new_error: Signal<Local, Bits<32>>,
+    new_error_valid: Signal<Local, Bit>,
+    new_info: Signal<Local, Bits<64>>,
+    new_data: Signal<Local, Bits<64>>,
+    df_info: Signal<Local, Bits<64>>,
+    vector_wide: ZeroExtend<8, 64>,
+    error_wide: ZeroExtend<32, 64>,
+    zero: Constant<Bits<64>>,
+    zero_error: Constant<Bits<32>>,
+    word_bytes: Constant<Bits<64>>,
+    vector_lsb: Constant<Bits<64>>,
+    error_lsb: Constant<Bits<64>>,
+    from_user_mask: Constant<Bits<64>>,
+    error_valid_mask: Constant<Bits<64>>,
+    type_irq: Constant<Bits<64>>,
+    type_nmi: Constant<Bits<64>>,
+    type_exception: Constant<Bits<64>>,
+    type_syscall: Constant<Bits<64>>,
+    vector_mc: Constant<Bits<8>>,
+    vector_nmi: Constant<Bits<8>>,
+    vector_gp: Constant<Bits<8>>,
+    vector_syscall: Constant<Bits<8>>,
+    info_df: Constant<Bits<64>>,
+    nmi_q: DFF<Bit>,
+    mce_q: DFF<Bit>,
+    nmi_pending: DFF<Bit>,
+    mce_pending: DFF<Bit>,
+    event_info_q: DFF<Bits<64>>,
+    event_data_q: DFF<Bits<64>>,
+    inflight_info: DFF<Bits<64>>,
+    inflight_data: DFF<Bits<64>>,
+    inflight_critical: DFF<Bit>,
+    inflight_nmi: DFF<Bit>,
+    inflight_df: DFF<Bit>,
+    return_rip_q: DFF<Bits<64>>,
+    irq_ack_q: DFF<Bit>,
+    shutdown_q: DFF<Bit>,
+}
+
+fn c64(v: u64) -> Constant<Bits<64>> {
+    Constant::new(v.into())
+}
+
+fn c8(v: u8) -> Constant<Bits<8>> {
+    Constant::new((v as u64).into())
+}
+
+impl Default for EntryUnit {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            user: Default::default(),
+            busy: Default::default(),
+            op_syscall: Default::default(),
+            op_eret: Default::default(),
+            csr_fault: Default::default(),
+            exc_valid: Default::default(),
+            exc_vector: Default::default(),
+            exc_error: Default::default(),
+            exc_error_valid: Default::default(),
+            exc_data: Default::default(),
+            irq: Default::default(),
+            irq_vector: Default::default(),
+            nmi: Default::default(),
+            mce: Default::default(),
+            next_rip: Default::default(),
+            kernel_rip: Default::default(),
+            kernel_rsp: Default::default(),
+            cstack: Default::default(),
+            entry: Default::default(),
+            entry_crit: Default::default(),
+            status_if: Default::default(),
+            status_nmi_blocked: Default::default(),
+            status_critical: Default::default(),
+            seq_popping: Default::default(),
+            seq_done: Default::default(),
+            seq_bus_error: Default::default(),
+            restore: Default::default(),
+            restore_info: Default::default(),
+            restore_data: Default::default(),
+            event_info: Default::default(),
+            event_data: Default::default(),
+            irq_ack: Default::default(),
+            shutdown: Default::default(),
+            idle: Default::default(),
+            do_insn: Default::default(),
+            do_eret: Default::default(),
+            enter: Default::default(),
+            krip_value: Default::default(),
+            krsp_load: Default::default(),
+            urip_load: Default::default(),
+            load_if: Default::default(),
+            load_framed: Default::default(),
+            load_nmi_blocked: Default::default(),
+            load_prev_user: Default::default(),
+            load_critical: Default::default(),
+            start_push: Default::default(),
+            push_addr: Default::default(),
+            return_rip: Default::default(),
+            take_mce: Default::default(),
+            take_nmi: Default::default(),
+            take_critical: Default::default(),
+            fault: Default::default(),
+            take_fault: Default::default(),
+            take_irq: Default::default(),
+            take_syscall: Default::default(),
+            accept: Default::default(),
+            immediate: Default::default(),
+            push_done: Default::default(),
+            double_fault: Default::default(),
+            triple_fault: Default::default(),
+            stack_top: Default::default(),
+            new_vector: Default::default(),
+            new_error: Default::default(),
+            new_error_valid: Default::default(),
+            new_info: Default::default(),
+            new_data: Default::default(),
+            df_info: Default::default(),
+            vector_wide: Default::default(),
+            error_wide: Default::default(),
+            zero: c64(0),
+            zero_error: Constant::new(0u64.into()),
+            word_bytes: c64(frame::WORD_BYTES),
+            vector_lsb: c64(event_info::VECTOR_LSB as u64),
+            error_lsb: c64(event_info::ERROR_LSB as u64),
+            from_user_mask: c64(1 << event_info::FROM_USER),
+            error_valid_mask: c64(1 << event_info::ERROR_VALID),
+            type_irq: c64(event_type::EXTERNAL_INTERRUPT as u64),
+            type_nmi: c64(event_type::NMI as u64),
+            type_exception: c64(event_type::HARDWARE_EXCEPTION as u64),
+            type_syscall: c64(event_type::OTHER as u64),
+            vector_mc: c8(vector::MC),
+            vector_nmi: c8(vector::NMI),
+            vector_gp: c8(vector::GP),
+            vector_syscall: c8(vector::SYSCALL),
+            info_df: c64(event_info::pack(
+                event_type::HARDWARE_EXCEPTION,
+                vector::DF,
+                0,
+                false,
+                true,
+            )),
+            nmi_q: Default::default(),
+            mce_q: Default::default(),
+            nmi_pending: Default::default(),
+            mce_pending: Default::default(),
+            event_info_q: Default::default(),
+            event_data_q: Default::default(),
+            inflight_info: Default::default(),
+            inflight_data: Default::default(),
+            inflight_critical: Default::default(),
+            inflight_nmi: Default::default(),
+            inflight_df: Default::default(),
+            return_rip_q: Default::default(),
+            irq_ack_q: Default::default(),
+            shutdown_q: Default::default(),
+        }
+    }
+}
+
+impl Logic for EntryUnit {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            nmi_q,
+            mce_q,
+            nmi_pending,
+            mce_pending,
+            event_info_q,
+            event_data_q,
+            inflight_info,
+            inflight_data,
+            inflight_critical,
+            inflight_nmi,
+            inflight_df,
+            return_rip_q,
+            irq_ack_q,
+            shutdown_q
+        );
+        self.event_info.next = self.event_info_q.q.val();
+        self.event_data.next = self.event_data_q.q.val();
+        self.irq_ack.next = self.irq_ack_q.q.val();
+        self.shutdown.next = self.shutdown_q.q.val();
+        self.return_rip.next = self.return_rip_q.q.val();
+
+        // Priority, as one-hot takes (SPEC.md, "Events, in priority order").
+        self.idle.next = !self.busy.val() & !self.shutdown_q.q.val();
+        self.take_mce.next = self.idle.val() & self.mce_pending.q.val();
+        self.take_nmi.next = self.idle.val()
+            & !self.mce_pending.q.val()
+            & self.nmi_pending.q.val()
+            & !self.status_nmi_blocked.val();
+        self.take_critical.next = self.take_mce.val() | self.take_nmi.val();
+        self.fault.next =
+            self.exc_valid.val() | self.csr_fault.val() | (self.op_eret.val() & self.user.val());
+        self.take_fault.next = self.idle.val() & !self.take_critical.val() & self.fault.val();
+        self.take_irq.next = self.idle.val()
+            & !self.take_critical.val()
+            & !self.fault.val()
+            & self.irq.val()
+            & (self.user.val() | self.status_if.val());
+        self.take_syscall.next = self.idle.val()
+            & !self.take_critical.val()
+            & !self.fault.val()
+            & !self.take_irq.val()
+            & self.op_syscall.val();
+        self.accept.next = self.take_critical.val()
+            | self.take_fault.val()
+            | self.take_irq.val()
+            | self.take_syscall.val();
+        self.do_eret.next = self.idle.val() & !self.accept.val() & self.op_eret.val();
+        self.do_insn.next = self.idle.val() & !self.accept.val() & !self.op_eret.val();
+        // Ordinary events from user mode complete at once; the rest push a frame.
+        self.immediate.next = self.accept.val() & !self.take_critical.val() & self.user.val();
+
+        // What the event is.
+        self.new_vector.next = self.vector_syscall.val();
+        self.new_error.next = self.zero_error.val();
+        self.new_error_valid.next = false;
+        self.new_data.next = self.zero.val();
+        self.new_info.next = self.type_syscall.val();
+        if self.take_irq.val() {
+            self.new_vector.next = self.irq_vector.val();
+            self.new_info.next = self.type_irq.val();
+        }
+        if self.take_fault.val() {
+            self.new_info.next = self.type_exception.val();
+            if self.exc_valid.val() {
+                self.new_vector.next = self.exc_vector.val();
+                self.new_error_valid.next = self.exc_error_valid.val();
+                self.new_data.next = self.exc_data.val();
+                if self.exc_error_valid.val() {
+                    self.new_error.next = self.exc_error.val();
+                }
+            } else {
+                // #GP: a CSR access that faults, or ERET in user mode.
+                self.new_vector.next = self.vector_gp.val();
+                self.new_error_valid.next = true;
+            }
+        }
+        if self.take_nmi.val() {
+            self.new_vector.next = self.vector_nmi.val();
+            self.new_info.next = self.type_nmi.val();
+        }
+        if self.take_mce.val() {
+            self.new_vector.next = self.vector_mc.val();
+            self.new_info.next = self.type_exception.val();
+        }
+        self.vector_wide.x.next = self.new_vector.val();
+        self.error_wide.x.next = self.new_error.val();
+        self.new_info.next = self.new_info.val()
+            | (self.vector_wide.y.val() << self.vector_lsb.val())
+            | (self.error_wide.y.val() << self.error_lsb.val());
+        if self.new_error_valid.val() {
+            self.new_info.next = self.new_info.val() | self.error_valid_mask.val();
+        }
+        self.df_info.next = self.info_df.val();
+        if self.user.val() {
+            self.new_info.next = self.new_info.val() | self.from_user_mask.val();
+            self.df_info.next = self.info_df.val() | self.from_user_mask.val();
+        }
+
+        // Completion of an entry: at once, or at the fifth answer of its push.
+        self.push_done.next = self.seq_done.val() & !self.seq_popping.val();
+        self.enter.next = self.immediate.val() | self.push_done.val();
+        self.krsp_load.next = self.push_done.val();
+        self.urip_load.next = self.immediate.val() & self.take_syscall.val();
+        self.krip_value.next = self.entry.val();
+        if self.push_done.val() & self.inflight_critical.q.val() {
+            self.krip_value.next = self.entry_crit.val();
+        }
+        self.load_if.next = false;
+        self.load_framed.next = self.push_done.val();
+        self.load_nmi_blocked.next =
+            self.status_nmi_blocked.val() | (self.push_done.val() & self.inflight_nmi.q.val());
+        self.load_prev_user.next = self.user.val();
+        self.load_critical.next =
+            self.push_done.val() & (self.inflight_critical.q.val() | self.status_critical.val());
+        if self.immediate.val() {
+            self.event_info_q.d.next = self.new_info.val();
+            self.event_data_q.d.next = self.new_data.val();
+        }
+        if self.push_done.val() {
+            self.event_info_q.d.next = self.inflight_info.q.val();
+            self.event_data_q.d.next = self.inflight_data.q.val();
+        }
+        if self.restore.val() {
+            self.event_info_q.d.next = self.restore_info.val();
+            self.event_data_q.d.next = self.restore_data.val();
+        }
+
+        // Start of a framed entry: the stack switch rule picks the top.
+        self.double_fault.next =
+            self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
+        self.triple_fault.next =
+            self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
+        self.stack_top.next = self.kernel_rsp.val();
+        if self.take_critical.val() & !self.status_critical.val() {
+            self.stack_top.next = self.cstack.val();
+        }
+        if self.double_fault.val() & !self.status_critical.val() {
+            self.stack_top.next = self.cstack.val();
+        }
+        self.push_addr.next = self.stack_top.val() - self.word_bytes.val();
+        self.start_push.next =
+            (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
+        if self.accept.val() & !self.immediate.val() {
+            self.inflight_info.d.next = self.new_info.val();
+            self.inflight_data.d.next = self.new_data.val();
+            self.inflight_critical.d.next = self.take_critical.val();
+            self.inflight_nmi.d.next = self.take_nmi.val();
+            self.inflight_df.d.next = false;
+            self.return_rip_q.d.next = self.kernel_rip.val();
+            if self.take_syscall.val() {
+                self.return_rip_q.d.next = self.next_rip.val();
+            }
+        }
+        if self.double_fault.val() {
+            // The failed transfer committed nothing; push a #DF frame of the
+            // state from before it.
+            self.inflight_info.d.next = self.df_info.val();
+            self.inflight_data.d.next = self.zero.val();
+            self.inflight_critical.d.next = true;
+            self.inflight_nmi.d.next = false;
+            self.inflight_df.d.next = true;
+            self.return_rip_q.d.next = self.kernel_rip.val();
+        }
+        if self.triple_fault.val() {
+            self.shutdown_q.d.next = true;
+        }
+
+        // NMI and MCE: sampled every cycle, pending on a 0→1 change.
+        self.nmi_q.d.next = self.nmi.val();
+        self.mce_q.d.next = self.mce.val();
+        self.nmi_pending.d.next = (self.nmi_pending.q.val() & !self.take_nmi.val())
+            | (self.nmi.val() & !self.nmi_q.q.val());
+        self.mce_pending.d.next = (self.mce_pending.q.val() & !self.take_mce.val())
+            | (self.mce.val() & !self.mce_q.q.val());
+        self.irq_ack_q.d.next = self.take_irq.val();
+
+        if self.reset.val() {
+            self.nmi_pending.d.next = false;
+            self.mce_pending.d.next = false;
+            self.event_info_q.d.next = self.zero.val();
+            self.event_data_q.d.next = self.zero.val();
+            self.inflight_info.d.next = self.zero.val();
+            self.inflight_data.d.next = self.zero.val();
+            self.inflight_critical.d.next = false;
+            self.inflight_nmi.d.next = false;
+            self.inflight_df.d.next = false;
+            self.return_rip_q.d.next = self.zero.val();
+            self.irq_ack_q.d.next = false;
+            self.shutdown_q.d.next = false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The frame sequencer: pushes and pops the five-word frame through the
+//! memory port with the valid/ready handshake.
+//!
+//! SPEC.md, "Entry" and "ERET": words are written highest address first
+//! (return RIP, kernel RSP, STATUS, EVENT_INFO, EVENT_DATA) and read back
+//! lowest address first; one word per bus answer; a request holds until
+//! `mem_ready`; `mem_err` counts only with `mem_ready`. The sequencer only
+//! moves words: what they are and what a finished or failed transfer
+//! means is decided by the entry unit and the return path.
+//!
+//! A start while a transfer runs restarts it (the entry unit does this to
+//! push a #DF frame at the edge of a bus error).
+
+use ptu_arch::frame;
+use rust_hdl::prelude::*;
+
+/// Five-word frame transfers on the memory port.
+#[derive(LogicBlock)]
+pub struct FrameSequencer {
+    /// Clock of every register.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// Start pushing a frame; its first word goes to `start_addr`.
+    pub start_push: Signal<In, Bit>,
+    /// Start popping a frame whose lowest word is at `start_addr`.
+    pub start_pop: Signal<In, Bit>,
+    /// First address of the transfer.
+    pub start_addr: Signal<In, Bits<64>>,
+    /// Word 0 of a push (highest address): the return RIP.
+    pub word_rip: Signal<In, Bits<64>>,
+    /// Word 1 of a push: the kernel RSP.
+    pub word_rsp: Signal<In, Bits<64>>,
+    /// Word 2 of a push: STATUS.
+    pub word_status: Signal<In, Bits<64>>,
+    /// Word 3 of a push: EVENT_INFO.
+    pub word_info: Signal<In, Bits<64>>,
+    /// Word 4 of a push (lowest address): EVENT_DATA.
+    pub word_data: Signal<In, Bits<64>>,
+    /// The bus answers the request of this cycle.
+    pub mem_ready: Signal<In, Bit>,
+    /// The answer is an error.
+    pub mem_err: Signal<In, Bit>,
+    /// A transfer runs.
+    pub busy: Signal<Out, Bit>,
+    /// The running transfer is a pop.
+    pub popping: Signal<Out, Bit>,
+    /// A word completes without error at this edge.
+    pub answer: Signal<Out, Bit>,
+    /// Index of the word being transferred (0 to 4).
+    pub word: Signal<Out, Bits<3>>,
+    /// The fifth word completes without error at this edge.
+    pub done: Signal<Out, Bit>,
+    /// A word completes with `mem_err` at this edge.
+    pub bus_error: Signal<Out, Bit>,
+    /// Address of the current word (after a push: the frame's lowest word).
+    pub frame_addr: Signal<Out, Bits<64>>,
+    /// Memory request.
+    pub mem_valid: Signal<Out, Bit>,
+    /// The request is a write.
+    pub mem_we: Signal<Out, Bit>,
+    /// Address of the request.
+    pub mem_addr: Signal<Out, Bits<64>>,
+    /// Data of a write request.
+    pub mem_wdata: Signal<Out, Bits<64>>,
+    word_bytes: Constant<Bits<64>>,
+    zero: Constant<Bits<64>>,
+    word_0: Constant<Bits<3>>,
+    word_1: Constant<Bits<3>>,
+    word_2: Constant<Bits<3>>,
+    word_3: Constant<Bits<3>>,
+    word_last: Constant<Bits<3>>,
+    word_step: Constant<Bits<3>>,
+    active: DFF<Bit>,
+    pop: DFF<Bit>,
+    index: DFF<Bits<3>>,
+    addr: DFF<Bits<64>>,
+}
+
+impl Default for FrameSequencer {
+    fn default() -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            start_push: Default::default(),
+            start_pop: Default::default(),
+            start_addr: Default::default(),
+            word_rip: Default::default(),
+            word_rsp: Default::default(),
+            word_status: Default::default(),
+            word_info: Default::default(),
+            word_data: Default::default(),
+            mem_ready: Default::default(),
+            mem_err: Default::default(),
+            busy: Default::default(),
+            popping: Default::default(),
+            answer: Default::default(),
+            word: Default::default(),
+            done: Default::default(),
+            bus_error: Default::default(),
+            frame_addr: Default::default(),
+            mem_valid: Default::default(),
+            mem_we: Default::default(),
+            mem_addr: Default::default(),
+            mem_wdata: Default::default(),
+            word_bytes: Constant::new(frame::WORD_BYTES.into()),
+            zero: Constant::new(0u64.into()),
+            word_0: Constant::new(0u64.into()),
+            word_1: Constant::new(1u64.into()),
+            word_2: Constant::new(2u64.into()),
+            word_3: Constant::new(3u64.into()),
+            word_last: Constant::new((frame::WORDS - 1).into()),
+            word_step: Constant::new(1u64.into()),
+            active: Default::default(),
+            pop: Default::default(),
+            index: Default::default(),
+            addr: Default::default(),
+        }
+    }
+}
+
+impl Logic for FrameSequencer {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, active, pop, index, addr);
+        self.busy.next = self.active.q.val();
+        self.popping.next = self.active.q.val() & self.pop.q.val();
+        self.word.next = self.index.q.val();
+        self.frame_addr.next = self.addr.q.val();
+        self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
+        self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
+        self.done.next = self.answer.val() & (self.index.q.val() == self.word_last.val());
+        // The bus: registered request, zero outside a transfer.
+        self.mem_valid.next = self.active.q.val();
+        self.mem_we.next = self.active.q.val() & !self.pop.q.val();
+        self.mem_addr.next = self.zero.val();
+        self.mem_wdata.next = self.zero.val();
+        if self.active.q.val() {
+            self.mem_addr.next = self.addr.q.val();
+        }
+        if self.active.q.val() & !self.pop.q.val() {
+            if self.index.q.val() == self.word_0.val() {
+                self.mem_wdata.next = self.word_rip.val();
+            } else if self.index.q.val() == self.word_1.val() {
+                self.mem_wdata.next = self.word_rsp.val();
+            } else if self.index.q.val() == self.word_2.val() {
+                self.mem_wdata.next = self.word_status.val();
+            } else if self.index.q.val() == self.word_3.val() {
+                self.mem_wdata.next = self.word_info.val();
+            } else {
+                self.mem_wdata.next = self.word_data.val();
+            }
+        }
+        // Next word: pushes go down, pops go up.
+        if self.answer.val() {
+            self.index.d.next = self.index.q.val() + self.word_step.val();
+            if self.pop.q.val() {
+                self.addr.d.next = self.addr.q.val() + self.word_bytes.val();
+            } else {
+                self.addr.d.next = self.addr.q.val() - self.word_bytes.val();
+            }
+        }
+        if self.done.val() | self.bus_error.val() {
+            self.active.d.next = false;
+        }
+        if self.start_push.val() | self.start_pop.val() {
+            self.active.d.next = true;
+            self.pop.d.next = self.start_pop.val();
+            self.index.d.next = self.word_0.val();
+            self.addr.d.next = self.start_addr.val();
+        }
+        if self.reset.val() {
+            self.active.d.next = false;
+            self.pop.d.next = false;
+            self.index.d.next = self.word_0.val();
+            self.addr.d.next = self.zero.val();
+        }
+    }
+}

@@ -1,0 +1,323 @@
+//! `Ptu`: the privilege-transition unit, emitted as Verilog module `ptu`.
+//!
+//! Its ports are SPEC.md's table, names and widths included. It wires the
+//! blocks together and owns one register, `redirect`:
+//!
+//! * [`RenameBank`]: kernel/user copies of RIP, RSP, GS base, and CPL;
+//! * [`EntryUnit`]: event priority, EVENT_INFO/EVENT_DATA, NMI/MCE;
+//! * [`ReturnPath`]: ERET;
+//! * [`FrameSequencer`]: the memory port;
+//! * [`CsrFile`]: ENTRY, ENTRY_CRIT, CSTACK, STATUS and CSR decode.
+
+use crate::csr_file::CsrFile;
+use crate::entry_unit::EntryUnit;
+use crate::frame_sequencer::FrameSequencer;
+use crate::rename_bank::RenameBank;
+use crate::return_path::ReturnPath;
+use ptu_arch::PtuConfig;
+use rust_hdl::prelude::*;
+
+/// The privilege-transition unit.
+#[derive(LogicBlock)]
+pub struct Ptu {
+    /// Clock; all inputs are sampled at its rising edge.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// Current privilege level: 0 kernel, 3 user.
+    pub cpl: Signal<Out, Bits<2>>,
+    /// RIP of the current level.
+    pub rip: Signal<Out, Bits<64>>,
+    /// RSP of the current level.
+    pub rsp: Signal<Out, Bits<64>>,
+    /// GS base of the current level.
+    pub gs_base: Signal<Out, Bits<64>>,
+    /// The core completes the current instruction: RIP becomes `next_rip`.
+    pub retire: Signal<In, Bit>,
+    /// Address of the next instruction (also SYSCALL's return address).
+    pub next_rip: Signal<In, Bits<64>>,
+    /// Write RSP of the current level.
+    pub rsp_we: Signal<In, Bit>,
+    /// Value for `rsp_we`.
+    pub rsp_wdata: Signal<In, Bits<64>>,
+    /// Write GS base of the current level.
+    pub gs_we: Signal<In, Bit>,
+    /// Value for `gs_we`.
+    pub gs_wdata: Signal<In, Bits<64>>,
+    /// The current instruction is SYSCALL.
+    pub op_syscall: Signal<In, Bit>,
+    /// The current instruction is ERET.
+    pub op_eret: Signal<In, Bit>,
+    /// Kernel-only register read.
+    pub csr_re: Signal<In, Bit>,
+    /// Kernel-only register write.
+    pub csr_we: Signal<In, Bit>,
+    /// CSR address.
+    pub csr_addr: Signal<In, Bits<8>>,
+    /// CSR write value.
+    pub csr_wdata: Signal<In, Bits<64>>,
+    /// With `csr_re`: the CSR's value before this edge; else 0.
+    pub csr_rdata: Signal<Out, Bits<64>>,
+    /// The current instruction faults.
+    pub exc_valid: Signal<In, Bit>,
+    /// Vector of the fault.
+    pub exc_vector: Signal<In, Bits<8>>,
+    /// Error code of the fault.
+    pub exc_error: Signal<In, Bits<32>>,
+    /// The fault has an error code.
+    pub exc_error_valid: Signal<In, Bit>,
+    /// EVENT_DATA of the fault.
+    pub exc_data: Signal<In, Bits<64>>,
+    /// Level-sensitive external interrupt request.
+    pub irq: Signal<In, Bit>,
+    /// Vector of the interrupt.
+    pub irq_vector: Signal<In, Bits<8>>,
+    /// One-cycle pulse after the edge that accepts the interrupt.
+    pub irq_ack: Signal<Out, Bit>,
+    /// Non-maskable interrupt (edge-triggered).
+    pub nmi: Signal<In, Bit>,
+    /// Machine check (edge-triggered).
+    pub mce: Signal<In, Bit>,
+    /// One-cycle pulse: an entry or ERET completed; fetch from `rip`.
+    pub redirect: Signal<Out, Bit>,
+    /// A frame push or pop runs; the core must stall.
+    pub busy: Signal<Out, Bit>,
+    /// EVENT_INFO.
+    pub event_info: Signal<Out, Bits<64>>,
+    /// EVENT_DATA.
+    pub event_data: Signal<Out, Bits<64>>,
+    /// Frame bus request.
+    pub mem_valid: Signal<Out, Bit>,
+    /// The request is a write.
+    pub mem_we: Signal<Out, Bit>,
+    /// Request address.
+    pub mem_addr: Signal<Out, Bits<64>>,
+    /// Write data.
+    pub mem_wdata: Signal<Out, Bits<64>>,
+    /// The bus answers in this cycle.
+    pub mem_ready: Signal<In, Bit>,
+    /// Read data of the answer.
+    pub mem_rdata: Signal<In, Bits<64>>,
+    /// The answer is an error.
+    pub mem_err: Signal<In, Bit>,
+    /// Set by a triple fault, cleared only by reset.
+    pub shutdown: Signal<Out, Bit>,
+    rename_bank: RenameBank,
+    entry_unit: EntryUnit,
+    return_path: ReturnPath,
+    frame_sequencer: FrameSequencer,
+    csr_file: CsrFile,
+    redirect_q: DFF<Bit>,
+}
+
+impl Ptu {
+    /// The unit for a configuration; fails if the configuration is invalid.
+    pub fn new(cfg: &PtuConfig) -> anyhow::Result<Self> {
+        cfg.validate()?;
+        Ok(Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            cpl: Default::default(),
+            rip: Default::default(),
+            rsp: Default::default(),
+            gs_base: Default::default(),
+            retire: Default::default(),
+            next_rip: Default::default(),
+            rsp_we: Default::default(),
+            rsp_wdata: Default::default(),
+            gs_we: Default::default(),
+            gs_wdata: Default::default(),
+            op_syscall: Default::default(),
+            op_eret: Default::default(),
+            csr_re: Default::default(),
+            csr_we: Default::default(),
+            csr_addr: Default::default(),
+            csr_wdata: Default::default(),
+            csr_rdata: Default::default(),
+            exc_valid: Default::default(),
+            exc_vector: Default::default(),
+            exc_error: Default::default(),
+            exc_error_valid: Default::default(),
+            exc_data: Default::default(),
+            irq: Default::default(),
+            irq_vector: Default::default(),
+            irq_ack: Default::default(),
+            nmi: Default::default(),
+            mce: Default::default(),
+            redirect: Default::default(),
+            busy: Default::default(),
+            event_info: Default::default(),
+            event_data: Default::default(),
+            mem_valid: Default::default(),
+            mem_we: Default::default(),
+            mem_addr: Default::default(),
+            mem_wdata: Default::default(),
+            mem_ready: Default::default(),
+            mem_rdata: Default::default(),
+            mem_err: Default::default(),
+            shutdown: Default::default(),
+            rename_bank: RenameBank::new(cfg),
+            entry_unit: Default::default(),
+            return_path: Default::default(),
+            frame_sequencer: Default::default(),
+            csr_file: Default::default(),
+            redirect_q: Default::default(),
+        })
+    }
+}
+
+impl Logic for Ptu {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, redirect_q);
+        // Clocks and resets.
+        self.rename_bank.clock.next = self.clock.val();
+        self.entry_unit.clock.next = self.clock.val();
+        self.return_path.clock.next = self.clock.val();
+        self.frame_sequencer.clock.next = self.clock.val();
+        self.csr_file.clock.next = self.clock.val();
+        self.rename_bank.reset.next = self.reset.val();
+        self.entry_unit.reset.next = self.reset.val();
+        self.return_path.reset.next = self.reset.val();
+        self.frame_sequencer.reset.next = self.reset.val();
+        self.csr_file.reset.next = self.reset.val();
+
+        // Entry unit: the event decision.
+        self.entry_unit.user.next = self.rename_bank.user.val();
+        self.entry_unit.busy.next = self.frame_sequencer.busy.val();
+        self.entry_unit.op_syscall.next = self.op_syscall.val();
+        self.entry_unit.op_eret.next = self.op_eret.val();
+        self.entry_unit.csr_fault.next = self.csr_file.csr_fault.val();
+        self.entry_unit.exc_valid.next = self.exc_valid.val();
+        self.entry_unit.exc_vector.next = self.exc_vector.val();
+        self.entry_unit.exc_error.next = self.exc_error.val();
+        self.entry_unit.exc_error_valid.next = self.exc_error_valid.val();
+        self.entry_unit.exc_data.next = self.exc_data.val();
+        self.entry_unit.irq.next = self.irq.val();
+        self.entry_unit.irq_vector.next = self.irq_vector.val();
+        self.entry_unit.nmi.next = self.nmi.val();
+        self.entry_unit.mce.next = self.mce.val();
+        self.entry_unit.next_rip.next = self.next_rip.val();
+        self.entry_unit.kernel_rip.next = self.rename_bank.kernel_rip.val();
+        self.entry_unit.kernel_rsp.next = self.rename_bank.kernel_rsp.val();
+        self.entry_unit.cstack.next = self.csr_file.cstack.val();
+        self.entry_unit.entry.next = self.csr_file.entry.val();
+        self.entry_unit.entry_crit.next = self.csr_file.entry_crit.val();
+        self.entry_unit.status_if.next = self.csr_file.status_if.val();
+        self.entry_unit.status_nmi_blocked.next = self.csr_file.status_nmi_blocked.val();
+        self.entry_unit.status_critical.next = self.csr_file.status_critical.val();
+        self.entry_unit.seq_popping.next = self.frame_sequencer.popping.val();
+        self.entry_unit.seq_done.next = self.frame_sequencer.done.val();
+        self.entry_unit.seq_bus_error.next = self.frame_sequencer.bus_error.val();
+        self.entry_unit.restore.next = self.return_path.restore.val();
+        self.entry_unit.restore_info.next = self.return_path.restore_info.val();
+        self.entry_unit.restore_data.next = self.return_path.restore_data.val();
+
+        // Return path.
+        self.return_path.do_eret.next = self.entry_unit.do_eret.val();
+        self.return_path.status_framed.next = self.csr_file.status_framed.val();
+        self.return_path.status_prev_user.next = self.csr_file.status_prev_user.val();
+        self.return_path.kernel_rsp.next = self.rename_bank.kernel_rsp.val();
+        self.return_path.seq_popping.next = self.frame_sequencer.popping.val();
+        self.return_path.seq_answer.next = self.frame_sequencer.answer.val();
+        self.return_path.seq_word.next = self.frame_sequencer.word.val();
+        self.return_path.seq_done.next = self.frame_sequencer.done.val();
+        self.return_path.mem_rdata.next = self.mem_rdata.val();
+
+        // Frame sequencer: pushes for the entry unit, pops for the return path.
+        self.frame_sequencer.start_push.next = self.entry_unit.start_push.val();
+        self.frame_sequencer.start_pop.next = self.return_path.start_pop.val();
+        self.frame_sequencer.start_addr.next = self.return_path.pop_addr.val();
+        if self.entry_unit.start_push.val() {
+            self.frame_sequencer.start_addr.next = self.entry_unit.push_addr.val();
+        }
+        self.frame_sequencer.word_rip.next = self.entry_unit.return_rip.val();
+        self.frame_sequencer.word_rsp.next = self.rename_bank.kernel_rsp.val();
+        self.frame_sequencer.word_status.next = self.csr_file.status.val();
+        self.frame_sequencer.word_info.next = self.entry_unit.event_info.val();
+        self.frame_sequencer.word_data.next = self.entry_unit.event_data.val();
+        self.frame_sequencer.mem_ready.next = self.mem_ready.val();
+        self.frame_sequencer.mem_err.next = self.mem_err.val();
+
+        // CSR file.
+        self.csr_file.csr_re.next = self.csr_re.val();
+        self.csr_file.csr_we.next = self.csr_we.val();
+        self.csr_file.csr_addr.next = self.csr_addr.val();
+        self.csr_file.csr_wdata.next = self.csr_wdata.val();
+        self.csr_file.user.next = self.rename_bank.user.val();
+        self.csr_file.insn_en.next = self.entry_unit.do_insn.val();
+        self.csr_file.read_en.next = self.entry_unit.idle.val();
+        self.csr_file.user_rip.next = self.rename_bank.user_rip.val();
+        self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
+        self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
+        self.csr_file.event_info.next = self.entry_unit.event_info.val();
+        self.csr_file.event_data.next = self.entry_unit.event_data.val();
+        self.csr_file.status_load.next =
+            self.entry_unit.enter.val() | self.return_path.restore.val();
+        self.csr_file.load_if.next = self.entry_unit.load_if.val();
+        self.csr_file.load_framed.next = self.entry_unit.load_framed.val();
+        self.csr_file.load_nmi_blocked.next = self.entry_unit.load_nmi_blocked.val();
+        self.csr_file.load_prev_user.next = self.entry_unit.load_prev_user.val();
+        self.csr_file.load_critical.next = self.entry_unit.load_critical.val();
+        if self.return_path.restore.val() {
+            self.csr_file.load_if.next = self.return_path.restore_if.val();
+            self.csr_file.load_framed.next = self.return_path.restore_framed.val();
+            self.csr_file.load_nmi_blocked.next = self.return_path.restore_nmi_blocked.val();
+            self.csr_file.load_prev_user.next = self.return_path.restore_prev_user.val();
+            self.csr_file.load_critical.next = self.return_path.restore_critical.val();
+        }
+
+        // Rename bank: instruction writes, CSR writes, entries and returns.
+        self.rename_bank.retire.next = self.retire.val() & self.entry_unit.do_insn.val();
+        self.rename_bank.next_rip.next = self.next_rip.val();
+        self.rename_bank.rsp_we.next = self.rsp_we.val() & self.entry_unit.do_insn.val();
+        self.rename_bank.rsp_wdata.next = self.rsp_wdata.val();
+        self.rename_bank.gs_we.next = self.gs_we.val() & self.entry_unit.do_insn.val();
+        self.rename_bank.gs_wdata.next = self.gs_wdata.val();
+        self.rename_bank.urip_we.next = self.csr_file.urip_we.val();
+        self.rename_bank.ursp_we.next = self.csr_file.ursp_we.val();
+        self.rename_bank.ugs_we.next = self.csr_file.ugs_we.val();
+        self.rename_bank.csr_wdata.next = self.csr_wdata.val();
+        self.rename_bank.urip_load.next = self.entry_unit.urip_load.val();
+        self.rename_bank.krip_load.next =
+            self.entry_unit.enter.val() | self.return_path.restore.val();
+        self.rename_bank.krip_value.next = self.entry_unit.krip_value.val();
+        if self.return_path.restore.val() {
+            self.rename_bank.krip_value.next = self.return_path.restore_rip.val();
+        }
+        self.rename_bank.krsp_load.next =
+            self.entry_unit.krsp_load.val() | self.return_path.restore.val();
+        self.rename_bank.krsp_value.next = self.frame_sequencer.frame_addr.val();
+        if self.return_path.restore.val() {
+            self.rename_bank.krsp_value.next = self.return_path.restore_rsp.val();
+        }
+        self.rename_bank.cpl_load.next = self.entry_unit.enter.val()
+            | self.return_path.leave.val()
+            | self.return_path.restore.val();
+        self.rename_bank.cpl_user.next = self.return_path.leave.val()
+            | (self.return_path.restore.val() & self.return_path.restore_user.val());
+
+        // A pulse after every completed entry or ERET.
+        self.redirect_q.d.next = (self.entry_unit.enter.val()
+            | self.return_path.leave.val()
+            | self.return_path.restore.val())
+            & !self.reset.val();
+
+        // Outputs.
+        self.cpl.next = self.rename_bank.cpl.val();
+        self.rip.next = self.rename_bank.rip.val();
+        self.rsp.next = self.rename_bank.rsp.val();
+        self.gs_base.next = self.rename_bank.gs_base.val();
+        self.csr_rdata.next = self.csr_file.csr_rdata.val();
+        self.irq_ack.next = self.entry_unit.irq_ack.val();
+        self.redirect.next = self.redirect_q.q.val();
+        self.busy.next = self.frame_sequencer.busy.val();
+        self.event_info.next = self.entry_unit.event_info.val();
+        self.event_data.next = self.entry_unit.event_data.val();
+        self.mem_valid.next = self.frame_sequencer.mem_valid.val();
+        self.mem_we.next = self.frame_sequencer.mem_we.val();
+        self.mem_addr.next = self.frame_sequencer.mem_addr.val();
+        self.mem_wdata.next = self.frame_sequencer.mem_wdata.val();
+        self.shutdown.next = self.entry_unit.shutdown.val();
+    }
+}

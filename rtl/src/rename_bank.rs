@@ -1,0 +1,226 @@
+//! The rename bank: a kernel and a user copy of RIP, RSP and GS base,
+//! and the privilege level that selects which copy the core sees.
+//!
+//! SPEC.md, "Why it exists": rsp, rip and the GS base are renamed by
+//! privilege level, so there is no SYSCALL gap: in the same edge that CPL
+//! becomes 0, the outputs show the kernel's copies.
+//!
+//! The bank holds no policy. The instruction writes it receives are
+//! already qualified by the entry unit (`retire`, `rsp_we`, `gs_we` only
+//! when the instruction completes), and they go to the copy of the current
+//! level. The user copies are also written by kernel CSR accesses
+//! (URIP/URSP/UGS), and the kernel RIP/RSP by entries and returns.
+
+use ptu_arch::{PtuConfig, CPL_KERNEL, CPL_USER};
+use rust_hdl::prelude::*;
+
+/// Kernel and user copies of RIP, RSP and GS base, and CPL.
+#[derive(LogicBlock)]
+pub struct RenameBank {
+    /// Clock of every register.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// The current instruction completes: the current level's RIP becomes `next_rip`.
+    pub retire: Signal<In, Bit>,
+    /// Address of the next instruction.
+    pub next_rip: Signal<In, Bits<64>>,
+    /// Write the current level's RSP.
+    pub rsp_we: Signal<In, Bit>,
+    /// Value for `rsp_we`.
+    pub rsp_wdata: Signal<In, Bits<64>>,
+    /// Write the current level's GS base.
+    pub gs_we: Signal<In, Bit>,
+    /// Value for `gs_we`.
+    pub gs_wdata: Signal<In, Bits<64>>,
+    /// Kernel CSR write of URIP.
+    pub urip_we: Signal<In, Bit>,
+    /// Kernel CSR write of URSP.
+    pub ursp_we: Signal<In, Bit>,
+    /// Kernel CSR write of UGS.
+    pub ugs_we: Signal<In, Bit>,
+    /// Value for the CSR writes.
+    pub csr_wdata: Signal<In, Bits<64>>,
+    /// An entry from user saves its return address: user RIP becomes `next_rip` (SYSCALL).
+    pub urip_load: Signal<In, Bit>,
+    /// Load the kernel RIP (entry point, or the RIP popped by ERET).
+    pub krip_load: Signal<In, Bit>,
+    /// Value for `krip_load`.
+    pub krip_value: Signal<In, Bits<64>>,
+    /// Load the kernel RSP (frame pushed, or the RSP popped by ERET).
+    pub krsp_load: Signal<In, Bit>,
+    /// Value for `krsp_load`.
+    pub krsp_value: Signal<In, Bits<64>>,
+    /// Change the privilege level.
+    pub cpl_load: Signal<In, Bit>,
+    /// New level for `cpl_load`: 1 for user, 0 for kernel.
+    pub cpl_user: Signal<In, Bit>,
+    /// Current privilege level (0 or 3).
+    pub cpl: Signal<Out, Bits<2>>,
+    /// The unit is in user mode.
+    pub user: Signal<Out, Bit>,
+    /// RIP of the current level.
+    pub rip: Signal<Out, Bits<64>>,
+    /// RSP of the current level.
+    pub rsp: Signal<Out, Bits<64>>,
+    /// GS base of the current level.
+    pub gs_base: Signal<Out, Bits<64>>,
+    /// The kernel copy of RIP.
+    pub kernel_rip: Signal<Out, Bits<64>>,
+    /// The kernel copy of RSP.
+    pub kernel_rsp: Signal<Out, Bits<64>>,
+    /// The user copy of RIP (URIP).
+    pub user_rip: Signal<Out, Bits<64>>,
+    /// The user copy of RSP (URSP).
+    pub user_rsp: Signal<Out, Bits<64>>,
+    /// The user copy of GS base (UGS).
+    pub user_gs: Signal<Out, Bits<64>>,
+    reset_rip: Constant<Bits<64>>,
+    zero: Constant<Bits<64>>,
+    cpl_kernel: Constant<Bits<2>>,
+    cpl_user_value: Constant<Bits<2>>,
+    kernel_rip_q: DFF<Bits<64>>,
+    kernel_rsp_q: DFF<Bits<64>>,
+    kernel_gs_q: DFF<Bits<64>>,
+    user_rip_q: DFF<Bits<64>>,
+    user_rsp_q: DFF<Bits<64>>,
+    user_gs_q: DFF<Bits<64>>,
+    user_mode: DFF<Bit>,
+}
+
+impl RenameBank {
+    /// A bank whose kernel RIP resets to `cfg.reset_rip`.
+    pub fn new(cfg: &PtuConfig) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            retire: Default::default(),
+            next_rip: Default::default(),
+            rsp_we: Default::default(),
+            rsp_wdata: Default::default(),
+            gs_we: Default::default(),
+            gs_wdata: Default::default(),
+            urip_we: Default::default(),
+            ursp_we: Default::default(),
+            ugs_we: Default::default(),
+            csr_wdata: Default::default(),
+            urip_load: Default::default(),
+            krip_load: Default::default(),
+            krip_value: Default::default(),
+            krsp_load: Default::default(),
+            krsp_value: Default::default(),
+            cpl_load: Default::default(),
+            cpl_user: Default::default(),
+            cpl: Default::default(),
+            user: Default::default(),
+            rip: Default::default(),
+            rsp: Default::default(),
+            gs_base: Default::default(),
+            kernel_rip: Default::default(),
+            kernel_rsp: Default::default(),
+            user_rip: Default::default(),
+            user_rsp: Default::default(),
+            user_gs: Default::default(),
+            reset_rip: Constant::new(cfg.reset_rip.into()),
+            zero: Constant::new(0u64.into()),
+            cpl_kernel: Constant::new((CPL_KERNEL as u64).into()),
+            cpl_user_value: Constant::new((CPL_USER as u64).into()),
+            kernel_rip_q: Default::default(),
+            kernel_rsp_q: Default::default(),
+            kernel_gs_q: Default::default(),
+            user_rip_q: Default::default(),
+            user_rsp_q: Default::default(),
+            user_gs_q: Default::default(),
+            user_mode: Default::default(),
+        }
+    }
+}
+
+impl Logic for RenameBank {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            kernel_rip_q,
+            kernel_rsp_q,
+            kernel_gs_q,
+            user_rip_q,
+            user_rsp_q,
+            user_gs_q,
+            user_mode
+        );
+        // What the core sees: the copies of the current level, never a mix.
+        self.user.next = self.user_mode.q.val();
+        self.kernel_rip.next = self.kernel_rip_q.q.val();
+        self.kernel_rsp.next = self.kernel_rsp_q.q.val();
+        self.user_rip.next = self.user_rip_q.q.val();
+        self.user_rsp.next = self.user_rsp_q.q.val();
+        self.user_gs.next = self.user_gs_q.q.val();
+        if self.user_mode.q.val() {
+            self.cpl.next = self.cpl_user_value.val();
+            self.rip.next = self.user_rip_q.q.val();
+            self.rsp.next = self.user_rsp_q.q.val();
+            self.gs_base.next = self.user_gs_q.q.val();
+        } else {
+            self.cpl.next = self.cpl_kernel.val();
+            self.rip.next = self.kernel_rip_q.q.val();
+            self.rsp.next = self.kernel_rsp_q.q.val();
+            self.gs_base.next = self.kernel_gs_q.q.val();
+        }
+        // Instruction writes go to the current level's copy.
+        if self.retire.val() {
+            if self.user_mode.q.val() {
+                self.user_rip_q.d.next = self.next_rip.val();
+            } else {
+                self.kernel_rip_q.d.next = self.next_rip.val();
+            }
+        }
+        if self.rsp_we.val() {
+            if self.user_mode.q.val() {
+                self.user_rsp_q.d.next = self.rsp_wdata.val();
+            } else {
+                self.kernel_rsp_q.d.next = self.rsp_wdata.val();
+            }
+        }
+        if self.gs_we.val() {
+            if self.user_mode.q.val() {
+                self.user_gs_q.d.next = self.gs_wdata.val();
+            } else {
+                self.kernel_gs_q.d.next = self.gs_wdata.val();
+            }
+        }
+        // Kernel access to the user copies.
+        if self.urip_we.val() {
+            self.user_rip_q.d.next = self.csr_wdata.val();
+        }
+        if self.ursp_we.val() {
+            self.user_rsp_q.d.next = self.csr_wdata.val();
+        }
+        if self.ugs_we.val() {
+            self.user_gs_q.d.next = self.csr_wdata.val();
+        }
+        // Entries and returns.
+        if self.urip_load.val() {
+            self.user_rip_q.d.next = self.next_rip.val();
+        }
+        if self.krip_load.val() {
+            self.kernel_rip_q.d.next = self.krip_value.val();
+        }
+        if self.krsp_load.val() {
+            self.kernel_rsp_q.d.next = self.krsp_value.val();
+        }
+        if self.cpl_load.val() {
+            self.user_mode.d.next = self.cpl_user.val();
+        }
+        if self.reset.val() {
+            self.kernel_rip_q.d.next = self.reset_rip.val();
+            self.kernel_rsp_q.d.next = self.zero.val();
+            self.kernel_gs_q.d.next = self.zero.val();
+            self.user_rip_q.d.next = self.zero.val();
+            self.user_rsp_q.d.next = self.zero.val();
+            self.user_gs_q.d.next = self.zero.val();
+            self.user_mode.d.next = false;
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! The return path: ERET in kernel mode.
+//!
+//! SPEC.md, "ERET": with `framed` = 0 the unit returns to user at the
+//! edge that accepts ERET, with no memory access (CPL 3; the outputs show
+//! the user copies). With `framed` = 1 it pops the frame, lowest address
+//! first, and at the fifth answer restores the kernel RIP, kernel RSP,
+//! STATUS, EVENT_INFO and EVENT_DATA from it; CPL becomes 3 if the STATUS
+//! being left says `prev_user`. A pop that ends in a bus error commits
+//! nothing (the entry unit turns it into a double fault). ERET in user
+//! mode is a #GP, decided by the entry unit.
+
+use ptu_arch::{event_info, status};
+use rust_hdl::prelude::*;
+
+/// ERET: unframed return to user, or pop and restore.
+#[derive(LogicBlock)]
+pub struct ReturnPath {
+    /// Clock of every register.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high.
+    pub reset: Signal<In, Bit>,
+    /// ERET in kernel mode is accepted at this edge.
+    pub do_eret: Signal<In, Bit>,
+    /// STATUS.framed of the handler executing ERET.
+    pub status_framed: Signal<In, Bit>,
+    /// STATUS.prev_user of the handler executing ERET (or being left by the pop).
+    pub status_prev_user: Signal<In, Bit>,
+    /// The kernel copy of RSP: the frame's lowest word.
+    pub kernel_rsp: Signal<In, Bits<64>>,
+    /// The running transfer is a pop.
+    pub seq_popping: Signal<In, Bit>,
+    /// A word completes without error at this edge.
+    pub seq_answer: Signal<In, Bit>,
+    /// Index of the word being transferred.
+    pub seq_word: Signal<In, Bits<3>>,
+    /// The fifth word completes at this edge.
+    pub seq_done: Signal<In, Bit>,
+    /// Read data of the bus answer.
+    pub mem_rdata: Signal<In, Bits<64>>,
+    /// Return to user now, without a frame.
+    pub leave: Signal<Out, Bit>,
+    /// Start popping the frame at `pop_addr`.
+    pub start_pop: Signal<Out, Bit>,
+    /// Address of the frame's lowest word.
+    pub pop_addr: Signal<Out, Bits<64>>,
+    /// The pop completes at this edge: restore what follows.
+    pub restore: Signal<Out, Bit>,
+    /// CPL after the pop: user when the STATUS being left says `prev_user`.
+    pub restore_user: Signal<Out, Bit>,
+    /// Kernel RIP from the frame.
+    pub restore_rip: Signal<Out, Bits<64>>,
+    /// Kernel RSP from the frame.
+    pub restore_rsp: Signal<Out, Bits<64>>,
+    /// EVENT_INFO from the frame (defined fields only).
+    pub restore_info: Signal<Out, Bits<64>>,
+    /// EVENT_DATA from the frame.
+    pub restore_data: Signal<Out, Bits<64>>,
+    /// STATUS.if from the frame.
+    pub restore_if: Signal<Out, Bit>,
+    /// STATUS.framed from the frame.
+    pub restore_framed: Signal<Out, Bit>,
+    /// STATUS.nmi_blocked from the frame.
+    pub restore_nmi_blocked: Signal<Out, Bit>,
+    /// STATUS.prev_user from the frame.
+    pub restore_prev_user: Signal<Out, Bit>,
+    /// STATUS.critical from the frame.
+    pub restore_critical: Signal<Out, Bit>,
+    zero: Constant<Bits<64>>,
+    info_mask: Constant<Bits<64>>,
+    word_data: Constant<Bits<3>>,
+    word_info: Constant<Bits<3>>,
+    word_status: Constant<Bits<3>>,
+    word_rsp: Constant<Bits<3>>,
+    capture: Signal<Local, Bit>,
+    popped_data: DFF<Bits<64>>,
+    popped_info: DFF<Bits<64>>,
+    popped_status: DFF<Bits<5>>,
+    popped_rsp: DFF<Bits<64>>,
+}
+
+// The popped STATUS keeps bits 4:0; their order is SPEC's.
+const _: () = assert!(status::IF == 0 && status::FRAMED == 1 && status::NMI_BLOCKED == 2);
+const _: () = assert!(status::PREV_USER == 3 && status::CRITICAL == 4 && status::MASK == 0x1f);
+
+fn word(offset: u64) -> Constant<Bits<3>> {
+    Constant::new((offset / ptu_arch::frame::WORD_BYTES).into())
+}
+
+impl Default for ReturnPath {
+    fn default() -> Self {
+        use ptu_arch::frame;
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            do_eret: Default::default(),
+            status_framed: Default::default(),
+            status_prev_user: Default::default(),
+            kernel_rsp: Default::default(),
+            seq_popping: Default::default(),
+            seq_answer: Default::default(),
+            seq_word: Default::default(),
+            seq_done: Default::default(),
+            mem_rdata: Default::default(),
+            leave: Default::default(),
+            start_pop: Default::default(),
+            pop_addr: Default::default(),
+            restore: Default::default(),
+            restore_user: Default::default(),
+            restore_rip: Default::default(),
+            restore_rsp: Default::default(),
+            restore_info: Default::default(),
+            restore_data: Default::default(),
+            restore_if: Default::default(),
+            restore_framed: Default::default(),
+            restore_nmi_blocked: Default::default(),
+            restore_prev_user: Default::default(),
+            restore_critical: Default::default(),
+            zero: Constant::new(0u64.into()),
+            info_mask: Constant::new(event_info::MASK.into()),
+            word_data: word(frame::OFF_EVENT_DATA),
+            word_info: word(frame::OFF_EVENT_INFO),
+            word_status: word(frame::OFF_STATUS),
+            word_rsp: word(frame::OFF_RSP),
+            capture: Default::default(),
+            popped_data: Default::default(),
+            popped_info: Default::default(),
+            popped_status: Default::default(),
+            popped_rsp: Default::default(),
+        }
+    }
+}
+
+impl Logic for ReturnPath {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            popped_data,
+            popped_info,
+            popped_status,
+            popped_rsp
+        );
+        self.leave.next = self.do_eret.val() & !self.status_framed.val();
+        self.start_pop.next = self.do_eret.val() & self.status_framed.val();
+        self.pop_addr.next = self.kernel_rsp.val();
+        // Hold the first four words; the fifth (RIP) commits with them.
+        self.capture.next = self.seq_popping.val() & self.seq_answer.val();
+        if self.capture.val() & (self.seq_word.val() == self.word_data.val()) {
+            self.popped_data.d.next = self.mem_rdata.val();
+        }
+        if self.capture.val() & (self.seq_word.val() == self.word_info.val()) {
+            self.popped_info.d.next = self.mem_rdata.val() & self.info_mask.val();
+        }
+        if self.capture.val() & (self.seq_word.val() == self.word_status.val()) {
+            self.popped_status.d.next = self.mem_rdata.val().get_bits::<5>(0);
+        }
+        if self.capture.val() & (self.seq_word.val() == self.word_rsp.val()) {
+            self.popped_rsp.d.next = self.mem_rdata.val();
+        }
+        self.restore.next = self.seq_popping.val() & self.seq_done.val();
+        self.restore_user.next = self.status_prev_user.val();
+        self.restore_rip.next = self.mem_rdata.val();
+        self.restore_rsp.next = self.popped_rsp.q.val();
+        self.restore_info.next = self.popped_info.q.val();
+        self.restore_data.next = self.popped_data.q.val();
+        self.restore_if.next = self.popped_status.q.val().get_bit(0);
+        self.restore_framed.next = self.popped_status.q.val().get_bit(1);
+        self.restore_nmi_blocked.next = self.popped_status.q.val().get_bit(2);
+        self.restore_prev_user.next = self.popped_status.q.val().get_bit(3);
+        self.restore_critical.next = self.popped_status.q.val().get_bit(4);
+        if self.reset.val() {
+            self.popped_data.d.next = self.zero.val();
+            self.popped_info.d.next = self.zero.val();
+            self.popped_status.d.next = self.zero.val().get_bits::<5>(0);
+            self.popped_rsp.d.next = self.zero.val();
+        }
+    }
+}

@@ -1,0 +1,1522 @@
+//! Cycle-accurate reference model of the privilege-transition unit.
+//!
+//! Plain Rust, no HDL. [`Model::outputs`] gives every output port in the
+//! current cycle, [`Model::step`] applies one rising clock edge. The
+//! behaviour is SPEC.md's, with the cycle-level choices of
+//! `docs/spec-notes.md` (cited below as "notes §N"); the RTL is checked
+//! against this model cycle by cycle.
+
+use ptu_arch::{csr, event_info, event_type, frame, status, vector, Inputs, Outputs, PtuConfig};
+use ptu_arch::{CPL_KERNEL, CPL_USER};
+
+/// What kind of event is being entered. Decides the entry point, the
+/// stack, the return RIP and the side effects (`irq_ack`, `nmi_blocked`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    /// Machine check (critical).
+    Mce,
+    /// NMI (critical; sets `nmi_blocked`).
+    Nmi,
+    /// `exc_valid`, a faulting CSR access, or ERET in user mode (ordinary).
+    Fault,
+    /// External interrupt (ordinary; pulses `irq_ack`).
+    Irq,
+    /// SYSCALL (ordinary; returns to `next_rip`).
+    Syscall,
+    /// Double fault after a bus error (critical).
+    DoubleFault,
+}
+
+impl EventKind {
+    /// Critical events enter at ENTRY_CRIT and may switch to CSTACK.
+    pub fn critical(self) -> bool {
+        matches!(
+            self,
+            EventKind::Mce | EventKind::Nmi | EventKind::DoubleFault
+        )
+    }
+}
+
+/// One event, as latched into EVENT_INFO / EVENT_DATA when it is entered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Event {
+    pub kind: EventKind,
+    /// The packed EVENT_INFO (including `from_user`).
+    pub info: u64,
+    /// EVENT_DATA.
+    pub data: u64,
+}
+
+/// What the idle unit does at an edge (notes §2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Enter an event. `next_rip` is only used by SYSCALL.
+    Enter(Event),
+    /// ERET in kernel mode.
+    Eret,
+    /// The current instruction's own effects (`retire`, `rsp_we`, `gs_we`,
+    /// CSR write), possibly none.
+    Insn,
+}
+
+/// A frame push in progress (framed entry, notes §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Push {
+    /// The event that will be entered at the fifth answer.
+    pub event: Event,
+    /// Stack top: word `i` (0-based, in push order) goes to `top - 8*(i+1)`.
+    pub top: u64,
+    /// The words in push order (highest address first): return RIP,
+    /// kernel RSP, STATUS, EVENT_INFO, EVENT_DATA, all as before the event.
+    pub words: [u64; 5],
+    /// Words answered so far (0..5); the current request is word `count`.
+    pub count: u8,
+}
+
+/// A frame pop in progress (framed ERET, notes §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pop {
+    /// The kernel RSP at the ERET: word `i` is read from `base + 8*i`.
+    pub base: u64,
+    /// Words read so far, lowest address first: EVENT_DATA, EVENT_INFO,
+    /// STATUS, RSP, RIP.
+    pub words: [u64; 5],
+    /// Words answered so far (0..5); the current request is word `count`.
+    pub count: u8,
+}
+
+/// The frame sequencer. `Idle` means not busy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seq {
+    Idle,
+    Push(Push),
+    Pop(Pop),
+}
+
+/// Every flip-flop of the unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Model {
+    /// Kernel RIP after reset (generation parameter).
+    pub reset_rip: u64,
+    pub k_rip: u64,
+    pub u_rip: u64,
+    pub k_rsp: u64,
+    pub u_rsp: u64,
+    pub k_gs: u64,
+    pub u_gs: u64,
+    /// `cpl = 3` (notes §7: CPL is stored as one bit).
+    pub user: bool,
+    pub entry: u64,
+    pub entry_crit: u64,
+    pub cstack: u64,
+    /// STATUS, only bits in `status::MASK`.
+    pub status: u64,
+    /// EVENT_INFO, only bits in `event_info::MASK`.
+    pub event_info: u64,
+    pub event_data: u64,
+    /// `nmi`/`mce` as sampled at the previous edge.
+    pub nmi_q: bool,
+    pub mce_q: bool,
+    pub nmi_pending: bool,
+    pub mce_pending: bool,
+    pub shutdown: bool,
+    pub irq_ack: bool,
+    pub redirect: bool,
+    pub seq: Seq,
+}
+
+fn bit(v: u64, b: u32) -> bool {
+    (v >> b) & 1 == 1
+}
+
+fn with_bit(v: u64, b: u32, on: bool) -> u64 {
+    (v & !(1u64 << b)) | ((on as u64) << b)
+}
+
+impl Model {
+    /// The state after reset (SPEC's State table; kernel RIP = `reset_rip`).
+    pub fn new(cfg: &PtuConfig) -> Self {
+        Self::reset_state(cfg.reset_rip, false, false)
+    }
+
+    /// Reset values, with `nmi_q`/`mce_q` taking the levels present during
+    /// reset so that a level held through reset is not an edge (notes §1).
+    fn reset_state(reset_rip: u64, nmi: bool, mce: bool) -> Self {
+        Model {
+            reset_rip,
+            k_rip: reset_rip,
+            u_rip: 0,
+            k_rsp: 0,
+            u_rsp: 0,
+            k_gs: 0,
+            u_gs: 0,
+            user: false,
+            entry: 0,
+            entry_crit: 0,
+            cstack: 0,
+            status: 0,
+            event_info: 0,
+            event_data: 0,
+            nmi_q: nmi,
+            mce_q: mce,
+            nmi_pending: false,
+            mce_pending: false,
+            shutdown: false,
+            irq_ack: false,
+            redirect: false,
+            seq: Seq::Idle,
+        }
+    }
+
+    /// Current privilege level: 0 or 3.
+    pub fn cpl(&self) -> u8 {
+        if self.user {
+            CPL_USER
+        } else {
+            CPL_KERNEL
+        }
+    }
+
+    /// A frame push or pop runs.
+    pub fn busy(&self) -> bool {
+        self.seq != Seq::Idle
+    }
+
+    /// One STATUS bit (`status::IF`, ...).
+    pub fn status_bit(&self, b: u32) -> bool {
+        bit(self.status, b)
+    }
+
+    /// The value of a CSR, or `None` for an unknown address.
+    pub fn csr_value(&self, addr: u8) -> Option<u64> {
+        Some(match addr {
+            csr::ENTRY => self.entry,
+            csr::ENTRY_CRIT => self.entry_crit,
+            csr::CSTACK => self.cstack,
+            csr::STATUS => self.status & status::MASK,
+            csr::EVENT_INFO => self.event_info & event_info::MASK,
+            csr::EVENT_DATA => self.event_data,
+            csr::URIP => self.u_rip,
+            csr::URSP => self.u_rsp,
+            csr::UGS => self.u_gs,
+            _ => return None,
+        })
+    }
+
+    /// SPEC "CSRs": a CSR access faults (#GP) in user mode, on an unknown
+    /// address, or when it writes EVENT_INFO or EVENT_DATA.
+    fn csr_fault(&self, inp: &Inputs) -> bool {
+        (inp.csr_re || inp.csr_we)
+            && (self.user
+                || !csr::exists(inp.csr_addr)
+                || (inp.csr_we && csr::read_only(inp.csr_addr)))
+    }
+
+    /// The outputs in the current cycle. Everything but `csr_rdata` depends
+    /// on state only; `csr_rdata` follows notes §3.
+    pub fn outputs(&self, inp: &Inputs) -> Outputs {
+        let (rip, rsp, gs_base) = if self.user {
+            (self.u_rip, self.u_rsp, self.u_gs)
+        } else {
+            (self.k_rip, self.k_rsp, self.k_gs)
+        };
+        let csr_rdata = if inp.csr_re && !self.csr_fault(inp) && !self.busy() && !self.shutdown {
+            self.csr_value(inp.csr_addr).unwrap_or(0)
+        } else {
+            0
+        };
+        let (mem_valid, mem_we, mem_addr, mem_wdata) = match &self.seq {
+            Seq::Idle => (false, false, 0, 0),
+            Seq::Push(p) => (
+                true,
+                true,
+                p.top.wrapping_sub(frame::WORD_BYTES * (p.count as u64 + 1)),
+                p.words[p.count as usize],
+            ),
+            Seq::Pop(p) => (
+                true,
+                false,
+                p.base.wrapping_add(frame::WORD_BYTES * p.count as u64),
+                0,
+            ),
+        };
+        Outputs {
+            cpl: self.cpl(),
+            rip,
+            rsp,
+            gs_base,
+            csr_rdata,
+            irq_ack: self.irq_ack,
+            redirect: self.redirect,
+            busy: self.busy(),
+            event_info: self.event_info,
+            event_data: self.event_data,
+            mem_valid,
+            mem_we,
+            mem_addr,
+            mem_wdata,
+            shutdown: self.shutdown,
+        }
+    }
+
+    /// Apply one rising clock edge (notes §1): reset; else sample
+    /// `nmi`/`mce`; then nothing in shutdown, the frame sequencer when busy,
+    /// the event decision when idle.
+    pub fn step(&mut self, inp: &Inputs) {
+        if inp.reset {
+            *self = Self::reset_state(self.reset_rip, inp.nmi, inp.mce);
+            return;
+        }
+        // Sampling. The decision below sees the pending flags from before
+        // this edge; a flag taken now is cleared, and an edge arriving now
+        // sets it again.
+        let nmi_edge = inp.nmi && !self.nmi_q;
+        let mce_edge = inp.mce && !self.mce_q;
+        self.nmi_q = inp.nmi;
+        self.mce_q = inp.mce;
+        // Pulses last one cycle.
+        self.redirect = false;
+        self.irq_ack = false;
+
+        if self.shutdown {
+            // nothing
+        } else if self.busy() {
+            self.sequencer_step(inp);
+        } else {
+            match self.decide(inp) {
+                Decision::Enter(ev) => self.accept(ev, inp),
+                Decision::Eret => self.eret(),
+                Decision::Insn => self.instruction(inp),
+            }
+        }
+
+        self.nmi_pending |= nmi_edge;
+        self.mce_pending |= mce_edge;
+    }
+
+    /// The event decision of an idle unit, SPEC "Events, in priority
+    /// order" as written out in notes §2: machine check, NMI (unless
+    /// `nmi_blocked`), a fault of the current instruction (`exc_valid`
+    /// before #GP), interrupt (`irq` and user mode or `if`), SYSCALL, ERET,
+    /// then the instruction itself. Pure: reads state and inputs only.
+    pub fn decide(&self, inp: &Inputs) -> Decision {
+        let from_user = self.user;
+        let ev = |kind, ty, vec, error, error_valid, data| {
+            Decision::Enter(Event {
+                kind,
+                info: event_info::pack(ty, vec, error, from_user, error_valid),
+                data,
+            })
+        };
+        if self.mce_pending {
+            return ev(
+                EventKind::Mce,
+                event_type::HARDWARE_EXCEPTION,
+                vector::MC,
+                0,
+                false,
+                0,
+            );
+        }
+        if self.nmi_pending && !self.status_bit(status::NMI_BLOCKED) {
+            return ev(EventKind::Nmi, event_type::NMI, vector::NMI, 0, false, 0);
+        }
+        if inp.exc_valid {
+            let error = if inp.exc_error_valid {
+                inp.exc_error
+            } else {
+                0
+            };
+            return ev(
+                EventKind::Fault,
+                event_type::HARDWARE_EXCEPTION,
+                inp.exc_vector,
+                error,
+                inp.exc_error_valid,
+                inp.exc_data,
+            );
+        }
+        if self.csr_fault(inp) || (inp.op_eret && self.user) {
+            return ev(
+                EventKind::Fault,
+                event_type::HARDWARE_EXCEPTION,
+                vector::GP,
+                0,
+                true,
+                0,
+            );
+        }
+        if inp.irq && (self.user || self.status_bit(status::IF)) {
+            return ev(
+                EventKind::Irq,
+                event_type::EXTERNAL_INTERRUPT,
+                inp.irq_vector,
+                0,
+                false,
+                0,
+            );
+        }
+        if inp.op_syscall {
+            return ev(
+                EventKind::Syscall,
+                event_type::OTHER,
+                vector::SYSCALL,
+                0,
+                false,
+                0,
+            );
+        }
+        if inp.op_eret {
+            return Decision::Eret;
+        }
+        Decision::Insn
+    }
+
+    /// Accept an event at this edge (SPEC "Entry", notes §4). Clears the
+    /// pending flag of an NMI/MCE and pulses `irq_ack` for an interrupt in
+    /// the next cycle. An ordinary event from user mode commits at once
+    /// (SYSCALL also sets the user RIP to `next_rip`); every other event
+    /// starts a frame push whose stack top is CSTACK for a critical event
+    /// taken while `critical` = 0, else the kernel RSP.
+    fn accept(&mut self, ev: Event, inp: &Inputs) {
+        match ev.kind {
+            EventKind::Mce => self.mce_pending = false,
+            EventKind::Nmi => self.nmi_pending = false,
+            EventKind::Irq => self.irq_ack = true,
+            _ => {}
+        }
+        if !ev.kind.critical() && self.user {
+            if ev.kind == EventKind::Syscall {
+                self.u_rip = inp.next_rip;
+            }
+            self.commit_entry(&ev, None);
+        } else {
+            let ret_rip = if ev.kind == EventKind::Syscall {
+                inp.next_rip
+            } else {
+                self.k_rip
+            };
+            self.start_push(ev, ret_rip);
+        }
+    }
+
+    /// Begin pushing a frame for `ev` (SPEC "Entry", notes §4): words, in
+    /// push order, are the return RIP, kernel RSP, STATUS, EVENT_INFO and
+    /// EVENT_DATA as they are now; the stack top is CSTACK for a critical
+    /// event while `critical` = 0, else the kernel RSP.
+    fn start_push(&mut self, ev: Event, ret_rip: u64) {
+        let top = if ev.kind.critical() && !self.status_bit(status::CRITICAL) {
+            self.cstack
+        } else {
+            self.k_rsp
+        };
+        self.seq = Seq::Push(Push {
+            event: ev,
+            top,
+            words: [
+                ret_rip,
+                self.k_rsp,
+                self.status,
+                self.event_info,
+                self.event_data,
+            ],
+            count: 0,
+        });
+    }
+
+    /// Entry commit (SPEC "Entry"; notes §4): latch EVENT_INFO/EVENT_DATA,
+    /// CPL 0, kernel RIP = ENTRY (ENTRY_CRIT for critical events), `if` = 0,
+    /// pulse `redirect`. Unframed (`frame_top` = `None`, ordinary event from
+    /// user): `framed` = 0, `prev_user` = 1, `critical` = 0, `nmi_blocked`
+    /// kept. Framed: kernel RSP = top - 40, `framed` = 1, `prev_user` = the
+    /// interrupted level, `critical` set by critical events and kept
+    /// otherwise, `nmi_blocked` set by an NMI and kept otherwise.
+    fn commit_entry(&mut self, ev: &Event, frame_top: Option<u64>) {
+        let old = self.status;
+        let mut st = old & (1 << status::NMI_BLOCKED);
+        st = with_bit(st, status::PREV_USER, self.user);
+        if let Some(top) = frame_top {
+            self.k_rsp = top.wrapping_sub(frame::BYTES);
+            st = with_bit(st, status::FRAMED, true);
+            st = with_bit(
+                st,
+                status::CRITICAL,
+                ev.kind.critical() || bit(old, status::CRITICAL),
+            );
+            if ev.kind == EventKind::Nmi {
+                st = with_bit(st, status::NMI_BLOCKED, true);
+            }
+        }
+        self.status = st;
+        self.event_info = ev.info & event_info::MASK;
+        self.event_data = ev.data;
+        self.user = false;
+        self.k_rip = if ev.kind.critical() {
+            self.entry_crit
+        } else {
+            self.entry
+        };
+        self.redirect = true;
+    }
+
+    /// ERET in kernel mode (SPEC "ERET", notes §6): with `framed` = 0,
+    /// return to user at this edge (CPL 3, `redirect`; kernel copies and
+    /// STATUS unchanged); with `framed` = 1, start popping the frame from
+    /// the kernel RSP upward.
+    fn eret(&mut self) {
+        if self.status_bit(status::FRAMED) {
+            self.seq = Seq::Pop(Pop {
+                base: self.k_rsp,
+                words: [0; 5],
+                count: 0,
+            });
+        } else {
+            self.user = true;
+            self.redirect = true;
+        }
+    }
+
+    /// Framed ERET commit (notes §6): kernel RIP and kernel RSP from the
+    /// frame's RIP and RSP words, STATUS / EVENT_INFO from their words
+    /// (defined bits only), EVENT_DATA from its word; CPL 3 if `prev_user`
+    /// was set in the STATUS being left; `redirect`.
+    fn commit_eret(&mut self, w: &[u64; 5]) {
+        let to_user = self.status_bit(status::PREV_USER);
+        self.event_data = w[(frame::OFF_EVENT_DATA / 8) as usize];
+        self.event_info = w[(frame::OFF_EVENT_INFO / 8) as usize] & event_info::MASK;
+        self.status = w[(frame::OFF_STATUS / 8) as usize] & status::MASK;
+        self.k_rsp = w[(frame::OFF_RSP / 8) as usize];
+        self.k_rip = w[(frame::OFF_RIP / 8) as usize];
+        self.user = to_user;
+        self.redirect = true;
+    }
+
+    /// The instruction's own effects when no event is taken (notes §2
+    /// `do_insn`): `retire` sets the current level's RIP to `next_rip`,
+    /// `rsp_we`/`gs_we` write the current level's RSP/GS base, a kernel CSR
+    /// write writes ENTRY, ENTRY_CRIT, CSTACK, STATUS.`if` or a user copy.
+    fn instruction(&mut self, inp: &Inputs) {
+        let (rip, rsp, gs) = if self.user {
+            (&mut self.u_rip, &mut self.u_rsp, &mut self.u_gs)
+        } else {
+            (&mut self.k_rip, &mut self.k_rsp, &mut self.k_gs)
+        };
+        if inp.retire {
+            *rip = inp.next_rip;
+        }
+        if inp.rsp_we {
+            *rsp = inp.rsp_wdata;
+        }
+        if inp.gs_we {
+            *gs = inp.gs_wdata;
+        }
+        // A faulting CSR access never gets here, so this is kernel mode
+        // and a known, writable address.
+        if inp.csr_we {
+            let d = inp.csr_wdata;
+            match inp.csr_addr {
+                csr::ENTRY => self.entry = d,
+                csr::ENTRY_CRIT => self.entry_crit = d,
+                csr::CSTACK => self.cstack = d,
+                csr::STATUS => self.status = with_bit(self.status, status::IF, bit(d, status::IF)),
+                csr::URIP => self.u_rip = d,
+                csr::URSP => self.u_rsp = d,
+                csr::UGS => self.u_gs = d,
+                _ => {}
+            }
+        }
+    }
+
+    /// The frame sequencer at one edge while busy (SPEC "Entry", "ERET";
+    /// notes §4, §5): only an answer (`mem_ready`) matters. An error ends
+    /// the transfer without committing anything: a #DF push becomes a
+    /// triple fault (`shutdown`), anything else starts the #DF frame push
+    /// from the current state. Otherwise the word is taken, and the fifth
+    /// answer commits the entry or the ERET.
+    fn sequencer_step(&mut self, inp: &Inputs) {
+        if !inp.mem_ready {
+            return;
+        }
+        if inp.mem_err {
+            let was_df =
+                matches!(&self.seq, Seq::Push(p) if p.event.kind == EventKind::DoubleFault);
+            self.seq = Seq::Idle;
+            if was_df {
+                self.shutdown = true;
+            } else {
+                self.start_double_fault();
+            }
+            return;
+        }
+        match &mut self.seq {
+            Seq::Idle => {}
+            Seq::Push(p) => {
+                p.count += 1;
+                if p.count as u64 == frame::WORDS {
+                    let (ev, top) = (p.event, p.top);
+                    self.seq = Seq::Idle;
+                    self.commit_entry(&ev, Some(top));
+                }
+            }
+            Seq::Pop(p) => {
+                p.words[p.count as usize] = inp.mem_rdata;
+                p.count += 1;
+                if p.count as u64 == frame::WORDS {
+                    let w = p.words;
+                    self.seq = Seq::Idle;
+                    self.commit_eret(&w);
+                }
+            }
+        }
+    }
+
+    /// Start a double fault after a bus error (notes §5): type 3, vector 8,
+    /// error 0 valid, data 0, `from_user` = current level; critical; its
+    /// frame holds the current (pre-failure) state with the current kernel
+    /// RIP as return RIP.
+    fn start_double_fault(&mut self) {
+        let ev = Event {
+            kind: EventKind::DoubleFault,
+            info: event_info::pack(
+                event_type::HARDWARE_EXCEPTION,
+                vector::DF,
+                0,
+                self.user,
+                true,
+            ),
+            data: 0,
+        };
+        self.start_push(ev, self.k_rip);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bus::{Access, Memory};
+    use crate::stimulus::RandomCore;
+
+    const ENTRY: u64 = 0x1000;
+    const ENTRY_CRIT: u64 = 0x2000;
+    const CSTACK: u64 = 0xc000;
+    const KSTACK: u64 = 0x8000;
+
+    /// One cycle: the memory answers the current outputs, the outputs of
+    /// this cycle are returned, then the edge is applied to both.
+    fn tick(m: &mut Model, mem: &mut Memory, mut inp: Inputs) -> Outputs {
+        let o0 = m.outputs(&inp);
+        let (r, d, e) = mem.respond(&o0);
+        inp.mem_ready = r;
+        inp.mem_rdata = d;
+        inp.mem_err = e;
+        let o = m.outputs(&inp);
+        m.step(&inp);
+        mem.clock(&o, r, e);
+        o
+    }
+
+    fn idle() -> Inputs {
+        Inputs::default()
+    }
+
+    fn csr_w(addr: u8, v: u64) -> Inputs {
+        Inputs {
+            csr_we: true,
+            csr_addr: addr,
+            csr_wdata: v,
+            ..idle()
+        }
+    }
+
+    fn csr_r(addr: u8) -> Inputs {
+        Inputs {
+            csr_re: true,
+            csr_addr: addr,
+            ..idle()
+        }
+    }
+
+    fn retire(next: u64) -> Inputs {
+        Inputs {
+            retire: true,
+            next_rip: next,
+            ..idle()
+        }
+    }
+
+    fn eret() -> Inputs {
+        Inputs {
+            op_eret: true,
+            ..idle()
+        }
+    }
+
+    fn syscall(next: u64) -> Inputs {
+        Inputs {
+            op_syscall: true,
+            next_rip: next,
+            ..idle()
+        }
+    }
+
+    /// A kernel set up with entry points, stacks, kernel RIP 0x500 and
+    /// user copies; still in kernel mode after reset.
+    fn setup() -> (Model, Memory) {
+        let mut m = Model::new(&PtuConfig::default());
+        let mut mem = Memory::new(0);
+        for (a, v) in [
+            (csr::ENTRY, ENTRY),
+            (csr::ENTRY_CRIT, ENTRY_CRIT),
+            (csr::CSTACK, CSTACK),
+            (csr::URIP, 0x40_0000),
+            (csr::URSP, 0x7000_0000),
+            (csr::UGS, 0x6000_0000),
+        ] {
+            tick(&mut m, &mut mem, csr_w(a, v));
+        }
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                rsp_we: true,
+                rsp_wdata: KSTACK,
+                gs_we: true,
+                gs_wdata: 0x5000,
+                ..retire(0x500)
+            },
+        );
+        (m, mem)
+    }
+
+    /// `setup` then an unframed ERET to user mode.
+    fn setup_user() -> (Model, Memory) {
+        let (mut m, mut mem) = setup();
+        tick(&mut m, &mut mem, eret());
+        assert!(m.user);
+        (m, mem)
+    }
+
+    fn st(bits: &[u32]) -> u64 {
+        bits.iter().fold(0, |a, b| a | 1 << b)
+    }
+
+    #[test]
+    fn reset_values() {
+        let cfg = PtuConfig {
+            reset_rip: 0xffff_0000,
+            ..PtuConfig::default()
+        };
+        let m = Model::new(&cfg);
+        let o = m.outputs(&idle());
+        assert_eq!(
+            o,
+            Outputs {
+                rip: 0xffff_0000,
+                ..Outputs::default()
+            }
+        );
+        for (a, _) in csr::ALL {
+            assert_eq!(m.outputs(&csr_r(a)).csr_rdata, 0);
+        }
+        // Reset from a busy, odd state brings everything back.
+        let (mut m2, mut mem) = setup();
+        m2.reset_rip = 0xffff_0000;
+        tick(&mut m2, &mut mem, syscall(0x504));
+        assert!(m2.busy());
+        tick(
+            &mut m2,
+            &mut mem,
+            Inputs {
+                reset: true,
+                ..idle()
+            },
+        );
+        assert_eq!(m2, m);
+    }
+
+    #[test]
+    fn syscall_from_user_is_one_edge() {
+        let (mut m, mut mem) = setup_user();
+        assert_eq!(m.outputs(&idle()).rip, 0x40_0000);
+        tick(&mut m, &mut mem, retire(0x40_0004));
+        let before = m.clone();
+        let o = tick(&mut m, &mut mem, syscall(0x40_0008));
+        assert!(!o.redirect && o.cpl == 3);
+        let o = m.outputs(&idle());
+        assert_eq!(o.cpl, 0);
+        assert_eq!(o.rip, ENTRY);
+        assert_eq!(o.rsp, KSTACK);
+        assert_eq!(o.gs_base, 0x5000);
+        assert!(o.redirect && !o.busy && !o.mem_valid && !o.irq_ack);
+        assert_eq!(m.u_rip, 0x40_0008);
+        assert_eq!(m.u_rsp, before.u_rsp);
+        assert_eq!(m.u_gs, before.u_gs);
+        assert_eq!(o.event_info, event_info::pack(7, 0, 0, true, false));
+        assert_eq!(o.event_data, 0);
+        assert_eq!(m.status, st(&[status::PREV_USER]));
+        assert!(mem.log.is_empty());
+        // The pulse lasts one cycle.
+        tick(&mut m, &mut mem, idle());
+        assert!(!m.outputs(&idle()).redirect);
+    }
+
+    #[test]
+    fn unframed_eret_is_one_edge() {
+        let (mut m, mut mem) = setup_user();
+        tick(&mut m, &mut mem, syscall(0x40_0004));
+        tick(&mut m, &mut mem, retire(ENTRY + 4));
+        let o = tick(&mut m, &mut mem, eret());
+        assert_eq!(o.cpl, 0);
+        let o = m.outputs(&idle());
+        assert_eq!(
+            (o.cpl, o.rip, o.rsp, o.gs_base),
+            (3, 0x40_0004, 0x7000_0000, 0x6000_0000)
+        );
+        assert!(o.redirect && !o.busy);
+        assert_eq!(m.k_rip, ENTRY + 4);
+        assert_eq!(m.status, st(&[status::PREV_USER]));
+        assert!(mem.log.is_empty());
+    }
+
+    /// A page fault in kernel mode with `if` = 1: the frame timing,
+    /// addresses and words of SPEC's "framed entry" row.
+    #[test]
+    fn framed_entry_from_kernel() {
+        let (mut m, mut mem) = setup();
+        tick(&mut m, &mut mem, csr_w(csr::STATUS, 1));
+        let before = m.clone();
+        let fault = Inputs {
+            exc_valid: true,
+            exc_vector: vector::PF,
+            exc_error: 2,
+            exc_error_valid: true,
+            exc_data: 0xdead_0000,
+            ..idle()
+        };
+        let o = tick(&mut m, &mut mem, fault);
+        assert!(!o.busy && !o.mem_valid);
+        let words = [0x500, KSTACK, 1, before.event_info, before.event_data];
+        for (i, w) in words.iter().enumerate() {
+            let o = tick(&mut m, &mut mem, idle());
+            assert!(o.busy && o.mem_valid && o.mem_we, "cycle {i}");
+            assert_eq!(o.mem_addr, KSTACK - 8 * (i as u64 + 1));
+            assert_eq!(o.mem_wdata, *w);
+            // Still the interrupted state.
+            assert_eq!((o.cpl, o.rip, o.rsp), (0, 0x500, KSTACK));
+            assert_eq!(o.event_info, before.event_info);
+            assert!(!o.redirect);
+            assert!(!o.irq_ack);
+        }
+        let o = m.outputs(&idle());
+        assert!(!o.busy && o.redirect && !o.mem_valid);
+        assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY, KSTACK - 40));
+        assert_eq!(o.event_info, event_info::pack(3, 14, 2, false, true));
+        assert_eq!(o.event_data, 0xdead_0000);
+        assert_eq!(m.status, st(&[status::FRAMED]));
+        let want: Vec<Access> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| Access {
+                we: true,
+                addr: KSTACK - 8 * (i as u64 + 1),
+                data: *w,
+                err: false,
+            })
+            .collect();
+        assert_eq!(mem.log, want);
+        assert_eq!(mem.read(KSTACK - 40), before.event_data);
+    }
+
+    #[test]
+    fn framed_eret_pops_and_restores() {
+        let (mut m, mut mem) = setup();
+        tick(&mut m, &mut mem, csr_w(csr::STATUS, 1));
+        let before = m.clone();
+        tick(&mut m, &mut mem, syscall(0x504));
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        assert_eq!(m.k_rip, ENTRY);
+        assert_eq!(m.k_rsp, KSTACK - 40);
+        tick(&mut m, &mut mem, retire(ENTRY + 4));
+        mem.log.clear();
+        let o = tick(&mut m, &mut mem, eret());
+        assert!(!o.busy);
+        for i in 0..5u64 {
+            let o = tick(&mut m, &mut mem, idle());
+            assert!(o.busy && o.mem_valid && !o.mem_we && o.mem_wdata == 0);
+            assert_eq!(o.mem_addr, KSTACK - 40 + 8 * i);
+            assert_eq!((o.rip, o.rsp), (ENTRY + 4, KSTACK - 40));
+        }
+        let o = m.outputs(&idle());
+        assert!(o.redirect && !o.busy);
+        assert_eq!((o.cpl, o.rip, o.rsp), (0, 0x504, KSTACK));
+        assert_eq!(m.status, before.status);
+        assert_eq!(o.event_info, before.event_info);
+        assert_eq!(o.event_data, before.event_data);
+        let addrs: Vec<u64> = mem.log.iter().map(|a| a.addr).collect();
+        assert_eq!(
+            addrs,
+            (0..5).map(|i| KSTACK - 40 + 8 * i).collect::<Vec<_>>()
+        );
+        assert!(mem.log.iter().all(|a| !a.we && !a.err));
+    }
+
+    /// NMI from user switches to CSTACK; a second NMI waits for ERET.
+    #[test]
+    fn nmi_from_user_and_blocking() {
+        let (mut m, mut mem) = setup_user();
+        let nmi = Inputs {
+            nmi: true,
+            ..retire(0x40_0004)
+        };
+        // Sampled at this edge; the retire still happens.
+        tick(&mut m, &mut mem, nmi);
+        assert!(m.nmi_pending && m.u_rip == 0x40_0004);
+        // Taken at the next edge, beating the instruction.
+        tick(&mut m, &mut mem, retire(0x40_0008));
+        assert!(m.busy() && !m.nmi_pending);
+        assert_eq!(m.u_rip, 0x40_0004);
+        for i in 0..5u64 {
+            let o = tick(&mut m, &mut mem, idle());
+            assert_eq!(o.mem_addr, CSTACK - 8 * (i + 1));
+            assert_eq!(o.cpl, 3);
+        }
+        let o = m.outputs(&idle());
+        assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY_CRIT, CSTACK - 40));
+        assert_eq!(o.event_info, event_info::pack(2, 2, 0, true, false));
+        assert_eq!(
+            m.status,
+            st(&[
+                status::FRAMED,
+                status::NMI_BLOCKED,
+                status::PREV_USER,
+                status::CRITICAL
+            ])
+        );
+        // The frame keeps the kernel RIP/RSP the kernel left.
+        assert_eq!(mem.read(CSTACK - 8), 0x500);
+        assert_eq!(mem.read(CSTACK - 16), KSTACK);
+        // Nested NMI: pending but blocked.
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+        );
+        for _ in 0..20 {
+            tick(&mut m, &mut mem, idle());
+            assert!(!m.busy() && m.nmi_pending && m.k_rip == ENTRY_CRIT);
+        }
+        // ERET: pop, back to user; then the NMI is taken at the next edge.
+        tick(&mut m, &mut mem, eret());
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        let o = m.outputs(&idle());
+        assert_eq!((o.cpl, o.rip, o.rsp), (3, 0x40_0004, 0x7000_0000));
+        assert!(o.redirect);
+        assert_eq!(m.k_rsp, KSTACK);
+        assert_eq!(m.k_rip, 0x500);
+        assert!(!m.status_bit(status::NMI_BLOCKED));
+        tick(&mut m, &mut mem, retire(0x40_0008));
+        assert!(m.busy() && !m.nmi_pending);
+        assert_eq!(m.u_rip, 0x40_0004);
+    }
+
+    /// A machine check in an NMI handler stays on the critical stack.
+    #[test]
+    fn mce_in_critical_handler_stays_on_stack() {
+        let (mut m, mut mem) = setup();
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+        );
+        for _ in 0..6 {
+            tick(&mut m, &mut mem, idle());
+        }
+        assert_eq!((m.k_rip, m.k_rsp), (ENTRY_CRIT, CSTACK - 40));
+        let st_nmi = m.status;
+        tick(&mut m, &mut mem, retire(ENTRY_CRIT + 4));
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                mce: true,
+                ..idle()
+            },
+        );
+        tick(&mut m, &mut mem, idle());
+        assert!(m.busy());
+        for i in 0..5u64 {
+            let o = tick(&mut m, &mut mem, idle());
+            assert_eq!(o.mem_addr, CSTACK - 40 - 8 * (i + 1));
+        }
+        assert_eq!((m.k_rip, m.k_rsp), (ENTRY_CRIT, CSTACK - 80));
+        assert_eq!(mem.read(CSTACK - 48), ENTRY_CRIT + 4);
+        assert_eq!(mem.read(CSTACK - 56), CSTACK - 40);
+        assert_eq!(mem.read(CSTACK - 64), st_nmi);
+        assert_eq!(
+            m.status,
+            st(&[status::FRAMED, status::NMI_BLOCKED, status::CRITICAL])
+        );
+        assert_eq!(m.event_info, event_info::pack(3, 18, 0, false, false));
+    }
+
+    #[test]
+    fn bus_error_on_push_is_double_fault() {
+        let (mut m, mut mem) = setup();
+        let before = m.clone();
+        mem.error_at = vec![2];
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                exc_valid: true,
+                exc_vector: vector::UD,
+                ..idle()
+            },
+        );
+        for _ in 0..2 {
+            tick(&mut m, &mut mem, idle());
+        }
+        let o = tick(&mut m, &mut mem, idle());
+        assert_eq!(o.mem_addr, KSTACK - 24);
+        // Nothing committed; the #DF push starts at once on CSTACK.
+        assert!(m.busy());
+        assert_eq!(m.event_info, before.event_info);
+        let words = [
+            0x500,
+            KSTACK,
+            before.status,
+            before.event_info,
+            before.event_data,
+        ];
+        for (i, w) in words.iter().enumerate() {
+            let o = tick(&mut m, &mut mem, idle());
+            assert_eq!(o.mem_addr, CSTACK - 8 * (i as u64 + 1));
+            assert_eq!(o.mem_wdata, *w);
+        }
+        let o = m.outputs(&idle());
+        assert!(o.redirect && !o.busy);
+        assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY_CRIT, CSTACK - 40));
+        assert_eq!(o.event_info, event_info::pack(3, 8, 0, false, true));
+        assert_eq!(m.status, st(&[status::FRAMED, status::CRITICAL]));
+        assert_eq!(mem.log.len(), 8);
+        assert!(mem.log[2].err);
+    }
+
+    /// A failed pop is a #DF whose frame holds the handler's state; a
+    /// failed kernel SYSCALL's #DF returns to the SYSCALL itself.
+    #[test]
+    fn bus_error_on_pop_and_on_kernel_syscall() {
+        let (mut m, mut mem) = setup();
+        tick(&mut m, &mut mem, syscall(0x504));
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        tick(&mut m, &mut mem, retire(ENTRY + 4));
+        let handler = m.clone();
+        mem.error_at = vec![mem.answers + 1];
+        tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, idle());
+        let o = tick(&mut m, &mut mem, idle());
+        assert!(!o.mem_we && o.mem_addr == KSTACK - 32);
+        // Nothing restored; the #DF frame goes to CSTACK.
+        assert_eq!(
+            (m.k_rip, m.k_rsp, m.status),
+            (ENTRY + 4, KSTACK - 40, handler.status)
+        );
+        let words = [
+            ENTRY + 4,
+            KSTACK - 40,
+            handler.status,
+            handler.event_info,
+            handler.event_data,
+        ];
+        for (i, w) in words.iter().enumerate() {
+            let o = tick(&mut m, &mut mem, idle());
+            assert!(o.mem_we);
+            assert_eq!((o.mem_addr, o.mem_wdata), (CSTACK - 8 * (i as u64 + 1), *w));
+        }
+        assert_eq!((m.cpl(), m.k_rip, m.k_rsp), (0, ENTRY_CRIT, CSTACK - 40));
+        assert_eq!(m.event_info, event_info::pack(3, 8, 0, false, true));
+
+        let (mut m, mut mem) = setup();
+        mem.error_at = vec![0];
+        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, idle());
+        let o = m.outputs(&idle());
+        assert_eq!((o.mem_addr, o.mem_wdata), (CSTACK - 8, 0x500));
+    }
+
+    #[test]
+    fn bus_error_on_double_fault_push_is_shutdown() {
+        let (mut m, mut mem) = setup_user();
+        mem.error_at = vec![0, 3];
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                mce: true,
+                ..idle()
+            },
+        );
+        tick(&mut m, &mut mem, idle());
+        assert!(m.busy());
+        tick(&mut m, &mut mem, idle()); // error on the MCE frame
+        assert!(m.busy() && !m.mce_pending);
+        for _ in 0..2 {
+            tick(&mut m, &mut mem, idle());
+        }
+        // The #DF frame: from_user, on CSTACK.
+        assert_eq!(m.outputs(&idle()).mem_addr, CSTACK - 24);
+        tick(&mut m, &mut mem, idle()); // error on the #DF frame
+        let o = m.outputs(&idle());
+        assert!(o.shutdown && !o.busy && !o.mem_valid && !o.redirect);
+        assert_eq!(o.cpl, 3);
+        let frozen = m.clone();
+        let noisy = [
+            syscall(4),
+            Inputs {
+                irq: true,
+                irq_vector: 40,
+                ..idle()
+            },
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+            idle(),
+            Inputs {
+                mce: true,
+                ..idle()
+            },
+            csr_w(csr::ENTRY, 9),
+            eret(),
+        ];
+        for i in 0..50 {
+            let o = tick(&mut m, &mut mem, noisy[i % noisy.len()]);
+            assert!(o.shutdown && !o.busy && !o.mem_valid && !o.redirect && !o.irq_ack);
+            let mut a = m.clone();
+            (a.nmi_q, a.mce_q, a.nmi_pending, a.mce_pending) = (
+                frozen.nmi_q,
+                frozen.mce_q,
+                frozen.nmi_pending,
+                frozen.mce_pending,
+            );
+            assert_eq!(a, frozen);
+        }
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                reset: true,
+                ..idle()
+            },
+        );
+        assert_eq!(m, Model::new(&PtuConfig::default()));
+    }
+
+    #[test]
+    fn csr_faults() {
+        // User mode: any access is #GP, unframed; retire/rsp_we cancelled.
+        let (mut m, mut mem) = setup_user();
+        let inp = Inputs {
+            rsp_we: true,
+            rsp_wdata: 0x1234,
+            ..csr_r(csr::ENTRY)
+        };
+        let inp = Inputs {
+            retire: true,
+            next_rip: 0x40_0004,
+            ..inp
+        };
+        let o = tick(&mut m, &mut mem, inp);
+        assert_eq!(o.csr_rdata, 0);
+        assert_eq!((m.u_rip, m.u_rsp), (0x40_0000, 0x7000_0000));
+        assert_eq!(m.event_info, event_info::pack(3, 13, 0, true, true));
+        assert_eq!((m.cpl(), m.k_rip, m.busy()), (0, ENTRY, false));
+        // Kernel mode: write to EVENT_INFO, framed #GP.
+        let (mut m, mut mem) = setup();
+        let o = tick(&mut m, &mut mem, csr_w(csr::EVENT_INFO, 0xff));
+        assert_eq!(o.csr_rdata, 0);
+        assert!(m.busy() && m.k_rip == 0x500 && m.event_info == 0);
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        assert_eq!(m.event_info, event_info::pack(3, 13, 0, false, true));
+        assert_eq!(m.k_rip, ENTRY);
+        // EVENT_DATA write too; reading it is fine.
+        assert_eq!(m.outputs(&csr_r(csr::EVENT_INFO)).csr_rdata, m.event_info);
+        tick(&mut m, &mut mem, csr_w(csr::EVENT_DATA, 1));
+        assert!(m.busy());
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        // Unknown address, read only.
+        let o = tick(&mut m, &mut mem, csr_r(0x07));
+        assert_eq!(o.csr_rdata, 0);
+        assert!(m.busy());
+        // Read and write of one CSR in one cycle read the old value.
+        let (mut m, mut mem) = setup();
+        let inp = Inputs {
+            csr_re: true,
+            ..csr_w(csr::CSTACK, 0x1_0000)
+        };
+        let o = tick(&mut m, &mut mem, inp);
+        assert_eq!(o.csr_rdata, CSTACK);
+        assert_eq!(m.cstack, 0x1_0000);
+        // STATUS write changes only `if`.
+        m.status = st(&[status::FRAMED]);
+        tick(&mut m, &mut mem, csr_w(csr::STATUS, 0xff));
+        assert_eq!(m.status, st(&[status::FRAMED, status::IF]));
+    }
+
+    #[test]
+    fn eret_in_user_is_gp() {
+        let (mut m, mut mem) = setup_user();
+        tick(&mut m, &mut mem, eret());
+        assert_eq!(m.event_info, event_info::pack(3, 13, 0, true, true));
+        assert_eq!((m.cpl(), m.k_rip, m.u_rip), (0, ENTRY, 0x40_0000));
+    }
+
+    #[test]
+    fn async_event_beats_instruction() {
+        // User: irq wins over retire + rsp_we + gs_we.
+        let (mut m, mut mem) = setup_user();
+        let inp = Inputs {
+            irq: true,
+            irq_vector: 44,
+            rsp_we: true,
+            rsp_wdata: 1,
+            gs_we: true,
+            gs_wdata: 2,
+            ..retire(0x40_0004)
+        };
+        let o = tick(&mut m, &mut mem, inp);
+        assert!(!o.irq_ack);
+        assert_eq!(
+            (m.u_rip, m.u_rsp, m.u_gs),
+            (0x40_0000, 0x7000_0000, 0x6000_0000)
+        );
+        let o = m.outputs(&idle());
+        assert!(o.irq_ack && o.redirect);
+        assert_eq!(o.event_info, event_info::pack(0, 44, 0, true, false));
+        tick(&mut m, &mut mem, idle());
+        assert!(!m.irq_ack);
+        // Kernel with if = 0: irq not taken; with if = 1 it beats a CSR
+        // write, and irq_ack pulses right after the accepting edge.
+        let (mut m, mut mem) = setup();
+        let irq = Inputs {
+            irq: true,
+            irq_vector: 33,
+            ..idle()
+        };
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, irq);
+            assert!(!m.busy() && !m.irq_ack);
+        }
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                irq: true,
+                ..csr_w(csr::STATUS, 1)
+            },
+        );
+        let inp = Inputs {
+            irq: true,
+            irq_vector: 33,
+            ..csr_w(csr::ENTRY, 0x9999)
+        };
+        tick(&mut m, &mut mem, inp);
+        assert_eq!(m.entry, ENTRY);
+        assert!(m.busy() && m.irq_ack);
+        tick(&mut m, &mut mem, irq);
+        assert!(!m.irq_ack);
+        // NMI beats a SYSCALL; MCE beats an NMI.
+        let (mut m, mut mem) = setup();
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                mce: true,
+                ..idle()
+            },
+        );
+        tick(&mut m, &mut mem, syscall(0x504));
+        match m.seq {
+            Seq::Push(p) => {
+                assert_eq!(p.event.kind, EventKind::Mce);
+                assert_eq!(p.words[0], 0x500);
+            }
+            _ => panic!("not pushing"),
+        }
+        assert!(m.nmi_pending && !m.mce_pending);
+        for _ in 0..5 {
+            tick(&mut m, &mut mem, idle());
+        }
+        tick(&mut m, &mut mem, idle());
+        assert!(m.busy() && !m.nmi_pending);
+        // Nested critical event: on the current (critical) stack.
+        assert_eq!(m.outputs(&idle()).mem_addr, CSTACK - 48);
+    }
+
+    #[test]
+    fn inputs_ignored_while_busy() {
+        let (mut m, mut mem) = setup();
+        mem.wait = crate::bus::Wait::Fixed(3);
+        tick(&mut m, &mut mem, syscall(0x504));
+        let noisy = [
+            Inputs {
+                rsp_we: true,
+                gs_we: true,
+                rsp_wdata: 1,
+                gs_wdata: 2,
+                ..retire(0x777)
+            },
+            csr_w(csr::ENTRY, 0x9999),
+            syscall(0x888),
+            eret(),
+            Inputs {
+                irq: true,
+                irq_vector: 40,
+                ..idle()
+            },
+            Inputs {
+                exc_valid: true,
+                ..idle()
+            },
+            csr_r(csr::ENTRY),
+            csr_w(csr::EVENT_INFO, 1),
+        ];
+        let mut n = 0;
+        while m.busy() {
+            let o = tick(&mut m, &mut mem, noisy[n % noisy.len()]);
+            assert_eq!(o.csr_rdata, 0);
+            assert!(!o.irq_ack);
+            n += 1;
+        }
+        assert_eq!(n, 20);
+        assert_eq!((m.k_rip, m.k_rsp, m.k_gs), (ENTRY, KSTACK - 40, 0x5000));
+        assert_eq!(m.entry, ENTRY);
+        assert_eq!(mem.read(KSTACK - 8), 0x504);
+        assert_eq!(m.event_info, event_info::pack(7, 0, 0, false, false));
+    }
+
+    #[test]
+    fn nmi_held_through_reset_is_not_an_edge() {
+        let mut m = Model::new(&PtuConfig::default());
+        let mut mem = Memory::new(0);
+        let hold = Inputs {
+            nmi: true,
+            mce: true,
+            ..idle()
+        };
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                reset: true,
+                ..hold
+            },
+        );
+        for _ in 0..10 {
+            tick(&mut m, &mut mem, hold);
+            assert!(!m.busy() && !m.nmi_pending && !m.mce_pending);
+        }
+        // Pending flags are cleared by reset too.
+        tick(&mut m, &mut mem, idle());
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+        );
+        assert!(m.nmi_pending);
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                reset: true,
+                ..idle()
+            },
+        );
+        assert!(!m.nmi_pending);
+        tick(&mut m, &mut mem, idle());
+        assert!(!m.busy());
+        // A new edge after reset is taken.
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+        );
+        tick(
+            &mut m,
+            &mut mem,
+            Inputs {
+                nmi: true,
+                ..idle()
+            },
+        );
+        assert!(m.busy());
+    }
+
+    /// RandomCore + Memory against the model: structural invariants, and
+    /// that the run reaches every kind of transition.
+    #[test]
+    fn random_run_invariants() {
+        const CYCLES: usize = 200_000;
+        const MAX_WAIT: u32 = 3;
+        let mut core = RandomCore::new(0x5eed_1234);
+        core.cfg.reset_prob = 1e-5;
+        core.cfg.shutdown_reset_prob = 0.01;
+        let mut mem = Memory::new(77);
+        mem.wait = crate::bus::Wait::Random { max: MAX_WAIT };
+        mem.error_prob = 0.003;
+        let mut m = Model::new(&PtuConfig::default());
+
+        let mut waiting = 0u32;
+        let mut busy_run = 0u32;
+        let mut aligned_transfer = true;
+        let mut answers_this_transfer = 0u32;
+        let (mut transfers, mut checked_transfers, mut user_cycles) = (0u32, 0u32, 0u32);
+        let mut cov = std::collections::HashMap::<&str, u32>::new();
+        let mut prev = m.clone();
+        for c in 0..CYCLES {
+            let s = m.outputs(&Inputs::default());
+            let mut inp = core.next(&s);
+            let (r, d, e) = mem.respond(&s);
+            inp.mem_ready = r;
+            inp.mem_rdata = d;
+            inp.mem_err = e;
+            let o = m.outputs(&inp);
+
+            // Port invariants.
+            assert!(o.cpl == 0 || o.cpl == 3, "cycle {c}");
+            let bank = if m.user {
+                (m.u_rip, m.u_rsp, m.u_gs)
+            } else {
+                (m.k_rip, m.k_rsp, m.k_gs)
+            };
+            assert_eq!((o.rip, o.rsp, o.gs_base), bank, "cycle {c}");
+            assert_eq!(o.busy, o.mem_valid, "cycle {c}");
+            if !o.mem_valid {
+                assert!(
+                    !o.mem_we && o.mem_addr == 0 && o.mem_wdata == 0,
+                    "cycle {c}"
+                );
+            }
+            if !o.mem_we {
+                assert_eq!(o.mem_wdata, 0);
+            }
+            if o.shutdown {
+                assert!(!o.busy && !o.redirect && !o.irq_ack, "cycle {c}");
+            }
+            assert_eq!(o.event_info & !event_info::MASK, 0);
+            assert_eq!(m.status & !status::MASK, 0);
+            if !(inp.csr_re && !o.busy && !o.shutdown) {
+                assert_eq!(o.csr_rdata, 0);
+            }
+            if o.redirect {
+                assert!(!o.busy);
+            }
+            // A transfer starts: were both stacks aligned?
+            if o.busy && !prev.busy() {
+                aligned_transfer = m.k_rsp.is_multiple_of(8) && m.cstack.is_multiple_of(8);
+                answers_this_transfer = 0;
+            }
+            if o.busy && !prev.busy() {
+                checked_transfers += aligned_transfer as u32;
+                transfers += 1;
+            }
+            user_cycles += m.user as u32;
+            if o.mem_valid && aligned_transfer {
+                assert!(o.mem_addr.is_multiple_of(8), "cycle {c}");
+            }
+            // Bounded waiting for an answer, and bounded busy time.
+            if o.mem_valid && !r {
+                waiting += 1;
+                assert!(waiting <= MAX_WAIT, "cycle {c}");
+            } else {
+                waiting = 0;
+            }
+            busy_run = if o.busy { busy_run + 1 } else { 0 };
+            // A transfer is at most 5 words, then a #DF, nested at most
+            // once more before shutdown: 10 answers, each <= MAX_WAIT+1.
+            assert!(busy_run <= 10 * (MAX_WAIT + 1), "cycle {c}");
+
+            prev = m.clone();
+            m.step(&inp);
+            mem.clock(&o, r, e);
+
+            if o.mem_valid && r {
+                answers_this_transfer += 1;
+                assert!(answers_this_transfer <= 10);
+            }
+            // Coverage.
+            if inp.reset {
+                *cov.entry("reset").or_default() += 1;
+                continue;
+            }
+            if m.redirect {
+                let info = event_info::unpack(m.event_info);
+                let k = match (&prev.seq, m.user) {
+                    (Seq::Pop(_), true) => "eret framed to user",
+                    (Seq::Pop(_), false) => "eret framed to kernel",
+                    (Seq::Idle, true) => "eret unframed",
+                    (Seq::Idle, false) => "entry unframed",
+                    (Seq::Push(_), true) => "?",
+                    (Seq::Push(_), false) => match (info.ty, info.vector) {
+                        (2, _) => "entry nmi",
+                        (3, 18) => "entry mce",
+                        (3, 8) => "entry df",
+                        _ => "entry framed ordinary",
+                    },
+                };
+                *cov.entry(k).or_default() += 1;
+            }
+            if m.shutdown && !prev.shutdown {
+                *cov.entry("shutdown").or_default() += 1;
+            }
+            if m.irq_ack {
+                *cov.entry("irq").or_default() += 1;
+            }
+        }
+        eprintln!("coverage: {cov:?}");
+        eprintln!("{checked_transfers}/{transfers} transfers on aligned stacks, {user_cycles} user cycles");
+        assert!(checked_transfers * 10 >= transfers * 9);
+        assert!(user_cycles as usize >= CYCLES / 10);
+        for k in [
+            "eret unframed",
+            "eret framed to user",
+            "eret framed to kernel",
+            "entry unframed",
+            "entry nmi",
+            "entry mce",
+            "entry df",
+            "entry framed ordinary",
+            "shutdown",
+            "irq",
+        ] {
+            assert!(
+                cov.get(k).copied().unwrap_or(0) >= 1,
+                "never reached: {k} ({cov:?})"
+            );
+        }
+        assert!(!cov.contains_key("?"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Stepping the rust-hdl design of `Ptu` cycle by cycle, in one thread.
+//!
+//! rust-hdl's `Simulation` runs every testbench in its own thread and is
+//! slow for long runs; here the block is stepped directly: set the inputs,
+//! settle, raise the clock, settle. A VCD of the whole hierarchy (ports
+//! and every internal register) can be streamed to a file while it runs.
+
+use anyhow::{anyhow, Context, Result};
+use ptu_arch::{Inputs, Outputs, PtuConfig};
+use ptu_rtl::Ptu;
+use rust_hdl::core::vcd_probe::VCDProbe;
+use rust_hdl::prelude::*;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+/// Simulated time of one clock period, in VCD units (picoseconds): 10 ns.
+pub const CLOCK_PERIOD_PS: u64 = 10_000;
+
+/// Most delta cycles allowed for the logic to settle.
+const SETTLE_ITERATIONS: usize = 200;
+
+/// The rust-hdl `Ptu`, stepped one clock at a time.
+pub struct RtlSim {
+    uut: Ptu,
+    cycle: u64,
+    vcd: Option<VcdStream>,
+}
+
+struct VcdStream {
+    probe: Option<VCDProbe<BufWriter<File>>>,
+    tmp: PathBuf,
+    path: PathBuf,
+}
+
+impl RtlSim {
+    /// Elaborate and check the design for `cfg`.
+    pub fn new(cfg: &PtuConfig) -> Result<Self> {
+        let mut uut = Ptu::new(cfg)?;
+        uut.connect_all();
+        check_all(&uut).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
+        let mut sim = Self {
+            uut,
+            cycle: 0,
+            vcd: None,
+        };
+        sim.settle()?;
+        Ok(sim)
+    }
+
+    /// Stream a VCD of every signal to `path` (written to a temporary file
+    /// and renamed into place by [`RtlSim::finish`]).
+    pub fn trace_to(&mut self, path: &Path) -> Result<()> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create folder {}", dir.display()))?;
+        }
+        let tmp = path.with_extension("vcd.partial");
+        let file =
+            File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
+        let probe = write_vcd_header(BufWriter::new(file), &self.uut);
+        let probe = write_vcd_dump(probe, &self.uut);
+        self.vcd = Some(VcdStream {
+            probe: Some(probe),
+            tmp,
+            path: path.to_path_buf(),
+        });
+        Ok(())
+    }
+
+    /// Number of clock edges so far.
+    pub fn cycle(&self) -> u64 {
+        self.cycle
+    }
+
+    fn settle(&mut self) -> Result<()> {
+        if simulate(&mut self.uut, SETTLE_ITERATIONS) {
+            Ok(())
+        } else {
+            Err(anyhow!(
+                "the design did not settle within {SETTLE_ITERATIONS} iterations at cycle {}",
+                self.cycle
+            ))
+        }
+    }
+
+    fn dump(&mut self, time: u64) -> Result<()> {
+        if let Some(stream) = &mut self.vcd {
+            let mut probe = stream.probe.take().expect("VCD stream in use");
+            probe.timestamp(time).context("writing VCD")?;
+            stream.probe = Some(write_vcd_change(probe, &self.uut));
+        }
+        Ok(())
+    }
+
+    /// Present the inputs of the current cycle (the clock is low) and
+    /// settle the combinational logic.
+    pub fn apply(&mut self, inp: &Inputs) -> Result<()> {
+        let u = &mut self.uut;
+        u.clock.next = Clock::from(false);
+        u.reset.next = inp.reset;
+        u.retire.next = inp.retire;
+        u.next_rip.next = inp.next_rip.into();
+        u.rsp_we.next = inp.rsp_we;
+        u.rsp_wdata.next = inp.rsp_wdata.into();
+        u.gs_we.next = inp.gs_we;
+        u.gs_wdata.next = inp.gs_wdata.into();
+        u.op_syscall.next = inp.op_syscall;
+        u.op_eret.next = inp.op_eret;
+        u.csr_re.next = inp.csr_re;
+        u.csr_we.next = inp.csr_we;
+        u.csr_addr.next = (inp.csr_addr as u64).into();
+        u.csr_wdata.next = inp.csr_wdata.into();
+        u.exc_valid.next = inp.exc_valid;
+        u.exc_vector.next = (inp.exc_vector as u64).into();
+        u.exc_error.next = (inp.exc_error as u64).into();
+        u.exc_error_valid.next = inp.exc_error_valid;
+        u.exc_data.next = inp.exc_data.into();
+        u.irq.next = inp.irq;
+        u.irq_vector.next = (inp.irq_vector as u64).into();
+        u.nmi.next = inp.nmi;
+        u.mce.next = inp.mce;
+        u.mem_ready.next = inp.mem_ready;
+        u.mem_rdata.next = inp.mem_rdata.into();
+        u.mem_err.next = inp.mem_err;
+        self.settle()?;
+        self.dump(self.cycle * CLOCK_PERIOD_PS + CLOCK_PERIOD_PS / 2)
+    }
+
+    /// The outputs in the current cycle (after [`RtlSim::apply`]).
+    pub fn outputs(&self) -> Outputs {
+        let u = &self.uut;
+        Outputs {
+            cpl: u.cpl.val().to_u64() as u8,
+            rip: u.rip.val().to_u64(),
+            rsp: u.rsp.val().to_u64(),
+            gs_base: u.gs_base.val().to_u64(),
+            csr_rdata: u.csr_rdata.val().to_u64(),
+            irq_ack: u.irq_ack.val(),
+            redirect: u.redirect.val(),
+            busy: u.busy.val(),
+            event_info: u.event_info.val().to_u64(),
+            event_data: u.event_data.val().to_u64(),
+            mem_valid: u.mem_valid.val(),
+            mem_we: u.mem_we.val(),
+            mem_addr: u.mem_addr.val().to_u64(),
+            mem_wdata: u.mem_wdata.val().to_u64(),
+            shutdown: u.shutdown.val(),
+        }
+    }
+
+    /// A rising clock edge with the inputs last applied.
+    pub fn tick(&mut self) -> Result<()> {
+        self.uut.clock.next = Clock::from(true);
+        self.settle()?;
+        self.cycle += 1;
+        self.dump(self.cycle * CLOCK_PERIOD_PS)
+    }
+
+    /// Flush the VCD and move it into place. Returns its path, if traced.
+    pub fn finish(mut self) -> Result<Option<PathBuf>> {
+        if let Some(mut stream) = self.vcd.take() {
+            // One more half period so the last edge is visible.
+            let mut probe = stream.probe.take().expect("VCD stream in use");
+            probe
+                .timestamp(self.cycle * CLOCK_PERIOD_PS + CLOCK_PERIOD_PS / 2)
+                .context("writing VCD")?;
+            // Dropping the writer flushes the buffered file.
+            drop(probe);
+            std::fs::rename(&stream.tmp, &stream.path).with_context(|| {
+                format!("cannot move VCD into place at {}", stream.path.display())
+            })?;
+            return Ok(Some(stream.path));
+        }
+        Ok(None)
+    }
+}
