@@ -2,6 +2,7 @@
 //! a memory that answers the frame bus, a random core that obeys SPEC's
 //! rules, and the harness that steps the rust-hdl design beside the model.
 
+pub mod bench;
 pub mod bus;
 pub mod lockstep;
 pub mod model;

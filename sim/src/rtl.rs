@@ -34,7 +34,7 @@ struct VcdStream {
 }
 
 impl RtlSim {
-    /// Elaborate and check the design for `cfg`.
+    /// Elaborate and check the design for `cfg`, and reset it.
     pub fn new(cfg: &PtuConfig) -> Result<Self> {
         let mut uut = Ptu::new(cfg)?;
         uut.connect_all();
@@ -44,7 +44,14 @@ impl RtlSim {
             cycle: 0,
             vcd: None,
         };
-        sim.settle()?;
+        // Start from the reset state, as the reference model does: one
+        // reset edge before the first traced cycle.
+        sim.apply(&Inputs {
+            reset: true,
+            ..Inputs::default()
+        })?;
+        sim.tick()?;
+        sim.cycle = 0;
         Ok(sim)
     }
 
