@@ -12,7 +12,7 @@ use crate::model::Model;
 use crate::rtl::RtlSim;
 use anyhow::{bail, Result};
 use ptu_arch::{Inputs, Outputs, PtuConfig};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The folder where VCDs go: `$PTU_WAVEFORMS`, else `waveforms/` at the
 /// root of the workspace.
@@ -39,10 +39,15 @@ impl Bench {
         Self::with_config(name, &PtuConfig::default())
     }
 
-    /// A bench for `cfg`.
+    /// A bench for `cfg` whose VCD is `waveforms/<name>.vcd`.
     pub fn with_config(name: &str, cfg: &PtuConfig) -> Result<Self> {
+        Self::traced(&waveforms_dir().join(format!("{name}.vcd")), cfg)
+    }
+
+    /// A bench for `cfg` whose VCD is `vcd`.
+    pub fn traced(vcd: &Path, cfg: &PtuConfig) -> Result<Self> {
         let mut rtl = RtlSim::new(cfg)?;
-        rtl.trace_to(&waveforms_dir().join(format!("{name}.vcd")))?;
+        rtl.trace_to(vcd)?;
         Ok(Self {
             rtl: Some(rtl),
             model: Model::new(cfg),
@@ -118,7 +123,10 @@ impl Bench {
             }
             self.cycle(Inputs::default())?;
         }
-        bail!("condition not reached within {limit} cycles (at cycle {})", self.cycle)
+        bail!(
+            "condition not reached within {limit} cycles (at cycle {})",
+            self.cycle
+        )
     }
 
     /// The reference model, for checks of internal state.

@@ -7,4 +7,5 @@ pub mod bus;
 pub mod lockstep;
 pub mod model;
 pub mod rtl;
+pub mod scenarios;
 pub mod stimulus;

@@ -173,7 +173,10 @@ fn banking_isolates_both_directions() -> Result<()> {
         ..retire(URIP + 4)
     })?;
     let o = b.now()?;
-    assert_eq!((o.rip, o.rsp, o.gs_base), (URIP + 4, URSP + 0x100, UGS + 0x100));
+    assert_eq!(
+        (o.rip, o.rsp, o.gs_base),
+        (URIP + 4, URSP + 0x100, UGS + 0x100)
+    );
     // Entering the kernel shows the kernel copies in the same edge.
     let before = b.cycle(syscall(URIP + 8))?;
     assert_eq!(before.cpl, 3);
@@ -193,7 +196,10 @@ fn banking_isolates_both_directions() -> Result<()> {
     })?;
     b.cycle(eret())?;
     let o = b.now()?;
-    assert_eq!((o.cpl, o.rip, o.rsp, o.gs_base), (3, URIP + 8, URSP + 0x100, UGS + 0x100));
+    assert_eq!(
+        (o.cpl, o.rip, o.rsp, o.gs_base),
+        (3, URIP + 8, URSP + 0x100, UGS + 0x100)
+    );
     b.cycle(syscall(URIP + 12))?;
     let o = b.now()?;
     assert_eq!((o.rsp, o.gs_base), (KSTACK - 0x80, KGS + 8));
@@ -210,7 +216,10 @@ fn syscall_from_user_is_one_cycle_without_memory() -> Result<()> {
     assert_eq!(b.cycles() - start, 1);
     assert!(o.redirect && !o.busy && !o.irq_ack);
     assert_eq!((o.cpl, o.rip), (0, ENTRY));
-    assert_eq!(o.event_info, pack(ty::OTHER, vector::SYSCALL, 0, true, false));
+    assert_eq!(
+        o.event_info,
+        pack(ty::OTHER, vector::SYSCALL, 0, true, false)
+    );
     assert_eq!(o.event_data, 0);
     assert!(b.mem.log.is_empty(), "no memory access");
     // redirect is a one-cycle pulse.
@@ -234,7 +243,10 @@ fn page_fault_from_user_latches_error_and_address() -> Result<()> {
     let o = b.now()?;
     assert!(o.redirect);
     assert_eq!((o.cpl, o.rip), (0, ENTRY));
-    assert_eq!(o.event_info, pack(ty::HARDWARE_EXCEPTION, vector::PF, 6, true, true));
+    assert_eq!(
+        o.event_info,
+        pack(ty::HARDWARE_EXCEPTION, vector::PF, 6, true, true)
+    );
     assert_eq!(o.event_data, 0xdead_b000);
     assert_eq!(read_csr(&mut b, csr::URIP)?, URIP + 4, "RIP not advanced");
     assert!(b.mem.log.is_empty());
@@ -254,7 +266,10 @@ fn interrupt_in_user_then_masked_and_unmasked_in_kernel() -> Result<()> {
     let o = b.now()?;
     assert!(o.irq_ack && o.redirect);
     assert_eq!(o.cpl, 0);
-    assert_eq!(o.event_info, pack(ty::EXTERNAL_INTERRUPT, 40, 0, true, false));
+    assert_eq!(
+        o.event_info,
+        pack(ty::EXTERNAL_INTERRUPT, 40, 0, true, false)
+    );
     // In kernel mode with `if` = 0 a held request is not taken again.
     b.cycle(irq(idle()))?;
     for _ in 0..10 {
@@ -266,11 +281,17 @@ fn interrupt_in_user_then_masked_and_unmasked_in_kernel() -> Result<()> {
     b.cycle(irq(csr_w(csr::STATUS, 1)))?;
     b.cycle(irq(idle()))?;
     let o = b.now()?;
-    assert!(o.irq_ack && o.busy, "accepted at the edge: ack and push start");
+    assert!(
+        o.irq_ack && o.busy,
+        "accepted at the edge: ack and push start"
+    );
     let seen = transfer(&mut b)?;
     assert_eq!(seen.len(), 5);
     let o = b.now()?;
-    assert_eq!(o.event_info, pack(ty::EXTERNAL_INTERRUPT, 40, 0, false, false));
+    assert_eq!(
+        o.event_info,
+        pack(ty::EXTERNAL_INTERRUPT, 40, 0, false, false)
+    );
     b.finish()?;
     Ok(())
 }
@@ -297,8 +318,15 @@ fn kernel_fault_in_syscall_handler(b: &mut Bench) -> Result<Vec<Outputs>> {
     let accept = b.cycle(fault(vector::PF, Some(2), 0x1234))?;
     assert!(!accept.busy);
     let o = b.now()?;
-    assert!(o.busy && o.mem_valid && !o.redirect, "busy and the first request after the accepting edge");
-    assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY, KSTACK), "interrupted state shown while busy");
+    assert!(
+        o.busy && o.mem_valid && !o.redirect,
+        "busy and the first request after the accepting edge"
+    );
+    assert_eq!(
+        (o.cpl, o.rip, o.rsp),
+        (0, ENTRY, KSTACK),
+        "interrupted state shown while busy"
+    );
     transfer(b)
 }
 
@@ -321,7 +349,10 @@ fn framed_entry_from_kernel_pushes_the_exact_frame() -> Result<()> {
     let o = b.now()?;
     assert!(o.redirect && !o.busy && !o.mem_valid);
     assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY, KSTACK - 40));
-    assert_eq!(o.event_info, pack(ty::HARDWARE_EXCEPTION, vector::PF, 2, false, true));
+    assert_eq!(
+        o.event_info,
+        pack(ty::HARDWARE_EXCEPTION, vector::PF, 2, false, true)
+    );
     assert_eq!(o.event_data, 0x1234);
     assert_eq!(read_csr(&mut b, csr::STATUS)?, st(&[status::FRAMED]));
     b.finish()?;
@@ -338,12 +369,21 @@ fn framed_eret_pops_lowest_first_and_restores() -> Result<()> {
     let reads: Vec<_> = accesses(&seen);
     assert_eq!(
         reads,
-        (0..5).map(|i| (false, KSTACK - 40 + 8 * i, 0)).collect::<Vec<_>>()
+        (0..5)
+            .map(|i| (false, KSTACK - 40 + 8 * i, 0))
+            .collect::<Vec<_>>()
     );
     let o = b.now()?;
     assert!(o.redirect);
-    assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY, KSTACK), "back in the SYSCALL handler");
-    assert_eq!(o.event_info, pack(ty::OTHER, vector::SYSCALL, 0, true, false));
+    assert_eq!(
+        (o.cpl, o.rip, o.rsp),
+        (0, ENTRY, KSTACK),
+        "back in the SYSCALL handler"
+    );
+    assert_eq!(
+        o.event_info,
+        pack(ty::OTHER, vector::SYSCALL, 0, true, false)
+    );
     assert_eq!(read_csr(&mut b, csr::STATUS)?, st(&[status::PREV_USER]));
     // And the SYSCALL handler returns to user without a frame.
     b.cycle(eret())?;
@@ -385,7 +425,12 @@ fn nmi_in_user_switches_stack_and_blocks_nested_nmi() -> Result<()> {
     assert_eq!(o.event_info, pack(ty::NMI, vector::NMI, 0, true, false));
     assert_eq!(
         read_csr(&mut b, csr::STATUS)?,
-        st(&[status::FRAMED, status::NMI_BLOCKED, status::PREV_USER, status::CRITICAL])
+        st(&[
+            status::FRAMED,
+            status::NMI_BLOCKED,
+            status::PREV_USER,
+            status::CRITICAL
+        ])
     );
     // A second NMI stays pending while blocked.
     pulse_nmi(&mut b)?;
@@ -421,10 +466,16 @@ fn critical_stack_switch_happens_once() -> Result<()> {
     b.run_until(2, |o| o.busy)?;
     let seen = transfer(&mut b)?;
     let addrs: Vec<u64> = accesses(&seen).iter().map(|a| a.1).collect();
-    assert_eq!(addrs, (1..=5).map(|i| CSTACK - 40 - 8 * i).collect::<Vec<_>>());
+    assert_eq!(
+        addrs,
+        (1..=5).map(|i| CSTACK - 40 - 8 * i).collect::<Vec<_>>()
+    );
     let o = b.now()?;
     assert_eq!((o.rip, o.rsp), (ENTRY_CRIT, CSTACK - 80));
-    assert_eq!(o.event_info, pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, false, false));
+    assert_eq!(
+        o.event_info,
+        pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, false, false)
+    );
     // An ordinary fault inside it also stays, and keeps `critical`.
     b.cycle(fault(vector::UD, None, 0))?;
     let seen = transfer(&mut b)?;
@@ -444,7 +495,11 @@ fn bus_error_on_push_is_a_double_fault() -> Result<()> {
     b.cycle(fault(vector::GP, Some(0), 0))?;
     let seen = transfer(&mut b)?;
     let acc = accesses(&seen);
-    assert_eq!(acc.len(), 3 + 5, "three words, the error, then the #DF frame");
+    assert_eq!(
+        acc.len(),
+        3 + 5,
+        "three words, the error, then the #DF frame"
+    );
     assert_eq!(acc[3].1, CSTACK - 8, "#DF is critical: stack switch");
     assert_eq!(
         acc[3..].iter().map(|a| a.2).collect::<Vec<_>>(),
@@ -453,7 +508,10 @@ fn bus_error_on_push_is_a_double_fault() -> Result<()> {
     );
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp), (0, ENTRY_CRIT, CSTACK - 40));
-    assert_eq!(o.event_info, pack(ty::HARDWARE_EXCEPTION, vector::DF, 0, false, true));
+    assert_eq!(
+        o.event_info,
+        pack(ty::HARDWARE_EXCEPTION, vector::DF, 0, false, true)
+    );
     b.finish()?;
     Ok(())
 }
@@ -512,7 +570,11 @@ fn csr_misuse_raises_general_protection() -> Result<()> {
     assert_eq!(o.csr_rdata, 0);
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.event_info), (0, ENTRY, gp_user));
-    assert_eq!(read_csr(&mut b, csr::URIP)?, URIP, "neither the write nor retire took effect");
+    assert_eq!(
+        read_csr(&mut b, csr::URIP)?,
+        URIP,
+        "neither the write nor retire took effect"
+    );
     // Kernel: writing EVENT_INFO is a #GP (framed), so is an unknown address.
     b.cycle(csr_w(csr::EVENT_INFO, 0))?;
     transfer(&mut b)?;
@@ -545,7 +607,10 @@ fn asynchronous_event_beats_the_instruction() -> Result<()> {
         ..retire(URIP + 4)
     })?;
     let o = b.now()?;
-    assert_eq!((o.cpl, o.event_info), (0, pack(ty::EXTERNAL_INTERRUPT, 50, 0, true, false)));
+    assert_eq!(
+        (o.cpl, o.event_info),
+        (0, pack(ty::EXTERNAL_INTERRUPT, 50, 0, true, false))
+    );
     assert_eq!(read_csr(&mut b, csr::URIP)?, URIP, "RIP not advanced");
     assert_eq!(read_csr(&mut b, csr::URSP)?, URSP, "rsp_we had no effect");
     // In the kernel, an NMI beats a CSR write.
@@ -596,9 +661,16 @@ fn wait_states_hold_the_request() -> Result<()> {
     let seen = transfer(&mut b)?;
     assert_eq!(seen.len(), 5 * 4);
     for word in seen.chunks(4) {
-        assert!(word.iter().all(|o| o == &word[0]), "request changed while waiting");
+        assert!(
+            word.iter().all(|o| o == &word[0]),
+            "request changed while waiting"
+        );
     }
-    assert_eq!(seen[0].mem_wdata, KRIP + 2, "SYSCALL in the kernel returns to next_rip");
+    assert_eq!(
+        seen[0].mem_wdata,
+        KRIP + 2,
+        "SYSCALL in the kernel returns to next_rip"
+    );
     b.finish()?;
     Ok(())
 }
@@ -616,5 +688,16 @@ fn nmi_held_through_reset_is_not_an_edge() -> Result<()> {
     b.cycle(nmi(idle()))?;
     assert!(b.run_until(1, |o| o.busy)? <= 1);
     b.finish()?;
+    Ok(())
+}
+
+#[test]
+fn built_in_scenarios_pass() -> Result<()> {
+    let dir = ptu_sim::bench::waveforms_dir();
+    for s in ptu_sim::scenarios::all() {
+        let out = s.run(&dir)?;
+        assert!(out.redirects >= 2, "{}: {out:?}", s.name);
+        assert!(out.vcd.expect("traced").exists());
+    }
     Ok(())
 }
