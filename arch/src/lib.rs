@@ -210,6 +210,59 @@ impl PtuConfig {
     }
 }
 
+/// Direction of a port of `ptu`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    In,
+    Out,
+}
+
+/// SPEC.md's port table of module `ptu`: name, direction, width, in
+/// SPEC's order.
+pub const PORTS: [(&str, Dir, usize); 41] = [
+    ("clock", Dir::In, 1),
+    ("reset", Dir::In, 1),
+    ("cpl", Dir::Out, 2),
+    ("rip", Dir::Out, XLEN),
+    ("rsp", Dir::Out, XLEN),
+    ("gs_base", Dir::Out, XLEN),
+    ("retire", Dir::In, 1),
+    ("next_rip", Dir::In, XLEN),
+    ("rsp_we", Dir::In, 1),
+    ("rsp_wdata", Dir::In, XLEN),
+    ("gs_we", Dir::In, 1),
+    ("gs_wdata", Dir::In, XLEN),
+    ("op_syscall", Dir::In, 1),
+    ("op_eret", Dir::In, 1),
+    ("csr_re", Dir::In, 1),
+    ("csr_we", Dir::In, 1),
+    ("csr_addr", Dir::In, 8),
+    ("csr_wdata", Dir::In, XLEN),
+    ("csr_rdata", Dir::Out, XLEN),
+    ("exc_valid", Dir::In, 1),
+    ("exc_vector", Dir::In, 8),
+    ("exc_error", Dir::In, 32),
+    ("exc_error_valid", Dir::In, 1),
+    ("exc_data", Dir::In, XLEN),
+    ("irq", Dir::In, 1),
+    ("irq_vector", Dir::In, 8),
+    ("irq_ack", Dir::Out, 1),
+    ("nmi", Dir::In, 1),
+    ("mce", Dir::In, 1),
+    ("redirect", Dir::Out, 1),
+    ("busy", Dir::Out, 1),
+    ("event_info", Dir::Out, 64),
+    ("event_data", Dir::Out, XLEN),
+    ("mem_valid", Dir::Out, 1),
+    ("mem_we", Dir::Out, 1),
+    ("mem_addr", Dir::Out, XLEN),
+    ("mem_wdata", Dir::Out, XLEN),
+    ("mem_ready", Dir::In, 1),
+    ("mem_rdata", Dir::In, XLEN),
+    ("mem_err", Dir::In, 1),
+    ("shutdown", Dir::Out, 1),
+];
+
 /// The inputs of `ptu` in one cycle (everything but `clock`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Inputs {

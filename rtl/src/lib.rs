@@ -6,11 +6,13 @@
 //! `docs/spec-notes.md`.
 
 pub mod csr_file;
+pub mod emit;
 pub mod entry_unit;
 pub mod frame_sequencer;
 pub mod primitives;
 pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
+pub mod verilog;
 
 pub use ptu::Ptu;

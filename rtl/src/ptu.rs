@@ -3,11 +3,11 @@
 //! Its ports are SPEC.md's table, names and widths included. It wires the
 //! blocks together and owns one register, `redirect`:
 //!
-//! * [`RenameBank`]: kernel/user copies of RIP, RSP, GS base, and CPL;
-//! * [`EntryUnit`]: event priority, EVENT_INFO/EVENT_DATA, NMI/MCE;
-//! * [`ReturnPath`]: ERET;
-//! * [`FrameSequencer`]: the memory port;
-//! * [`CsrFile`]: ENTRY, ENTRY_CRIT, CSTACK, STATUS and CSR decode.
+//! * [`RenameBank`], the kernel/user copies of RIP, RSP, GS base, and CPL;
+//! * [`EntryUnit`], event priority, EVENT_INFO/EVENT_DATA, NMI/MCE;
+//! * [`ReturnPath`], ERET;
+//! * [`FrameSequencer`], the memory port;
+//! * [`CsrFile`], ENTRY, ENTRY_CRIT, CSTACK, STATUS and CSR decode.
 
 use crate::csr_file::CsrFile;
 use crate::entry_unit::EntryUnit;

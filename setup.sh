@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Installs the external tools the ptu flow needs, from Debian packages.
+# Idempotent: it installs only what is missing from PATH and says nothing
+# but "all tools present" when there is nothing to do.
+#
+#   ./setup.sh
+#
+# Tools and the Debian packages that provide them (the same table as
+# synth/src/tools.rs):
+#   yosys          yosys          synthesis (synth_ice40)
+#   verilator      verilator      lint, fast simulation
+#   iverilog, vvp  iverilog       Icarus Verilog simulation
+#   nextpnr-ice40  nextpnr-ice40  place and route for iCE40
+#   icepack        fpga-icestorm  bitstream packing
+#   gtkwave        gtkwave        waveform viewer
+set -euo pipefail
+
+tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave)
+package_of() {
+    case "$1" in
+        iverilog | vvp) echo iverilog ;;
+        icepack) echo fpga-icestorm ;;
+        *) echo "$1" ;;
+    esac
+}
+
+missing=()
+for tool in "${tools[@]}"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        pkg=$(package_of "$tool")
+        if [[ " ${missing[*]-} " != *" $pkg "* ]]; then
+            missing+=("$pkg")
+        fi
+    fi
+done
+
+if ((${#missing[@]} > 0)); then
+    echo "setup: installing Debian packages: ${missing[*]}"
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: apt-get not found; install these packages by hand: ${missing[*]}" >&2
+        exit 1
+    fi
+    sudo=()
+    if [[ $(id -u) -ne 0 ]]; then
+        if ! command -v sudo >/dev/null 2>&1; then
+            echo "setup: not root and sudo not found; as root run: apt-get install ${missing[*]}" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+    fi
+    export DEBIAN_FRONTEND=noninteractive
+    log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
+    if ! "${sudo[@]}" apt-get update -qq >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: apt-get update failed (output above); check the network and the apt sources, then run ./setup.sh again" >&2
+        exit 1
+    fi
+    if ! "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: apt-get install ${missing[*]} failed (output above); fix it and run ./setup.sh again" >&2
+        exit 1
+    fi
+    for tool in "${tools[@]}"; do
+        if ! command -v "$tool" >/dev/null 2>&1; then
+            echo "setup: $tool is still missing after installing $(package_of "$tool")" >&2
+            exit 1
+        fi
+    done
+    echo "setup: installed ${missing[*]}"
+else
+    echo "all tools present"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+    echo "setup: cargo not found: install Rust with rustup (https://rustup.rs), or run: apt-get install cargo" >&2
+    exit 1
+fi
