@@ -1,0 +1,102 @@
+//! The `ptu` command line: outputs where users expect them, and one clear
+//! error line (and a non-zero exit) for bad input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ptu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ptu"))
+        .args(args)
+        .output()
+        .expect("cannot run ptu")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ptu-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn generate_writes_the_committed_verilog_and_its_waivers() {
+    let out = scratch("generate");
+    let o = ptu(&["generate", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = std::fs::read_to_string(out.join("ptu.v")).unwrap();
+    let committed = include_str!("../rtl/generated/ptu.v");
+    assert_eq!(v, committed);
+    assert!(out.join("ptu.vlt").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn generate_takes_the_reset_rip_in_hex() {
+    let out = scratch("reset-rip");
+    let o = ptu(&["generate", "--out", out.to_str().unwrap(), "--reset-rip", "0xffff_f000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = std::fs::read_to_string(out.join("ptu.v")).unwrap();
+    assert!(v.contains("reset_rip=0xfffff000"));
+}
+
+#[test]
+fn a_bad_number_is_one_clear_error() {
+    let o = ptu(&["generate", "--reset-rip", "12zz"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert!(e.contains("'12zz' is not a number: write it in decimal or as 0x hex"), "{e}");
+}
+
+#[test]
+fn an_unknown_scenario_names_the_known_ones() {
+    let o = ptu(&["sim", "no-such-thing"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.contains("unknown scenario 'no-such-thing': choose one of syscall-roundtrip"), "{e}");
+}
+
+#[test]
+fn an_unwritable_output_folder_is_one_clear_error() {
+    let o = ptu(&["generate", "--out", "/proc/ptu-cannot-write-here"]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(e.starts_with("error: cannot create folder /proc/ptu-cannot-write-here"), "{e}");
+}
+
+#[test]
+fn sim_runs_scenarios_and_writes_their_waveforms() {
+    let waves = scratch("waves");
+    let o = ptu(&["sim", "syscall-roundtrip", "--waves", waves.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("PASS syscall-roundtrip"), "{text}");
+    assert!(text.contains("scenarios: 1 passed, 0 failed"), "{text}");
+    assert!(waves.join("syscall-roundtrip.vcd").exists());
+}
+
+#[test]
+fn random_run_reports_its_seed_and_cycles() {
+    let o = ptu(&["sim", "--random", "--seed", "7", "--cycles", "20000"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("PASS random seed 7: 20000 cycles match the model"), "{text}");
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let o = ptu(&["--help"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    for cmd in ["generate", "sim", "run"] {
+        assert!(text.contains(cmd), "{text}");
+    }
+}
