@@ -1,0 +1,684 @@
+//! Directed tests of `CsrFile` alone, in rust-hdl's `Simulation`.
+//!
+//! SPEC.md, "CSRs (kernel only)": nine CSRs; any access in user mode, a
+//! write to EVENT_INFO or EVENT_DATA, or an unknown address is a #GP
+//! (`csr_fault`) and takes no effect; STATUS writes change only `if`.
+//! `csr_rdata` is the value before the edge with `csr_re`, and 0 without
+//! it or when the access faults; spec-notes section 3 adds: 0 when the
+//! unit is not looking at instruction inputs (`read_en` low).
+//! Each test writes `waveforms/csr_file-<test>.vcd`.
+
+#[macro_use]
+mod common;
+
+use ptu_arch::{csr, status};
+use ptu_rtl::csr_file::CsrFile;
+use rust_hdl::prelude::*;
+
+const BLOCK: &str = "csr_file";
+
+const ENTRY: u64 = 0xffff_ffff_8100_0000;
+const ENTRY_CRIT: u64 = 0xffff_ffff_8100_8000;
+const CSTACK: u64 = 0xffff_fe00_0000_0000;
+const URIP: u64 = 0x0000_0000_0040_1000;
+const URSP: u64 = 0x0000_7fff_ffff_e000;
+const UGS: u64 = 0x0000_7f00_0000_6000;
+const INFO: u64 = 0x0001_dead_beef_0e03;
+const DATA: u64 = 0x0000_1234_5678_9000;
+/// STATUS preloaded by the tests that need a non-zero one:
+/// `if`, `nmi_blocked`, `critical`.
+const STATUS: u64 = 0b10101;
+
+fn file() -> CsrFile {
+    let mut uut = CsrFile::default();
+    uut.connect_all();
+    uut
+}
+
+/// Every input low, except the values of the other blocks' registers
+/// (user copies, EVENT_INFO, EVENT_DATA), which are set to non-zero
+/// constants, and `read_en`/`insn_en`, which are high (idle kernel).
+fn quiet(x: &mut CsrFile) {
+    x.reset.next = false;
+    x.csr_re.next = false;
+    x.csr_we.next = false;
+    x.csr_addr.next = 0.into();
+    x.csr_wdata.next = 0.into();
+    x.user.next = false;
+    x.insn_en.next = true;
+    x.read_en.next = true;
+    x.user_rip.next = URIP.into();
+    x.user_rsp.next = URSP.into();
+    x.user_gs.next = UGS.into();
+    x.event_info.next = INFO.into();
+    x.event_data.next = DATA.into();
+    x.status_load.next = false;
+    x.load_if.next = false;
+    x.load_framed.next = false;
+    x.load_nmi_blocked.next = false;
+    x.load_prev_user.next = false;
+    x.load_critical.next = false;
+}
+
+/// Present `status_load` with the five bits of `bits`.
+fn load_status(x: &mut CsrFile, bits: u64) {
+    x.status_load.next = true;
+    x.load_if.next = (bits >> status::IF) & 1 == 1;
+    x.load_framed.next = (bits >> status::FRAMED) & 1 == 1;
+    x.load_nmi_blocked.next = (bits >> status::NMI_BLOCKED) & 1 == 1;
+    x.load_prev_user.next = (bits >> status::PREV_USER) & 1 == 1;
+    x.load_critical.next = (bits >> status::CRITICAL) & 1 == 1;
+}
+
+/// Present a CSR access.
+fn access(x: &mut CsrFile, re: bool, we: bool, addr: u8, wdata: u64) {
+    x.csr_re.next = re;
+    x.csr_we.next = we;
+    x.csr_addr.next = (addr as u64).into();
+    x.csr_wdata.next = wdata.into();
+}
+
+/// The registers of the file: (entry, entry_crit, cstack, status word).
+fn regs(x: &CsrFile) -> (u64, u64, u64, u64) {
+    (
+        x.entry.val().to_u64(),
+        x.entry_crit.val().to_u64(),
+        x.cstack.val().to_u64(),
+        x.status.val().to_u64(),
+    )
+}
+
+/// STATUS from its five bit outputs, to compare with the word.
+fn status_bits(x: &CsrFile) -> u64 {
+    (x.status_if.val() as u64) << status::IF
+        | (x.status_framed.val() as u64) << status::FRAMED
+        | (x.status_nmi_blocked.val() as u64) << status::NMI_BLOCKED
+        | (x.status_prev_user.val() as u64) << status::PREV_USER
+        | (x.status_critical.val() as u64) << status::CRITICAL
+}
+
+/// The three user-copy write strobes.
+fn strobes(x: &CsrFile) -> (bool, bool, bool) {
+    (x.urip_we.val(), x.ursp_we.val(), x.ugs_we.val())
+}
+
+/// The value a kernel read of `addr` returns, with the registers preloaded
+/// by `preload!`; `None` for an unknown address.
+fn expected_read(addr: u8, status_word: u64) -> Option<u64> {
+    match addr {
+        csr::ENTRY => Some(ENTRY),
+        csr::ENTRY_CRIT => Some(ENTRY_CRIT),
+        csr::CSTACK => Some(CSTACK),
+        csr::STATUS => Some(status_word),
+        csr::EVENT_INFO => Some(INFO),
+        csr::EVENT_DATA => Some(DATA),
+        csr::URIP => Some(URIP),
+        csr::URSP => Some(URSP),
+        csr::UGS => Some(UGS),
+        _ => None,
+    }
+}
+
+/// Reset, then write ENTRY, ENTRY_CRIT and CSTACK and load STATUS.
+macro_rules! preload {
+    ($sim:ident, $x:ident) => {
+        quiet(&mut $x);
+        $x.reset.next = true;
+        edge!($sim, $x);
+        for (a, v) in [
+            (csr::ENTRY, ENTRY),
+            (csr::ENTRY_CRIT, ENTRY_CRIT),
+            (csr::CSTACK, CSTACK),
+        ] {
+            quiet(&mut $x);
+            access(&mut $x, false, true, a, v);
+            edge!($sim, $x);
+        }
+        quiet(&mut $x);
+        load_status(&mut $x, STATUS);
+        edge!($sim, $x);
+        quiet(&mut $x);
+        check!(
+            $sim,
+            $x,
+            regs(&$x),
+            (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
+            "preloaded"
+        );
+    };
+}
+
+#[test]
+fn reset_values() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        check!(sim, x, status_bits(&x), STATUS, "status bits");
+        // Reset wins over a write and a status load presented with it.
+        access(&mut x, false, true, csr::ENTRY, 0x77);
+        load_status(&mut x, 0x1f);
+        x.reset.next = true;
+        edge!(sim, x);
+        check!(sim, x, regs(&x), (0, 0, 0, 0), "after reset");
+        check!(sim, x, status_bits(&x), 0, "status bits after reset");
+        quiet(&mut x);
+        edge!(sim, x);
+        check!(sim, x, regs(&x), (0, 0, 0, 0), "held");
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "reset_values", 20);
+}
+
+#[test]
+fn user_mode_accesses_fault_and_change_nothing() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        quiet(&mut x);
+        x.user.next = true;
+        settle!(sim, x);
+        check!(sim, x, x.csr_fault.val(), false, "no access, no fault");
+        for (a, name) in csr::ALL {
+            for (re, we) in [(true, false), (false, true), (true, true)] {
+                quiet(&mut x);
+                x.user.next = true;
+                access(&mut x, re, we, a, !0);
+                settle!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    x.csr_fault.val(),
+                    true,
+                    "user {name} re {re} we {we}"
+                );
+                check!(sim, x, x.csr_rdata.val().to_u64(), 0, "user {name} rdata");
+                check!(
+                    sim,
+                    x,
+                    strobes(&x),
+                    (false, false, false),
+                    "user {name} strobes"
+                );
+                edge!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    regs(&x),
+                    (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
+                    "user {name} re {re} we {we} changed a register"
+                );
+            }
+        }
+        sim.done(x)
+    });
+    common::run(
+        sim,
+        uut,
+        BLOCK,
+        "user_mode_accesses_fault_and_change_nothing",
+        50,
+    );
+}
+
+#[test]
+fn decode_of_all_256_addresses() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        // Nothing is written during the sweep: the registers do not move
+        // when it crosses an edge. Each address is settled 1 ps apart.
+        x.insn_en.next = false;
+        let mut known = vec![];
+        for user in [false, true] {
+            for (re, we) in [(true, false), (false, true), (true, true)] {
+                for a in 0..=255u8 {
+                    x.user.next = user;
+                    access(&mut x, re, we, a, !0);
+                    x = sim.wait(1, x)?;
+                    let exists = expected_read(a, STATUS).is_some();
+                    let fault = user || !exists || (we && csr::read_only(a));
+                    let rdata = match expected_read(a, STATUS) {
+                        Some(v) if re && !fault => v,
+                        _ => 0,
+                    };
+                    let ctx = format!("user {user} re {re} we {we} addr {a:#04x}");
+                    check!(sim, x, x.csr_fault.val(), fault, "{ctx}: csr_fault");
+                    check!(
+                        sim,
+                        x,
+                        x.csr_rdata.val().to_u64(),
+                        rdata,
+                        "{ctx}: csr_rdata"
+                    );
+                    check!(sim, x, strobes(&x), (false, false, false), "{ctx}: strobes");
+                    if !user && re && !we && !x.csr_fault.val() {
+                        known.push(a);
+                    }
+                }
+            }
+        }
+        let all: Vec<u8> = csr::ALL.iter().map(|(a, _)| *a).collect();
+        check!(
+            sim,
+            x,
+            known,
+            all,
+            "the addresses a kernel read does not fault on"
+        );
+        check!(
+            sim,
+            x,
+            regs(&x),
+            (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
+            "after the sweep"
+        );
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "decode_of_all_256_addresses", 200);
+}
+
+#[test]
+fn event_info_and_event_data_are_read_only() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        for (a, v) in [(csr::EVENT_INFO, INFO), (csr::EVENT_DATA, DATA)] {
+            // Reads are fine and show the entry unit's register.
+            quiet(&mut x);
+            access(&mut x, true, false, a, 0);
+            settle!(sim, x);
+            check!(sim, x, x.csr_fault.val(), false, "read {a:#x}");
+            check!(sim, x, x.csr_rdata.val().to_u64(), v, "read {a:#x}");
+            x.event_info.next = 0x0002_0000_0000_0d03.into();
+            x.event_data.next = 0x4242.into();
+            let v2 = if a == csr::EVENT_INFO {
+                0x0002_0000_0000_0d03
+            } else {
+                0x4242
+            };
+            x = sim.wait(1, x)?;
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                v2,
+                "read {a:#x} follows its input"
+            );
+            edge!(sim, x);
+            // Writes fault, with or without a read, and change nothing.
+            for re in [false, true] {
+                quiet(&mut x);
+                access(&mut x, re, true, a, !0);
+                settle!(sim, x);
+                check!(sim, x, x.csr_fault.val(), true, "write {a:#x} re {re}");
+                check!(
+                    sim,
+                    x,
+                    x.csr_rdata.val().to_u64(),
+                    0,
+                    "write {a:#x} re {re}"
+                );
+                check!(sim, x, strobes(&x), (false, false, false), "write {a:#x}");
+                edge!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    regs(&x),
+                    (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
+                    "write {a:#x} re {re}"
+                );
+            }
+        }
+        sim.done(x)
+    });
+    common::run(
+        sim,
+        uut,
+        BLOCK,
+        "event_info_and_event_data_are_read_only",
+        40,
+    );
+}
+
+#[test]
+fn rdata_is_zero_without_csr_re_on_fault_or_without_read_en() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        for (a, _) in csr::ALL {
+            let v = expected_read(a, STATUS).unwrap_or(0);
+            quiet(&mut x);
+            x.insn_en.next = false;
+            access(&mut x, true, false, a, 0);
+            settle!(sim, x);
+            check!(sim, x, x.csr_rdata.val().to_u64(), v, "read {a:#x}");
+            // The address alone, without csr_re.
+            x.csr_re.next = false;
+            x = sim.wait(1, x)?;
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                0,
+                "{a:#x} without csr_re"
+            );
+            // csr_re while the unit does not look at instruction inputs.
+            x.csr_re.next = true;
+            x.read_en.next = false;
+            x = sim.wait(1, x)?;
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                0,
+                "{a:#x} without read_en"
+            );
+            // csr_re in user mode (a #GP).
+            x.read_en.next = true;
+            x.user.next = true;
+            x = sim.wait(1, x)?;
+            check!(sim, x, x.csr_rdata.val().to_u64(), 0, "{a:#x} in user mode");
+            // Back to a plain read: the value again.
+            x.user.next = false;
+            x = sim.wait(1, x)?;
+            check!(sim, x, x.csr_rdata.val().to_u64(), v, "read {a:#x} again");
+            edge!(sim, x);
+        }
+        // A faulting read at an unknown address next to known ones.
+        for a in [0x06u8, 0x0f, 0x13, 0x80, 0xff] {
+            quiet(&mut x);
+            access(&mut x, true, false, a, 0);
+            settle!(sim, x);
+            check!(sim, x, x.csr_fault.val(), true, "read {a:#x}");
+            check!(sim, x, x.csr_rdata.val().to_u64(), 0, "read {a:#x}");
+            edge!(sim, x);
+        }
+        sim.done(x)
+    });
+    common::run(
+        sim,
+        uut,
+        BLOCK,
+        "rdata_is_zero_without_csr_re_on_fault_or_without_read_en",
+        40,
+    );
+}
+
+#[test]
+fn read_and_write_in_one_cycle_read_the_old_value() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        // The file's own registers: old value before the edge, new after.
+        for (a, old, new) in [
+            (csr::ENTRY, ENTRY, 0x1111_0000u64),
+            (csr::ENTRY_CRIT, ENTRY_CRIT, 0x2222_0000),
+            (csr::CSTACK, CSTACK, 0x3333_0000),
+            (csr::STATUS, STATUS, STATUS & !1),
+        ] {
+            quiet(&mut x);
+            access(&mut x, true, true, a, new);
+            settle!(sim, x);
+            check!(sim, x, x.csr_fault.val(), false, "read+write {a:#x}");
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                old,
+                "read+write {a:#x}: old value"
+            );
+            edge!(sim, x);
+            // Same inputs, one cycle later: the write has landed.
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                new,
+                "{a:#x} after the write"
+            );
+            edge!(sim, x);
+        }
+        check!(
+            sim,
+            x,
+            regs(&x),
+            (0x1111_0000, 0x2222_0000, 0x3333_0000, STATUS & !1),
+            "written"
+        );
+        // The user copies live in the rename bank: the read shows its
+        // (old) value and the write strobe for the bank is up.
+        for (a, old, strobe) in [
+            (csr::URIP, URIP, (true, false, false)),
+            (csr::URSP, URSP, (false, true, false)),
+            (csr::UGS, UGS, (false, false, true)),
+        ] {
+            quiet(&mut x);
+            access(&mut x, true, true, a, 0x5555);
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                x.csr_rdata.val().to_u64(),
+                old,
+                "read+write {a:#x}: old value"
+            );
+            check!(sim, x, strobes(&x), strobe, "read+write {a:#x}: strobe");
+            edge!(sim, x);
+        }
+        sim.done(x)
+    });
+    common::run(
+        sim,
+        uut,
+        BLOCK,
+        "read_and_write_in_one_cycle_read_the_old_value",
+        40,
+    );
+}
+
+#[test]
+fn status_write_changes_only_if() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // framed, nmi_blocked, prev_user, critical set; if clear.
+        quiet(&mut x);
+        load_status(&mut x, 0x1e);
+        edge!(sim, x);
+        check!(sim, x, x.status.val().to_u64(), 0x1e, "loaded");
+        for (wdata, expect) in [
+            (!0u64, 0x1f),
+            (!1u64, 0x1e),
+            (1u64, 0x1f),
+            (0u64, 0x1e),
+            (0xffff_ffff_ffff_ffe1, 0x1f),
+            (0x1e, 0x1e),
+        ] {
+            quiet(&mut x);
+            access(&mut x, false, true, csr::STATUS, wdata);
+            edge!(sim, x);
+            check!(
+                sim,
+                x,
+                x.status.val().to_u64(),
+                expect,
+                "STATUS write {wdata:#x}"
+            );
+            check!(
+                sim,
+                x,
+                status_bits(&x),
+                expect,
+                "STATUS bits after {wdata:#x}"
+            );
+        }
+        // From all clear, a write of all ones sets only `if`.
+        quiet(&mut x);
+        load_status(&mut x, 0);
+        edge!(sim, x);
+        quiet(&mut x);
+        access(&mut x, true, true, csr::STATUS, !0);
+        settle!(sim, x);
+        check!(
+            sim,
+            x,
+            x.csr_rdata.val().to_u64(),
+            0,
+            "STATUS read, all clear"
+        );
+        edge!(sim, x);
+        check!(
+            sim,
+            x,
+            x.status.val().to_u64(),
+            1,
+            "STATUS after writing all ones"
+        );
+        settle!(sim, x);
+        check!(sim, x, x.csr_rdata.val().to_u64(), 1, "STATUS read back");
+        edge!(sim, x);
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "status_write_changes_only_if", 30);
+}
+
+#[test]
+fn status_load_replaces_all_five_bits() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // Every pattern, in an order where each bit both rises and falls.
+        let mut previous = 0;
+        for n in 0..32u64 {
+            let bits = (n * 13 + 7) % 32;
+            quiet(&mut x);
+            load_status(&mut x, bits);
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                x.status.val().to_u64(),
+                previous,
+                "before loading {bits:#x}"
+            );
+            edge!(sim, x);
+            check!(
+                sim,
+                x,
+                x.status.val().to_u64(),
+                bits,
+                "status_load {bits:#x}"
+            );
+            check!(sim, x, status_bits(&x), bits, "status bits {bits:#x}");
+            previous = bits;
+        }
+        // load_* without status_load does nothing.
+        quiet(&mut x);
+        load_status(&mut x, !previous & 0x1f);
+        x.status_load.next = false;
+        edge!(sim, x);
+        check!(
+            sim,
+            x,
+            x.status.val().to_u64(),
+            previous,
+            "load_* without status_load"
+        );
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "status_load_replaces_all_five_bits", 50);
+}
+
+#[test]
+fn writes_take_effect_only_with_insn_en() {
+    let uut = file();
+    let mut sim = clocked_sim!(CsrFile);
+    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
+        let mut x = sim.init()?;
+        preload!(sim, x);
+        let writable = [
+            csr::ENTRY,
+            csr::ENTRY_CRIT,
+            csr::CSTACK,
+            csr::STATUS,
+            csr::URIP,
+            csr::URSP,
+            csr::UGS,
+        ];
+        let mut expect = (ENTRY, ENTRY_CRIT, CSTACK, STATUS);
+        for a in writable {
+            let v = 0xabcd_0000 + a as u64 * 2;
+            let strobe = (a == csr::URIP, a == csr::URSP, a == csr::UGS);
+            // Without insn_en: nothing (an event wins this edge).
+            quiet(&mut x);
+            x.insn_en.next = false;
+            access(&mut x, false, true, a, v);
+            settle!(sim, x);
+            check!(sim, x, x.csr_fault.val(), false, "write {a:#x}");
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (false, false, false),
+                "write {a:#x}, no insn_en"
+            );
+            edge!(sim, x);
+            check!(sim, x, regs(&x), expect, "write {a:#x} without insn_en");
+            // A read with insn_en writes nothing either.
+            quiet(&mut x);
+            access(&mut x, true, false, a, v);
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (false, false, false),
+                "read {a:#x}, insn_en"
+            );
+            edge!(sim, x);
+            check!(sim, x, regs(&x), expect, "read {a:#x} with insn_en");
+            // With insn_en: the write.
+            quiet(&mut x);
+            access(&mut x, false, true, a, v);
+            settle!(sim, x);
+            check!(sim, x, strobes(&x), strobe, "write {a:#x}, insn_en");
+            edge!(sim, x);
+            match a {
+                csr::ENTRY => expect.0 = v,
+                csr::ENTRY_CRIT => expect.1 = v,
+                csr::CSTACK => expect.2 = v,
+                csr::STATUS => expect.3 = (STATUS & !1) | (v & 1),
+                _ => {}
+            }
+            check!(sim, x, regs(&x), expect, "write {a:#x} with insn_en");
+        }
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "writes_take_effect_only_with_insn_en", 40);
+}
+
+#[test]
+fn synthesises() {
+    common::synthesises(BLOCK, &file());
+}

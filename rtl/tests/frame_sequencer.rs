@@ -1,0 +1,512 @@
+//! Directed tests of `FrameSequencer` alone, in rust-hdl's `Simulation`.
+//!
+//! SPEC.md, "Entry" and "ERET", and spec-notes section 4: a push writes
+//! five words highest address first (return RIP, RSP, STATUS, EVENT_INFO,
+//! EVENT_DATA), a pop reads them lowest address first; one word per bus
+//! answer, the next request in the cycle after an answer; a request holds
+//! until `mem_ready`; `mem_err` counts only with `mem_ready`; the bus
+//! outputs are registers, 0 outside a transfer, and `mem_we`/`mem_wdata`
+//! are 0 during a pop. A start while active restarts the transfer.
+//! Each test writes `waveforms/frame_sequencer-<test>.vcd`.
+
+#[macro_use]
+mod common;
+
+use ptu_rtl::frame_sequencer::FrameSequencer;
+use rust_hdl::prelude::*;
+
+const BLOCK: &str = "frame_sequencer";
+
+/// The five words of a push, in the order they are written.
+const WORDS: [u64; 5] = [
+    0xffff_ffff_8000_1234, // return RIP
+    0xffff_c900_0000_8000, // kernel RSP
+    0x0000_0000_0000_0015, // STATUS
+    0x0001_0000_0000_0e03, // EVENT_INFO
+    0x0000_7fff_0000_1000, // EVENT_DATA
+];
+/// First request address of a push (the frame's top word).
+const PUSH_AT: u64 = 0xffff_c900_0000_7ff8;
+/// First request address of a pop (the frame's lowest word).
+const POP_AT: u64 = 0xffff_c900_0000_7fd8;
+
+fn sequencer() -> FrameSequencer {
+    let mut uut = FrameSequencer::default();
+    uut.connect_all();
+    uut
+}
+
+/// No start, no bus answer; the word inputs hold `WORDS`.
+fn quiet(x: &mut FrameSequencer) {
+    x.reset.next = false;
+    x.start_push.next = false;
+    x.start_pop.next = false;
+    x.start_addr.next = 0.into();
+    x.word_rip.next = WORDS[0].into();
+    x.word_rsp.next = WORDS[1].into();
+    x.word_status.next = WORDS[2].into();
+    x.word_info.next = WORDS[3].into();
+    x.word_data.next = WORDS[4].into();
+    x.mem_ready.next = false;
+    x.mem_err.next = false;
+}
+
+/// The request: (mem_valid, mem_we, mem_addr, mem_wdata).
+fn req(x: &FrameSequencer) -> (bool, bool, u64, u64) {
+    (
+        x.mem_valid.val(),
+        x.mem_we.val(),
+        x.mem_addr.val().to_u64(),
+        x.mem_wdata.val().to_u64(),
+    )
+}
+
+/// The request of word `i` of a push from `at`.
+fn push_req(at: u64, i: u64) -> (bool, bool, u64, u64) {
+    (true, true, at - 8 * i, WORDS[i as usize])
+}
+
+/// The request of word `i` of a pop from `at`.
+fn pop_req(at: u64, i: u64) -> (bool, bool, u64, u64) {
+    (true, false, at + 8 * i, 0)
+}
+
+/// The state: (busy, popping, word).
+fn state(x: &FrameSequencer) -> (bool, bool, u64) {
+    (x.busy.val(), x.popping.val(), x.word.val().to_u64())
+}
+
+/// The strobes of this cycle: (answer, done, bus_error).
+fn strobes(x: &FrameSequencer) -> (bool, bool, bool) {
+    (x.answer.val(), x.done.val(), x.bus_error.val())
+}
+
+const IDLE_REQ: (bool, bool, u64, u64) = (false, false, 0, 0);
+const NO_STROBE: (bool, bool, bool) = (false, false, false);
+
+#[test]
+fn push_on_a_zero_wait_bus() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // mem_ready tied high from now on.
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), NO_STROBE, "idle, mem_ready high");
+        edge!(sim, x);
+        x.start_push.next = true;
+        x.start_addr.next = PUSH_AT.into();
+        settle!(sim, x);
+        check!(
+            sim,
+            x,
+            req(&x),
+            IDLE_REQ,
+            "start_push: the request is a register"
+        );
+        edge!(sim, x);
+        x.start_push.next = false;
+        x.start_addr.next = 0.into();
+        for i in 0..5 {
+            check!(sim, x, req(&x), push_req(PUSH_AT, i), "word {i}");
+            check!(sim, x, state(&x), (true, false, i), "word {i}");
+            check!(
+                sim,
+                x,
+                x.frame_addr.val().to_u64(),
+                PUSH_AT - 8 * i,
+                "word {i}"
+            );
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (true, i == 4, false),
+                "word {i} answered"
+            );
+            edge!(sim, x);
+        }
+        // The fifth answer's edge ends the transfer.
+        check!(sim, x, req(&x), IDLE_REQ, "after the fifth answer");
+        check!(sim, x, state(&x).0, false, "busy after the fifth answer");
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), NO_STROBE, "after the fifth answer");
+        edge!(sim, x, 2);
+        check!(sim, x, req(&x), IDLE_REQ, "later");
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "push_on_a_zero_wait_bus", 20);
+}
+
+#[test]
+fn a_request_holds_until_mem_ready() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        quiet(&mut x);
+        x.start_push.next = true;
+        x.start_addr.next = PUSH_AT.into();
+        edge!(sim, x);
+        quiet(&mut x);
+        // Wait states before each answer; `mem_err` without `mem_ready`
+        // in the waiting cycles must be ignored.
+        for (i, waits) in [2u64, 0, 3, 1, 4].into_iter().enumerate() {
+            let i = i as u64;
+            for w in 0..waits {
+                x.mem_ready.next = false;
+                x.mem_err.next = w % 2 == 0;
+                settle!(sim, x);
+                check!(sim, x, req(&x), push_req(PUSH_AT, i), "word {i}, wait {w}");
+                check!(sim, x, state(&x), (true, false, i), "word {i}, wait {w}");
+                check!(sim, x, strobes(&x), NO_STROBE, "word {i}, wait {w}");
+                edge!(sim, x);
+            }
+            x.mem_ready.next = true;
+            x.mem_err.next = false;
+            settle!(sim, x);
+            check!(sim, x, req(&x), push_req(PUSH_AT, i), "word {i}, answered");
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (true, i == 4, false),
+                "word {i}, answered"
+            );
+            edge!(sim, x);
+        }
+        quiet(&mut x);
+        check!(sim, x, req(&x), IDLE_REQ, "after the fifth answer");
+        check!(sim, x, state(&x).0, false, "busy after the fifth answer");
+        // The same with a pop.
+        x.start_pop.next = true;
+        x.start_addr.next = POP_AT.into();
+        edge!(sim, x);
+        quiet(&mut x);
+        for (i, waits) in [1u64, 3, 0, 2, 1].into_iter().enumerate() {
+            let i = i as u64;
+            for w in 0..waits {
+                x.mem_ready.next = false;
+                x.mem_err.next = true;
+                settle!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    req(&x),
+                    pop_req(POP_AT, i),
+                    "pop word {i}, wait {w}"
+                );
+                check!(sim, x, state(&x), (true, true, i), "pop word {i}, wait {w}");
+                check!(sim, x, strobes(&x), NO_STROBE, "pop word {i}, wait {w}");
+                edge!(sim, x);
+            }
+            x.mem_ready.next = true;
+            x.mem_err.next = false;
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (true, i == 4, false),
+                "pop word {i}, answered"
+            );
+            edge!(sim, x);
+        }
+        quiet(&mut x);
+        check!(sim, x, req(&x), IDLE_REQ, "after the pop");
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "a_request_holds_until_mem_ready", 60);
+}
+
+#[test]
+fn pop_goes_upward_without_write_data() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        x.start_pop.next = true;
+        x.start_addr.next = POP_AT.into();
+        edge!(sim, x);
+        x.start_pop.next = false;
+        for i in 0..5 {
+            // The word inputs change under the pop: mem_wdata stays 0.
+            x.word_rip.next = (!0u64 - i).into();
+            x.word_data.next = (!0u64 - 2 * i).into();
+            settle!(sim, x);
+            check!(sim, x, req(&x), pop_req(POP_AT, i), "pop word {i}");
+            check!(sim, x, state(&x), (true, true, i), "pop word {i}");
+            check!(
+                sim,
+                x,
+                x.frame_addr.val().to_u64(),
+                POP_AT + 8 * i,
+                "pop word {i}"
+            );
+            check!(sim, x, strobes(&x), (true, i == 4, false), "pop word {i}");
+            edge!(sim, x);
+        }
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        settle!(sim, x);
+        check!(sim, x, req(&x), IDLE_REQ, "after the pop");
+        check!(
+            sim,
+            x,
+            (state(&x).0, state(&x).1),
+            (false, false),
+            "after the pop"
+        );
+        check!(sim, x, strobes(&x), NO_STROBE, "after the pop");
+        edge!(sim, x);
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "pop_goes_upward_without_write_data", 20);
+}
+
+#[test]
+fn a_bus_error_stops_the_transfer() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // An error on word `bad` of a push, then of a pop.
+        for (pop, bad) in [(false, 0u64), (false, 2), (false, 4), (true, 1), (true, 4)] {
+            quiet(&mut x);
+            x.start_push.next = !pop;
+            x.start_pop.next = pop;
+            x.start_addr.next = if pop { POP_AT } else { PUSH_AT }.into();
+            edge!(sim, x);
+            quiet(&mut x);
+            x.mem_ready.next = true;
+            for i in 0..bad {
+                settle!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    strobes(&x),
+                    (true, false, false),
+                    "pop {pop}: word {i}"
+                );
+                edge!(sim, x);
+            }
+            x.mem_err.next = true;
+            settle!(sim, x);
+            let expect = if pop {
+                pop_req(POP_AT, bad)
+            } else {
+                push_req(PUSH_AT, bad)
+            };
+            check!(sim, x, req(&x), expect, "pop {pop}: failing word {bad}");
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (false, false, true),
+                "pop {pop}: error on {bad}"
+            );
+            edge!(sim, x);
+            // Stopped: idle at once, and nothing more on the bus.
+            quiet(&mut x);
+            x.mem_ready.next = true;
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                req(&x),
+                IDLE_REQ,
+                "pop {pop}: after the error on {bad}"
+            );
+            check!(
+                sim,
+                x,
+                (state(&x).0, state(&x).1),
+                (false, false),
+                "pop {pop}: stopped"
+            );
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                NO_STROBE,
+                "pop {pop}: after the error on {bad}"
+            );
+            edge!(sim, x);
+        }
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "a_bus_error_stops_the_transfer", 60);
+}
+
+#[test]
+fn a_start_while_active_restarts() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        const B: u64 = 0x0000_0000_00c0_0000;
+        const C: u64 = 0x0000_0000_00d0_0000;
+        const D: u64 = 0x0000_0000_00e0_0000;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        quiet(&mut x);
+        x.start_push.next = true;
+        x.start_addr.next = PUSH_AT.into();
+        edge!(sim, x);
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        edge!(sim, x, 2);
+        // Word 2 waits; a new push starts at B.
+        check!(
+            sim,
+            x,
+            req(&x),
+            push_req(PUSH_AT, 2),
+            "word 2 of the first push"
+        );
+        quiet(&mut x);
+        x.start_push.next = true;
+        x.start_addr.next = B.into();
+        edge!(sim, x);
+        quiet(&mut x);
+        check!(sim, x, req(&x), push_req(B, 0), "restarted at B");
+        check!(sim, x, state(&x), (true, false, 0), "restarted at B");
+        // Word 1 answers with an error at the same edge as a new push at C
+        // (how the entry unit starts a #DF frame).
+        x.mem_ready.next = true;
+        edge!(sim, x);
+        check!(sim, x, req(&x), push_req(B, 1), "word 1 at B");
+        x.mem_err.next = true;
+        x.start_push.next = true;
+        x.start_addr.next = C.into();
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), (false, false, true), "error at B");
+        edge!(sim, x);
+        quiet(&mut x);
+        check!(
+            sim,
+            x,
+            req(&x),
+            push_req(C, 0),
+            "restarted at C after the error"
+        );
+        check!(sim, x, state(&x), (true, false, 0), "restarted at C");
+        // An answer at the same edge as a start_pop: the pop wins.
+        x.mem_ready.next = true;
+        x.start_pop.next = true;
+        x.start_addr.next = D.into();
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), (true, false, false), "answer at C");
+        edge!(sim, x);
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        for i in 0..5 {
+            check!(sim, x, req(&x), pop_req(D, i), "pop at D, word {i}");
+            check!(sim, x, state(&x), (true, true, i), "pop at D, word {i}");
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                (true, i == 4, false),
+                "pop at D, word {i}"
+            );
+            edge!(sim, x);
+        }
+        check!(sim, x, req(&x), IDLE_REQ, "after the pop at D");
+        check!(sim, x, state(&x).0, false, "after the pop at D");
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "a_start_while_active_restarts", 30);
+}
+
+#[test]
+fn outputs_are_zero_when_idle() {
+    let uut = sequencer();
+    let mut sim = clocked_sim!(FrameSequencer);
+    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
+        let mut x = sim.init()?;
+        quiet(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // Every combination of mem_ready and mem_err while idle.
+        for (ready, err) in [(false, false), (true, false), (false, true), (true, true)] {
+            quiet(&mut x);
+            x.mem_ready.next = ready;
+            x.mem_err.next = err;
+            settle!(sim, x);
+            check!(sim, x, req(&x), IDLE_REQ, "idle, ready {ready} err {err}");
+            check!(
+                sim,
+                x,
+                state(&x),
+                (false, false, 0),
+                "idle, ready {ready} err {err}"
+            );
+            check!(
+                sim,
+                x,
+                strobes(&x),
+                NO_STROBE,
+                "idle, ready {ready} err {err}"
+            );
+            edge!(sim, x);
+        }
+        // Reset in the middle of a transfer: idle at once.
+        quiet(&mut x);
+        x.start_push.next = true;
+        x.start_addr.next = PUSH_AT.into();
+        edge!(sim, x);
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        edge!(sim, x, 2);
+        check!(sim, x, state(&x), (true, false, 2), "word 2");
+        x.reset.next = true;
+        edge!(sim, x);
+        quiet(&mut x);
+        x.mem_ready.next = true;
+        x.mem_err.next = true;
+        settle!(sim, x);
+        check!(sim, x, req(&x), IDLE_REQ, "after a reset during a push");
+        check!(
+            sim,
+            x,
+            state(&x),
+            (false, false, 0),
+            "after a reset during a push"
+        );
+        check!(
+            sim,
+            x,
+            strobes(&x),
+            NO_STROBE,
+            "after a reset during a push"
+        );
+        edge!(sim, x);
+        sim.done(x)
+    });
+    common::run(sim, uut, BLOCK, "outputs_are_zero_when_idle", 20);
+}
+
+#[test]
+fn synthesises() {
+    common::synthesises(BLOCK, &sequencer());
+}
