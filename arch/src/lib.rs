@@ -293,6 +293,75 @@ pub struct Inputs {
     pub mem_err: bool,
 }
 
+/// Inputs of common cycles of a core; everything else absent.
+impl Inputs {
+    /// `reset` high.
+    pub fn reset() -> Self {
+        Self {
+            reset: true,
+            ..Self::default()
+        }
+    }
+
+    /// The current instruction completes; the next one is at `next_rip`.
+    pub fn retire(next_rip: u64) -> Self {
+        Self {
+            retire: true,
+            next_rip,
+            ..Self::default()
+        }
+    }
+
+    /// SYSCALL, returning to `next_rip`.
+    pub fn syscall(next_rip: u64) -> Self {
+        Self {
+            op_syscall: true,
+            next_rip,
+            ..Self::default()
+        }
+    }
+
+    /// ERET.
+    pub fn eret() -> Self {
+        Self {
+            op_eret: true,
+            ..Self::default()
+        }
+    }
+
+    /// Read the CSR at `addr`.
+    pub fn csr_read(addr: u8) -> Self {
+        Self {
+            csr_re: true,
+            csr_addr: addr,
+            ..Self::default()
+        }
+    }
+
+    /// Write `value` to the CSR at `addr`.
+    pub fn csr_write(addr: u8, value: u64) -> Self {
+        Self {
+            csr_we: true,
+            csr_addr: addr,
+            csr_wdata: value,
+            ..Self::default()
+        }
+    }
+
+    /// The current instruction faults with `vector`, an optional error
+    /// code, and `data` for EVENT_DATA.
+    pub fn fault(vector: u8, error: Option<u32>, data: u64) -> Self {
+        Self {
+            exc_valid: true,
+            exc_vector: vector,
+            exc_error: error.unwrap_or(0),
+            exc_error_valid: error.is_some(),
+            exc_data: data,
+            ..Self::default()
+        }
+    }
+}
+
 /// The outputs of `ptu` in one cycle.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Outputs {

@@ -619,46 +619,6 @@ mod tests {
         Inputs::default()
     }
 
-    fn csr_w(addr: u8, v: u64) -> Inputs {
-        Inputs {
-            csr_we: true,
-            csr_addr: addr,
-            csr_wdata: v,
-            ..idle()
-        }
-    }
-
-    fn csr_r(addr: u8) -> Inputs {
-        Inputs {
-            csr_re: true,
-            csr_addr: addr,
-            ..idle()
-        }
-    }
-
-    fn retire(next: u64) -> Inputs {
-        Inputs {
-            retire: true,
-            next_rip: next,
-            ..idle()
-        }
-    }
-
-    fn eret() -> Inputs {
-        Inputs {
-            op_eret: true,
-            ..idle()
-        }
-    }
-
-    fn syscall(next: u64) -> Inputs {
-        Inputs {
-            op_syscall: true,
-            next_rip: next,
-            ..idle()
-        }
-    }
-
     /// A kernel set up with entry points, stacks, kernel RIP 0x500 and
     /// user copies; still in kernel mode after reset.
     fn setup() -> (Model, Memory) {
@@ -672,7 +632,7 @@ mod tests {
             (csr::URSP, 0x7000_0000),
             (csr::UGS, 0x6000_0000),
         ] {
-            tick(&mut m, &mut mem, csr_w(a, v));
+            tick(&mut m, &mut mem, Inputs::csr_write(a, v));
         }
         tick(
             &mut m,
@@ -682,7 +642,7 @@ mod tests {
                 rsp_wdata: KSTACK,
                 gs_we: true,
                 gs_wdata: 0x5000,
-                ..retire(0x500)
+                ..Inputs::retire(0x500)
             },
         );
         (m, mem)
@@ -691,7 +651,7 @@ mod tests {
     /// `setup` then an unframed ERET to user mode.
     fn setup_user() -> (Model, Memory) {
         let (mut m, mut mem) = setup();
-        tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, Inputs::eret());
         assert!(m.user);
         (m, mem)
     }
@@ -716,12 +676,12 @@ mod tests {
             }
         );
         for (a, _) in csr::ALL {
-            assert_eq!(m.outputs(&csr_r(a)).csr_rdata, 0);
+            assert_eq!(m.outputs(&Inputs::csr_read(a)).csr_rdata, 0);
         }
         // Reset from a busy, odd state brings everything back.
         let (mut m2, mut mem) = setup();
         m2.reset_rip = 0xffff_0000;
-        tick(&mut m2, &mut mem, syscall(0x504));
+        tick(&mut m2, &mut mem, Inputs::syscall(0x504));
         assert!(m2.busy());
         tick(
             &mut m2,
@@ -738,9 +698,9 @@ mod tests {
     fn syscall_from_user_is_one_edge() {
         let (mut m, mut mem) = setup_user();
         assert_eq!(m.outputs(&idle()).rip, 0x40_0000);
-        tick(&mut m, &mut mem, retire(0x40_0004));
+        tick(&mut m, &mut mem, Inputs::retire(0x40_0004));
         let before = m.clone();
-        let o = tick(&mut m, &mut mem, syscall(0x40_0008));
+        let o = tick(&mut m, &mut mem, Inputs::syscall(0x40_0008));
         assert!(!o.redirect && o.cpl == 3);
         let o = m.outputs(&idle());
         assert_eq!(o.cpl, 0);
@@ -763,9 +723,9 @@ mod tests {
     #[test]
     fn unframed_eret_is_one_edge() {
         let (mut m, mut mem) = setup_user();
-        tick(&mut m, &mut mem, syscall(0x40_0004));
-        tick(&mut m, &mut mem, retire(ENTRY + 4));
-        let o = tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, Inputs::syscall(0x40_0004));
+        tick(&mut m, &mut mem, Inputs::retire(ENTRY + 4));
+        let o = tick(&mut m, &mut mem, Inputs::eret());
         assert_eq!(o.cpl, 0);
         let o = m.outputs(&idle());
         assert_eq!(
@@ -783,7 +743,7 @@ mod tests {
     #[test]
     fn framed_entry_from_kernel() {
         let (mut m, mut mem) = setup();
-        tick(&mut m, &mut mem, csr_w(csr::STATUS, 1));
+        tick(&mut m, &mut mem, Inputs::csr_write(csr::STATUS, 1));
         let before = m.clone();
         let fault = Inputs {
             exc_valid: true,
@@ -830,17 +790,17 @@ mod tests {
     #[test]
     fn framed_eret_pops_and_restores() {
         let (mut m, mut mem) = setup();
-        tick(&mut m, &mut mem, csr_w(csr::STATUS, 1));
+        tick(&mut m, &mut mem, Inputs::csr_write(csr::STATUS, 1));
         let before = m.clone();
-        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, Inputs::syscall(0x504));
         for _ in 0..5 {
             tick(&mut m, &mut mem, idle());
         }
         assert_eq!(m.k_rip, ENTRY);
         assert_eq!(m.k_rsp, KSTACK - 40);
-        tick(&mut m, &mut mem, retire(ENTRY + 4));
+        tick(&mut m, &mut mem, Inputs::retire(ENTRY + 4));
         mem.log.clear();
-        let o = tick(&mut m, &mut mem, eret());
+        let o = tick(&mut m, &mut mem, Inputs::eret());
         assert!(!o.busy);
         for i in 0..5u64 {
             let o = tick(&mut m, &mut mem, idle());
@@ -868,13 +828,13 @@ mod tests {
         let (mut m, mut mem) = setup_user();
         let nmi = Inputs {
             nmi: true,
-            ..retire(0x40_0004)
+            ..Inputs::retire(0x40_0004)
         };
         // Sampled at this edge; the retire still happens.
         tick(&mut m, &mut mem, nmi);
         assert!(m.nmi_pending && m.u_rip == 0x40_0004);
         // Taken at the next edge, beating the instruction.
-        tick(&mut m, &mut mem, retire(0x40_0008));
+        tick(&mut m, &mut mem, Inputs::retire(0x40_0008));
         assert!(m.busy() && !m.nmi_pending);
         assert_eq!(m.u_rip, 0x40_0004);
         for i in 0..5u64 {
@@ -911,7 +871,7 @@ mod tests {
             assert!(!m.busy() && m.nmi_pending && m.k_rip == ENTRY_CRIT);
         }
         // ERET: pop, back to user; then the NMI is taken at the next edge.
-        tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, Inputs::eret());
         for _ in 0..5 {
             tick(&mut m, &mut mem, idle());
         }
@@ -921,7 +881,7 @@ mod tests {
         assert_eq!(m.k_rsp, KSTACK);
         assert_eq!(m.k_rip, 0x500);
         assert!(!m.status_bit(status::NMI_BLOCKED));
-        tick(&mut m, &mut mem, retire(0x40_0008));
+        tick(&mut m, &mut mem, Inputs::retire(0x40_0008));
         assert!(m.busy() && !m.nmi_pending);
         assert_eq!(m.u_rip, 0x40_0004);
     }
@@ -943,7 +903,7 @@ mod tests {
         }
         assert_eq!((m.k_rip, m.k_rsp), (ENTRY_CRIT, CSTACK - 40));
         let st_nmi = m.status;
-        tick(&mut m, &mut mem, retire(ENTRY_CRIT + 4));
+        tick(&mut m, &mut mem, Inputs::retire(ENTRY_CRIT + 4));
         tick(
             &mut m,
             &mut mem,
@@ -1017,14 +977,14 @@ mod tests {
     #[test]
     fn bus_error_on_pop_and_on_kernel_syscall() {
         let (mut m, mut mem) = setup();
-        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, Inputs::syscall(0x504));
         for _ in 0..5 {
             tick(&mut m, &mut mem, idle());
         }
-        tick(&mut m, &mut mem, retire(ENTRY + 4));
+        tick(&mut m, &mut mem, Inputs::retire(ENTRY + 4));
         let handler = m.clone();
         mem.error_at = vec![mem.answers + 1];
-        tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, Inputs::eret());
         tick(&mut m, &mut mem, idle());
         let o = tick(&mut m, &mut mem, idle());
         assert!(!o.mem_we && o.mem_addr == KSTACK - 32);
@@ -1050,7 +1010,7 @@ mod tests {
 
         let (mut m, mut mem) = setup();
         mem.error_at = vec![0];
-        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, Inputs::syscall(0x504));
         tick(&mut m, &mut mem, idle());
         let o = m.outputs(&idle());
         assert_eq!((o.mem_addr, o.mem_wdata), (CSTACK - 8, 0x500));
@@ -1083,7 +1043,7 @@ mod tests {
         assert_eq!(o.cpl, 3);
         let frozen = m.clone();
         let noisy = [
-            syscall(4),
+            Inputs::syscall(4),
             Inputs {
                 irq: true,
                 irq_vector: 40,
@@ -1098,8 +1058,8 @@ mod tests {
                 mce: true,
                 ..idle()
             },
-            csr_w(csr::ENTRY, 9),
-            eret(),
+            Inputs::csr_write(csr::ENTRY, 9),
+            Inputs::eret(),
         ];
         for i in 0..50 {
             let o = tick(&mut m, &mut mem, noisy[i % noisy.len()]);
@@ -1131,7 +1091,7 @@ mod tests {
         let inp = Inputs {
             rsp_we: true,
             rsp_wdata: 0x1234,
-            ..csr_r(csr::ENTRY)
+            ..Inputs::csr_read(csr::ENTRY)
         };
         let inp = Inputs {
             retire: true,
@@ -1145,7 +1105,7 @@ mod tests {
         assert_eq!((m.cpl(), m.k_rip, m.busy()), (0, ENTRY, false));
         // Kernel mode: write to EVENT_INFO, framed #GP.
         let (mut m, mut mem) = setup();
-        let o = tick(&mut m, &mut mem, csr_w(csr::EVENT_INFO, 0xff));
+        let o = tick(&mut m, &mut mem, Inputs::csr_write(csr::EVENT_INFO, 0xff));
         assert_eq!(o.csr_rdata, 0);
         assert!(m.busy() && m.k_rip == 0x500 && m.event_info == 0);
         for _ in 0..5 {
@@ -1154,35 +1114,38 @@ mod tests {
         assert_eq!(m.event_info, event_info::pack(3, 13, 0, false, true));
         assert_eq!(m.k_rip, ENTRY);
         // EVENT_DATA write too; reading it is fine.
-        assert_eq!(m.outputs(&csr_r(csr::EVENT_INFO)).csr_rdata, m.event_info);
-        tick(&mut m, &mut mem, csr_w(csr::EVENT_DATA, 1));
+        assert_eq!(
+            m.outputs(&Inputs::csr_read(csr::EVENT_INFO)).csr_rdata,
+            m.event_info
+        );
+        tick(&mut m, &mut mem, Inputs::csr_write(csr::EVENT_DATA, 1));
         assert!(m.busy());
         for _ in 0..5 {
             tick(&mut m, &mut mem, idle());
         }
         // Unknown address, read only.
-        let o = tick(&mut m, &mut mem, csr_r(0x07));
+        let o = tick(&mut m, &mut mem, Inputs::csr_read(0x07));
         assert_eq!(o.csr_rdata, 0);
         assert!(m.busy());
         // Read and write of one CSR in one cycle read the old value.
         let (mut m, mut mem) = setup();
         let inp = Inputs {
             csr_re: true,
-            ..csr_w(csr::CSTACK, 0x1_0000)
+            ..Inputs::csr_write(csr::CSTACK, 0x1_0000)
         };
         let o = tick(&mut m, &mut mem, inp);
         assert_eq!(o.csr_rdata, CSTACK);
         assert_eq!(m.cstack, 0x1_0000);
         // STATUS write changes only `if`.
         m.status = st(&[status::FRAMED]);
-        tick(&mut m, &mut mem, csr_w(csr::STATUS, 0xff));
+        tick(&mut m, &mut mem, Inputs::csr_write(csr::STATUS, 0xff));
         assert_eq!(m.status, st(&[status::FRAMED, status::IF]));
     }
 
     #[test]
     fn eret_in_user_is_gp() {
         let (mut m, mut mem) = setup_user();
-        tick(&mut m, &mut mem, eret());
+        tick(&mut m, &mut mem, Inputs::eret());
         assert_eq!(m.event_info, event_info::pack(3, 13, 0, true, true));
         assert_eq!((m.cpl(), m.k_rip, m.u_rip), (0, ENTRY, 0x40_0000));
     }
@@ -1198,7 +1161,7 @@ mod tests {
             rsp_wdata: 1,
             gs_we: true,
             gs_wdata: 2,
-            ..retire(0x40_0004)
+            ..Inputs::retire(0x40_0004)
         };
         let o = tick(&mut m, &mut mem, inp);
         assert!(!o.irq_ack);
@@ -1228,13 +1191,13 @@ mod tests {
             &mut mem,
             Inputs {
                 irq: true,
-                ..csr_w(csr::STATUS, 1)
+                ..Inputs::csr_write(csr::STATUS, 1)
             },
         );
         let inp = Inputs {
             irq: true,
             irq_vector: 33,
-            ..csr_w(csr::ENTRY, 0x9999)
+            ..Inputs::csr_write(csr::ENTRY, 0x9999)
         };
         tick(&mut m, &mut mem, inp);
         assert_eq!(m.entry, ENTRY);
@@ -1252,7 +1215,7 @@ mod tests {
                 ..idle()
             },
         );
-        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, Inputs::syscall(0x504));
         match m.seq {
             Seq::Push(p) => {
                 assert_eq!(p.event.kind, EventKind::Mce);
@@ -1274,18 +1237,18 @@ mod tests {
     fn inputs_ignored_while_busy() {
         let (mut m, mut mem) = setup();
         mem.wait = crate::bus::Wait::Fixed(3);
-        tick(&mut m, &mut mem, syscall(0x504));
+        tick(&mut m, &mut mem, Inputs::syscall(0x504));
         let noisy = [
             Inputs {
                 rsp_we: true,
                 gs_we: true,
                 rsp_wdata: 1,
                 gs_wdata: 2,
-                ..retire(0x777)
+                ..Inputs::retire(0x777)
             },
-            csr_w(csr::ENTRY, 0x9999),
-            syscall(0x888),
-            eret(),
+            Inputs::csr_write(csr::ENTRY, 0x9999),
+            Inputs::syscall(0x888),
+            Inputs::eret(),
             Inputs {
                 irq: true,
                 irq_vector: 40,
@@ -1295,8 +1258,8 @@ mod tests {
                 exc_valid: true,
                 ..idle()
             },
-            csr_r(csr::ENTRY),
-            csr_w(csr::EVENT_INFO, 1),
+            Inputs::csr_read(csr::ENTRY),
+            Inputs::csr_write(csr::EVENT_INFO, 1),
         ];
         let mut n = 0;
         while m.busy() {

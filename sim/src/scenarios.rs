@@ -135,47 +135,24 @@ impl Driver {
     }
 
     fn csr_write(&mut self, addr: u8, value: u64) -> Result<()> {
-        self.cycle(Inputs {
-            csr_we: true,
-            csr_addr: addr,
-            csr_wdata: value,
-            ..Inputs::default()
-        })?;
-        Ok(())
+        self.cycle(Inputs::csr_write(addr, value)).map(drop)
     }
 
     fn retire(&mut self, next_rip: u64) -> Result<()> {
-        self.cycle(Inputs {
-            retire: true,
-            next_rip,
-            ..Inputs::default()
-        })?;
-        Ok(())
+        self.cycle(Inputs::retire(next_rip)).map(drop)
     }
 
     fn syscall(&mut self, next_rip: u64) -> Result<()> {
-        self.cycle(Inputs {
-            op_syscall: true,
-            next_rip,
-            ..Inputs::default()
-        })?;
-        Ok(())
+        self.cycle(Inputs::syscall(next_rip)).map(drop)
     }
 
     fn eret(&mut self) -> Result<()> {
-        self.cycle(Inputs {
-            op_eret: true,
-            ..Inputs::default()
-        })?;
-        Ok(())
+        self.cycle(Inputs::eret()).map(drop)
     }
 
     /// Reset, kernel set-up, and the first ERET to user.
     fn boot_to_user(&mut self) -> Result<()> {
-        self.cycle(Inputs {
-            reset: true,
-            ..Inputs::default()
-        })?;
+        self.cycle(Inputs::reset())?;
         for (addr, value) in [
             (csr::ENTRY, ENTRY),
             (csr::ENTRY_CRIT, ENTRY_CRIT),
@@ -217,14 +194,7 @@ fn nested_framed(d: &mut Driver) -> Result<()> {
     d.boot_to_user()?;
     d.syscall(USER_RIP + 2)?;
     d.retire(ENTRY + 4)?;
-    d.cycle(Inputs {
-        exc_valid: true,
-        exc_vector: vector::PF,
-        exc_error: 0x2,
-        exc_error_valid: true,
-        exc_data: 0xdead_0000,
-        ..Inputs::default()
-    })?;
+    d.cycle(Inputs::fault(vector::PF, Some(0x2), 0xdead_0000))?;
     d.settle()?;
     d.expect("page-fault handler", |o| {
         o.rip == ENTRY && o.rsp == KSTACK - 40
@@ -272,11 +242,7 @@ fn double_fault(d: &mut Driver) -> Result<()> {
     d.boot_to_user()?;
     d.syscall(USER_RIP + 2)?;
     d.bench.mem.error_at = vec![1];
-    d.cycle(Inputs {
-        exc_valid: true,
-        exc_vector: vector::UD,
-        ..Inputs::default()
-    })?;
+    d.cycle(Inputs::fault(vector::UD, None, 0))?;
     d.settle()?;
     d.expect("double-fault handler", |o| {
         o.rip == ENTRY_CRIT && (o.event_info >> 8) as u8 == vector::DF

@@ -22,57 +22,6 @@ const UGS: u64 = 0x6000_0000;
 fn idle() -> Inputs {
     Inputs::default()
 }
-fn reset() -> Inputs {
-    Inputs {
-        reset: true,
-        ..idle()
-    }
-}
-fn csr_w(addr: u8, v: u64) -> Inputs {
-    Inputs {
-        csr_we: true,
-        csr_addr: addr,
-        csr_wdata: v,
-        ..idle()
-    }
-}
-fn csr_r(addr: u8) -> Inputs {
-    Inputs {
-        csr_re: true,
-        csr_addr: addr,
-        ..idle()
-    }
-}
-fn retire(next: u64) -> Inputs {
-    Inputs {
-        retire: true,
-        next_rip: next,
-        ..idle()
-    }
-}
-fn eret() -> Inputs {
-    Inputs {
-        op_eret: true,
-        ..idle()
-    }
-}
-fn syscall(next: u64) -> Inputs {
-    Inputs {
-        op_syscall: true,
-        next_rip: next,
-        ..idle()
-    }
-}
-fn fault(vec: u8, error: Option<u32>, data: u64) -> Inputs {
-    Inputs {
-        exc_valid: true,
-        exc_vector: vec,
-        exc_error: error.unwrap_or(0),
-        exc_error_valid: error.is_some(),
-        exc_data: data,
-        ..idle()
-    }
-}
 fn st(bits: &[u32]) -> u64 {
     bits.iter().fold(0, |a, b| a | 1 << b)
 }
@@ -80,7 +29,7 @@ fn st(bits: &[u32]) -> u64 {
 /// Reset, then the kernel sets its entry points, stacks and the user copies.
 fn kernel(name: &str) -> Result<Bench> {
     let mut b = Bench::new(&format!("ptu-{name}"))?;
-    b.cycle(reset())?;
+    b.cycle(Inputs::reset())?;
     for (a, v) in [
         (csr::ENTRY, ENTRY),
         (csr::ENTRY_CRIT, ENTRY_CRIT),
@@ -89,14 +38,14 @@ fn kernel(name: &str) -> Result<Bench> {
         (csr::URSP, URSP),
         (csr::UGS, UGS),
     ] {
-        b.cycle(csr_w(a, v))?;
+        b.cycle(Inputs::csr_write(a, v))?;
     }
     b.cycle(Inputs {
         rsp_we: true,
         rsp_wdata: KSTACK,
         gs_we: true,
         gs_wdata: KGS,
-        ..retire(KRIP)
+        ..Inputs::retire(KRIP)
     })?;
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp, o.gs_base), (0, KRIP, KSTACK, KGS));
@@ -106,14 +55,14 @@ fn kernel(name: &str) -> Result<Bench> {
 /// `kernel`, then an unframed ERET to the user program.
 fn user(name: &str) -> Result<Bench> {
     let mut b = kernel(name)?;
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp, o.gs_base), (3, URIP, URSP, UGS));
     Ok(b)
 }
 
 fn read_csr(b: &mut Bench, addr: u8) -> Result<u64> {
-    Ok(b.cycle(csr_r(addr))?.csr_rdata)
+    Ok(b.cycle(Inputs::csr_read(addr))?.csr_rdata)
 }
 
 /// Cycles of a frame transfer after its accepting edge: the outputs of each.
@@ -144,7 +93,7 @@ fn reset_values_and_reset_rip() -> Result<()> {
     b.cycle(Inputs {
         retire: true,
         next_rip: 0x1234,
-        ..reset()
+        ..Inputs::reset()
     })?;
     let o = b.now()?;
     assert_eq!(
@@ -170,7 +119,7 @@ fn banking_isolates_both_directions() -> Result<()> {
         rsp_wdata: URSP + 0x100,
         gs_we: true,
         gs_wdata: UGS + 0x100,
-        ..retire(URIP + 4)
+        ..Inputs::retire(URIP + 4)
     })?;
     let o = b.now()?;
     assert_eq!(
@@ -178,7 +127,7 @@ fn banking_isolates_both_directions() -> Result<()> {
         (URIP + 4, URSP + 0x100, UGS + 0x100)
     );
     // Entering the kernel shows the kernel copies in the same edge.
-    let before = b.cycle(syscall(URIP + 8))?;
+    let before = b.cycle(Inputs::syscall(URIP + 8))?;
     assert_eq!(before.cpl, 3);
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp, o.gs_base), (0, ENTRY, KSTACK, KGS));
@@ -192,15 +141,15 @@ fn banking_isolates_both_directions() -> Result<()> {
         rsp_wdata: KSTACK - 0x80,
         gs_we: true,
         gs_wdata: KGS + 8,
-        ..retire(ENTRY + 4)
+        ..Inputs::retire(ENTRY + 4)
     })?;
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let o = b.now()?;
     assert_eq!(
         (o.cpl, o.rip, o.rsp, o.gs_base),
         (3, URIP + 8, URSP + 0x100, UGS + 0x100)
     );
-    b.cycle(syscall(URIP + 12))?;
+    b.cycle(Inputs::syscall(URIP + 12))?;
     let o = b.now()?;
     assert_eq!((o.rsp, o.gs_base), (KSTACK - 0x80, KGS + 8));
     b.finish()?;
@@ -211,7 +160,7 @@ fn banking_isolates_both_directions() -> Result<()> {
 fn syscall_from_user_is_one_cycle_without_memory() -> Result<()> {
     let mut b = user("syscall")?;
     let start = b.cycles();
-    b.cycle(syscall(URIP + 2))?;
+    b.cycle(Inputs::syscall(URIP + 2))?;
     let o = b.now()?;
     assert_eq!(b.cycles() - start, 1);
     assert!(o.redirect && !o.busy && !o.irq_ack);
@@ -238,8 +187,8 @@ fn syscall_from_user_is_one_cycle_without_memory() -> Result<()> {
 #[test]
 fn page_fault_from_user_latches_error_and_address() -> Result<()> {
     let mut b = user("page-fault")?;
-    b.cycle(retire(URIP + 4))?;
-    b.cycle(fault(vector::PF, Some(0x6), 0xdead_b000))?;
+    b.cycle(Inputs::retire(URIP + 4))?;
+    b.cycle(Inputs::fault(vector::PF, Some(0x6), 0xdead_b000))?;
     let o = b.now()?;
     assert!(o.redirect);
     assert_eq!((o.cpl, o.rip), (0, ENTRY));
@@ -278,7 +227,7 @@ fn interrupt_in_user_then_masked_and_unmasked_in_kernel() -> Result<()> {
     }
     assert!(!b.now()?.irq_ack, "irq_ack pulsed once");
     // Enabling interrupts takes it, framed, from kernel mode.
-    b.cycle(irq(csr_w(csr::STATUS, 1)))?;
+    b.cycle(irq(Inputs::csr_write(csr::STATUS, 1)))?;
     b.cycle(irq(idle()))?;
     let o = b.now()?;
     assert!(
@@ -299,10 +248,10 @@ fn interrupt_in_user_then_masked_and_unmasked_in_kernel() -> Result<()> {
 #[test]
 fn unframed_eret_is_one_cycle_without_memory() -> Result<()> {
     let mut b = user("eret-unframed")?;
-    b.cycle(syscall(URIP + 2))?;
-    b.cycle(retire(ENTRY + 4))?;
+    b.cycle(Inputs::syscall(URIP + 2))?;
+    b.cycle(Inputs::retire(ENTRY + 4))?;
     let start = b.cycles();
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let o = b.now()?;
     assert_eq!(b.cycles() - start, 1);
     assert!(o.redirect && !o.busy);
@@ -314,8 +263,8 @@ fn unframed_eret_is_one_cycle_without_memory() -> Result<()> {
 
 /// From a user SYSCALL's handler, a #PF in the kernel: framed.
 fn kernel_fault_in_syscall_handler(b: &mut Bench) -> Result<Vec<Outputs>> {
-    b.cycle(syscall(URIP + 2))?;
-    let accept = b.cycle(fault(vector::PF, Some(2), 0x1234))?;
+    b.cycle(Inputs::syscall(URIP + 2))?;
+    let accept = b.cycle(Inputs::fault(vector::PF, Some(2), 0x1234))?;
     assert!(!accept.busy);
     let o = b.now()?;
     assert!(
@@ -363,7 +312,7 @@ fn framed_entry_from_kernel_pushes_the_exact_frame() -> Result<()> {
 fn framed_eret_pops_lowest_first_and_restores() -> Result<()> {
     let mut b = user("eret-framed")?;
     kernel_fault_in_syscall_handler(&mut b)?;
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let seen = transfer(&mut b)?;
     assert_eq!(seen.len(), 5);
     let reads: Vec<_> = accesses(&seen);
@@ -386,7 +335,7 @@ fn framed_eret_pops_lowest_first_and_restores() -> Result<()> {
     );
     assert_eq!(read_csr(&mut b, csr::STATUS)?, st(&[status::PREV_USER]));
     // And the SYSCALL handler returns to user without a frame.
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp), (3, URIP + 2, URSP));
     b.finish()?;
@@ -438,7 +387,7 @@ fn nmi_in_user_switches_stack_and_blocks_nested_nmi() -> Result<()> {
         assert!(!b.cycle(idle())?.busy, "NMI taken while blocked");
     }
     // ERET restores the interrupted state and unblocks; the pending NMI follows.
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     transfer(&mut b)?;
     let o = b.now()?;
     assert_eq!((o.cpl, o.rip, o.rsp, o.gs_base), (3, URIP, URSP, UGS));
@@ -477,7 +426,7 @@ fn critical_stack_switch_happens_once() -> Result<()> {
         pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, false, false)
     );
     // An ordinary fault inside it also stays, and keeps `critical`.
-    b.cycle(fault(vector::UD, None, 0))?;
+    b.cycle(Inputs::fault(vector::UD, None, 0))?;
     let seen = transfer(&mut b)?;
     assert_eq!(accesses(&seen)[0].1, CSTACK - 88);
     let s = read_csr(&mut b, csr::STATUS)?;
@@ -490,9 +439,9 @@ fn critical_stack_switch_happens_once() -> Result<()> {
 #[test]
 fn bus_error_on_push_is_a_double_fault() -> Result<()> {
     let mut b = kernel("double-fault")?;
-    b.cycle(csr_w(csr::STATUS, 1))?;
+    b.cycle(Inputs::csr_write(csr::STATUS, 1))?;
     b.mem.error_at = vec![2];
-    b.cycle(fault(vector::GP, Some(0), 0))?;
+    b.cycle(Inputs::fault(vector::GP, Some(0), 0))?;
     let seen = transfer(&mut b)?;
     let acc = accesses(&seen);
     assert_eq!(
@@ -529,14 +478,14 @@ fn bus_error_while_pushing_a_double_fault_shuts_down() -> Result<()> {
     // Nothing is taken until reset.
     for i in 0..30u64 {
         let inp = match i % 4 {
-            0 => syscall(URIP + 2),
+            0 => Inputs::syscall(URIP + 2),
             1 => Inputs {
                 irq: true,
                 irq_vector: 33,
                 nmi: i % 8 == 1,
                 ..idle()
             },
-            2 => retire(URIP + 4),
+            2 => Inputs::retire(URIP + 4),
             _ => Inputs {
                 mce: true,
                 ..idle()
@@ -546,7 +495,7 @@ fn bus_error_while_pushing_a_double_fault_shuts_down() -> Result<()> {
         assert!(o.shutdown && !o.busy && !o.redirect && !o.irq_ack && !o.mem_valid);
         assert_eq!(o.rip, URIP);
     }
-    b.cycle(reset())?;
+    b.cycle(Inputs::reset())?;
     let o = b.now()?;
     assert!(!o.shutdown);
     assert_eq!((o.cpl, o.rip), (0, 0));
@@ -565,7 +514,7 @@ fn csr_misuse_raises_general_protection() -> Result<()> {
         csr_we: true,
         csr_addr: csr::URIP,
         csr_wdata: 0xbad,
-        ..retire(URIP + 4)
+        ..Inputs::retire(URIP + 4)
     })?;
     assert_eq!(o.csr_rdata, 0);
     let o = b.now()?;
@@ -576,10 +525,10 @@ fn csr_misuse_raises_general_protection() -> Result<()> {
         "neither the write nor retire took effect"
     );
     // Kernel: writing EVENT_INFO is a #GP (framed), so is an unknown address.
-    b.cycle(csr_w(csr::EVENT_INFO, 0))?;
+    b.cycle(Inputs::csr_write(csr::EVENT_INFO, 0))?;
     transfer(&mut b)?;
     assert_eq!(b.now()?.event_info, gp_kernel);
-    let o = b.cycle(csr_r(0x42))?;
+    let o = b.cycle(Inputs::csr_read(0x42))?;
     assert_eq!(o.csr_rdata, 0);
     transfer(&mut b)?;
     assert_eq!(b.now()?.event_info, gp_kernel);
@@ -589,7 +538,7 @@ fn csr_misuse_raises_general_protection() -> Result<()> {
     b.finish()?;
 
     let mut b = user("eret-gp")?;
-    b.cycle(eret())?;
+    b.cycle(Inputs::eret())?;
     let o = b.now()?;
     assert_eq!((o.cpl, o.event_info), (0, gp_user));
     b.finish()?;
@@ -604,7 +553,7 @@ fn asynchronous_event_beats_the_instruction() -> Result<()> {
         irq_vector: 50,
         rsp_we: true,
         rsp_wdata: 0x1,
-        ..retire(URIP + 4)
+        ..Inputs::retire(URIP + 4)
     })?;
     let o = b.now()?;
     assert_eq!(
@@ -614,9 +563,9 @@ fn asynchronous_event_beats_the_instruction() -> Result<()> {
     assert_eq!(read_csr(&mut b, csr::URIP)?, URIP, "RIP not advanced");
     assert_eq!(read_csr(&mut b, csr::URSP)?, URSP, "rsp_we had no effect");
     // In the kernel, an NMI beats a CSR write.
-    b.cycle(retire(ENTRY + 4))?;
+    b.cycle(Inputs::retire(ENTRY + 4))?;
     pulse_nmi(&mut b)?;
-    b.cycle(csr_w(csr::ENTRY, 0x9999))?;
+    b.cycle(Inputs::csr_write(csr::ENTRY, 0x9999))?;
     transfer(&mut b)?;
     assert_eq!(b.now()?.rip, ENTRY_CRIT);
     assert_eq!(read_csr(&mut b, csr::ENTRY)?, ENTRY);
@@ -628,7 +577,7 @@ fn asynchronous_event_beats_the_instruction() -> Result<()> {
 fn inputs_are_ignored_while_busy() -> Result<()> {
     let mut b = kernel("busy-ignores")?;
     b.mem.wait = Wait::Fixed(2);
-    b.cycle(fault(vector::DE, None, 0))?;
+    b.cycle(Inputs::fault(vector::DE, None, 0))?;
     let mut n = 0;
     while b.now()?.busy {
         let o = b.cycle(Inputs {
@@ -640,7 +589,7 @@ fn inputs_are_ignored_while_busy() -> Result<()> {
             csr_addr: csr::ENTRY,
             csr_wdata: 0x3,
             csr_re: true,
-            ..retire(0x4)
+            ..Inputs::retire(0x4)
         })?;
         assert_eq!(o.csr_rdata, 0);
         n += 1;
@@ -657,7 +606,7 @@ fn inputs_are_ignored_while_busy() -> Result<()> {
 fn wait_states_hold_the_request() -> Result<()> {
     let mut b = kernel("wait-states")?;
     b.mem.wait = Wait::Fixed(3);
-    b.cycle(syscall(KRIP + 2))?;
+    b.cycle(Inputs::syscall(KRIP + 2))?;
     let seen = transfer(&mut b)?;
     assert_eq!(seen.len(), 5 * 4);
     for word in seen.chunks(4) {
@@ -680,7 +629,7 @@ fn nmi_held_through_reset_is_not_an_edge() -> Result<()> {
     let mut b = kernel("nmi-reset")?;
     let nmi = |v: Inputs| Inputs { nmi: true, ..v };
     b.cycle(nmi(idle()))?;
-    b.cycle(nmi(reset()))?;
+    b.cycle(nmi(Inputs::reset()))?;
     for _ in 0..10 {
         assert!(!b.cycle(nmi(idle()))?.busy);
     }
