@@ -392,10 +392,21 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .clock(redirect_q_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg csr_file_load_critical_comb;
+    reg csr_file_load_framed_comb;
+    reg csr_file_load_if_comb;
+    reg csr_file_load_nmi_blocked_comb;
+    reg csr_file_load_prev_user_comb;
+    reg [63:0] frame_sequencer_start_addr_comb;
+    reg redirect_q_d_comb;
+    reg [63:0] rename_bank_krip_value_comb;
+    reg [63:0] rename_bank_krsp_value_comb;
+
     // Update code
     always @(*) begin
         redirect_q_clock = clock;
-        redirect_q_d = redirect_q_q;
+        redirect_q_d_comb = redirect_q_q;
         rename_bank_clock = clock;
         entry_unit_clock = clock;
         return_path_clock = clock;
@@ -446,9 +457,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         return_path_mem_rdata = mem_rdata;
         frame_sequencer_start_push = entry_unit_start_push;
         frame_sequencer_start_pop = return_path_start_pop;
-        frame_sequencer_start_addr = return_path_pop_addr;
+        frame_sequencer_start_addr_comb = return_path_pop_addr;
         if (entry_unit_start_push) begin
-            frame_sequencer_start_addr = entry_unit_push_addr;
+            frame_sequencer_start_addr_comb = entry_unit_push_addr;
         end
         frame_sequencer_word_rip = entry_unit_return_rip;
         frame_sequencer_word_rsp = rename_bank_kernel_rsp;
@@ -470,17 +481,17 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         csr_file_event_info = entry_unit_event_info;
         csr_file_event_data = entry_unit_event_data;
         csr_file_status_load = entry_unit_enter | return_path_restore;
-        csr_file_load_if = entry_unit_load_if;
-        csr_file_load_framed = entry_unit_load_framed;
-        csr_file_load_nmi_blocked = entry_unit_load_nmi_blocked;
-        csr_file_load_prev_user = entry_unit_load_prev_user;
-        csr_file_load_critical = entry_unit_load_critical;
+        csr_file_load_if_comb = entry_unit_load_if;
+        csr_file_load_framed_comb = entry_unit_load_framed;
+        csr_file_load_nmi_blocked_comb = entry_unit_load_nmi_blocked;
+        csr_file_load_prev_user_comb = entry_unit_load_prev_user;
+        csr_file_load_critical_comb = entry_unit_load_critical;
         if (return_path_restore) begin
-            csr_file_load_if = return_path_restore_if;
-            csr_file_load_framed = return_path_restore_framed;
-            csr_file_load_nmi_blocked = return_path_restore_nmi_blocked;
-            csr_file_load_prev_user = return_path_restore_prev_user;
-            csr_file_load_critical = return_path_restore_critical;
+            csr_file_load_if_comb = return_path_restore_if;
+            csr_file_load_framed_comb = return_path_restore_framed;
+            csr_file_load_nmi_blocked_comb = return_path_restore_nmi_blocked;
+            csr_file_load_prev_user_comb = return_path_restore_prev_user;
+            csr_file_load_critical_comb = return_path_restore_critical;
         end
         rename_bank_retire = retire & entry_unit_do_insn;
         rename_bank_next_rip = next_rip;
@@ -494,18 +505,18 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         rename_bank_csr_wdata = csr_wdata;
         rename_bank_urip_load = entry_unit_urip_load;
         rename_bank_krip_load = entry_unit_enter | return_path_restore;
-        rename_bank_krip_value = entry_unit_krip_value;
+        rename_bank_krip_value_comb = entry_unit_krip_value;
         if (return_path_restore) begin
-            rename_bank_krip_value = return_path_restore_rip;
+            rename_bank_krip_value_comb = return_path_restore_rip;
         end
         rename_bank_krsp_load = entry_unit_krsp_load | return_path_restore;
-        rename_bank_krsp_value = frame_sequencer_frame_addr;
+        rename_bank_krsp_value_comb = frame_sequencer_frame_addr;
         if (return_path_restore) begin
-            rename_bank_krsp_value = return_path_restore_rsp;
+            rename_bank_krsp_value_comb = return_path_restore_rsp;
         end
         rename_bank_cpl_load = entry_unit_enter | return_path_leave | return_path_restore;
         rename_bank_cpl_user = return_path_leave | (return_path_restore & return_path_restore_user);
-        redirect_q_d = (entry_unit_enter | return_path_leave | return_path_restore) & ~reset;
+        redirect_q_d_comb = (entry_unit_enter | return_path_leave | return_path_restore) & ~reset;
         cpl = rename_bank_cpl;
         rip = rename_bank_rip;
         rsp = rename_bank_rsp;
@@ -521,6 +532,15 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         mem_addr = frame_sequencer_mem_addr;
         mem_wdata = frame_sequencer_mem_wdata;
         shutdown = entry_unit_shutdown;
+        csr_file_load_critical = csr_file_load_critical_comb;
+        csr_file_load_framed = csr_file_load_framed_comb;
+        csr_file_load_if = csr_file_load_if_comb;
+        csr_file_load_nmi_blocked = csr_file_load_nmi_blocked_comb;
+        csr_file_load_prev_user = csr_file_load_prev_user_comb;
+        frame_sequencer_start_addr = frame_sequencer_start_addr_comb;
+        redirect_q_d = redirect_q_d_comb;
+        rename_bank_krip_value = rename_bank_krip_value_comb;
+        rename_bank_krsp_value = rename_bank_krsp_value_comb;
     end
 
 endmodule // ptu
@@ -661,6 +681,17 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         .clock(critical_q_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg critical_q_d_comb;
+    reg [63:0] csr_rdata_comb;
+    reg [63:0] cstack_q_d_comb;
+    reg [63:0] entry_crit_q_d_comb;
+    reg [63:0] entry_q_d_comb;
+    reg framed_q_d_comb;
+    reg if_q_d_comb;
+    reg nmi_blocked_q_d_comb;
+    reg prev_user_q_d_comb;
+
     // Update code
     always @(*) begin
         entry_q_clock = clock;
@@ -671,14 +702,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         nmi_blocked_q_clock = clock;
         prev_user_q_clock = clock;
         critical_q_clock = clock;
-        entry_q_d = entry_q_q;
-        entry_crit_q_d = entry_crit_q_q;
-        cstack_q_d = cstack_q_q;
-        if_q_d = if_q_q;
-        framed_q_d = framed_q_q;
-        nmi_blocked_q_d = nmi_blocked_q_q;
-        prev_user_q_d = prev_user_q_q;
-        critical_q_d = critical_q_q;
+        entry_q_d_comb = entry_q_q;
+        entry_crit_q_d_comb = entry_crit_q_q;
+        cstack_q_d_comb = cstack_q_q;
+        if_q_d_comb = if_q_q;
+        framed_q_d_comb = framed_q_q;
+        nmi_blocked_q_d_comb = nmi_blocked_q_q;
+        prev_user_q_d_comb = prev_user_q_q;
+        critical_q_d_comb = critical_q_q;
         is_entry = csr_addr == addr_entry;
         is_entry_crit = csr_addr == addr_entry_crit;
         is_cstack = csr_addr == addr_cstack;
@@ -715,68 +746,77 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         entry = entry_q_q;
         entry_crit = entry_crit_q_q;
         cstack = cstack_q_q;
-        csr_rdata = zero;
+        csr_rdata_comb = zero;
         if (csr_re & ~csr_fault & read_en) begin
             if (is_entry) begin
-                csr_rdata = entry_q_q;
+                csr_rdata_comb = entry_q_q;
             end
             if (is_entry_crit) begin
-                csr_rdata = entry_crit_q_q;
+                csr_rdata_comb = entry_crit_q_q;
             end
             if (is_cstack) begin
-                csr_rdata = cstack_q_q;
+                csr_rdata_comb = cstack_q_q;
             end
             if (is_status) begin
-                csr_rdata = status_word;
+                csr_rdata_comb = status_word;
             end
             if (is_event_info) begin
-                csr_rdata = event_info;
+                csr_rdata_comb = event_info;
             end
             if (is_event_data) begin
-                csr_rdata = event_data;
+                csr_rdata_comb = event_data;
             end
             if (is_urip) begin
-                csr_rdata = user_rip;
+                csr_rdata_comb = user_rip;
             end
             if (is_ursp) begin
-                csr_rdata = user_rsp;
+                csr_rdata_comb = user_rsp;
             end
             if (is_ugs) begin
-                csr_rdata = user_gs;
+                csr_rdata_comb = user_gs;
             end
         end
         urip_we = write_ok & is_urip;
         ursp_we = write_ok & is_ursp;
         ugs_we = write_ok & is_ugs;
         if (write_ok & is_entry) begin
-            entry_q_d = csr_wdata;
+            entry_q_d_comb = csr_wdata;
         end
         if (write_ok & is_entry_crit) begin
-            entry_crit_q_d = csr_wdata;
+            entry_crit_q_d_comb = csr_wdata;
         end
         if (write_ok & is_cstack) begin
-            cstack_q_d = csr_wdata;
+            cstack_q_d_comb = csr_wdata;
         end
         if (write_ok & is_status) begin
-            if_q_d = csr_wdata[0];
+            if_q_d_comb = csr_wdata[0];
         end
         if (status_load) begin
-            if_q_d = load_if;
-            framed_q_d = load_framed;
-            nmi_blocked_q_d = load_nmi_blocked;
-            prev_user_q_d = load_prev_user;
-            critical_q_d = load_critical;
+            if_q_d_comb = load_if;
+            framed_q_d_comb = load_framed;
+            nmi_blocked_q_d_comb = load_nmi_blocked;
+            prev_user_q_d_comb = load_prev_user;
+            critical_q_d_comb = load_critical;
         end
         if (reset) begin
-            entry_q_d = zero;
-            entry_crit_q_d = zero;
-            cstack_q_d = zero;
-            if_q_d = 1'h0;
-            framed_q_d = 1'h0;
-            nmi_blocked_q_d = 1'h0;
-            prev_user_q_d = 1'h0;
-            critical_q_d = 1'h0;
+            entry_q_d_comb = zero;
+            entry_crit_q_d_comb = zero;
+            cstack_q_d_comb = zero;
+            if_q_d_comb = 1'h0;
+            framed_q_d_comb = 1'h0;
+            nmi_blocked_q_d_comb = 1'h0;
+            prev_user_q_d_comb = 1'h0;
+            critical_q_d_comb = 1'h0;
         end
+        critical_q_d = critical_q_d_comb;
+        csr_rdata = csr_rdata_comb;
+        cstack_q_d = cstack_q_d_comb;
+        entry_crit_q_d = entry_crit_q_d_comb;
+        entry_q_d = entry_q_d_comb;
+        framed_q_d = framed_q_d_comb;
+        if_q_d = if_q_d_comb;
+        nmi_blocked_q_d = nmi_blocked_q_d_comb;
+        prev_user_q_d = prev_user_q_d_comb;
     end
 
 endmodule // ptu_csr_file
@@ -1002,6 +1042,23 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .clock(shutdown_q_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] event_data_q_d_comb;
+    reg [63:0] event_info_q_d_comb;
+    reg inflight_critical_d_comb;
+    reg [63:0] inflight_data_d_comb;
+    reg inflight_df_d_comb;
+    reg [63:0] inflight_info_d_comb;
+    reg inflight_nmi_d_comb;
+    reg irq_ack_q_d_comb;
+    reg [63:0] krip_value_comb;
+    reg mce_pending_d_comb;
+    reg mce_q_d_comb;
+    reg nmi_pending_d_comb;
+    reg nmi_q_d_comb;
+    reg [63:0] return_rip_q_d_comb;
+    reg shutdown_q_d_comb;
+
     // Update code
     always @(*) begin
         nmi_q_clock = clock;
@@ -1018,20 +1075,20 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         return_rip_q_clock = clock;
         irq_ack_q_clock = clock;
         shutdown_q_clock = clock;
-        nmi_q_d = nmi_q_q;
-        mce_q_d = mce_q_q;
-        nmi_pending_d = nmi_pending_q;
-        mce_pending_d = mce_pending_q;
-        event_info_q_d = event_info_q_q;
-        event_data_q_d = event_data_q_q;
-        inflight_info_d = inflight_info_q;
-        inflight_data_d = inflight_data_q;
-        inflight_critical_d = inflight_critical_q;
-        inflight_nmi_d = inflight_nmi_q;
-        inflight_df_d = inflight_df_q;
-        return_rip_q_d = return_rip_q_q;
-        irq_ack_q_d = irq_ack_q_q;
-        shutdown_q_d = shutdown_q_q;
+        nmi_q_d_comb = nmi_q_q;
+        mce_q_d_comb = mce_q_q;
+        nmi_pending_d_comb = nmi_pending_q;
+        mce_pending_d_comb = mce_pending_q;
+        event_info_q_d_comb = event_info_q_q;
+        event_data_q_d_comb = event_data_q_q;
+        inflight_info_d_comb = inflight_info_q;
+        inflight_data_d_comb = inflight_data_q;
+        inflight_critical_d_comb = inflight_critical_q;
+        inflight_nmi_d_comb = inflight_nmi_q;
+        inflight_df_d_comb = inflight_df_q;
+        return_rip_q_d_comb = return_rip_q_q;
+        irq_ack_q_d_comb = irq_ack_q_q;
+        shutdown_q_d_comb = shutdown_q_q;
         event_info = event_info_q_q;
         event_data = event_data_q_q;
         irq_ack = irq_ack_q_q;
@@ -1096,9 +1153,9 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         enter = immediate | push_done;
         krsp_load = push_done;
         urip_load = immediate & take_syscall;
-        krip_value = entry;
+        krip_value_comb = entry;
         if (push_done & inflight_critical_q) begin
-            krip_value = entry_crit;
+            krip_value_comb = entry_crit;
         end
         load_if = 1'h0;
         load_framed = push_done;
@@ -1106,16 +1163,16 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         load_prev_user = user;
         load_critical = push_done & (inflight_critical_q | status_critical);
         if (immediate) begin
-            event_info_q_d = new_info;
-            event_data_q_d = new_data;
+            event_info_q_d_comb = new_info;
+            event_data_q_d_comb = new_data;
         end
         if (push_done) begin
-            event_info_q_d = inflight_info_q;
-            event_data_q_d = inflight_data_q;
+            event_info_q_d_comb = inflight_info_q;
+            event_data_q_d_comb = inflight_data_q;
         end
         if (restore) begin
-            event_info_q_d = restore_info;
-            event_data_q_d = restore_data;
+            event_info_q_d_comb = restore_info;
+            event_data_q_d_comb = restore_data;
         end
         double_fault = seq_bus_error & ~(~seq_popping & inflight_df_q);
         triple_fault = seq_bus_error & ~seq_popping & inflight_df_q;
@@ -1129,46 +1186,61 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         push_addr = stack_top - word_bytes;
         start_push = (accept & ~immediate) | double_fault;
         if (accept & ~immediate) begin
-            inflight_info_d = new_info;
-            inflight_data_d = new_data;
-            inflight_critical_d = take_critical;
-            inflight_nmi_d = take_nmi;
-            inflight_df_d = 1'h0;
-            return_rip_q_d = kernel_rip;
+            inflight_info_d_comb = new_info;
+            inflight_data_d_comb = new_data;
+            inflight_critical_d_comb = take_critical;
+            inflight_nmi_d_comb = take_nmi;
+            inflight_df_d_comb = 1'h0;
+            return_rip_q_d_comb = kernel_rip;
             if (take_syscall) begin
-                return_rip_q_d = next_rip;
+                return_rip_q_d_comb = next_rip;
             end
         end
         if (double_fault) begin
-            inflight_info_d = df_info;
-            inflight_data_d = zero;
-            inflight_critical_d = 1'h1;
-            inflight_nmi_d = 1'h0;
-            inflight_df_d = 1'h1;
-            return_rip_q_d = kernel_rip;
+            inflight_info_d_comb = df_info;
+            inflight_data_d_comb = zero;
+            inflight_critical_d_comb = 1'h1;
+            inflight_nmi_d_comb = 1'h0;
+            inflight_df_d_comb = 1'h1;
+            return_rip_q_d_comb = kernel_rip;
         end
         if (triple_fault) begin
-            shutdown_q_d = 1'h1;
+            shutdown_q_d_comb = 1'h1;
         end
-        nmi_q_d = nmi;
-        mce_q_d = mce;
-        nmi_pending_d = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
-        mce_pending_d = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
-        irq_ack_q_d = take_irq;
+        nmi_q_d_comb = nmi;
+        mce_q_d_comb = mce;
+        nmi_pending_d_comb = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
+        mce_pending_d_comb = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+        irq_ack_q_d_comb = take_irq;
         if (reset) begin
-            nmi_pending_d = 1'h0;
-            mce_pending_d = 1'h0;
-            event_info_q_d = zero;
-            event_data_q_d = zero;
-            inflight_info_d = zero;
-            inflight_data_d = zero;
-            inflight_critical_d = 1'h0;
-            inflight_nmi_d = 1'h0;
-            inflight_df_d = 1'h0;
-            return_rip_q_d = zero;
-            irq_ack_q_d = 1'h0;
-            shutdown_q_d = 1'h0;
+            nmi_pending_d_comb = 1'h0;
+            mce_pending_d_comb = 1'h0;
+            event_info_q_d_comb = zero;
+            event_data_q_d_comb = zero;
+            inflight_info_d_comb = zero;
+            inflight_data_d_comb = zero;
+            inflight_critical_d_comb = 1'h0;
+            inflight_nmi_d_comb = 1'h0;
+            inflight_df_d_comb = 1'h0;
+            return_rip_q_d_comb = zero;
+            irq_ack_q_d_comb = 1'h0;
+            shutdown_q_d_comb = 1'h0;
         end
+        event_data_q_d = event_data_q_d_comb;
+        event_info_q_d = event_info_q_d_comb;
+        inflight_critical_d = inflight_critical_d_comb;
+        inflight_data_d = inflight_data_d_comb;
+        inflight_df_d = inflight_df_d_comb;
+        inflight_info_d = inflight_info_d_comb;
+        inflight_nmi_d = inflight_nmi_d_comb;
+        irq_ack_q_d = irq_ack_q_d_comb;
+        krip_value = krip_value_comb;
+        mce_pending_d = mce_pending_d_comb;
+        mce_q_d = mce_q_d_comb;
+        nmi_pending_d = nmi_pending_d_comb;
+        nmi_q_d = nmi_q_d_comb;
+        return_rip_q_d = return_rip_q_d_comb;
+        shutdown_q_d = shutdown_q_d_comb;
     end
 
 endmodule // ptu_entry_unit
@@ -1266,16 +1338,24 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         .clock(addr_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg active_d_comb;
+    reg [63:0] addr_d_comb;
+    reg [2:0] index_d_comb;
+    reg [63:0] mem_addr_comb;
+    reg [63:0] mem_wdata_comb;
+    reg pop_d_comb;
+
     // Update code
     always @(*) begin
         active_clock = clock;
         pop_clock = clock;
         index_clock = clock;
         addr_clock = clock;
-        active_d = active_q;
-        pop_d = pop_q;
-        index_d = index_q;
-        addr_d = addr_q;
+        active_d_comb = active_q;
+        pop_d_comb = pop_q;
+        index_d_comb = index_q;
+        addr_d_comb = addr_q;
         busy = active_q;
         popping = active_q & pop_q;
         word = index_q;
@@ -1285,52 +1365,58 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         done = answer & (index_q == word_last);
         mem_valid = active_q;
         mem_we = active_q & ~pop_q;
-        mem_addr = zero;
-        mem_wdata = zero;
+        mem_addr_comb = zero;
+        mem_wdata_comb = zero;
         if (active_q) begin
-            mem_addr = addr_q;
+            mem_addr_comb = addr_q;
         end
         if (active_q & ~pop_q) begin
             if (index_q == word_0) begin
-                mem_wdata = word_rip;
+                mem_wdata_comb = word_rip;
             end
             else if (index_q == word_1) begin
-                mem_wdata = word_rsp;
+                mem_wdata_comb = word_rsp;
             end
             else if (index_q == word_2) begin
-                mem_wdata = word_status;
+                mem_wdata_comb = word_status;
             end
             else if (index_q == word_3) begin
-                mem_wdata = word_info;
+                mem_wdata_comb = word_info;
             end
             else begin
-                mem_wdata = word_data;
+                mem_wdata_comb = word_data;
             end
         end
         if (answer) begin
-            index_d = index_q + word_step;
+            index_d_comb = index_q + word_step;
             if (pop_q) begin
-                addr_d = addr_q + word_bytes;
+                addr_d_comb = addr_q + word_bytes;
             end
             else begin
-                addr_d = addr_q - word_bytes;
+                addr_d_comb = addr_q - word_bytes;
             end
         end
         if (done | bus_error) begin
-            active_d = 1'h0;
+            active_d_comb = 1'h0;
         end
         if (start_push | start_pop) begin
-            active_d = 1'h1;
-            pop_d = start_pop;
-            index_d = word_0;
-            addr_d = start_addr;
+            active_d_comb = 1'h1;
+            pop_d_comb = start_pop;
+            index_d_comb = word_0;
+            addr_d_comb = start_addr;
         end
         if (reset) begin
-            active_d = 1'h0;
-            pop_d = 1'h0;
-            index_d = word_0;
-            addr_d = zero;
+            active_d_comb = 1'h0;
+            pop_d_comb = 1'h0;
+            index_d_comb = word_0;
+            addr_d_comb = zero;
         end
+        active_d = active_d_comb;
+        addr_d = addr_d_comb;
+        index_d = index_d_comb;
+        mem_addr = mem_addr_comb;
+        mem_wdata = mem_wdata_comb;
+        pop_d = pop_d_comb;
     end
 
 endmodule // ptu_frame_sequencer
@@ -1434,6 +1520,19 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         .clock(user_mode_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg [1:0] cpl_comb;
+    reg [63:0] gs_base_comb;
+    reg [63:0] kernel_gs_q_d_comb;
+    reg [63:0] kernel_rip_q_d_comb;
+    reg [63:0] kernel_rsp_q_d_comb;
+    reg [63:0] rip_comb;
+    reg [63:0] rsp_comb;
+    reg [63:0] user_gs_q_d_comb;
+    reg user_mode_d_comb;
+    reg [63:0] user_rip_q_d_comb;
+    reg [63:0] user_rsp_q_d_comb;
+
     // Update code
     always @(*) begin
         kernel_rip_q_clock = clock;
@@ -1443,13 +1542,13 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         user_rsp_q_clock = clock;
         user_gs_q_clock = clock;
         user_mode_clock = clock;
-        kernel_rip_q_d = kernel_rip_q_q;
-        kernel_rsp_q_d = kernel_rsp_q_q;
-        kernel_gs_q_d = kernel_gs_q_q;
-        user_rip_q_d = user_rip_q_q;
-        user_rsp_q_d = user_rsp_q_q;
-        user_gs_q_d = user_gs_q_q;
-        user_mode_d = user_mode_q;
+        kernel_rip_q_d_comb = kernel_rip_q_q;
+        kernel_rsp_q_d_comb = kernel_rsp_q_q;
+        kernel_gs_q_d_comb = kernel_gs_q_q;
+        user_rip_q_d_comb = user_rip_q_q;
+        user_rsp_q_d_comb = user_rsp_q_q;
+        user_gs_q_d_comb = user_gs_q_q;
+        user_mode_d_comb = user_mode_q;
         user = user_mode_q;
         kernel_rip = kernel_rip_q_q;
         kernel_rsp = kernel_rsp_q_q;
@@ -1457,71 +1556,82 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         user_rsp = user_rsp_q_q;
         user_gs = user_gs_q_q;
         if (user_mode_q) begin
-            cpl = cpl_user_value;
-            rip = user_rip_q_q;
-            rsp = user_rsp_q_q;
-            gs_base = user_gs_q_q;
+            cpl_comb = cpl_user_value;
+            rip_comb = user_rip_q_q;
+            rsp_comb = user_rsp_q_q;
+            gs_base_comb = user_gs_q_q;
         end
         else begin
-            cpl = cpl_kernel;
-            rip = kernel_rip_q_q;
-            rsp = kernel_rsp_q_q;
-            gs_base = kernel_gs_q_q;
+            cpl_comb = cpl_kernel;
+            rip_comb = kernel_rip_q_q;
+            rsp_comb = kernel_rsp_q_q;
+            gs_base_comb = kernel_gs_q_q;
         end
         if (retire) begin
             if (user_mode_q) begin
-                user_rip_q_d = next_rip;
+                user_rip_q_d_comb = next_rip;
             end
             else begin
-                kernel_rip_q_d = next_rip;
+                kernel_rip_q_d_comb = next_rip;
             end
         end
         if (rsp_we) begin
             if (user_mode_q) begin
-                user_rsp_q_d = rsp_wdata;
+                user_rsp_q_d_comb = rsp_wdata;
             end
             else begin
-                kernel_rsp_q_d = rsp_wdata;
+                kernel_rsp_q_d_comb = rsp_wdata;
             end
         end
         if (gs_we) begin
             if (user_mode_q) begin
-                user_gs_q_d = gs_wdata;
+                user_gs_q_d_comb = gs_wdata;
             end
             else begin
-                kernel_gs_q_d = gs_wdata;
+                kernel_gs_q_d_comb = gs_wdata;
             end
         end
         if (urip_we) begin
-            user_rip_q_d = csr_wdata;
+            user_rip_q_d_comb = csr_wdata;
         end
         if (ursp_we) begin
-            user_rsp_q_d = csr_wdata;
+            user_rsp_q_d_comb = csr_wdata;
         end
         if (ugs_we) begin
-            user_gs_q_d = csr_wdata;
+            user_gs_q_d_comb = csr_wdata;
         end
         if (urip_load) begin
-            user_rip_q_d = next_rip;
+            user_rip_q_d_comb = next_rip;
         end
         if (krip_load) begin
-            kernel_rip_q_d = krip_value;
+            kernel_rip_q_d_comb = krip_value;
         end
         if (krsp_load) begin
-            kernel_rsp_q_d = krsp_value;
+            kernel_rsp_q_d_comb = krsp_value;
         end
         if (cpl_load) begin
-            user_mode_d = cpl_user;
+            user_mode_d_comb = cpl_user;
         end
         if (reset) begin
-            kernel_rip_q_d = reset_rip;
-            kernel_rsp_q_d = zero;
-            kernel_gs_q_d = zero;
-            user_rip_q_d = zero;
-            user_rsp_q_d = zero;
-            user_gs_q_d = zero;
-            user_mode_d = 1'h0;
+            kernel_rip_q_d_comb = reset_rip;
+            kernel_rsp_q_d_comb = zero;
+            kernel_gs_q_d_comb = zero;
+            user_rip_q_d_comb = zero;
+            user_rsp_q_d_comb = zero;
+            user_gs_q_d_comb = zero;
+            user_mode_d_comb = 1'h0;
         end
+        cpl = cpl_comb;
+        gs_base = gs_base_comb;
+        kernel_gs_q_d = kernel_gs_q_d_comb;
+        kernel_rip_q_d = kernel_rip_q_d_comb;
+        kernel_rsp_q_d = kernel_rsp_q_d_comb;
+        rip = rip_comb;
+        rsp = rsp_comb;
+        user_gs_q_d = user_gs_q_d_comb;
+        user_mode_d = user_mode_d_comb;
+        user_rip_q_d = user_rip_q_d_comb;
+        user_rsp_q_d = user_rsp_q_d_comb;
     end
 
 endmodule // ptu_rename_bank
@@ -1602,31 +1712,37 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
         .clock(popped_rsp_clock)
     );
 
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] popped_data_d_comb;
+    reg [63:0] popped_info_d_comb;
+    reg [63:0] popped_rsp_d_comb;
+    reg [4:0] popped_status_d_comb;
+
     // Update code
     always @(*) begin
         popped_data_clock = clock;
         popped_info_clock = clock;
         popped_status_clock = clock;
         popped_rsp_clock = clock;
-        popped_data_d = popped_data_q;
-        popped_info_d = popped_info_q;
-        popped_status_d = popped_status_q;
-        popped_rsp_d = popped_rsp_q;
+        popped_data_d_comb = popped_data_q;
+        popped_info_d_comb = popped_info_q;
+        popped_status_d_comb = popped_status_q;
+        popped_rsp_d_comb = popped_rsp_q;
         leave = do_eret & ~status_framed;
         start_pop = do_eret & status_framed;
         pop_addr = kernel_rsp;
         capture = seq_popping & seq_answer;
         if (capture & (seq_word == word_data)) begin
-            popped_data_d = mem_rdata;
+            popped_data_d_comb = mem_rdata;
         end
         if (capture & (seq_word == word_info)) begin
-            popped_info_d = mem_rdata & info_mask;
+            popped_info_d_comb = mem_rdata & info_mask;
         end
         if (capture & (seq_word == word_status)) begin
-            popped_status_d = mem_rdata[(0)+:(5)];
+            popped_status_d_comb = mem_rdata[(0)+:(5)];
         end
         if (capture & (seq_word == word_rsp)) begin
-            popped_rsp_d = mem_rdata;
+            popped_rsp_d_comb = mem_rdata;
         end
         restore = seq_popping & seq_done;
         restore_user = status_prev_user;
@@ -1640,11 +1756,15 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
         restore_prev_user = popped_status_q[3];
         restore_critical = popped_status_q[4];
         if (reset) begin
-            popped_data_d = zero;
-            popped_info_d = zero;
-            popped_status_d = zero[(0)+:(5)];
-            popped_rsp_d = zero;
+            popped_data_d_comb = zero;
+            popped_info_d_comb = zero;
+            popped_status_d_comb = zero[(0)+:(5)];
+            popped_rsp_d_comb = zero;
         end
+        popped_data_d = popped_data_d_comb;
+        popped_info_d = popped_info_d_comb;
+        popped_rsp_d = popped_rsp_d_comb;
+        popped_status_d = popped_status_d_comb;
     end
 
 endmodule // ptu_return_path

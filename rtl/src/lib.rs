@@ -14,5 +14,6 @@ pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
 pub mod verilog;
+pub mod write_once;
 
 pub use ptu::Ptu;
