@@ -9,3 +9,4 @@ pub mod model;
 pub mod rtl;
 pub mod scenarios;
 pub mod stimulus;
+pub mod vectors;

@@ -1,0 +1,245 @@
+//! Test vectors: the inputs of every cycle and the outputs the reference
+//! model predicts for it, as text that any simulator's harness can read.
+//!
+//! One line per cycle, whitespace-separated lowercase hex fields without
+//! prefix: first every input of `ptu` in [`INPUTS`] order, then every
+//! output in [`OUTPUTS`] order. Lines starting with `#` are comments.
+//!
+//! ```text
+//! # ptu vectors v1: 25 inputs then 15 outputs, hex
+//! 0 1 404 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1000 8000 ...
+//! ```
+//!
+//! The harnesses (Icarus, Verilator) apply the inputs after the falling
+//! edge, compare every output just before the rising edge, and report
+//! each differing port of the first failing cycle.
+
+use ptu_arch::{Inputs, Outputs, PORTS};
+use std::io::{self, Write};
+
+/// First line of a vector file.
+pub const HEADER: &str = "# ptu vectors v1: 25 inputs then 15 outputs, hex";
+
+/// Input ports in vector order (SPEC's order, without `clock`).
+pub const INPUTS: [&str; 25] = [
+    "reset",
+    "retire",
+    "next_rip",
+    "rsp_we",
+    "rsp_wdata",
+    "gs_we",
+    "gs_wdata",
+    "op_syscall",
+    "op_eret",
+    "csr_re",
+    "csr_we",
+    "csr_addr",
+    "csr_wdata",
+    "exc_valid",
+    "exc_vector",
+    "exc_error",
+    "exc_error_valid",
+    "exc_data",
+    "irq",
+    "irq_vector",
+    "nmi",
+    "mce",
+    "mem_ready",
+    "mem_rdata",
+    "mem_err",
+];
+
+/// Output ports in vector order (SPEC's order).
+pub const OUTPUTS: [&str; 15] = [
+    "cpl",
+    "rip",
+    "rsp",
+    "gs_base",
+    "csr_rdata",
+    "irq_ack",
+    "redirect",
+    "busy",
+    "event_info",
+    "event_data",
+    "mem_valid",
+    "mem_we",
+    "mem_addr",
+    "mem_wdata",
+    "shutdown",
+];
+
+/// Width of a port of `ptu`.
+pub fn width(port: &str) -> usize {
+    PORTS
+        .iter()
+        .find(|(n, _, _)| *n == port)
+        .map(|(_, _, w)| *w)
+        .unwrap_or_else(|| panic!("no port {port}"))
+}
+
+/// The inputs of a cycle in [`INPUTS`] order.
+pub fn input_values(i: &Inputs) -> [u64; 25] {
+    [
+        i.reset as u64,
+        i.retire as u64,
+        i.next_rip,
+        i.rsp_we as u64,
+        i.rsp_wdata,
+        i.gs_we as u64,
+        i.gs_wdata,
+        i.op_syscall as u64,
+        i.op_eret as u64,
+        i.csr_re as u64,
+        i.csr_we as u64,
+        i.csr_addr as u64,
+        i.csr_wdata,
+        i.exc_valid as u64,
+        i.exc_vector as u64,
+        i.exc_error as u64,
+        i.exc_error_valid as u64,
+        i.exc_data,
+        i.irq as u64,
+        i.irq_vector as u64,
+        i.nmi as u64,
+        i.mce as u64,
+        i.mem_ready as u64,
+        i.mem_rdata,
+        i.mem_err as u64,
+    ]
+}
+
+/// The outputs of a cycle in [`OUTPUTS`] order.
+pub fn output_values(o: &Outputs) -> [u64; 15] {
+    let p = o.ports();
+    let mut v = [0; 15];
+    for (k, name) in OUTPUTS.iter().enumerate() {
+        debug_assert_eq!(p[k].0, *name);
+        v[k] = p[k].1;
+    }
+    v
+}
+
+/// Writes vectors to any sink (a file, or a pipe into a simulator).
+pub struct VectorWriter<W: Write> {
+    out: W,
+    line: String,
+}
+
+impl<W: Write> VectorWriter<W> {
+    /// Start a vector stream (writes the header).
+    pub fn new(mut out: W) -> io::Result<Self> {
+        writeln!(out, "{HEADER}")?;
+        Ok(Self {
+            out,
+            line: String::with_capacity(512),
+        })
+    }
+
+    /// One cycle: its inputs and the outputs the model predicts.
+    pub fn cycle(&mut self, inp: &Inputs, expected: &Outputs) -> io::Result<()> {
+        use std::fmt::Write as _;
+        self.line.clear();
+        for v in input_values(inp)
+            .iter()
+            .chain(output_values(expected).iter())
+        {
+            let _ = write!(self.line, "{v:x} ");
+        }
+        self.line.pop();
+        self.line.push('\n');
+        self.out.write_all(self.line.as_bytes())
+    }
+
+    /// Flush and return the sink.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vector_order_is_specs_port_order() {
+        let ins: Vec<_> = PORTS
+            .iter()
+            .filter(|(n, d, _)| *d == ptu_arch::Dir::In && *n != "clock")
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert_eq!(ins, INPUTS);
+        let outs: Vec<_> = PORTS
+            .iter()
+            .filter(|(_, d, _)| *d == ptu_arch::Dir::Out)
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert_eq!(outs, OUTPUTS);
+    }
+
+    #[test]
+    fn a_cycle_is_one_line_of_hex_fields() {
+        let mut w = VectorWriter::new(Vec::new()).unwrap();
+        let inp = Inputs::csr_write(0x10, 0xdead);
+        let out = Outputs {
+            cpl: 3,
+            rip: 0x40_1000,
+            ..Outputs::default()
+        };
+        w.cycle(&inp, &out).unwrap();
+        let text = String::from_utf8(w.finish().unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(HEADER));
+        let fields: Vec<_> = lines.next().unwrap().split(' ').collect();
+        assert_eq!(fields.len(), 40);
+        assert_eq!(fields[10], "1", "csr_we");
+        assert_eq!(fields[11], "10", "csr_addr");
+        assert_eq!(fields[12], "dead", "csr_wdata");
+        assert_eq!(fields[25], "3", "cpl");
+        assert_eq!(fields[26], "401000", "rip");
+    }
+}
+
+/// Record `cycles` cycles of a random legal core and a random bus (wait
+/// states up to `max_wait`, errors with probability `bus_errors`) against
+/// the reference model, as vectors. Returns the number of cycles written.
+pub fn record_random<W: Write>(
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    w: &mut VectorWriter<W>,
+) -> io::Result<u64> {
+    use crate::bus::{Memory, Wait};
+    use crate::model::Model;
+    use crate::stimulus::{RandomCore, RandomCoreConfig};
+    let mut core = RandomCore::with_config(
+        seed,
+        RandomCoreConfig {
+            reset_prob: 0.0002,
+            shutdown_reset_prob: 0.05,
+            ..RandomCoreConfig::default()
+        },
+    );
+    let mut mem = Memory::new(seed ^ 0x5eed_5eed);
+    mem.wait = if max_wait == 0 {
+        Wait::Fixed(0)
+    } else {
+        Wait::Random { max: max_wait }
+    };
+    mem.error_prob = bus_errors;
+    // Start from reset, as every harness does.
+    let mut model = Model::new(&ptu_arch::PtuConfig::default());
+    for _ in 0..cycles {
+        let state = model.outputs(&Inputs::default());
+        let mut inp = core.next(&state);
+        let (ready, rdata, err) = mem.respond(&state);
+        inp.mem_ready = ready;
+        inp.mem_rdata = rdata;
+        inp.mem_err = err;
+        w.cycle(&inp, &model.outputs(&inp))?;
+        model.step(&inp);
+        mem.clock(&state, ready, err);
+    }
+    Ok(cycles)
+}
