@@ -1,14 +1,11 @@
 //! `ptu`: generate, simulate and check the privilege-transition unit.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
 use ptu_arch::PtuConfig;
-use ptu_sim::bus::{Memory, Wait};
-use ptu_sim::stimulus::{RandomCore, RandomCoreConfig};
-use ptu_sim::{lockstep, scenarios};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+
+mod simulate;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.
@@ -29,9 +26,9 @@ enum Command {
         #[command(flatten)]
         config: ConfigArgs,
     },
-    /// Simulate: built-in scenarios, or a seeded random run, on the rust-hdl
-    /// design checked against the reference model every cycle.
-    Sim(SimArgs),
+    /// Simulate scenarios (testbenches/scenarios/*.scn) or a seeded random
+    /// run; every output of every cycle is checked against the reference model.
+    Sim(simulate::SimArgs),
     /// The main job: generate the Verilog, lint it, run every scenario and a
     /// random run, and say where the outputs are.
     Run {
@@ -65,36 +62,6 @@ impl ConfigArgs {
     }
 }
 
-#[derive(Args)]
-struct SimArgs {
-    /// Scenarios to run (default: all). `--list` shows them.
-    scenarios: Vec<String>,
-    /// List the built-in scenarios and exit.
-    #[arg(long)]
-    list: bool,
-    /// Run a seeded random differential run instead of scenarios.
-    #[arg(long)]
-    random: bool,
-    /// Seed of the random run.
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
-    /// Cycles of the random run.
-    #[arg(long, default_value_t = 100_000)]
-    cycles: u64,
-    /// Most wait states of the random bus (0: zero-wait).
-    #[arg(long, default_value_t = 2)]
-    max_wait: u32,
-    /// Probability that a bus answer is an error.
-    #[arg(long, default_value_t = 0.002)]
-    bus_errors: f64,
-    /// Write a VCD of the random run (large for long runs).
-    #[arg(long)]
-    vcd: Option<PathBuf>,
-    /// Folder for scenario waveforms.
-    #[arg(long, default_value = "waveforms")]
-    waves: PathBuf,
-}
-
 fn parse_u64(s: &str) -> Result<u64, String> {
     let t = s.replace('_', "");
     let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
@@ -122,7 +89,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Sim(args) => sim(&args),
+        Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
     }
 }
@@ -167,126 +134,6 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
-fn sim(args: &SimArgs) -> Result<()> {
-    if args.list {
-        for s in scenarios::all() {
-            println!("{:<20} {}", s.name, s.about);
-        }
-        return Ok(());
-    }
-    if args.random {
-        if !args.scenarios.is_empty() {
-            bail!("give either scenario names or --random, not both");
-        }
-        return random_run(
-            args.seed,
-            args.cycles,
-            args.max_wait,
-            args.bus_errors,
-            args.vcd.as_deref(),
-        );
-    }
-    let chosen = if args.scenarios.is_empty() {
-        scenarios::all()
-    } else {
-        args.scenarios
-            .iter()
-            .map(|n| scenarios::find(n))
-            .collect::<Result<Vec<_>>>()?
-    };
-    run_scenarios(&chosen, &args.waves)
-}
-
-fn run_scenarios(chosen: &[scenarios::Scenario], waves: &Path) -> Result<()> {
-    let mut failed = 0;
-    for s in chosen {
-        match s.run(waves) {
-            Ok(o) => println!(
-                "PASS {:<20} {:>4} cycles, {} transitions, {} bus accesses  {}",
-                s.name,
-                o.cycles,
-                o.redirects,
-                o.bus_accesses,
-                o.vcd.map(|p| p.display().to_string()).unwrap_or_default()
-            ),
-            Err(e) => {
-                failed += 1;
-                println!("FAIL {:<20} {e:#}", s.name);
-            }
-        }
-    }
-    println!(
-        "scenarios: {} passed, {} failed",
-        chosen.len() - failed,
-        failed
-    );
-    if failed > 0 {
-        bail!("{failed} scenario(s) failed");
-    }
-    Ok(())
-}
-
-fn random_run(
-    seed: u64,
-    cycles: u64,
-    max_wait: u32,
-    bus_errors: f64,
-    vcd: Option<&Path>,
-) -> Result<()> {
-    if !(0.0..=1.0).contains(&bus_errors) {
-        bail!("--bus-errors {bus_errors} is not a probability: give a value from 0 to 1");
-    }
-    let cfg = PtuConfig::default();
-    let mut core = RandomCore::with_config(
-        seed,
-        RandomCoreConfig {
-            reset_prob: 0.0002,
-            shutdown_reset_prob: 0.05,
-            ..RandomCoreConfig::default()
-        },
-    );
-    let mut mem = Memory::new(seed ^ 0x5eed_5eed);
-    mem.wait = if max_wait == 0 {
-        Wait::Fixed(0)
-    } else {
-        Wait::Random { max: max_wait }
-    };
-    mem.error_prob = bus_errors;
-    let start = Instant::now();
-    let step = (cycles / 20).max(50_000);
-    let report = lockstep::run(
-        &cfg,
-        |cycle, out| {
-            if cycle > 0 && cycle % step == 0 {
-                eprint!("\r  {cycle}/{cycles} cycles");
-                let _ = std::io::stderr().flush();
-            }
-            core.next(out)
-        },
-        &mut mem,
-        cycles,
-        vcd,
-    )
-    .with_context(|| format!("random run with seed {seed} failed (replay: ptu sim --random --seed {seed} --cycles {cycles})"))?;
-    if cycles >= step {
-        eprintln!();
-    }
-    let secs = start.elapsed().as_secs_f64();
-    println!(
-        "PASS random seed {seed}: {} cycles match the model ({:.0} cycles/s); {} transitions, {} interrupts, {} bus answers, {} cycles in user mode",
-        report.cycles,
-        report.cycles as f64 / secs,
-        report.redirects,
-        report.irq_acks,
-        report.bus_answers,
-        report.user_cycles
-    );
-    if let Some(p) = report.vcd {
-        println!("waveform: {}", p.display());
-    }
-    Ok(())
-}
-
 fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     let cfg = PtuConfig::default();
     println!("== generate");
@@ -295,9 +142,10 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     println!("== lint");
     lint(&v, out)?;
     println!("== scenarios (rust-hdl design vs reference model)");
-    run_scenarios(&scenarios::all(), waves)?;
+    let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
+    simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves)?;
     println!("== random differential run");
-    random_run(1, cycles, 2, 0.002, None)?;
+    simulate::random_run(1, cycles, 2, 0.002, None)?;
     println!("== outputs");
     println!("Verilog:   {}", v.display());
     println!("waveforms: {}/*.vcd (open with gtkwave)", waves.display());

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 fn ptu(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ptu"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .output()
         .expect("cannot run ptu")
@@ -41,7 +42,13 @@ fn generate_writes_the_committed_verilog_and_its_waivers() {
 #[test]
 fn generate_takes_the_reset_rip_in_hex() {
     let out = scratch("reset-rip");
-    let o = ptu(&["generate", "--out", out.to_str().unwrap(), "--reset-rip", "0xffff_f000"]);
+    let o = ptu(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--reset-rip",
+        "0xffff_f000",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v = std::fs::read_to_string(out.join("ptu.v")).unwrap();
     assert!(v.contains("reset_rip=0xfffff000"));
@@ -52,7 +59,10 @@ fn a_bad_number_is_one_clear_error() {
     let o = ptu(&["generate", "--reset-rip", "12zz"]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("'12zz' is not a number: write it in decimal or as 0x hex"), "{e}");
+    assert!(
+        e.contains("'12zz' is not a number: write it in decimal or as 0x hex"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -61,7 +71,10 @@ fn an_unknown_scenario_names_the_known_ones() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.contains("unknown scenario 'no-such-thing': choose one of syscall-roundtrip"), "{e}");
+    assert!(
+        e.contains("unknown scenario 'no-such-thing': choose one of context-switch,"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -70,18 +83,53 @@ fn an_unwritable_output_folder_is_one_clear_error() {
     assert!(!o.status.success());
     let e = stderr(&o);
     assert_eq!(e.lines().count(), 1, "{e}");
-    assert!(e.starts_with("error: cannot create folder /proc/ptu-cannot-write-here"), "{e}");
+    assert!(
+        e.starts_with("error: cannot create folder /proc/ptu-cannot-write-here"),
+        "{e}"
+    );
 }
 
 #[test]
 fn sim_runs_scenarios_and_writes_their_waveforms() {
     let waves = scratch("waves");
-    let o = ptu(&["sim", "syscall-roundtrip", "--waves", waves.to_str().unwrap()]);
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("PASS syscall-roundtrip"), "{text}");
-    assert!(text.contains("scenarios: 1 passed, 0 failed"), "{text}");
-    assert!(waves.join("syscall-roundtrip.vcd").exists());
+    assert!(
+        text.contains("ERET at cycle 6: 1 cycle(s), 0 memory access(es), to user"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SYSCALL at cycle 8: 1 cycle(s), 0 memory access(es), to kernel"),
+        "{text}"
+    );
+    assert!(
+        text.contains("scenarios on rust-hdl: 1 passed, 0 failed"),
+        "{text}"
+    );
+    assert!(waves.join("syscall-roundtrip-rust-hdl.vcd").exists());
+}
+
+#[test]
+fn a_bad_scenario_file_is_one_line_with_file_and_line() {
+    let dir = scratch("bad-scn");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.scn");
+    std::fs::write(&f, "reset\nsyscall next=4 + eret\n").unwrap();
+    let o = ptu(&["sim", f.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("bad.scn:2: two instructions in one cycle (syscall + eret)"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -89,7 +137,10 @@ fn random_run_reports_its_seed_and_cycles() {
     let o = ptu(&["sim", "--random", "--seed", "7", "--cycles", "20000"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("PASS random seed 7: 20000 cycles match the model"), "{text}");
+    assert!(
+        text.contains("PASS random seed 7: 20000 cycles match the model"),
+        "{text}"
+    );
 }
 
 #[test]

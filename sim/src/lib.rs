@@ -7,6 +7,6 @@ pub mod bus;
 pub mod lockstep;
 pub mod model;
 pub mod rtl;
-pub mod scenarios;
+pub mod scenario;
 pub mod stimulus;
 pub mod vectors;
