@@ -157,49 +157,6 @@ impl<W: Write> VectorWriter<W> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vector_order_is_specs_port_order() {
-        let ins: Vec<_> = PORTS
-            .iter()
-            .filter(|(n, d, _)| *d == ptu_arch::Dir::In && *n != "clock")
-            .map(|(n, _, _)| *n)
-            .collect();
-        assert_eq!(ins, INPUTS);
-        let outs: Vec<_> = PORTS
-            .iter()
-            .filter(|(_, d, _)| *d == ptu_arch::Dir::Out)
-            .map(|(n, _, _)| *n)
-            .collect();
-        assert_eq!(outs, OUTPUTS);
-    }
-
-    #[test]
-    fn a_cycle_is_one_line_of_hex_fields() {
-        let mut w = VectorWriter::new(Vec::new()).unwrap();
-        let inp = Inputs::csr_write(0x10, 0xdead);
-        let out = Outputs {
-            cpl: 3,
-            rip: 0x40_1000,
-            ..Outputs::default()
-        };
-        w.cycle(&inp, &out).unwrap();
-        let text = String::from_utf8(w.finish().unwrap()).unwrap();
-        let mut lines = text.lines();
-        assert_eq!(lines.next(), Some(HEADER));
-        let fields: Vec<_> = lines.next().unwrap().split(' ').collect();
-        assert_eq!(fields.len(), 40);
-        assert_eq!(fields[10], "1", "csr_we");
-        assert_eq!(fields[11], "10", "csr_addr");
-        assert_eq!(fields[12], "dead", "csr_wdata");
-        assert_eq!(fields[25], "3", "cpl");
-        assert_eq!(fields[26], "401000", "rip");
-    }
-}
-
 /// Record `cycles` cycles of a random legal core and a random bus (wait
 /// states up to `max_wait`, errors with probability `bus_errors`) against
 /// the reference model, as vectors. Returns the number of cycles written.
@@ -242,4 +199,47 @@ pub fn record_random<W: Write>(
         mem.clock(&state, ready, err);
     }
     Ok(cycles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vector_order_is_specs_port_order() {
+        let ins: Vec<_> = PORTS
+            .iter()
+            .filter(|(n, d, _)| *d == ptu_arch::Dir::In && *n != "clock")
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert_eq!(ins, INPUTS);
+        let outs: Vec<_> = PORTS
+            .iter()
+            .filter(|(_, d, _)| *d == ptu_arch::Dir::Out)
+            .map(|(n, _, _)| *n)
+            .collect();
+        assert_eq!(outs, OUTPUTS);
+    }
+
+    #[test]
+    fn a_cycle_is_one_line_of_hex_fields() {
+        let mut w = VectorWriter::new(Vec::new()).unwrap();
+        let inp = Inputs::csr_write(0x10, 0xdead);
+        let out = Outputs {
+            cpl: 3,
+            rip: 0x40_1000,
+            ..Outputs::default()
+        };
+        w.cycle(&inp, &out).unwrap();
+        let text = String::from_utf8(w.finish().unwrap()).unwrap();
+        let mut lines = text.lines();
+        assert_eq!(lines.next(), Some(HEADER));
+        let fields: Vec<_> = lines.next().unwrap().split(' ').collect();
+        assert_eq!(fields.len(), 40);
+        assert_eq!(fields[10], "1", "csr_we");
+        assert_eq!(fields[11], "10", "csr_addr");
+        assert_eq!(fields[12], "dead", "csr_wdata");
+        assert_eq!(fields[25], "3", "cpl");
+        assert_eq!(fields[26], "401000", "rip");
+    }
 }
