@@ -1,12 +1,12 @@
 //! `ptu sim`: scenarios and random differential runs.
 
-use anyhow::{bail, Context, Result};
+use crate::write_atomic;
+use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
 use ptu_arch::PtuConfig;
-use ptu_sim::bus::{Memory, Wait};
-use ptu_sim::lockstep;
+use ptu_sim::rtl::RtlSim;
 use ptu_sim::scenario::{self, Scenario};
-use ptu_sim::stimulus::{RandomCore, RandomCoreConfig};
+use ptu_sim::{shrink, vectors};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -177,56 +177,99 @@ pub fn random_run(
         bail!("--bus-errors {bus_errors} is not a probability: give a value from 0 to 1");
     }
     let cfg = PtuConfig::default();
-    let mut core = RandomCore::with_config(
-        seed,
-        RandomCoreConfig {
-            reset_prob: 0.0002,
-            shutdown_reset_prob: 0.05,
-            ..RandomCoreConfig::default()
-        },
-    );
-    let mut mem = Memory::new(seed ^ 0x5eed_5eed);
-    mem.wait = if max_wait == 0 {
-        Wait::Fixed(0)
-    } else {
-        Wait::Random { max: max_wait }
-    };
-    mem.error_prob = bus_errors;
+    let mut rtl = RtlSim::new(&cfg)?;
+    if let Some(p) = vcd {
+        rtl.trace_to(p)?;
+    }
     let start = Instant::now();
     let step = (cycles / 20).max(50_000);
-    let report = lockstep::run(
-        &cfg,
-        |cycle, out| {
-            if cycle > 0 && cycle % step == 0 {
-                eprint!("\r  {cycle}/{cycles} cycles");
-                let _ = std::io::stderr().flush();
+    let (mut done, mut redirects, mut irq_acks, mut answers) = (0u64, 0u64, 0u64, 0u64);
+    let mut failure: Option<anyhow::Error> = None;
+    vectors::random_cycles(seed, cycles, max_wait, bus_errors, |cycle, inp, want| {
+        if cycle > 0 && cycle % step == 0 {
+            eprint!("\r  {cycle}/{cycles} cycles");
+            let _ = std::io::stderr().flush();
+        }
+        let r = rtl.apply(inp).and_then(|_| {
+            let got = rtl.outputs();
+            rtl.tick()?;
+            if &got != want {
+                let diffs: Vec<String> = got
+                    .diff(want)
+                    .iter()
+                    .map(|(p, g, w)| format!("{p} is 0x{g:x}, expected 0x{w:x}"))
+                    .collect();
+                bail!("cycle {cycle}: {}", diffs.join("; "));
             }
-            core.next(out)
-        },
-        &mut mem,
-        cycles,
-        vcd,
-    )
-    .with_context(|| {
-        format!(
-            "random run with seed {seed} failed (replay: ptu sim --random --seed {seed} --cycles {cycles})"
-        )
-    })?;
-    if cycles >= step {
+            Ok(())
+        });
+        match r {
+            Ok(()) => {
+                done += 1;
+                redirects += want.redirect as u64;
+                irq_acks += want.irq_ack as u64;
+                answers += (want.mem_valid && inp.mem_ready) as u64;
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        }
+    });
+    if done >= step {
         eprintln!();
+    }
+    let vcd = rtl.finish()?;
+    if let Some(e) = failure {
+        println!("FAIL random seed {seed}: {e}");
+        let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors)?;
+        bail!(
+            "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
+             --random --seed {seed} --cycles {}; shrunk to {})",
+            done + 1,
+            path.display()
+        );
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "PASS random seed {seed}: {} cycles match the model ({:.0} cycles/s); {} transitions, {} interrupts, {} bus answers, {} cycles in user mode",
-        report.cycles,
-        report.cycles as f64 / secs,
-        report.redirects,
-        report.irq_acks,
-        report.bus_answers,
-        report.user_cycles
+        "PASS random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
+         transitions, {irq_acks} interrupts, {answers} bus answers",
+        done as f64 / secs
     );
-    if let Some(p) = report.vcd {
+    if let Some(p) = vcd {
         println!("waveform: {}", p.display());
     }
     Ok(())
+}
+
+/// Shrink the inputs of a failing random run (failing at cycle `at`) to
+/// a short scenario in testbenches/generated/.
+fn shrink_failure(
+    cfg: &PtuConfig,
+    seed: u64,
+    at: u64,
+    max_wait: u32,
+    bus_errors: f64,
+) -> Result<PathBuf> {
+    let mut inputs = vec![];
+    vectors::random_cycles(seed, at + 1, max_wait, bus_errors, |_, inp, _| {
+        inputs.push(*inp);
+        true
+    });
+    eprintln!("shrinking {} cycles...", inputs.len());
+    // At most 2000 replays and about a minute: a shorter failing run is
+    // still a result when time runs out.
+    let started = Instant::now();
+    let small = shrink::shrink(inputs, 2000, |xs| {
+        started.elapsed().as_secs() < 60 && matches!(shrink::rtl_mismatch(cfg, xs), Ok(Some(_)))
+    });
+    let text = shrink::to_scenario(
+        &small,
+        &format!("Shrunk from random seed {seed} (cycle {at}): the design differs from the model."),
+    );
+    let path = PathBuf::from(format!("testbenches/generated/shrunk-seed-{seed}.scn"));
+    write_atomic(&path, text.as_bytes())?;
+    println!("shrunk to {} cycles: {}", small.len(), path.display());
+    Ok(path)
 }

@@ -8,5 +8,6 @@ pub mod lockstep;
 pub mod model;
 pub mod rtl;
 pub mod scenario;
+pub mod shrink;
 pub mod stimulus;
 pub mod vectors;

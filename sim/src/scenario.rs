@@ -56,6 +56,8 @@ enum Kind {
     Irq(Option<u8>),
     MemWait(Wait),
     MemError(u64),
+    /// `mem off`: the bus answers only where a cycle has an `answer` part.
+    MemOff,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -65,6 +67,8 @@ struct Cycle {
     /// 64-bit inputs given as a CSR name: read from the model when the
     /// cycle runs.
     late: Vec<(Field, Value)>,
+    /// An `answer` part: the bus inputs of this cycle, given by hand.
+    answer: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -373,6 +377,27 @@ impl Parser<'_> {
                     c.rdata = Some(self.value(v)?);
                 }
             }
+            "irq" => {
+                let o = self.options(rest, &["vector"], "irq")?;
+                let v = o.get("vector").ok_or_else(|| self.err("`irq` needs vector=N"))?;
+                c.inputs.irq = true;
+                c.inputs.irq_vector = self.small(v, 8, "vector")? as u8;
+            }
+            "answer" => {
+                let (flags, opts): (Vec<&str>, Vec<&str>) =
+                    rest.iter().partition(|w| !w.contains('='));
+                let o = self.options(&opts, &["data"], "answer")?;
+                match flags.as_slice() {
+                    [] => {}
+                    ["error"] => c.inputs.mem_err = true,
+                    _ => bail!(self.err("expected `answer [data=V] [error]`")),
+                }
+                c.answer = true;
+                c.inputs.mem_ready = true;
+                if let Some(d) = o.get("data") {
+                    c.inputs.mem_rdata = self.num(d)?;
+                }
+            }
             "fault" => {
                 instruction(seen, "fault")?;
                 let o = self.options(rest, &["vector", "error", "data"], "fault")?;
@@ -394,7 +419,7 @@ impl Parser<'_> {
             }
             _ => bail!(self.err(format!(
                 "unknown step '{head}': expected a cycle (reset, idle, retire, rsp, gs, csr, syscall, \
-                 eret, fault, nmi, mce) or a directive (let, irq, mem, wait, expect)"
+                 eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, wait, expect)"
             ))),
         }
         let i = &c.inputs;
@@ -447,7 +472,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
                 }
                 _ => bail!(p.err("expected `let NAME = VALUE`")),
             },
-            "irq" => match words.as_slice() {
+            "irq" if words.get(1).is_some_and(|w| *w == "on" || *w == "off") => match words.as_slice() {
                 [_, "off"] => Kind::Irq(None),
                 [_, "on", v] if v.starts_with("vector=") => {
                     Kind::Irq(Some(p.small(&v["vector=".len()..], 8, "vector")? as u8))
@@ -463,10 +488,11 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
                         max: p.small(&m[4..], 16, "max")? as u32,
                     })
                 }
+                [_, "off"] => Kind::MemOff,
                 [_, "error", "next"] => Kind::MemError(0),
                 [_, "error", a] if a.starts_with("after=") => Kind::MemError(p.num(&a[6..])?),
                 _ => bail!(p.err(
-                    "expected `mem wait=N`, `mem wait=random max=N`, `mem error next` or `mem error after=N`"
+                    "expected `mem wait=N`, `mem wait=random max=N`, `mem error next`, `mem error after=N` or `mem off`"
                 )),
             },
             "wait" => match words.as_slice() {
@@ -701,10 +727,12 @@ impl Scenario {
                 Value::Csr(a, off) => model.csr_value(*a).unwrap_or(0).wrapping_add_signed(*off),
             }
         };
+        let mut manual = false;
         let mut one = |model: &mut Model,
                        mem: &mut Memory,
                        mut inp: Inputs,
                        irq: Option<u8>,
+                       manual: bool,
                        origin: &Origin,
                        cycle: &mut u64|
          -> Result<Outputs> {
@@ -713,7 +741,11 @@ impl Scenario {
                 inp.irq_vector = v;
             }
             let state = model.outputs(&Inputs::default());
-            let (ready, rdata, err) = mem.respond(&state);
+            let (ready, rdata, err) = if manual {
+                (inp.mem_ready, inp.mem_rdata, inp.mem_err)
+            } else {
+                mem.respond(&state)
+            };
             inp.mem_ready = ready;
             inp.mem_rdata = rdata;
             inp.mem_err = err;
@@ -735,12 +767,20 @@ impl Scenario {
             let at = |msg: String| anyhow!("{file}:{}: {msg}", step.line);
             match &step.kind {
                 Kind::Cycle(c) => {
+                    if c.answer && !manual {
+                        bail!(at(
+                            "`answer` needs `mem off` first: the memory model answers the bus otherwise"
+                                .into()
+                        ));
+                    }
                     let expected_rdata = c.rdata.as_ref().map(|v| resolve(&model, v));
                     let mut inputs = c.inputs;
                     for (f, v) in &c.late {
                         f.set(&mut inputs, resolve(&model, v));
                     }
-                    let out = one(&mut model, &mut mem, inputs, irq, &origin, &mut cycle)?;
+                    let out = one(
+                        &mut model, &mut mem, inputs, irq, manual, &origin, &mut cycle,
+                    )?;
                     if let Some(want) = expected_rdata {
                         if out.csr_rdata != want {
                             bail!(at(format!(
@@ -757,6 +797,7 @@ impl Scenario {
                             &mut mem,
                             Inputs::default(),
                             irq,
+                            manual,
                             &origin,
                             &mut cycle,
                         )?;
@@ -788,6 +829,7 @@ impl Scenario {
                             &mut mem,
                             Inputs::default(),
                             irq,
+                            manual,
                             &origin,
                             &mut cycle,
                         )?;
@@ -811,6 +853,7 @@ impl Scenario {
                 Kind::Irq(v) => irq = *v,
                 Kind::MemWait(w) => mem.wait = *w,
                 Kind::MemError(after) => mem.error_at.push(mem.answers + after),
+                Kind::MemOff => manual = true,
             }
         }
         // One more idle cycle, so that every simulator compares the state
@@ -824,6 +867,7 @@ impl Scenario {
             &mut mem,
             Inputs::default(),
             irq,
+            manual,
             &end,
             &mut cycle,
         )?;
@@ -877,7 +921,8 @@ mod tests {
         assert_eq!(
             err("reset\nfrobnicate\n"),
             "t.scn:2: unknown step 'frobnicate': expected a cycle (reset, idle, retire, rsp, gs, \
-             csr, syscall, eret, fault, nmi, mce) or a directive (let, irq, mem, wait, expect)"
+             csr, syscall, eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, wait, \
+             expect)"
         );
         assert!(err("retire next=12zz")
             .starts_with("t.scn:1: '12zz' is not a number: write it in decimal or as 0x hex"));

@@ -157,16 +157,18 @@ impl<W: Write> VectorWriter<W> {
     }
 }
 
-/// Record `cycles` cycles of a random legal core and a random bus (wait
-/// states up to `max_wait`, errors with probability `bus_errors`) against
-/// the reference model, as vectors. Returns the number of cycles written.
-pub fn record_random<W: Write>(
+/// The random legal stimulus of `ptu sim --random`: a random core (rare
+/// resets) and a bus with up to `max_wait` wait states and errors with
+/// probability `bus_errors`, run against the reference model from reset.
+/// Calls `f` with each cycle's inputs and the model's outputs; stops
+/// early when `f` returns `false`.
+pub fn random_cycles(
     seed: u64,
     cycles: u64,
     max_wait: u32,
     bus_errors: f64,
-    w: &mut VectorWriter<W>,
-) -> io::Result<u64> {
+    mut f: impl FnMut(u64, &Inputs, &Outputs) -> bool,
+) {
     use crate::bus::{Memory, Wait};
     use crate::model::Model;
     use crate::stimulus::{RandomCore, RandomCoreConfig};
@@ -185,20 +187,39 @@ pub fn record_random<W: Write>(
         Wait::Random { max: max_wait }
     };
     mem.error_prob = bus_errors;
-    // Start from reset, as every harness does.
     let mut model = Model::new(&ptu_arch::PtuConfig::default());
-    for _ in 0..cycles {
+    for cycle in 0..cycles {
         let state = model.outputs(&Inputs::default());
         let mut inp = core.next(&state);
         let (ready, rdata, err) = mem.respond(&state);
         inp.mem_ready = ready;
         inp.mem_rdata = rdata;
         inp.mem_err = err;
-        w.cycle(&inp, &model.outputs(&inp))?;
+        if !f(cycle, &inp, &model.outputs(&inp)) {
+            return;
+        }
         model.step(&inp);
         mem.clock(&state, ready, err);
     }
-    Ok(cycles)
+}
+
+/// Record [`random_cycles`] as vectors. Returns the number of cycles
+/// written.
+pub fn record_random<W: Write>(
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    w: &mut VectorWriter<W>,
+) -> io::Result<u64> {
+    let mut result = Ok(());
+    let mut n = 0;
+    random_cycles(seed, cycles, max_wait, bus_errors, |_, inp, out| {
+        result = w.cycle(inp, out);
+        n += 1;
+        result.is_ok()
+    });
+    result.map(|_| n)
 }
 
 #[cfg(test)]
