@@ -13,13 +13,16 @@
 #   nextpnr-ice40  nextpnr-ice40  place and route for iCE40
 #   icepack        fpga-icestorm  bitstream packing
 #   gtkwave        gtkwave        waveform viewer
+#   xvfb-run       xvfb           headless X server: tests load the .gtkw in GTKWave
+#   xauth          xauth          needed by xvfb-run
 set -euo pipefail
 
-tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave)
+tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave xvfb-run xauth)
 package_of() {
     case "$1" in
         iverilog | vvp) echo iverilog ;;
         icepack) echo fpga-icestorm ;;
+        xvfb-run) echo xvfb ;;
         *) echo "$1" ;;
     esac
 }

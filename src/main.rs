@@ -42,6 +42,9 @@ enum Command {
         #[arg(long, default_value_t = 200_000)]
         cycles: u64,
     },
+    /// Look at a VCD (any producer): terminal view, --summary of the
+    /// privilege transitions, --svg picture, --list, --gtkwave.
+    Wave(ptu_waveforms::cli::WaveArgs),
 }
 
 #[derive(Args, Clone)]
@@ -91,6 +94,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
+        Command::Wave(args) => ptu_waveforms::cli::run(&args),
     }
 }
 

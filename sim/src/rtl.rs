@@ -177,6 +177,8 @@ impl RtlSim {
             std::fs::rename(&stream.tmp, &stream.path).with_context(|| {
                 format!("cannot move VCD into place at {}", stream.path.display())
             })?;
+            // The GTKWave save file beside it (groups, hex, translations).
+            ptu_waveforms::write_gtkw(&stream.path)?;
             return Ok(Some(stream.path));
         }
         Ok(None)

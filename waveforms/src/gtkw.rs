@@ -1,0 +1,222 @@
+//! GTKWave save files (`.gtkw`) written next to a VCD: the signals of the
+//! `ptu` instance grouped as a CPU designer reads them, buses in hex,
+//! EVENT_INFO split into its fields, and translate filter files so that
+//! `cpl` reads kernel/user, event types and vectors their names, and CSR
+//! addresses the CSR names.
+//!
+//! The filter files are shipped in `waveforms/filters/` and generated from
+//! `ptu_arch` ([`filter_files`]); a test keeps the shipped copies current.
+
+use crate::names::{self, Format};
+use crate::reader::{Var, Vcd};
+use anyhow::{Context, Result};
+use ptu_arch::{csr, event_info, event_type, CPL_KERNEL, CPL_USER};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// GTKWave trace flags (gtkwave's `TR_*`).
+const TR_HEX: u32 = 0x2;
+const TR_BIN: u32 = 0x8;
+const TR_RJUSTIFY: u32 = 0x20;
+const TR_BLANK: u32 = 0x200;
+const TR_FTRANSLATED: u32 = 0x2000;
+const TR_GRP_BEGIN: u32 = 0x80_0000;
+const TR_GRP_END: u32 = 0x100_0000;
+
+/// The translate filter files: file name and contents.
+pub fn filter_files() -> Vec<(&'static str, String)> {
+    let head = |what: &str| {
+        format!(
+            "# GTKWave translate filter: {what}.\n# Generated from ptu_arch by ptu-waveforms; a test keeps it current.\n"
+        )
+    };
+    let mut cpl = head("cpl as kernel / user");
+    let _ = writeln!(cpl, "{:x} kernel", CPL_KERNEL);
+    let _ = writeln!(cpl, "{:x} user", CPL_USER);
+    let mut ty = head("event types (EVENT_INFO bits 2:0), FRED's numbering");
+    for t in 0..=event_info::TYPE_MASK as u8 {
+        let n = event_type::name(t);
+        if n != "?" {
+            let _ = writeln!(ty, "{t:x} {n}");
+        }
+    }
+    let mut c = head("CSR addresses (csr_addr)");
+    for (addr, name) in csr::ALL {
+        let _ = writeln!(c, "{addr:02x} {name}");
+    }
+    let mut v = head("x86 vectors of the events the unit raises or latches");
+    for n in 0..=255u8 {
+        if let Some(name) = names::vector_name(n) {
+            let _ = writeln!(v, "{n:02x} {name}");
+        }
+    }
+    vec![
+        ("cpl.txt", cpl),
+        ("event_type.txt", ty),
+        ("csr.txt", c),
+        ("vector.txt", v),
+    ]
+}
+
+/// The folder of the shipped filter files.
+pub fn shipped_filters() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("filters")
+}
+
+/// A folder holding current filter files: the shipped one if it is
+/// current, else `filters/` beside the VCD (written if needed).
+fn filters_for(vcd: &Path) -> Result<PathBuf> {
+    let current = |dir: &Path| {
+        filter_files()
+            .iter()
+            .all(|(n, text)| std::fs::read_to_string(dir.join(n)).ok().as_deref() == Some(text))
+    };
+    let shipped = shipped_filters();
+    if current(&shipped) {
+        return Ok(shipped);
+    }
+    let dir = vcd.parent().unwrap_or(Path::new(".")).join("filters");
+    if !current(&dir) {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        for (n, text) in filter_files() {
+            crate::write_atomic(&dir.join(n), text.as_bytes())?;
+        }
+    }
+    Ok(dir)
+}
+
+/// Bits `lsb..lsb+width` of `v` as a GTKWave vector made of single bits:
+/// `#{name} (k)vec ...`, most significant first.
+fn slice(v: &Var, name: &str, lsb: u32, width: u32) -> String {
+    let full = v.gtkwave_name();
+    let mut s = format!("#{{{name}[{}:0]}}", width - 1);
+    for bit in (lsb..lsb + width).rev() {
+        // GTKWave numbers the bits of a vector from its left end.
+        let k = v.width - 1 - bit;
+        let _ = write!(s, " ({k}){full}");
+    }
+    s
+}
+
+/// Write `<vcd>.gtkw` (same folder and stem) and return its path.
+pub fn write_gtkw(vcd: &Path) -> Result<PathBuf> {
+    let file = Vcd::open(vcd)?;
+    let text = gtkw_text(&file)?;
+    let out = vcd.with_extension("gtkw");
+    crate::write_atomic(&out, text.as_bytes())?;
+    Ok(out)
+}
+
+/// The contents of the save file for `vcd`.
+pub fn gtkw_text(vcd: &Vcd) -> Result<String> {
+    let abs = std::path::absolute(&vcd.path)?;
+    let filters = std::path::absolute(filters_for(&abs)?)?;
+    let ptu = names::find_ptu(vcd);
+    let groups = names::default_groups(vcd, ptu.as_deref());
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "[*] GTKWave save file written by ptu-waveforms {} (`ptu wave FILE --gtkwave`)",
+        env!("CARGO_PKG_VERSION")
+    );
+    let _ = writeln!(s, "[dumpfile] \"{}\"", abs.display());
+    let _ = writeln!(s, "[savefile] \"{}\"", abs.with_extension("gtkw").display());
+    let _ = writeln!(s, "[timestart] 0");
+    let _ = writeln!(s, "[size] 1400 900");
+    let _ = writeln!(s, "[pos] -1 -1");
+    if let Some(p) = &ptu {
+        let mut open = String::new();
+        for part in p.split('.') {
+            open.push_str(part);
+            open.push('.');
+            let _ = writeln!(s, "[treeopen] {open}");
+        }
+    }
+    let _ = writeln!(s, "[sst_width] 240");
+    let _ = writeln!(s, "[signals_width] 260");
+    let _ = writeln!(s, "[sst_expanded] 1");
+    let _ = writeln!(s, "[sst_vpaned_height] 260");
+    let filter_ids = ["cpl.txt", "event_type.txt", "csr.txt", "vector.txt"];
+    let filter = |s: &mut String, name: &str| {
+        let id = filter_ids.iter().position(|f| *f == name).unwrap_or(0) + 1;
+        let _ = writeln!(s, "^{id} {}", filters.join(name).display());
+    };
+    let hex = TR_HEX | TR_RJUSTIFY;
+    for g in &groups {
+        let _ = writeln!(s, "@{:x}", TR_GRP_BEGIN | TR_BLANK);
+        let _ = writeln!(s, "-{}", g.name);
+        for row in &g.rows {
+            let v = &vcd.vars[row.var];
+            // Rows named otherwise than their signal (the bank copies,
+            // `...kernel_rip_q.q`) get the row's name as an alias.
+            let name = if row.label != v.name {
+                format!("+{{{}}} {}", row.label.replace(' ', "_"), v.gtkwave_name())
+            } else {
+                v.gtkwave_name()
+            };
+            match row.format {
+                Format::Bit => {
+                    let _ = writeln!(s, "@{:x}\n{name}", TR_BIN | TR_RJUSTIFY);
+                }
+                Format::Hex | Format::EventType => {
+                    let _ = writeln!(s, "@{hex:x}\n{name}");
+                }
+                Format::Cpl => {
+                    filter(&mut s, "cpl.txt");
+                    let _ = writeln!(s, "@{:x}\n{name}", hex | TR_FTRANSLATED);
+                }
+                Format::Csr => {
+                    filter(&mut s, "csr.txt");
+                    let _ = writeln!(s, "@{:x}\n{name}", hex | TR_FTRANSLATED);
+                }
+                Format::Vector => {
+                    filter(&mut s, "vector.txt");
+                    let _ = writeln!(s, "@{:x}\n{name}", hex | TR_FTRANSLATED);
+                }
+                Format::EventInfo => {
+                    let _ = writeln!(s, "@{hex:x}\n{name}");
+                    if v.width == 64 {
+                        let base = format!("{}_", v.path);
+                        filter(&mut s, "event_type.txt");
+                        let _ = writeln!(
+                            s,
+                            "@{:x}\n{}",
+                            hex | TR_FTRANSLATED,
+                            slice(v, &format!("{base}type"), event_info::TYPE_LSB, 3)
+                        );
+                        // The vector's meaning depends on the type (SYSCALL
+                        // has vector 0, which is also #DE): plain hex.
+                        let _ = writeln!(
+                            s,
+                            "@{hex:x}\n{}",
+                            slice(v, &format!("{base}vector"), event_info::VECTOR_LSB, 8)
+                        );
+                        let _ = writeln!(
+                            s,
+                            "@{hex:x}\n{}",
+                            slice(v, &format!("{base}error"), event_info::ERROR_LSB, 32)
+                        );
+                        let _ = writeln!(
+                            s,
+                            "@{:x}\n{}",
+                            TR_BIN | TR_RJUSTIFY,
+                            slice(v, &format!("{base}from_user"), event_info::FROM_USER, 1)
+                        );
+                        let _ = writeln!(
+                            s,
+                            "@{:x}\n{}",
+                            TR_BIN | TR_RJUSTIFY,
+                            slice(v, &format!("{base}error_valid"), event_info::ERROR_VALID, 1)
+                        );
+                    }
+                }
+            }
+        }
+        let _ = writeln!(s, "@{:x}", TR_GRP_END | TR_BLANK);
+        let _ = writeln!(s, "-{}", g.name);
+    }
+    let _ = writeln!(s, "[pattern_trace] 1");
+    let _ = writeln!(s, "[pattern_trace] 0");
+    Ok(s)
+}

@@ -1,0 +1,263 @@
+//! A picture of a window, as SVG written by hand: the clock, bits as
+//! waves, buses as labelled segments, groups, a cycle ruler, and markers
+//! naming the transitions found (entry, ERET, frame push and pop).
+
+use crate::names::{text, Format};
+use crate::reader::{Trace, Value};
+use crate::summary::Kind;
+use crate::view::View;
+use std::fmt::Write;
+
+const LABEL_W: f64 = 150.0;
+const ROW_H: f64 = 22.0;
+const GROUP_H: f64 = 18.0;
+const CHAR_W: f64 = 6.6;
+const MARKER_LANES: usize = 3;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn fit(label: &str, room_px: f64, hex: bool) -> Option<String> {
+    let room = (room_px / CHAR_W).floor() as usize;
+    let n = label.chars().count();
+    if n <= room {
+        return Some(label.to_string());
+    }
+    if room < 2 {
+        return None;
+    }
+    Some(if hex {
+        format!(
+            "…{}",
+            label.chars().skip(n - (room - 1)).collect::<String>()
+        )
+    } else {
+        format!("{}…", label.chars().take(room - 1).collect::<String>())
+    })
+}
+
+/// Render `view` as an SVG document.
+pub fn render(view: &View) -> String {
+    let span = view.span();
+    let px = (1100.0 / span).clamp(4.0, 48.0);
+    let plot_w = span * px;
+    let width = LABEL_W + plot_w + 20.0;
+    let x = |t: u64| LABEL_W + view.pos(t) * px;
+    let rows = view.rows();
+    let n_rows: usize = rows.iter().map(|(_, r)| r.len()).sum();
+    let n_groups = rows.iter().filter(|(g, _)| !g.name.is_empty()).count();
+    let markers_h = 16.0 * MARKER_LANES as f64 + 8.0;
+    let top = 24.0 + 18.0 + markers_h;
+    let height = top + n_rows as f64 * ROW_H + n_groups as f64 * GROUP_H + 10.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="DejaVu Sans Mono, Menlo, Consolas, monospace" font-size="11">"#
+    );
+    let _ = writeln!(
+        s,
+        r##"<rect width="100%" height="100%" fill="#ffffff"/><text x="8" y="16" font-size="13" font-weight="bold">{}</text>"##,
+        esc(&view.title())
+    );
+    // Ruler and grid.
+    let ruler_y = 24.0 + 14.0;
+    if let (Some(clock), Some((first, last))) = (&view.clock, view.cycles) {
+        let step = [1u64, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+            .into_iter()
+            .find(|st| *st as f64 * px >= 36.0)
+            .unwrap_or(10_000);
+        for c in first..=last + 1 {
+            let Some(t) = clock.edge(c) else { break };
+            let xx = x(t);
+            let major = c % step == 0;
+            let _ = writeln!(
+                s,
+                r##"<line x1="{xx:.1}" y1="{:.1}" x2="{xx:.1}" y2="{:.1}" stroke="{}" stroke-width="1"/>"##,
+                if major { ruler_y + 4.0 } else { top },
+                height - 8.0,
+                if major { "#d8d8d8" } else { "#f0f0f0" }
+            );
+            if major && c <= last {
+                let _ = writeln!(
+                    s,
+                    r##"<text x="{:.1}" y="{ruler_y:.1}" fill="#666">{c}</text>"##,
+                    xx + 2.0
+                );
+            }
+        }
+        let _ = writeln!(
+            s,
+            r##"<text x="8" y="{ruler_y:.1}" fill="#666">cycle</text>"##
+        );
+    }
+    // Transition markers: framed spans as bands, completion edges as lines.
+    let mut lanes = [f64::MIN; MARKER_LANES];
+    for tr in &view.transitions {
+        let Some(clock) = &view.clock else { break };
+        let (Some(ta), Some(tc)) = (clock.edge(tr.accepted), clock.edge(tr.completed)) else {
+            continue;
+        };
+        let (xa, xc) = (x(ta.max(view.start)), x(tc.min(view.end)));
+        let color = match tr.kind {
+            Kind::Entry => "#c0392b",
+            Kind::Eret => "#2257a8",
+            Kind::BusError | Kind::Shutdown => "#e67e22",
+            Kind::Reset => "#888888",
+        };
+        if tr.framed && xc > xa {
+            let _ = writeln!(
+                s,
+                r##"<rect x="{xa:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="{color}" fill-opacity="0.07"/>"##,
+                xc - xa,
+                height - top - 8.0
+            );
+        }
+        if tr.kind == Kind::Reset {
+            continue;
+        }
+        let label = esc(&tr.marker());
+        let w = label.chars().count() as f64 * CHAR_W;
+        let lane = lanes
+            .iter()
+            .position(|&end| end < xc)
+            .unwrap_or(MARKER_LANES - 1);
+        lanes[lane] = xc + w + 6.0;
+        let ly = 24.0 + 18.0 + 14.0 + lane as f64 * 16.0;
+        let _ = writeln!(
+            s,
+            r##"<line x1="{xc:.1}" y1="{:.1}" x2="{xc:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.2" stroke-dasharray="4 3"/><text x="{:.1}" y="{ly:.1}" fill="{color}" font-weight="bold">{label}</text>"##,
+            ly - 10.0,
+            height - 8.0,
+            xc + 3.0
+        );
+    }
+    // Rows.
+    let mut y = top;
+    for (group, rows) in rows {
+        if !group.name.is_empty() {
+            let _ = writeln!(
+                s,
+                r##"<rect x="0" y="{y:.1}" width="{width:.0}" height="{GROUP_H}" fill="#eef1f5"/><text x="6" y="{:.1}" font-weight="bold" fill="#334">{}</text>"##,
+                y + 13.0,
+                esc(group.name)
+            );
+            y += GROUP_H;
+        }
+        for (row, trace) in rows {
+            let _ = writeln!(
+                s,
+                r##"<text x="8" y="{:.1}">{}</text>"##,
+                y + 15.0,
+                esc(&row.label)
+            );
+            if row.format == Format::Bit {
+                draw_bit(&mut s, view, trace, y, &x);
+            } else {
+                draw_bus(&mut s, view, trace, row.format, y, &x);
+            }
+            y += ROW_H;
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn segments<'a>(view: &View, trace: &'a Trace) -> Vec<(u64, u64, &'a Value)> {
+    let mut out = Vec::new();
+    let ch = &trace.changes;
+    for (i, (t, v)) in ch.iter().enumerate() {
+        let t0 = (*t).max(view.start);
+        let t1 = ch
+            .get(i + 1)
+            .map(|(n, _)| *n)
+            .unwrap_or(view.end)
+            .min(view.end);
+        if t1 > t0 || (t1 == t0 && i + 1 == ch.len() && out.is_empty()) {
+            out.push((t0, t1, v));
+        }
+    }
+    out
+}
+
+fn draw_bit(s: &mut String, view: &View, trace: &Trace, y: f64, x: &dyn Fn(u64) -> f64) {
+    let (hi, lo) = (y + 4.0, y + ROW_H - 5.0);
+    let mut pts = String::new();
+    for (t0, t1, v) in segments(view, trace) {
+        let (x0, x1) = (x(t0), x(t1));
+        match v.bit() {
+            Some(b) => {
+                let yy = if b { hi } else { lo };
+                let _ = write!(pts, "{x0:.1},{yy:.1} {x1:.1},{yy:.1} ");
+            }
+            None => {
+                if !pts.is_empty() {
+                    let _ = writeln!(
+                        s,
+                        r##"<polyline points="{pts}" fill="none" stroke="#1b7a3a" stroke-width="1.5"/>"##
+                    );
+                    pts.clear();
+                }
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{x0:.1}" y="{hi:.1}" width="{:.1}" height="{:.1}" fill="#f4c7c3"/>"##,
+                    (x1 - x0).max(0.5),
+                    lo - hi
+                );
+            }
+        }
+    }
+    if !pts.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<polyline points="{pts}" fill="none" stroke="#1b7a3a" stroke-width="1.5"/>"##
+        );
+    }
+}
+
+fn draw_bus(
+    s: &mut String,
+    view: &View,
+    trace: &Trace,
+    format: Format,
+    y: f64,
+    x: &dyn Fn(u64) -> f64,
+) {
+    let (hi, lo, mid) = (y + 3.0, y + ROW_H - 4.0, y + ROW_H / 2.0 - 0.5);
+    for (t0, t1, v) in segments(view, trace) {
+        let (x0, x1) = (x(t0), x(t1));
+        if x1 - x0 < 0.5 {
+            continue;
+        }
+        let k = 3.0f64.min((x1 - x0) / 2.0);
+        let unknown = v.as_u64().is_none();
+        let fill = if unknown {
+            "#f4c7c3"
+        } else if v.as_u64() == Some(0) {
+            "#ffffff"
+        } else {
+            "#e8f4ec"
+        };
+        let _ = writeln!(
+            s,
+            r##"<polygon points="{x0:.1},{mid:.1} {:.1},{hi:.1} {:.1},{hi:.1} {x1:.1},{mid:.1} {:.1},{lo:.1} {:.1},{lo:.1}" fill="{fill}" stroke="#1b7a3a" stroke-width="1"/>"##,
+            x0 + k,
+            x1 - k,
+            x1 - k,
+            x0 + k
+        );
+        let label = text(format, v);
+        if let Some(l) = fit(&label, x1 - x0 - 2.0 * k - 2.0, format == Format::Hex) {
+            let _ = writeln!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}">{}</text>"##,
+                x0 + k + 1.0,
+                y + 15.0,
+                esc(&l)
+            );
+        }
+    }
+}
