@@ -148,10 +148,25 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     println!("== scenarios (rust-hdl design vs reference model)");
     let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
     simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves)?;
+    println!("== pictures");
+    let mut pictures = vec![];
+    for name in ["syscall-roundtrip", "nested-fault"] {
+        let vcd = waves.join(format!("{name}-rust-hdl.vcd"));
+        let svg = ptu_waveforms::render_svg(&vcd, &waves.join(format!("{name}.svg")))?;
+        println!("wrote {}", svg.display());
+        pictures.push(svg);
+    }
     println!("== random differential run");
     simulate::random_run(1, cycles, 2, 0.002, None)?;
     println!("== outputs");
     println!("Verilog:   {}", v.display());
-    println!("waveforms: {}/*.vcd (open with gtkwave)", waves.display());
+    println!(
+        "waveforms: {}/*.vcd, each with a GTKWave save file (gtkwave {}/nested-fault-rust-hdl.gtkw)",
+        waves.display(),
+        waves.display()
+    );
+    for p in pictures {
+        println!("picture:   {}", p.display());
+    }
     Ok(())
 }
