@@ -1,0 +1,125 @@
+//! Builds cached by a hash of everything that goes into them.
+//!
+//! `work/<kind>/<hash>/` holds one build; a `.done` file marks it
+//! complete. A lock file (`<hash>.lock`, `flock`) makes concurrent runs,
+//! in threads or processes, wait for one build instead of racing.
+
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// FNV-1a, 64 bits: stable across Rust versions, unlike `DefaultHasher`.
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Fnv {
+    pub fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Add a part; parts are separated so that ("ab", "c") != ("a", "bc").
+    pub fn part(mut self, bytes: impl AsRef<[u8]>) -> Self {
+        let bytes = bytes.as_ref();
+        for b in (bytes.len() as u64)
+            .to_le_bytes()
+            .iter()
+            .chain(bytes.iter())
+        {
+            self.0 ^= *b as u64;
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+        self
+    }
+
+    pub fn hex(self) -> String {
+        format!("{:016x}", self.0)
+    }
+}
+
+/// The folder `work/kind/<key>`, built by `build` (given the empty
+/// folder) unless a complete build is there. Returns the folder and
+/// whether it was built now.
+pub(crate) fn cached(
+    work: &Path,
+    kind: &str,
+    key: Fnv,
+    build: impl FnOnce(&Path) -> Result<()>,
+) -> Result<(PathBuf, bool)> {
+    let root = crate::absolute(&work.join(kind))?;
+    std::fs::create_dir_all(&root)
+        .with_context(|| format!("cannot create the build folder {}", root.display()))?;
+    let hex = key.hex();
+    let dir = root.join(&hex);
+    let done = dir.join(".done");
+    if done.exists() {
+        return Ok((dir, false));
+    }
+    let lock_path = root.join(format!("{hex}.lock"));
+    let lock = File::create(&lock_path)
+        .with_context(|| format!("cannot create the lock file {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("cannot lock {}", lock_path.display()))?;
+    if done.exists() {
+        return Ok((dir, false));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the build folder {}", dir.display()))?;
+    build(&dir)?;
+    std::fs::write(&done, b"").with_context(|| format!("cannot write {}", done.display()))?;
+    Ok((dir, true))
+}
+
+/// The first line a tool prints for `--version` (or `-V`), part of a
+/// cache key so that a tool update rebuilds.
+pub(crate) fn tool_version(tool: &str, flag: &str) -> Result<String> {
+    let exe = ptu_synth::tools::find_tool(tool)?;
+    let out = std::process::Command::new(&exe)
+        .arg(flag)
+        .output()
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{tool} could not be started ({e}): {}",
+                ptu_synth::tools::install_hint(tool)
+            )
+        })?;
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv_separates_parts_and_is_stable() {
+        assert_ne!(
+            Fnv::new().part("ab").part("c").hex(),
+            Fnv::new().part("a").part("bc").hex()
+        );
+        assert_eq!(Fnv::new().part("x").hex(), Fnv::new().part("x").hex());
+        assert_eq!(Fnv::new().hex(), "cbf29ce484222325");
+    }
+
+    #[test]
+    fn a_build_runs_once() {
+        let work = std::env::temp_dir().join(format!("ptu-tb-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&work);
+        let key = Fnv::new().part("k");
+        let (d1, built) = cached(&work, "t", key, |d| {
+            std::fs::write(d.join("out"), "1")?;
+            Ok(())
+        })
+        .unwrap();
+        assert!(built);
+        let (d2, built) = cached(&work, "t", key, |_| panic!("built twice")).unwrap();
+        assert!(!built);
+        assert_eq!(d1, d2);
+        // A failed build leaves no `.done`, and is redone.
+        let key = Fnv::new().part("fails");
+        assert!(cached(&work, "t", key, |_| anyhow::bail!("no")).is_err());
+        assert!(cached(&work, "t", key, |_| Ok(())).unwrap().1);
+        let _ = std::fs::remove_dir_all(&work);
+    }
+}
