@@ -406,81 +406,303 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     // Update code
     always @(*) begin
         redirect_q_clock = clock;
+    end
+
+    always @(*) begin
         redirect_q_d_comb = redirect_q_q;
+        redirect_q_d_comb = (entry_unit_enter | return_path_leave | return_path_restore) & ~reset;
+        redirect_q_d = redirect_q_d_comb;
+    end
+
+    always @(*) begin
         rename_bank_clock = clock;
+    end
+
+    always @(*) begin
         entry_unit_clock = clock;
+    end
+
+    always @(*) begin
         return_path_clock = clock;
+    end
+
+    always @(*) begin
         frame_sequencer_clock = clock;
+    end
+
+    always @(*) begin
         csr_file_clock = clock;
+    end
+
+    always @(*) begin
         rename_bank_reset = reset;
+    end
+
+    always @(*) begin
         entry_unit_reset = reset;
+    end
+
+    always @(*) begin
         return_path_reset = reset;
+    end
+
+    always @(*) begin
         frame_sequencer_reset = reset;
+    end
+
+    always @(*) begin
         csr_file_reset = reset;
+    end
+
+    always @(*) begin
         entry_unit_user = rename_bank_user;
+    end
+
+    always @(*) begin
         entry_unit_busy = frame_sequencer_busy;
+    end
+
+    always @(*) begin
         entry_unit_op_syscall = op_syscall;
+    end
+
+    always @(*) begin
         entry_unit_op_eret = op_eret;
+    end
+
+    always @(*) begin
         entry_unit_csr_fault = csr_file_csr_fault;
+    end
+
+    always @(*) begin
         entry_unit_exc_valid = exc_valid;
+    end
+
+    always @(*) begin
         entry_unit_exc_vector = exc_vector;
+    end
+
+    always @(*) begin
         entry_unit_exc_error = exc_error;
+    end
+
+    always @(*) begin
         entry_unit_exc_error_valid = exc_error_valid;
+    end
+
+    always @(*) begin
         entry_unit_exc_data = exc_data;
+    end
+
+    always @(*) begin
         entry_unit_irq = irq;
+    end
+
+    always @(*) begin
         entry_unit_irq_vector = irq_vector;
+    end
+
+    always @(*) begin
         entry_unit_nmi = nmi;
+    end
+
+    always @(*) begin
         entry_unit_mce = mce;
+    end
+
+    always @(*) begin
         entry_unit_next_rip = next_rip;
+    end
+
+    always @(*) begin
         entry_unit_kernel_rip = rename_bank_kernel_rip;
+    end
+
+    always @(*) begin
         entry_unit_kernel_rsp = rename_bank_kernel_rsp;
+    end
+
+    always @(*) begin
         entry_unit_cstack = csr_file_cstack;
+    end
+
+    always @(*) begin
         entry_unit_entry = csr_file_entry;
+    end
+
+    always @(*) begin
         entry_unit_entry_crit = csr_file_entry_crit;
+    end
+
+    always @(*) begin
         entry_unit_status_if = csr_file_status_if;
+    end
+
+    always @(*) begin
         entry_unit_status_nmi_blocked = csr_file_status_nmi_blocked;
+    end
+
+    always @(*) begin
         entry_unit_status_critical = csr_file_status_critical;
+    end
+
+    always @(*) begin
         entry_unit_seq_popping = frame_sequencer_popping;
+    end
+
+    always @(*) begin
         entry_unit_seq_done = frame_sequencer_done;
+    end
+
+    always @(*) begin
         entry_unit_seq_bus_error = frame_sequencer_bus_error;
+    end
+
+    always @(*) begin
         entry_unit_restore = return_path_restore;
+    end
+
+    always @(*) begin
         entry_unit_restore_info = return_path_restore_info;
+    end
+
+    always @(*) begin
         entry_unit_restore_data = return_path_restore_data;
+    end
+
+    always @(*) begin
         return_path_do_eret = entry_unit_do_eret;
+    end
+
+    always @(*) begin
         return_path_status_framed = csr_file_status_framed;
+    end
+
+    always @(*) begin
         return_path_status_prev_user = csr_file_status_prev_user;
+    end
+
+    always @(*) begin
         return_path_kernel_rsp = rename_bank_kernel_rsp;
+    end
+
+    always @(*) begin
         return_path_seq_popping = frame_sequencer_popping;
+    end
+
+    always @(*) begin
         return_path_seq_answer = frame_sequencer_answer;
+    end
+
+    always @(*) begin
         return_path_seq_word = frame_sequencer_word;
+    end
+
+    always @(*) begin
         return_path_seq_done = frame_sequencer_done;
+    end
+
+    always @(*) begin
         return_path_mem_rdata = mem_rdata;
+    end
+
+    always @(*) begin
         frame_sequencer_start_push = entry_unit_start_push;
+    end
+
+    always @(*) begin
         frame_sequencer_start_pop = return_path_start_pop;
+    end
+
+    always @(*) begin
         frame_sequencer_start_addr_comb = return_path_pop_addr;
         if (entry_unit_start_push) begin
             frame_sequencer_start_addr_comb = entry_unit_push_addr;
         end
+        frame_sequencer_start_addr = frame_sequencer_start_addr_comb;
+    end
+
+    always @(*) begin
         frame_sequencer_word_rip = entry_unit_return_rip;
+    end
+
+    always @(*) begin
         frame_sequencer_word_rsp = rename_bank_kernel_rsp;
+    end
+
+    always @(*) begin
         frame_sequencer_word_status = csr_file_status;
+    end
+
+    always @(*) begin
         frame_sequencer_word_info = entry_unit_event_info;
+    end
+
+    always @(*) begin
         frame_sequencer_word_data = entry_unit_event_data;
+    end
+
+    always @(*) begin
         frame_sequencer_mem_ready = mem_ready;
+    end
+
+    always @(*) begin
         frame_sequencer_mem_err = mem_err;
+    end
+
+    always @(*) begin
         csr_file_csr_re = csr_re;
+    end
+
+    always @(*) begin
         csr_file_csr_we = csr_we;
+    end
+
+    always @(*) begin
         csr_file_csr_addr = csr_addr;
+    end
+
+    always @(*) begin
         csr_file_csr_wdata = csr_wdata;
+    end
+
+    always @(*) begin
         csr_file_user = rename_bank_user;
+    end
+
+    always @(*) begin
         csr_file_insn_en = entry_unit_do_insn;
+    end
+
+    always @(*) begin
         csr_file_read_en = entry_unit_idle;
+    end
+
+    always @(*) begin
         csr_file_user_rip = rename_bank_user_rip;
+    end
+
+    always @(*) begin
         csr_file_user_rsp = rename_bank_user_rsp;
+    end
+
+    always @(*) begin
         csr_file_user_gs = rename_bank_user_gs;
+    end
+
+    always @(*) begin
         csr_file_event_info = entry_unit_event_info;
+    end
+
+    always @(*) begin
         csr_file_event_data = entry_unit_event_data;
+    end
+
+    always @(*) begin
         csr_file_status_load = entry_unit_enter | return_path_restore;
+    end
+
+    always @(*) begin
         csr_file_load_if_comb = entry_unit_load_if;
         csr_file_load_framed_comb = entry_unit_load_framed;
         csr_file_load_nmi_blocked_comb = entry_unit_load_nmi_blocked;
@@ -493,54 +715,147 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
             csr_file_load_prev_user_comb = return_path_restore_prev_user;
             csr_file_load_critical_comb = return_path_restore_critical;
         end
-        rename_bank_retire = retire & entry_unit_do_insn;
-        rename_bank_next_rip = next_rip;
-        rename_bank_rsp_we = rsp_we & entry_unit_do_insn;
-        rename_bank_rsp_wdata = rsp_wdata;
-        rename_bank_gs_we = gs_we & entry_unit_do_insn;
-        rename_bank_gs_wdata = gs_wdata;
-        rename_bank_urip_we = csr_file_urip_we;
-        rename_bank_ursp_we = csr_file_ursp_we;
-        rename_bank_ugs_we = csr_file_ugs_we;
-        rename_bank_csr_wdata = csr_wdata;
-        rename_bank_urip_load = entry_unit_urip_load;
-        rename_bank_krip_load = entry_unit_enter | return_path_restore;
-        rename_bank_krip_value_comb = entry_unit_krip_value;
-        if (return_path_restore) begin
-            rename_bank_krip_value_comb = return_path_restore_rip;
-        end
-        rename_bank_krsp_load = entry_unit_krsp_load | return_path_restore;
-        rename_bank_krsp_value_comb = frame_sequencer_frame_addr;
-        if (return_path_restore) begin
-            rename_bank_krsp_value_comb = return_path_restore_rsp;
-        end
-        rename_bank_cpl_load = entry_unit_enter | return_path_leave | return_path_restore;
-        rename_bank_cpl_user = return_path_leave | (return_path_restore & return_path_restore_user);
-        redirect_q_d_comb = (entry_unit_enter | return_path_leave | return_path_restore) & ~reset;
-        cpl = rename_bank_cpl;
-        rip = rename_bank_rip;
-        rsp = rename_bank_rsp;
-        gs_base = rename_bank_gs_base;
-        csr_rdata = csr_file_csr_rdata;
-        irq_ack = entry_unit_irq_ack;
-        redirect = redirect_q_q;
-        busy = frame_sequencer_busy;
-        event_info = entry_unit_event_info;
-        event_data = entry_unit_event_data;
-        mem_valid = frame_sequencer_mem_valid;
-        mem_we = frame_sequencer_mem_we;
-        mem_addr = frame_sequencer_mem_addr;
-        mem_wdata = frame_sequencer_mem_wdata;
-        shutdown = entry_unit_shutdown;
         csr_file_load_critical = csr_file_load_critical_comb;
         csr_file_load_framed = csr_file_load_framed_comb;
         csr_file_load_if = csr_file_load_if_comb;
         csr_file_load_nmi_blocked = csr_file_load_nmi_blocked_comb;
         csr_file_load_prev_user = csr_file_load_prev_user_comb;
-        frame_sequencer_start_addr = frame_sequencer_start_addr_comb;
-        redirect_q_d = redirect_q_d_comb;
+    end
+
+    always @(*) begin
+        rename_bank_retire = retire & entry_unit_do_insn;
+    end
+
+    always @(*) begin
+        rename_bank_next_rip = next_rip;
+    end
+
+    always @(*) begin
+        rename_bank_rsp_we = rsp_we & entry_unit_do_insn;
+    end
+
+    always @(*) begin
+        rename_bank_rsp_wdata = rsp_wdata;
+    end
+
+    always @(*) begin
+        rename_bank_gs_we = gs_we & entry_unit_do_insn;
+    end
+
+    always @(*) begin
+        rename_bank_gs_wdata = gs_wdata;
+    end
+
+    always @(*) begin
+        rename_bank_urip_we = csr_file_urip_we;
+    end
+
+    always @(*) begin
+        rename_bank_ursp_we = csr_file_ursp_we;
+    end
+
+    always @(*) begin
+        rename_bank_ugs_we = csr_file_ugs_we;
+    end
+
+    always @(*) begin
+        rename_bank_csr_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        rename_bank_urip_load = entry_unit_urip_load;
+    end
+
+    always @(*) begin
+        rename_bank_krip_load = entry_unit_enter | return_path_restore;
+    end
+
+    always @(*) begin
+        rename_bank_krip_value_comb = entry_unit_krip_value;
+        if (return_path_restore) begin
+            rename_bank_krip_value_comb = return_path_restore_rip;
+        end
         rename_bank_krip_value = rename_bank_krip_value_comb;
+    end
+
+    always @(*) begin
+        rename_bank_krsp_load = entry_unit_krsp_load | return_path_restore;
+    end
+
+    always @(*) begin
+        rename_bank_krsp_value_comb = frame_sequencer_frame_addr;
+        if (return_path_restore) begin
+            rename_bank_krsp_value_comb = return_path_restore_rsp;
+        end
         rename_bank_krsp_value = rename_bank_krsp_value_comb;
+    end
+
+    always @(*) begin
+        rename_bank_cpl_load = entry_unit_enter | return_path_leave | return_path_restore;
+    end
+
+    always @(*) begin
+        rename_bank_cpl_user = return_path_leave | (return_path_restore & return_path_restore_user);
+    end
+
+    always @(*) begin
+        cpl = rename_bank_cpl;
+    end
+
+    always @(*) begin
+        rip = rename_bank_rip;
+    end
+
+    always @(*) begin
+        rsp = rename_bank_rsp;
+    end
+
+    always @(*) begin
+        gs_base = rename_bank_gs_base;
+    end
+
+    always @(*) begin
+        csr_rdata = csr_file_csr_rdata;
+    end
+
+    always @(*) begin
+        irq_ack = entry_unit_irq_ack;
+    end
+
+    always @(*) begin
+        redirect = redirect_q_q;
+    end
+
+    always @(*) begin
+        busy = frame_sequencer_busy;
+    end
+
+    always @(*) begin
+        event_info = entry_unit_event_info;
+    end
+
+    always @(*) begin
+        event_data = entry_unit_event_data;
+    end
+
+    always @(*) begin
+        mem_valid = frame_sequencer_mem_valid;
+    end
+
+    always @(*) begin
+        mem_we = frame_sequencer_mem_we;
+    end
+
+    always @(*) begin
+        mem_addr = frame_sequencer_mem_addr;
+    end
+
+    always @(*) begin
+        mem_wdata = frame_sequencer_mem_wdata;
+    end
+
+    always @(*) begin
+        shutdown = entry_unit_shutdown;
     end
 
 endmodule // ptu
@@ -691,17 +1006,42 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg if_q_d_comb;
     reg nmi_blocked_q_d_comb;
     reg prev_user_q_d_comb;
+    reg [63:0] status_word_comb;
 
     // Update code
     always @(*) begin
         entry_q_clock = clock;
+    end
+
+    always @(*) begin
         entry_crit_q_clock = clock;
+    end
+
+    always @(*) begin
         cstack_q_clock = clock;
+    end
+
+    always @(*) begin
         if_q_clock = clock;
+    end
+
+    always @(*) begin
         framed_q_clock = clock;
+    end
+
+    always @(*) begin
         nmi_blocked_q_clock = clock;
+    end
+
+    always @(*) begin
         prev_user_q_clock = clock;
+    end
+
+    always @(*) begin
         critical_q_clock = clock;
+    end
+
+    always @(*) begin
         entry_q_d_comb = entry_q_q;
         entry_crit_q_d_comb = entry_crit_q_q;
         cstack_q_d_comb = cstack_q_q;
@@ -710,75 +1050,6 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         nmi_blocked_q_d_comb = nmi_blocked_q_q;
         prev_user_q_d_comb = prev_user_q_q;
         critical_q_d_comb = critical_q_q;
-        is_entry = csr_addr == addr_entry;
-        is_entry_crit = csr_addr == addr_entry_crit;
-        is_cstack = csr_addr == addr_cstack;
-        is_status = csr_addr == addr_status;
-        is_event_info = csr_addr == addr_event_info;
-        is_event_data = csr_addr == addr_event_data;
-        is_urip = csr_addr == addr_urip;
-        is_ursp = csr_addr == addr_ursp;
-        is_ugs = csr_addr == addr_ugs;
-        csr_fault = (csr_re | csr_we) & (user | ~(is_entry | is_entry_crit | is_cstack | is_status | is_event_info | is_event_data | is_urip | is_ursp | is_ugs) | (csr_we & (is_event_info | is_event_data)));
-        write_ok = insn_en & csr_we & ~csr_fault;
-        status_word = zero;
-        if (if_q_q) begin
-            status_word = status_word | mask_if;
-        end
-        if (framed_q_q) begin
-            status_word = status_word | mask_framed;
-        end
-        if (nmi_blocked_q_q) begin
-            status_word = status_word | mask_nmi_blocked;
-        end
-        if (prev_user_q_q) begin
-            status_word = status_word | mask_prev_user;
-        end
-        if (critical_q_q) begin
-            status_word = status_word | mask_critical;
-        end
-        status = status_word;
-        status_if = if_q_q;
-        status_framed = framed_q_q;
-        status_nmi_blocked = nmi_blocked_q_q;
-        status_prev_user = prev_user_q_q;
-        status_critical = critical_q_q;
-        entry = entry_q_q;
-        entry_crit = entry_crit_q_q;
-        cstack = cstack_q_q;
-        csr_rdata_comb = zero;
-        if (csr_re & ~csr_fault & read_en) begin
-            if (is_entry) begin
-                csr_rdata_comb = entry_q_q;
-            end
-            if (is_entry_crit) begin
-                csr_rdata_comb = entry_crit_q_q;
-            end
-            if (is_cstack) begin
-                csr_rdata_comb = cstack_q_q;
-            end
-            if (is_status) begin
-                csr_rdata_comb = status_word;
-            end
-            if (is_event_info) begin
-                csr_rdata_comb = event_info;
-            end
-            if (is_event_data) begin
-                csr_rdata_comb = event_data;
-            end
-            if (is_urip) begin
-                csr_rdata_comb = user_rip;
-            end
-            if (is_ursp) begin
-                csr_rdata_comb = user_rsp;
-            end
-            if (is_ugs) begin
-                csr_rdata_comb = user_gs;
-            end
-        end
-        urip_we = write_ok & is_urip;
-        ursp_we = write_ok & is_ursp;
-        ugs_we = write_ok & is_ugs;
         if (write_ok & is_entry) begin
             entry_q_d_comb = csr_wdata;
         end
@@ -809,7 +1080,6 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
             critical_q_d_comb = 1'h0;
         end
         critical_q_d = critical_q_d_comb;
-        csr_rdata = csr_rdata_comb;
         cstack_q_d = cstack_q_d_comb;
         entry_crit_q_d = entry_crit_q_d_comb;
         entry_q_d = entry_q_d_comb;
@@ -817,6 +1087,152 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         if_q_d = if_q_d_comb;
         nmi_blocked_q_d = nmi_blocked_q_d_comb;
         prev_user_q_d = prev_user_q_d_comb;
+    end
+
+    always @(*) begin
+        is_entry = csr_addr == addr_entry;
+    end
+
+    always @(*) begin
+        is_entry_crit = csr_addr == addr_entry_crit;
+    end
+
+    always @(*) begin
+        is_cstack = csr_addr == addr_cstack;
+    end
+
+    always @(*) begin
+        is_status = csr_addr == addr_status;
+    end
+
+    always @(*) begin
+        is_event_info = csr_addr == addr_event_info;
+    end
+
+    always @(*) begin
+        is_event_data = csr_addr == addr_event_data;
+    end
+
+    always @(*) begin
+        is_urip = csr_addr == addr_urip;
+    end
+
+    always @(*) begin
+        is_ursp = csr_addr == addr_ursp;
+    end
+
+    always @(*) begin
+        is_ugs = csr_addr == addr_ugs;
+    end
+
+    always @(*) begin
+        csr_fault = (csr_re | csr_we) & (user | ~(is_entry | is_entry_crit | is_cstack | is_status | is_event_info | is_event_data | is_urip | is_ursp | is_ugs) | (csr_we & (is_event_info | is_event_data)));
+    end
+
+    always @(*) begin
+        write_ok = insn_en & csr_we & ~csr_fault;
+    end
+
+    always @(*) begin
+        status_word_comb = zero;
+        if (if_q_q) begin
+            status_word_comb = status_word_comb | mask_if;
+        end
+        if (framed_q_q) begin
+            status_word_comb = status_word_comb | mask_framed;
+        end
+        if (nmi_blocked_q_q) begin
+            status_word_comb = status_word_comb | mask_nmi_blocked;
+        end
+        if (prev_user_q_q) begin
+            status_word_comb = status_word_comb | mask_prev_user;
+        end
+        if (critical_q_q) begin
+            status_word_comb = status_word_comb | mask_critical;
+        end
+        status_word = status_word_comb;
+    end
+
+    always @(*) begin
+        status = status_word;
+    end
+
+    always @(*) begin
+        status_if = if_q_q;
+    end
+
+    always @(*) begin
+        status_framed = framed_q_q;
+    end
+
+    always @(*) begin
+        status_nmi_blocked = nmi_blocked_q_q;
+    end
+
+    always @(*) begin
+        status_prev_user = prev_user_q_q;
+    end
+
+    always @(*) begin
+        status_critical = critical_q_q;
+    end
+
+    always @(*) begin
+        entry = entry_q_q;
+    end
+
+    always @(*) begin
+        entry_crit = entry_crit_q_q;
+    end
+
+    always @(*) begin
+        cstack = cstack_q_q;
+    end
+
+    always @(*) begin
+        csr_rdata_comb = zero;
+        if (csr_re & ~csr_fault & read_en) begin
+            if (is_entry) begin
+                csr_rdata_comb = entry_q_q;
+            end
+            if (is_entry_crit) begin
+                csr_rdata_comb = entry_crit_q_q;
+            end
+            if (is_cstack) begin
+                csr_rdata_comb = cstack_q_q;
+            end
+            if (is_status) begin
+                csr_rdata_comb = status_word;
+            end
+            if (is_event_info) begin
+                csr_rdata_comb = event_info;
+            end
+            if (is_event_data) begin
+                csr_rdata_comb = event_data;
+            end
+            if (is_urip) begin
+                csr_rdata_comb = user_rip;
+            end
+            if (is_ursp) begin
+                csr_rdata_comb = user_rsp;
+            end
+            if (is_ugs) begin
+                csr_rdata_comb = user_gs;
+            end
+        end
+        csr_rdata = csr_rdata_comb;
+    end
+
+    always @(*) begin
+        urip_we = write_ok & is_urip;
+    end
+
+    always @(*) begin
+        ursp_we = write_ok & is_ursp;
+    end
+
+    always @(*) begin
+        ugs_we = write_ok & is_ugs;
     end
 
 endmodule // ptu_csr_file
@@ -1043,6 +1459,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     );
 
     // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] df_info_comb;
     reg [63:0] event_data_q_d_comb;
     reg [63:0] event_info_q_d_comb;
     reg inflight_critical_d_comb;
@@ -1054,29 +1471,87 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [63:0] krip_value_comb;
     reg mce_pending_d_comb;
     reg mce_q_d_comb;
+    reg [63:0] new_data_comb;
+    reg [31:0] new_error_comb;
+    reg [63:0] new_info_comb;
+    reg [7:0] new_vector_comb;
     reg nmi_pending_d_comb;
     reg nmi_q_d_comb;
     reg [63:0] return_rip_q_d_comb;
     reg shutdown_q_d_comb;
+    reg [63:0] stack_top_comb;
 
     // Update code
     always @(*) begin
         nmi_q_clock = clock;
+        load_if = 1'h0;
+    end
+
+    always @(*) begin
         mce_q_clock = clock;
+    end
+
+    always @(*) begin
         nmi_pending_clock = clock;
+    end
+
+    always @(*) begin
         mce_pending_clock = clock;
+    end
+
+    always @(*) begin
         event_info_q_clock = clock;
+    end
+
+    always @(*) begin
         event_data_q_clock = clock;
+    end
+
+    always @(*) begin
         inflight_info_clock = clock;
+    end
+
+    always @(*) begin
         inflight_data_clock = clock;
+    end
+
+    always @(*) begin
         inflight_critical_clock = clock;
+    end
+
+    always @(*) begin
         inflight_nmi_clock = clock;
+    end
+
+    always @(*) begin
         inflight_df_clock = clock;
+    end
+
+    always @(*) begin
         return_rip_q_clock = clock;
+    end
+
+    always @(*) begin
         irq_ack_q_clock = clock;
+    end
+
+    always @(*) begin
         shutdown_q_clock = clock;
+    end
+
+    always @(*) begin
         nmi_q_d_comb = nmi_q_q;
+        nmi_q_d_comb = nmi;
+        nmi_q_d = nmi_q_d_comb;
+    end
+
+    always @(*) begin
         mce_q_d_comb = mce_q_q;
+        mce_q_d_comb = mce;
+        mce_q_d = mce_q_d_comb;
+    end
+
+    always @(*) begin
         nmi_pending_d_comb = nmi_pending_q;
         mce_pending_d_comb = mce_pending_q;
         event_info_q_d_comb = event_info_q_q;
@@ -1089,79 +1564,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         return_rip_q_d_comb = return_rip_q_q;
         irq_ack_q_d_comb = irq_ack_q_q;
         shutdown_q_d_comb = shutdown_q_q;
-        event_info = event_info_q_q;
-        event_data = event_data_q_q;
-        irq_ack = irq_ack_q_q;
-        shutdown = shutdown_q_q;
-        return_rip = return_rip_q_q;
-        idle = ~busy & ~shutdown_q_q;
-        take_mce = idle & mce_pending_q;
-        take_nmi = idle & ~mce_pending_q & nmi_pending_q & ~status_nmi_blocked;
-        take_critical = take_mce | take_nmi;
-        fault = exc_valid | csr_fault | (op_eret & user);
-        take_fault = idle & ~take_critical & fault;
-        take_irq = idle & ~take_critical & ~fault & irq & (user | status_if);
-        take_syscall = idle & ~take_critical & ~fault & ~take_irq & op_syscall;
-        accept = take_critical | take_fault | take_irq | take_syscall;
-        do_eret = idle & ~accept & op_eret;
-        do_insn = idle & ~accept & ~op_eret;
-        immediate = accept & ~take_critical & user;
-        new_vector = vector_syscall;
-        new_error = zero_error;
-        new_error_valid = 1'h0;
-        new_data = zero;
-        new_info = type_syscall;
-        if (take_irq) begin
-            new_vector = irq_vector;
-            new_info = type_irq;
-        end
-        if (take_fault) begin
-            new_info = type_exception;
-            if (exc_valid) begin
-                new_vector = exc_vector;
-                new_error_valid = exc_error_valid;
-                new_data = exc_data;
-                if (exc_error_valid) begin
-                    new_error = exc_error;
-                end
-            end
-            else begin
-                new_vector = vector_gp;
-                new_error_valid = 1'h1;
-            end
-        end
-        if (take_nmi) begin
-            new_vector = vector_nmi;
-            new_info = type_nmi;
-        end
-        if (take_mce) begin
-            new_vector = vector_mc;
-            new_info = type_exception;
-        end
-        vector_wide_x = new_vector;
-        error_wide_x = new_error;
-        new_info = new_info | (vector_wide_y << vector_lsb) | (error_wide_y << error_lsb);
-        if (new_error_valid) begin
-            new_info = new_info | error_valid_mask;
-        end
-        df_info = info_df;
-        if (user) begin
-            new_info = new_info | from_user_mask;
-            df_info = info_df | from_user_mask;
-        end
-        push_done = seq_done & ~seq_popping;
-        enter = immediate | push_done;
-        krsp_load = push_done;
-        urip_load = immediate & take_syscall;
-        krip_value_comb = entry;
-        if (push_done & inflight_critical_q) begin
-            krip_value_comb = entry_crit;
-        end
-        load_if = 1'h0;
-        load_framed = push_done;
-        load_nmi_blocked = status_nmi_blocked | (push_done & inflight_nmi_q);
-        load_prev_user = user;
-        load_critical = push_done & (inflight_critical_q | status_critical);
         if (immediate) begin
             event_info_q_d_comb = new_info;
             event_data_q_d_comb = new_data;
@@ -1174,17 +1576,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
             event_info_q_d_comb = restore_info;
             event_data_q_d_comb = restore_data;
         end
-        double_fault = seq_bus_error & ~(~seq_popping & inflight_df_q);
-        triple_fault = seq_bus_error & ~seq_popping & inflight_df_q;
-        stack_top = kernel_rsp;
-        if (take_critical & ~status_critical) begin
-            stack_top = cstack;
-        end
-        if (double_fault & ~status_critical) begin
-            stack_top = cstack;
-        end
-        push_addr = stack_top - word_bytes;
-        start_push = (accept & ~immediate) | double_fault;
         if (accept & ~immediate) begin
             inflight_info_d_comb = new_info;
             inflight_data_d_comb = new_data;
@@ -1207,8 +1598,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         if (triple_fault) begin
             shutdown_q_d_comb = 1'h1;
         end
-        nmi_q_d_comb = nmi;
-        mce_q_d_comb = mce;
         nmi_pending_d_comb = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
         mce_pending_d_comb = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
         irq_ack_q_d_comb = take_irq;
@@ -1234,13 +1623,202 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         inflight_info_d = inflight_info_d_comb;
         inflight_nmi_d = inflight_nmi_d_comb;
         irq_ack_q_d = irq_ack_q_d_comb;
-        krip_value = krip_value_comb;
         mce_pending_d = mce_pending_d_comb;
-        mce_q_d = mce_q_d_comb;
         nmi_pending_d = nmi_pending_d_comb;
-        nmi_q_d = nmi_q_d_comb;
         return_rip_q_d = return_rip_q_d_comb;
         shutdown_q_d = shutdown_q_d_comb;
+    end
+
+    always @(*) begin
+        event_info = event_info_q_q;
+    end
+
+    always @(*) begin
+        event_data = event_data_q_q;
+    end
+
+    always @(*) begin
+        irq_ack = irq_ack_q_q;
+    end
+
+    always @(*) begin
+        shutdown = shutdown_q_q;
+    end
+
+    always @(*) begin
+        return_rip = return_rip_q_q;
+    end
+
+    always @(*) begin
+        idle = ~busy & ~shutdown_q_q;
+    end
+
+    always @(*) begin
+        take_mce = idle & mce_pending_q;
+    end
+
+    always @(*) begin
+        take_nmi = idle & ~mce_pending_q & nmi_pending_q & ~status_nmi_blocked;
+    end
+
+    always @(*) begin
+        take_critical = take_mce | take_nmi;
+    end
+
+    always @(*) begin
+        fault = exc_valid | csr_fault | (op_eret & user);
+    end
+
+    always @(*) begin
+        take_fault = idle & ~take_critical & fault;
+    end
+
+    always @(*) begin
+        take_irq = idle & ~take_critical & ~fault & irq & (user | status_if);
+    end
+
+    always @(*) begin
+        take_syscall = idle & ~take_critical & ~fault & ~take_irq & op_syscall;
+    end
+
+    always @(*) begin
+        accept = take_critical | take_fault | take_irq | take_syscall;
+    end
+
+    always @(*) begin
+        do_eret = idle & ~accept & op_eret;
+    end
+
+    always @(*) begin
+        do_insn = idle & ~accept & ~op_eret;
+    end
+
+    always @(*) begin
+        immediate = accept & ~take_critical & user;
+    end
+
+    always @(*) begin
+        new_vector_comb = vector_syscall;
+        new_error_comb = zero_error;
+        new_error_valid = 1'h0;
+        new_data_comb = zero;
+        new_info_comb = type_syscall;
+        if (take_irq) begin
+            new_vector_comb = irq_vector;
+            new_info_comb = type_irq;
+        end
+        if (take_fault) begin
+            new_info_comb = type_exception;
+            if (exc_valid) begin
+                new_vector_comb = exc_vector;
+                new_error_valid = exc_error_valid;
+                new_data_comb = exc_data;
+                if (exc_error_valid) begin
+                    new_error_comb = exc_error;
+                end
+            end
+            else begin
+                new_vector_comb = vector_gp;
+                new_error_valid = 1'h1;
+            end
+        end
+        if (take_nmi) begin
+            new_vector_comb = vector_nmi;
+            new_info_comb = type_nmi;
+        end
+        if (take_mce) begin
+            new_vector_comb = vector_mc;
+            new_info_comb = type_exception;
+        end
+        new_info_comb = new_info_comb | (vector_wide_y << vector_lsb) | (error_wide_y << error_lsb);
+        if (new_error_valid) begin
+            new_info_comb = new_info_comb | error_valid_mask;
+        end
+        df_info_comb = info_df;
+        if (user) begin
+            new_info_comb = new_info_comb | from_user_mask;
+            df_info_comb = info_df | from_user_mask;
+        end
+        df_info = df_info_comb;
+        new_data = new_data_comb;
+        new_error = new_error_comb;
+        new_info = new_info_comb;
+        new_vector = new_vector_comb;
+    end
+
+    always @(*) begin
+        vector_wide_x = new_vector;
+    end
+
+    always @(*) begin
+        error_wide_x = new_error;
+    end
+
+    always @(*) begin
+        push_done = seq_done & ~seq_popping;
+    end
+
+    always @(*) begin
+        enter = immediate | push_done;
+    end
+
+    always @(*) begin
+        krsp_load = push_done;
+    end
+
+    always @(*) begin
+        urip_load = immediate & take_syscall;
+    end
+
+    always @(*) begin
+        krip_value_comb = entry;
+        if (push_done & inflight_critical_q) begin
+            krip_value_comb = entry_crit;
+        end
+        krip_value = krip_value_comb;
+    end
+
+    always @(*) begin
+        load_framed = push_done;
+    end
+
+    always @(*) begin
+        load_nmi_blocked = status_nmi_blocked | (push_done & inflight_nmi_q);
+    end
+
+    always @(*) begin
+        load_prev_user = user;
+    end
+
+    always @(*) begin
+        load_critical = push_done & (inflight_critical_q | status_critical);
+    end
+
+    always @(*) begin
+        double_fault = seq_bus_error & ~(~seq_popping & inflight_df_q);
+    end
+
+    always @(*) begin
+        triple_fault = seq_bus_error & ~seq_popping & inflight_df_q;
+    end
+
+    always @(*) begin
+        stack_top_comb = kernel_rsp;
+        if (take_critical & ~status_critical) begin
+            stack_top_comb = cstack;
+        end
+        if (double_fault & ~status_critical) begin
+            stack_top_comb = cstack;
+        end
+        stack_top = stack_top_comb;
+    end
+
+    always @(*) begin
+        push_addr = stack_top - word_bytes;
+    end
+
+    always @(*) begin
+        start_push = (accept & ~immediate) | double_fault;
     end
 
 endmodule // ptu_entry_unit
@@ -1349,44 +1927,25 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     // Update code
     always @(*) begin
         active_clock = clock;
+    end
+
+    always @(*) begin
         pop_clock = clock;
+    end
+
+    always @(*) begin
         index_clock = clock;
+    end
+
+    always @(*) begin
         addr_clock = clock;
+    end
+
+    always @(*) begin
         active_d_comb = active_q;
         pop_d_comb = pop_q;
         index_d_comb = index_q;
         addr_d_comb = addr_q;
-        busy = active_q;
-        popping = active_q & pop_q;
-        word = index_q;
-        frame_addr = addr_q;
-        answer = active_q & mem_ready & ~mem_err;
-        bus_error = active_q & mem_ready & mem_err;
-        done = answer & (index_q == word_last);
-        mem_valid = active_q;
-        mem_we = active_q & ~pop_q;
-        mem_addr_comb = zero;
-        mem_wdata_comb = zero;
-        if (active_q) begin
-            mem_addr_comb = addr_q;
-        end
-        if (active_q & ~pop_q) begin
-            if (index_q == word_0) begin
-                mem_wdata_comb = word_rip;
-            end
-            else if (index_q == word_1) begin
-                mem_wdata_comb = word_rsp;
-            end
-            else if (index_q == word_2) begin
-                mem_wdata_comb = word_status;
-            end
-            else if (index_q == word_3) begin
-                mem_wdata_comb = word_info;
-            end
-            else begin
-                mem_wdata_comb = word_data;
-            end
-        end
         if (answer) begin
             index_d_comb = index_q + word_step;
             if (pop_q) begin
@@ -1414,9 +1973,73 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         active_d = active_d_comb;
         addr_d = addr_d_comb;
         index_d = index_d_comb;
-        mem_addr = mem_addr_comb;
-        mem_wdata = mem_wdata_comb;
         pop_d = pop_d_comb;
+    end
+
+    always @(*) begin
+        busy = active_q;
+    end
+
+    always @(*) begin
+        popping = active_q & pop_q;
+    end
+
+    always @(*) begin
+        word = index_q;
+    end
+
+    always @(*) begin
+        frame_addr = addr_q;
+    end
+
+    always @(*) begin
+        answer = active_q & mem_ready & ~mem_err;
+    end
+
+    always @(*) begin
+        bus_error = active_q & mem_ready & mem_err;
+    end
+
+    always @(*) begin
+        done = answer & (index_q == word_last);
+    end
+
+    always @(*) begin
+        mem_valid = active_q;
+    end
+
+    always @(*) begin
+        mem_we = active_q & ~pop_q;
+    end
+
+    always @(*) begin
+        mem_addr_comb = zero;
+        if (active_q) begin
+            mem_addr_comb = addr_q;
+        end
+        mem_addr = mem_addr_comb;
+    end
+
+    always @(*) begin
+        mem_wdata_comb = zero;
+        if (active_q & ~pop_q) begin
+            if (index_q == word_0) begin
+                mem_wdata_comb = word_rip;
+            end
+            else if (index_q == word_1) begin
+                mem_wdata_comb = word_rsp;
+            end
+            else if (index_q == word_2) begin
+                mem_wdata_comb = word_status;
+            end
+            else if (index_q == word_3) begin
+                mem_wdata_comb = word_info;
+            end
+            else begin
+                mem_wdata_comb = word_data;
+            end
+        end
+        mem_wdata = mem_wdata_comb;
     end
 
 endmodule // ptu_frame_sequencer
@@ -1536,12 +2159,33 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     // Update code
     always @(*) begin
         kernel_rip_q_clock = clock;
+    end
+
+    always @(*) begin
         kernel_rsp_q_clock = clock;
+    end
+
+    always @(*) begin
         kernel_gs_q_clock = clock;
+    end
+
+    always @(*) begin
         user_rip_q_clock = clock;
+    end
+
+    always @(*) begin
         user_rsp_q_clock = clock;
+    end
+
+    always @(*) begin
         user_gs_q_clock = clock;
+    end
+
+    always @(*) begin
         user_mode_clock = clock;
+    end
+
+    always @(*) begin
         kernel_rip_q_d_comb = kernel_rip_q_q;
         kernel_rsp_q_d_comb = kernel_rsp_q_q;
         kernel_gs_q_d_comb = kernel_gs_q_q;
@@ -1549,24 +2193,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         user_rsp_q_d_comb = user_rsp_q_q;
         user_gs_q_d_comb = user_gs_q_q;
         user_mode_d_comb = user_mode_q;
-        user = user_mode_q;
-        kernel_rip = kernel_rip_q_q;
-        kernel_rsp = kernel_rsp_q_q;
-        user_rip = user_rip_q_q;
-        user_rsp = user_rsp_q_q;
-        user_gs = user_gs_q_q;
-        if (user_mode_q) begin
-            cpl_comb = cpl_user_value;
-            rip_comb = user_rip_q_q;
-            rsp_comb = user_rsp_q_q;
-            gs_base_comb = user_gs_q_q;
-        end
-        else begin
-            cpl_comb = cpl_kernel;
-            rip_comb = kernel_rip_q_q;
-            rsp_comb = kernel_rsp_q_q;
-            gs_base_comb = kernel_gs_q_q;
-        end
         if (retire) begin
             if (user_mode_q) begin
                 user_rip_q_d_comb = next_rip;
@@ -1621,17 +2247,56 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
             user_gs_q_d_comb = zero;
             user_mode_d_comb = 1'h0;
         end
-        cpl = cpl_comb;
-        gs_base = gs_base_comb;
         kernel_gs_q_d = kernel_gs_q_d_comb;
         kernel_rip_q_d = kernel_rip_q_d_comb;
         kernel_rsp_q_d = kernel_rsp_q_d_comb;
-        rip = rip_comb;
-        rsp = rsp_comb;
         user_gs_q_d = user_gs_q_d_comb;
         user_mode_d = user_mode_d_comb;
         user_rip_q_d = user_rip_q_d_comb;
         user_rsp_q_d = user_rsp_q_d_comb;
+    end
+
+    always @(*) begin
+        user = user_mode_q;
+    end
+
+    always @(*) begin
+        kernel_rip = kernel_rip_q_q;
+    end
+
+    always @(*) begin
+        kernel_rsp = kernel_rsp_q_q;
+    end
+
+    always @(*) begin
+        user_rip = user_rip_q_q;
+    end
+
+    always @(*) begin
+        user_rsp = user_rsp_q_q;
+    end
+
+    always @(*) begin
+        user_gs = user_gs_q_q;
+    end
+
+    always @(*) begin
+        if (user_mode_q) begin
+            cpl_comb = cpl_user_value;
+            rip_comb = user_rip_q_q;
+            rsp_comb = user_rsp_q_q;
+            gs_base_comb = user_gs_q_q;
+        end
+        else begin
+            cpl_comb = cpl_kernel;
+            rip_comb = kernel_rip_q_q;
+            rsp_comb = kernel_rsp_q_q;
+            gs_base_comb = kernel_gs_q_q;
+        end
+        cpl = cpl_comb;
+        gs_base = gs_base_comb;
+        rip = rip_comb;
+        rsp = rsp_comb;
     end
 
 endmodule // ptu_rename_bank
@@ -1721,17 +2386,25 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     // Update code
     always @(*) begin
         popped_data_clock = clock;
+    end
+
+    always @(*) begin
         popped_info_clock = clock;
+    end
+
+    always @(*) begin
         popped_status_clock = clock;
+    end
+
+    always @(*) begin
         popped_rsp_clock = clock;
+    end
+
+    always @(*) begin
         popped_data_d_comb = popped_data_q;
         popped_info_d_comb = popped_info_q;
         popped_status_d_comb = popped_status_q;
         popped_rsp_d_comb = popped_rsp_q;
-        leave = do_eret & ~status_framed;
-        start_pop = do_eret & status_framed;
-        pop_addr = kernel_rsp;
-        capture = seq_popping & seq_answer;
         if (capture & (seq_word == word_data)) begin
             popped_data_d_comb = mem_rdata;
         end
@@ -1744,17 +2417,6 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
         if (capture & (seq_word == word_rsp)) begin
             popped_rsp_d_comb = mem_rdata;
         end
-        restore = seq_popping & seq_done;
-        restore_user = status_prev_user;
-        restore_rip = mem_rdata;
-        restore_rsp = popped_rsp_q;
-        restore_info = popped_info_q;
-        restore_data = popped_data_q;
-        restore_if = popped_status_q[0];
-        restore_framed = popped_status_q[1];
-        restore_nmi_blocked = popped_status_q[2];
-        restore_prev_user = popped_status_q[3];
-        restore_critical = popped_status_q[4];
         if (reset) begin
             popped_data_d_comb = zero;
             popped_info_d_comb = zero;
@@ -1765,6 +2427,66 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
         popped_info_d = popped_info_d_comb;
         popped_rsp_d = popped_rsp_d_comb;
         popped_status_d = popped_status_d_comb;
+    end
+
+    always @(*) begin
+        leave = do_eret & ~status_framed;
+    end
+
+    always @(*) begin
+        start_pop = do_eret & status_framed;
+    end
+
+    always @(*) begin
+        pop_addr = kernel_rsp;
+    end
+
+    always @(*) begin
+        capture = seq_popping & seq_answer;
+    end
+
+    always @(*) begin
+        restore = seq_popping & seq_done;
+    end
+
+    always @(*) begin
+        restore_user = status_prev_user;
+    end
+
+    always @(*) begin
+        restore_rip = mem_rdata;
+    end
+
+    always @(*) begin
+        restore_rsp = popped_rsp_q;
+    end
+
+    always @(*) begin
+        restore_info = popped_info_q;
+    end
+
+    always @(*) begin
+        restore_data = popped_data_q;
+    end
+
+    always @(*) begin
+        restore_if = popped_status_q[0];
+    end
+
+    always @(*) begin
+        restore_framed = popped_status_q[1];
+    end
+
+    always @(*) begin
+        restore_nmi_blocked = popped_status_q[2];
+    end
+
+    always @(*) begin
+        restore_prev_user = popped_status_q[3];
+    end
+
+    always @(*) begin
+        restore_critical = popped_status_q[4];
     end
 
 endmodule // ptu_return_path

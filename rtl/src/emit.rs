@@ -81,6 +81,7 @@ pub fn tidy(raw: &str, top_name: &str, header: &str) -> Result<String> {
         }
     }
     let text = render(&design, header, &renamed);
+    let text = crate::split_blocks::split_blocks(&text)?;
     let text = crate::write_once::write_once(&text)?;
     if let Some((n, line)) = text.lines().enumerate().find(|(_, l)| l.contains('$')) {
         bail!(

@@ -13,6 +13,7 @@ pub mod primitives;
 pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
+pub mod split_blocks;
 pub mod verilog;
 pub mod write_once;
 

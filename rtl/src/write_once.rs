@@ -45,7 +45,7 @@ pub fn write_once(text: &str) -> Result<String> {
 }
 
 /// A token of a line: an identifier or anything else.
-fn tokens(line: &str) -> Vec<(bool, &str)> {
+pub(crate) fn tokens(line: &str) -> Vec<(bool, &str)> {
     let b = line.as_bytes();
     let mut toks = vec![];
     let mut k = 0;
@@ -74,37 +74,53 @@ fn tokens(line: &str) -> Vec<(bool, &str)> {
     toks
 }
 
-/// The variable a statement line assigns with `=` (blocking), if any.
-fn assigned(line: &str) -> Option<&str> {
+/// The variable a statement line assigns with `=` (blocking), if any:
+/// the name before the first `=` that is not part of `==`, `<=`, `>=` or
+/// `!=`, skipping a part-select (`x[(0)+:(1)] = ...`). Works after a case
+/// label (`3'h5: b = 1;`) or a one-line `if (c) x = y;`.
+pub(crate) fn assigned(line: &str) -> Option<&str> {
     let toks: Vec<_> = tokens(line)
         .into_iter()
-        .filter(|t| !t.1.trim().is_empty())
+        .filter(|t| !t.1.trim().is_empty() && !t.1.starts_with("//"))
         .collect();
-    let (is_ident, name) = *toks.first()?;
-    if !is_ident || matches!(name, "if" | "else" | "begin" | "end" | "case" | "endcase") {
-        return None;
+    let mut depth = 0i32;
+    let mut eq = None;
+    for k in 0..toks.len() {
+        match toks[k].1 {
+            "(" | "[" | "{" => depth += 1,
+            ")" | "]" | "}" => depth -= 1,
+            "=" if depth == 0 => {
+                let prev = k.checked_sub(1).map(|j| toks[j].1);
+                let next = toks.get(k + 1).map(|t| t.1);
+                if !matches!(prev, Some("<" | ">" | "!" | "=")) && next != Some("=") {
+                    eq = Some(k);
+                    break;
+                }
+            }
+            _ => {}
+        }
     }
-    // Skip a part-select: name[...] = ...
-    let mut k = 1;
-    if toks.get(k).map(|t| t.1) == Some("[") {
+    let mut k = eq?.checked_sub(1)?;
+    if toks[k].1 == "]" {
         let mut depth = 0;
-        while k < toks.len() {
+        loop {
             match toks[k].1 {
-                "[" => depth += 1,
-                "]" => {
+                "]" => depth += 1,
+                "[" => {
                     depth -= 1;
                     if depth == 0 {
-                        k += 1;
                         break;
                     }
                 }
                 _ => {}
             }
-            k += 1;
+            k = k.checked_sub(1)?;
         }
+        k = k.checked_sub(1)?;
     }
-    let eq = toks.get(k)?.1 == "=" && toks.get(k + 1).map(|t| t.1) != Some("=");
-    eq.then_some(name)
+    let (is_ident, name) = toks[k];
+    let keyword = matches!(name, "if" | "else" | "begin" | "end" | "case" | "endcase");
+    (is_ident && !keyword).then_some(name)
 }
 
 /// The `reg` declarations of a module: name → range text (`[63:0] ` or ``).
@@ -134,53 +150,20 @@ fn reg_ranges(lines: &[&str]) -> BTreeMap<String, String> {
 }
 
 fn rewrite_module(lines: &[&str]) -> Result<Vec<String>> {
-    let own: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
-    let Some(start) = lines.iter().position(|l| l.trim() == "always @(*) begin") else {
-        return Ok(own);
-    };
-    // The matching `end` of the block.
-    let mut depth = 0;
-    let mut end = None;
-    for (k, l) in lines.iter().enumerate().skip(start) {
-        for (ident, t) in tokens(l) {
-            if ident && t == "begin" {
-                depth += 1;
-            } else if ident && t == "end" {
-                depth -= 1;
-            }
-        }
-        if depth == 0 {
-            end = Some(k);
-            break;
+    // Every combinational block of the module: (start, end) lines.
+    let mut blocks = vec![];
+    let mut k = 0;
+    while k < lines.len() {
+        if lines[k].trim() == "always @(*) begin" {
+            let end = crate::split_blocks::matching_end(lines, k)?;
+            blocks.push((k, end));
+            k = end + 1;
+        } else {
+            k += 1;
         }
     }
-    let Some(end) = end else {
-        bail!("unbalanced begin/end in `{}`", lines[0]);
-    };
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for l in &lines[start + 1..end] {
-        if let Some(v) = assigned(l) {
-            *counts.entry(v).or_default() += 1;
-        }
-    }
-    // Only variables that something outside the block reads can carry a
-    // glitch out of it: output ports and sub-module connections. A local
-    // variable read only inside the block is already private.
-    let read_outside = |v: &str| {
-        lines.iter().enumerate().any(|(k, l)| {
-            let t = l.trim();
-            let outside = k < start || k > end;
-            let own_decl = t.starts_with("reg ") && t.ends_with(';');
-            outside && !own_decl && tokens(l).iter().any(|tok| tok.0 && tok.1 == v)
-        })
-    };
-    let targets: BTreeSet<&str> = counts
-        .iter()
-        .filter(|(v, &n)| n > 1 && read_outside(v))
-        .map(|(v, _)| *v)
-        .collect();
-    if targets.is_empty() {
-        return Ok(own);
+    if blocks.is_empty() {
+        return Ok(lines.iter().map(|l| l.to_string()).collect());
     }
     let ranges = reg_ranges(lines);
     let names: BTreeSet<&str> = lines
@@ -189,40 +172,76 @@ fn rewrite_module(lines: &[&str]) -> Result<Vec<String>> {
         .filter(|t| t.0)
         .map(|t| t.1)
         .collect();
-    for t in &targets {
-        if !ranges.contains_key(*t) {
-            bail!("`{t}` is assigned in an always block but not declared as a reg");
-        }
-        let copy = format!("{t}{SUFFIX}");
-        if names.contains(copy.as_str()) {
-            bail!("cannot name the private copy of `{t}`: `{copy}` exists already");
-        }
-    }
-    let update = lines[..start]
-        .iter()
-        .rposition(|l| l.trim() == "// Update code")
-        .unwrap_or(start);
-    let mut out: Vec<String> = own[..update].to_vec();
-    out.push("    // Private copies: each is computed, then written once per evaluation.".into());
-    for t in &targets {
-        out.push(format!("    reg {}{t}{SUFFIX};", ranges[*t]));
-    }
-    out.push(String::new());
-    out.extend(own[update..=start].iter().cloned());
-    for l in &lines[start + 1..end] {
-        let mut s = String::new();
-        for (ident, tok) in tokens(l) {
-            s.push_str(tok);
-            if ident && targets.contains(tok) {
-                s.push_str(SUFFIX);
+    // Per block, the variables to give a private copy.
+    let mut per_block: Vec<BTreeSet<&str>> = vec![];
+    for &(start, end) in &blocks {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for l in &lines[start + 1..end] {
+            if let Some(v) = assigned(l) {
+                *counts.entry(v).or_default() += 1;
             }
         }
-        out.push(s);
+        // Only variables that something outside the block reads can carry
+        // a glitch out of it: output ports, sub-module connections, other
+        // blocks. A variable read only inside the block is already private.
+        let read_outside = |v: &str| {
+            lines.iter().enumerate().any(|(k, l)| {
+                let t = l.trim();
+                let outside = k < start || k > end;
+                let own_decl = t.starts_with("reg ") && t.ends_with(';');
+                outside && !own_decl && tokens(l).iter().any(|tok| tok.0 && tok.1 == v)
+            })
+        };
+        let targets: BTreeSet<&str> = counts
+            .iter()
+            .filter(|(v, &n)| n > 1 && read_outside(v))
+            .map(|(v, _)| *v)
+            .collect();
+        for t in &targets {
+            if !ranges.contains_key(*t) {
+                bail!("`{t}` is assigned in an always block but not declared as a reg");
+            }
+            let copy = format!("{t}{SUFFIX}");
+            if names.contains(copy.as_str()) {
+                bail!("cannot name the private copy of `{t}`: `{copy}` exists already");
+            }
+        }
+        per_block.push(targets);
     }
-    for t in &targets {
-        out.push(format!("        {t} = {t}{SUFFIX};"));
+    let all: BTreeSet<&str> = per_block.iter().flatten().copied().collect();
+    let update = lines[..blocks[0].0]
+        .iter()
+        .rposition(|l| l.trim() == "// Update code")
+        .unwrap_or(blocks[0].0);
+    let mut out: Vec<String> = lines[..update].iter().map(|l| l.to_string()).collect();
+    if !all.is_empty() {
+        out.push(
+            "    // Private copies: each is computed, then written once per evaluation.".into(),
+        );
+        for t in &all {
+            out.push(format!("    reg {}{t}{SUFFIX};", ranges[*t]));
+        }
+        out.push(String::new());
     }
-    out.extend(own[end..].iter().cloned());
+    let mut k = update;
+    for (&(start, end), targets) in blocks.iter().zip(&per_block) {
+        out.extend(lines[k..=start].iter().map(|l| l.to_string()));
+        for l in &lines[start + 1..end] {
+            let mut s = String::new();
+            for (ident, tok) in tokens(l) {
+                s.push_str(tok);
+                if ident && targets.contains(tok) {
+                    s.push_str(SUFFIX);
+                }
+            }
+            out.push(s);
+        }
+        for t in targets {
+            out.push(format!("        {t} = {t}{SUFFIX};"));
+        }
+        k = end;
+    }
+    out.extend(lines[k..].iter().map(|l| l.to_string()));
     Ok(out)
 }
 

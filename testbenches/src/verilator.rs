@@ -1,8 +1,10 @@
 //! The Verilator vector harness, generated from the port table, and its
 //! cached build.
 //!
-//! Verilator 5.006 mis-simulates the emitted `ptu` when its inputs change
-//! between clock edges: logic fed by an input is evaluated in Verilator's
+//! Verilator 5.006 mis-simulated the emitted `ptu` (before the emission
+//! step split rust-hdl's one-block-per-module logic into independent
+//! blocks, `rtl/src/split_blocks.rs`) when its inputs changed between clock
+//! edges: logic fed by an input is evaluated in Verilator's
 //! input-combinational (`ico`) region, whose trigger check shares the
 //! "previous value" of each signal in a waived UNOPTFLAT loop (e.g.
 //! `frame_sequencer_done`) with the active region, so a change made there
@@ -10,6 +12,7 @@
 //! `restore` stays high one cycle after `frame_sequencer_done` falls, and
 //! a framed ERET completes one cycle early). The harness therefore drives
 //! `ptu` through a thin wrapper, [`wrapper`] (`ptu_vectors_top`), that
+//! (kept as a defence now that the emitted file has no false loops)
 //! registers every input on an `apply` strobe raised after the falling
 //! edge: all logic then runs in the active/NBA regions, which iterate until
 //! nothing changes, and there is no `ico` region at all. `ptu`'s ports
@@ -474,7 +477,7 @@ mod tests {
     #[test]
     fn the_waivers_follow_ptu_into_the_wrapper() {
         let v = waivers();
-        assert!(v.contains("'ptu_vectors_top.ptu.frame_sequencer_done'"));
+        assert!(v.contains("lint_off -rule DECLFILENAME"));
         assert!(!v.contains("\"*'ptu."));
         assert_eq!(v.lines().count(), ptu_rtl::verilog::WAIVERS.lines().count());
     }
