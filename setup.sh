@@ -15,9 +15,10 @@
 #   gtkwave        gtkwave        waveform viewer
 #   xvfb-run       xvfb           headless X server: tests load the .gtkw in GTKWave
 #   xauth          xauth          needed by xvfb-run
+#   z3             z3             SMT solver of yosys-smtbmc (`ptu prove`)
 set -euo pipefail
 
-tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave xvfb-run xauth)
+tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave xvfb-run xauth z3)
 package_of() {
     case "$1" in
         iverilog | vvp) echo iverilog ;;

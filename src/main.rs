@@ -45,6 +45,9 @@ enum Command {
     /// Look at a VCD (any producer): terminal view, --summary of the
     /// privilege transitions, --svg picture, --list, --gtkwave.
     Wave(ptu_waveforms::cli::WaveArgs),
+    /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
+    /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
+    Prove(ptu_formal::cli::ProveArgs),
 }
 
 #[derive(Args, Clone)]
@@ -95,6 +98,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
         Command::Wave(args) => ptu_waveforms::cli::run(&args),
+        Command::Prove(args) => ptu_formal::cli::run(&args),
     }
 }
 

@@ -1,0 +1,219 @@
+//! The `ptu prove` subcommand: its arguments (clap) and what it does.
+//! `src/main.rs` only dispatches here.
+
+use crate::mutants::{self, MUTANTS};
+use crate::properties::{self, PROPERTIES};
+use crate::prove::{self, Options};
+use anyhow::{bail, Result};
+use clap::Args;
+use ptu_arch::PtuConfig;
+use std::path::PathBuf;
+
+/// `ptu prove`.
+#[derive(Args, Debug, Clone)]
+pub struct ProveArgs {
+    /// Properties to prove (default: all); `--list` shows them.
+    #[arg(value_name = "PROPERTY")]
+    pub properties: Vec<String>,
+    /// List the properties and the mutants, and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Prove a mutant of the design instead (non-vacuity check): by default
+    /// only the properties it breaks. `ptu prove` then fails with a
+    /// counterexample.
+    #[arg(long, value_name = "NAME")]
+    pub mutant: Option<String>,
+    /// Work folder: models, scripts and logs per property.
+    #[arg(long, default_value = "build/formal")]
+    pub out: PathBuf,
+    /// Folder for counterexample VCDs.
+    #[arg(long, default_value = "waveforms")]
+    pub waves: PathBuf,
+    /// Properties proven at the same time (default: one per CPU).
+    #[arg(long)]
+    pub jobs: Option<usize>,
+    /// Kernel RIP after reset of the configuration to prove (decimal or 0x hex).
+    #[arg(long, value_parser = parse_u64, default_value = "0")]
+    pub reset_rip: u64,
+}
+
+fn parse_u64(s: &str) -> Result<u64, String> {
+    let t = s.replace('_', "");
+    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => t.parse(),
+    };
+    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
+}
+
+/// The list `--list` prints.
+pub fn listing() -> String {
+    let mut s = String::from("Properties (formal/src/properties.v):\n");
+    for p in &PROPERTIES {
+        s.push_str(&format!("  {:<4} {}: {}\n", p.id, p.title, p.words));
+    }
+    s.push_str("Mutants (formal/src/mutants.rs), each caught by the property named:\n");
+    for m in &MUTANTS {
+        s.push_str(&format!("  {:<32} {:<4} {}\n", m.name, m.breaks, m.bug));
+    }
+    s
+}
+
+/// The options `args` ask for.
+pub fn options(args: &ProveArgs) -> Result<Options> {
+    let config = PtuConfig {
+        reset_rip: args.reset_rip,
+        ..PtuConfig::default()
+    };
+    config.validate()?;
+    let mutant = match &args.mutant {
+        Some(name) => match mutants::find(name) {
+            Some(m) => Some(m),
+            None => bail!("no mutant called `{name}`: `ptu prove --list` names them"),
+        },
+        None => None,
+    };
+    let mut props = Vec::new();
+    for id in &args.properties {
+        match properties::find(id) {
+            Some(p) => props.push(p),
+            None => bail!(
+                "no property called `{id}`: `ptu prove --list` names them (P1 to P{})",
+                PROPERTIES.len()
+            ),
+        }
+    }
+    if props.is_empty() {
+        props = match mutant {
+            Some(m) => PROPERTIES.iter().filter(|p| p.id == m.breaks).collect(),
+            None => PROPERTIES.iter().collect(),
+        };
+    }
+    let jobs = args.jobs.unwrap_or_else(prove::default_jobs);
+    if jobs == 0 {
+        bail!("--jobs must be at least 1");
+    }
+    Ok(Options {
+        config,
+        mutant,
+        properties: props,
+        work: args.out.clone(),
+        waves: args.waves.clone(),
+        jobs,
+    })
+}
+
+/// Runs `ptu prove`: prints the report; an error unless every property
+/// was proven.
+pub fn run(args: &ProveArgs) -> Result<()> {
+    if args.list {
+        print!("{}", listing());
+        return Ok(());
+    }
+    let report = prove::prove(&options(args)?)?;
+    println!("{report}");
+    if !report.all_proven() {
+        let not: Vec<&str> = report
+            .outcomes
+            .iter()
+            .filter(|o| !matches!(o.verdict, prove::Verdict::Proven { .. }))
+            .map(|o| o.property.id)
+            .collect();
+        bail!(
+            "{} of {} properties not proven on {}: {}",
+            not.len(),
+            report.outcomes.len(),
+            report.design,
+            not.join(", ")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: ProveArgs,
+    }
+
+    fn parse(args: &[&str]) -> ProveArgs {
+        Cli::try_parse_from(std::iter::once("prove").chain(args.iter().copied()))
+            .unwrap()
+            .args
+    }
+
+    #[test]
+    fn defaults_prove_every_property_of_the_default_configuration() {
+        let o = options(&parse(&[])).unwrap();
+        assert_eq!(o.properties.len(), PROPERTIES.len());
+        assert!(o.mutant.is_none());
+        assert_eq!(o.config, PtuConfig::default());
+        assert_eq!(o.work, PathBuf::from("build/formal"));
+        assert_eq!(o.waves, PathBuf::from("waveforms"));
+        assert!(o.jobs >= 1);
+    }
+
+    #[test]
+    fn a_mutant_runs_the_property_it_breaks_unless_told_otherwise() {
+        let o = options(&parse(&["--mutant", "frame-at-stack-top"])).unwrap();
+        assert_eq!(o.design(), "mutant-frame-at-stack-top");
+        assert_eq!(
+            o.properties.iter().map(|p| p.id).collect::<Vec<_>>(),
+            ["P5"]
+        );
+        let o = options(&parse(&[
+            "--mutant",
+            "frame-at-stack-top",
+            "p1",
+            "P9",
+            "--jobs",
+            "1",
+        ]))
+        .unwrap();
+        assert_eq!(
+            o.properties.iter().map(|p| p.id).collect::<Vec<_>>(),
+            ["P1", "P9"]
+        );
+        assert_eq!(o.jobs, 1);
+        let o = options(&parse(&["--reset-rip", "0x1000"])).unwrap();
+        assert_eq!(o.config.reset_rip, 0x1000);
+    }
+
+    #[test]
+    fn unknown_names_say_where_to_look() {
+        let err = options(&parse(&["P11"])).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "no property called `P11`: `ptu prove --list` names them (P1 to P10)"
+        );
+        let err = options(&parse(&["--mutant", "nope"]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "no mutant called `nope`: `ptu prove --list` names them"
+        );
+        let err = options(&parse(&["--jobs", "0"])).unwrap_err().to_string();
+        assert_eq!(err, "--jobs must be at least 1");
+    }
+
+    #[test]
+    fn the_listing_names_every_property_and_mutant() {
+        let l = listing();
+        for p in &PROPERTIES {
+            assert!(
+                l.contains(&format!("  {:<4} {}: ", p.id, p.title)),
+                "{}",
+                p.id
+            );
+        }
+        for m in &MUTANTS {
+            assert!(l.contains(m.name) && l.contains(m.bug), "{}", m.name);
+        }
+    }
+}

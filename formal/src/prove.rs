@@ -1,0 +1,364 @@
+//! `prove`: emit the design (or a mutant of it), write the wrapper, and
+//! settle each property with its engines, several properties at a time.
+
+use crate::engines::{self, Finding};
+use crate::mutants::{self, Mutant};
+use crate::properties::{Engine, Property};
+use crate::wrapper;
+use anyhow::{Context, Result};
+use ptu_arch::PtuConfig;
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// What to prove, and where to write.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The configuration whose emitted Verilog is proven.
+    pub config: PtuConfig,
+    /// Prove a mutant of it instead.
+    pub mutant: Option<&'static Mutant>,
+    /// The properties, in order.
+    pub properties: Vec<&'static Property>,
+    /// Work folder: `<work>/<design>/` gets `ptu.v`, `ptu_formal.v` and a
+    /// folder per property with its models and logs.
+    pub work: PathBuf,
+    /// Counterexamples go to `<waves>/prove-<design>-<property>.vcd`.
+    pub waves: PathBuf,
+    /// Properties proven at the same time.
+    pub jobs: usize,
+}
+
+impl Options {
+    /// Every property of the default configuration, into `build/formal`
+    /// and `waveforms`, one job per CPU.
+    pub fn new() -> Self {
+        Self {
+            config: PtuConfig::default(),
+            mutant: None,
+            properties: crate::properties::PROPERTIES.iter().collect(),
+            work: PathBuf::from("build/formal"),
+            waves: PathBuf::from("waveforms"),
+            jobs: default_jobs(),
+        }
+    }
+
+    /// `ptu` or `mutant-<name>`: names the work folder and the VCDs.
+    pub fn design(&self) -> String {
+        match self.mutant {
+            Some(m) => format!("mutant-{}", m.name),
+            None => "ptu".into(),
+        }
+    }
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// One job per CPU.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// How a property was settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Holds in every reachable state; `how` names the engine.
+    Proven { how: String },
+    /// No counterexample of up to `depth` cycles (BMC); not a proof.
+    Bounded { depth: u32 },
+    /// Fails: a counterexample of `cycles` cycles, written to `vcd`.
+    Failed {
+        engine: String,
+        cycles: u32,
+        vcd: PathBuf,
+        /// The wrapper's failing assertions (`ptu_formal.v:LINE`).
+        asserts: Vec<String>,
+    },
+    /// No engine settled it.
+    Unknown { why: String },
+}
+
+/// The result for one property.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub property: &'static Property,
+    pub verdict: Verdict,
+    /// Wall time, models included.
+    pub seconds: f64,
+    /// Its folder (models, logs).
+    pub dir: PathBuf,
+}
+
+/// The results of one `prove`.
+#[derive(Clone, Debug)]
+pub struct Report {
+    /// `ptu` or `mutant-<name>`.
+    pub design: String,
+    pub mutant: Option<&'static Mutant>,
+    pub config: PtuConfig,
+    /// The design's folder.
+    pub dir: PathBuf,
+    pub jobs: usize,
+    pub outcomes: Vec<Outcome>,
+    pub seconds: f64,
+}
+
+impl Report {
+    /// Every property proven.
+    pub fn all_proven(&self) -> bool {
+        self.outcomes
+            .iter()
+            .all(|o| matches!(o.verdict, Verdict::Proven { .. }))
+    }
+
+    /// The outcomes that are failures (counterexamples).
+    pub fn failures(&self) -> Vec<&Outcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.verdict, Verdict::Failed { .. }))
+            .collect()
+    }
+
+    /// The outcome of property `id`.
+    pub fn outcome(&self, id: &str) -> Option<&Outcome> {
+        self.outcomes.iter().find(|o| o.property.id == id)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Verdict::Proven { how } => write!(f, "proven ({how})"),
+            Verdict::Bounded { depth } => write!(f, "bounded: no counterexample in {depth} cycles"),
+            Verdict::Failed {
+                engine,
+                cycles,
+                vcd,
+                ..
+            } => write!(
+                f,
+                "FAILED: counterexample of {cycles} cycles ({engine}), {}",
+                vcd.display()
+            ),
+            Verdict::Unknown { why } => write!(f, "UNKNOWN: {why}"),
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "ptu prove: {} ({}), {} properties, {} jobs, work folder {}",
+            self.design,
+            self.config.describe(),
+            self.outcomes.len(),
+            self.jobs,
+            self.dir.display()
+        )?;
+        if let Some(m) = self.mutant {
+            writeln!(
+                f,
+                "  mutant {}: {} (should break {})",
+                m.name, m.bug, m.breaks
+            )?;
+        }
+        for o in &self.outcomes {
+            let name = format!("{} {}", o.property.id, o.property.title);
+            writeln!(f, "  {name:<48} {:>6.1} s  {}", o.seconds, o.verdict)?;
+            if let Verdict::Failed { asserts, .. } = &o.verdict {
+                for a in asserts {
+                    writeln!(
+                        f,
+                        "      failing assertion: {}",
+                        assertion_text(&self.dir, a)
+                    )?;
+                }
+            }
+        }
+        let count =
+            |p: fn(&Verdict) -> bool| self.outcomes.iter().filter(|o| p(&o.verdict)).count();
+        write!(
+            f,
+            "{} proven, {} bounded, {} failed, {} unknown in {:.1} s",
+            count(|v| matches!(v, Verdict::Proven { .. })),
+            count(|v| matches!(v, Verdict::Bounded { .. })),
+            count(|v| matches!(v, Verdict::Failed { .. })),
+            count(|v| matches!(v, Verdict::Unknown { .. })),
+            self.seconds
+        )
+    }
+}
+
+/// `ptu_formal.v:288` and the text of that line of the wrapper.
+fn assertion_text(dir: &Path, loc: &str) -> String {
+    let line = loc
+        .rsplit(':')
+        .next()
+        .and_then(|n| n.parse::<usize>().ok())
+        .and_then(|n| {
+            std::fs::read_to_string(dir.join("ptu_formal.v"))
+                .ok()?
+                .lines()
+                .nth(n.checked_sub(1)?)
+                .map(|l| l.trim().to_string())
+        });
+    match line {
+        Some(l) => format!("{loc}: {l}"),
+        None => loc.to_string(),
+    }
+}
+
+/// Proves `o.properties` on the emitted design (or its mutant).
+pub fn prove(o: &Options) -> Result<Report> {
+    let start = Instant::now();
+    engines::check_tools()?;
+    let design = o.design();
+    let dir = write_design(o)?;
+    std::fs::create_dir_all(&o.waves)
+        .with_context(|| format!("cannot create the waveform folder {}", o.waves.display()))?;
+    let waves = absolute(&o.waves)?;
+
+    let queue: Mutex<VecDeque<(usize, &'static Property)>> =
+        Mutex::new(o.properties.iter().copied().enumerate().collect());
+    let results: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..o.jobs.clamp(1, o.properties.len().max(1)) {
+            s.spawn(|| loop {
+                let next = queue.lock().unwrap().pop_front();
+                let Some((i, p)) = next else { break };
+                let vcd = waves.join(format!("prove-{design}-{}.vcd", p.id));
+                let r = settle(&dir.join(p.id), p, &vcd);
+                results.lock().unwrap().push((i, r));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(i, _)| *i);
+    let outcomes = results
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Report {
+        design,
+        mutant: o.mutant,
+        config: o.config,
+        dir,
+        jobs: o.jobs,
+        outcomes,
+        seconds: start.elapsed().as_secs_f64(),
+    })
+}
+
+/// Writes `<work>/<design>/ptu.v` (the emitted design, or its mutant) and
+/// `ptu_formal.v` (the wrapper); returns that folder. Each property's
+/// models are built in a subfolder of it ([`engines::build_model`]).
+pub fn write_design(o: &Options) -> Result<PathBuf> {
+    let dir = o.work.join(o.design());
+    std::fs::create_dir_all(&dir)
+        .with_context(|| format!("cannot create the work folder {}", dir.display()))?;
+    let mut verilog = ptu_rtl::verilog::emit(&o.config)?;
+    if let Some(m) = o.mutant {
+        verilog = mutants::apply(&verilog, m)?;
+    }
+    for (name, text) in [("ptu.v", verilog), ("ptu_formal.v", wrapper::wrapper())] {
+        let p = dir.join(name);
+        std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(dir)
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    if p.is_absolute() {
+        Ok(p.to_path_buf())
+    } else {
+        Ok(std::env::current_dir()
+            .context("cannot read the current folder")?
+            .join(p))
+    }
+}
+
+/// Builds the models of `p` in `dir` and runs its engines in order until
+/// one settles it.
+fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
+    let start = Instant::now();
+    let model = engines::build_model(dir, p.id)?;
+    let mut notes = Vec::new();
+    let mut verdict = None;
+    for engine in p.plan {
+        let v = match *engine {
+            Engine::Pdr { timeout_s } => match engines::pdr(&model, timeout_s)? {
+                Finding::Proven => Some(Verdict::Proven {
+                    how: "ABC pdr, unbounded".into(),
+                }),
+                Finding::Cex(frame) => {
+                    let asserts = engines::replay(&model, vcd)
+                        .with_context(|| format!("replaying ABC's counterexample of {}", p.id))?;
+                    Some(Verdict::Failed {
+                        engine: "ABC pdr, trace by yosys-smtbmc".into(),
+                        cycles: frame + 1,
+                        vcd: vcd.to_path_buf(),
+                        asserts,
+                    })
+                }
+                f => {
+                    notes.push(format!("{engine}: {}", finding_note(&f)));
+                    None
+                }
+            },
+            Engine::KInduction { k } => match engines::k_induction(&model, k, vcd)? {
+                (Finding::Proven, _) => Some(Verdict::Proven {
+                    how: format!("k-induction, k = {k}"),
+                }),
+                (Finding::Cex(step), asserts) => Some(Verdict::Failed {
+                    engine: "yosys-smtbmc BMC (base case)".into(),
+                    cycles: step + 1,
+                    vcd: vcd.to_path_buf(),
+                    asserts,
+                }),
+                (f, _) => {
+                    notes.push(format!("{engine}: {}", finding_note(&f)));
+                    None
+                }
+            },
+            Engine::Bmc { depth } => match engines::bmc(&model, depth, vcd)? {
+                (Finding::Bounded(d), _) => Some(Verdict::Bounded { depth: d }),
+                (Finding::Cex(step), asserts) => Some(Verdict::Failed {
+                    engine: "yosys-smtbmc BMC".into(),
+                    cycles: step + 1,
+                    vcd: vcd.to_path_buf(),
+                    asserts,
+                }),
+                (f, _) => {
+                    notes.push(format!("{engine}: {}", finding_note(&f)));
+                    None
+                }
+            },
+        };
+        if v.is_some() {
+            verdict = v;
+            break;
+        }
+    }
+    Ok(Outcome {
+        property: p,
+        verdict: verdict.unwrap_or(Verdict::Unknown {
+            why: notes.join("; "),
+        }),
+        seconds: start.elapsed().as_secs_f64(),
+        dir: dir.to_path_buf(),
+    })
+}
+
+fn finding_note(f: &Finding) -> String {
+    match f {
+        Finding::Unknown(why) => why.clone(),
+        other => format!("{other:?}"),
+    }
+}

@@ -1,0 +1,275 @@
+//! The property wrapper `ptu_formal.v`: module `ptu_formal` instantiates
+//! the emitted `ptu` as `dut`, drives all its inputs from free inputs,
+//! states the core's obligations as `assume`s and each property as
+//! immediate `assert`s in `always` blocks, for `read_verilog -formal`.
+//!
+//! The wrapper is generated: its ports, the instance and its constants
+//! (CSR addresses, STATUS bits, EVENT_INFO encodings, the frame) come from
+//! `ptu_arch`, so they cannot drift from SPEC's numbers. The properties
+//! themselves are hand-written Verilog in `properties.v` beside this file,
+//! one `` `ifdef CHECK_<id> `` block each.
+//!
+//! # Observing the architectural state
+//!
+//! SPEC's state that no port shows (the kernel/user copies, ENTRY,
+//! ENTRY_CRIT, CSTACK, STATUS) is read from the design itself. Yosys 0.23
+//! has no hierarchical references in formal flows, so the wrapper declares
+//! undriven `(* keep *)` wires `obs_*`, and the prove script, after
+//! `flatten`, connects each to the flattened signal that holds it
+//! (`connect -nounset -set obs_krip dut.rename_bank_kernel_rip`): see
+//! [`OBSERVED`]. The emitted file stays untouched. Every other piece of
+//! SPEC state the properties need (NMI/MCE pending, the frame in flight)
+//! is a small model in the wrapper, computed from the ports only.
+
+use ptu_arch::{
+    csr, event_info, event_type, frame, status, vector, Dir, CPL_KERNEL, CPL_USER, PORTS,
+};
+use std::fmt::Write;
+
+/// One piece of architectural state read from the flattened design.
+#[derive(Clone, Copy, Debug)]
+pub struct Observed {
+    /// The wrapper's wire.
+    pub wire: &'static str,
+    /// The signal inside `dut` after `flatten`: `<instance>_<port>` in
+    /// `ptu`, or `<block>.<register>_q` inside a block.
+    pub source: &'static str,
+    /// What it is, in SPEC's words.
+    pub what: &'static str,
+}
+
+/// The state the properties observe, all 64 bits wide.
+pub const OBSERVED: [Observed; 10] = [
+    Observed {
+        wire: "obs_krip",
+        source: "rename_bank_kernel_rip",
+        what: "kernel RIP",
+    },
+    Observed {
+        wire: "obs_krsp",
+        source: "rename_bank_kernel_rsp",
+        what: "kernel RSP",
+    },
+    Observed {
+        wire: "obs_kgs",
+        source: "rename_bank.kernel_gs_q_q",
+        what: "kernel GS base",
+    },
+    Observed {
+        wire: "obs_urip",
+        source: "rename_bank_user_rip",
+        what: "user RIP (URIP)",
+    },
+    Observed {
+        wire: "obs_ursp",
+        source: "rename_bank_user_rsp",
+        what: "user RSP (URSP)",
+    },
+    Observed {
+        wire: "obs_ugs",
+        source: "rename_bank_user_gs",
+        what: "user GS base (UGS)",
+    },
+    Observed {
+        wire: "obs_entry",
+        source: "csr_file_entry",
+        what: "ENTRY",
+    },
+    Observed {
+        wire: "obs_entry_crit",
+        source: "csr_file_entry_crit",
+        what: "ENTRY_CRIT",
+    },
+    Observed {
+        wire: "obs_cstack",
+        source: "csr_file_cstack",
+        what: "CSTACK",
+    },
+    Observed {
+        wire: "obs_status",
+        source: "csr_file_status",
+        what: "STATUS (as a word)",
+    },
+];
+
+/// The hand-written part: environment, SPEC model, properties.
+pub const PROPERTIES_V: &str = include_str!("properties.v");
+
+/// Name of the wrapper module.
+pub const TOP: &str = "ptu_formal";
+
+// `properties.v` builds EVENT_INFO as
+// {14'd0, error_valid, from_user, error[31:0], vector[7:0], 5'd0, type[2:0]}.
+const _: () = assert!(
+    event_info::VECTOR_LSB == 8
+        && event_info::ERROR_LSB == 16
+        && event_info::FROM_USER == 48
+        && event_info::ERROR_VALID == 49
+        && event_info::TYPE_MASK == 0x7
+);
+// Three bits count the words of a frame; four bits count two frames' answers.
+const _: () = assert!(frame::WORDS >= 1 && frame::WORDS <= 8 && 2 * frame::WORDS <= 16);
+
+fn range(width: usize) -> String {
+    if width == 1 {
+        String::new()
+    } else {
+        format!("[{}:0] ", width - 1)
+    }
+}
+
+/// The wrapper's text.
+pub fn wrapper() -> String {
+    let mut v = String::new();
+    v.push_str(
+        "// ptu_formal.v: the property wrapper of `ptu prove` (formal/src/wrapper.rs,\n\
+         // formal/src/properties.v); read with `read_verilog -formal -DCHECK_<id>`.\n\
+         // Generated; do not edit.\n\n",
+    );
+    let inputs: Vec<String> = PORTS
+        .iter()
+        .filter(|(_, d, _)| *d == Dir::In)
+        .map(|(n, _, w)| format!("    input wire {}{n}", range(*w)))
+        .collect();
+    let _ = writeln!(v, "module {TOP}(\n{}\n);", inputs.join(",\n"));
+    for (n, _, w) in PORTS.iter().filter(|(_, d, _)| *d == Dir::Out) {
+        let _ = writeln!(v, "    wire {}{n};", range(*w));
+    }
+    let conns: Vec<String> = PORTS
+        .iter()
+        .map(|(n, _, _)| format!("        .{n}({n})"))
+        .collect();
+    let _ = writeln!(v, "    ptu dut(\n{}\n    );\n", conns.join(",\n"));
+
+    v.push_str("    // Architectural state, connected by the prove script after `flatten`.\n");
+    for o in OBSERVED {
+        let _ = writeln!(
+            v,
+            "    (* keep *) wire [63:0] {}; // {}: dut.{}",
+            o.wire, o.what, o.source
+        );
+    }
+
+    // Constants, from ptu_arch.
+    let gp_user = event_info::pack(event_type::HARDWARE_EXCEPTION, vector::GP, 0, true, true);
+    let df = event_info::pack(event_type::HARDWARE_EXCEPTION, vector::DF, 0, false, true);
+    let consts = [
+        format!("localparam [1:0] CPL_KERNEL = 2'd{CPL_KERNEL}, CPL_USER = 2'd{CPL_USER};"),
+        format!(
+            "localparam STATUS_IF = {}, STATUS_FRAMED = {}, STATUS_NMI_BLOCKED = {}, \
+             STATUS_PREV_USER = {}, STATUS_CRITICAL = {};",
+            status::IF,
+            status::FRAMED,
+            status::NMI_BLOCKED,
+            status::PREV_USER,
+            status::CRITICAL
+        ),
+        format!(
+            "localparam [63:0] STATUS_MASK = 64'h{:x}, STATUS_NB_MASK = 64'h{:x}, \
+             STATUS_PREV_USER_MASK = 64'h{:x};",
+            status::MASK,
+            1u64 << status::NMI_BLOCKED,
+            1u64 << status::PREV_USER
+        ),
+        format!(
+            "localparam [63:0] INFO_MASK = 64'h{:x}, INFO_FROM_USER = 64'h{:x};",
+            event_info::MASK,
+            1u64 << event_info::FROM_USER
+        ),
+        format!("localparam [63:0] INFO_DF = 64'h{df:x}, INFO_GP_USER = 64'h{gp_user:x};"),
+        format!(
+            "localparam [2:0] TYPE_IRQ = 3'd{}, TYPE_NMI = 3'd{}, TYPE_EXCEPTION = 3'd{}, \
+             TYPE_OTHER = 3'd{};",
+            event_type::EXTERNAL_INTERRUPT,
+            event_type::NMI,
+            event_type::HARDWARE_EXCEPTION,
+            event_type::OTHER
+        ),
+        format!(
+            "localparam [7:0] VECTOR_SYSCALL = 8'd{}, VECTOR_NMI = 8'd{}, VECTOR_GP = 8'd{}, \
+             VECTOR_MC = 8'd{};",
+            vector::SYSCALL,
+            vector::NMI,
+            vector::GP,
+            vector::MC
+        ),
+        format!("localparam [63:0] WORD_BYTES = 64'd{};", frame::WORD_BYTES),
+        format!("localparam [2:0] LAST_WORD = 3'd{};", frame::WORDS - 1),
+        format!(
+            "localparam [3:0] MAX_ANSWERS_BEFORE_LAST = 4'd{};",
+            2 * frame::WORDS - 1
+        ),
+    ];
+    v.push_str("\n    // SPEC's encodings (ptu_arch).\n");
+    for c in consts {
+        let _ = writeln!(v, "    {c}");
+    }
+    let known: Vec<String> = csr::ALL
+        .iter()
+        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .collect();
+    let read_only: Vec<String> = csr::ALL
+        .iter()
+        .filter(|(a, _)| csr::read_only(*a))
+        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .collect();
+    let _ = writeln!(v, "    wire csr_known = {};", known.join(" || "));
+    let _ = writeln!(v, "    wire csr_read_only = {};\n", read_only.join(" || "));
+    v.push_str(PROPERTIES_V);
+    v.push_str("endmodule\n");
+    v
+}
+
+/// The Yosys commands that connect the `obs_*` wires (after `flatten`).
+pub fn connect_commands() -> Vec<String> {
+    OBSERVED
+        .iter()
+        .map(|o| format!("connect -nounset -set {} dut.{}", o.wire, o.source))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_input_is_free_and_every_port_is_connected() {
+        let v = wrapper();
+        for (n, d, w) in PORTS {
+            assert!(v.contains(&format!("        .{n}({n})")), "{n}");
+            let decl = match d {
+                Dir::In => format!("input wire {}{n}", range(w)),
+                Dir::Out => format!("    wire {}{n};", range(w)),
+            };
+            assert!(v.contains(&decl), "{decl}");
+        }
+        assert_eq!(v.matches("endmodule").count(), 1);
+        assert!(v.starts_with("// ptu_formal.v"));
+    }
+
+    #[test]
+    fn constants_are_spec_numbers() {
+        let v = wrapper();
+        // #GP from user: type 3, vector 13, error 0 valid, from_user.
+        assert!(v.contains("INFO_GP_USER = 64'h3000000000d03;"), "{v}");
+        // #DF: type 3, vector 8, error 0 valid.
+        assert!(v.contains("INFO_DF = 64'h2000000000803,"));
+        assert!(v.contains("LAST_WORD = 3'd4;"));
+        assert!(v.contains("MAX_ANSWERS_BEFORE_LAST = 4'd9;"));
+        assert!(v.contains("wire csr_read_only = csr_addr == 8'h04 || csr_addr == 8'h05;"));
+        assert!(v.contains("csr_addr == 8'h12;"));
+    }
+
+    #[test]
+    fn every_observed_wire_is_declared_and_connected() {
+        let v = wrapper();
+        let cmds = connect_commands();
+        for (o, c) in OBSERVED.iter().zip(&cmds) {
+            assert!(v.contains(&format!("(* keep *) wire [63:0] {};", o.wire)));
+            assert_eq!(
+                c,
+                &format!("connect -nounset -set {} dut.{}", o.wire, o.source)
+            );
+        }
+    }
+}
