@@ -1,12 +1,14 @@
 //! `ptu sim`: scenarios and random differential runs.
 
 use crate::write_atomic;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use ptu_arch::PtuConfig;
 use ptu_sim::rtl::RtlSim;
 use ptu_sim::scenario::{self, Scenario};
+use ptu_sim::vectors::VectorWriter;
 use ptu_sim::{shrink, vectors};
+use ptu_testbenches::{Prepared, Simulator, VectorSource};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -19,14 +21,59 @@ pub const SCENARIO_DIR: &str = "testbenches/scenarios";
 pub enum Sim {
     /// rust-hdl's own simulation engine, stepped in one thread (built in).
     RustHdl,
+    /// Icarus Verilog on the emitted ptu.v, with a generated testbench.
+    Icarus,
+    /// Verilator on the emitted ptu.v, with a generated C++ harness.
+    Verilator,
+    /// Icarus on the Yosys synth_ice40 netlist of ptu.v (with cells_sim.v).
+    PostSynth,
 }
 
 impl Sim {
     fn name(self) -> &'static str {
         match self {
             Sim::RustHdl => "rust-hdl",
+            Sim::Icarus => "icarus",
+            Sim::Verilator => "verilator",
+            Sim::PostSynth => "post-synth",
         }
     }
+
+    fn external(self) -> Option<Simulator> {
+        match self {
+            Sim::RustHdl => None,
+            Sim::Icarus => Some(Simulator::Icarus),
+            Sim::Verilator => Some(Simulator::Verilator),
+            Sim::PostSynth => Some(Simulator::PostSynth),
+        }
+    }
+}
+
+/// Where generated testbenches and their builds go.
+pub const SIM_BUILD: &str = "build/sim";
+
+/// Run a scenario on an external simulator: the model's vectors of the
+/// scenario, the generated harness, and the first mismatch mapped back to
+/// the scenario's line.
+fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenario::Summary> {
+    let cfg = PtuConfig::default();
+    let mut w = VectorWriter::new(Vec::new())?;
+    let mut origins = vec![];
+    let sum = s.run(&cfg, |_, inp, out, origin| {
+        origins.push(origin.clone());
+        Ok(w.cycle(inp, out)?)
+    })?;
+    let text = String::from_utf8(w.finish()?)?;
+    let r = prepared.run(VectorSource::text(text), Some(vcd))?;
+    if let Some(m) = &r.mismatch {
+        let at = r
+            .mismatch_cycle
+            .and_then(|c| origins.get(c as usize))
+            .map(|o| format!("{}:{}: (`{}`) ", s.path.display(), o.line, o.text))
+            .unwrap_or_default();
+        bail!("{at}{}", m.replace('\n', "; "));
+    }
+    Ok(sum)
 }
 
 #[derive(Args)]
@@ -43,6 +90,10 @@ pub struct SimArgs {
     /// The scenario folder.
     #[arg(long, default_value = SCENARIO_DIR)]
     pub dir: PathBuf,
+    /// For icarus, verilator and post-synth: simulate this Verilog file
+    /// (top module `ptu`) instead of the freshly emitted unit.
+    #[arg(long)]
+    pub verilog: Option<PathBuf>,
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
@@ -89,7 +140,12 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         }
         return Ok(());
     }
-    run_scenarios(&chosen, args.simulator, &args.waves)
+    run_scenarios(
+        &chosen,
+        args.simulator,
+        &args.waves,
+        args.verilog.as_deref(),
+    )
 }
 
 /// The scenarios named (by name in `dir`, or by path), or all in `dir`.
@@ -127,13 +183,46 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
 }
 
 /// Run scenarios on a simulator, printing PASS/FAIL and the transitions.
-pub fn run_scenarios(chosen: &[Scenario], sim: Sim, waves: &Path) -> Result<()> {
+pub fn run_scenarios(
+    chosen: &[Scenario],
+    sim: Sim,
+    waves: &Path,
+    verilog: Option<&Path>,
+) -> Result<()> {
     let cfg = PtuConfig::default();
+    let prepared = match sim.external() {
+        Some(ext) => {
+            eprintln!(
+                "building the {} testbench (cached after the first time)...",
+                sim.name()
+            );
+            let text = match verilog {
+                Some(p) => std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read --verilog {}", p.display()))?,
+                None => ptu_rtl::verilog::emit(&cfg)?,
+            };
+            Some(ptu_testbenches::prepare_text(
+                ext,
+                &text,
+                Path::new(SIM_BUILD),
+            )?)
+        }
+        None if verilog.is_some() => {
+            bail!(
+                "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
+            )
+        }
+        None => None,
+    };
     let mut failed = 0;
     for s in chosen {
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
-        let result = match sim {
-            Sim::RustHdl => s.run_rtl(&cfg, Some(&vcd)),
+        let result = match &prepared {
+            None => s.run_rtl(&cfg, Some(&vcd)),
+            Some(p) => run_external(s, p, &vcd).and_then(|sum| {
+                ptu_waveforms::write_gtkw(&vcd)?;
+                Ok(sum)
+            }),
         };
         match result {
             Ok(sum) => {
