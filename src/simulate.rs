@@ -125,6 +125,9 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
         }
+        if let Some(ext) = args.simulator.external() {
+            return random_external(args, ext);
+        }
         return random_run(
             args.seed,
             args.cycles,
@@ -361,4 +364,58 @@ fn shrink_failure(
     write_atomic(&path, text.as_bytes())?;
     println!("shrunk to {} cycles: {}", small.len(), path.display());
     Ok(path)
+}
+
+/// A random run on an external simulator: the model's vectors streamed
+/// into the generated harness; the seed replays a failure. (Shrinking to
+/// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
+fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
+    if !(0.0..=1.0).contains(&args.bus_errors) {
+        bail!(
+            "--bus-errors {} is not a probability: give a value from 0 to 1",
+            args.bus_errors
+        );
+    }
+    let cfg = PtuConfig::default();
+    let text = match &args.verilog {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read --verilog {}", p.display()))?,
+        None => ptu_rtl::verilog::emit(&cfg)?,
+    };
+    eprintln!(
+        "building the {} testbench (cached after the first time)...",
+        args.simulator.name()
+    );
+    let prepared = ptu_testbenches::prepare_text(ext, &text, Path::new(SIM_BUILD))?;
+    let r = prepared.run(
+        VectorSource::random(args.seed, args.cycles, args.max_wait, args.bus_errors),
+        args.vcd.as_deref(),
+    )?;
+    if let Some(m) = &r.mismatch {
+        println!(
+            "FAIL random seed {} on {}: {}",
+            args.seed,
+            args.simulator.name(),
+            m.replace('\n', "; ")
+        );
+        bail!(
+            "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {})",
+            args.seed,
+            args.simulator.name(),
+            args.simulator.name(),
+            args.seed,
+            args.cycles
+        );
+    }
+    println!(
+        "PASS random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
+        args.seed,
+        args.simulator.name(),
+        r.cycles,
+        r.cycles_per_second()
+    );
+    if let Some(p) = &r.vcd {
+        println!("waveform: {}", p.display());
+    }
+    Ok(())
 }

@@ -68,3 +68,28 @@ fn gs_not_banked_fails_with_line_cycle_and_port() {
         assert!(out.contains("cycle "), "names the cycle: {out}");
     }
 }
+
+#[test]
+fn random_runs_on_the_external_simulators_report_seed_and_cycles() {
+    for (sim, cycles) in [
+        ("icarus", "5000"),
+        ("verilator", "200000"),
+        ("post-synth", "1000"),
+    ] {
+        let o = ptu(&[
+            "sim", "--random", "--sim", sim, "--seed", "9", "--cycles", cycles,
+        ]);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success(),
+            "{sim}: {out}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            out.contains(&format!(
+                "PASS random seed 9 on {sim}: {cycles} cycles match the model"
+            )),
+            "{out}"
+        );
+    }
+}
