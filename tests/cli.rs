@@ -2,15 +2,10 @@
 //! error line (and a non-zero exit) for bad input.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn ptu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ptu"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cannot run ptu")
-}
+use common::ptu;
+use std::process::Output;
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ptu-cli-{name}-{}", std::process::id()));

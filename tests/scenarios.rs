@@ -3,16 +3,10 @@
 //! model; and a design with GS not banked fails on the external
 //! simulators with the scenario line, the cycle and the port.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn ptu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ptu"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .expect("cannot run ptu")
-}
+use common::ptu;
+use std::path::PathBuf;
 
 fn waves(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("ptu-scenarios-{name}-{}", std::process::id()))
