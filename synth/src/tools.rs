@@ -174,6 +174,74 @@ pub fn run<S: AsRef<OsStr>>(tool: &str, args: &[S], dir: &Path, log: &Path) -> R
     })
 }
 
+/// Like [`run`], with `env` added to the tool's environment; every `poll`
+/// the log so far is shown to `watch`, and when it returns a reason, the
+/// tool is killed and the run fails with `<tool> stopped: <reason>, log:
+/// <path>` and the end of the log.
+pub fn run_watched<S: AsRef<OsStr>>(
+    tool: &str,
+    args: &[S],
+    dir: &Path,
+    log: &Path,
+    env: &[(&str, &OsStr)],
+    poll: std::time::Duration,
+    watch: &mut dyn FnMut(&str) -> Option<String>,
+) -> Result<Run> {
+    let exe = find_tool(tool)?;
+    if !dir.is_dir() {
+        bail!("cannot run {tool} in {}: no such folder", dir.display());
+    }
+    let out = File::create(log)
+        .map_err(|e| anyhow!("cannot write the {tool} log {}: {e}", log.display()))?;
+    let err = out
+        .try_clone()
+        .map_err(|e| anyhow!("cannot write the {tool} log {}: {e}", log.display()))?;
+    let args: Vec<OsString> = args.iter().map(|a| a.as_ref().to_owned()).collect();
+    let mut child = Command::new(&exe)
+        .args(&args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .map_err(|e| {
+            anyhow!(
+                "{tool} could not be started ({e}): check that {} runs, or reinstall it: {}",
+                exe.display(),
+                install_hint(tool)
+            )
+        })?;
+    let status = loop {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|e| anyhow!("cannot wait for {tool}: {e}"))?
+        {
+            break status;
+        }
+        std::thread::sleep(poll);
+        let so_far = String::from_utf8_lossy(&std::fs::read(log).unwrap_or_default()).into_owned();
+        if let Some(reason) = watch(&so_far) {
+            let _ = child.kill();
+            let _ = child.wait();
+            let lines: Vec<&str> = so_far.lines().collect();
+            bail!(
+                "{tool} stopped: {reason}, log: {}\n{}",
+                log.display(),
+                lines[lines.len().saturating_sub(TAIL_LINES)..].join("\n")
+            );
+        }
+    };
+    let bytes = std::fs::read(log)
+        .map_err(|e| anyhow!("cannot read back the {tool} log {}: {e}", log.display()))?;
+    Ok(Run {
+        tool: tool.to_string(),
+        status,
+        log: log.to_path_buf(),
+        output: String::from_utf8_lossy(&bytes).into_owned(),
+    })
+}
+
 /// [`run`], and an error (see [`Run::failure`]) unless the tool exits 0.
 pub fn run_ok<S: AsRef<OsStr>>(tool: &str, args: &[S], dir: &Path, log: &Path) -> Result<Run> {
     let r = run(tool, args, dir, log)?;
@@ -292,6 +360,36 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("cannot "), "{err}");
+    }
+
+    #[test]
+    fn a_watched_tool_is_stopped_when_the_watcher_says_so() {
+        let d = scratch("watch");
+        let log = d.join("w.log");
+        let err = run_watched(
+            "sh",
+            &["-c", "echo started; sleep 30"],
+            &d,
+            &log,
+            &[],
+            std::time::Duration::from_millis(50),
+            &mut |so_far| so_far.contains("started").then(|| "it started".to_string()),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("sh stopped: it started, log: "), "{err}");
+        assert!(err.ends_with("started"), "{err}");
+        let r = run_watched(
+            "sh",
+            &["-c", "echo $PTU_TEST_VAR"],
+            &d,
+            &log,
+            &[("PTU_TEST_VAR", OsStr::new("done"))],
+            std::time::Duration::from_millis(10),
+            &mut |_| None,
+        )
+        .unwrap();
+        assert!(r.success() && r.output == "done\n", "{:?}", r.output);
     }
 
     #[cfg(unix)]

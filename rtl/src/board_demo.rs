@@ -1,0 +1,982 @@
+//! `BoardDemo`: the top of the FPGA board demo, emitted as module
+//! `ptu_demo`. The 64-bit unit cannot reach a board's pins, so the demo
+//! wraps it with a driver that replays a fixed sequence of cycles from ROM
+//! and checks every output of the unit in every cycle against the value
+//! the reference model predicted (see [`crate::demo_program`] for the ROM
+//! words and why the steps come from the caller).
+//!
+//! What it does, from power-on:
+//!
+//! 1. **Power-on reset.** A counter ([`PowerOnReset`], the only register
+//!    with an initial value: 0, which iCE40 and ECP5 flip-flops have after
+//!    configuration) resets the demo's control registers, the UART and
+//!    the unit for `por_cycles`. Nothing else relies on initial values, so
+//!    the emitted Verilog simulates without `x` (tested under Icarus).
+//! 2. **Banner** on the UART (115200 8N1 on the board's USB serial pins).
+//! 3. **Replay.** One step per clock: the step's inputs go to the unit
+//!    through a register stage, the expected outputs are compared one
+//!    cycle later, the per-port mismatches are registered and, if any, the
+//!    replay stops and prints `FAIL at step 0xNN: mismatch on <ports>`.
+//! 4. **Transitions.** A step marked `print` pauses the replay (the unit
+//!    gets idle inputs; the steps are chosen so that its state does not
+//!    change) and prints the transition: its kind (from EVENT_INFO and
+//!    whether the core presented ERET), vector, the new CPL, RIP and RSP,
+//!    and the cycles it took, counted in hardware from the step marked
+//!    `start` to `redirect`.
+//! 5. **Result.** After the last step, `PASS: ...`; the pass or fail LED
+//!    lights. The button runs it again.
+//!
+//! LEDs (`led`, after `led_invert`): 0 pass, 1 fail, 2 CPL is user, 3 the
+//! unit was busy in the last `busy_led_cycles`, 4 shutdown.
+//!
+//! The clock is the board's, or an iCE40 PLL's output ([`ClockGen`]) for
+//! boards whose clock is faster than the unit (the Alchitry Cu).
+
+use crate::demo_program::{
+    self, token, Corruption, DemoStep, DICT_BITS, MSG_ADDR_BITS, STEP_ADDR_BITS, STEP_BITS,
+};
+use crate::uart_tx::{self, UartTx};
+use crate::Ptu;
+use anyhow::{anyhow, bail, Result};
+use ptu_arch::PtuConfig;
+use rust_hdl::prelude::*;
+use std::collections::BTreeMap;
+
+/// Name of the emitted top module.
+pub const TOP: &str = "ptu_demo";
+/// Number of LEDs the demo drives.
+pub const LEDS: usize = 5;
+/// LED bit: every output matched.
+pub const LED_PASS: usize = 0;
+/// LED bit: a mismatch stopped the replay.
+pub const LED_FAIL: usize = 1;
+/// LED bit: the unit is at CPL 3.
+pub const LED_USER: usize = 2;
+/// LED bit: the unit was busy recently (stretched so it can be seen).
+pub const LED_BUSY: usize = 3;
+/// LED bit: the unit is shut down.
+pub const LED_SHUTDOWN: usize = 4;
+
+/// Width of the debounce counter.
+const COUNT_BITS: usize = 20;
+/// Width of the busy-LED counter.
+const HOLD_BITS: usize = 24;
+
+/// How the demo is built for a board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoOptions {
+    /// Frequency of `clock`, in Hz.
+    pub clock_hz: u64,
+    /// UART baud rate (115200 on the boards).
+    pub baud: u64,
+    /// Cycles the unit is held in reset after configuration.
+    pub por_cycles: u64,
+    /// Cycles the button must be stable to count (debounce).
+    pub debounce_cycles: u64,
+    /// Cycles the busy LED stays on after the unit was busy.
+    pub busy_led_cycles: u64,
+    /// LEDs that light when their pin is low (bit `i` for `led[i]`).
+    pub led_active_low: u8,
+    /// The button pin is low when pressed.
+    pub button_active_low: bool,
+    /// Make one expected value wrong, to see the demo fail.
+    pub corrupt: Option<Corruption>,
+    /// Run the demo from an iCE40 PLL instead of the board clock; then
+    /// `clock_hz` is the PLL's output.
+    pub pll: Option<Ice40Pll>,
+}
+
+/// An iCE40 `SB_PLL40_CORE` in simple feedback mode, fed from the clock
+/// pin's global net: `f_out = f_in * (divf + 1) / ((divr + 1) * 2^divq)`
+/// (values as `icepll` prints them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ice40Pll {
+    pub divr: u8,
+    pub divf: u8,
+    pub divq: u8,
+    pub filter_range: u8,
+}
+
+impl Ice40Pll {
+    /// The output frequency for an input of `in_hz`.
+    pub fn out_hz(&self, in_hz: u64) -> u64 {
+        in_hz * (self.divf as u64 + 1) / ((self.divr as u64 + 1) << self.divq)
+    }
+}
+
+/// The demo's clock: the board clock as it is, or through an iCE40 PLL.
+/// Simulation passes the clock through (the PLL only changes its rate).
+#[derive(LogicBlock, Default)]
+pub struct ClockGen {
+    /// The board clock.
+    pub clock_in: Signal<In, Clock>,
+    /// The clock of the demo's logic.
+    pub clock_out: Signal<Out, Clock>,
+    _pll: Option<Ice40Pll>,
+}
+
+impl Logic for ClockGen {
+    fn update(&mut self) {
+        self.clock_out.next = self.clock_in.val();
+    }
+    fn connect(&mut self) {
+        self.clock_out.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        let code = match &self._pll {
+            None => "assign clock_out = clock_in;".to_string(),
+            Some(p) => format!(
+                "SB_PLL40_CORE #(\n\
+                 \x20   .FEEDBACK_PATH(\"SIMPLE\"),\n\
+                 \x20   .DIVR(4'd{}),\n\
+                 \x20   .DIVF(7'd{}),\n\
+                 \x20   .DIVQ(3'd{}),\n\
+                 \x20   .FILTER_RANGE(3'd{})\n\
+                 ) pll (\n\
+                 \x20   .REFERENCECLK(clock_in),\n\
+                 \x20   .PLLOUTGLOBAL(clock_out),\n\
+                 \x20   .RESETB(1'b1),\n\
+                 \x20   .BYPASS(1'b0)\n\
+                 );",
+                p.divr, p.divf, p.divq, p.filter_range
+            ),
+        };
+        Verilog::Wrapper(Wrapper {
+            code,
+            cores: String::new(),
+        })
+    }
+}
+
+impl DemoOptions {
+    /// Options for a board with a `clock_hz` clock: 115200 baud, 1 ms
+    /// power-on reset, 10 ms debounce, 100 ms busy LED, active-high LEDs
+    /// and button, nothing corrupted.
+    pub fn new(clock_hz: u64) -> Self {
+        Self {
+            clock_hz,
+            baud: 115_200,
+            por_cycles: clock_hz / 1000,
+            debounce_cycles: clock_hz / 100,
+            busy_led_cycles: clock_hz / 10,
+            led_active_low: 0,
+            button_active_low: false,
+            corrupt: None,
+            pll: None,
+        }
+    }
+}
+
+/// Selects a nibble of the printer's fields and gives it as a lower-case
+/// hex digit: `sel[5:4]` picks `a`, `b` or the small fields `c` (cycles,
+/// vector, cpl, step, steps, type, laid out as `demo_program::nibble`
+/// says), `sel[3:0]` the nibble.
+#[derive(LogicBlock, Default)]
+pub struct HexDigit {
+    pub a: Signal<In, Bits<64>>,
+    pub b: Signal<In, Bits<64>>,
+    pub cycles: Signal<In, Bits<8>>,
+    pub vector: Signal<In, Bits<8>>,
+    pub cpl: Signal<In, Bits<2>>,
+    pub step: Signal<In, Bits<8>>,
+    pub steps: Signal<In, Bits<8>>,
+    pub ty: Signal<In, Bits<3>>,
+    pub sel: Signal<In, Bits<6>>,
+    pub ascii: Signal<Out, Bits<8>>,
+}
+
+impl Logic for HexDigit {
+    fn update(&mut self) {
+        let sel = self.sel.val().to_u64();
+        let c = self.cycles.val().to_u64()
+            | self.vector.val().to_u64() << 8
+            | self.cpl.val().to_u64() << 16
+            | self.step.val().to_u64() << 20
+            | self.steps.val().to_u64() << 28
+            | self.ty.val().to_u64() << 36;
+        let word = match sel >> 4 {
+            0 => self.a.val().to_u64(),
+            1 => self.b.val().to_u64(),
+            _ => c,
+        };
+        let nibble = (word >> ((sel & 15) * 4)) & 15;
+        let ascii = if nibble < 10 {
+            b'0' as u64 + nibble
+        } else {
+            b'a' as u64 + nibble - 10
+        };
+        self.ascii.next = ascii.into();
+    }
+    fn connect(&mut self) {
+        self.ascii.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(
+            "reg [3:0] nibble;\n\
+             wire [63:0] c = {24'd0, 1'b0, ty, steps, step, 2'd0, cpl, vector, cycles};\n\
+             always @(*) begin\n\
+             \x20   case (sel[5:4])\n\
+             \x20       2'd0: nibble = a[{sel[3:0], 2'b00} +: 4];\n\
+             \x20       2'd1: nibble = b[{sel[3:0], 2'b00} +: 4];\n\
+             \x20       default: nibble = c[{sel[3:0], 2'b00} +: 4];\n\
+             \x20   endcase\n\
+             \x20   if (nibble < 4'd10) ascii = {4'd3, nibble};\n\
+             \x20   else ascii = {4'd0, nibble} + 8'd87;\n\
+             end"
+            .to_string(),
+        )
+    }
+}
+
+/// Bits of the power-on reset counter.
+const POR_BITS: usize = 24;
+
+/// Power-on reset: `reset` is high for the first `cycles` clock cycles
+/// after configuration. Its counter is the one register of the demo with
+/// an initial value (0, declared in the Verilog, which Yosys keeps as the
+/// flip-flops' `init`; iCE40 and ECP5 flip-flops are zero after
+/// configuration anyway); everything else is reset from it.
+#[derive(LogicBlock, Default)]
+pub struct PowerOnReset {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<Out, Bit>,
+    _cycles: u64,
+    _count: u64,
+}
+
+impl PowerOnReset {
+    /// Reset for `cycles` cycles (at least 1, below 2^24).
+    pub fn new(cycles: u64) -> Result<Self> {
+        if cycles == 0 || cycles >> POR_BITS != 0 {
+            bail!(
+                "por_cycles = {cycles} must be from 1 to {}",
+                (1u64 << POR_BITS) - 1
+            );
+        }
+        Ok(Self {
+            _cycles: cycles,
+            ..Default::default()
+        })
+    }
+}
+
+impl Logic for PowerOnReset {
+    fn update(&mut self) {
+        if self.clock.pos_edge() && self._count < self._cycles {
+            self._count += 1;
+        }
+        self.reset.next = self._count < self._cycles;
+    }
+    fn connect(&mut self) {
+        self.reset.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(format!(
+            "reg [{m}:0] count = {w}'d0;\n\
+             always @(posedge clock) if (count != {w}'d{n}) count <= count + {w}'d1;\n\
+             always @(*) reset = count != {w}'d{n};",
+            m = POR_BITS - 1,
+            w = POR_BITS,
+            n = self._cycles
+        ))
+    }
+}
+
+type Dict64 = ROM<Bits<64>, DICT_BITS>;
+
+fn dict64(values: &[u64]) -> Dict64 {
+    ROM::new(
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((i as u64).into(), (*v).into()))
+            .collect(),
+    )
+}
+
+fn word(w: u128) -> Bits<STEP_BITS> {
+    let mut b = Bits::<STEP_BITS>::default();
+    b.set_bits::<64>(0, (w as u64).into());
+    b.set_bits::<{ STEP_BITS - 64 }>(64, ((w >> 64) as u64).into());
+    b
+}
+
+fn constant<const N: usize>(what: &str, v: u64) -> Result<Constant<Bits<N>>> {
+    if N < 64 && v >> N != 0 {
+        bail!("{what} = {v} does not fit the demo's {N}-bit counter");
+    }
+    Ok(Constant::new(v.into()))
+}
+
+/// The board demo top (see the module documentation).
+#[derive(LogicBlock)]
+pub struct BoardDemo {
+    /// The board clock.
+    pub clock: Signal<In, Clock>,
+    /// Re-run button (polarity set by `button_active_low`).
+    pub button: Signal<In, Bit>,
+    /// UART transmit line, 8N1.
+    pub tx: Signal<Out, Bit>,
+    /// LEDs: pass, fail, user, busy, shutdown.
+    pub led: Signal<Out, Bits<LEDS>>,
+    clock_gen: ClockGen,
+    power_on: PowerOnReset,
+    ptu: Ptu,
+    steps: SyncROM<Bits<STEP_BITS>, STEP_ADDR_BITS>,
+    data_dict: Dict64,
+    error_dict: ROM<Bits<32>, DICT_BITS>,
+    rip_dict: Dict64,
+    rsp_dict: Dict64,
+    gs_dict: Dict64,
+    rdata_dict: Dict64,
+    info_dict: Dict64,
+    edata_dict: Dict64,
+    addr_dict: Dict64,
+    wdata_dict: Dict64,
+    messages: SyncROM<Bits<8>, MSG_ADDR_BITS>,
+    hex: HexDigit,
+    uart: UartTx,
+    // Configuration.
+    debounce_cycles: Constant<Bits<COUNT_BITS>>,
+    busy_led_cycles: Constant<Bits<HOLD_BITS>>,
+    led_invert: Constant<Bits<LEDS>>,
+    button_invert: Constant<Bit>,
+    step_count: Constant<Bits<8>>,
+    msg_banner: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_transition: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_pass: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_fail: Constant<Bits<MSG_ADDR_BITS>>,
+    // Demo states.
+    s_por: Constant<Bits<3>>,
+    s_banner: Constant<Bits<3>>,
+    s_run: Constant<Bits<3>>,
+    s_drain: Constant<Bits<3>>,
+    s_print: Constant<Bits<3>>,
+    s_pass: Constant<Bits<3>>,
+    s_fail: Constant<Bits<3>>,
+    s_done: Constant<Bits<3>>,
+    // Printer states and tokens.
+    p_idle: Constant<Bits<2>>,
+    p_fetch: Constant<Bits<2>>,
+    p_token: Constant<Bits<2>>,
+    tok_cond: Constant<Bits<3>>,
+    tok_end_cond: Constant<Bits<8>>,
+    // Event types (for the transition's name).
+    type_irq: Constant<Bits<3>>,
+    type_nmi: Constant<Bits<3>>,
+    type_exception: Constant<Bits<3>>,
+    type_syscall: Constant<Bits<3>>,
+    // Sequencing.
+    state: DFF<Bits<3>>,
+    ptr: DFF<Bits<STEP_ADDR_BITS>>,
+    drain: DFF<Bit>,
+    drain_last: DFF<Bit>,
+    passed: DFF<Bit>,
+    failed: DFF<Bit>,
+    fail_mask: DFF<Bits<15>>,
+    fail_step: DFF<Bits<8>>,
+    // Stage B: the inputs the unit sees and the outputs it must show.
+    b_flags: DFF<Bits<15>>,
+    b_csr_addr: DFF<Bits<8>>,
+    b_exc_vector: DFF<Bits<8>>,
+    b_irq_vector: DFF<Bits<8>>,
+    b_data: DFF<Bits<64>>,
+    b_error: DFF<Bits<32>>,
+    b_check: DFF<Bit>,
+    b_start: DFF<Bit>,
+    b_step: DFF<Bits<8>>,
+    e_small: DFF<Bits<8>>,
+    e_rip: DFF<Bits<64>>,
+    e_rsp: DFF<Bits<64>>,
+    e_gs: DFF<Bits<64>>,
+    e_rdata: DFF<Bits<64>>,
+    e_info: DFF<Bits<64>>,
+    e_edata: DFF<Bits<64>>,
+    e_addr: DFF<Bits<64>>,
+    e_wdata: DFF<Bits<64>>,
+    // Stage C: the mismatches of stage B's cycle.
+    miss: DFF<Bits<15>>,
+    c_step: DFF<Bits<8>>,
+    // The transition being measured.
+    t_count: DFF<Bits<8>>,
+    t_counting: DFF<Bit>,
+    t_eret: DFF<Bit>,
+    // Printer.
+    p_state: DFF<Bits<2>>,
+    p_ptr: DFF<Bits<MSG_ADDR_BITS>>,
+    p_skip: DFF<Bit>,
+    // Button and LEDs.
+    btn_meta: DFF<Bit>,
+    btn_sync: DFF<Bit>,
+    btn_level: DFF<Bit>,
+    btn_count: DFF<Bits<COUNT_BITS>>,
+    rerun: DFF<Bit>,
+    busy_hold: DFF<Bits<HOLD_BITS>>,
+    // Temporaries.
+    clk: Signal<Local, Clock>,
+    rec: Signal<Local, Bits<STEP_BITS>>,
+    next_ptr: Signal<Local, Bits<STEP_ADDR_BITS>>,
+    miss_now: Signal<Local, Bits<15>>,
+    p_go: Signal<Local, Bit>,
+    p_msg: Signal<Local, Bits<MSG_ADDR_BITS>>,
+    p_busy: Signal<Local, Bit>,
+    tok: Signal<Local, Bits<8>>,
+    cond: Signal<Local, Bits<32>>,
+    ev_type: Signal<Local, Bits<3>>,
+    entry: Signal<Local, Bit>,
+    in_replay: Signal<Local, Bit>,
+}
+
+impl BoardDemo {
+    /// The demo for unit configuration `cfg`, replaying `steps` (made by
+    /// `ptu_synth::demo` from the reference model), built for `opts`.
+    pub fn new(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<Self> {
+        let image = demo_program::encode(steps, opts.corrupt.as_ref())?;
+        let msgs = demo_program::messages()?;
+        let cycles_per_bit = uart_tx::divisor(opts.clock_hz, opts.baud)?;
+        let error_values: BTreeMap<Bits<DICT_BITS>, Bits<32>> = image
+            .error_dict
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((i as u64).into(), (*v).into()))
+            .collect();
+        let w = &image.wide_dicts;
+        let msg_at = |a: usize| Constant::new((a as u64).into());
+        Ok(Self {
+            clock: Default::default(),
+            button: Default::default(),
+            tx: Default::default(),
+            led: Default::default(),
+            clock_gen: ClockGen {
+                _pll: opts.pll,
+                ..Default::default()
+            },
+            power_on: PowerOnReset::new(opts.por_cycles)?,
+            ptu: Ptu::new(cfg)?,
+            steps: SyncROM::new(
+                image
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| ((i as u64).into(), word(*s)))
+                    .collect(),
+            ),
+            data_dict: dict64(&image.data_dict),
+            error_dict: ROM::new(error_values),
+            rip_dict: dict64(&w[0]),
+            rsp_dict: dict64(&w[1]),
+            gs_dict: dict64(&w[2]),
+            rdata_dict: dict64(&w[3]),
+            info_dict: dict64(&w[4]),
+            edata_dict: dict64(&w[5]),
+            addr_dict: dict64(&w[6]),
+            wdata_dict: dict64(&w[7]),
+            messages: SyncROM::new(
+                msgs.rom
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| ((i as u64).into(), (*t as u64).into()))
+                    .collect(),
+            ),
+            hex: Default::default(),
+            uart: UartTx::new(cycles_per_bit),
+            debounce_cycles: constant("debounce_cycles", opts.debounce_cycles.max(1))?,
+            busy_led_cycles: constant("busy_led_cycles", opts.busy_led_cycles)?,
+            led_invert: constant("led_active_low", opts.led_active_low as u64)?,
+            button_invert: Constant::new(opts.button_active_low),
+            step_count: Constant::new((steps.len() as u64).into()),
+            msg_banner: msg_at(msgs.banner),
+            msg_transition: msg_at(msgs.transition),
+            msg_pass: msg_at(msgs.pass),
+            msg_fail: msg_at(msgs.fail),
+            s_por: Constant::new(0u64.into()),
+            s_banner: Constant::new(1u64.into()),
+            s_run: Constant::new(2u64.into()),
+            s_drain: Constant::new(3u64.into()),
+            s_print: Constant::new(4u64.into()),
+            s_pass: Constant::new(5u64.into()),
+            s_fail: Constant::new(6u64.into()),
+            s_done: Constant::new(7u64.into()),
+            p_idle: Constant::new(0u64.into()),
+            p_fetch: Constant::new(1u64.into()),
+            p_token: Constant::new(2u64.into()),
+            tok_cond: Constant::new(((token::COND >> 5) as u64).into()),
+            tok_end_cond: Constant::new((token::END_COND as u64).into()),
+            type_irq: Constant::new((ptu_arch::event_type::EXTERNAL_INTERRUPT as u64).into()),
+            type_nmi: Constant::new((ptu_arch::event_type::NMI as u64).into()),
+            type_exception: Constant::new((ptu_arch::event_type::HARDWARE_EXCEPTION as u64).into()),
+            type_syscall: Constant::new((ptu_arch::event_type::OTHER as u64).into()),
+            state: Default::default(),
+            ptr: Default::default(),
+            drain: Default::default(),
+            drain_last: Default::default(),
+            passed: Default::default(),
+            failed: Default::default(),
+            fail_mask: Default::default(),
+            fail_step: Default::default(),
+            b_flags: Default::default(),
+            b_csr_addr: Default::default(),
+            b_exc_vector: Default::default(),
+            b_irq_vector: Default::default(),
+            b_data: Default::default(),
+            b_error: Default::default(),
+            b_check: Default::default(),
+            b_start: Default::default(),
+            b_step: Default::default(),
+            e_small: Default::default(),
+            e_rip: Default::default(),
+            e_rsp: Default::default(),
+            e_gs: Default::default(),
+            e_rdata: Default::default(),
+            e_info: Default::default(),
+            e_edata: Default::default(),
+            e_addr: Default::default(),
+            e_wdata: Default::default(),
+            miss: Default::default(),
+            c_step: Default::default(),
+            t_count: Default::default(),
+            t_counting: Default::default(),
+            t_eret: Default::default(),
+            p_state: Default::default(),
+            p_ptr: Default::default(),
+            p_skip: Default::default(),
+            btn_meta: Default::default(),
+            btn_sync: Default::default(),
+            btn_level: Default::default(),
+            btn_count: Default::default(),
+            rerun: Default::default(),
+            busy_hold: Default::default(),
+            clk: Default::default(),
+            rec: Default::default(),
+            next_ptr: Default::default(),
+            miss_now: Default::default(),
+            p_go: Default::default(),
+            p_msg: Default::default(),
+            p_busy: Default::default(),
+            tok: Default::default(),
+            cond: Default::default(),
+            ev_type: Default::default(),
+            entry: Default::default(),
+            in_replay: Default::default(),
+        })
+    }
+}
+
+impl Logic for BoardDemo {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.clock_gen.clock_in.next = self.clock.val();
+        self.clk.next = self.clock_gen.clock_out.val();
+        dff_setup!(
+            self,
+            clk,
+            state,
+            ptr,
+            drain,
+            drain_last,
+            passed,
+            failed,
+            fail_mask,
+            fail_step,
+            b_flags,
+            b_csr_addr,
+            b_exc_vector,
+            b_irq_vector,
+            b_data,
+            b_error,
+            b_check,
+            b_start,
+            b_step,
+            e_small,
+            e_rip,
+            e_rsp,
+            e_gs,
+            e_rdata,
+            e_info,
+            e_edata,
+            e_addr,
+            e_wdata,
+            miss,
+            c_step,
+            t_count,
+            t_counting,
+            t_eret,
+            p_state,
+            p_ptr,
+            p_skip,
+            btn_meta,
+            btn_sync,
+            btn_level,
+            btn_count,
+            rerun,
+            busy_hold
+        );
+        self.power_on.clock.next = self.clk.val();
+        self.ptu.clock.next = self.clk.val();
+        self.uart.reset.next = self.power_on.reset.val();
+        self.steps.clock.next = self.clk.val();
+        self.messages.clock.next = self.clk.val();
+        self.uart.clock.next = self.clk.val();
+
+        // ---- Stage A: the step on the ROM's output, and its dictionary values.
+        self.rec.next = self.steps.data.val();
+        self.data_dict.address.next = self.rec.val().get_bits::<5>(43);
+        self.error_dict.address.next = self.rec.val().get_bits::<5>(48);
+        self.rip_dict.address.next = self.rec.val().get_bits::<5>(61);
+        self.rsp_dict.address.next = self.rec.val().get_bits::<5>(66);
+        self.gs_dict.address.next = self.rec.val().get_bits::<5>(71);
+        self.rdata_dict.address.next = self.rec.val().get_bits::<5>(76);
+        self.info_dict.address.next = self.rec.val().get_bits::<5>(81);
+        self.edata_dict.address.next = self.rec.val().get_bits::<5>(86);
+        self.addr_dict.address.next = self.rec.val().get_bits::<5>(91);
+        self.wdata_dict.address.next = self.rec.val().get_bits::<5>(96);
+
+        // Stage B gets idle inputs unless a step is replayed.
+        self.b_flags.d.next = 0.into();
+        self.b_csr_addr.d.next = 0.into();
+        self.b_exc_vector.d.next = 0.into();
+        self.b_irq_vector.d.next = 0.into();
+        self.b_data.d.next = 0.into();
+        self.b_error.d.next = 0.into();
+        self.b_check.d.next = false;
+        self.b_start.d.next = false;
+        self.b_step.d.next = self.ptr.q.val();
+
+        // ---- The unit, driven from stage B.
+        self.ptu.reset.next =
+            self.b_flags.q.val().get_bit(0) | (self.state.q.val() == self.s_por.val());
+        self.ptu.retire.next = self.b_flags.q.val().get_bit(1);
+        self.ptu.rsp_we.next = self.b_flags.q.val().get_bit(2);
+        self.ptu.gs_we.next = self.b_flags.q.val().get_bit(3);
+        self.ptu.op_syscall.next = self.b_flags.q.val().get_bit(4);
+        self.ptu.op_eret.next = self.b_flags.q.val().get_bit(5);
+        self.ptu.csr_re.next = self.b_flags.q.val().get_bit(6);
+        self.ptu.csr_we.next = self.b_flags.q.val().get_bit(7);
+        self.ptu.exc_valid.next = self.b_flags.q.val().get_bit(8);
+        self.ptu.exc_error_valid.next = self.b_flags.q.val().get_bit(9);
+        self.ptu.irq.next = self.b_flags.q.val().get_bit(10);
+        self.ptu.nmi.next = self.b_flags.q.val().get_bit(11);
+        self.ptu.mce.next = self.b_flags.q.val().get_bit(12);
+        self.ptu.mem_ready.next = self.b_flags.q.val().get_bit(13);
+        self.ptu.mem_err.next = self.b_flags.q.val().get_bit(14);
+        self.ptu.csr_addr.next = self.b_csr_addr.q.val();
+        self.ptu.exc_vector.next = self.b_exc_vector.q.val();
+        self.ptu.irq_vector.next = self.b_irq_vector.q.val();
+        self.ptu.exc_error.next = self.b_error.q.val();
+        self.ptu.next_rip.next = self.b_data.q.val();
+        self.ptu.rsp_wdata.next = self.b_data.q.val();
+        self.ptu.gs_wdata.next = self.b_data.q.val();
+        self.ptu.csr_wdata.next = self.b_data.q.val();
+        self.ptu.exc_data.next = self.b_data.q.val();
+        self.ptu.mem_rdata.next = self.b_data.q.val();
+
+        // ---- Stage B -> C: compare every output, in SPEC's port order.
+        self.miss_now.next =
+            bit_cast::<15, 1>((self.ptu.cpl.val() != self.e_small.q.val().get_bits::<2>(0)).into())
+                | (bit_cast::<15, 1>((self.ptu.rip.val() != self.e_rip.q.val()).into()) << 1)
+                | (bit_cast::<15, 1>((self.ptu.rsp.val() != self.e_rsp.q.val()).into()) << 2)
+                | (bit_cast::<15, 1>((self.ptu.gs_base.val() != self.e_gs.q.val()).into()) << 3)
+                | (bit_cast::<15, 1>((self.ptu.csr_rdata.val() != self.e_rdata.q.val()).into())
+                    << 4)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.irq_ack.val() != self.e_small.q.val().get_bit(2)).into(),
+                ) << 5)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.redirect.val() != self.e_small.q.val().get_bit(3)).into(),
+                ) << 6)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.busy.val() != self.e_small.q.val().get_bit(4)).into(),
+                ) << 7)
+                | (bit_cast::<15, 1>((self.ptu.event_info.val() != self.e_info.q.val()).into())
+                    << 8)
+                | (bit_cast::<15, 1>((self.ptu.event_data.val() != self.e_edata.q.val()).into())
+                    << 9)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.mem_valid.val() != self.e_small.q.val().get_bit(5)).into(),
+                ) << 10)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.mem_we.val() != self.e_small.q.val().get_bit(6)).into(),
+                ) << 11)
+                | (bit_cast::<15, 1>((self.ptu.mem_addr.val() != self.e_addr.q.val()).into())
+                    << 12)
+                | (bit_cast::<15, 1>((self.ptu.mem_wdata.val() != self.e_wdata.q.val()).into())
+                    << 13)
+                | (bit_cast::<15, 1>(
+                    (self.ptu.shutdown.val() != self.e_small.q.val().get_bit(7)).into(),
+                ) << 14);
+        self.miss.d.next = 0.into();
+        if self.b_check.q.val() {
+            self.miss.d.next = self.miss_now.val();
+        }
+        self.c_step.d.next = self.b_step.q.val();
+
+        // ---- Cycle count of the transition (from its `start` step to `redirect`).
+        if self.b_start.q.val() {
+            self.t_count.d.next = 1.into();
+            self.t_counting.d.next = true;
+            self.t_eret.d.next = self.b_flags.q.val().get_bit(5);
+        } else if self.t_counting.q.val() {
+            if self.ptu.redirect.val() {
+                self.t_counting.d.next = false;
+            } else {
+                self.t_count.d.next = self.t_count.q.val() + 1;
+            }
+        }
+
+        // ---- Button: synchronise, debounce, and a pulse per press.
+        self.btn_meta.d.next = self.button.val() ^ self.button_invert.val();
+        self.btn_sync.d.next = self.btn_meta.q.val();
+        self.rerun.d.next = false;
+        self.btn_count.d.next = 0.into();
+        if self.btn_sync.q.val() != self.btn_level.q.val() {
+            self.btn_count.d.next = self.btn_count.q.val() + 1;
+            if self.btn_count.q.val() == self.debounce_cycles.val() {
+                self.btn_level.d.next = self.btn_sync.q.val();
+                self.rerun.d.next = self.btn_sync.q.val();
+                self.btn_count.d.next = 0.into();
+            }
+        }
+
+        // ---- Sequencing.
+        self.next_ptr.next = self.ptr.q.val();
+        self.p_go.next = false;
+        self.p_msg.next = self.msg_banner.val();
+        if self.state.q.val() == self.s_por.val() {
+            self.state.d.next = self.s_banner.val();
+            self.p_go.next = true;
+            self.next_ptr.next = 0.into();
+        } else if self.state.q.val() == self.s_banner.val() {
+            if !self.p_busy.val() {
+                self.state.d.next = self.s_run.val();
+            }
+        } else if self.state.q.val() == self.s_run.val() {
+            self.b_flags.d.next = self.rec.val().get_bits::<15>(4);
+            self.b_csr_addr.d.next = self.rec.val().get_bits::<8>(19);
+            self.b_exc_vector.d.next = self.rec.val().get_bits::<8>(27);
+            self.b_irq_vector.d.next = self.rec.val().get_bits::<8>(35);
+            self.b_data.d.next = self.data_dict.data.val();
+            self.b_error.d.next = self.error_dict.data.val();
+            self.b_check.d.next = self.rec.val().get_bit(0);
+            self.b_start.d.next = self.rec.val().get_bit(1);
+            self.e_small.d.next = self.rec.val().get_bits::<8>(53);
+            self.e_rip.d.next = self.rip_dict.data.val();
+            self.e_rsp.d.next = self.rsp_dict.data.val();
+            self.e_gs.d.next = self.gs_dict.data.val();
+            self.e_rdata.d.next = self.rdata_dict.data.val();
+            self.e_info.d.next = self.info_dict.data.val();
+            self.e_edata.d.next = self.edata_dict.data.val();
+            self.e_addr.d.next = self.addr_dict.data.val();
+            self.e_wdata.d.next = self.wdata_dict.data.val();
+            self.next_ptr.next = self.ptr.q.val() + 1;
+            if self.rec.val().get_bit(2) | self.rec.val().get_bit(3) {
+                self.state.d.next = self.s_drain.val();
+                self.drain.d.next = false;
+                self.drain_last.d.next = self.rec.val().get_bit(3);
+            }
+        } else if self.state.q.val() == self.s_drain.val() {
+            // Two cycles: the last step's outputs are compared, then registered.
+            self.drain.d.next = true;
+            if self.drain.q.val() {
+                self.p_go.next = true;
+                if self.drain_last.q.val() {
+                    self.state.d.next = self.s_pass.val();
+                    self.p_msg.next = self.msg_pass.val();
+                    self.passed.d.next = true;
+                } else {
+                    self.state.d.next = self.s_print.val();
+                    self.p_msg.next = self.msg_transition.val();
+                }
+            }
+        } else if self.state.q.val() == self.s_print.val() {
+            if !self.p_busy.val() {
+                self.state.d.next = self.s_run.val();
+            }
+        } else if (self.state.q.val() == self.s_pass.val())
+            | (self.state.q.val() == self.s_fail.val())
+        {
+            if !self.p_busy.val() {
+                self.state.d.next = self.s_done.val();
+            }
+        } else if self.rerun.q.val() {
+            // Done: the button runs it again.
+            self.state.d.next = self.s_banner.val();
+            self.p_go.next = true;
+            self.next_ptr.next = 0.into();
+            self.passed.d.next = false;
+            self.failed.d.next = false;
+        }
+        // A mismatch stops the replay wherever it is.
+        self.in_replay.next =
+            (self.state.q.val() == self.s_run.val()) | (self.state.q.val() == self.s_drain.val());
+        if self.in_replay.val() & self.miss.q.val().any() {
+            self.state.d.next = self.s_fail.val();
+            self.p_go.next = true;
+            self.p_msg.next = self.msg_fail.val();
+            self.failed.d.next = true;
+            self.passed.d.next = false;
+            self.fail_mask.d.next = self.miss.q.val();
+            self.fail_step.d.next = self.c_step.q.val();
+            self.next_ptr.next = self.ptr.q.val();
+            self.b_flags.d.next = 0.into();
+            self.b_csr_addr.d.next = 0.into();
+            self.b_exc_vector.d.next = 0.into();
+            self.b_irq_vector.d.next = 0.into();
+            self.b_data.d.next = 0.into();
+            self.b_error.d.next = 0.into();
+            self.b_check.d.next = false;
+            self.b_start.d.next = false;
+        }
+        // Power-on reset: every control register to its idle value.
+        if self.power_on.reset.val() {
+            self.state.d.next = self.s_por.val();
+            self.p_go.next = false;
+            self.passed.d.next = false;
+            self.failed.d.next = false;
+        }
+        self.ptr.d.next = self.next_ptr.val();
+        self.steps.address.next = self.next_ptr.val();
+
+        // ---- Printer: tokens from the message ROM to the UART.
+        self.messages.address.next = self.p_ptr.q.val();
+        self.tok.next = self.messages.data.val();
+        self.p_busy.next = self.p_state.q.val() != self.p_idle.val();
+        self.ev_type.next = self.ptu.event_info.val().get_bits::<3>(0);
+        self.entry.next = !self.t_eret.q.val();
+        self.cond.next = bit_cast::<32, 15>(self.fail_mask.q.val())
+            | (bit_cast::<32, 1>(self.t_eret.q.val().into()) << 16)
+            | (bit_cast::<32, 1>(
+                (self.entry.val() & (self.ev_type.val() == self.type_syscall.val())).into(),
+            ) << 17)
+            | (bit_cast::<32, 1>(
+                (self.entry.val() & (self.ev_type.val() == self.type_irq.val())).into(),
+            ) << 18)
+            | (bit_cast::<32, 1>(
+                (self.entry.val() & (self.ev_type.val() == self.type_nmi.val())).into(),
+            ) << 19)
+            | (bit_cast::<32, 1>(
+                (self.entry.val() & (self.ev_type.val() == self.type_exception.val())).into(),
+            ) << 20)
+            | (bit_cast::<32, 1>(self.entry.val().into()) << 21);
+        self.hex.a.next = self.ptu.rip.val();
+        self.hex.b.next = self.ptu.rsp.val();
+        self.hex.cycles.next = self.t_count.q.val();
+        self.hex.vector.next = self.ptu.event_info.val().get_bits::<8>(8);
+        self.hex.cpl.next = self.ptu.cpl.val();
+        self.hex.step.next = self.fail_step.q.val();
+        self.hex.steps.next = self.step_count.val();
+        self.hex.ty.next = self.ev_type.val();
+        self.hex.sel.next = self.tok.val().get_bits::<6>(0);
+        self.uart.send.next = false;
+        self.uart.data.next = self.tok.val();
+        if self.tok.val().get_bit(7) {
+            self.uart.data.next = self.hex.ascii.val();
+        }
+        if self.p_state.q.val() == self.p_idle.val() {
+            if self.p_go.val() {
+                self.p_ptr.d.next = self.p_msg.val();
+                self.p_skip.d.next = false;
+                self.p_state.d.next = self.p_fetch.val();
+            }
+        } else if self.p_state.q.val() == self.p_fetch.val() {
+            self.p_state.d.next = self.p_token.val();
+        } else if !self.tok.val().any() {
+            self.p_state.d.next = self.p_idle.val();
+        } else if self.tok.val().get_bits::<3>(5) == self.tok_cond.val() {
+            self.p_skip.d.next = !self
+                .cond
+                .val()
+                .get_bit(self.tok.val().get_bits::<5>(0).index());
+            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
+            self.p_state.d.next = self.p_fetch.val();
+        } else if self.tok.val() == self.tok_end_cond.val() {
+            self.p_skip.d.next = false;
+            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
+            self.p_state.d.next = self.p_fetch.val();
+        } else if self.p_skip.q.val() {
+            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
+            self.p_state.d.next = self.p_fetch.val();
+        } else if !self.uart.busy.val() {
+            self.uart.send.next = true;
+            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
+            self.p_state.d.next = self.p_fetch.val();
+        }
+        if self.power_on.reset.val() {
+            self.p_state.d.next = self.p_idle.val();
+            self.p_skip.d.next = false;
+            self.uart.send.next = false;
+            self.t_counting.d.next = false;
+            self.btn_meta.d.next = false;
+            self.btn_sync.d.next = false;
+            self.btn_level.d.next = false;
+            self.btn_count.d.next = 0.into();
+            self.rerun.d.next = false;
+        }
+        self.tx.next = self.uart.tx.val();
+
+        // ---- LEDs.
+        if self.ptu.busy.val() {
+            self.busy_hold.d.next = self.busy_led_cycles.val();
+        } else if self.busy_hold.q.val().any() {
+            self.busy_hold.d.next = self.busy_hold.q.val() - 1;
+        }
+        if self.power_on.reset.val() {
+            self.busy_hold.d.next = 0.into();
+        }
+        self.led.next = (bit_cast::<5, 1>(self.passed.q.val().into())
+            | (bit_cast::<5, 1>(self.failed.q.val().into()) << 1)
+            | (bit_cast::<5, 1>((self.ptu.cpl.val() == 3).into()) << 2)
+            | (bit_cast::<5, 1>(self.busy_hold.q.val().any().into()) << 3)
+            | (bit_cast::<5, 1>(self.ptu.shutdown.val().into()) << 4))
+            ^ self.led_invert.val();
+    }
+}
+
+/// The Verilog of the demo, module [`TOP`], tidied like `ptu.v`.
+pub fn emit(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<String> {
+    let mut demo = BoardDemo::new(cfg, steps, opts)?;
+    demo.connect_all();
+    check_all(&demo)
+        .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
+    let raw = generate_verilog(&demo);
+    let header = format!(
+        "// {TOP}.v: the ptu board demo (rtl/src/board_demo.rs), module `{TOP}`.\n\
+         // Generated by ptu {} (rust-hdl 0.46.0) with `ptu build`; do not edit.\n\
+         // Unit configuration: {}; {} steps; clock {} Hz{}; UART {} baud{}.\n",
+        env!("CARGO_PKG_VERSION"),
+        cfg.describe(),
+        steps.len(),
+        opts.clock_hz,
+        match &opts.pll {
+            Some(p) => format!(
+                " (iCE40 PLL: DIVR {} DIVF {} DIVQ {} FILTER_RANGE {})",
+                p.divr, p.divf, p.divq, p.filter_range
+            ),
+            None => String::new(),
+        },
+        opts.baud,
+        match &opts.corrupt {
+            Some(c) => format!("; CORRUPTED: {} at step {}", c.port, c.step),
+            None => String::new(),
+        }
+    );
+    crate::emit::tidy(&raw, TOP, &header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_digit_selects_nibbles() {
+        let mut h = HexDigit::default();
+        h.connect_all();
+        h.a.next = 0x0123_4567_89ab_cdefu64.into();
+        h.b.next = 0xf0u64.into();
+        h.cycles.next = 0x5u64.into();
+        for (sel, want) in [(0u64, b'f'), (15, b'0'), (6, b'9'), (17, b'f'), (32, b'5')] {
+            h.sel.next = sel.into();
+            assert!(simulate(&mut h, 10));
+            assert_eq!(h.ascii.val().to_u64(), want as u64, "sel {sel}");
+        }
+    }
+}

@@ -1,0 +1,598 @@
+//! The data of the board demo ([`crate::board_demo`]), as plain Rust: the
+//! replayed cycles ([`DemoStep`]), how they are packed into ROM words
+//! ([`encode`]), and the texts the demo prints ([`messages`]).
+//!
+//! The demo replays a fixed sequence of cycles on `Ptu`: in every cycle
+//! the unit's inputs come from ROM and every output is compared with the
+//! value the reference model predicted for that cycle. This crate cannot
+//! run the model (`ptu-sim` depends on `ptu-rtl`), so the steps are made
+//! by the caller, `ptu_synth::demo`, and handed to the demo's constructor.
+//!
+//! ## ROM words
+//!
+//! A step is one [`STEP_BITS`]-bit word (bit offsets below). The 64-bit
+//! values do not fit: each 64-bit port has a dictionary of at most
+//! [`DICT_SIZE`] distinct values and the word holds an index into it. All
+//! six 64-bit inputs share one dictionary and one index: a cycle presents
+//! the same value on `next_rip`, `rsp_wdata`, `gs_wdata`, `csr_wdata`,
+//! `exc_data` and `mem_rdata`. That is harmless because the expected
+//! outputs are computed by the model from exactly these inputs.
+//!
+//! | bits | field |
+//! |---|---|
+//! | 0 | `check`: compare the outputs in this cycle |
+//! | 1 | `start`: a transition starts here (cycles are counted from it) |
+//! | 2 | `print`: after this cycle, pause and print the transition |
+//! | 3 | `last`: the last step |
+//! | 4..19 | input flags, [`INPUT_FLAGS`] order |
+//! | 19..27, 27..35, 35..43 | `csr_addr`, `exc_vector`, `irq_vector` |
+//! | 43..48, 48..53 | dictionary index of the 64-bit inputs, of `exc_error` |
+//! | 53..55 | expected `cpl` |
+//! | 55..61 | expected 1-bit outputs, [`FLAG_OUTPUTS`] order |
+//! | 61..101 | dictionary indices of the expected 64-bit outputs, [`WIDE_OUTPUTS`] order |
+
+use anyhow::{bail, Context, Result};
+use ptu_arch::{Inputs, Outputs};
+
+/// Address bits of the step ROM: at most [`MAX_STEPS`] steps.
+pub const STEP_ADDR_BITS: usize = 8;
+/// Most steps a demo can replay.
+pub const MAX_STEPS: usize = 1 << STEP_ADDR_BITS;
+/// Index bits of a dictionary.
+pub const DICT_BITS: usize = 5;
+/// Most distinct values one dictionary holds.
+pub const DICT_SIZE: usize = 1 << DICT_BITS;
+/// Bits of one step word.
+pub const STEP_BITS: usize = 101;
+/// Address bits of the message ROM.
+pub const MSG_ADDR_BITS: usize = 10;
+
+/// Offsets of the fields of a step word (see the module documentation).
+pub mod field {
+    pub const CHECK: usize = 0;
+    pub const START: usize = 1;
+    pub const PRINT: usize = 2;
+    pub const LAST: usize = 3;
+    pub const FLAGS: usize = 4;
+    pub const CSR_ADDR: usize = 19;
+    pub const EXC_VECTOR: usize = 27;
+    pub const IRQ_VECTOR: usize = 35;
+    pub const DATA_INDEX: usize = 43;
+    pub const ERROR_INDEX: usize = 48;
+    pub const CPL: usize = 53;
+    pub const OUT_FLAGS: usize = 55;
+    pub const WIDE: usize = 61;
+}
+
+/// The 1-bit inputs held in a step, in bit order.
+pub const INPUT_FLAGS: [&str; 15] = [
+    "reset",
+    "retire",
+    "rsp_we",
+    "gs_we",
+    "op_syscall",
+    "op_eret",
+    "csr_re",
+    "csr_we",
+    "exc_valid",
+    "exc_error_valid",
+    "irq",
+    "nmi",
+    "mce",
+    "mem_ready",
+    "mem_err",
+];
+
+/// The 1-bit outputs held in a step, in bit order.
+pub const FLAG_OUTPUTS: [&str; 6] = [
+    "irq_ack",
+    "redirect",
+    "busy",
+    "mem_valid",
+    "mem_we",
+    "shutdown",
+];
+
+/// The 64-bit outputs compared through dictionaries, in index order.
+pub const WIDE_OUTPUTS: [&str; 8] = [
+    "rip",
+    "rsp",
+    "gs_base",
+    "csr_rdata",
+    "event_info",
+    "event_data",
+    "mem_addr",
+    "mem_wdata",
+];
+
+/// One replayed cycle: what the unit is given and what it must show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DemoStep {
+    /// The unit's inputs in this cycle. The six 64-bit inputs must be
+    /// equal (see the module documentation): use [`DemoStep::data`].
+    pub inputs: Inputs,
+    /// Every output of the unit in this cycle, as the model predicts.
+    pub expect: Outputs,
+    /// Compare the outputs in this cycle (off for the first, reset, step:
+    /// the unit's state before it is unknown).
+    pub check: bool,
+    /// A transition starts in this cycle: its cycle count starts here.
+    pub start: bool,
+    /// After this cycle the demo pauses and prints the transition. The
+    /// unit must be quiescent: idle inputs leave its state unchanged.
+    pub print: bool,
+}
+
+impl DemoStep {
+    /// The shared value of the six 64-bit inputs.
+    pub fn data(&self) -> u64 {
+        self.inputs.next_rip
+    }
+}
+
+/// Presents `value` on all six 64-bit inputs of `inp`.
+pub fn with_data(mut inp: Inputs, value: u64) -> Inputs {
+    inp.next_rip = value;
+    inp.rsp_wdata = value;
+    inp.gs_wdata = value;
+    inp.csr_wdata = value;
+    inp.exc_data = value;
+    inp.mem_rdata = value;
+    inp
+}
+
+/// An expected value deliberately made wrong, to show that the demo
+/// notices: the value of `port` at step `step` gets its lowest bit
+/// flipped (`cpl` becomes the other level).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Corruption {
+    /// Step index (0-based, as the demo prints it).
+    pub step: usize,
+    /// Output port name, as in SPEC's table (`rip`, `busy`, ...).
+    pub port: String,
+}
+
+/// The port names in the order of the demo's mismatch mask (SPEC's order,
+/// as `Outputs::ports`).
+pub fn port_names() -> [&'static str; 15] {
+    Outputs::default().ports().map(|(n, _)| n)
+}
+
+/// The ROM contents of a demo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoImage {
+    /// One word per step (the low [`STEP_BITS`] bits are used).
+    pub steps: Vec<u128>,
+    /// Values of the shared 64-bit inputs.
+    pub data_dict: Vec<u64>,
+    /// Values of `exc_error`.
+    pub error_dict: Vec<u64>,
+    /// Values of each 64-bit output, [`WIDE_OUTPUTS`] order.
+    pub wide_dicts: [Vec<u64>; 8],
+}
+
+fn dict_index(dict: &mut Vec<u64>, value: u64, what: &str) -> Result<u128> {
+    if let Some(i) = dict.iter().position(|&v| v == value) {
+        return Ok(i as u128);
+    }
+    if dict.len() == DICT_SIZE {
+        bail!(
+            "the demo sequence uses more than {DICT_SIZE} distinct values of {what}: \
+             shorten the sequence or raise DICT_BITS in rtl/src/demo_program.rs"
+        );
+    }
+    dict.push(value);
+    Ok(dict.len() as u128 - 1)
+}
+
+fn wide_value(o: &Outputs, i: usize) -> u64 {
+    [
+        o.rip,
+        o.rsp,
+        o.gs_base,
+        o.csr_rdata,
+        o.event_info,
+        o.event_data,
+        o.mem_addr,
+        o.mem_wdata,
+    ][i]
+}
+
+/// Applies `c` to the expectation of `steps`.
+fn corrupt(steps: &mut [DemoStep], c: &Corruption) -> Result<()> {
+    let n = steps.len();
+    let Some(s) = steps.get_mut(c.step) else {
+        bail!(
+            "cannot corrupt step {}: the sequence has {n} steps (0 to {})",
+            c.step,
+            n.saturating_sub(1)
+        );
+    };
+    if !s.check {
+        bail!(
+            "cannot corrupt step {}: its outputs are not checked (the reset step)",
+            c.step
+        );
+    }
+    let e = &mut s.expect;
+    match c.port.as_str() {
+        "cpl" => e.cpl = if e.cpl == 0 { 3 } else { 0 },
+        "rip" => e.rip ^= 1,
+        "rsp" => e.rsp ^= 1,
+        "gs_base" => e.gs_base ^= 1,
+        "csr_rdata" => e.csr_rdata ^= 1,
+        "irq_ack" => e.irq_ack ^= true,
+        "redirect" => e.redirect ^= true,
+        "busy" => e.busy ^= true,
+        "event_info" => e.event_info ^= 1,
+        "event_data" => e.event_data ^= 1,
+        "mem_valid" => e.mem_valid ^= true,
+        "mem_we" => e.mem_we ^= true,
+        "mem_addr" => e.mem_addr ^= 1,
+        "mem_wdata" => e.mem_wdata ^= 1,
+        "shutdown" => e.shutdown ^= true,
+        other => bail!(
+            "cannot corrupt port `{other}`: it is not an output of ptu (choose one of {})",
+            port_names().join(", ")
+        ),
+    }
+    Ok(())
+}
+
+/// Checks `steps` and packs them into ROM words, with `corruption`
+/// applied to the expected values first.
+pub fn encode(steps: &[DemoStep], corruption: Option<&Corruption>) -> Result<DemoImage> {
+    if steps.is_empty() {
+        bail!("the demo sequence is empty");
+    }
+    if steps.len() > MAX_STEPS {
+        bail!(
+            "the demo sequence has {} steps; the step ROM holds {MAX_STEPS}",
+            steps.len()
+        );
+    }
+    if !steps[0].inputs.reset || steps[0].check {
+        bail!("the demo sequence must start with an unchecked reset step");
+    }
+    let mut steps = steps.to_vec();
+    if let Some(c) = corruption {
+        corrupt(&mut steps, c)?;
+    }
+    let mut image = DemoImage {
+        steps: Vec::with_capacity(steps.len()),
+        data_dict: Vec::new(),
+        error_dict: Vec::new(),
+        wide_dicts: Default::default(),
+    };
+    for (n, s) in steps.iter().enumerate() {
+        let i = &s.inputs;
+        let d = i.next_rip;
+        if [
+            i.rsp_wdata,
+            i.gs_wdata,
+            i.csr_wdata,
+            i.exc_data,
+            i.mem_rdata,
+        ]
+        .iter()
+        .any(|&v| v != d)
+        {
+            bail!("step {n}: the six 64-bit inputs must carry one value (use demo_program::with_data)");
+        }
+        let e = &s.expect;
+        if e.cpl != 0 && e.cpl != 3 {
+            bail!("step {n}: expected cpl {} is neither 0 nor 3", e.cpl);
+        }
+        let flags = [
+            i.reset,
+            i.retire,
+            i.rsp_we,
+            i.gs_we,
+            i.op_syscall,
+            i.op_eret,
+            i.csr_re,
+            i.csr_we,
+            i.exc_valid,
+            i.exc_error_valid,
+            i.irq,
+            i.nmi,
+            i.mce,
+            i.mem_ready,
+            i.mem_err,
+        ];
+        let out_flags = [
+            e.irq_ack,
+            e.redirect,
+            e.busy,
+            e.mem_valid,
+            e.mem_we,
+            e.shutdown,
+        ];
+        let mut w: u128 = 0;
+        w |= (s.check as u128) << field::CHECK;
+        w |= (s.start as u128) << field::START;
+        w |= (s.print as u128) << field::PRINT;
+        w |= ((n + 1 == steps.len()) as u128) << field::LAST;
+        for (k, f) in flags.iter().enumerate() {
+            w |= (*f as u128) << (field::FLAGS + k);
+        }
+        w |= (i.csr_addr as u128) << field::CSR_ADDR;
+        w |= (i.exc_vector as u128) << field::EXC_VECTOR;
+        w |= (i.irq_vector as u128) << field::IRQ_VECTOR;
+        w |= dict_index(&mut image.data_dict, d, "the 64-bit inputs")
+            .with_context(|| format!("step {n}"))?
+            << field::DATA_INDEX;
+        w |= dict_index(&mut image.error_dict, i.exc_error as u64, "exc_error")
+            .with_context(|| format!("step {n}"))?
+            << field::ERROR_INDEX;
+        w |= (e.cpl as u128) << field::CPL;
+        for (k, f) in out_flags.iter().enumerate() {
+            w |= (*f as u128) << (field::OUT_FLAGS + k);
+        }
+        for (k, name) in WIDE_OUTPUTS.iter().enumerate() {
+            w |= dict_index(&mut image.wide_dicts[k], wide_value(e, k), name)
+                .with_context(|| format!("step {n}"))?
+                << (field::WIDE + DICT_BITS * k);
+        }
+        debug_assert!(w >> STEP_BITS == 0);
+        image.steps.push(w);
+    }
+    Ok(image)
+}
+
+// ------------------------------------------------------------- messages --
+
+/// Message ROM tokens.
+pub mod token {
+    /// End of the message.
+    pub const END: u8 = 0x00;
+    /// `NIBBLE | n`: hex digit of nibble `n` of the printer's fields.
+    pub const NIBBLE: u8 = 0x80;
+    /// `COND | k`: print what follows, up to [`END_COND`], only if
+    /// condition `k` holds.
+    pub const COND: u8 = 0xc0;
+    /// Ends a conditional part.
+    pub const END_COND: u8 = 0xe0;
+}
+
+/// Nibble offsets of the printer's fields (each field's least significant
+/// nibble), and their widths in nibbles.
+pub mod nibble {
+    pub const RIP: (u8, u8) = (0, 16);
+    pub const RSP: (u8, u8) = (16, 16);
+    pub const CYCLES: (u8, u8) = (32, 2);
+    pub const VECTOR: (u8, u8) = (34, 2);
+    pub const CPL: (u8, u8) = (36, 1);
+    pub const STEP: (u8, u8) = (37, 2);
+    pub const STEPS: (u8, u8) = (39, 2);
+    pub const TYPE: (u8, u8) = (41, 1);
+    /// Nibbles in all.
+    pub const COUNT: usize = 48;
+}
+
+/// Printer conditions: 0..15 a mismatch on that port ([`port_names`]
+/// order), then the kind of the transition.
+pub mod cond {
+    pub const PORT0: u8 = 0;
+    pub const ERET: u8 = 16;
+    pub const SYSCALL: u8 = 17;
+    pub const IRQ: u8 = 18;
+    pub const NMI: u8 = 19;
+    pub const EXC: u8 = 20;
+    pub const ENTRY: u8 = 21;
+}
+
+/// The message ROM and where each message starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Messages {
+    pub rom: Vec<u8>,
+    /// First line after (re)start.
+    pub banner: usize,
+    /// One line per transition.
+    pub transition: usize,
+    /// The last line of a run where everything matched.
+    pub pass: usize,
+    /// The last line of a run with a mismatch.
+    pub fail: usize,
+}
+
+/// Appends the tokens of `template` to `rom`: text, `{field}` for a hex
+/// field of [`nibble`] (`rip`, `rsp`, `cycles`, `vector`, `cpl`, `step`,
+/// `steps`, `type`), `{if:name}` ... `{end}` for a conditional part
+/// (`eret`, `syscall`, `irq`, `nmi`, `exc`, `entry`, or a port name for
+/// its mismatch), then [`token::END`].
+fn assemble(rom: &mut Vec<u8>, template: &str) -> Result<usize> {
+    let start = rom.len();
+    let mut rest = template;
+    while let Some(c) = rest.chars().next() {
+        if c == '{' {
+            let close = rest
+                .find('}')
+                .with_context(|| format!("unclosed {{ in message template `{template}`"))?;
+            let name = &rest[1..close];
+            rest = &rest[close + 1..];
+            if let Some(k) = name.strip_prefix("if:") {
+                let bit = match k {
+                    "eret" => cond::ERET,
+                    "syscall" => cond::SYSCALL,
+                    "irq" => cond::IRQ,
+                    "nmi" => cond::NMI,
+                    "exc" => cond::EXC,
+                    "entry" => cond::ENTRY,
+                    port => match port_names().iter().position(|p| *p == port) {
+                        Some(i) => cond::PORT0 + i as u8,
+                        None => bail!("unknown condition `{k}` in message template"),
+                    },
+                };
+                rom.push(token::COND | bit);
+                continue;
+            }
+            if name == "end" {
+                rom.push(token::END_COND);
+                continue;
+            }
+            let (lsb, width) = match name {
+                "rip" => nibble::RIP,
+                "rsp" => nibble::RSP,
+                "cycles" => nibble::CYCLES,
+                "vector" => nibble::VECTOR,
+                "cpl" => nibble::CPL,
+                "step" => nibble::STEP,
+                "steps" => nibble::STEPS,
+                "type" => nibble::TYPE,
+                _ => bail!("unknown field `{name}` in message template"),
+            };
+            for k in (0..width).rev() {
+                rom.push(token::NIBBLE | (lsb + k));
+            }
+        } else {
+            if !(c == '\r' || c == '\n' || (' '..='~').contains(&c)) {
+                bail!("message templates are printable ASCII: {c:?} is not");
+            }
+            rom.push(c as u8);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    rom.push(token::END);
+    Ok(start)
+}
+
+/// The demo's messages.
+pub fn messages() -> Result<Messages> {
+    let mut rom = Vec::new();
+    let banner = assemble(
+        &mut rom,
+        "\r\nptu board demo: replaying 0x{steps} cycles (syscall, fault, interrupt, \
+         nested fault, NMI, ERET), every output checked\r\n",
+    )?;
+    let transition = assemble(
+        &mut rom,
+        "{if:eret}  ERET               {end}\
+         {if:syscall}  SYSCALL{end}{if:irq}  IRQ    {end}{if:nmi}  NMI    {end}{if:exc}  EXC    {end}\
+         {if:entry} vector 0x{vector}  {end}\
+         -> cpl {cpl}  rip 0x{rip}  rsp 0x{rsp}  0x{cycles} cycles\r\n",
+    )?;
+    let pass = assemble(
+        &mut rom,
+        "PASS: 0x{steps} cycles, all 15 outputs of ptu matched the reference model\r\n",
+    )?;
+    let mut fail = String::from("FAIL at step 0x{step}: mismatch on");
+    for p in port_names() {
+        fail.push_str(&format!("{{if:{p}}} {p}{{end}}"));
+    }
+    fail.push_str("\r\n");
+    let fail = assemble(&mut rom, &fail)?;
+    if rom.len() > 1 << MSG_ADDR_BITS {
+        bail!(
+            "the demo's messages take {} bytes; the message ROM holds {}",
+            rom.len(),
+            1 << MSG_ADDR_BITS
+        );
+    }
+    Ok(Messages {
+        rom,
+        banner,
+        transition,
+        pass,
+        fail,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reset_step() -> DemoStep {
+        DemoStep {
+            inputs: Inputs::reset(),
+            expect: Outputs::default(),
+            check: false,
+            start: false,
+            print: false,
+        }
+    }
+
+    #[test]
+    fn fields_tile_the_word() {
+        assert_eq!(field::FLAGS + INPUT_FLAGS.len(), field::CSR_ADDR);
+        assert_eq!(field::DATA_INDEX + DICT_BITS, field::ERROR_INDEX);
+        assert_eq!(field::ERROR_INDEX + DICT_BITS, field::CPL);
+        assert_eq!(field::OUT_FLAGS + FLAG_OUTPUTS.len(), field::WIDE);
+        assert_eq!(field::WIDE + DICT_BITS * WIDE_OUTPUTS.len(), STEP_BITS);
+    }
+
+    #[test]
+    fn encodes_flags_and_indices() {
+        let mut s = DemoStep {
+            inputs: with_data(Inputs::syscall(0x1234), 0x1234),
+            expect: Outputs {
+                cpl: 3,
+                rip: 7,
+                busy: true,
+                ..Outputs::default()
+            },
+            check: true,
+            start: true,
+            print: false,
+        };
+        s.inputs.irq_vector = 0x21;
+        let img = encode(&[reset_step(), s], None).unwrap();
+        let w = img.steps[1];
+        assert_eq!(w & 0xf, 0b1011); // check, start, last
+        assert_eq!((w >> (field::FLAGS + 4)) & 1, 1); // op_syscall
+        assert_eq!((w >> field::IRQ_VECTOR) & 0xff, 0x21);
+        assert_eq!(
+            img.data_dict[((w >> field::DATA_INDEX) & 31) as usize],
+            0x1234
+        );
+        assert_eq!((w >> field::CPL) & 3, 3);
+        assert_eq!((w >> (field::OUT_FLAGS + 2)) & 1, 1); // busy
+        assert_eq!(img.wide_dicts[0][((w >> field::WIDE) & 31) as usize], 7);
+    }
+
+    #[test]
+    fn rejects_bad_sequences_and_corruptions() {
+        let ok = DemoStep {
+            check: true,
+            ..reset_step()
+        };
+        let err = encode(&[ok], None).unwrap_err().to_string();
+        assert!(
+            err.contains("must start with an unchecked reset step"),
+            "{err}"
+        );
+        let mut split = ok;
+        split.inputs.rsp_wdata = 5;
+        let err = encode(&[reset_step(), split], None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("step 1: the six 64-bit inputs"), "{err}");
+        let c = Corruption {
+            step: 1,
+            port: "pc".into(),
+        };
+        let err = encode(&[reset_step(), ok], Some(&c))
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("cannot corrupt port `pc`"), "{err}");
+        let c = Corruption {
+            step: 0,
+            port: "rip".into(),
+        };
+        let err = encode(&[reset_step(), ok], Some(&c))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not checked"), "{err}");
+    }
+
+    #[test]
+    fn messages_assemble() {
+        let m = messages().unwrap();
+        assert_eq!(m.banner, 0);
+        assert_eq!(m.rom[m.transition - 1], token::END);
+        let fail = &m.rom[m.fail..];
+        assert!(fail.starts_with(b"FAIL at step 0x"));
+        assert!(fail.contains(&(token::COND | 14)));
+        assert!(assemble(&mut Vec::new(), "{nope}").is_err());
+    }
+}

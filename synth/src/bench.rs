@@ -1,0 +1,638 @@
+//! `ptu bench synth`: the area and Fmax of the `ptu` unit alone, out of
+//! context, on iCE40UP5K, iCE40HX8K and ECP5-85F.
+//!
+//! The unit has about 600 I/O bits, more than any package, so it sits in
+//! a thin registered wrapper (`ptu_bench`): every input comes from a long
+//! shift register fed by one pin, every output goes to a parallel-load
+//! shift register read out on one pin. All of the unit's paths are then
+//! register to register, and the wrapper adds no logic between them but a
+//! 2:1 multiplexer per output bit. Yosys keeps `ptu` as its own module, so
+//! its cell counts are the unit's alone; nextpnr's Fmax is the whole
+//! design's, which the unit's paths dominate. Each part is placed and
+//! routed with several seeds; the median is reported, and the critical
+//! path of the median run is described from nextpnr's timing report.
+
+use crate::boards::Family;
+use crate::cli::BenchSynthArgs;
+use crate::flow::{self, Tool};
+use crate::report::{self, clock_name};
+use crate::tools;
+use anyhow::{anyhow, bail, Context, Result};
+use ptu_arch::{Dir, PtuConfig, PORTS};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// A part of the benchmark.
+#[derive(Clone, Debug)]
+pub struct Part {
+    /// Name on the command line.
+    pub name: &'static str,
+    pub title: &'static str,
+    pub family: Family,
+    pub device_arg: &'static str,
+    pub package: &'static str,
+    /// The `--freq` target (above what the unit reaches, so that nextpnr
+    /// tries hard; `--timing-allow-fail` keeps the run going).
+    pub target_mhz: u32,
+}
+
+/// The parts measured.
+pub fn parts() -> [Part; 3] {
+    [
+        Part {
+            name: "up5k",
+            title: "iCE40UP5K-SG48",
+            family: Family::Ice40,
+            device_arg: "--up5k",
+            package: "sg48",
+            target_mhz: 40,
+        },
+        Part {
+            name: "hx8k",
+            title: "iCE40HX8K-CT256",
+            family: Family::Ice40,
+            device_arg: "--hx8k",
+            package: "ct256",
+            target_mhz: 80,
+        },
+        Part {
+            name: "ecp5-85k",
+            title: "ECP5 LFE5U-85F-6 CABGA381",
+            family: Family::Ecp5,
+            device_arg: "--85k",
+            package: "CABGA381",
+            target_mhz: 150,
+        },
+    ]
+}
+
+/// The wrapper `ptu_bench` (pins `clock`, `din`, `load`, `dout`).
+pub fn wrapper() -> String {
+    let ins: Vec<_> = PORTS
+        .iter()
+        .filter(|(n, d, _)| *d == Dir::In && *n != "clock")
+        .collect();
+    let outs: Vec<_> = PORTS.iter().filter(|(_, d, _)| *d == Dir::Out).collect();
+    let in_bits: usize = ins.iter().map(|p| p.2).sum();
+    let out_bits: usize = outs.iter().map(|p| p.2).sum();
+    let mut conns = vec![".clock(clock)".to_string()];
+    let mut at = 0;
+    for (n, _, w) in &ins {
+        conns.push(format!(".{n}(in_sr[{}:{}])", at + w - 1, at));
+        at += w;
+    }
+    at = 0;
+    for (n, _, w) in &outs {
+        conns.push(format!(".{n}(outs[{}:{}])", at + w - 1, at));
+        at += w;
+    }
+    format!(
+        "// ptu_bench: the unit `ptu` out of context, for `ptu bench synth`.\n\
+         // Its {in_bits} input bits come from a shift register fed by `din`; its\n\
+         // {out_bits} output bits are loaded (with `load`) into a shift register\n\
+         // read out on `dout`. Every path of the unit is register to register.\n\
+         module ptu_bench(clock, din, load, dout);\n\
+         \x20   input wire clock;\n\
+         \x20   input wire din;\n\
+         \x20   input wire load;\n\
+         \x20   output wire dout;\n\
+         \x20   reg [{im}:0] in_sr;\n\
+         \x20   reg [{om}:0] out_sr;\n\
+         \x20   wire [{om}:0] outs;\n\
+         \x20   always @(posedge clock) in_sr <= {{in_sr[{im2}:0], din}};\n\
+         \x20   always @(posedge clock) out_sr <= load ? outs : {{1'b0, out_sr[{om}:1]}};\n\
+         \x20   assign dout = out_sr[0];\n\
+         \x20   ptu unit(\n\
+         \x20       {conns}\n\
+         \x20   );\n\
+         endmodule\n",
+        im = in_bits - 1,
+        im2 = in_bits - 2,
+        om = out_bits - 1,
+        conns = conns.join(",\n        ")
+    )
+}
+
+/// One nextpnr run.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub seed: u64,
+    pub fmax_mhz: f64,
+    pub logic_cells: u64,
+    /// One sentence about the critical path.
+    pub critical_path: String,
+    pub seconds: f64,
+}
+
+fn cell_name(c: &str) -> String {
+    // Yosys/nextpnr names such as `unit.entry_unit.event_info_q.q_SB_DFFESR_Q_E`:
+    // keep the register's path, drop the techmap suffix.
+    let c = c.trim_start_matches("$auto$").trim_start_matches('\\');
+    let cut = [
+        "_SB_",
+        "_TRELLIS_",
+        "$",
+        "_LUT4",
+        "_DFF",
+        "_CCU2",
+        "_CARRY",
+        "_PFUMX",
+        "_L6MUX",
+    ]
+    .iter()
+    .filter_map(|s| c.find(s))
+    .min()
+    .unwrap_or(c.len());
+    c[..cut].to_string()
+}
+
+/// The unit's port behind bit `n` of the wrapper's `outs` bus.
+fn output_port(n: usize) -> Option<&'static str> {
+    let mut at = 0;
+    for (name, dir, w) in PORTS.iter() {
+        if *dir == Dir::Out {
+            if n < at + w {
+                return Some(name);
+            }
+            at += w;
+        }
+    }
+    None
+}
+
+/// A net of the wrapper named by the unit's port: `outs[260]` ->
+/// `unit.busy` (nextpnr names a register's output net after any of its
+/// aliases).
+fn port_net(net: &str) -> String {
+    let index = net
+        .strip_suffix(']')
+        .and_then(|n| n.rsplit_once('['))
+        .and_then(|(base, i)| Some((base, i.parse::<usize>().ok()?)));
+    match index {
+        Some((base, i)) if base == "outs" || base.starts_with("unit_") => match output_port(i) {
+            Some(p) => format!("unit.{p}"),
+            None => net.to_string(),
+        },
+        _ => net.to_string(),
+    }
+}
+
+/// One sentence describing the critical path of a nextpnr `--report`:
+/// its length, the signal it starts from (the net the source flip-flop
+/// drives), the flip-flop it ends in, its LUT levels and carry bits, and
+/// the unit's signals it passes.
+pub fn critical_path(report: &Value) -> Option<String> {
+    let paths = report.get("critical_paths")?.as_array()?;
+    let p = paths
+        .iter()
+        .find(|p| p.get("from").and_then(Value::as_str) == p.get("to").and_then(Value::as_str))
+        .or_else(|| paths.first())?;
+    let segs = p.get("path")?.as_array()?;
+    let field = |v: &Value, a: &str, b: &str| {
+        v.get(a)
+            .and_then(|x| x.get(b))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let (mut logic, mut routing) = (0.0, 0.0);
+    let (mut luts, mut carries) = (0, 0);
+    let mut nets: Vec<String> = Vec::new();
+    for s in segs {
+        let d = s.get("delay").and_then(Value::as_f64).unwrap_or(0.0);
+        match s.get("type").and_then(Value::as_str) {
+            Some("routing") => {
+                routing += d;
+                if let Some(n) = s.get("net").and_then(Value::as_str) {
+                    let n = port_net(&cell_name(n));
+                    if !n.is_empty() && !nets.contains(&n) {
+                        nets.push(n);
+                    }
+                }
+            }
+            Some("logic") => {
+                logic += d;
+                if ["CIN", "FCI"].contains(&field(s, "from", "port").as_str()) {
+                    carries += 1;
+                } else {
+                    luts += 1;
+                }
+            }
+            _ => logic += d,
+        }
+    }
+    let first = segs.first()?;
+    let from = nets
+        .first()
+        .cloned()
+        .unwrap_or_else(|| cell_name(&field(first, "from", "cell")));
+    let to = cell_name(&field(segs.last()?, "to", "cell"));
+    let via: Vec<&String> = nets
+        .iter()
+        .skip(1)
+        .filter(|n| n.starts_with("unit.") && !n.contains("nextpnr"))
+        .take(5)
+        .collect();
+    Some(format!(
+        "{:.1} ns ({:.1} logic, {:.1} routing) from {from} to {to}: {luts} LUT levels and {carries} carry steps{}",
+        logic + routing,
+        logic,
+        routing,
+        if via.is_empty() {
+            String::new()
+        } else {
+            format!(", through {}", via.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "))
+        }
+    ))
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+fn tools_for(family: Family) -> Result<(PathBuf, PathBuf)> {
+    let board = crate::boards::all()
+        .into_iter()
+        .find(|b| b.family == family)
+        .expect("a board per family");
+    let t: Vec<(Tool, PathBuf)> = flow::check_tools(&board)?;
+    Ok((t[0].1.clone(), t[1].1.clone()))
+}
+
+/// Synthesises the wrapper for `family` in `dir`: the unit's cells.
+fn synthesise(family: Family, yosys: &Path, dir: &Path) -> Result<BTreeMap<String, u64>> {
+    let synth = match family {
+        Family::Ice40 => "synth_ice40",
+        Family::Ecp5 => "synth_ecp5",
+    };
+    std::fs::write(
+        dir.join("synth.ys"),
+        format!(
+            "read_verilog ptu.v ptu_bench.v\n\
+             hierarchy -check -top ptu_bench\n\
+             setattr -mod -set keep_hierarchy 1 ptu\n\
+             {synth} -top ptu_bench -json ptu_bench.json\n\
+             stat\n"
+        ),
+    )?;
+    let cache = flow::yowasp_cache();
+    let env: Vec<(&str, &std::ffi::OsStr)> = match family {
+        Family::Ecp5 => vec![("YOWASP_CACHE_DIR", cache.as_os_str())],
+        Family::Ice40 => vec![],
+    };
+    let run = tools::run_watched(
+        yosys.to_str().unwrap_or("yosys"),
+        &["-q", "-l", "yosys.log", "-s", "synth.ys"],
+        dir,
+        &dir.join("yosys.console.log"),
+        &env,
+        std::time::Duration::from_millis(500),
+        &mut |_| None,
+    )?;
+    let log = std::fs::read_to_string(dir.join("yosys.log")).unwrap_or_default();
+    if !run.success() {
+        bail!(
+            "yosys failed ({}), log: {}\n{}",
+            run.status_text(),
+            dir.join("yosys.log").display(),
+            log.lines()
+                .rev()
+                .take(20)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+    report::module_cells(&log, "ptu").ok_or_else(|| {
+        anyhow!(
+            "no statistics of module ptu in {}",
+            dir.join("yosys.log").display()
+        )
+    })
+}
+
+fn place(part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
+    let t = Instant::now();
+    let report = format!("report-{}-{seed}.json", part.name);
+    let log = dir.join(format!("nextpnr-{}-{seed}.log", part.name));
+    let mut args: Vec<String> = [
+        part.device_arg,
+        "--package",
+        part.package,
+        "--json",
+        "ptu_bench.json",
+        "--freq",
+        &part.target_mhz.to_string(),
+        "--timing-allow-fail",
+        "--seed",
+        &seed.to_string(),
+        "--report",
+        &report,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    match part.family {
+        Family::Ice40 => args.push("--pcf-allow-unconstrained".into()),
+        Family::Ecp5 => args.push("--lpf-allow-unconstrained".into()),
+    }
+    let cache = flow::yowasp_cache();
+    let env: Vec<(&str, &std::ffi::OsStr)> = match part.family {
+        Family::Ecp5 => vec![("YOWASP_CACHE_DIR", cache.as_os_str())],
+        Family::Ice40 => vec![],
+    };
+    let run = tools::run_watched(
+        nextpnr.to_str().unwrap_or("nextpnr"),
+        &args,
+        dir,
+        &log,
+        &env,
+        std::time::Duration::from_secs(2),
+        &mut |l| flow::router_stalled(l, 60.0),
+    )?;
+    if !run.success() {
+        return Err(run.failure());
+    }
+    let text = std::fs::read_to_string(dir.join(&report))
+        .with_context(|| format!("nextpnr wrote no {}", dir.join(&report).display()))?;
+    let v: Value = serde_json::from_str(&text).context("nextpnr's report is not JSON")?;
+    let (clocks, util) = report::nextpnr_report(&text)?;
+    let clock = clocks
+        .iter()
+        .find(|c| clock_name(&c.name) == "clock")
+        .or_else(|| clocks.first())
+        .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
+    let (lc, _, _) = report::site_names(part.family);
+    Ok(Run {
+        seed,
+        fmax_mhz: clock.fmax_mhz,
+        logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
+        critical_path: critical_path(&v).unwrap_or_else(|| "not reported".into()),
+        seconds: t.elapsed().as_secs_f64(),
+    })
+}
+
+/// The result for one part.
+#[derive(Clone, Debug)]
+pub struct PartResult {
+    pub part: Part,
+    pub luts: u64,
+    pub flip_flops: u64,
+    pub carries: u64,
+    pub runs: Vec<Run>,
+    pub median_fmax_mhz: f64,
+}
+
+/// Measures `parts` with `seeds` seeds each, in `work`.
+pub fn measure(
+    parts: &[Part],
+    seeds: u64,
+    work: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<PartResult>> {
+    if seeds == 0 {
+        bail!("--seeds must be at least 1");
+    }
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let cfg = PtuConfig::default();
+    let mut synthesised: BTreeMap<&'static str, (PathBuf, BTreeMap<String, u64>)> = BTreeMap::new();
+    let mut results = Vec::new();
+    for part in parts {
+        let (yosys, nextpnr) = tools_for(part.family)?;
+        let fam = match part.family {
+            Family::Ice40 => "ice40",
+            Family::Ecp5 => "ecp5",
+        };
+        if !synthesised.contains_key(fam) {
+            let dir = work.join(fam);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
+            std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
+            progress(&format!(
+                "synth {fam}: yosys (log: {})",
+                dir.join("yosys.log").display()
+            ));
+            let cells = synthesise(part.family, &yosys, &dir)?;
+            synthesised.insert(fam, (dir, cells));
+        }
+        let (dir, cells) = &synthesised[fam];
+        let (luts, flip_flops, carries) = report::cell_roles(part.family, cells);
+        let mut runs = Vec::new();
+        for seed in 1..=seeds {
+            progress(&format!(
+                "pnr {} seed {seed}/{seeds}: nextpnr --freq {} ...",
+                part.name, part.target_mhz
+            ));
+            match place(part, &nextpnr, dir, seed) {
+                Ok(r) => {
+                    progress(&format!(
+                        "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
+                        r.fmax_mhz, r.logic_cells, r.seconds
+                    ));
+                    runs.push(r);
+                }
+                // nextpnr-ice40 0.4's router can stall for one placement.
+                Err(e) if e.to_string().contains(" stopped: ") => progress(&format!(
+                    "  seed {seed} left out: {}",
+                    e.to_string().lines().next().unwrap_or("")
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        if runs.is_empty() {
+            bail!("no seed of {} placed and routed", part.name);
+        }
+        let mut f: Vec<f64> = runs.iter().map(|r| r.fmax_mhz).collect();
+        let median_fmax_mhz = median(&mut f);
+        results.push(PartResult {
+            part: part.clone(),
+            luts,
+            flip_flops,
+            carries,
+            runs,
+            median_fmax_mhz,
+        });
+    }
+    Ok(results)
+}
+
+/// The median run (the one closest to the median Fmax).
+pub fn median_run(r: &PartResult) -> &Run {
+    r.runs
+        .iter()
+        .min_by(|a, b| {
+            (a.fmax_mhz - r.median_fmax_mhz)
+                .abs()
+                .total_cmp(&(b.fmax_mhz - r.median_fmax_mhz).abs())
+        })
+        .expect("at least one run")
+}
+
+/// The results as JSON.
+pub fn to_json(results: &[PartResult], seeds: u64) -> String {
+    let v = json!({
+        "what": "ptu alone, out of context in the registered wrapper ptu_bench (synth/src/bench.rs)",
+        "command": format!("ptu bench synth --seeds {seeds}"),
+        "parts": results.iter().map(|r| json!({
+            "part": r.part.name,
+            "title": r.part.title,
+            "luts": r.luts,
+            "flip_flops": r.flip_flops,
+            "carries": r.carries,
+            "target_mhz": r.part.target_mhz,
+            "median_fmax_mhz": (r.median_fmax_mhz * 100.0).round() / 100.0,
+            "fmax_mhz_by_seed": r.runs.iter().map(|x| json!({
+                "seed": x.seed,
+                "fmax_mhz": (x.fmax_mhz * 100.0).round() / 100.0,
+                "logic_cells": x.logic_cells,
+                "seconds": x.seconds.round(),
+            })).collect::<Vec<_>>(),
+            "critical_path": median_run(r).critical_path,
+        })).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
+    s.push('\n');
+    s
+}
+
+/// A Markdown table of the results.
+pub fn table(results: &[PartResult]) -> String {
+    let mut s = String::from(
+        "| part | LUT4 | flip-flops | carries | Fmax, median (MHz) | Fmax by seed (MHz) |\n|---|---|---|---|---|---|\n",
+    );
+    for r in results {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {:.1} | {} |\n",
+            r.part.title,
+            r.luts,
+            r.flip_flops,
+            r.carries,
+            r.median_fmax_mhz,
+            r.runs
+                .iter()
+                .map(|x| format!("{:.1}", x.fmax_mhz))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    s
+}
+
+/// `ptu bench synth`.
+pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
+    let chosen: Vec<Part> = if a.parts.is_empty() {
+        parts().to_vec()
+    } else {
+        a.parts
+            .iter()
+            .map(|n| {
+                parts()
+                    .into_iter()
+                    .find(|p| p.name == n)
+                    .ok_or_else(|| anyhow!("unknown part `{n}`: choose from up5k, hx8k, ecp5-85k"))
+            })
+            .collect::<Result<_>>()?
+    };
+    let out = if a.out.is_absolute() {
+        a.out.clone()
+    } else {
+        flow::project_root().join(&a.out)
+    };
+    let work = flow::project_root()
+        .join("synth")
+        .join("build")
+        .join("bench");
+    let t = Instant::now();
+    let results = measure(&chosen, a.seeds, &work, &mut |l| println!("{l}"))?;
+    if let Some(d) = out.parent() {
+        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
+    }
+    let tmp = out.with_extension("partial");
+    std::fs::write(&tmp, to_json(&results, a.seeds))
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &out).with_context(|| format!("cannot write {}", out.display()))?;
+    println!("\n{}", table(&results));
+    for r in &results {
+        println!(
+            "critical path on {}: {}",
+            r.part.title,
+            median_run(r).critical_path
+        );
+    }
+    println!(
+        "results: {} ({:.0} s; logs in {})",
+        out.display(),
+        t.elapsed().as_secs_f64(),
+        work.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapper_connects_every_port() {
+        let w = wrapper();
+        for (n, _, _) in PORTS {
+            assert!(w.contains(&format!(".{n}(")), "{n} not connected");
+        }
+        assert!(
+            w.contains("reg [595:0] in_sr;") || w.contains("reg ["),
+            "{w}"
+        );
+    }
+
+    #[test]
+    fn critical_paths_are_described() {
+        let r: Value = serde_json::from_str(
+            r#"{"critical_paths": [{"from": "posedge clk", "to": "posedge clk", "path": [
+                {"type": "clk-to-q", "delay": 1.0, "from": {"cell": "a_LC", "port": "CLK"}, "to": {"cell": "a_LC", "port": "O"}},
+                {"type": "routing", "delay": 2.0, "net": "unit.busy", "from": {"cell": "a_LC", "port": "O"}, "to": {"cell": "b_LC", "port": "I2"}},
+                {"type": "logic", "delay": 1.0, "from": {"cell": "b_LC", "port": "I2"}, "to": {"cell": "b_LC", "port": "O"}},
+                {"type": "routing", "delay": 1.5, "net": "unit.entry_unit.take_nmi", "from": {"cell": "b_LC", "port": "O"}, "to": {"cell": "c_LC", "port": "CIN"}},
+                {"type": "logic", "delay": 0.5, "from": {"cell": "c_LC", "port": "CIN"}, "to": {"cell": "c_LC", "port": "COUT"}},
+                {"type": "setup", "delay": 0.5, "from": {"cell": "unit.frame_sequencer.addr.q_SB_DFFESR_Q_D_SB_LUT4_O_LC", "port": "I3"},
+                 "to": {"cell": "unit.frame_sequencer.addr.q_SB_DFFESR_Q_D_SB_LUT4_O_LC", "port": "I3"}}]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            critical_path(&r).unwrap(),
+            "6.5 ns (3.0 logic, 3.5 routing) from unit.busy to unit.frame_sequencer.addr.q: \
+             1 LUT levels and 1 carry steps, through unit.entry_unit.take_nmi"
+        );
+    }
+
+    #[test]
+    fn wrapper_nets_are_named_by_port() {
+        assert_eq!(port_net("outs[260]"), "unit.busy");
+        assert_eq!(port_net("unit_shutdown[519]"), "unit.shutdown");
+        assert_eq!(port_net("outs[0]"), "unit.cpl");
+        assert_eq!(port_net("unit.irq"), "unit.irq");
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+
+    #[test]
+    fn cell_names_lose_techmap_suffixes() {
+        assert_eq!(
+            cell_name("unit.entry_unit.event_info_q.q_SB_DFFESR_Q_E"),
+            "unit.entry_unit.event_info_q.q"
+        );
+    }
+}
