@@ -241,7 +241,10 @@ endmodule // m
             .map(|s| x_block.find(s).unwrap())
             .collect();
         assert!(order.windows(2).all(|w| w[0] < w[1]), "{x_block}");
-        assert!(out.contains("    always @(*) begin\n        z = y;\n    end"), "{out}");
+        assert!(
+            out.contains("    always @(*) begin\n        z = y;\n    end"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -263,7 +266,10 @@ endmodule
             out.contains("always @(*) begin\n        r_clock = clock;\n        y = 1'h0;\n        k = one;\n    end"),
             "{out}"
         );
-        assert!(out.contains("always @(*) begin\n        x = a;\n    end"), "{out}");
+        assert!(
+            out.contains("always @(*) begin\n        x = a;\n    end"),
+            "{out}"
+        );
     }
 
     #[test]
