@@ -1370,7 +1370,8 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg push_done;
     reg double_fault;
     reg triple_fault;
-    reg [63:0] stack_top;
+    reg [63:0] krsp_below;
+    reg [63:0] cstack_below;
     reg [7:0] new_vector;
     reg [31:0] new_error;
     reg new_error_valid;
@@ -1477,9 +1478,9 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [7:0] new_vector_comb;
     reg nmi_pending_d_comb;
     reg nmi_q_d_comb;
+    reg [63:0] push_addr_comb;
     reg [63:0] return_rip_q_d_comb;
     reg shutdown_q_d_comb;
-    reg [63:0] stack_top_comb;
 
     // Update code
     always @(*) begin
@@ -1803,18 +1804,22 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        stack_top_comb = kernel_rsp;
-        if (take_critical & ~status_critical) begin
-            stack_top_comb = cstack;
-        end
-        if (double_fault & ~status_critical) begin
-            stack_top_comb = cstack;
-        end
-        stack_top = stack_top_comb;
+        krsp_below = kernel_rsp - word_bytes;
     end
 
     always @(*) begin
-        push_addr = stack_top - word_bytes;
+        cstack_below = cstack - word_bytes;
+    end
+
+    always @(*) begin
+        push_addr_comb = krsp_below;
+        if (take_critical & ~status_critical) begin
+            push_addr_comb = cstack_below;
+        end
+        if (double_fault & ~status_critical) begin
+            push_addr_comb = cstack_below;
+        end
+        push_addr = push_addr_comb;
     end
 
     always @(*) begin

@@ -134,7 +134,8 @@ pub struct EntryUnit {
     push_done: Signal<Local, Bit>,
     double_fault: Signal<Local, Bit>,
     triple_fault: Signal<Local, Bit>,
-    stack_top: Signal<Local, Bits<64>>,
+    krsp_below: Signal<Local, Bits<64>>,
+    cstack_below: Signal<Local, Bits<64>>,
     new_vector: Signal<Local, Bits<8>>,
     new_error: Signal<Local, Bits<32>>,
     new_error_valid: Signal<Local, Bit>,
@@ -248,7 +249,8 @@ impl Default for EntryUnit {
             push_done: Default::default(),
             double_fault: Default::default(),
             triple_fault: Default::default(),
-            stack_top: Default::default(),
+            krsp_below: Default::default(),
+            cstack_below: Default::default(),
             new_vector: Default::default(),
             new_error: Default::default(),
             new_error_valid: Default::default(),
@@ -435,14 +437,18 @@ impl Logic for EntryUnit {
             self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
-        self.stack_top.next = self.kernel_rsp.val();
+        // Both candidate first words are computed from registers alone, so
+        // the event decision only selects one (the 64-bit subtraction is
+        // off the decision's path: it was the unit's critical path).
+        self.krsp_below.next = self.kernel_rsp.val() - self.word_bytes.val();
+        self.cstack_below.next = self.cstack.val() - self.word_bytes.val();
+        self.push_addr.next = self.krsp_below.val();
         if self.take_critical.val() & !self.status_critical.val() {
-            self.stack_top.next = self.cstack.val();
+            self.push_addr.next = self.cstack_below.val();
         }
         if self.double_fault.val() & !self.status_critical.val() {
-            self.stack_top.next = self.cstack.val();
+            self.push_addr.next = self.cstack_below.val();
         }
-        self.push_addr.next = self.stack_top.val() - self.word_bytes.val();
         self.start_push.next =
             (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
         if self.accept.val() & !self.immediate.val() {
