@@ -70,10 +70,10 @@ pub const MUTANTS: [Mutant; 11] = [
     Mutant {
         name: "frame-at-stack-top",
         breaks: "P5",
-        bug: "a frame below the kernel RSP starts at the RSP instead of 8 bytes below it",
+        bug: "a frame's first word goes at the stack top instead of 8 bytes below it",
         module: "ptu_entry_unit",
-        find: "krsp_below = kernel_rsp - word_bytes;",
-        replace: "krsp_below = kernel_rsp;",
+        find: "push_addr = stack_top - word_bytes;",
+        replace: "push_addr = stack_top;",
     },
     Mutant {
         name: "critical-always-on-cstack",

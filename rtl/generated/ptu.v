@@ -1370,8 +1370,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg push_done;
     reg double_fault;
     reg triple_fault;
-    reg [63:0] krsp_below;
-    reg [63:0] cstack_below;
+    reg [63:0] stack_top;
     reg [7:0] new_vector;
     reg [31:0] new_error;
     reg new_error_valid;
@@ -1478,9 +1477,9 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [7:0] new_vector_comb;
     reg nmi_pending_d_comb;
     reg nmi_q_d_comb;
-    reg [63:0] push_addr_comb;
     reg [63:0] return_rip_q_d_comb;
     reg shutdown_q_d_comb;
+    reg [63:0] stack_top_comb;
 
     // Update code
     always @(*) begin
@@ -1804,22 +1803,18 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        krsp_below = kernel_rsp - word_bytes;
-    end
-
-    always @(*) begin
-        cstack_below = cstack - word_bytes;
-    end
-
-    always @(*) begin
-        push_addr_comb = krsp_below;
+        stack_top_comb = kernel_rsp;
         if (take_critical & ~status_critical) begin
-            push_addr_comb = cstack_below;
+            stack_top_comb = cstack;
         end
         if (double_fault & ~status_critical) begin
-            push_addr_comb = cstack_below;
+            stack_top_comb = cstack;
         end
-        push_addr = push_addr_comb;
+        stack_top = stack_top_comb;
+    end
+
+    always @(*) begin
+        push_addr = stack_top - word_bytes;
     end
 
     always @(*) begin

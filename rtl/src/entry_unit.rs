@@ -134,8 +134,7 @@ pub struct EntryUnit {
     push_done: Signal<Local, Bit>,
     double_fault: Signal<Local, Bit>,
     triple_fault: Signal<Local, Bit>,
-    krsp_below: Signal<Local, Bits<64>>,
-    cstack_below: Signal<Local, Bits<64>>,
+    stack_top: Signal<Local, Bits<64>>,
     new_vector: Signal<Local, Bits<8>>,
     new_error: Signal<Local, Bits<32>>,
     new_error_valid: Signal<Local, Bit>,
@@ -249,8 +248,7 @@ impl Default for EntryUnit {
             push_done: Default::default(),
             double_fault: Default::default(),
             triple_fault: Default::default(),
-            krsp_below: Default::default(),
-            cstack_below: Default::default(),
+            stack_top: Default::default(),
             new_vector: Default::default(),
             new_error: Default::default(),
             new_error_valid: Default::default(),
@@ -437,18 +435,14 @@ impl Logic for EntryUnit {
             self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
-        // Both candidate first words are computed from registers alone, so
-        // the event decision only selects one (the 64-bit subtraction is
-        // off the decision's path: it was the unit's critical path).
-        self.krsp_below.next = self.kernel_rsp.val() - self.word_bytes.val();
-        self.cstack_below.next = self.cstack.val() - self.word_bytes.val();
-        self.push_addr.next = self.krsp_below.val();
+        self.stack_top.next = self.kernel_rsp.val();
         if self.take_critical.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_below.val();
+            self.stack_top.next = self.cstack.val();
         }
         if self.double_fault.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_below.val();
+            self.stack_top.next = self.cstack.val();
         }
+        self.push_addr.next = self.stack_top.val() - self.word_bytes.val();
         self.start_push.next =
             (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
         if self.accept.val() & !self.immediate.val() {
