@@ -199,11 +199,7 @@ pub fn run_scenarios(
                 "building the {} testbench (cached after the first time)...",
                 sim.name()
             );
-            let text = match verilog {
-                Some(p) => std::fs::read_to_string(p)
-                    .with_context(|| format!("cannot read --verilog {}", p.display()))?,
-                None => ptu_rtl::verilog::emit(&cfg)?,
-            };
+            let text = unit_verilog(verilog)?;
             Some(ptu_testbenches::prepare_text(
                 ext,
                 &text,
@@ -265,9 +261,7 @@ pub fn random_run(
     bus_errors: f64,
     vcd: Option<&Path>,
 ) -> Result<()> {
-    if !(0.0..=1.0).contains(&bus_errors) {
-        bail!("--bus-errors {bus_errors} is not a probability: give a value from 0 to 1");
-    }
+    check_probability(bus_errors)?;
     let cfg = PtuConfig::default();
     let mut rtl = RtlSim::new(&cfg)?;
     if let Some(p) = vcd {
@@ -370,18 +364,8 @@ fn shrink_failure(
 /// into the generated harness; the seed replays a failure. (Shrinking to
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
 fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
-    if !(0.0..=1.0).contains(&args.bus_errors) {
-        bail!(
-            "--bus-errors {} is not a probability: give a value from 0 to 1",
-            args.bus_errors
-        );
-    }
-    let cfg = PtuConfig::default();
-    let text = match &args.verilog {
-        Some(p) => std::fs::read_to_string(p)
-            .with_context(|| format!("cannot read --verilog {}", p.display()))?,
-        None => ptu_rtl::verilog::emit(&cfg)?,
-    };
+    check_probability(args.bus_errors)?;
+    let text = unit_verilog(args.verilog.as_deref())?;
     eprintln!(
         "building the {} testbench (cached after the first time)...",
         args.simulator.name()
@@ -418,4 +402,22 @@ fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
         println!("waveform: {}", p.display());
     }
     Ok(())
+}
+
+/// `--bus-errors` must be a probability.
+fn check_probability(bus_errors: f64) -> Result<()> {
+    if !(0.0..=1.0).contains(&bus_errors) {
+        bail!("--bus-errors {bus_errors} is not a probability: give a value from 0 to 1");
+    }
+    Ok(())
+}
+
+/// The Verilog an external simulator runs: `--verilog FILE`, or the unit
+/// emitted for the default configuration.
+fn unit_verilog(verilog: Option<&Path>) -> Result<String> {
+    match verilog {
+        Some(p) => std::fs::read_to_string(p)
+            .with_context(|| format!("cannot read --verilog {}", p.display())),
+        None => ptu_rtl::verilog::emit(&PtuConfig::default()),
+    }
 }
