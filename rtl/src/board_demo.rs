@@ -13,9 +13,10 @@
 //!    the unit for `por_cycles`. Nothing else relies on initial values, so
 //!    the emitted Verilog simulates without `x` (tested under Icarus).
 //! 2. **Banner** on the UART (115200 8N1 on the board's USB serial pins).
-//! 3. **Replay.** One step per clock: the step's inputs go to the unit
-//!    through a register stage, the expected outputs are compared one
-//!    cycle later, the per-port mismatches are registered and, if any, the
+//! 3. **Replay** of the main sequence (later of a segment, see
+//!    [Buttons](#buttons)), one step per clock: the step's inputs go to
+//!    the unit through a register stage, the expected outputs are compared
+//!    one cycle later, the per-port mismatches are registered and, if any, the
 //!    replay stops and prints `FAIL at step 0xNN: mismatch on <ports>`.
 //! 4. **Transitions.** A step marked `print` pauses the replay (the unit
 //!    gets idle inputs; the steps are chosen so that its state does not
@@ -23,17 +24,47 @@
 //!    whether the core presented ERET), vector, the new CPL, RIP and RSP,
 //!    and the cycles it took, counted in hardware from the step marked
 //!    `start` to `redirect`.
-//! 5. **Result.** After the last step, `PASS: ...`; the pass or fail LED
-//!    lights. The button runs it again.
+//! 5. **Result.** After the last step of the segment, `PASS: ...` with
+//!    the number of steps replayed; the pass or fail LED lights.
 //!
 //! LEDs (`led`, after `led_invert`): 0 pass, 1 fail, 2 CPL is user, 3 the
 //! unit was busy in the last `busy_led_cycles`, 4 shutdown.
 //!
 //! The clock is the board's, or an iCE40 PLL's output ([`ClockGen`]) for
 //! boards whose clock is faster than the unit (the Alchitry Cu).
+//!
+//! ## Buttons
+//!
+//! Three buttons, each through its own [`Debouncer`] (synchroniser,
+//! debounce counter, one pulse per press). They are only looked at when
+//! the demo is done (the last line printed): presses during a replay,
+//! including the first one after power-on, are ignored.
+//!
+//! * **Run** (`button`): replays the main sequence from reset, from any
+//!   done state.
+//! * **NMI** (`nmi_button`) and **IRQ** (`irq_button`): inject an NMI or
+//!   an interrupt into the unit at rest. The main sequence ends at a *rest
+//!   state*: the kernel's idle loop, CPL 0, STATUS.if = 1. Both events are
+//!   then *framed* entries (the NMI on the critical stack, the interrupt
+//!   on the kernel stack), and a framed ERET restores RIP, RSP, STATUS,
+//!   EVENT_INFO and EVENT_DATA, so the unit comes back to exactly the rest
+//!   state. (From user mode an interrupt would be an unframed entry whose
+//!   ERET leaves EVENT_INFO changed, which is why the rest state is in the
+//!   kernel.) The step ROM holds, after the main sequence, an NMI segment
+//!   and an IRQ segment recorded from the model at the rest state, each
+//!   checked by the model to end in the rest state again
+//!   ([`crate::demo_program`], `ptu_synth::demo`). So after a run that
+//!   PASSED, an inject press replays its segment: a banner line (`NMI
+//!   button: ...` or `IRQ button: ...`), the entry and the ERET as usual,
+//!   and `PASS` with the segment's own length (the `run_len` register), or
+//!   `FAIL` as usual; the LEDs behave as for the main run. Segments can be
+//!   replayed any number of times, in any order. After a run that failed
+//!   the unit's state is unknown: an inject press prints one line asking
+//!   for the run button and replays nothing.
 
 use crate::demo_program::{
-    self, token, Corruption, DemoStep, DICT_BITS, MSG_ADDR_BITS, STEP_ADDR_BITS, STEP_BITS,
+    self, token, Corruption, DemoProgram, Segment, DICT_BITS, MSG_ADDR_BITS, STEP_ADDR_BITS,
+    STEP_BITS,
 };
 use crate::uart_tx::{self, UartTx};
 use crate::Ptu;
@@ -77,8 +108,10 @@ pub struct DemoOptions {
     pub busy_led_cycles: u64,
     /// LEDs that light when their pin is low (bit `i` for `led[i]`).
     pub led_active_low: u8,
-    /// The button pin is low when pressed.
+    /// The run button's pin is low when pressed.
     pub button_active_low: bool,
+    /// The NMI and IRQ buttons' pins are low when pressed.
+    pub inject_active_low: bool,
     /// Make one expected value wrong, to see the demo fail.
     pub corrupt: Option<Corruption>,
     /// Run the demo from an iCE40 PLL instead of the board clock; then
@@ -151,7 +184,7 @@ impl Logic for ClockGen {
 impl DemoOptions {
     /// Options for a board with a `clock_hz` clock: 115200 baud, 1 ms
     /// power-on reset, 10 ms debounce, 100 ms busy LED, active-high LEDs
-    /// and button, nothing corrupted.
+    /// and buttons, nothing corrupted.
     pub fn new(clock_hz: u64) -> Self {
         Self {
             clock_hz,
@@ -161,6 +194,7 @@ impl DemoOptions {
             busy_led_cycles: clock_hz / 10,
             led_active_low: 0,
             button_active_low: false,
+            inject_active_low: false,
             corrupt: None,
             pll: None,
         }
@@ -225,6 +259,75 @@ impl Logic for HexDigit {
              end"
             .to_string(),
         )
+    }
+}
+
+/// A button input: synchronised to `clock` (two flip-flops), debounced
+/// (a new level counts once it has been stable for `cycles` + 1 cycles),
+/// and turned into a one-cycle `press` pulse per press. `invert` is the
+/// pin's polarity (on for a button whose pin is low when pressed).
+/// `reset` (synchronous) makes the button released.
+#[derive(LogicBlock)]
+pub struct Debouncer {
+    pub clock: Signal<In, Clock>,
+    pub reset: Signal<In, Bit>,
+    /// The pin, as it is on the board.
+    pub pin: Signal<In, Bit>,
+    /// High for one cycle when a press has been debounced.
+    pub press: Signal<Out, Bit>,
+    invert: Constant<Bit>,
+    cycles: Constant<Bits<COUNT_BITS>>,
+    meta: DFF<Bit>,
+    sync: DFF<Bit>,
+    level: DFF<Bit>,
+    count: DFF<Bits<COUNT_BITS>>,
+    pulse: DFF<Bit>,
+}
+
+impl Debouncer {
+    /// A button that is pressed when its pin is low if `active_low`,
+    /// debounced for `cycles` cycles (at least 1, below 2^20).
+    pub fn new(what: &str, active_low: bool, cycles: u64) -> Result<Self> {
+        Ok(Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            pin: Default::default(),
+            press: Default::default(),
+            invert: Constant::new(active_low),
+            cycles: constant(what, cycles.max(1))?,
+            meta: Default::default(),
+            sync: Default::default(),
+            level: Default::default(),
+            count: Default::default(),
+            pulse: Default::default(),
+        })
+    }
+}
+
+impl Logic for Debouncer {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, meta, sync, level, count, pulse);
+        self.press.next = self.pulse.q.val();
+        self.meta.d.next = self.pin.val() ^ self.invert.val();
+        self.sync.d.next = self.meta.q.val();
+        self.pulse.d.next = false;
+        self.count.d.next = 0.into();
+        if self.sync.q.val() != self.level.q.val() {
+            self.count.d.next = self.count.q.val() + 1;
+            if self.count.q.val() == self.cycles.val() {
+                self.level.d.next = self.sync.q.val();
+                self.pulse.d.next = self.sync.q.val();
+                self.count.d.next = 0.into();
+            }
+        }
+        if self.reset.val() {
+            self.meta.d.next = false;
+            self.sync.d.next = false;
+            self.level.d.next = false;
+            self.count.d.next = 0.into();
+            self.pulse.d.next = false;
+        }
     }
 }
 
@@ -313,8 +416,15 @@ fn constant<const N: usize>(what: &str, v: u64) -> Result<Constant<Bits<N>>> {
 pub struct BoardDemo {
     /// The board clock.
     pub clock: Signal<In, Clock>,
-    /// Re-run button (polarity set by `button_active_low`).
+    /// Run button: replays the main sequence (polarity set by
+    /// `button_active_low`).
     pub button: Signal<In, Bit>,
+    /// NMI button: after a run that passed, replays the NMI segment
+    /// (polarity set by `inject_active_low`).
+    pub nmi_button: Signal<In, Bit>,
+    /// IRQ button: after a run that passed, replays the IRQ segment
+    /// (polarity set by `inject_active_low`).
+    pub irq_button: Signal<In, Bit>,
     /// UART transmit line, 8N1.
     pub tx: Signal<Out, Bit>,
     /// LEDs: pass, fail, user, busy, shutdown.
@@ -336,13 +446,21 @@ pub struct BoardDemo {
     messages: SyncROM<Bits<8>, MSG_ADDR_BITS>,
     hex: HexDigit,
     uart: UartTx,
+    run_btn: Debouncer,
+    nmi_btn: Debouncer,
+    irq_btn: Debouncer,
     // Configuration.
-    debounce_cycles: Constant<Bits<COUNT_BITS>>,
     busy_led_cycles: Constant<Bits<HOLD_BITS>>,
     led_invert: Constant<Bits<LEDS>>,
-    button_invert: Constant<Bit>,
-    step_count: Constant<Bits<8>>,
+    main_len: Constant<Bits<8>>,
+    nmi_start: Constant<Bits<STEP_ADDR_BITS>>,
+    nmi_len: Constant<Bits<8>>,
+    irq_start: Constant<Bits<STEP_ADDR_BITS>>,
+    irq_len: Constant<Bits<8>>,
     msg_banner: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_nmi: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_irq: Constant<Bits<MSG_ADDR_BITS>>,
+    msg_hint: Constant<Bits<MSG_ADDR_BITS>>,
     msg_transition: Constant<Bits<MSG_ADDR_BITS>>,
     msg_pass: Constant<Bits<MSG_ADDR_BITS>>,
     msg_fail: Constant<Bits<MSG_ADDR_BITS>>,
@@ -352,8 +470,7 @@ pub struct BoardDemo {
     s_run: Constant<Bits<3>>,
     s_drain: Constant<Bits<3>>,
     s_print: Constant<Bits<3>>,
-    s_pass: Constant<Bits<3>>,
-    s_fail: Constant<Bits<3>>,
+    s_report: Constant<Bits<3>>,
     s_done: Constant<Bits<3>>,
     // Printer states and tokens.
     p_idle: Constant<Bits<2>>,
@@ -369,6 +486,7 @@ pub struct BoardDemo {
     // Sequencing.
     state: DFF<Bits<3>>,
     ptr: DFF<Bits<STEP_ADDR_BITS>>,
+    run_len: DFF<Bits<8>>,
     drain: DFF<Bit>,
     drain_last: DFF<Bit>,
     passed: DFF<Bit>,
@@ -405,12 +523,7 @@ pub struct BoardDemo {
     p_state: DFF<Bits<2>>,
     p_ptr: DFF<Bits<MSG_ADDR_BITS>>,
     p_skip: DFF<Bit>,
-    // Button and LEDs.
-    btn_meta: DFF<Bit>,
-    btn_sync: DFF<Bit>,
-    btn_level: DFF<Bit>,
-    btn_count: DFF<Bits<COUNT_BITS>>,
-    rerun: DFF<Bit>,
+    // LEDs.
     busy_hold: DFF<Bits<HOLD_BITS>>,
     // Temporaries.
     clk: Signal<Local, Clock>,
@@ -428,10 +541,10 @@ pub struct BoardDemo {
 }
 
 impl BoardDemo {
-    /// The demo for unit configuration `cfg`, replaying `steps` (made by
+    /// The demo for unit configuration `cfg`, replaying `program` (made by
     /// `ptu_synth::demo` from the reference model), built for `opts`.
-    pub fn new(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<Self> {
-        let image = demo_program::encode(steps, opts.corrupt.as_ref())?;
+    pub fn new(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<Self> {
+        let image = demo_program::encode(program, opts.corrupt.as_ref())?;
         let msgs = demo_program::messages()?;
         let cycles_per_bit = uart_tx::divisor(opts.clock_hz, opts.baud)?;
         let error_values: BTreeMap<Bits<DICT_BITS>, Bits<32>> = image
@@ -442,9 +555,14 @@ impl BoardDemo {
             .collect();
         let w = &image.wide_dicts;
         let msg_at = |a: usize| Constant::new((a as u64).into());
+        // `encode` checked that every segment fits 8 bits and the ROM.
+        let len = |seg: Segment| Constant::new((program.range(seg).len() as u64).into());
+        let at = |a: usize| Constant::new((a as u64).into());
         Ok(Self {
             clock: Default::default(),
             button: Default::default(),
+            nmi_button: Default::default(),
+            irq_button: Default::default(),
             tx: Default::default(),
             led: Default::default(),
             clock_gen: ClockGen {
@@ -480,12 +598,32 @@ impl BoardDemo {
             ),
             hex: Default::default(),
             uart: UartTx::new(cycles_per_bit),
-            debounce_cycles: constant("debounce_cycles", opts.debounce_cycles.max(1))?,
+            run_btn: Debouncer::new(
+                "debounce_cycles",
+                opts.button_active_low,
+                opts.debounce_cycles,
+            )?,
+            nmi_btn: Debouncer::new(
+                "debounce_cycles",
+                opts.inject_active_low,
+                opts.debounce_cycles,
+            )?,
+            irq_btn: Debouncer::new(
+                "debounce_cycles",
+                opts.inject_active_low,
+                opts.debounce_cycles,
+            )?,
             busy_led_cycles: constant("busy_led_cycles", opts.busy_led_cycles)?,
             led_invert: constant("led_active_low", opts.led_active_low as u64)?,
-            button_invert: Constant::new(opts.button_active_low),
-            step_count: Constant::new((steps.len() as u64).into()),
+            main_len: len(Segment::Main),
+            nmi_start: at(program.nmi_start),
+            nmi_len: len(Segment::Nmi),
+            irq_start: at(program.irq_start),
+            irq_len: len(Segment::Irq),
             msg_banner: msg_at(msgs.banner),
+            msg_nmi: msg_at(msgs.nmi_banner),
+            msg_irq: msg_at(msgs.irq_banner),
+            msg_hint: msg_at(msgs.hint),
             msg_transition: msg_at(msgs.transition),
             msg_pass: msg_at(msgs.pass),
             msg_fail: msg_at(msgs.fail),
@@ -494,8 +632,7 @@ impl BoardDemo {
             s_run: Constant::new(2u64.into()),
             s_drain: Constant::new(3u64.into()),
             s_print: Constant::new(4u64.into()),
-            s_pass: Constant::new(5u64.into()),
-            s_fail: Constant::new(6u64.into()),
+            s_report: Constant::new(5u64.into()),
             s_done: Constant::new(7u64.into()),
             p_idle: Constant::new(0u64.into()),
             p_fetch: Constant::new(1u64.into()),
@@ -508,6 +645,7 @@ impl BoardDemo {
             type_syscall: Constant::new((ptu_arch::event_type::OTHER as u64).into()),
             state: Default::default(),
             ptr: Default::default(),
+            run_len: Default::default(),
             drain: Default::default(),
             drain_last: Default::default(),
             passed: Default::default(),
@@ -540,11 +678,6 @@ impl BoardDemo {
             p_state: Default::default(),
             p_ptr: Default::default(),
             p_skip: Default::default(),
-            btn_meta: Default::default(),
-            btn_sync: Default::default(),
-            btn_level: Default::default(),
-            btn_count: Default::default(),
-            rerun: Default::default(),
             busy_hold: Default::default(),
             clk: Default::default(),
             rec: Default::default(),
@@ -572,6 +705,7 @@ impl Logic for BoardDemo {
             clk,
             state,
             ptr,
+            run_len,
             drain,
             drain_last,
             passed,
@@ -604,11 +738,6 @@ impl Logic for BoardDemo {
             p_state,
             p_ptr,
             p_skip,
-            btn_meta,
-            btn_sync,
-            btn_level,
-            btn_count,
-            rerun,
             busy_hold
         );
         self.power_on.clock.next = self.clk.val();
@@ -617,6 +746,15 @@ impl Logic for BoardDemo {
         self.steps.clock.next = self.clk.val();
         self.messages.clock.next = self.clk.val();
         self.uart.clock.next = self.clk.val();
+        self.run_btn.clock.next = self.clk.val();
+        self.nmi_btn.clock.next = self.clk.val();
+        self.irq_btn.clock.next = self.clk.val();
+        self.run_btn.reset.next = self.power_on.reset.val();
+        self.nmi_btn.reset.next = self.power_on.reset.val();
+        self.irq_btn.reset.next = self.power_on.reset.val();
+        self.run_btn.pin.next = self.button.val();
+        self.nmi_btn.pin.next = self.nmi_button.val();
+        self.irq_btn.pin.next = self.irq_button.val();
 
         // ---- Stage A: the step on the ROM's output, and its dictionary values.
         self.rec.next = self.steps.data.val();
@@ -723,20 +861,6 @@ impl Logic for BoardDemo {
             }
         }
 
-        // ---- Button: synchronise, debounce, and a pulse per press.
-        self.btn_meta.d.next = self.button.val() ^ self.button_invert.val();
-        self.btn_sync.d.next = self.btn_meta.q.val();
-        self.rerun.d.next = false;
-        self.btn_count.d.next = 0.into();
-        if self.btn_sync.q.val() != self.btn_level.q.val() {
-            self.btn_count.d.next = self.btn_count.q.val() + 1;
-            if self.btn_count.q.val() == self.debounce_cycles.val() {
-                self.btn_level.d.next = self.btn_sync.q.val();
-                self.rerun.d.next = self.btn_sync.q.val();
-                self.btn_count.d.next = 0.into();
-            }
-        }
-
         // ---- Sequencing.
         self.next_ptr.next = self.ptr.q.val();
         self.p_go.next = false;
@@ -745,6 +869,7 @@ impl Logic for BoardDemo {
             self.state.d.next = self.s_banner.val();
             self.p_go.next = true;
             self.next_ptr.next = 0.into();
+            self.run_len.d.next = self.main_len.val();
         } else if self.state.q.val() == self.s_banner.val() {
             if !self.p_busy.val() {
                 self.state.d.next = self.s_run.val();
@@ -779,7 +904,7 @@ impl Logic for BoardDemo {
             if self.drain.q.val() {
                 self.p_go.next = true;
                 if self.drain_last.q.val() {
-                    self.state.d.next = self.s_pass.val();
+                    self.state.d.next = self.s_report.val();
                     self.p_msg.next = self.msg_pass.val();
                     self.passed.d.next = true;
                 } else {
@@ -791,25 +916,44 @@ impl Logic for BoardDemo {
             if !self.p_busy.val() {
                 self.state.d.next = self.s_run.val();
             }
-        } else if (self.state.q.val() == self.s_pass.val())
-            | (self.state.q.val() == self.s_fail.val())
-        {
+        } else if self.state.q.val() == self.s_report.val() {
             if !self.p_busy.val() {
                 self.state.d.next = self.s_done.val();
             }
-        } else if self.rerun.q.val() {
-            // Done: the button runs it again.
+        } else if self.run_btn.press.val() {
+            // Done: the run button replays the main sequence.
             self.state.d.next = self.s_banner.val();
             self.p_go.next = true;
             self.next_ptr.next = 0.into();
+            self.run_len.d.next = self.main_len.val();
             self.passed.d.next = false;
             self.failed.d.next = false;
+        } else if self.nmi_btn.press.val() | self.irq_btn.press.val() {
+            // Done: an inject button replays its segment if the unit is at
+            // the rest state (the last run passed), else says what to do.
+            self.p_go.next = true;
+            if self.passed.q.val() {
+                self.state.d.next = self.s_banner.val();
+                self.passed.d.next = false;
+                if self.nmi_btn.press.val() {
+                    self.p_msg.next = self.msg_nmi.val();
+                    self.next_ptr.next = self.nmi_start.val();
+                    self.run_len.d.next = self.nmi_len.val();
+                } else {
+                    self.p_msg.next = self.msg_irq.val();
+                    self.next_ptr.next = self.irq_start.val();
+                    self.run_len.d.next = self.irq_len.val();
+                }
+            } else {
+                self.state.d.next = self.s_report.val();
+                self.p_msg.next = self.msg_hint.val();
+            }
         }
         // A mismatch stops the replay wherever it is.
         self.in_replay.next =
             (self.state.q.val() == self.s_run.val()) | (self.state.q.val() == self.s_drain.val());
         if self.in_replay.val() & self.miss.q.val().any() {
-            self.state.d.next = self.s_fail.val();
+            self.state.d.next = self.s_report.val();
             self.p_go.next = true;
             self.p_msg.next = self.msg_fail.val();
             self.failed.d.next = true;
@@ -863,7 +1007,7 @@ impl Logic for BoardDemo {
         self.hex.vector.next = self.ptu.event_info.val().get_bits::<8>(8);
         self.hex.cpl.next = self.ptu.cpl.val();
         self.hex.step.next = self.fail_step.q.val();
-        self.hex.steps.next = self.step_count.val();
+        self.hex.steps.next = self.run_len.q.val();
         self.hex.ty.next = self.ev_type.val();
         self.hex.sel.next = self.tok.val().get_bits::<6>(0);
         self.uart.send.next = false;
@@ -905,11 +1049,6 @@ impl Logic for BoardDemo {
             self.p_skip.d.next = false;
             self.uart.send.next = false;
             self.t_counting.d.next = false;
-            self.btn_meta.d.next = false;
-            self.btn_sync.d.next = false;
-            self.btn_level.d.next = false;
-            self.btn_count.d.next = 0.into();
-            self.rerun.d.next = false;
         }
         self.tx.next = self.uart.tx.val();
 
@@ -932,8 +1071,8 @@ impl Logic for BoardDemo {
 }
 
 /// The Verilog of the demo, module [`TOP`], tidied like `ptu.v`.
-pub fn emit(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<String> {
-    let mut demo = BoardDemo::new(cfg, steps, opts)?;
+pub fn emit(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<String> {
+    let mut demo = BoardDemo::new(cfg, program, opts)?;
     demo.connect_all();
     check_all(&demo)
         .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
@@ -941,10 +1080,13 @@ pub fn emit(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<S
     let header = format!(
         "// {TOP}.v: the ptu board demo (rtl/src/board_demo.rs), module `{TOP}`.\n\
          // Generated by ptu {} (rust-hdl 0.46.0) with `ptu build`; do not edit.\n\
-         // Unit configuration: {}; {} steps; clock {} Hz{}; UART {} baud{}.\n",
+         // Unit configuration: {}; {} steps (main {}, NMI {}, IRQ {}); clock {} Hz{}; UART {} baud{}.\n",
         env!("CARGO_PKG_VERSION"),
         cfg.describe(),
-        steps.len(),
+        program.steps.len(),
+        program.range(Segment::Main).len(),
+        program.range(Segment::Nmi).len(),
+        program.range(Segment::Irq).len(),
         opts.clock_hz,
         match &opts.pll {
             Some(p) => format!(
@@ -978,5 +1120,44 @@ mod tests {
             assert!(simulate(&mut h, 10));
             assert_eq!(h.ascii.val().to_u64(), want as u64, "sel {sel}");
         }
+    }
+
+    /// Drives `pins` (one level per cycle) into a debouncer and returns
+    /// the cycles in which `press` was high.
+    fn presses(active_low: bool, cycles: u64, pins: &[bool]) -> Vec<usize> {
+        let mut d = Debouncer::new("debounce_cycles", active_low, cycles).unwrap();
+        d.connect_all();
+        let mut out = Vec::new();
+        for (i, &pin) in pins.iter().enumerate() {
+            d.pin.next = pin;
+            d.reset.next = i < 2;
+            d.clock.next = Clock::from(false);
+            assert!(simulate(&mut d, 20));
+            d.clock.next = Clock::from(true);
+            assert!(simulate(&mut d, 20));
+            if d.press.val() {
+                out.push(i);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn debouncer_gives_one_pulse_per_stable_press() {
+        // Active high, 4 cycles: a 3-cycle bounce does nothing, a held
+        // press one pulse, its release none.
+        let mut pins = vec![false; 4];
+        pins.extend([true; 3]);
+        pins.extend([false; 10]);
+        pins.extend([true; 20]);
+        pins.extend([false; 20]);
+        let p = presses(false, 4, &pins);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0] > 17 + 4, "{p:?}");
+        // Active low: the same levels inverted give the same pulse; a pin
+        // held at its idle level gives none.
+        let inverted: Vec<bool> = pins.iter().map(|l| !l).collect();
+        assert_eq!(presses(true, 4, &inverted), p);
+        assert!(presses(true, 4, &[true; 40]).is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! The data of the board demo ([`crate::board_demo`]), as plain Rust: the
-//! replayed cycles ([`DemoStep`]), how they are packed into ROM words
-//! ([`encode`]), and the texts the demo prints ([`messages`]).
+//! replayed cycles ([`DemoStep`]) and the segments they form
+//! ([`DemoProgram`]), how they are packed into ROM words ([`encode`]), and
+//! the texts the demo prints ([`messages`]).
 //!
 //! The demo replays a fixed sequence of cycles on `Ptu`: in every cycle
 //! the unit's inputs come from ROM and every output is compared with the
@@ -18,12 +19,25 @@
 //! `exc_data` and `mem_rdata`. That is harmless because the expected
 //! outputs are computed by the model from exactly these inputs.
 //!
+//! ## Segments
+//!
+//! The step ROM holds three segments, one after the other, each ending
+//! with a step marked `last` ([`DemoProgram`]): the main sequence (from
+//! reset; its first step is the only unchecked one), the NMI segment and
+//! the IRQ segment. The main sequence ends with the unit at a *rest state*
+//! (the kernel's idle loop, CPL 0, STATUS.if = 1), and each inject segment
+//! starts from that state and returns the unit to exactly that state, so
+//! the demo can replay either segment after any run that passed, any
+//! number of times and in any order. The caller makes sure of that with
+//! the model (`ptu_synth::demo::builtin`); [`encode`] checks what it can
+//! see here: the layout, that segment steps are checked and never reset.
+//!
 //! | bits | field |
 //! |---|---|
 //! | 0 | `check`: compare the outputs in this cycle |
 //! | 1 | `start`: a transition starts here (cycles are counted from it) |
 //! | 2 | `print`: after this cycle, pause and print the transition |
-//! | 3 | `last`: the last step |
+//! | 3 | `last`: the last step of its segment |
 //! | 4..19 | input flags, [`INPUT_FLAGS`] order |
 //! | 19..27, 27..35, 35..43 | `csr_addr`, `exc_vector`, `irq_vector` |
 //! | 43..48, 48..53 | dictionary index of the 64-bit inputs, of `exc_error` |
@@ -34,7 +48,8 @@
 use anyhow::{bail, Context, Result};
 use ptu_arch::{Inputs, Outputs};
 
-/// Address bits of the step ROM: at most [`MAX_STEPS`] steps.
+/// Address bits of the step ROM: at most [`MAX_STEPS`] steps, all
+/// segments together.
 pub const STEP_ADDR_BITS: usize = 8;
 /// Most steps a demo can replay.
 pub const MAX_STEPS: usize = 1 << STEP_ADDR_BITS;
@@ -141,6 +156,63 @@ pub fn with_data(mut inp: Inputs, value: u64) -> Inputs {
     inp
 }
 
+/// The segments of the step ROM (see the module documentation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    /// From reset to the rest state; the run button replays it.
+    Main,
+    /// An NMI taken at the rest state, its handler and framed ERET.
+    Nmi,
+    /// An interrupt taken at the rest state, its handler and framed ERET.
+    Irq,
+}
+
+impl Segment {
+    /// Every segment, in ROM order.
+    pub const ALL: [Segment; 3] = [Segment::Main, Segment::Nmi, Segment::Irq];
+
+    /// The segment's name, for listings and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Segment::Main => "main sequence",
+            Segment::Nmi => "NMI segment",
+            Segment::Irq => "IRQ segment",
+        }
+    }
+}
+
+/// Everything the demo replays: the steps of all segments, in ROM order,
+/// and where the inject segments start. Step indices (as the demo prints
+/// them in `FAIL at step 0xNN`, and as [`Corruption::step`] counts them)
+/// are indices into `steps`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoProgram {
+    /// The main sequence, then the NMI segment, then the IRQ segment.
+    pub steps: Vec<DemoStep>,
+    /// Index of the first step of the NMI segment (the end of the main
+    /// sequence).
+    pub nmi_start: usize,
+    /// Index of the first step of the IRQ segment (the end of the NMI
+    /// segment).
+    pub irq_start: usize,
+}
+
+impl DemoProgram {
+    /// The steps of `seg`, as a range of indices into `steps`.
+    pub fn range(&self, seg: Segment) -> std::ops::Range<usize> {
+        match seg {
+            Segment::Main => 0..self.nmi_start,
+            Segment::Nmi => self.nmi_start..self.irq_start,
+            Segment::Irq => self.irq_start..self.steps.len(),
+        }
+    }
+
+    /// The steps of `seg`.
+    pub fn segment(&self, seg: Segment) -> &[DemoStep] {
+        &self.steps[self.range(seg)]
+    }
+}
+
 /// An expected value deliberately made wrong, to show that the demo
 /// notices: the value of `port` at step `step` gets its lowest bit
 /// flipped (`cpl` becomes the other level).
@@ -239,22 +311,74 @@ fn corrupt(steps: &mut [DemoStep], c: &Corruption) -> Result<()> {
     Ok(())
 }
 
-/// Checks `steps` and packs them into ROM words, with `corruption`
-/// applied to the expected values first.
-pub fn encode(steps: &[DemoStep], corruption: Option<&Corruption>) -> Result<DemoImage> {
-    if steps.is_empty() {
-        bail!("the demo sequence is empty");
+/// Checks the layout of `program`: segments in order and not empty, all
+/// steps in the ROM, each segment at most 255 steps (its length is printed
+/// in two hex digits), the main sequence starting with an unchecked reset
+/// step, every step of the inject segments checked (the state before them
+/// is known) and none of them a reset, and no
+/// segment ending in a `print` step (the step after a transition's pause
+/// shows the state the demo prints).
+fn check_layout(program: &DemoProgram) -> Result<()> {
+    let steps = &program.steps;
+    let (n, i) = (program.nmi_start, program.irq_start);
+    if !(0 < n && n < i && i < steps.len()) {
+        bail!(
+            "the demo program's segments must be in order and not empty: main 0..{n}, \
+             NMI {n}..{i}, IRQ {i}..{}",
+            steps.len()
+        );
     }
     if steps.len() > MAX_STEPS {
         bail!(
-            "the demo sequence has {} steps; the step ROM holds {MAX_STEPS}",
-            steps.len()
+            "the demo program has {} steps (main {}, NMI {}, IRQ {}); the step ROM holds \
+             {MAX_STEPS}: shorten a segment or raise STEP_ADDR_BITS in rtl/src/demo_program.rs",
+            steps.len(),
+            n,
+            i - n,
+            steps.len() - i
         );
     }
     if !steps[0].inputs.reset || steps[0].check {
         bail!("the demo sequence must start with an unchecked reset step");
     }
-    let mut steps = steps.to_vec();
+    for seg in Segment::ALL {
+        let r = program.range(seg);
+        if r.len() > 255 {
+            bail!(
+                "the {} has {} steps; a segment has at most 255 (its length is printed in two hex digits)",
+                seg.name(),
+                r.len()
+            );
+        }
+        if steps[r.end - 1].print {
+            bail!(
+                "the {} ends with a transition's pause (step {}): end it with an idle step",
+                seg.name(),
+                r.end - 1
+            );
+        }
+    }
+    if let Some(k) = (n..steps.len()).find(|&k| !steps[k].check) {
+        bail!("step {k} is not checked: the inject segments start at the rest state, so every step of them is checked");
+    }
+    if let Some(k) = (n..steps.len()).find(|&k| steps[k].inputs.reset) {
+        bail!(
+            "step {k} resets the unit: the inject segments start and end at the rest state \
+             and never reset"
+        );
+    }
+    Ok(())
+}
+
+/// Checks `program` and packs its steps into ROM words, with `corruption`
+/// applied to the expected values first.
+pub fn encode(program: &DemoProgram, corruption: Option<&Corruption>) -> Result<DemoImage> {
+    check_layout(program)?;
+    let last: Vec<usize> = Segment::ALL
+        .iter()
+        .map(|&s| program.range(s).end - 1)
+        .collect();
+    let mut steps = program.steps.clone();
     if let Some(c) = corruption {
         corrupt(&mut steps, c)?;
     }
@@ -312,7 +436,7 @@ pub fn encode(steps: &[DemoStep], corruption: Option<&Corruption>) -> Result<Dem
         w |= (s.check as u128) << field::CHECK;
         w |= (s.start as u128) << field::START;
         w |= (s.print as u128) << field::PRINT;
-        w |= ((n + 1 == steps.len()) as u128) << field::LAST;
+        w |= (last.contains(&n) as u128) << field::LAST;
         for (k, f) in flags.iter().enumerate() {
             w |= (*f as u128) << (field::FLAGS + k);
         }
@@ -388,6 +512,12 @@ pub struct Messages {
     pub rom: Vec<u8>,
     /// First line after (re)start.
     pub banner: usize,
+    /// First line of a replay of the NMI segment (the NMI button).
+    pub nmi_banner: usize,
+    /// First line of a replay of the IRQ segment (the IRQ button).
+    pub irq_banner: usize,
+    /// An inject button pressed when the last run did not pass.
+    pub hint: usize,
     /// One line per transition.
     pub transition: usize,
     /// The last line of a run where everything matched.
@@ -465,6 +595,18 @@ pub fn messages() -> Result<Messages> {
         "\r\nptu board demo: replaying 0x{steps} cycles (syscall, fault, interrupt, \
          nested fault, NMI, ERET), every output checked\r\n",
     )?;
+    let nmi_banner = assemble(
+        &mut rom,
+        "NMI button: an NMI while the kernel idles, 0x{steps} cycles\r\n",
+    )?;
+    let irq_banner = assemble(
+        &mut rom,
+        "IRQ button: an interrupt while the kernel idles, 0x{steps} cycles\r\n",
+    )?;
+    let hint = assemble(
+        &mut rom,
+        "The last run did not pass: press the run button first\r\n",
+    )?;
     let transition = assemble(
         &mut rom,
         "{if:eret}  ERET               {end}\
@@ -492,6 +634,9 @@ pub fn messages() -> Result<Messages> {
     Ok(Messages {
         rom,
         banner,
+        nmi_banner,
+        irq_banner,
+        hint,
         transition,
         pass,
         fail,
@@ -509,6 +654,27 @@ mod tests {
             check: false,
             start: false,
             print: false,
+        }
+    }
+
+    fn idle_step() -> DemoStep {
+        DemoStep {
+            inputs: Inputs::default(),
+            check: true,
+            ..reset_step()
+        }
+    }
+
+    /// A program of `main`, then a one-step NMI and a one-step IRQ segment.
+    fn program(main: Vec<DemoStep>) -> DemoProgram {
+        let nmi_start = main.len();
+        let mut steps = main;
+        steps.push(idle_step());
+        steps.push(idle_step());
+        DemoProgram {
+            steps,
+            nmi_start,
+            irq_start: nmi_start + 1,
         }
     }
 
@@ -536,7 +702,7 @@ mod tests {
             print: false,
         };
         s.inputs.irq_vector = 0x21;
-        let img = encode(&[reset_step(), s], None).unwrap();
+        let img = encode(&program(vec![reset_step(), s]), None).unwrap();
         let w = img.steps[1];
         assert_eq!(w & 0xf, 0b1011); // check, start, last
         assert_eq!((w >> (field::FLAGS + 4)) & 1, 1); // op_syscall
@@ -548,41 +714,98 @@ mod tests {
         assert_eq!((w >> field::CPL) & 3, 3);
         assert_eq!((w >> (field::OUT_FLAGS + 2)) & 1, 1); // busy
         assert_eq!(img.wide_dicts[0][((w >> field::WIDE) & 31) as usize], 7);
+        // Each segment's last step is marked `last`, and only those.
+        let last: Vec<bool> = img
+            .steps
+            .iter()
+            .map(|w| (w >> field::LAST) & 1 == 1)
+            .collect();
+        assert_eq!(last, [false, true, true, true]);
+    }
+
+    #[test]
+    fn segments_are_ranges_of_the_steps() {
+        let p = program(vec![reset_step(), idle_step(), idle_step()]);
+        assert_eq!(p.range(Segment::Main), 0..3);
+        assert_eq!(p.range(Segment::Nmi), 3..4);
+        assert_eq!(p.range(Segment::Irq), 4..5);
+        assert_eq!(p.segment(Segment::Irq).len(), 1);
+    }
+
+    fn encode_err(p: &DemoProgram, c: Option<&Corruption>) -> String {
+        encode(p, c).unwrap_err().to_string()
     }
 
     #[test]
     fn rejects_bad_sequences_and_corruptions() {
-        let ok = DemoStep {
-            check: true,
-            ..reset_step()
-        };
-        let err = encode(&[ok], None).unwrap_err().to_string();
+        let ok = idle_step();
+        let err = encode_err(&program(vec![ok]), None);
         assert!(
             err.contains("must start with an unchecked reset step"),
             "{err}"
         );
         let mut split = ok;
         split.inputs.rsp_wdata = 5;
-        let err = encode(&[reset_step(), split], None)
-            .unwrap_err()
-            .to_string();
+        let err = encode_err(&program(vec![reset_step(), split]), None);
         assert!(err.contains("step 1: the six 64-bit inputs"), "{err}");
         let c = Corruption {
             step: 1,
             port: "pc".into(),
         };
-        let err = encode(&[reset_step(), ok], Some(&c))
-            .unwrap_err()
-            .to_string();
+        let err = encode_err(&program(vec![reset_step(), ok]), Some(&c));
         assert!(err.starts_with("cannot corrupt port `pc`"), "{err}");
         let c = Corruption {
             step: 0,
             port: "rip".into(),
         };
-        let err = encode(&[reset_step(), ok], Some(&c))
-            .unwrap_err()
-            .to_string();
+        let err = encode_err(&program(vec![reset_step(), ok]), Some(&c));
         assert!(err.contains("not checked"), "{err}");
+        // A corruption inside an inject segment is fine.
+        let c = Corruption {
+            step: 3,
+            port: "busy".into(),
+        };
+        let img = encode(&program(vec![reset_step(), ok]), Some(&c)).unwrap();
+        assert_eq!((img.steps[3] >> (field::OUT_FLAGS + 2)) & 1, 1);
+    }
+
+    #[test]
+    fn rejects_bad_layouts() {
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.irq_start = p.steps.len();
+        assert!(encode_err(&p, None).contains("in order and not empty"));
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.steps[2].check = false;
+        let err = encode_err(&p, None);
+        assert!(err.contains("step 2 is not checked"), "{err}");
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.steps[3].inputs.reset = true;
+        let err = encode_err(&p, None);
+        assert!(err.contains("step 3 resets the unit"), "{err}");
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.steps[1].print = true;
+        let err = encode_err(&p, None);
+        assert!(
+            err.contains("the main sequence ends with a transition's pause"),
+            "{err}"
+        );
+        let mut main = vec![reset_step()];
+        main.extend(std::iter::repeat_n(idle_step(), MAX_STEPS));
+        let err = encode_err(&program(main), None);
+        assert!(err.contains("the step ROM holds 256"), "{err}");
+        // A value too many for a dictionary.
+        let mut main = vec![reset_step()];
+        for k in 0..=DICT_SIZE as u64 {
+            main.push(DemoStep {
+                inputs: with_data(Inputs::retire(k), k),
+                ..idle_step()
+            });
+        }
+        let err = format!("{:#}", encode(&program(main), None).unwrap_err());
+        assert!(
+            err.contains("more than 32 distinct values of the 64-bit inputs"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -590,6 +813,11 @@ mod tests {
         let m = messages().unwrap();
         assert_eq!(m.banner, 0);
         assert_eq!(m.rom[m.transition - 1], token::END);
+        for start in [m.nmi_banner, m.irq_banner, m.hint] {
+            assert_eq!(m.rom[start - 1], token::END);
+        }
+        assert!(m.rom[m.nmi_banner..].starts_with(b"NMI button: "));
+        assert!(m.rom[m.irq_banner..].starts_with(b"IRQ button: "));
         let fail = &m.rom[m.fail..];
         assert!(fail.starts_with(b"FAIL at step 0x"));
         assert!(fail.contains(&(token::COND | 14)));

@@ -1,5 +1,9 @@
 //! The FPGA boards `ptu build` knows: their parts, clocks, pin files,
 //! LED and button polarities, tools and programmers.
+//!
+//! Buttons of the demo: the run button (`button`) and the two inject
+//! buttons (`nmi_button`, `irq_button`); where each is on a board is in
+//! its pin file in `constraints/`.
 
 use anyhow::{bail, Result};
 use ptu_rtl::board_demo::Ice40Pll;
@@ -34,8 +38,10 @@ pub struct Board {
     pub constraints: &'static str,
     /// LEDs of the demo that light when their pin is low (bit per LED).
     pub led_active_low: u8,
-    /// The demo's button pin is low when pressed.
+    /// The demo's run button pin is low when pressed.
     pub button_active_low: bool,
+    /// The demo's NMI and IRQ button pins are low when pressed.
+    pub inject_active_low: bool,
     /// The bitstream's file extension: `bin` (iCE40) or `bit` (ECP5).
     pub bitstream_ext: &'static str,
     /// A PLL between the board clock and the demo, when the demo cannot
@@ -78,7 +84,9 @@ pub fn all() -> [Board; 3] {
             constraints: "icebreaker.pcf",
             // LEDG_N and LEDR_N are active low; the PMOD2 LEDs are not.
             led_active_low: 0b00011,
+            // BTN_N is active low; the PMOD2 buttons BTN1 and BTN2 are not.
             button_active_low: true,
+            inject_active_low: false,
             bitstream_ext: "bin",
             pll: None,
         },
@@ -92,7 +100,10 @@ pub fn all() -> [Board; 3] {
             clock_hz: 100_000_000,
             constraints: "alchitry-cu.pcf",
             led_active_low: 0,
+            // The Cu's reset button is active low; the Io element's
+            // buttons are active high.
             button_active_low: true,
+            inject_active_low: false,
             bitstream_ext: "bin",
             // The unit does not reach 100 MHz on the HX8K (README, "FPGA
             // boards"): the demo runs at 40 MHz from the PLL
@@ -114,7 +125,9 @@ pub fn all() -> [Board; 3] {
             clock_hz: 25_000_000,
             constraints: "ulx3s.lpf",
             led_active_low: 0,
+            // FIRE1, FIRE2 and UP are active high (pull-down).
             button_active_low: false,
+            inject_active_low: false,
             bitstream_ext: "bit",
             pll: None,
         },
@@ -149,5 +162,34 @@ mod tests {
         assert_eq!(find("icebreaker").unwrap().freq_mhz(), "12");
         assert_eq!(find("alchitry-cu").unwrap().demo_clock_hz(), 40_000_000);
         assert_eq!(find("alchitry-cu").unwrap().freq_mhz(), "40");
+        assert!(find("icebreaker").unwrap().button_active_low);
+        assert!(all().iter().all(|b| !b.inject_active_low));
+    }
+
+    /// Every board's pin file places every port of the demo top, the
+    /// three buttons included.
+    #[test]
+    fn pin_files_place_every_demo_port() {
+        let mut ports = vec![
+            "clock".to_string(),
+            "button".into(),
+            "nmi_button".into(),
+            "irq_button".into(),
+            "tx".into(),
+        ];
+        ports.extend((0..ptu_rtl::board_demo::LEDS).map(|i| format!("led[{i}]")));
+        for b in all() {
+            let path = crate::flow::project_root()
+                .join("constraints")
+                .join(b.constraints);
+            let text = std::fs::read_to_string(&path).unwrap();
+            for port in &ports {
+                let placed = match b.family {
+                    Family::Ice40 => format!("set_io -nowarn {port} "),
+                    Family::Ecp5 => format!("LOCATE COMP \"{port}\" SITE "),
+                };
+                assert!(text.contains(&placed), "{}: {port} not placed", b.name);
+            }
+        }
     }
 }

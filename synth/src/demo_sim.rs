@@ -10,7 +10,7 @@
 use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
 use ptu_rtl::board_demo::{BoardDemo, DemoOptions};
-use ptu_rtl::demo_program::DemoStep;
+use ptu_rtl::demo_program::DemoProgram;
 use ptu_rtl::uart_tx;
 use rust_hdl::prelude::*;
 
@@ -97,9 +97,10 @@ pub struct DemoSim {
 }
 
 impl DemoSim {
-    /// Elaborate and check the demo for `steps` and `opts`.
-    pub fn new(cfg: &PtuConfig, steps: &[DemoStep], opts: &DemoOptions) -> Result<Self> {
-        let mut demo = Box::new(BoardDemo::new(cfg, steps, opts)?);
+    /// Elaborate and check the demo for `program` and `opts`; every
+    /// button starts released.
+    pub fn new(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<Self> {
+        let mut demo = Box::new(BoardDemo::new(cfg, program, opts)?);
         demo.connect_all();
         check_all(demo.as_ref())
             .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
@@ -110,6 +111,8 @@ impl DemoSim {
             cycle: 0,
         };
         sim.set_button(opts.button_active_low);
+        sim.set_nmi_button(opts.inject_active_low);
+        sim.set_irq_button(opts.inject_active_low);
         Ok(sim)
     }
 
@@ -124,10 +127,20 @@ impl DemoSim {
         }
     }
 
-    /// Drive the button pin (the level on the pin, so `false` presses an
-    /// active-low button).
+    /// Drive the run button pin (the level on the pin, so `false` presses
+    /// an active-low button).
     pub fn set_button(&mut self, level: bool) {
         self.demo.button.next = level;
+    }
+
+    /// Drive the NMI button pin (the level on the pin).
+    pub fn set_nmi_button(&mut self, level: bool) {
+        self.demo.nmi_button.next = level;
+    }
+
+    /// Drive the IRQ button pin (the level on the pin).
+    pub fn set_irq_button(&mut self, level: bool) {
+        self.demo.irq_button.next = level;
     }
 
     /// One clock cycle: low half, then the rising edge; the UART line is

@@ -420,6 +420,7 @@ pub fn demo_options(board: &Board, corrupt: Option<Corruption>) -> DemoOptions {
     let mut o = DemoOptions::new(board.demo_clock_hz());
     o.led_active_low = board.led_active_low;
     o.button_active_low = board.button_active_low;
+    o.inject_active_low = board.inject_active_low;
     o.corrupt = corrupt;
     o.pll = board.pll;
     o
@@ -521,11 +522,11 @@ fn run_stages(
         "[1/4] generate  demo top `{TOP}` for {} (steps from the reference model)",
         board.title
     ));
-    let steps = demo::builtin(&cfg)?;
+    let program = demo::builtin(&cfg)?;
     let dopts = demo_options(board, opts.corrupt.clone());
-    let verilog = board_demo::emit(&cfg, &steps, &dopts)?;
+    let verilog = board_demo::emit(&cfg, &program, &dopts)?;
     write(work, &format!("{TOP}.v"), &verilog)?;
-    write(work, "demo_steps.txt", &demo::listing(&steps))?;
+    write(work, "demo_steps.txt", &demo::listing(&program))?;
     write(work, board.constraints, pins)?;
     write(work, "synth.ys", &yosys_script(board))?;
     let stages = stages(board, Some(opts.seed.unwrap_or(1)));
@@ -645,7 +646,7 @@ fn run_stages(
         k += 1;
     }
     times.push(("total", total.elapsed().as_secs_f64()));
-    let mut rep = report::read(board, work, &times, steps.len())?;
+    let mut rep = report::read(board, work, &times, program.steps.len())?;
     rep.seed = seed;
     write(work, "report.json", &rep.to_json())?;
     Ok(rep)

@@ -87,13 +87,17 @@ fn icebreaker_builds_meets_12_mhz_and_build_sh_reproduces_it() {
     assert_eq!(r["logic_cells"]["available"], 5280);
     assert!(r["logic_cells"]["used"].as_u64().unwrap() >= luts);
     assert!(r["block_rams"]["used"].as_u64().unwrap() >= 1);
-    assert_eq!(r["ios"]["used"], 8);
+    assert_eq!(r["ios"]["used"], 10);
     assert_eq!(r["bitstream_bytes"].as_u64().unwrap(), bin.len() as u64);
     assert_eq!(built.report.luts, luts);
 
     // The pin file named the demo's ports and the clock.
     let v = std::fs::read_to_string(out.join("ptu_demo.v")).unwrap();
-    assert!(v.contains("module ptu_demo(clock,button,tx,led);"));
+    assert!(v.contains("module ptu_demo(clock,button,nmi_button,irq_button,tx,led);"));
+    let pcf = std::fs::read_to_string(out.join("icebreaker.pcf")).unwrap();
+    for pin in ["button 10", "nmi_button 20", "irq_button 19"] {
+        assert!(pcf.contains(&format!("set_io -nowarn {pin}\n")), "{pin}");
+    }
 
     // build.sh reruns the flow without ptu and gets the same bitstream.
     let status = Command::new("sh")
