@@ -70,10 +70,10 @@ pub const MUTANTS: [Mutant; 11] = [
     Mutant {
         name: "frame-at-stack-top",
         breaks: "P5",
-        bug: "a frame's first word goes at the stack top instead of 8 bytes below it",
+        bug: "a frame below the kernel RSP starts at the RSP instead of 8 bytes below it",
         module: "ptu_entry_unit",
-        find: "push_addr = stack_top - word_bytes;",
-        replace: "push_addr = stack_top;",
+        find: "push_addr_comb = krsp_step_y;",
+        replace: "push_addr_comb = kernel_rsp;",
     },
     Mutant {
         name: "critical-always-on-cstack",

@@ -1294,7 +1294,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     // Constant declarations
     localparam zero = 64'h0;
     localparam zero_error = 32'h0;
-    localparam word_bytes = 64'h8;
     localparam vector_lsb = 64'h8;
     localparam error_lsb = 64'h10;
     localparam from_user_mask = 64'h1000000000000;
@@ -1314,6 +1313,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     wire [63:0] vector_wide_y;
     reg [31:0] error_wide_x;
     wire [63:0] error_wide_y;
+    reg [63:0] krsp_step_x;
+    wire [63:0] krsp_step_y;
+    reg [63:0] cstack_step_x;
+    wire [63:0] cstack_step_y;
     reg nmi_q_d;
     wire nmi_q_q;
     reg nmi_q_clock;
@@ -1370,7 +1373,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg push_done;
     reg double_fault;
     reg triple_fault;
-    reg [63:0] stack_top;
     reg [7:0] new_vector;
     reg [31:0] new_error;
     reg new_error_valid;
@@ -1386,6 +1388,14 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     ptu_entry_unit_error_wide error_wide(
         .x(error_wide_x),
         .y(error_wide_y)
+    );
+    ptu_word_down krsp_step(
+        .x(krsp_step_x),
+        .y(krsp_step_y)
+    );
+    ptu_word_down cstack_step(
+        .x(cstack_step_x),
+        .y(cstack_step_y)
     );
     ptu_dff_w1 nmi_q(
         .d(nmi_q_d),
@@ -1477,9 +1487,9 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [7:0] new_vector_comb;
     reg nmi_pending_d_comb;
     reg nmi_q_d_comb;
+    reg [63:0] push_addr_comb;
     reg [63:0] return_rip_q_d_comb;
     reg shutdown_q_d_comb;
-    reg [63:0] stack_top_comb;
 
     // Update code
     always @(*) begin
@@ -1803,18 +1813,22 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        stack_top_comb = kernel_rsp;
-        if (take_critical & ~status_critical) begin
-            stack_top_comb = cstack;
-        end
-        if (double_fault & ~status_critical) begin
-            stack_top_comb = cstack;
-        end
-        stack_top = stack_top_comb;
+        krsp_step_x = kernel_rsp;
     end
 
     always @(*) begin
-        push_addr = stack_top - word_bytes;
+        cstack_step_x = cstack;
+    end
+
+    always @(*) begin
+        push_addr_comb = krsp_step_y;
+        if (take_critical & ~status_critical) begin
+            push_addr_comb = cstack_step_y;
+        end
+        if (double_fault & ~status_critical) begin
+            push_addr_comb = cstack_step_y;
+        end
+        push_addr = push_addr_comb;
     end
 
     always @(*) begin
@@ -1822,6 +1836,30 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
 endmodule // ptu_entry_unit
+
+// Shared by: ptu_entry_unit_cstack_step, ptu_entry_unit_krsp_step, ptu_frame_sequencer_word_below
+module ptu_word_down(x,y);
+
+    // Module arguments
+    input wire [63:0] x;
+    output reg [63:0] y;
+
+    // Update code (custom)
+    // Module name: word_down
+    wire [60:0] index = x[63:3];
+    reg [60:0] next_index;
+    // Private copies: each is computed, then written once per evaluation.
+    reg [60:0] next_index_comb;
+
+    always @(*) begin
+        next_index_comb[15:0] = index[15:0] - {15'd0, 1'b1};
+        next_index_comb[31:16] = index[31:16] - {15'd0, ~|index[15:0]};
+        next_index_comb[47:32] = index[47:32] - {15'd0, ~|index[31:0]};
+        next_index_comb[60:48] = index[60:48] - {12'd0, ~|index[47:0]};
+        next_index = next_index_comb;
+    end
+    always @(*) y = {next_index, x[2:0]};
+endmodule // ptu_word_down
 
 module ptu_entry_unit_error_wide(x,y);
 
@@ -1871,7 +1909,6 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     output reg [63:0] mem_wdata;
 
     // Constant declarations
-    localparam word_bytes = 64'h8;
     localparam zero = 64'h0;
     localparam word_0 = 3'b0;
     localparam word_1 = 3'b1;
@@ -1893,6 +1930,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     reg [63:0] addr_d;
     wire [63:0] addr_q;
     reg addr_clock;
+    reg [63:0] word_above_x;
+    wire [63:0] word_above_y;
+    reg [63:0] word_below_x;
+    wire [63:0] word_below_y;
 
     // Sub module instances
     ptu_dff_w1 active(
@@ -1914,6 +1955,14 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         .d(addr_d),
         .q(addr_q),
         .clock(addr_clock)
+    );
+    ptu_word_up word_above(
+        .x(word_above_x),
+        .y(word_above_y)
+    );
+    ptu_word_down word_below(
+        .x(word_below_x),
+        .y(word_below_y)
     );
 
     // Private copies: each is computed, then written once per evaluation.
@@ -1949,10 +1998,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         if (answer) begin
             index_d_comb = index_q + word_step;
             if (pop_q) begin
-                addr_d_comb = addr_q + word_bytes;
+                addr_d_comb = word_above_y;
             end
             else begin
-                addr_d_comb = addr_q - word_bytes;
+                addr_d_comb = word_below_y;
             end
         end
         if (done | bus_error) begin
@@ -2042,7 +2091,39 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         mem_wdata = mem_wdata_comb;
     end
 
+    always @(*) begin
+        word_above_x = addr_q;
+    end
+
+    always @(*) begin
+        word_below_x = addr_q;
+    end
+
 endmodule // ptu_frame_sequencer
+
+// Shared by: ptu_frame_sequencer_word_above
+module ptu_word_up(x,y);
+
+    // Module arguments
+    input wire [63:0] x;
+    output reg [63:0] y;
+
+    // Update code (custom)
+    // Module name: word_up
+    wire [60:0] index = x[63:3];
+    reg [60:0] next_index;
+    // Private copies: each is computed, then written once per evaluation.
+    reg [60:0] next_index_comb;
+
+    always @(*) begin
+        next_index_comb[15:0] = index[15:0] + {15'd0, 1'b1};
+        next_index_comb[31:16] = index[31:16] + {15'd0, &index[15:0]};
+        next_index_comb[47:32] = index[47:32] + {15'd0, &index[31:0]};
+        next_index_comb[60:48] = index[60:48] + {12'd0, &index[47:0]};
+        next_index = next_index_comb;
+    end
+    always @(*) y = {next_index, x[2:0]};
+endmodule // ptu_word_up
 
 module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 

@@ -15,8 +15,10 @@
 //!    never reads are removed too (rust-hdl copies them into every `DFF`).
 //! 3. **Duplicate modules.** rust-hdl writes one module per instance. Modules
 //!    whose bodies are the same after renaming are merged into one: a
-//!    flip-flop becomes `<top_name>_dff_w<WIDTH>`, any other group keeps the
-//!    name of its first member and gets a comment naming the others.
+//!    flip-flop becomes `<top_name>_dff_w<WIDTH>`, a leaf primitive whose
+//!    custom Verilog has a `// Module name: NAME` line becomes
+//!    `<top_name>_NAME`, any other group keeps the name of its first member;
+//!    a merged module gets a comment naming the instances it replaced.
 //!    Instantiations are rewritten. This repeats until nothing changes.
 //! 4. **Literal widths.** rust-hdl writes every integer literal as `32'h…`.
 //!    Each literal is sized from its context as Verilog-2005 (§5.4) defines
@@ -1668,6 +1670,18 @@ fn dff_shape(m: &Module) -> Option<(u32, bool)> {
     (words.join(" ") == expected).then_some((width, signed))
 }
 
+/// The name a leaf primitive gives its module with a `// Module name: NAME`
+/// comment in its custom Verilog.
+fn own_name(m: &Module) -> Option<String> {
+    m.toks.iter().find_map(|t| {
+        let n = t.text.strip_prefix("// Module name: ")?.trim();
+        (t.kind == Kind::Comment
+            && !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| n.to_string())
+    })
+}
+
 fn merge_duplicates(design: &mut Design, top_name: &str) {
     const SELF: &str = "\u{1}self";
     for _round in 0..64 {
@@ -1695,11 +1709,12 @@ fn merge_duplicates(design: &mut Design, top_name: &str) {
             if dff_shape(first).is_some() {
                 flops.insert(g[0]);
             }
-            let name = match dff_shape(first) {
-                Some((w, false)) => format!("{top_name}_dff_w{w}"),
-                Some((w, true)) => format!("{top_name}_dff_s{w}"),
-                None if g.len() > 1 => first.name.clone(),
-                None => continue,
+            let name = match (dff_shape(first), own_name(first)) {
+                (Some((w, false)), _) => format!("{top_name}_dff_w{w}"),
+                (Some((w, true)), _) => format!("{top_name}_dff_s{w}"),
+                (None, Some(n)) => format!("{top_name}_{n}"),
+                (None, None) if g.len() > 1 => first.name.clone(),
+                (None, None) => continue,
             };
             for &i in g {
                 if design.modules[i].name != name {
@@ -2074,6 +2089,36 @@ mod tests {
         assert!(!out.contains("module ptu_kb"), "{out}");
         assert_eq!(out.matches("module ptu_dff_w8(").count(), 1, "{out}");
         assert!(out.contains("r_d = r_q + 8'h1;"), "{out}");
+    }
+
+    #[test]
+    fn primitives_named_in_their_verilog_take_that_name() {
+        let leaf = |name: &str, marker: &str| {
+            format!(
+                "\n\nmodule {name}(x,y);\n    input wire [7:0] x;\n    output reg [7:0] y;\n    \
+                 {marker}\n    always @(*) y = x + 8'd1;\nendmodule // {name}\n"
+            )
+        };
+        let src = format!(
+            "module top(a,b,c,d);\n    input wire [7:0] a;\n    output wire [7:0] b;\n    \
+             input wire [7:0] c;\n    output wire [7:0] d;\n    top$p p(\n        .x(a),\n        .y(b)\n    );\n    \
+             top$q q(\n        .x(c),\n        .y(d)\n    );\nendmodule // top\n{}{}",
+            leaf("top$p", "// Module name: add_one"),
+            leaf("top$q", "// Module name: add_one"),
+        );
+        let out = tidied(&src);
+        assert!(out.contains("ptu_add_one p("), "{out}");
+        assert!(out.contains("ptu_add_one q("), "{out}");
+        assert!(
+            out.contains("// Shared by: ptu_p, ptu_q\nmodule ptu_add_one(x,y);"),
+            "{out}"
+        );
+        assert!(out.contains("endmodule // ptu_add_one"), "{out}");
+        // One instance alone is renamed too; a malformed name is ignored.
+        let out = tidied(&src.replace("top$q q(", "top$p q("));
+        assert!(out.contains("module ptu_add_one(x,y);"), "{out}");
+        let out = tidied(&src.replace("add_one", "add one"));
+        assert!(out.contains("module ptu_p(x,y);"), "{out}");
     }
 
     /// A module with the given declarations and combinational statements.

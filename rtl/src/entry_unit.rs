@@ -15,8 +15,8 @@
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
 
-use crate::primitives::ZeroExtend;
-use ptu_arch::{event_info, event_type, frame, vector};
+use crate::primitives::{WordStep, ZeroExtend};
+use ptu_arch::{event_info, event_type, vector};
 use rust_hdl::prelude::*;
 
 /// Event priority, entry points, EVENT_INFO/EVENT_DATA, NMI/MCE pending.
@@ -134,7 +134,6 @@ pub struct EntryUnit {
     push_done: Signal<Local, Bit>,
     double_fault: Signal<Local, Bit>,
     triple_fault: Signal<Local, Bit>,
-    stack_top: Signal<Local, Bits<64>>,
     new_vector: Signal<Local, Bits<8>>,
     new_error: Signal<Local, Bits<32>>,
     new_error_valid: Signal<Local, Bit>,
@@ -143,9 +142,12 @@ pub struct EntryUnit {
     df_info: Signal<Local, Bits<64>>,
     vector_wide: ZeroExtend<8, 64>,
     error_wide: ZeroExtend<32, 64>,
+    /// The word below the kernel RSP.
+    krsp_step: WordStep,
+    /// The word below CSTACK.
+    cstack_step: WordStep,
     zero: Constant<Bits<64>>,
     zero_error: Constant<Bits<32>>,
-    word_bytes: Constant<Bits<64>>,
     vector_lsb: Constant<Bits<64>>,
     error_lsb: Constant<Bits<64>>,
     from_user_mask: Constant<Bits<64>>,
@@ -248,7 +250,6 @@ impl Default for EntryUnit {
             push_done: Default::default(),
             double_fault: Default::default(),
             triple_fault: Default::default(),
-            stack_top: Default::default(),
             new_vector: Default::default(),
             new_error: Default::default(),
             new_error_valid: Default::default(),
@@ -257,9 +258,10 @@ impl Default for EntryUnit {
             df_info: Default::default(),
             vector_wide: Default::default(),
             error_wide: Default::default(),
+            krsp_step: WordStep::down(),
+            cstack_step: WordStep::down(),
             zero: c64(0),
             zero_error: Constant::new(0u64.into()),
-            word_bytes: c64(frame::WORD_BYTES),
             vector_lsb: c64(event_info::VECTOR_LSB as u64),
             error_lsb: c64(event_info::ERROR_LSB as u64),
             from_user_mask: c64(1 << event_info::FROM_USER),
@@ -435,14 +437,19 @@ impl Logic for EntryUnit {
             self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
-        self.stack_top.next = self.kernel_rsp.val();
+        // Both candidate first words are computed from registers alone
+        // (`WordStep`: short carry chains), so the event decision only
+        // selects one; the subtraction after the decision was the unit's
+        // critical path.
+        self.krsp_step.x.next = self.kernel_rsp.val();
+        self.cstack_step.x.next = self.cstack.val();
+        self.push_addr.next = self.krsp_step.y.val();
         if self.take_critical.val() & !self.status_critical.val() {
-            self.stack_top.next = self.cstack.val();
+            self.push_addr.next = self.cstack_step.y.val();
         }
         if self.double_fault.val() & !self.status_critical.val() {
-            self.stack_top.next = self.cstack.val();
+            self.push_addr.next = self.cstack_step.y.val();
         }
-        self.push_addr.next = self.stack_top.val() - self.word_bytes.val();
         self.start_push.next =
             (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
         if self.accept.val() & !self.immediate.val() {

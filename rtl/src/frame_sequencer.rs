@@ -11,6 +11,7 @@
 //! A start while a transfer runs restarts it (the entry unit does this to
 //! push a #DF frame at the edge of a bus error).
 
+use crate::primitives::WordStep;
 use ptu_arch::frame;
 use rust_hdl::prelude::*;
 
@@ -63,7 +64,6 @@ pub struct FrameSequencer {
     pub mem_addr: Signal<Out, Bits<64>>,
     /// Data of a write request.
     pub mem_wdata: Signal<Out, Bits<64>>,
-    word_bytes: Constant<Bits<64>>,
     zero: Constant<Bits<64>>,
     word_0: Constant<Bits<3>>,
     word_1: Constant<Bits<3>>,
@@ -75,6 +75,10 @@ pub struct FrameSequencer {
     pop: DFF<Bit>,
     index: DFF<Bits<3>>,
     addr: DFF<Bits<64>>,
+    /// The word above `addr` (pops go up).
+    word_above: WordStep,
+    /// The word below `addr` (pushes go down).
+    word_below: WordStep,
 }
 
 impl Default for FrameSequencer {
@@ -103,7 +107,6 @@ impl Default for FrameSequencer {
             mem_we: Default::default(),
             mem_addr: Default::default(),
             mem_wdata: Default::default(),
-            word_bytes: Constant::new(frame::WORD_BYTES.into()),
             zero: Constant::new(0u64.into()),
             word_0: Constant::new(0u64.into()),
             word_1: Constant::new(1u64.into()),
@@ -115,6 +118,8 @@ impl Default for FrameSequencer {
             pop: Default::default(),
             index: Default::default(),
             addr: Default::default(),
+            word_above: WordStep::up(),
+            word_below: WordStep::down(),
         }
     }
 }
@@ -152,12 +157,14 @@ impl Logic for FrameSequencer {
             }
         }
         // Next word: pushes go down, pops go up.
+        self.word_above.x.next = self.addr.q.val();
+        self.word_below.x.next = self.addr.q.val();
         if self.answer.val() {
             self.index.d.next = self.index.q.val() + self.word_step.val();
             if self.pop.q.val() {
-                self.addr.d.next = self.addr.q.val() + self.word_bytes.val();
+                self.addr.d.next = self.word_above.y.val();
             } else {
-                self.addr.d.next = self.addr.q.val() - self.word_bytes.val();
+                self.addr.d.next = self.word_below.y.val();
             }
         }
         if self.done.val() | self.bus_error.val() {

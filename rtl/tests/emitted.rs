@@ -1,5 +1,6 @@
 //! The emitted Verilog: SPEC's ports, clean names, a header, and the
-//! committed copy in rtl/generated/ptu.v kept current.
+//! committed copy in rtl/generated/ptu.v (and its waivers, ptu.vlt) kept
+//! current.
 
 use ptu_arch::{Dir, PtuConfig, PORTS};
 use ptu_rtl::verilog::emit;
@@ -15,6 +16,13 @@ fn committed_copy_is_current() {
     assert!(
         fresh == committed(),
         "rtl/generated/ptu.v is stale: run `cargo run --release -- generate --out rtl/generated`"
+    );
+    // `ptu generate` writes the waivers beside it.
+    let vlt = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/generated/ptu.vlt"))
+        .expect("rtl/generated/ptu.vlt is missing");
+    assert!(
+        vlt == ptu_rtl::verilog::WAIVERS,
+        "rtl/generated/ptu.vlt is stale: run `cargo run --release -- generate --out rtl/generated`"
     );
 }
 
