@@ -1852,10 +1852,10 @@ module ptu_word_down(x,y);
     reg [60:0] next_index_comb;
 
     always @(*) begin
-        next_index_comb[15:0] = index[15:0] - {15'd0, 1'b1};
-        next_index_comb[31:16] = index[31:16] - {15'd0, ~|index[15:0]};
-        next_index_comb[47:32] = index[47:32] - {15'd0, ~|index[31:0]};
-        next_index_comb[60:48] = index[60:48] - {12'd0, ~|index[47:0]};
+        next_index_comb[15:0] = index[15:0] - 16'h1;
+        next_index_comb[31:16] = (~|index[15:0]) ? index[31:16] - 16'h1 : index[31:16];
+        next_index_comb[47:32] = (~|index[31:0]) ? index[47:32] - 16'h1 : index[47:32];
+        next_index_comb[60:48] = (~|index[47:0]) ? index[60:48] - 13'h1 : index[60:48];
         next_index = next_index_comb;
     end
     always @(*) y = {next_index, x[2:0]};
@@ -2116,10 +2116,10 @@ module ptu_word_up(x,y);
     reg [60:0] next_index_comb;
 
     always @(*) begin
-        next_index_comb[15:0] = index[15:0] + {15'd0, 1'b1};
-        next_index_comb[31:16] = index[31:16] + {15'd0, &index[15:0]};
-        next_index_comb[47:32] = index[47:32] + {15'd0, &index[31:0]};
-        next_index_comb[60:48] = index[60:48] + {12'd0, &index[47:0]};
+        next_index_comb[15:0] = index[15:0] + 16'h1;
+        next_index_comb[31:16] = (&index[15:0]) ? index[31:16] + 16'h1 : index[31:16];
+        next_index_comb[47:32] = (&index[31:0]) ? index[47:32] + 16'h1 : index[47:32];
+        next_index_comb[60:48] = (&index[47:0]) ? index[60:48] + 13'h1 : index[60:48];
         next_index = next_index_comb;
     end
     always @(*) y = {next_index, x[2:0]};

@@ -113,15 +113,15 @@ pub fn word_step_verilog(up: bool) -> String {
     while lo < index_bits {
         let hi = (lo + STEP_CHUNK_BITS).min(index_bits) - 1;
         let w = hi - lo + 1;
-        let carry = if lo == 0 {
-            "1'b1".to_string()
+        let stepped = format!("index[{hi}:{lo}] {op} {w}'d1");
+        if lo == 0 {
+            s.push_str(&format!("    next_index[{hi}:{lo}] = {stepped};\n"));
         } else {
-            format!("{reduce}index[{}:0]", lo - 1)
-        };
-        s.push_str(&format!(
-            "    next_index[{hi}:{lo}] = index[{hi}:{lo}] {op} {{{}'d0, {carry}}};\n",
-            w - 1
-        ));
+            s.push_str(&format!(
+                "    next_index[{hi}:{lo}] = ({reduce}index[{}:0]) ? {stepped} : index[{hi}:{lo}];\n",
+                lo - 1
+            ));
+        }
         lo = hi + 1;
     }
     s.push_str(&format!(

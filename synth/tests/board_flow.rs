@@ -28,12 +28,19 @@ fn build(board: Board, out: &Path, corrupt: Option<Corruption>) -> anyhow::Resul
     let mut lines = Vec::new();
     let r = flow::build(&opts, &mut |l| lines.push(l.to_string()));
     if r.is_ok() {
-        // Progress: one line per stage, in order.
-        let stages: Vec<&str> = lines
+        // Progress: one line per stage, in order; a placement whose router
+        // stalls is retried with the next seed, on a line that says so.
+        let mut stages: Vec<&str> = lines
             .iter()
+            .filter(|l| !l.contains(" stopped: "))
             .filter_map(|l| l.split_whitespace().nth(1))
             .collect();
+        stages.dedup();
         assert_eq!(stages, ["generate", "synth", "pnr", "pack"], "{lines:?}");
+        let retries: Vec<&String> = lines.iter().filter(|l| l.contains(" stopped: ")).collect();
+        for l in &retries {
+            assert!(l.contains("retrying with --seed"), "{l}");
+        }
     }
     r
 }
