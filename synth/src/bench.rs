@@ -68,7 +68,44 @@ pub fn parts() -> [Part; 3] {
     ]
 }
 
-/// The wrapper `ptu_bench` (pins `clock`, `din`, `load`, `dout`).
+/// A design out of context with pins `clock`, `din`, `load`, `dout`:
+/// `in_bits` input bits come from the shift register `in_sr` fed by
+/// `din`; `body` (Verilog) computes the `out_bits` wire `outs` from them,
+/// which is loaded (with `load`) into a shift register read out on
+/// `dout`. Every path of `body` is then register to register, and the
+/// wrapper adds only a 2:1 multiplexer per output bit.
+fn registered_wrapper(
+    top: &str,
+    about: &str,
+    in_bits: usize,
+    out_bits: usize,
+    body: &str,
+) -> String {
+    format!(
+        "// {top}: {about}, for `ptu bench synth`.\n\
+         // Its {in_bits} input bits come from a shift register fed by `din`; its\n\
+         // {out_bits} output bits are loaded (with `load`) into a shift register\n\
+         // read out on `dout`. Every path inside is register to register.\n\
+         module {top}(clock, din, load, dout);\n\
+         \x20   input wire clock;\n\
+         \x20   input wire din;\n\
+         \x20   input wire load;\n\
+         \x20   output wire dout;\n\
+         \x20   reg [{im}:0] in_sr;\n\
+         \x20   reg [{om}:0] out_sr;\n\
+         \x20   wire [{om}:0] outs;\n\
+         \x20   always @(posedge clock) in_sr <= {{in_sr[{im2}:0], din}};\n\
+         \x20   always @(posedge clock) out_sr <= load ? outs : {{1'b0, out_sr[{om}:1]}};\n\
+         \x20   assign dout = out_sr[0];\n\
+         {body}\
+         endmodule\n",
+        im = in_bits - 1,
+        im2 = in_bits - 2,
+        om = out_bits - 1,
+    )
+}
+
+/// The wrapper `ptu_bench` of the unit (see [`registered_wrapper`]).
 pub fn wrapper() -> String {
     let ins: Vec<_> = PORTS
         .iter()
@@ -88,30 +125,50 @@ pub fn wrapper() -> String {
         conns.push(format!(".{n}(outs[{}:{}])", at + w - 1, at));
         at += w;
     }
-    format!(
-        "// ptu_bench: the unit `ptu` out of context, for `ptu bench synth`.\n\
-         // Its {in_bits} input bits come from a shift register fed by `din`; its\n\
-         // {out_bits} output bits are loaded (with `load`) into a shift register\n\
-         // read out on `dout`. Every path of the unit is register to register.\n\
-         module ptu_bench(clock, din, load, dout);\n\
-         \x20   input wire clock;\n\
-         \x20   input wire din;\n\
-         \x20   input wire load;\n\
-         \x20   output wire dout;\n\
-         \x20   reg [{im}:0] in_sr;\n\
-         \x20   reg [{om}:0] out_sr;\n\
-         \x20   wire [{om}:0] outs;\n\
-         \x20   always @(posedge clock) in_sr <= {{in_sr[{im2}:0], din}};\n\
-         \x20   always @(posedge clock) out_sr <= load ? outs : {{1'b0, out_sr[{om}:1]}};\n\
-         \x20   assign dout = out_sr[0];\n\
-         \x20   ptu unit(\n\
-         \x20       {conns}\n\
-         \x20   );\n\
-         endmodule\n",
-        im = in_bits - 1,
-        im2 = in_bits - 2,
-        om = out_bits - 1,
-        conns = conns.join(",\n        ")
+    let body = format!(
+        "\x20   ptu unit(\n\
+         \x20       {}\n\
+         \x20   );\n",
+        conns.join(",\n        ")
+    );
+    registered_wrapper(
+        "ptu_bench",
+        "the unit `ptu` out of context",
+        in_bits,
+        out_bits,
+        &body,
+    )
+}
+
+/// Width of the yardstick's data path.
+pub const YARDSTICK_BITS: usize = 64;
+
+/// The yardstick `alu64_bench`: the execute stage of a minimal 64-bit
+/// core in the same registered wrapper as the unit. Two operands and an
+/// operation come from the input shift register; the result of add,
+/// subtract, and or xor goes to the output shift register. Every 64-bit
+/// core has at least this path in one cycle (a real one adds operand
+/// forwarding and result selection to it), so a unit at least as fast as
+/// the yardstick does not limit the clock of a 64-bit core on the same
+/// part.
+pub fn yardstick() -> String {
+    let n = YARDSTICK_BITS;
+    let body = format!(
+        "\x20   wire [{m}:0] a = in_sr[{m}:0];\n\
+         \x20   wire [{m}:0] b = in_sr[{bm}:{n}];\n\
+         \x20   wire [1:0] op = in_sr[{im}:{opl}];\n\
+         \x20   assign outs = op == 2'd0 ? a + b : op == 2'd1 ? a - b : op == 2'd2 ? a & b : a ^ b;\n",
+        m = n - 1,
+        bm = 2 * n - 1,
+        opl = 2 * n,
+        im = 2 * n + 1,
+    );
+    registered_wrapper(
+        "alu64_bench",
+        "the yardstick, a 64-bit ALU (add, subtract, and, xor) between registers",
+        2 * n + 2,
+        n,
+        &body,
     )
 }
 
@@ -267,19 +324,51 @@ fn tools_for(family: Family) -> Result<(PathBuf, PathBuf)> {
     Ok((t[0].1.clone(), t[1].1.clone()))
 }
 
-/// Synthesises the wrapper for `family` in `dir`: the unit's cells.
-fn synthesise(family: Family, yosys: &Path, dir: &Path) -> Result<BTreeMap<String, u64>> {
+/// What is placed: the unit's wrapper, or the yardstick.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Design {
+    Unit,
+    Yardstick,
+}
+
+impl Design {
+    /// Top module, also the stem of its files.
+    fn top(self) -> &'static str {
+        match self {
+            Design::Unit => "ptu_bench",
+            Design::Yardstick => "alu64_bench",
+        }
+    }
+}
+
+/// Synthesises `design` for `family` in `dir`: the cells of the unit (or
+/// of the whole yardstick).
+fn synthesise(
+    design: Design,
+    family: Family,
+    yosys: &Path,
+    dir: &Path,
+) -> Result<BTreeMap<String, u64>> {
     let synth = match family {
         Family::Ice40 => "synth_ice40",
         Family::Ecp5 => "synth_ecp5",
     };
+    let top = design.top();
+    let (files, keep, module) = match design {
+        Design::Unit => (
+            "ptu.v ptu_bench.v",
+            "setattr -mod -set keep_hierarchy 1 ptu\n",
+            "ptu",
+        ),
+        Design::Yardstick => ("alu64_bench.v", "", "alu64_bench"),
+    };
     std::fs::write(
-        dir.join("synth.ys"),
+        dir.join(format!("{top}.ys")),
         format!(
-            "read_verilog ptu.v ptu_bench.v\n\
-             hierarchy -check -top ptu_bench\n\
-             setattr -mod -set keep_hierarchy 1 ptu\n\
-             {synth} -top ptu_bench -json ptu_bench.json\n\
+            "read_verilog {files}\n\
+             hierarchy -check -top {top}\n\
+             {keep}\
+             {synth} -top {top} -json {top}.json\n\
              stat\n"
         ),
     )?;
@@ -290,19 +379,26 @@ fn synthesise(family: Family, yosys: &Path, dir: &Path) -> Result<BTreeMap<Strin
     };
     let run = tools::run_watched(
         yosys.to_str().unwrap_or("yosys"),
-        &["-q", "-l", "yosys.log", "-s", "synth.ys"],
+        &[
+            "-q",
+            "-l",
+            &format!("yosys-{top}.log"),
+            "-s",
+            &format!("{top}.ys"),
+        ],
         dir,
-        &dir.join("yosys.console.log"),
+        &dir.join(format!("yosys-{top}.console.log")),
         &env,
         std::time::Duration::from_millis(500),
         &mut |_| None,
     )?;
-    let log = std::fs::read_to_string(dir.join("yosys.log")).unwrap_or_default();
+    let log_path = dir.join(format!("yosys-{top}.log"));
+    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     if !run.success() {
         bail!(
             "yosys failed ({}), log: {}\n{}",
             run.status_text(),
-            dir.join("yosys.log").display(),
+            log_path.display(),
             log.lines()
                 .rev()
                 .take(20)
@@ -313,24 +409,22 @@ fn synthesise(family: Family, yosys: &Path, dir: &Path) -> Result<BTreeMap<Strin
                 .join("\n")
         );
     }
-    report::module_cells(&log, "ptu").ok_or_else(|| {
-        anyhow!(
-            "no statistics of module ptu in {}",
-            dir.join("yosys.log").display()
-        )
-    })
+    report::module_cells(&log, module)
+        .ok_or_else(|| anyhow!("no statistics of module {module} in {}", log_path.display()))
 }
 
-fn place(part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
+fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
     let t = Instant::now();
-    let report = format!("report-{}-{seed}.json", part.name);
-    let log = dir.join(format!("nextpnr-{}-{seed}.log", part.name));
+    let top = design.top();
+    let report = format!("report-{top}-{}-{seed}.json", part.name);
+    let log = dir.join(format!("nextpnr-{top}-{}-{seed}.log", part.name));
+    let json_file = format!("{top}.json");
     let mut args: Vec<String> = [
         part.device_arg,
         "--package",
         part.package,
         "--json",
-        "ptu_bench.json",
+        &json_file,
         "--freq",
         &part.target_mhz.to_string(),
         "--timing-allow-fail",
@@ -358,7 +452,7 @@ fn place(part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
         &log,
         &env,
         std::time::Duration::from_secs(2),
-        &mut |l| flow::router_stalled(l, 60.0),
+        &mut |l| flow::router_stalled(l, flow::ROUTER_STALL_SECONDS),
     )?;
     if !run.success() {
         return Err(run.failure());
@@ -391,6 +485,53 @@ pub struct PartResult {
     pub carries: u64,
     pub runs: Vec<Run>,
     pub median_fmax_mhz: f64,
+    /// The yardstick's runs (same seeds) and median Fmax.
+    pub yardstick_runs: Vec<Run>,
+    pub yardstick_fmax_mhz: f64,
+}
+
+/// Places and routes `design` with seeds `1..=seeds`, leaving out seeds
+/// whose router stalls; the runs and their median Fmax.
+fn place_seeds(
+    design: Design,
+    part: &Part,
+    nextpnr: &Path,
+    dir: &Path,
+    seeds: u64,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Vec<Run>, f64)> {
+    let what = match design {
+        Design::Unit => "",
+        Design::Yardstick => " (yardstick: 64-bit ALU)",
+    };
+    let mut runs = Vec::new();
+    for seed in 1..=seeds {
+        progress(&format!(
+            "pnr {}{what} seed {seed}/{seeds}: nextpnr --freq {} ...",
+            part.name, part.target_mhz
+        ));
+        match place(design, part, nextpnr, dir, seed) {
+            Ok(r) => {
+                progress(&format!(
+                    "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
+                    r.fmax_mhz, r.logic_cells, r.seconds
+                ));
+                runs.push(r);
+            }
+            // nextpnr-ice40 0.4's router can stall for one placement.
+            Err(e) if e.to_string().contains(" stopped: ") => progress(&format!(
+                "  seed {seed} left out: {}",
+                e.to_string().lines().next().unwrap_or("")
+            )),
+            Err(e) => return Err(e),
+        }
+    }
+    if runs.is_empty() {
+        bail!("no seed of {}{what} placed and routed", part.name);
+    }
+    let mut f: Vec<f64> = runs.iter().map(|r| r.fmax_mhz).collect();
+    let m = median(&mut f);
+    Ok((runs, m))
 }
 
 /// Measures `parts` with `seeds` seeds each, in `work`.
@@ -407,8 +548,12 @@ pub fn measure(
     let cfg = PtuConfig::default();
     let mut synthesised: BTreeMap<&'static str, (PathBuf, BTreeMap<String, u64>)> = BTreeMap::new();
     let mut results = Vec::new();
-    for part in parts {
-        let (yosys, nextpnr) = tools_for(part.family)?;
+    // Every part's tools first: a missing one fails before minutes of work.
+    let tools: Vec<(PathBuf, PathBuf)> = parts
+        .iter()
+        .map(|p| tools_for(p.family))
+        .collect::<Result<_>>()?;
+    for (part, (yosys, nextpnr)) in parts.iter().zip(tools) {
         let fam = match part.family {
             Family::Ice40 => "ice40",
             Family::Ecp5 => "ecp5",
@@ -418,42 +563,21 @@ pub fn measure(
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
             std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
+            std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
             progress(&format!(
-                "synth {fam}: yosys (log: {})",
-                dir.join("yosys.log").display()
+                "synth {fam}: yosys (logs: {})",
+                dir.join("yosys-*.log").display()
             ));
-            let cells = synthesise(part.family, &yosys, &dir)?;
+            let cells = synthesise(Design::Unit, part.family, &yosys, &dir)?;
+            synthesise(Design::Yardstick, part.family, &yosys, &dir)?;
             synthesised.insert(fam, (dir, cells));
         }
         let (dir, cells) = &synthesised[fam];
         let (luts, flip_flops, carries) = report::cell_roles(part.family, cells);
-        let mut runs = Vec::new();
-        for seed in 1..=seeds {
-            progress(&format!(
-                "pnr {} seed {seed}/{seeds}: nextpnr --freq {} ...",
-                part.name, part.target_mhz
-            ));
-            match place(part, &nextpnr, dir, seed) {
-                Ok(r) => {
-                    progress(&format!(
-                        "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
-                        r.fmax_mhz, r.logic_cells, r.seconds
-                    ));
-                    runs.push(r);
-                }
-                // nextpnr-ice40 0.4's router can stall for one placement.
-                Err(e) if e.to_string().contains(" stopped: ") => progress(&format!(
-                    "  seed {seed} left out: {}",
-                    e.to_string().lines().next().unwrap_or("")
-                )),
-                Err(e) => return Err(e),
-            }
-        }
-        if runs.is_empty() {
-            bail!("no seed of {} placed and routed", part.name);
-        }
-        let mut f: Vec<f64> = runs.iter().map(|r| r.fmax_mhz).collect();
-        let median_fmax_mhz = median(&mut f);
+        let (runs, median_fmax_mhz) =
+            place_seeds(Design::Unit, part, &nextpnr, dir, seeds, progress)?;
+        let (yardstick_runs, yardstick_fmax_mhz) =
+            place_seeds(Design::Yardstick, part, &nextpnr, dir, seeds, progress)?;
         results.push(PartResult {
             part: part.clone(),
             luts,
@@ -461,6 +585,8 @@ pub fn measure(
             carries,
             runs,
             median_fmax_mhz,
+            yardstick_runs,
+            yardstick_fmax_mhz,
         });
     }
     Ok(results)
@@ -498,6 +624,15 @@ pub fn to_json(results: &[PartResult], seeds: u64) -> String {
                 "seconds": x.seconds.round(),
             })).collect::<Vec<_>>(),
             "critical_path": median_run(r).critical_path,
+            "yardstick": {
+                "what": "64-bit ALU (add, subtract, and, xor) between registers: alu64_bench",
+                "median_fmax_mhz": (r.yardstick_fmax_mhz * 100.0).round() / 100.0,
+                "fmax_mhz_by_seed": r.yardstick_runs.iter().map(|x| json!({
+                    "seed": x.seed,
+                    "fmax_mhz": (x.fmax_mhz * 100.0).round() / 100.0,
+                })).collect::<Vec<_>>(),
+            },
+            "unit_over_yardstick": (r.median_fmax_mhz / r.yardstick_fmax_mhz * 100.0).round() / 100.0,
         })).collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
@@ -508,11 +643,12 @@ pub fn to_json(results: &[PartResult], seeds: u64) -> String {
 /// A Markdown table of the results.
 pub fn table(results: &[PartResult]) -> String {
     let mut s = String::from(
-        "| part | LUT4 | flip-flops | carries | Fmax, median (MHz) | Fmax by seed (MHz) |\n|---|---|---|---|---|---|\n",
+        "| part | LUT4 | flip-flops | carries | Fmax, median (MHz) | Fmax by seed (MHz) | 64-bit ALU yardstick, median (MHz) | unit / yardstick |\n\
+         |---|---|---|---|---|---|---|---|\n",
     );
     for r in results {
         s.push_str(&format!(
-            "| {} | {} | {} | {} | {:.1} | {} |\n",
+            "| {} | {} | {} | {} | {:.1} | {} | {:.1} | {:.2} |\n",
             r.part.title,
             r.luts,
             r.flip_flops,
@@ -522,7 +658,9 @@ pub fn table(results: &[PartResult]) -> String {
                 .iter()
                 .map(|x| format!("{:.1}", x.fmax_mhz))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            r.yardstick_fmax_mhz,
+            r.median_fmax_mhz / r.yardstick_fmax_mhz
         ));
     }
     s
@@ -592,6 +730,24 @@ mod tests {
             w.contains("reg [595:0] in_sr;") || w.contains("reg ["),
             "{w}"
         );
+    }
+
+    #[test]
+    fn the_yardstick_lints_cleanly_and_synthesises() {
+        let dir = std::env::temp_dir().join(format!("ptu-yardstick-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let v = dir.join("alu64_bench.v");
+        std::fs::write(&v, yardstick()).unwrap();
+        crate::lint::verilator_lint(&v, "alu64_bench", None)
+            .unwrap()
+            .ensure_clean()
+            .unwrap();
+        let stats = crate::lint::yosys_synth_ice40(&v, "alu64_bench", &dir).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        // 2 x 64 operand bits + 2 op bits in, 64 result bits out.
+        assert_eq!(stats.flip_flops, 130 + 64, "{stats:?}");
+        // One carry chain per add and subtract at least.
+        assert!(stats.carries >= 2 * 62, "{stats:?}");
     }
 
     #[test]
