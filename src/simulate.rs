@@ -280,12 +280,7 @@ pub fn random_run(
             let got = rtl.outputs();
             rtl.tick()?;
             if &got != want {
-                let diffs: Vec<String> = got
-                    .diff(want)
-                    .iter()
-                    .map(|(p, g, w)| format!("{p} is 0x{g:x}, expected 0x{w:x}"))
-                    .collect();
-                bail!("cycle {cycle}: {}", diffs.join("; "));
+                bail!("cycle {cycle}: {}", got.describe_diff(want));
             }
             Ok(())
         });

@@ -413,6 +413,17 @@ impl Outputs {
             .map(|(a, b)| (a.0, a.1, b.1))
             .collect()
     }
+
+    /// How the design's outputs `self` differ from the expected `want`,
+    /// for messages: `rip is 0x1000, expected 0x2000; busy is 0x0, ...`
+    /// (empty when they are equal).
+    pub fn describe_diff(&self, want: &Outputs) -> String {
+        self.diff(want)
+            .iter()
+            .map(|(port, got, exp)| format!("{port} is 0x{got:x}, expected 0x{exp:x}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 #[cfg(test)]
@@ -446,7 +457,12 @@ mod tests {
             busy: true,
             ..a
         };
+        assert_eq!(a.describe_diff(&a), "");
         let d = a.diff(&b);
         assert_eq!(d, vec![("rip", 0, 4), ("busy", 0, 1)]);
+        assert_eq!(
+            a.describe_diff(&b),
+            "rip is 0x0, expected 0x4; busy is 0x0, expected 0x1"
+        );
     }
 }

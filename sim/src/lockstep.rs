@@ -24,7 +24,7 @@ impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "mismatch at cycle {}:", self.cycle)?;
         for (port, rtl, model) in &self.diffs {
-            write!(f, " {port}: design 0x{rtl:x}, model 0x{model:x};")?;
+            write!(f, " {port} is 0x{rtl:x}, expected 0x{model:x};")?;
         }
         write!(f, " inputs {:?}", self.inputs)
     }

@@ -887,14 +887,12 @@ impl Scenario {
             let got = rtl.outputs();
             rtl.tick()?;
             if &got != want {
-                let mut msg = format!(
-                    "{file}:{}: cycle {cycle} (`{}`): the design differs from the model:",
-                    origin.line, origin.text
+                bail!(
+                    "{file}:{}: cycle {cycle} (`{}`): the design differs from the model: {};",
+                    origin.line,
+                    origin.text,
+                    got.describe_diff(want)
                 );
-                for (port, g, w) in got.diff(want) {
-                    let _ = write!(msg, " {port} is 0x{g:x}, expected 0x{w:x};");
-                }
-                bail!(msg);
             }
             Ok(())
         });
