@@ -97,7 +97,7 @@ impl Logic for WordStep {
 }
 
 /// The body of [`WordStep`]'s Verilog (see there).
-pub fn word_step_verilog(up: bool) -> String {
+fn word_step_verilog(up: bool) -> String {
     let shift = WORD_BYTES.trailing_zeros() as usize;
     let index_bits = 64 - shift;
     let name = if up { "word_up" } else { "word_down" };
