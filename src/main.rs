@@ -1,8 +1,9 @@
 //! `ptu`: generate, simulate and check the privilege-transition unit.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use ptu_arch::PtuConfig;
+use ptu_arch::{parse_u64, PtuConfig};
+use ptu_tools::write_atomic;
 use std::path::{Path, PathBuf};
 
 mod simulate;
@@ -93,15 +94,6 @@ impl ConfigArgs {
     }
 }
 
-fn parse_u64(s: &str) -> Result<u64, String> {
-    let t = s.replace('_', "");
-    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => t.parse(),
-    };
-    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
-}
-
 fn main() {
     let cli = Cli::parse();
     if let Err(e) = dispatch(cli) {
@@ -158,19 +150,6 @@ fn lint(v: &Path, out: &Path) -> Result<()> {
         stats.log.display()
     );
     Ok(())
-}
-
-/// Write a file via a temporary sibling and a rename, so that a failure
-/// never leaves a half-written output.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create folder {}", dir.display()))?;
-    }
-    let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path.to_path_buf())
 }
 
 fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {

@@ -1,6 +1,5 @@
 //! `ptu sim`: scenarios and random differential runs.
 
-use crate::write_atomic;
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use ptu_arch::PtuConfig;
@@ -9,6 +8,7 @@ use ptu_sim::scenario::{self, Scenario};
 use ptu_sim::vectors::VectorWriter;
 use ptu_sim::{shrink, vectors};
 use ptu_testbenches::{Prepared, Simulator, VectorSource};
+use ptu_tools::write_atomic;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -210,6 +210,17 @@ impl PtuConfig {
     }
 }
 
+/// A number as a user writes it on the command line or in a config: decimal
+/// or `0x` hex, `_` allowed between digits. The error says how to write it.
+pub fn parse_u64(s: &str) -> Result<u64, String> {
+    let t = s.replace('_', "");
+    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => t.parse(),
+    };
+    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
+}
+
 /// Direction of a port of `ptu`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dir {

@@ -6,6 +6,7 @@ use crate::properties::{self, PROPERTIES};
 use crate::prove::{self, Options};
 use anyhow::{bail, Result};
 use clap::Args;
+use ptu_arch::parse_u64;
 use ptu_arch::PtuConfig;
 use std::path::PathBuf;
 
@@ -35,15 +36,6 @@ pub struct ProveArgs {
     /// Kernel RIP after reset of the configuration to prove (decimal or 0x hex).
     #[arg(long, value_parser = parse_u64, default_value = "0")]
     pub reset_rip: u64,
-}
-
-fn parse_u64(s: &str) -> Result<u64, String> {
-    let t = s.replace('_', "");
-    let r = match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(hex) => u64::from_str_radix(hex, 16),
-        None => t.parse(),
-    };
-    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
 }
 
 /// The list `--list` prints.

@@ -9,23 +9,17 @@
 //! read the word-level SMT2 of this design, and a second for this one.
 
 use anyhow::{anyhow, bail, Context, Result};
-use ptu_synth::tools;
+use ptu_tools as tools;
 use std::path::{Path, PathBuf};
 
-/// External tools and the Debian package that installs each.
-pub const TOOLS: [(&str, &str); 4] = [
-    ("yosys", "yosys"),
-    ("yosys-abc", "yosys"),
-    ("yosys-smtbmc", "yosys"),
-    ("z3", "z3"),
-];
+/// The external tools of a proof.
+pub const TOOLS: [&str; 4] = ["yosys", "yosys-abc", "yosys-smtbmc", "z3"];
 
-/// An error unless every tool of [`TOOLS`] is on `PATH`.
+/// An error unless every tool of [`TOOLS`] is on `PATH`, naming how to
+/// install the first one missing.
 pub fn check_tools() -> Result<()> {
-    for (tool, package) in TOOLS {
-        if tools::find_tool(tool).is_err() {
-            bail!("{tool} not found on PATH: run ./setup.sh (installs Debian package {package})");
-        }
+    for tool in TOOLS {
+        tools::find_tool(tool)?;
     }
     Ok(())
 }

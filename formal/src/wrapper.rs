@@ -24,6 +24,7 @@
 use ptu_arch::{
     csr, event_info, event_type, frame, status, vector, Dir, CPL_KERNEL, CPL_USER, PORTS,
 };
+use ptu_tools::verilog::range;
 use std::fmt::Write;
 
 /// One piece of architectural state read from the flattened design.
@@ -109,14 +110,6 @@ const _: () = assert!(
 );
 // Three bits count the words of a frame; four bits count two frames' answers.
 const _: () = assert!(frame::WORDS >= 1 && frame::WORDS <= 8 && 2 * frame::WORDS <= 16);
-
-fn range(width: usize) -> String {
-    if width == 1 {
-        String::new()
-    } else {
-        format!("[{}:0] ", width - 1)
-    }
-}
 
 /// The wrapper's text.
 pub fn wrapper() -> String {

@@ -12,12 +12,12 @@
 //! the error names the stage, its log and the log's last lines.
 
 use crate::boards::{Board, Family};
-use crate::tools;
 use crate::{demo, report};
 use anyhow::{anyhow, bail, Context, Result};
 use ptu_arch::PtuConfig;
 use ptu_rtl::board_demo::{self, DemoOptions, TOP};
 use ptu_rtl::demo_program::Corruption;
+use ptu_tools as tools;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

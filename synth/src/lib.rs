@@ -1,8 +1,7 @@
 //! The open-tool flow: find the external tools, run them with their output
 //! in a log, and turn what they report into results or clear errors.
 //!
-//! - [`tools`]: find a tool on `PATH`, run it, and say how to install it
-//!   when it is missing (`./setup.sh`).
+//! The tools themselves are found and run by `ptu-tools`.
 //! - [`lint`]: Verilator `--lint-only -Wall`, Icarus `-g2005`, and Yosys
 //!   `synth_ice40` with its cell counts.
 //! - [`boards`], [`flow`], [`report`], [`program`]: `ptu build` and
@@ -22,4 +21,3 @@ pub mod flow;
 pub mod lint;
 pub mod program;
 pub mod report;
-pub mod tools;

@@ -4,8 +4,8 @@
 //! Logs are written next to the Verilog file (`<stem>.verilator.log`,
 //! `<stem>.iverilog.log`) or into the given folder (`<stem>.yosys.log`).
 
-use crate::tools;
 use anyhow::{bail, Result};
+use ptu_tools as tools;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -3,8 +3,8 @@
 //! ULX3S, overridable by `$ICEPROG` / `$OPENFPGALOADER`.
 
 use crate::boards::{Board, Family};
-use crate::tools;
 use anyhow::{anyhow, bail, Context, Result};
+use ptu_tools as tools;
 use std::path::{Path, PathBuf};
 
 /// The programmer of a board: (environment variable, default program,

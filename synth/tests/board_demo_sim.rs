@@ -15,7 +15,8 @@ use ptu_rtl::board_demo::{self, DemoOptions, LED_BUSY, LED_FAIL, LED_PASS, LED_U
 use ptu_rtl::demo_program::{Corruption, DemoProgram, DemoStep, Segment};
 use ptu_rtl::uart_tx::{self, UartTx};
 use ptu_synth::demo_sim::{DemoSim, UartDecoder};
-use ptu_synth::{boards, demo, flow, tools};
+use ptu_synth::{boards, demo, flow};
+use ptu_tools as tools;
 use rust_hdl::prelude::*;
 
 /// The iCEBreaker's demo options, sped up for simulation.

@@ -2,7 +2,8 @@
 //! rtl/tests/emitted.rs keeps equal to a fresh emission) is clean in
 //! Verilator -Wall, Icarus and Yosys, and has no combinational loop.
 
-use ptu_synth::{lint, tools};
+use ptu_synth::lint;
+use ptu_tools as tools;
 use std::path::{Path, PathBuf};
 
 /// A scratch folder with copies of ptu.v and ptu.vlt, so tool logs stay

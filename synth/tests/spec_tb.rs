@@ -4,7 +4,7 @@
 //! block write its outputs once, a bus error during a frame push froze
 //! Icarus in a zero-delay loop; a timeout turns such a hang into a failure.
 
-use ptu_synth::tools;
+use ptu_tools as tools;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

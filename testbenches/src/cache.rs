@@ -73,14 +73,14 @@ pub(crate) fn cached(
 /// The first line a tool prints for `--version` (or `-V`), part of a
 /// cache key so that a tool update rebuilds.
 pub(crate) fn tool_version(tool: &str, flag: &str) -> Result<String> {
-    let exe = ptu_synth::tools::find_tool(tool)?;
+    let exe = ptu_tools::find_tool(tool)?;
     let out = std::process::Command::new(&exe)
         .arg(flag)
         .output()
         .map_err(|e| {
             anyhow::anyhow!(
                 "{tool} could not be started ({e}): {}",
-                ptu_synth::tools::install_hint(tool)
+                ptu_tools::install_hint(tool)
             )
         })?;
     let text =

@@ -4,7 +4,8 @@
 use crate::cache::{self, Fnv};
 use anyhow::{bail, Result};
 use ptu_sim::vectors::{width, INPUTS, OUTPUTS};
-use ptu_synth::tools::{self, Run};
+use ptu_tools::verilog::range;
+use ptu_tools::{self as tools, Run};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -13,14 +14,6 @@ pub const TB_FILE: &str = "ptu_vectors_tb.v";
 
 /// Longest path the testbench takes in `+vectors=` or `+vcd=`.
 const MAX_PATH: usize = 1000;
-
-fn decl(width: usize) -> String {
-    if width == 1 {
-        String::new()
-    } else {
-        format!("[{}:0] ", width - 1)
-    }
-}
 
 /// The Verilog-2005 testbench. It instantiates `ptu` by port name and
 /// takes two plusargs: `+vectors=PATH` (required; read line by line, so a
@@ -47,14 +40,14 @@ pub fn testbench() -> String {
     let _ = writeln!(w, "    localparam HALF = 5;\n");
     let _ = writeln!(w, "    reg clock;");
     for p in INPUTS {
-        let _ = writeln!(w, "    reg {}{p};", decl(width(p)));
+        let _ = writeln!(w, "    reg {}{p};", range(width(p)));
     }
     for p in OUTPUTS {
-        let _ = writeln!(w, "    wire {}{p};", decl(width(p)));
+        let _ = writeln!(w, "    wire {}{p};", range(width(p)));
     }
     let _ = writeln!(w, "\n    // Expected outputs of the current cycle.");
     for p in OUTPUTS {
-        let _ = writeln!(w, "    reg {}exp_{p};", decl(width(p)));
+        let _ = writeln!(w, "    reg {}exp_{p};", range(width(p)));
     }
     let _ = writeln!(w, "\n    ptu dut (");
     let ports: Vec<&str> = std::iter::once("clock")

@@ -13,7 +13,7 @@
 //! or malformed vectors).
 
 use anyhow::{bail, Result};
-use ptu_synth::tools::Run;
+use ptu_tools::Run;
 
 /// The result line and mismatch lines of a harness run.
 #[derive(Debug, PartialEq, Eq)]

@@ -7,7 +7,7 @@
 
 use crate::cache::{self, Fnv};
 use anyhow::{bail, Result};
-use ptu_synth::tools;
+use ptu_tools as tools;
 use std::path::{Path, PathBuf};
 
 /// File name of the synthesised netlist in the build folder.

@@ -21,7 +21,8 @@
 use crate::cache::{self, Fnv};
 use anyhow::{bail, Result};
 use ptu_sim::vectors::{width, INPUTS, OUTPUTS};
-use ptu_synth::tools::{self, Run};
+use ptu_tools::verilog::range;
+use ptu_tools::{self as tools, Run};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -51,14 +52,6 @@ pub const FLAGS: [&str; 12] = [
     "OPT_GLOBAL=-O2",
 ];
 
-fn decl(width: usize) -> String {
-    if width == 1 {
-        String::new()
-    } else {
-        format!("[{}:0] ", width - 1)
-    }
-}
-
 /// The wrapper `ptu_vectors_top`: `ptu` whose inputs are registered on the
 /// rising edge of `apply` (see the module docs), outputs passed through.
 pub fn wrapper() -> String {
@@ -81,13 +74,13 @@ pub fn wrapper() -> String {
         ports.join(", ")
     );
     for p in INPUTS {
-        let _ = writeln!(w, "    input wire {}{p};", decl(width(p)));
+        let _ = writeln!(w, "    input wire {}{p};", range(width(p)));
     }
     for p in OUTPUTS {
-        let _ = writeln!(w, "    output wire {}{p};", decl(width(p)));
+        let _ = writeln!(w, "    output wire {}{p};", range(width(p)));
     }
     for p in INPUTS {
-        let _ = writeln!(w, "    reg {}{p}_q;", decl(width(p)));
+        let _ = writeln!(w, "    reg {}{p}_q;", range(width(p)));
     }
     let _ = writeln!(w, "    always @(posedge apply) begin");
     for p in INPUTS {

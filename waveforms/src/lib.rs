@@ -16,26 +16,10 @@ pub mod view;
 
 pub use gtkw::write_gtkw;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
-/// Write `bytes` to `path` through a temporary sibling and a rename, so
-/// that a failure never leaves a half-written file.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create folder {}", dir.display()))?;
-    }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".partial-{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}", path.display())
-    })?;
-    Ok(path.to_path_buf())
-}
+pub use ptu_tools::write_atomic;
 
 /// Draw the whole of `vcd` (at most [`view::DEFAULT_CYCLES`] cycles from
 /// its start) with the default groups and transition markers into the SVG

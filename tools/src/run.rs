@@ -14,8 +14,12 @@ use std::process::{Command, ExitStatus, Stdio};
 
 /// Each tool the flow uses and the Debian package that installs it
 /// (`setup.sh` installs the same list).
-pub const TOOLS: [(&str, &str); 7] = [
+pub const TOOLS: &[(&str, &str)] = &[
     ("yosys", "yosys"),
+    ("yosys-abc", "yosys"),
+    ("yosys-smtbmc", "yosys"),
+    ("yosys-config", "yosys"),
+    ("z3", "z3"),
     ("verilator", "verilator"),
     ("iverilog", "iverilog"),
     ("vvp", "iverilog"),

@@ -1,0 +1,45 @@
+//! Writing outputs so that a failure never leaves a half-written file.
+
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+
+/// Write `bytes` to `path` through a temporary sibling and a rename, so
+/// that a failure never leaves a half-written file. Creates the parent
+/// folder. Returns `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    }
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".partial-{}", std::process::id()));
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", path.display())
+    })?;
+    Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_through_a_rename_and_leaves_no_partial_file() {
+        let dir = std::env::temp_dir().join(format!("ptu-tools-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let out = dir.join("sub").join("x.v");
+        write_atomic(&out, b"module m; endmodule\n").unwrap();
+        assert_eq!(std::fs::read(&out).unwrap(), b"module m; endmodule\n");
+        let names: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("x.v")]);
+        let err = write_atomic(&out.join("cannot-be-a-folder"), b"").unwrap_err();
+        assert!(format!("{err:#}").contains("cannot"), "{err:#}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
