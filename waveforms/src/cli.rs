@@ -113,7 +113,7 @@ pub fn summary_text(file: &Path, from: Option<Bound>, to: Option<Bound>) -> Resu
     let (ptu, clock) = view::ptu_and_clock(&vcd)?;
     let Some(ptu) = ptu else {
         bail!(
-            "{}: no `ptu` instance (a scope with clock and every output port of ptu): the summary reads its ports",
+            "{}: no `ptu` instance (a scope with `clock` and most ports of ptu): the summary reads its ports; `--list` shows the scopes",
             file.display()
         );
     };
@@ -130,19 +130,8 @@ pub fn summary_text(file: &Path, from: Option<Bound>, to: Option<Bound>) -> Resu
     for t in &ts {
         s.push_str(&format!("{t}\n"));
     }
-    let count = |k: summary::Kind| ts.iter().filter(|t| t.kind == k).count();
-    let framed = ts
-        .iter()
-        .filter(|t| t.framed && matches!(t.kind, summary::Kind::Entry | summary::Kind::Eret))
-        .count();
-    s.push_str(&format!(
-        "{} entries, {} ERETs ({framed} of them framed), {} bus errors, {} resets, {} shutdowns\n",
-        count(summary::Kind::Entry),
-        count(summary::Kind::Eret),
-        count(summary::Kind::BusError),
-        count(summary::Kind::Reset),
-        count(summary::Kind::Shutdown)
-    ));
+    s.push_str(&summary::totals(&ts));
+    s.push('\n');
     Ok(s)
 }
 

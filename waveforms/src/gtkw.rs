@@ -112,7 +112,7 @@ pub fn write_gtkw(vcd: &Path) -> Result<PathBuf> {
 pub fn gtkw_text(vcd: &Vcd) -> Result<String> {
     let abs = std::path::absolute(&vcd.path)?;
     let filters = std::path::absolute(filters_for(&abs)?)?;
-    let ptu = names::find_ptu(vcd);
+    let ptu = crate::view::find_unit(vcd);
     let groups = names::default_groups(vcd, ptu.as_deref());
     let mut s = String::new();
     let _ = writeln!(

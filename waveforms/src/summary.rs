@@ -39,11 +39,17 @@ pub struct Transition {
     pub completed: u64,
     /// A frame was pushed or popped.
     pub framed: bool,
-    /// Frame words read and written (bus answers).
+    /// Frame words read and written: bus answers without `mem_err`.
     pub reads: u32,
     pub writes: u32,
-    /// Lowest and highest frame address accessed.
+    /// Lowest and highest frame address read or written.
     pub frame: Option<(u64, u64)>,
+    /// A bus error: the address of the access that failed and whether it
+    /// was a write (it is not counted in `reads`/`writes`).
+    pub failed_at: Option<(u64, bool)>,
+    /// It began before the window asked for (its first cycle is earlier);
+    /// its counts still cover the whole transition.
+    pub begun_before_window: bool,
     /// `cpl` before and after.
     pub cpl_before: u64,
     pub cpl_after: u64,
@@ -91,7 +97,7 @@ impl Transition {
             }
             Kind::Eret if self.framed => format!("ERET: {}", frame("pop")),
             Kind::Eret => "ERET".into(),
-            Kind::BusError if self.writes > 0 => "push: bus error".into(),
+            Kind::BusError if self.failed_at.is_some_and(|(_, w)| w) => "push: bus error".into(),
             Kind::BusError => "pop: bus error".into(),
             Kind::Reset => "reset".into(),
             Kind::Shutdown => "shutdown".into(),
@@ -157,18 +163,30 @@ impl fmt::Display for Transition {
                 self.rsp
             )
             }
-            Kind::BusError => write!(
-                f,
-                "{when:<16} bus error while {} the frame after {mem}{frame}: nothing committed",
-                if self.writes > 0 {
-                    "pushing"
+            Kind::BusError => {
+                let (addr, write) = self.failed_at.unwrap_or((0, self.writes > 0));
+                let (doing, what) = if write {
+                    ("pushing", "write")
                 } else {
-                    "popping"
-                }
-            ),
+                    ("popping", "read")
+                };
+                let before = if self.reads + self.writes == 0 {
+                    format!("the first {what}")
+                } else {
+                    format!("the {what} after {mem}{frame}")
+                };
+                write!(
+                    f,
+                    "{when:<16} bus error while {doing} the frame: {before} failed at {addr:x}; nothing committed"
+                )
+            }
             Kind::Reset => write!(f, "{when:<16} reset"),
             Kind::Shutdown => write!(f, "{when:<16} shutdown (triple fault)"),
+        }?;
+        if self.begun_before_window {
+            write!(f, " (begun before the window)")?;
         }
+        Ok(())
     }
 }
 
@@ -189,8 +207,46 @@ pub const PORTS: [&str; 13] = [
     "mem_err",
 ];
 
-/// The transitions in cycles `first..=last` of `vcd`, whose `ptu` instance
-/// is `ptu`, with `clock` its clock.
+/// Most cycles looked back for the start of a transition that is in
+/// progress when the window opens; one that began earlier still is
+/// marked [`Transition::begun_before_window`], with what was seen of it.
+pub const MAX_LOOKBACK: u64 = 1 << 16;
+
+/// The cycle from which the ports must be read so that every transition
+/// ending in the window starting at cycle `first` is seen whole: the last
+/// cycle before `first` in which the unit was idle (neither `busy` nor in
+/// `reset`). `busy` and `reset` are read backwards in growing steps, so a
+/// window in a large file costs little more than the window.
+pub fn scan_start(vcd: &Vcd, ptu: &str, clock: &Clock, first: u64) -> Result<u64> {
+    let (Some(busy), Some(reset)) = (at(vcd, ptu, "busy"), at(vcd, ptu, "reset")) else {
+        return Ok(first.saturating_sub(1));
+    };
+    let Some(t_first) = clock.edge(first) else {
+        return Ok(first.saturating_sub(1));
+    };
+    let mut back = 8u64;
+    loop {
+        let from = first.saturating_sub(back);
+        let t0 = clock.edge(from).unwrap_or(0);
+        let traces = vcd.load(&[busy, reset], t0, t_first)?;
+        for c in (from..first).rev() {
+            let t = clock.edge(c + 1).unwrap_or(t_first);
+            let high = |i: usize| traces[i].before(t).bit() == Some(true);
+            if !high(0) && !high(1) {
+                return Ok(c);
+            }
+        }
+        if from == 0 || back >= MAX_LOOKBACK {
+            return Ok(from);
+        }
+        back *= 8;
+    }
+}
+
+/// The transitions whose cycles end in `first..=last` of `vcd`, whose
+/// `ptu` instance is `ptu`, with `clock` its clock. One that began before
+/// `first` is read from its start and marked
+/// [`Transition::begun_before_window`].
 pub fn transitions(
     vcd: &Vcd,
     ptu: &str,
@@ -198,24 +254,21 @@ pub fn transitions(
     first: u64,
     last: u64,
 ) -> Result<Vec<Transition>> {
-    let mut vars = Vec::new();
-    for p in PORTS {
-        match at(vcd, ptu, p) {
-            Some(v) => vars.push(v),
-            None => bail!(
-                "{}: the `ptu` instance {ptu} has no `{p}`: the summary needs its ports",
-                vcd.path.display()
-            ),
-        }
-    }
-    // One cycle of context before the window, to see what changed.
-    let from = first.saturating_sub(1);
-    let (Some(t0), end) = (clock.edge(from), clock.edge(last + 1)) else {
+    let Some(vars) = port_vars(vcd, ptu) else {
+        let missing = PORTS.iter().find(|p| at(vcd, ptu, p).is_none());
+        bail!(
+            "{}: the `ptu` instance {ptu} has no `{}` (optimised away?): the summary needs it; the terminal view, --svg and --write-gtkw show the signals that are there",
+            vcd.path.display(),
+            missing.unwrap_or(&"?")
+        );
+    };
+    let from = scan_start(vcd, ptu, clock, first)?;
+    let Some(t0) = clock.edge(from) else {
         bail!("{}: no clock edge {from}", vcd.path.display());
     };
-    let t1 = end.unwrap_or(vcd.end_time);
+    let t1 = clock.edge(last + 2).unwrap_or(vcd.end_time);
     let traces = vcd.load(&vars, t0, t1)?;
-    Ok(from_traces(&traces, clock, first, last, vcd.end_time))
+    Ok(from_traces(&traces, clock, from, first, last, vcd.end_time))
 }
 
 /// The port variables of [`PORTS`] of the `ptu` instance, if it has all.
@@ -223,16 +276,18 @@ pub fn port_vars(vcd: &Vcd, ptu: &str) -> Option<Vec<usize>> {
     PORTS.iter().map(|p| at(vcd, ptu, p)).collect()
 }
 
-/// The transitions in cycles `first..=last` from traces of [`PORTS`] (in
-/// that order) that start at least one cycle before `first`.
+/// The transitions whose cycles end in `first..=last`, from traces of
+/// [`PORTS`] (in that order) that start at clock edge `from` (an idle
+/// cycle at or before `first`, see [`scan_start`]) and end at least two
+/// edges after `last`.
 pub fn from_traces(
     traces: &[Trace],
     clock: &Clock,
+    from: u64,
     first: u64,
     last: u64,
     end_time: u64,
 ) -> Vec<Transition> {
-    let from = first.saturating_sub(1);
     let sample = |i: usize, c: u64| -> Option<u64> {
         let t = clock.edge(c + 1);
         match t {
@@ -243,13 +298,32 @@ pub fn from_traces(
     let bit = |i: usize, c: u64| sample(i, c).unwrap_or(0) & 1 == 1;
     let (reset, cpl, redirect, busy, shutdown, info, rip, rsp) = (0, 1, 2, 3, 4, 5, 6, 7);
     let (mem_valid, mem_we, mem_addr, mem_ready, mem_err) = (8, 9, 10, 11, 12);
+    let state = |kind: Kind, accepted: u64, completed: u64, c: u64| Transition {
+        kind,
+        accepted,
+        completed,
+        framed: false,
+        reads: 0,
+        writes: 0,
+        frame: None,
+        failed_at: None,
+        begun_before_window: false,
+        cpl_before: sample(cpl, accepted.saturating_sub(1)).unwrap_or(0),
+        cpl_after: sample(cpl, c).unwrap_or(0),
+        event_info: sample(info, c).unwrap_or(0),
+        rip: sample(rip, c).unwrap_or(0),
+        rsp: sample(rsp, c).unwrap_or(0),
+    };
 
     let mut out = Vec::new();
     let mut seg_start: Option<u64> = None;
     let (mut reads, mut writes) = (0u32, 0u32);
     let mut frame: Option<(u64, u64)> = None;
     let mut in_reset: Option<u64> = None;
-    for c in from..=last {
+    // A transition ending in cycle `last` completes at edge `last + 1`;
+    // the last edge of the file ends no cycle.
+    let end = (last + 1).min(clock.count().saturating_sub(1)).max(from);
+    for c in from..=end {
         let prev = c.saturating_sub(1);
         if bit(reset, c) {
             in_reset.get_or_insert(c + 1);
@@ -258,43 +332,19 @@ pub fn from_traces(
             continue;
         }
         if let Some(r) = in_reset.take() {
-            if c >= first {
-                out.push(Transition {
-                    kind: Kind::Reset,
-                    accepted: r.max(first),
-                    completed: c,
-                    framed: false,
-                    reads: 0,
-                    writes: 0,
-                    frame: None,
-                    cpl_before: sample(cpl, prev).unwrap_or(0),
-                    cpl_after: sample(cpl, c).unwrap_or(0),
-                    event_info: sample(info, c).unwrap_or(0),
-                    rip: sample(rip, c).unwrap_or(0),
-                    rsp: sample(rsp, c).unwrap_or(0),
-                });
-            }
+            let mut t = state(Kind::Reset, r, c, c);
+            t.cpl_before = sample(cpl, prev).unwrap_or(0);
+            out.push(t);
         }
         if c > from && bit(shutdown, c) && !bit(shutdown, prev) {
-            out.push(Transition {
-                kind: Kind::Shutdown,
-                accepted: c,
-                completed: c,
-                framed: false,
-                reads,
-                writes,
-                frame,
-                cpl_before: sample(cpl, prev).unwrap_or(0),
-                cpl_after: sample(cpl, c).unwrap_or(0),
-                event_info: sample(info, c).unwrap_or(0),
-                rip: sample(rip, c).unwrap_or(0),
-                rsp: sample(rsp, c).unwrap_or(0),
-            });
+            let mut t = state(Kind::Shutdown, c, c, c);
+            t.cpl_before = sample(cpl, prev).unwrap_or(0);
+            (t.reads, t.writes, t.frame) = (reads, writes, frame);
+            out.push(t);
         }
-        if bit(redirect, c) && c >= first {
+        if bit(redirect, c) {
             let framed = seg_start.is_some() && bit(busy, prev);
             let accepted = if framed { seg_start.unwrap_or(c) } else { c };
-            let before = sample(cpl, accepted.saturating_sub(1)).unwrap_or(0);
             let after = sample(cpl, c).unwrap_or(0);
             let kind = if framed {
                 if writes > 0 {
@@ -307,53 +357,35 @@ pub fn from_traces(
             } else {
                 Kind::Eret
             };
-            out.push(Transition {
-                kind,
-                accepted,
-                completed: c,
-                framed,
-                reads: if framed { reads } else { 0 },
-                writes: if framed { writes } else { 0 },
-                frame: if framed { frame } else { None },
-                cpl_before: before,
-                cpl_after: after,
-                event_info: sample(info, c).unwrap_or(0),
-                rip: sample(rip, c).unwrap_or(0),
-                rsp: sample(rsp, c).unwrap_or(0),
-            });
+            let mut t = state(kind, accepted, c, c);
+            if framed {
+                (t.framed, t.reads, t.writes, t.frame) = (true, reads, writes, frame);
+            }
+            out.push(t);
             seg_start = None;
             (reads, writes, frame) = (0, 0, None);
         }
         if bit(busy, c) {
             let start = *seg_start.get_or_insert(c);
             if bit(mem_valid, c) && bit(mem_ready, c) {
-                if bit(mem_we, c) {
-                    writes += 1;
-                } else {
-                    reads += 1;
-                }
                 let a = sample(mem_addr, c).unwrap_or(0);
-                frame = Some(frame.map_or((a, a), |(lo, hi)| (lo.min(a), hi.max(a))));
                 if bit(mem_err, c) {
-                    if c + 1 >= first {
-                        out.push(Transition {
-                            kind: Kind::BusError,
-                            accepted: start,
-                            completed: c + 1,
-                            framed: true,
-                            reads,
-                            writes,
-                            frame,
-                            cpl_before: sample(cpl, start.saturating_sub(1)).unwrap_or(0),
-                            cpl_after: sample(cpl, c).unwrap_or(0),
-                            event_info: sample(info, c).unwrap_or(0),
-                            rip: sample(rip, c).unwrap_or(0),
-                            rsp: sample(rsp, c).unwrap_or(0),
-                        });
-                    }
+                    // The failed access moved nothing: it is not a read
+                    // or write of the frame.
+                    let mut t = state(Kind::BusError, start, c + 1, c);
+                    (t.framed, t.reads, t.writes, t.frame) = (true, reads, writes, frame);
+                    t.failed_at = Some((a, bit(mem_we, c)));
+                    out.push(t);
                     // What follows (a #DF push) starts at the next edge.
                     seg_start = Some(c + 1);
                     (reads, writes, frame) = (0, 0, None);
+                } else {
+                    if bit(mem_we, c) {
+                        writes += 1;
+                    } else {
+                        reads += 1;
+                    }
+                    frame = Some(frame.map_or((a, a), |(lo, hi)| (lo.min(a), hi.max(a))));
                 }
             }
         } else {
@@ -361,5 +393,29 @@ pub fn from_traces(
             (reads, writes, frame) = (0, 0, None);
         }
     }
+    out.retain_mut(|t| {
+        let (a, b) = t.cycle_range();
+        t.begun_before_window = a < first;
+        (first..=last).contains(&b)
+    });
     out
+}
+
+/// The totals line of a summary: `2 entries (1 framed), 1 ERET (1
+/// framed), 0 bus errors, 1 reset, 0 shutdowns`.
+pub fn totals(ts: &[Transition]) -> String {
+    let n = |k: Kind| ts.iter().filter(|t| t.kind == k).count();
+    let framed = |k: Kind| ts.iter().filter(|t| t.kind == k && t.framed).count();
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    format!(
+        "{} ({} framed), {} ({} framed), {}, {}, {}",
+        count(n(Kind::Entry), "entry", "entries"),
+        framed(Kind::Entry),
+        count(n(Kind::Eret), "ERET", "ERETs"),
+        framed(Kind::Eret),
+        count(n(Kind::BusError), "bus error", "bus errors"),
+        count(n(Kind::Reset), "reset", "resets"),
+        count(n(Kind::Shutdown), "shutdown", "shutdowns"),
+    )
 }

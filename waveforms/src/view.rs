@@ -76,9 +76,42 @@ pub struct Choice {
     pub to: Option<Bound>,
 }
 
-/// The `ptu` instance and clock of an open file.
+/// Least share of `ptu`'s ports (in percent) a scope must declare to be
+/// taken for the unit when no scope declares all of its outputs.
+pub const MIN_PORT_SHARE: usize = 60;
+
+/// The scope of the `ptu` instance: the deepest scope declaring `clock`
+/// and every output port ([`names::find_ptu`]); else, in files where some
+/// ports were optimised away or renamed (a formal counterexample: yosys
+/// flattens the unit and yosys-smtbmc dumps only the wires that survive,
+/// under a wrapper that drives the same names), the scope declaring
+/// `clock` and the most of `ptu`'s ports, at least [`MIN_PORT_SHARE`]
+/// percent of them; on a tie the deeper one (the unit, not its wrapper).
+pub fn find_unit(vcd: &Vcd) -> Option<String> {
+    if let Some(p) = names::find_ptu(vcd) {
+        return Some(p);
+    }
+    let mut count: std::collections::HashMap<&str, (usize, bool)> = Default::default();
+    for v in &vcd.vars {
+        if let Some((name, _, width)) = ptu_arch::PORTS.iter().find(|(n, _, _)| *n == v.name) {
+            if *width as u32 == v.width {
+                let e = count.entry(v.scope.as_str()).or_default();
+                e.0 += 1;
+                e.1 |= *name == "clock";
+            }
+        }
+    }
+    let depth = |s: &str| s.matches('.').count() + !s.is_empty() as usize;
+    count
+        .into_iter()
+        .filter(|(_, (n, clock))| *clock && n * 100 >= ptu_arch::PORTS.len() * MIN_PORT_SHARE)
+        .max_by_key(|(s, (n, _))| (*n, depth(s), std::cmp::Reverse(*s)))
+        .map(|(s, _)| s.to_string())
+}
+
+/// The `ptu` instance ([`find_unit`]) and clock of an open file.
 pub fn ptu_and_clock(vcd: &Vcd) -> Result<(Option<String>, Option<Clock>)> {
-    let ptu = names::find_ptu(vcd);
+    let ptu = find_unit(vcd);
     let clock = match names::clock_var(vcd, ptu.as_deref()) {
         Some(c) => Some(vcd.clock(c)?),
         None => None,
@@ -237,25 +270,30 @@ impl View {
         if let Some(c) = clock_var {
             vars.push(c);
         }
-        // The summary's ports, read in the same pass, from one cycle
-        // before the window (to see what changed at its first edge).
+        // The summary's ports, read in the same pass.
         let ports = match (&ptu, cycles) {
             (Some(p), Some(_)) => summary::port_vars(&vcd, p),
             _ => None,
         };
         let n_ports = ports.as_ref().map(|p| p.len()).unwrap_or(0);
         vars.extend(ports.iter().flatten());
-        let load_start = match (&clock, cycles) {
-            (Some(c), Some((a, _))) => c.edge(a.saturating_sub(1)).unwrap_or(start),
-            _ => start,
+        // Transitions in progress at the window start are read from their
+        // start, and those ending in its last cycle complete one edge later.
+        let (scan_from, load_start, load_end) = match (&clock, cycles, &ptu) {
+            (Some(c), Some((a, b)), Some(p)) if ports.is_some() => {
+                let from = summary::scan_start(&vcd, p, c, a)?;
+                let t0 = c.edge(from).unwrap_or(start).min(start);
+                (from, t0, c.edge(b + 2).unwrap_or(vcd.end_time).max(end))
+            }
+            _ => (0, start, end),
         };
-        let mut traces = vcd.load(&vars, load_start, end)?;
+        let mut traces = vcd.load(&vars, load_start, load_end)?;
         let port_traces = traces.split_off(traces.len() - n_ports);
         let clock_trace = clock_var.map(|_| traces.pop().expect("clock trace"));
         debug_assert_eq!(traces.len(), n_rows);
         let transitions = match (&clock, cycles) {
             (Some(c), Some((a, b))) if n_ports > 0 => {
-                summary::from_traces(&port_traces, c, a, b, vcd.end_time)
+                summary::from_traces(&port_traces, c, scan_from, a, b, vcd.end_time)
             }
             _ => Vec::new(),
         };

@@ -478,3 +478,183 @@ fn gtkwave_loads_both_save_files_with_groups_and_translations() {
         }
     }
 }
+
+#[test]
+fn a_window_opening_inside_a_transition_reports_all_of_it() {
+    for (name, rust, icarus) in produced() {
+        for vcd in [rust, icarus] {
+            let f = Vcd::open(vcd).unwrap();
+            let (ptu, clock) = view::ptu_and_clock(&f).unwrap();
+            let (ptu, clock) = (ptu.unwrap(), clock.unwrap());
+            let whole = summary::transitions(&f, &ptu, &clock, 0, clock.count() - 1).unwrap();
+            assert!(whole.iter().all(|t| !t.begun_before_window), "{name}");
+            for t in whole.iter().filter(|t| t.framed && t.cycles() > 2) {
+                let (a, b) = t.cycle_range();
+                // Windows opening one, two, ... cycles after it began.
+                for from in a + 1..=b {
+                    let part = summary::transitions(&f, &ptu, &clock, from, b).unwrap();
+                    let same = part
+                        .iter()
+                        .find(|p| p.completed == t.completed && p.kind == t.kind)
+                        .unwrap_or_else(|| panic!("{name}: window {from}..{b} lost {t}"));
+                    assert!(same.begun_before_window, "{name}: {same}");
+                    assert_eq!(
+                        (
+                            same.accepted,
+                            same.cycles(),
+                            same.reads,
+                            same.writes,
+                            same.frame
+                        ),
+                        (t.accepted, t.cycles(), t.reads, t.writes, t.frame),
+                        "{name}: window {from}..{b}: {same}\nwhole: {t}"
+                    );
+                    assert!(same.to_string().contains("begun before the window"));
+                }
+                // A window ending in its last cycle still shows it.
+                let part = summary::transitions(&f, &ptu, &clock, a, b).unwrap();
+                assert!(
+                    part.iter()
+                        .any(|p| p.completed == t.completed && !p.begun_before_window),
+                    "{name}: window {a}..{b} lost {t}: {part:?}"
+                );
+            }
+            // The view of a window finds the same.
+            let v = View::load(
+                vcd,
+                &Choice {
+                    from: Some(view::Bound::Cycle(12)),
+                    to: Some(view::Bound::Cycle(20)),
+                    ..Choice::default()
+                },
+                None,
+            )
+            .unwrap();
+            let direct = summary::transitions(&f, &ptu, &clock, 12, 20).unwrap();
+            assert_eq!(v.transitions, direct, "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_totals_count_each_kind_and_a_failed_access_is_no_write() {
+    for (name, rust, _) in produced() {
+        let ts = transitions(rust);
+        let text = summary::totals(&ts);
+        let n = |k: Kind| ts.iter().filter(|t| t.kind == k).count();
+        let framed = |k: Kind| ts.iter().filter(|t| t.kind == k && t.framed).count();
+        let entries = match n(Kind::Entry) {
+            1 => "1 entry".to_string(),
+            k => format!("{k} entries"),
+        };
+        assert!(
+            text.starts_with(&format!("{entries} ({} framed), ", framed(Kind::Entry))),
+            "{name}: {text}"
+        );
+        let erets = match n(Kind::Eret) {
+            1 => "1 ERET".to_string(),
+            k => format!("{k} ERETs"),
+        };
+        assert!(
+            text.contains(&format!("{erets} ({} framed), ", framed(Kind::Eret))),
+            "{name}: {text}"
+        );
+        assert!(
+            ![
+                "1 entries",
+                "1 ERETs",
+                "1 resets",
+                "1 bus errors",
+                "1 shutdowns"
+            ]
+            .iter()
+            .any(|w| text.contains(w)),
+            "{name}: {text}"
+        );
+        if *name == "double-fault" {
+            // Bus answer 1 is an error: one word was written, the second
+            // write failed and is not counted.
+            let e = ts.iter().find(|t| t.kind == Kind::BusError).unwrap();
+            assert_eq!(e.writes, 1, "{e}");
+            let (addr, write) = e.failed_at.expect("the failed access");
+            assert!(write, "{e}");
+            assert!(e.to_string().contains("the write after 1 write"), "{e}");
+            assert_eq!(e.frame.map(|(lo, hi)| lo == hi), Some(true), "{e}");
+            assert_ne!(e.frame.map(|(lo, _)| lo), Some(addr), "{e}");
+        }
+    }
+}
+
+/// A counterexample of `ptu prove` (yosys-smtbmc's VCD: the flattened
+/// unit `dut` inside the wrapper `ptu_formal`, which drives the same
+/// names, and only the wires that survived optimisation).
+fn counterexample() -> &'static PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        let m = ptu_formal::mutants::find("kernel-shows-user-rsp").expect("mutant");
+        let o = ptu_formal::Options {
+            mutant: Some(m),
+            properties: ptu_formal::properties::PROPERTIES
+                .iter()
+                .filter(|p| p.id == m.breaks)
+                .collect(),
+            work: scratch().join("formal"),
+            waves: waveforms_dir(),
+            jobs: 1,
+            ..ptu_formal::Options::new()
+        };
+        let report = ptu_formal::prove(&o).expect("ptu prove (needs ./setup.sh)");
+        let ptu_formal::Verdict::Failed { vcd, .. } = &report.outcomes[0].verdict else {
+            panic!("the mutant was not caught: {report}")
+        };
+        vcd.clone()
+    })
+}
+
+#[test]
+fn a_formal_counterexample_is_found_drawn_and_saved() {
+    let vcd = counterexample();
+    let f = Vcd::open(vcd).unwrap();
+    let (ptu, clock) = view::ptu_and_clock(&f).unwrap();
+    assert_eq!(ptu.as_deref(), Some("ptu_formal.dut"), "{}", vcd.display());
+    assert!(clock.expect("a clock").count() >= 2);
+    let v = View::load(vcd, &Choice::default(), None).unwrap();
+    let labels: Vec<&str> = v
+        .groups
+        .iter()
+        .flat_map(|g| g.rows.iter().map(|r| r.label.as_str()))
+        .collect();
+    for want in ["clock", "cpl", "rsp", "user rsp", "kernel rsp"] {
+        assert!(labels.contains(&want), "no row {want}: {labels:?}");
+    }
+    let svg = ptu_waveforms::svg::render(&v);
+    assert!(svg.contains("ptu_formal.dut"));
+    // The summary says which port it misses instead of "no ptu instance".
+    let e = format!(
+        "{:#}",
+        ptu_waveforms::cli::summary_text(vcd, None, None).unwrap_err()
+    );
+    assert!(e.contains("ptu_formal.dut has no `"), "{e}");
+    // A save file GTKWave loads without complaint.
+    let gtkw = ptu_waveforms::write_gtkw(vcd).unwrap();
+    let saved = std::fs::read_to_string(&gtkw).unwrap();
+    assert!(saved.contains("ptu_formal.dut.rsp[63:0]"), "{saved}");
+    let out = gtkwave_traces(&gtkw);
+    assert!(
+        !out.lines().filter(|l| !l.starts_with("AT ")).any(|l| [
+            "Could not",
+            "WARNING",
+            "Error",
+            "cannot"
+        ]
+        .iter()
+        .any(|c| l.contains(c))),
+        "{out}"
+    );
+    let rsp = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("AT "))
+        .filter(|l| l.split('|').nth(1) == Some("rsp[63:0]"))
+        .count();
+    assert!(rsp > 0, "{out}");
+}

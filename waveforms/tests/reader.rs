@@ -112,7 +112,10 @@ fn a_ptu_inside_a_testbench_scope_is_found_and_summarised() {
         "{text}"
     );
     assert!(text.contains("cycle    59      ERET   unframed"), "{text}");
-    assert!(text.contains("4 entries, 4 ERETs"), "{text}");
+    assert!(
+        text.contains("4 entries (0 framed), 4 ERETs (0 framed), 0 bus errors, 0 resets"),
+        "{text}"
+    );
     // Leaf names and paths relative to the instance resolve.
     let v = View::load(
         &p,
