@@ -394,7 +394,9 @@ fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
         r.cycles_per_second()
     );
     if let Some(p) = &r.vcd {
-        println!("waveform: {}", p.display());
+        // The GTKWave save file beside it, as every VCD of the project has.
+        let g = ptu_waveforms::write_gtkw(p)?;
+        println!("waveform: {} (GTKWave: {})", p.display(), g.display());
     }
     Ok(())
 }

@@ -12,14 +12,21 @@ use std::path::{Path, PathBuf};
 /// File name of the generated testbench.
 pub const TB_FILE: &str = "ptu_vectors_tb.v";
 
+/// The default `timescale of every module compiled, given to iverilog in
+/// a command file (a `timescale in the testbench alone would make iverilog
+/// warn that `ptu` inherits it): the VCD counts picoseconds, one clock
+/// period ([`ptu_sim::rtl::CLOCK_PERIOD_PS`]) per cycle, like rust-hdl's.
+pub const TIMESCALE: &str = "+timescale+1ns/1ps";
+
 /// Longest path the testbench takes in `+vectors=` or `+vcd=`.
 const MAX_PATH: usize = 1000;
 
 /// The Verilog-2005 testbench. It instantiates `ptu` by port name and
 /// takes two plusargs: `+vectors=PATH` (required; read line by line, so a
 /// FIFO works) and `+vcd=PATH` (optional: a VCD of `ptu`'s ports and
-/// internals). Time unit 1 (no `timescale`): a clock period is 10, inputs
-/// change 0 after the falling edge, outputs are compared at 4.
+/// internals). Its time unit is 1 ns ([`TIMESCALE`], given to iverilog by
+/// [`compile`], so that `ptu` gets it too): a clock period is 10 ns,
+/// inputs change 0 after the falling edge, outputs are compared at 4.
 pub fn testbench() -> String {
     let mut v = String::new();
     let w = &mut v;
@@ -32,7 +39,8 @@ pub fn testbench() -> String {
          // The first failing cycle prints `MISMATCH cycle N port P expected X got Y`\n\
          // for each differing port and stops; a full pass ends with\n\
          // `ptu_vectors_tb: N cycles passed`.\n\
-         // Plusargs: +vectors=PATH (a file or FIFO), +vcd=PATH (optional waveform).\n",
+         // Plusargs: +vectors=PATH (a file or FIFO), +vcd=PATH (optional waveform).\n\
+         // Compiled with {TIMESCALE} (in a command file): a clock period is 10 ns.\n",
         env!("CARGO_PKG_VERSION"),
         OUTPUTS.len()
     );
@@ -173,7 +181,10 @@ pub(crate) fn compile(
     library: &[&str],
 ) -> Result<PathBuf> {
     let out = "ptu_vectors_tb.vvp";
-    let mut args = vec!["-g2005", "-Wall", "-s", crate::TB, "-o", out];
+    let cmd = "timescale.f";
+    std::fs::write(dir.join(cmd), format!("{TIMESCALE}\n"))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", dir.join(cmd).display()))?;
+    let mut args = vec!["-g2005", "-Wall", "-c", cmd, "-s", crate::TB, "-o", out];
     args.extend_from_slice(options);
     args.extend_from_slice(files);
     let log = dir.join("iverilog.log");
@@ -234,8 +245,74 @@ pub(crate) fn run(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::{Simulator, VectorSource};
+
+    /// The `$timescale` of a VCD and the times at which `clock` of the
+    /// `ptu` instance rises.
+    pub(crate) fn timescale_and_edges(vcd: &str) -> (String, Vec<u64>) {
+        let ts = vcd.split("$timescale").nth(1).expect("a $timescale");
+        let ts = ts
+            .split("$end")
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .collect();
+        // `$var wire 1 CODE clock $end` inside the scope of `ptu`.
+        let after = vcd
+            .split("$scope module ")
+            .find(|s| s.starts_with("dut ") || s.starts_with("ptu "))
+            .expect("the ptu scope");
+        let code = after
+            .lines()
+            .find(|l| l.contains(" clock $end"))
+            .and_then(|l| l.split_whitespace().nth(3))
+            .expect("clock");
+        let body = vcd.split("$enddefinitions").nth(1).unwrap();
+        let (mut t, mut edges) = (0u64, Vec::new());
+        for l in body.lines() {
+            if let Some(n) = l.strip_prefix('#') {
+                t = n.trim().parse().unwrap();
+            } else if l.trim() == format!("1{code}") {
+                edges.push(t);
+            }
+        }
+        (ts, edges)
+    }
+
+    /// One clock period per cycle, in a VCD whose unit says what it is.
+    pub(crate) fn check_vcd_time(sim: Simulator) {
+        let work = std::env::temp_dir().join(format!(
+            "ptu-testbenches-time-{}-{}",
+            sim.name(),
+            std::process::id()
+        ));
+        let vcd = work.join(format!("{}.vcd", sim.name()));
+        let ptu_v = ptu_rtl::verilog::emit(&ptu_arch::PtuConfig::default()).unwrap();
+        let r = crate::prepare_text(sim, &ptu_v, &work)
+            .unwrap()
+            .run(VectorSource::random(1, 40, 2, 0.0), Some(&vcd))
+            .unwrap();
+        assert!(r.passed(), "{:?}", r.mismatch);
+        let (ts, edges) = timescale_and_edges(&std::fs::read_to_string(&vcd).unwrap());
+        assert_eq!(ts, "1ps", "{}", sim.name());
+        assert!(edges.len() >= 40, "{edges:?}");
+        for w in edges.windows(2) {
+            assert_eq!(
+                w[1] - w[0],
+                ptu_sim::rtl::CLOCK_PERIOD_PS,
+                "{}: {edges:?}",
+                sim.name()
+            );
+        }
+        let _ = std::fs::remove_dir_all(&work);
+    }
+
+    #[test]
+    fn the_icarus_vcd_counts_picoseconds_with_a_10_ns_clock() {
+        check_vcd_time(Simulator::Icarus);
+    }
 
     #[test]
     fn the_testbench_names_every_port_once_in_the_instance() {
@@ -250,6 +327,7 @@ mod tests {
         assert!(tb.contains("wire [1:0] cpl;"));
         assert!(tb.contains("reg exp_shutdown;"));
         assert!(tb.contains(&format!("\"{}\"", vec!["%h"; 40].join(" "))));
-        assert!(!tb.contains("timescale"));
+        // The time unit comes from the command file, for every module.
+        assert!(!tb.contains("`timescale"));
     }
 }

@@ -223,10 +223,13 @@ pub fn harness() -> String {
          #include <memory>\n\
          #include <unistd.h>\n\
          \n\
-         static const int N_FIELDS = {};\n",
+         static const int N_FIELDS = {};\n\
+         // Half a clock period in VCD time units (picoseconds).\n\
+         static const uint64_t HALF_PS = {};\n",
         env!("CARGO_PKG_VERSION"),
         OUTPUTS.len(),
         n_in + OUTPUTS.len(),
+        ptu_sim::rtl::CLOCK_PERIOD_PS / 2,
     );
     h.push_str(READER);
     let w = &mut h;
@@ -253,6 +256,10 @@ int main(int argc, char** argv) {{
     if (trace) {{
         vcd.reset(new VerilatedVcdC);
         top->trace(vcd.get(), 99);
+        // Times in picoseconds, one clock period of 10 ns per cycle, as the
+        // rust-hdl and Icarus VCDs have.
+        vcd->set_time_unit("1ps");
+        vcd->set_time_resolution("1ps");
         vcd->open(argv[2]);
         if (!vcd->isOpen()) {{
             std::printf("{tb}: ERROR cannot write VCD %s\n", argv[2]);
@@ -276,8 +283,8 @@ int main(int argc, char** argv) {{
     top->clock = 1;
     top->apply = 0;
     top->eval();
-    if (vcd) vcd->dump(t + 5);
-    t += 10;
+    if (vcd) vcd->dump(t + HALF_PS);
+    t += 2 * HALF_PS;
     uint64_t v[N_FIELDS];
     uint64_t cycle = 0, line = 0;
     const char* b;
@@ -318,14 +325,14 @@ int main(int argc, char** argv) {{
         top->clock = 1;
         top->apply = 0;
         top->eval();
-        if (vcd) vcd->dump(t + 5);
+        if (vcd) vcd->dump(t + HALF_PS);
         if (bad) {{
             std::printf("{tb}: FAILED at cycle %" PRIu64 "\n", cycle);
             if (vcd) vcd->close();
             top->final();
             return 1;
         }}
-        t += 10;
+        t += 2 * HALF_PS;
         cycle++;
     }}
     if (vcd) vcd->close();
@@ -435,6 +442,11 @@ pub(crate) fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_verilator_vcd_counts_picoseconds_with_a_10_ns_clock() {
+        crate::icarus::tests::check_vcd_time(crate::Simulator::Verilator);
+    }
 
     #[test]
     fn the_harness_drives_every_input_and_checks_every_output() {

@@ -3,7 +3,7 @@
 
 use crate::reader::Vcd;
 use crate::view::{self, Bound, Choice, View};
-use crate::{summary, svg, term, write_atomic, write_gtkw};
+use crate::{summary, svg, term, write_atomic};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -28,7 +28,8 @@ pub struct WaveArgs {
     /// Draw the window into an SVG picture.
     #[arg(long, value_name = "OUT.svg")]
     pub svg: Option<PathBuf>,
-    /// Write the GTKWave save file next to the VCD and open GTKWave with it.
+    /// Write the GTKWave save file next to the VCD and open GTKWave with it
+    /// (on --from/--to if given, else on the whole file).
     #[arg(long)]
     pub gtkwave: bool,
     /// Write the GTKWave save file next to the VCD (without opening GTKWave).
@@ -61,7 +62,7 @@ pub fn run(args: &WaveArgs) -> Result<()> {
     };
     let mut did = false;
     if args.gtkwave || args.write_gtkw {
-        let g = write_gtkw(&args.file)?;
+        let g = crate::gtkw::write_gtkw_window(&args.file, args.from, args.to)?;
         println!("wrote {}", g.display());
         if args.gtkwave {
             launch_gtkwave(&args.file, &g)?;

@@ -9,6 +9,8 @@
 
 use crate::names::{self, Format};
 use crate::reader::{Var, Vcd};
+use crate::summary;
+use crate::view::Bound;
 use anyhow::{Context, Result};
 use ptu_arch::{csr, event_info, event_type, CPL_KERNEL, CPL_USER};
 use std::fmt::Write;
@@ -99,17 +101,104 @@ fn slice(v: &Var, name: &str, lsb: u32, width: u32) -> String {
     s
 }
 
-/// Write `<vcd>.gtkw` (same folder and stem) and return its path.
+/// The window GTKWave is asked for: `[size]`, and the widths of the
+/// hierarchy and signal panes beside the waves.
+pub const SIZE: (u32, u32) = (1400, 900);
+const SST_WIDTH: u32 = 240;
+const SIGNALS_WIDTH: u32 = 260;
+/// Pixels of the wave area in that window (less scroll bars and borders):
+/// the zoom makes the focus fill them.
+pub const WAVE_PX: f64 = (SIZE.0 - SST_WIDTH - SIGNALS_WIDTH - 40) as f64;
+/// Most named markers GTKWave has (A to Z).
+const NAMED_MARKERS: usize = 26;
+/// Most cycles whose transitions are looked for to place markers.
+const MAX_MARKED_CYCLES: u64 = 100_000;
+
+/// What a save file opens on: a time span, in file units, and named
+/// markers (time and name) at the transitions in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Focus {
+    pub start: u64,
+    pub end: u64,
+    pub markers: Vec<(u64, String)>,
+}
+
+impl Focus {
+    /// GTKWave's zoom for the span: it draws 2^-zoom time units a pixel.
+    pub fn zoom(&self) -> f64 {
+        let span = self.end.saturating_sub(self.start).max(1) as f64;
+        -(span / WAVE_PX).log2()
+    }
+}
+
+/// The focus of a window of `vcd` ([`crate::view::window`]): without
+/// `from`/`to` the whole file from time 0 when it has at most
+/// [`crate::view::DEFAULT_CYCLES`] cycles, else its first ones; markers
+/// at the edges where the transitions of the unit complete.
+pub fn focus(vcd: &Vcd, from: Option<Bound>, to: Option<Bound>) -> Result<Focus> {
+    let (ptu, clock) = crate::view::ptu_and_clock(vcd)?;
+    let w = crate::view::window(
+        vcd,
+        clock.as_ref(),
+        from,
+        to,
+        Some(crate::view::DEFAULT_CYCLES),
+    )?;
+    let mut f = Focus {
+        start: w.start,
+        end: w.end,
+        markers: Vec::new(),
+    };
+    if from.is_none() && to.is_none() && w.note.is_none() {
+        (f.start, f.end) = (0, vcd.end_time);
+    }
+    if let (Some(p), Some(c), Some((a, b))) = (&ptu, &clock, w.cycles) {
+        if summary::port_vars(vcd, p).is_some() && b - a < MAX_MARKED_CYCLES {
+            for t in summary::transitions(vcd, p, c, a, b)? {
+                if t.kind == summary::Kind::Reset || f.markers.len() == NAMED_MARKERS {
+                    continue;
+                }
+                if let Some(at) = c.edge(t.completed) {
+                    f.markers.push((at, t.marker()));
+                }
+            }
+        }
+    }
+    Ok(f)
+}
+
+/// Write `<vcd>.gtkw` (same folder and stem), opening on the whole file
+/// (or its first cycles) with markers at the transitions; return its path.
 pub fn write_gtkw(vcd: &Path) -> Result<PathBuf> {
+    write_gtkw_window(vcd, None, None)
+}
+
+/// [`write_gtkw`] opening on the window `from`..`to`.
+pub fn write_gtkw_window(vcd: &Path, from: Option<Bound>, to: Option<Bound>) -> Result<PathBuf> {
     let file = Vcd::open(vcd)?;
-    let text = gtkw_text(&file)?;
+    let f = focus(&file, from, to)?;
+    let text = gtkw_text(&file, &f)?;
     let out = vcd.with_extension("gtkw");
     crate::write_atomic(&out, text.as_bytes())?;
     Ok(out)
 }
 
-/// The contents of the save file for `vcd`.
-pub fn gtkw_text(vcd: &Vcd) -> Result<String> {
+/// The `*` line: zoom, primary marker (none), the 26 named markers.
+fn zoom_line(f: &Focus) -> String {
+    let mut s = format!("*{:.6} -1", f.zoom());
+    for i in 0..NAMED_MARKERS {
+        match f.markers.get(i) {
+            Some((t, _)) => {
+                let _ = write!(s, " {t}");
+            }
+            None => s.push_str(" -1"),
+        }
+    }
+    s
+}
+
+/// The contents of the save file for `vcd`, opening on `focus`.
+pub fn gtkw_text(vcd: &Vcd, focus: &Focus) -> Result<String> {
     let abs = std::path::absolute(&vcd.path)?;
     let filters = std::path::absolute(filters_for(&abs)?)?;
     let ptu = crate::view::find_unit(vcd);
@@ -122,9 +211,14 @@ pub fn gtkw_text(vcd: &Vcd) -> Result<String> {
     );
     let _ = writeln!(s, "[dumpfile] \"{}\"", abs.display());
     let _ = writeln!(s, "[savefile] \"{}\"", abs.with_extension("gtkw").display());
-    let _ = writeln!(s, "[timestart] 0");
-    let _ = writeln!(s, "[size] 1400 900");
+    let _ = writeln!(s, "[timestart] {}", focus.start);
+    let _ = writeln!(s, "[size] {} {}", SIZE.0, SIZE.1);
     let _ = writeln!(s, "[pos] -1 -1");
+    let _ = writeln!(s, "{}", zoom_line(focus));
+    for (i, (_, name)) in focus.markers.iter().enumerate() {
+        let letter = (b'A' + i as u8) as char;
+        let _ = writeln!(s, "[markername_long] {letter} {name}");
+    }
     if let Some(p) = &ptu {
         let mut open = String::new();
         for part in p.split('.') {
@@ -133,8 +227,8 @@ pub fn gtkw_text(vcd: &Vcd) -> Result<String> {
             let _ = writeln!(s, "[treeopen] {open}");
         }
     }
-    let _ = writeln!(s, "[sst_width] 240");
-    let _ = writeln!(s, "[signals_width] 260");
+    let _ = writeln!(s, "[sst_width] {SST_WIDTH}");
+    let _ = writeln!(s, "[signals_width] {SIGNALS_WIDTH}");
     let _ = writeln!(s, "[sst_expanded] 1");
     let _ = writeln!(s, "[sst_vpaned_height] 260");
     let filter_ids = ["cpl.txt", "event_type.txt", "csr.txt", "vector.txt"];

@@ -271,8 +271,14 @@ fn produced() -> &'static Vec<(&'static str, PathBuf, PathBuf)> {
         let dir = scratch();
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         let vvp = dir.join("ptu_wave_tb.vvp");
+        // The testbench counts picoseconds (a clock period is 10 ns, as in
+        // rust-hdl's VCDs); the unit is given to every module alike.
+        let timescale = dir.join("timescale.f");
+        std::fs::write(&timescale, "+timescale+1ps/1ps\n").unwrap();
         let o = tool("iverilog")
-            .args(["-g2005", "-o"])
+            .args(["-g2005", "-c"])
+            .arg(&timescale)
+            .arg("-o")
             .arg(&vvp)
             .arg(root.join("tests/ptu_wave_tb.v"))
             .arg(root.join("../rtl/generated/ptu.v"))
@@ -373,6 +379,8 @@ fn gtkwave_traces(gtkw: &Path) -> String {
         &script,
         r#"set n [gtkwave::getTotalNumTraces]
 puts "TRACES $n"
+puts "VIEW [gtkwave::getWindowStartTime] [gtkwave::getZoomFactor] [gtkwave::getMaxTime]"
+foreach m {A B C D E F} { puts "NAMED $m [gtkwave::getNamedMarker $m]" }
 set end [gtkwave::getMaxTime]
 for {set t 0} {$t < $end} {incr t 2500} {
   gtkwave::setMarker $t
@@ -657,4 +665,64 @@ fn a_formal_counterexample_is_found_drawn_and_saved() {
         .filter(|l| l.split('|').nth(1) == Some("rsp[63:0]"))
         .count();
     assert!(rsp > 0, "{out}");
+}
+
+#[test]
+fn save_files_open_zoomed_to_fit_with_markers_at_the_transitions() {
+    for (name, rust, icarus) in produced() {
+        // Both producers count picoseconds, one clock period per cycle.
+        let (r, i) = (Vcd::open(rust).unwrap(), Vcd::open(icarus).unwrap());
+        assert_eq!((r.unit_fs, i.unit_fs), (1000, 1000), "{name}");
+        for vcd in [rust, icarus] {
+            let gtkw = vcd.with_extension("gtkw");
+            let saved = std::fs::read_to_string(&gtkw).unwrap();
+            let f = Vcd::open(vcd).unwrap();
+            // The whole trace, from time 0, fills the wave area.
+            assert!(saved.contains("\n[timestart] 0\n"), "{name}: {saved}");
+            let star = saved
+                .lines()
+                .find(|l| l.starts_with('*'))
+                .unwrap_or_else(|| panic!("{name}: no zoom line in {}", gtkw.display()));
+            let fields: Vec<&str> = star[1..].split(' ').collect();
+            assert_eq!(fields.len(), 2 + 26, "{star}");
+            let zoom: f64 = fields[0].parse().unwrap();
+            let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+            let end = f.end_time as f64;
+            assert!(
+                shown >= end * 0.999 && shown <= end * 1.01,
+                "{name}: zoom {zoom} shows {shown} of {end} time units"
+            );
+            // Named markers A.. at the edges where the transitions
+            // complete, each with its name.
+            let (_, clock) = view::ptu_and_clock(&f).unwrap();
+            let clock = clock.unwrap();
+            let ts: Vec<Transition> = transitions(vcd)
+                .into_iter()
+                .filter(|t| t.kind != Kind::Reset)
+                .collect();
+            assert!(!ts.is_empty());
+            for (i, t) in ts.iter().enumerate() {
+                let at = clock.edge(t.completed).unwrap();
+                assert_eq!(fields[2 + i], at.to_string(), "{name}: marker {i}");
+                let letter = (b'A' + i as u8) as char;
+                assert!(
+                    saved.contains(&format!("[markername_long] {letter} {}\n", t.marker())),
+                    "{name}: {saved}"
+                );
+            }
+            assert!(fields[2 + ts.len()..].iter().all(|m| *m == "-1"), "{star}");
+            // GTKWave, headless, opens on that zoom and those markers.
+            let out = gtkwave_traces(&gtkw);
+            let view = out.lines().find_map(|l| l.strip_prefix("VIEW ")).unwrap();
+            let v: Vec<f64> = view.split(' ').map(|x| x.parse().unwrap()).collect();
+            assert_eq!(v[0], 0.0, "{name}: {view}");
+            assert!(
+                (v[1] - zoom).abs() < 1e-3,
+                "{name}: GTKWave zoom {view}, saved {zoom}"
+            );
+            assert_eq!(v[2], end, "{name}: {view}");
+            let at = clock.edge(ts[0].completed).unwrap();
+            assert!(out.contains(&format!("NAMED A {at}\n")), "{name}: {out}");
+        }
+    }
 }
