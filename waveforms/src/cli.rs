@@ -25,9 +25,18 @@ pub struct WaveArgs {
     /// and pops) with their cycle counts and memory accesses.
     #[arg(long)]
     pub summary: bool,
+    /// With --summary: print it as JSON (shape: `ptu_waveforms::summary::JsonSummary`).
+    #[arg(long, requires = "summary")]
+    pub json: bool,
     /// Draw the window into an SVG picture.
     #[arg(long, value_name = "OUT.svg")]
     pub svg: Option<PathBuf>,
+    /// Draw the window into a PNG picture (the SVG, rasterised in process).
+    #[arg(long, value_name = "OUT.png")]
+    pub png: Option<PathBuf>,
+    /// Pixels per SVG unit of the PNG.
+    #[arg(long, default_value_t = 1.5, value_name = "SCALE")]
+    pub png_scale: f32,
     /// Write the GTKWave save file next to the VCD and open GTKWave with it
     /// (on --from/--to if given, else on the whole file).
     #[arg(long)]
@@ -69,11 +78,21 @@ pub fn run(args: &WaveArgs) -> Result<()> {
         }
         did = true;
     }
-    if args.summary {
+    if args.summary && args.json {
+        let s = summary_json(&args.file, args.from, args.to)?;
+        out(&(serde_json::to_string_pretty(&s)? + "\n"))?;
+        did = true;
+    } else if args.summary {
         out(&summary_text(&args.file, args.from, args.to)?)?;
         did = true;
     }
-    if let Some(out) = &args.svg {
+    if args.svg.is_some() || args.png.is_some() {
+        if !(0.25..=8.0).contains(&args.png_scale) {
+            bail!(
+                "--png-scale {} is out of range: give a value from 0.25 to 8",
+                args.png_scale
+            );
+        }
         let view = View::load(&args.file, &choice, Some(view::DEFAULT_CYCLES))?;
         if let Some((a, b)) = view.cycles {
             if b - a + 1 > MAX_SVG_CYCLES {
@@ -83,8 +102,15 @@ pub fn run(args: &WaveArgs) -> Result<()> {
                 );
             }
         }
-        write_atomic(out, svg::render(&view).as_bytes())?;
-        println!("wrote {} ({})", out.display(), view.title());
+        let picture = svg::render(&view);
+        if let Some(out) = &args.svg {
+            write_atomic(out, picture.as_bytes())?;
+            println!("wrote {} ({})", out.display(), view.title());
+        }
+        if let Some(out) = &args.png {
+            write_atomic(out, &svg::to_png(&picture, args.png_scale)?)?;
+            println!("wrote {} ({})", out.display(), view.title());
+        }
         if let Some(n) = &view.note {
             println!("({n})");
         }
@@ -108,8 +134,28 @@ fn out(text: &str) -> Result<()> {
     }
 }
 
-/// The transitions of a file in a window, as text (one line each).
-pub fn summary_text(file: &Path, from: Option<Bound>, to: Option<Bound>) -> Result<String> {
+/// The transitions of a file in a window, as JSON.
+pub fn summary_json(
+    file: &Path,
+    from: Option<Bound>,
+    to: Option<Bound>,
+) -> Result<summary::JsonSummary> {
+    let (ptu, a, b, ts) = window_transitions(file, from, to)?;
+    Ok(summary::JsonSummary::new(
+        &file.display().to_string(),
+        &ptu,
+        a,
+        b,
+        &ts,
+    ))
+}
+
+/// The `ptu` instance, the window's cycles and its transitions.
+fn window_transitions(
+    file: &Path,
+    from: Option<Bound>,
+    to: Option<Bound>,
+) -> Result<(String, u64, u64, Vec<summary::Transition>)> {
     let vcd = Vcd::open(file)?;
     let (ptu, clock) = view::ptu_and_clock(&vcd)?;
     let Some(ptu) = ptu else {
@@ -124,6 +170,12 @@ pub fn summary_text(file: &Path, from: Option<Bound>, to: Option<Bound>) -> Resu
     let w = view::window(&vcd, Some(&clock), from, to, None)?;
     let (a, b) = w.cycles.context("no cycles in the window")?;
     let ts = summary::transitions(&vcd, &ptu, &clock, a, b)?;
+    Ok((ptu, a, b, ts))
+}
+
+/// The transitions of a file in a window, as text (one line each).
+pub fn summary_text(file: &Path, from: Option<Bound>, to: Option<Bound>) -> Result<String> {
+    let (ptu, a, b, ts) = window_transitions(file, from, to)?;
     let mut s = format!(
         "{}: ptu instance `{ptu}`, cycles {a}..{b}\n",
         file.display()

@@ -391,7 +391,7 @@ pub fn event_info_text(v: u64) -> String {
     if f.ty == event_type::HARDWARE_EXCEPTION || f.ty == event_type::EXTERNAL_INTERRUPT {
         match vector_name(f.vector) {
             Some(n) if f.ty == event_type::HARDWARE_EXCEPTION => s = format!("{s} {n}"),
-            _ => s = format!("{s} v{}", f.vector),
+            _ => s = format!("{s} {:#x}", f.vector),
         }
     }
     if f.error_valid {

@@ -85,7 +85,8 @@ impl Transition {
                 let ev = match crate::names::vector_name(f.vector) {
                     Some(v) if f.ty == ptu_arch::event_type::HARDWARE_EXCEPTION => v.to_string(),
                     _ if f.ty == ptu_arch::event_type::EXTERNAL_INTERRUPT => {
-                        format!("IRQ {}", f.vector)
+                        // In hex, as the irq_vector row reads it.
+                        format!("IRQ {:#x}", f.vector)
                     }
                     _ => ptu_arch::event_type::name(f.ty).to_string(),
                 };
@@ -418,4 +419,129 @@ pub fn totals(ts: &[Transition]) -> String {
         count(n(Kind::Reset), "reset", "resets"),
         count(n(Kind::Shutdown), "shutdown", "shutdowns"),
     )
+}
+
+/// `ptu wave FILE --summary --json`: the transitions of a window as one
+/// JSON object (read back by the same types):
+///
+/// ```text
+/// { "file": "waveforms/nested-fault-rust-hdl.vcd", "ptu": "uut",
+///   "first_cycle": 12, "last_cycle": 20,
+///   "transitions": [
+///     { "kind": "entry", "event": "EXCEPTION #UD", "start_cycle": 7,
+///       "end_cycle": 12, "cycles": 6, "framed": true, "reads": 0,
+///       "writes": 5, "frame": ["0x7fd8", "0x7ff8"], "failed_at": null,
+///       "begun_before_window": true, "cpl_before": "kernel",
+///       "cpl_after": "kernel", "rip": "0x1000", "rsp": "0x7fd8" }, ...],
+///   "totals": { "entries": 1, "entries_framed": 1, "erets": 1,
+///               "erets_framed": 1, "bus_errors": 0, "resets": 0,
+///               "shutdowns": 0 } }
+/// ```
+///
+/// `kind` is `entry`, `eret`, `bus_error`, `reset` or `shutdown`; `event`
+/// is EVENT_INFO in words for entries and null otherwise; cycles are
+/// numbered as in the text summary (`start_cycle` is the cycle whose
+/// closing edge accepted it); addresses and register values are hex
+/// strings (64-bit values do not fit a JSON number).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JsonSummary {
+    pub file: String,
+    pub ptu: String,
+    pub first_cycle: u64,
+    pub last_cycle: u64,
+    pub transitions: Vec<JsonTransition>,
+    pub totals: JsonTotals,
+}
+
+/// One transition of [`JsonSummary`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JsonTransition {
+    pub kind: String,
+    pub event: Option<String>,
+    pub start_cycle: u64,
+    pub end_cycle: u64,
+    pub cycles: u64,
+    pub framed: bool,
+    pub reads: u32,
+    pub writes: u32,
+    pub frame: Option<(String, String)>,
+    pub failed_at: Option<String>,
+    pub begun_before_window: bool,
+    pub cpl_before: String,
+    pub cpl_after: String,
+    pub rip: String,
+    pub rsp: String,
+}
+
+/// The counts of [`JsonSummary`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JsonTotals {
+    pub entries: usize,
+    pub entries_framed: usize,
+    pub erets: usize,
+    pub erets_framed: usize,
+    pub bus_errors: usize,
+    pub resets: usize,
+    pub shutdowns: usize,
+}
+
+impl Kind {
+    /// The name of the kind in JSON.
+    pub fn json_name(self) -> &'static str {
+        match self {
+            Kind::Entry => "entry",
+            Kind::Eret => "eret",
+            Kind::BusError => "bus_error",
+            Kind::Reset => "reset",
+            Kind::Shutdown => "shutdown",
+        }
+    }
+}
+
+impl From<&Transition> for JsonTransition {
+    fn from(t: &Transition) -> Self {
+        let (start_cycle, end_cycle) = t.cycle_range();
+        let hex = |v: u64| format!("{v:#x}");
+        JsonTransition {
+            kind: t.kind.json_name().into(),
+            event: (t.kind == Kind::Entry).then(|| event_info_text(t.event_info)),
+            start_cycle,
+            end_cycle,
+            cycles: t.cycles(),
+            framed: t.framed,
+            reads: t.reads,
+            writes: t.writes,
+            frame: t.frame.map(|(lo, hi)| (hex(lo), hex(hi))),
+            failed_at: t.failed_at.map(|(a, _)| hex(a)),
+            begun_before_window: t.begun_before_window,
+            cpl_before: level(t.cpl_before),
+            cpl_after: level(t.cpl_after),
+            rip: hex(t.rip),
+            rsp: hex(t.rsp),
+        }
+    }
+}
+
+impl JsonSummary {
+    /// The summary of `ts`, found in cycles `first..=last` of `file`.
+    pub fn new(file: &str, ptu: &str, first: u64, last: u64, ts: &[Transition]) -> Self {
+        let n = |k: Kind| ts.iter().filter(|t| t.kind == k).count();
+        let framed = |k: Kind| ts.iter().filter(|t| t.kind == k && t.framed).count();
+        JsonSummary {
+            file: file.into(),
+            ptu: ptu.into(),
+            first_cycle: first,
+            last_cycle: last,
+            transitions: ts.iter().map(JsonTransition::from).collect(),
+            totals: JsonTotals {
+                entries: n(Kind::Entry),
+                entries_framed: framed(Kind::Entry),
+                erets: n(Kind::Eret),
+                erets_framed: framed(Kind::Eret),
+                bus_errors: n(Kind::BusError),
+                resets: n(Kind::Reset),
+                shutdowns: n(Kind::Shutdown),
+            },
+        }
+    }
 }

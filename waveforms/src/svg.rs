@@ -1,6 +1,8 @@
 //! A picture of a window, as SVG written by hand: the clock, bits as
-//! waves, buses as labelled segments, groups, a cycle ruler, and markers
-//! naming the transitions found (entry, ERET, frame push and pop).
+//! waves, buses as labelled segments (a value cut to fit carries its full
+//! text in a `<title>`), groups, a cycle ruler above and below, markers
+//! naming the transitions found (entry, ERET, frame push and pop), and a
+//! legend of the colours.
 
 use crate::names::{text, Format};
 use crate::reader::{Trace, Value};
@@ -13,6 +15,18 @@ const ROW_H: f64 = 22.0;
 const GROUP_H: f64 = 18.0;
 const CHAR_W: f64 = 6.6;
 const MARKER_LANES: usize = 3;
+/// Height of the ruler below the rows and of the legend under it.
+const FOOT_H: f64 = 18.0 + 24.0;
+
+/// Colour of a transition's marker and band.
+fn color(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Entry => "#c0392b",
+        Kind::Eret => "#2257a8",
+        Kind::BusError | Kind::Shutdown => "#e67e22",
+        Kind::Reset => "#888888",
+    }
+}
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -45,14 +59,15 @@ pub fn render(view: &View) -> String {
     let span = view.span();
     let px = (1100.0 / span).clamp(4.0, 48.0);
     let plot_w = span * px;
-    let width = LABEL_W + plot_w + 20.0;
+    let width = (LABEL_W + plot_w + 20.0).max(legend_width());
     let x = |t: u64| LABEL_W + view.pos(t) * px;
     let rows = view.rows();
     let n_rows: usize = rows.iter().map(|(_, r)| r.len()).sum();
     let n_groups = rows.iter().filter(|(g, _)| !g.name.is_empty()).count();
     let markers_h = 16.0 * MARKER_LANES as f64 + 8.0;
     let top = 24.0 + 18.0 + markers_h;
-    let height = top + n_rows as f64 * ROW_H + n_groups as f64 * GROUP_H + 10.0;
+    let rows_end = top + n_rows as f64 * ROW_H + n_groups as f64 * GROUP_H;
+    let height = rows_end + FOOT_H + 10.0;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -78,22 +93,24 @@ pub fn render(view: &View) -> String {
                 s,
                 r##"<line x1="{xx:.1}" y1="{:.1}" x2="{xx:.1}" y2="{:.1}" stroke="{}" stroke-width="1"/>"##,
                 if major { ruler_y + 4.0 } else { top },
-                height - 8.0,
+                if major { rows_end + 6.0 } else { rows_end },
                 if major { "#d8d8d8" } else { "#f0f0f0" }
             );
             if major && c <= last {
-                let _ = writeln!(
-                    s,
-                    r##"<text x="{:.1}" y="{ruler_y:.1}" fill="#666">{c}</text>"##,
-                    xx + 2.0
-                );
+                for y in [ruler_y, rows_end + 16.0] {
+                    let _ = writeln!(
+                        s,
+                        r##"<text x="{:.1}" y="{y:.1}" fill="#666">{c}</text>"##,
+                        xx + 2.0
+                    );
+                }
             }
         }
-        let _ = writeln!(
-            s,
-            r##"<text x="8" y="{ruler_y:.1}" fill="#666">cycle</text>"##
-        );
+        for y in [ruler_y, rows_end + 16.0] {
+            let _ = writeln!(s, r##"<text x="8" y="{y:.1}" fill="#666">cycle</text>"##);
+        }
     }
+    legend(&mut s, rows_end + FOOT_H);
     // Transition markers: framed spans as bands, completion edges as lines.
     let mut lanes = [f64::MIN; MARKER_LANES];
     for tr in &view.transitions {
@@ -102,37 +119,42 @@ pub fn render(view: &View) -> String {
             continue;
         };
         let (xa, xc) = (x(ta.max(view.start)), x(tc.min(view.end)));
-        let color = match tr.kind {
-            Kind::Entry => "#c0392b",
-            Kind::Eret => "#2257a8",
-            Kind::BusError | Kind::Shutdown => "#e67e22",
-            Kind::Reset => "#888888",
-        };
+        let color = color(tr.kind);
         if tr.framed && xc > xa {
             let _ = writeln!(
                 s,
                 r##"<rect x="{xa:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="{color}" fill-opacity="0.07"/>"##,
                 xc - xa,
-                height - top - 8.0
+                rows_end - top
             );
         }
         if tr.kind == Kind::Reset {
             continue;
         }
-        let label = esc(&tr.marker());
-        let w = label.chars().count() as f64 * CHAR_W;
+        let mut text = tr.marker();
+        if tr.begun_before_window {
+            text.insert(0, '…');
+        }
+        let label = esc(&text);
+        let w = text.chars().count() as f64 * CHAR_W;
+        // Right of its line, or left of it where it would leave the picture.
+        let (lx, anchor, from, to) = if xc + 3.0 + w <= width - 2.0 {
+            (xc + 3.0, "start", xc, xc + w + 6.0)
+        } else {
+            (xc - 3.0, "end", xc - w - 6.0, xc)
+        };
         let lane = lanes
             .iter()
-            .position(|&end| end < xc)
+            .position(|&end| end < from)
             .unwrap_or(MARKER_LANES - 1);
-        lanes[lane] = xc + w + 6.0;
+        lanes[lane] = to;
         let ly = 24.0 + 18.0 + 14.0 + lane as f64 * 16.0;
         let _ = writeln!(
             s,
-            r##"<line x1="{xc:.1}" y1="{:.1}" x2="{xc:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.2" stroke-dasharray="4 3"/><text x="{:.1}" y="{ly:.1}" fill="{color}" font-weight="bold">{label}</text>"##,
+            r##"<line x1="{xc:.1}" y1="{:.1}" x2="{xc:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.2" stroke-dasharray="4 3"/><text x="{lx:.1}" y="{ly:.1}" fill="{color}" font-weight="bold" text-anchor="{anchor}"><title>{}</title>{label}</text>"##,
             ly - 10.0,
-            height - 8.0,
-            xc + 3.0
+            rows_end,
+            esc(&tr.to_string())
         );
     }
     // Rows.
@@ -164,6 +186,70 @@ pub fn render(view: &View) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The legend's items: the colour of a kind, or none.
+const LEGEND: [(Option<Kind>, &str); 5] = [
+    (Some(Kind::Entry), "entry (band: frame push)"),
+    (Some(Kind::Eret), "ERET (band: frame pop)"),
+    (Some(Kind::BusError), "bus error, shutdown"),
+    (None, "unknown (x)"),
+    (
+        None,
+        "… cut value (hover: full), or begun before the window",
+    ),
+];
+
+/// Width of the legend, so that the picture is at least as wide.
+fn legend_width() -> f64 {
+    8.0 + LEGEND
+        .iter()
+        .enumerate()
+        .map(|(i, (k, l))| {
+            let swatch = if k.is_some() || i == 3 { 22.0 } else { 0.0 };
+            swatch + l.chars().count() as f64 * CHAR_W + 18.0
+        })
+        .sum::<f64>()
+}
+
+/// The legend under the picture: what the colours, bands and lines mean.
+fn legend(s: &mut String, y: f64) {
+    let items = LEGEND;
+    let mut x = 8.0;
+    for (i, (kind, label)) in items.into_iter().enumerate() {
+        let top = y - 10.0;
+        match kind {
+            Some(k) => {
+                let c = color(k);
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{x:.1}" y="{top:.1}" width="16" height="12" fill="{c}" fill-opacity="0.15"/><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{c}" stroke-width="1.2" stroke-dasharray="4 3"/>"##,
+                    x + 8.0,
+                    y - 12.0,
+                    x + 8.0,
+                    y + 3.0
+                );
+            }
+            None if i == 3 => {
+                let _ = writeln!(
+                    s,
+                    r##"<rect x="{x:.1}" y="{top:.1}" width="16" height="12" fill="#f4c7c3"/>"##
+                );
+            }
+            None => {}
+        }
+        let tx = if kind.is_some() || i == 3 {
+            x + 22.0
+        } else {
+            x
+        };
+        let _ = writeln!(
+            s,
+            r##"<text x="{tx:.1}" y="{y:.1}" fill="#333">{}</text>"##,
+            esc(label)
+        );
+        x = tx + label.chars().count() as f64 * CHAR_W + 18.0;
+    }
 }
 
 fn segments<'a>(view: &View, trace: &'a Trace) -> Vec<(u64, u64, &'a Value)> {
@@ -250,7 +336,18 @@ fn draw_bus(
             x0 + k
         );
         let label = text(format, v);
-        if let Some(l) = fit(&label, x1 - x0 - 2.0 * k - 2.0, format == Format::Hex) {
+        let shown = fit(&label, x1 - x0 - 2.0 * k - 2.0, format == Format::Hex);
+        if shown.as_deref() != Some(label.as_str()) {
+            // Cut or left out: the full value shows on hovering the segment.
+            let _ = writeln!(
+                s,
+                r##"<rect x="{x0:.1}" y="{hi:.1}" width="{:.1}" height="{:.1}" fill="none" pointer-events="all"><title>{}</title></rect>"##,
+                x1 - x0,
+                lo - hi,
+                esc(&label)
+            );
+        }
+        if let Some(l) = shown {
             let _ = writeln!(
                 s,
                 r##"<text x="{:.1}" y="{:.1}">{}</text>"##,
@@ -260,4 +357,44 @@ fn draw_bus(
             );
         }
     }
+}
+
+/// The fonts a picture is drawn with: DejaVu Sans Mono, embedded, so that
+/// text renders the same everywhere without system fonts.
+fn fonts() -> resvg::usvg::Options<'static> {
+    let mut opt = resvg::usvg::Options::default();
+    let db = opt.fontdb_mut();
+    db.load_font_data(dejavu::sans_mono::regular().to_vec());
+    db.load_font_data(dejavu::sans_mono::bold().to_vec());
+    db.set_monospace_family("DejaVu Sans Mono");
+    db.set_sans_serif_family("DejaVu Sans Mono");
+    opt.font_family = "DejaVu Sans Mono".into();
+    opt
+}
+
+/// `svg` rasterised into a PNG at `scale` pixels per SVG unit.
+pub fn to_png(svg: &str, scale: f32) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    use resvg::tiny_skia;
+    let tree = resvg::usvg::Tree::from_str(svg, &fonts()).context("cannot read back the SVG")?;
+    let size = tree.size();
+    let (w, h) = (
+        (size.width() * scale).ceil() as u32,
+        (size.height() * scale).ceil() as u32,
+    );
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).with_context(|| {
+        format!("a {w}x{h} picture is too large to draw: narrow it with --from/--to")
+    })?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().context("cannot encode the PNG")
+}
+
+/// Decode a PNG (as [`to_png`] writes it) into its pixels.
+pub fn decode_png(png: &[u8]) -> anyhow::Result<resvg::tiny_skia::Pixmap> {
+    resvg::tiny_skia::Pixmap::decode_png(png).map_err(|e| anyhow::anyhow!("not a PNG: {e}"))
 }

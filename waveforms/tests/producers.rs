@@ -726,3 +726,255 @@ fn save_files_open_zoomed_to_fit_with_markers_at_the_transitions() {
         }
     }
 }
+
+fn nested() -> (&'static Path, &'static Path) {
+    let (_, rust, icarus) = produced()
+        .iter()
+        .find(|(n, _, _)| *n == "nested-framed")
+        .unwrap();
+    (rust, icarus)
+}
+
+/// `(x, anchor, text)` of each transition marker's label in `svg`.
+fn marker_labels(svg: &str) -> Vec<(f64, String, String)> {
+    svg.lines()
+        .filter(|l| l.contains("stroke-dasharray") && l.contains("<text"))
+        .map(|l| {
+            let t = &l[l.find("<text").unwrap()..];
+            let attr = |name: &str| {
+                let k = t.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+                t[k..k + t[k..].find('"').unwrap()].to_string()
+            };
+            let text = t[t.find("</title>").unwrap() + 8..t.find("</text>").unwrap()].to_string();
+            (attr("x").parse().unwrap(), attr("text-anchor"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_picture_has_a_legend_two_axes_titles_on_cut_values_and_whole_markers() {
+    let (rust, _) = nested();
+    let whole = transitions(rust);
+    let last = whole.iter().rfind(|t| t.kind != Kind::Reset).unwrap();
+    // A window ending where the last transition completes puts its
+    // marker at the right edge of the picture.
+    let v = View::load(
+        rust,
+        &Choice {
+            from: Some(view::Bound::Cycle(2)),
+            to: Some(view::Bound::Cycle(last.cycle_range().1)),
+            ..Choice::default()
+        },
+        None,
+    )
+    .unwrap();
+    let svg = ptu_waveforms::svg::render(&v);
+    let width: f64 = {
+        let k = svg.find("width=\"").unwrap() + 7;
+        svg[k..k + svg[k..].find('"').unwrap()].parse().unwrap()
+    };
+    assert!(
+        svg.contains(">entry (band: frame push)</text>"),
+        "no legend"
+    );
+    assert!(svg.contains(">ERET (band: frame pop)</text>"), "no legend");
+    assert_eq!(svg.matches(">cycle</text>").count(), 2, "one cycle axis");
+    assert_eq!(svg.matches(">2</text>").count(), 2, "cycle 2 on both axes");
+    // Every marker label lies inside the picture; the last one, at the
+    // right edge, is drawn to the left of its line.
+    let labels = marker_labels(&svg);
+    assert_eq!(
+        labels.last().map(|l| l.1.as_str()),
+        Some("end"),
+        "{labels:?}"
+    );
+    assert_eq!(labels.len(), v.transitions.len(), "{labels:?}");
+    for (x, anchor, text) in &labels {
+        let w = text.chars().count() as f64 * 6.6;
+        let (l, r) = if anchor == "end" {
+            (x - w, *x)
+        } else {
+            (*x, x + w)
+        };
+        assert!(l >= 0.0 && r <= width, "{text} at {l}..{r} of {width}");
+    }
+    // Every value cut to fit (…) has its full text in a <title> over it.
+    let lines: Vec<&str> = svg.lines().collect();
+    let mut cut = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let Some(k) = l.find(">…") else { continue };
+        if l.contains("stroke-dasharray") || !l.starts_with("<text") || l.contains(" cut value") {
+            continue;
+        }
+        let tail = &l[k + ">…".len()..l.find("</text>").unwrap()];
+        let title = lines[i - 1];
+        assert!(
+            title.contains("<title>") && title.contains(&format!("{tail}</title>")),
+            "{l} has no full value: {title}"
+        );
+        cut += 1;
+    }
+    assert!(cut > 0, "nothing was cut: the test shows nothing");
+    // The transition that began before the window is marked so.
+    let early = View::load(
+        rust,
+        &Choice {
+            from: Some(view::Bound::Cycle(
+                whole.iter().find(|t| t.framed).unwrap().cycle_range().0 + 2,
+            )),
+            ..Choice::default()
+        },
+        None,
+    )
+    .unwrap();
+    let labels = marker_labels(&ptu_waveforms::svg::render(&early));
+    assert!(labels[0].2.starts_with('…'), "{labels:?}");
+}
+
+#[test]
+fn an_interrupt_vector_reads_in_hex_in_its_row_its_event_info_and_marker() {
+    let info = ptu_arch::event_info::pack(
+        ptu_arch::event_type::EXTERNAL_INTERRUPT,
+        0xc0,
+        0,
+        true,
+        false,
+    );
+    let (_, rust) = {
+        let (r, _) = nested();
+        ((), r)
+    };
+    let mut t = transitions(rust)
+        .into_iter()
+        .find(|t| t.kind == Kind::Entry)
+        .unwrap();
+    t.event_info = info;
+    let row = ptu_waveforms::names::text(
+        ptu_waveforms::names::Format::Hex,
+        &ptu_waveforms::reader::Value::Bits(0xc0),
+    );
+    assert_eq!(row, "c0");
+    assert!(t.marker().contains(&format!("0x{row}")), "{}", t.marker());
+    assert!(!t.marker().contains("192"), "{}", t.marker());
+    let text = ptu_waveforms::names::event_info_text(info);
+    assert!(
+        text.contains(&format!("0x{row}")) && !text.contains("192"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_png_is_the_picture_at_its_size_with_its_text() {
+    let (rust, _) = nested();
+    let v = View::load(rust, &Choice::default(), None).unwrap();
+    let svg = ptu_waveforms::svg::render(&v);
+    let dim = |name: &str| -> f64 {
+        let k = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        svg[k..k + svg[k..].find('"').unwrap()].parse().unwrap()
+    };
+    let (w, h) = (dim("width"), dim("height"));
+    for scale in [1.0f32, 2.0] {
+        let png = ptu_waveforms::svg::to_png(&svg, scale).unwrap();
+        let pix = ptu_waveforms::svg::decode_png(&png).unwrap();
+        assert_eq!(
+            (pix.width(), pix.height()),
+            (
+                (w * scale as f64).ceil() as u32,
+                (h * scale as f64).ceil() as u32
+            )
+        );
+        // The title, text alone, is drawn: dark pixels in its box.
+        let s = scale as u32;
+        let dark = (8 * s..300 * s)
+            .flat_map(|x| (4 * s..20 * s).map(move |y| (x, y)))
+            .filter(|&(x, y)| {
+                let p = pix.pixel(x, y).unwrap();
+                p.red() < 100 && p.green() < 100 && p.blue() < 100
+            })
+            .count();
+        assert!(
+            dark > 100 * s as usize,
+            "scale {scale}: {dark} dark pixels in the title"
+        );
+    }
+    // Through the command line: written whole, next to the SVG.
+    let dir = scratch();
+    let out = dir.join("nested.png");
+    let args = ptu_waveforms::cli::WaveArgs {
+        file: rust.to_path_buf(),
+        list: false,
+        summary: false,
+        json: false,
+        svg: None,
+        png: Some(out.clone()),
+        png_scale: 1.0,
+        gtkwave: false,
+        write_gtkw: false,
+        signals: vec![],
+        from: None,
+        to: None,
+        width: None,
+    };
+    ptu_waveforms::cli::run(&args).unwrap();
+    let png = std::fs::read(&out).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+}
+
+#[test]
+fn the_json_summary_reads_back_as_the_text_summary() {
+    let (rust, _) = nested();
+    let ts = transitions(rust);
+    let framed = ts.iter().find(|t| t.framed).unwrap();
+    let (a, b) = framed.cycle_range();
+    let from = view::Bound::Cycle(a + 2);
+    let to = view::Bound::Cycle(b + 3);
+    let s = ptu_waveforms::cli::summary_json(rust, Some(from), Some(to)).unwrap();
+    let text = serde_json::to_string_pretty(&s).unwrap();
+    // The documented shape, by name.
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let t0 = &v["transitions"][0];
+    for key in [
+        "kind",
+        "event",
+        "start_cycle",
+        "end_cycle",
+        "cycles",
+        "framed",
+        "reads",
+        "writes",
+        "frame",
+        "failed_at",
+        "begun_before_window",
+        "cpl_before",
+        "cpl_after",
+        "rip",
+        "rsp",
+    ] {
+        assert!(t0.get(key).is_some(), "no {key}: {t0}");
+    }
+    assert_eq!(t0["begun_before_window"], true);
+    assert_eq!(t0["start_cycle"], a);
+    assert_eq!(t0["cycles"], framed.cycles());
+    assert_eq!(t0["writes"], framed.writes);
+    assert_eq!(v["first_cycle"], a + 2);
+    // Back into the same types, equal to what the summary found.
+    let back: ptu_waveforms::summary::JsonSummary = serde_json::from_str(&text).unwrap();
+    assert_eq!(back, s);
+    let f = Vcd::open(rust).unwrap();
+    let (ptu, clock) = view::ptu_and_clock(&f).unwrap();
+    let direct = summary::transitions(&f, &ptu.unwrap(), &clock.unwrap(), a + 2, b + 3).unwrap();
+    assert_eq!(back.transitions.len(), direct.len());
+    for (j, t) in back.transitions.iter().zip(&direct) {
+        assert_eq!(j.kind, t.kind.json_name());
+        assert_eq!((j.start_cycle, j.end_cycle), t.cycle_range());
+        assert_eq!(
+            (j.reads, j.writes, j.begun_before_window),
+            (t.reads, t.writes, t.begun_before_window)
+        );
+        assert_eq!(j.rsp, format!("{:#x}", t.rsp));
+    }
+    assert_eq!(
+        back.totals.entries,
+        direct.iter().filter(|t| t.kind == Kind::Entry).count()
+    );
+}
