@@ -16,7 +16,8 @@ pub const MAX_SVG_CYCLES: u64 = 5_000;
 /// Arguments of `ptu wave`.
 #[derive(Args, Clone, Debug)]
 pub struct WaveArgs {
-    /// The VCD file (from rust-hdl's simulator, Icarus or Verilator).
+    /// The VCD file (from rust-hdl's simulator, Icarus, Verilator, or a
+    /// counterexample of `ptu prove`).
     pub file: PathBuf,
     /// List the scopes and signals and exit.
     #[arg(long)]
@@ -25,7 +26,8 @@ pub struct WaveArgs {
     /// and pops) with their cycle counts and memory accesses.
     #[arg(long)]
     pub summary: bool,
-    /// With --summary: print it as JSON (shape: `ptu_waveforms::summary::JsonSummary`).
+    /// With --summary: print it as one JSON object (its shape is documented
+    /// at `ptu_waveforms::summary::JsonSummary`).
     #[arg(long, requires = "summary")]
     pub json: bool,
     /// Draw the window into an SVG picture.
@@ -41,7 +43,8 @@ pub struct WaveArgs {
     /// (on --from/--to if given, else on the whole file).
     #[arg(long)]
     pub gtkwave: bool,
-    /// Write the GTKWave save file next to the VCD (without opening GTKWave).
+    /// Write the GTKWave save file next to the VCD (without opening GTKWave),
+    /// zoomed to --from/--to if given, with markers at the transitions.
     #[arg(long)]
     pub write_gtkw: bool,
     /// Signals to show, by name or path, comma-separated (default: the

@@ -1,6 +1,8 @@
 //! Waveforms people can read: a VCD reader for any producer (rust-hdl's
-//! simulator, Icarus, Verilator), a terminal view, SVG pictures, the
-//! privilege transitions found in a waveform, and GTKWave save files.
+//! simulator, Icarus, Verilator, yosys-smtbmc's counterexamples), a
+//! terminal view, SVG and PNG pictures, the privilege transitions found in
+//! a waveform (as text or JSON), and GTKWave save files that open zoomed
+//! on the trace with markers at the transitions.
 //!
 //! `ptu wave FILE.vcd` is [`cli::run`]; [`write_gtkw`] writes the `.gtkw`
 //! next to a VCD and is called by every writer of VCDs in the workspace.

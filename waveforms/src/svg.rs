@@ -372,6 +372,9 @@ fn fonts() -> resvg::usvg::Options<'static> {
     opt
 }
 
+/// Most pixels a PNG may have (4 bytes each while drawing).
+pub const MAX_PNG_PIXELS: u64 = 64_000_000;
+
 /// `svg` rasterised into a PNG at `scale` pixels per SVG unit.
 pub fn to_png(svg: &str, scale: f32) -> anyhow::Result<Vec<u8>> {
     use anyhow::Context;
@@ -382,6 +385,12 @@ pub fn to_png(svg: &str, scale: f32) -> anyhow::Result<Vec<u8>> {
         (size.width() * scale).ceil() as u32,
         (size.height() * scale).ceil() as u32,
     );
+    if w as u64 * h as u64 > MAX_PNG_PIXELS {
+        anyhow::bail!(
+            "a {w}x{h} PNG is more than {} megapixels: narrow the window with --from/--to or lower --png-scale",
+            MAX_PNG_PIXELS / 1_000_000
+        );
+    }
     let mut pixmap = tiny_skia::Pixmap::new(w, h).with_context(|| {
         format!("a {w}x{h} picture is too large to draw: narrow it with --from/--to")
     })?;

@@ -329,3 +329,44 @@ fn the_shipped_filter_files_are_current() {
     // Every output port of SPEC's table is read by the instance finder.
     assert!(PORTS.iter().any(|(_, d, _)| *d == Dir::Out));
 }
+
+#[test]
+fn a_save_file_for_a_window_opens_on_it() {
+    let d = scratch("gtkw-window");
+    let p = d.join("tb.vcd");
+    synthetic(&p, 400);
+    let zoom_and_start = |text: &str| -> (f64, u64) {
+        let star = text.lines().find(|l| l.starts_with('*')).unwrap();
+        let start = text
+            .lines()
+            .find_map(|l| l.strip_prefix("[timestart] "))
+            .unwrap();
+        (
+            star[1..].split(' ').next().unwrap().parse().unwrap(),
+            start.parse().unwrap(),
+        )
+    };
+    // Cycles 45..64: edges at 20c + 10 ns.
+    let g =
+        ptu_waveforms::gtkw::write_gtkw_window(&p, Some(Bound::Cycle(45)), Some(Bound::Cycle(64)))
+            .unwrap();
+    let text = std::fs::read_to_string(&g).unwrap();
+    let (zoom, start) = zoom_and_start(&text);
+    assert_eq!(start, 20 * 45 + 10);
+    let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+    assert!((shown - 20.0 * 20.0).abs() < 1.0, "{shown}");
+    // The entry at cycle 49 (edge 50) and the ERET at 59 (edge 60).
+    assert!(
+        text.contains("[markername_long] A entry SYSCALL\n"),
+        "{text}"
+    );
+    assert!(text.contains("[markername_long] B ERET\n"), "{text}");
+    let star = text.lines().find(|l| l.starts_with('*')).unwrap();
+    assert!(star.contains(" -1 1010 1210 -1 "), "{star}");
+    // A long file without a window opens on its first cycles.
+    let (zoom, start) =
+        zoom_and_start(&std::fs::read_to_string(ptu_waveforms::write_gtkw(&p).unwrap()).unwrap());
+    assert_eq!(start, 10);
+    let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+    assert!((shown - 20.0 * 200.0).abs() < 1.0, "{shown}");
+}
