@@ -59,7 +59,13 @@ pub fn render(view: &View) -> String {
     let span = view.span();
     let px = (1100.0 / span).clamp(4.0, 48.0);
     let plot_w = span * px;
-    let width = (LABEL_W + plot_w + 20.0).max(legend_width());
+    let width = (LABEL_W + plot_w + 20.0).max(MIN_WIDTH);
+    let legend_at = legend_layout(width);
+    let legend_lines = legend_at
+        .iter()
+        .map(|(_, line)| line + 1)
+        .max()
+        .unwrap_or(1);
     let x = |t: u64| LABEL_W + view.pos(t) * px;
     let rows = view.rows();
     let n_rows: usize = rows.iter().map(|(_, r)| r.len()).sum();
@@ -67,7 +73,7 @@ pub fn render(view: &View) -> String {
     let markers_h = 16.0 * MARKER_LANES as f64 + 8.0;
     let top = 24.0 + 18.0 + markers_h;
     let rows_end = top + n_rows as f64 * ROW_H + n_groups as f64 * GROUP_H;
-    let height = rows_end + FOOT_H + 10.0;
+    let height = rows_end + FOOT_H + LEGEND_LINE_H * (legend_lines - 1) as f64 + 10.0;
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -110,7 +116,7 @@ pub fn render(view: &View) -> String {
             let _ = writeln!(s, r##"<text x="8" y="{y:.1}" fill="#666">cycle</text>"##);
         }
     }
-    legend(&mut s, rows_end + FOOT_H);
+    legend(&mut s, rows_end + FOOT_H, &legend_at);
     // Transition markers: framed spans as bands, completion edges as lines.
     let mut lanes = [f64::MIN; MARKER_LANES];
     for tr in &view.transitions {
@@ -200,23 +206,39 @@ const LEGEND: [(Option<Kind>, &str); 5] = [
     ),
 ];
 
-/// Width of the legend, so that the picture is at least as wide.
-fn legend_width() -> f64 {
-    8.0 + LEGEND
-        .iter()
-        .enumerate()
-        .map(|(i, (k, l))| {
-            let swatch = if k.is_some() || i == 3 { 22.0 } else { 0.0 };
-            swatch + l.chars().count() as f64 * CHAR_W + 18.0
+/// Narrowest picture: the title and a few legend items fit.
+const MIN_WIDTH: f64 = 560.0;
+/// Height of a line of the legend.
+const LEGEND_LINE_H: f64 = 18.0;
+
+/// Width of legend item `i`: swatch, text and the gap after it.
+fn legend_item_width(i: usize) -> f64 {
+    let (k, l) = LEGEND[i];
+    let swatch = if k.is_some() || i == 3 { 22.0 } else { 0.0 };
+    swatch + l.chars().count() as f64 * CHAR_W + 18.0
+}
+
+/// Where each legend item goes in a picture `width` wide: its x and its
+/// line, wrapping to the next line where it would leave the picture.
+fn legend_layout(width: f64) -> Vec<(f64, usize)> {
+    let (mut x, mut line) = (8.0, 0);
+    (0..LEGEND.len())
+        .map(|i| {
+            let w = legend_item_width(i);
+            if x > 8.0 && x + w - 18.0 > width - 4.0 {
+                (x, line) = (8.0, line + 1);
+            }
+            let at = (x, line);
+            x += w;
+            at
         })
-        .sum::<f64>()
+        .collect()
 }
 
 /// The legend under the picture: what the colours, bands and lines mean.
-fn legend(s: &mut String, y: f64) {
-    let items = LEGEND;
-    let mut x = 8.0;
-    for (i, (kind, label)) in items.into_iter().enumerate() {
+fn legend(s: &mut String, y0: f64, layout: &[(f64, usize)]) {
+    for (i, ((kind, label), &(x, line))) in LEGEND.into_iter().zip(layout).enumerate() {
+        let y = y0 + line as f64 * LEGEND_LINE_H;
         let top = y - 10.0;
         match kind {
             Some(k) => {
@@ -248,7 +270,6 @@ fn legend(s: &mut String, y: f64) {
             r##"<text x="{tx:.1}" y="{y:.1}" fill="#333">{}</text>"##,
             esc(label)
         );
-        x = tx + label.chars().count() as f64 * CHAR_W + 18.0;
     }
 }
 

@@ -978,3 +978,39 @@ fn the_json_summary_reads_back_as_the_text_summary() {
         direct.iter().filter(|t| t.kind == Kind::Entry).count()
     );
 }
+
+#[test]
+fn the_legend_of_a_narrow_picture_wraps_inside_it() {
+    let (rust, _) = nested();
+    let v = View::load(
+        rust,
+        &Choice {
+            signals: vec!["cpl".into()],
+            from: Some(view::Bound::Cycle(3)),
+            to: Some(view::Bound::Cycle(5)),
+        },
+        None,
+    )
+    .unwrap();
+    let svg = ptu_waveforms::svg::render(&v);
+    let num = |l: &str, name: &str| -> f64 {
+        let k = l.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        l[k..k + l[k..].find('"').unwrap()].parse().unwrap()
+    };
+    let width = num(&svg, "width");
+    let legend: Vec<&str> = svg
+        .lines()
+        .filter(|l| l.starts_with("<text") && l.contains("fill=\"#333\""))
+        .collect();
+    assert_eq!(legend.len(), 5, "{svg}");
+    let mut ys = Vec::new();
+    for l in &legend {
+        let text = &l[l.find('>').unwrap() + 1..l.find("</text>").unwrap()];
+        let right = num(l, "x") + text.chars().count() as f64 * 6.6;
+        assert!(right <= width, "{text} ends at {right} of {width}");
+        ys.push(num(l, "y") as i64);
+    }
+    ys.dedup();
+    assert!(ys.len() > 1, "the legend did not wrap: {ys:?}");
+    assert!(ys.iter().all(|&y| (y as f64) < num(&svg, "height")));
+}
