@@ -407,8 +407,9 @@ pub fn write_once(m: &mut Module) -> Result<()> {
     let ranges = reg_ranges(m);
     let names: BTreeSet<String> = m.names().into_iter().collect();
     let mut all = BTreeSet::new();
+    let item_names: Vec<Vec<String>> = m.items.iter().map(names_outside).collect();
     for &k in &blocks {
-        let targets = block_targets(m, k);
+        let targets = block_targets(m, k, &item_names);
         for t in &targets {
             if !ranges.contains_key(t) {
                 bail!(
@@ -429,9 +430,25 @@ pub fn write_once(m: &mut Module) -> Result<()> {
     Ok(())
 }
 
+/// The names an item shows to the blocks of its module: all of them,
+/// with instances' module names, but none for a plain `reg` declaration
+/// (declaring a variable does not read it).
+fn names_outside(item: &Item) -> Vec<String> {
+    match &item.kind {
+        ItemKind::Decl(d) if d.words == ["reg"] => vec![],
+        ItemKind::Instance(inst) => {
+            let mut names = item.names();
+            names.push(inst.module.clone());
+            names
+        }
+        _ => item.names(),
+    }
+}
+
 /// The variables block `k` must give a private copy: assigned more than
-/// once in it, and read outside it.
-fn block_targets(m: &Module, k: usize) -> BTreeSet<String> {
+/// once in it, and read outside it (`item_names`: [`names_outside`] of
+/// each item).
+fn block_targets(m: &Module, k: usize, item_names: &[Vec<String>]) -> BTreeSet<String> {
     let stmts = comb_block(&m.items[k]).expect("a combinational block");
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for s in stmts {
@@ -442,20 +459,15 @@ fn block_targets(m: &Module, k: usize) -> BTreeSet<String> {
     // Only variables that something outside the block reads can carry a
     // glitch out of it: output ports, sub-module connections, other
     // blocks. A variable used only inside the block is already private.
-    let mut outside: BTreeSet<String> = m.ports.iter().cloned().collect();
-    for (j, item) in m.items.iter().enumerate() {
-        let own_decl = matches!(&item.kind, ItemKind::Decl(d) if d.words == ["reg"]);
-        if j != k && !own_decl {
-            let mut names = item.names();
-            if let ItemKind::Instance(inst) = &item.kind {
-                names.push(inst.module.clone());
-            }
-            outside.extend(names);
+    let mut outside: BTreeSet<&str> = m.ports.iter().map(String::as_str).collect();
+    for (j, names) in item_names.iter().enumerate() {
+        if j != k {
+            outside.extend(names.iter().map(String::as_str));
         }
     }
     counts
         .into_iter()
-        .filter(|(v, n)| *n > 1 && outside.contains(v))
+        .filter(|(v, n)| *n > 1 && outside.contains(v.as_str()))
         .map(|(v, _)| v)
         .collect()
 }

@@ -122,16 +122,19 @@ fn as_bit_cast(e: &Expr) -> Option<(&Expr, u32)> {
     (op == "&" && mask.num.value.as_ref()?.is_all_ones(width)).then_some((inner, width))
 }
 
-/// Takes `e` out of `((e) & mask)`.
-fn take_bit_cast_inner(e: &mut Expr) -> Expr {
-    let Expr::Paren(b) = e else { unreachable!() };
+/// The `e` of the bit cast `((e) & mask)`.
+fn bit_cast_inner_mut(cast: &mut Expr) -> &mut Expr {
+    const NOT: &str = "a bit cast is ((e) & mask)";
+    let Expr::Paren(b) = cast else {
+        panic!("{NOT}")
+    };
     let Expr::Binary { l, .. } = b.as_mut() else {
-        unreachable!()
+        panic!("{NOT}")
     };
     let Expr::Paren(inner) = l.as_mut() else {
-        unreachable!()
+        panic!("{NOT}")
     };
-    std::mem::replace(inner.as_mut(), Expr::num("0"))
+    inner
 }
 
 fn can_truncate(e: &Expr) -> bool {
@@ -140,24 +143,25 @@ fn can_truncate(e: &Expr) -> bool {
         Expr::Select {
             sel: Sel::Part { width, .. },
             ..
-        } => num_mut_ref(width).is_some(),
+        } => literal_in(width).is_some(),
         _ => false,
     }
 }
 
 /// The literal of a number, possibly in parentheses.
-fn num_mut_ref(e: &Expr) -> Option<&Literal> {
+fn literal_in(e: &Expr) -> Option<&Literal> {
     match e {
         Expr::Num(l) => Some(l),
-        Expr::Paren(e) => num_mut_ref(e),
+        Expr::Paren(e) => literal_in(e),
         _ => None,
     }
 }
 
-fn num_mut(e: &mut Expr) -> Option<&mut Expr> {
+/// The number of `e`, possibly in parentheses.
+fn number_mut(e: &mut Expr) -> Option<&mut Expr> {
     match e {
         Expr::Num(_) => Some(e),
-        Expr::Paren(e) => num_mut(e),
+        Expr::Paren(e) => number_mut(e),
         _ => None,
     }
 }
@@ -330,31 +334,22 @@ impl Sizer {
     /// Rewrites `e`, a bit cast to width `w`, in a context of width `ctx`.
     fn bit_cast(&self, e: &mut Expr, ctx: Width) {
         let (inner, w) = as_bit_cast(e).expect("a bit cast");
-        let inner_width = self.width(inner);
-        let truncate = can_truncate(inner);
-        let mut inner = take_bit_cast_inner(e);
-        *e = match inner_width {
-            Width::Known(x) if x == w => {
-                self.context(&mut inner, ctx);
-                Expr::Paren(Box::new(Expr::Paren(Box::new(inner))))
-            }
-            Width::Known(x) if x < w => {
-                self.self_determined(&mut inner);
-                let ext = Expr::num(format!("{}'h0", w - x));
-                Expr::Paren(Box::new(Expr::Concat(vec![
-                    ext,
-                    Expr::Paren(Box::new(inner)),
-                ])))
-            }
-            Width::Known(_) if truncate => {
-                let narrowed = self.truncate(inner, w);
-                Expr::Paren(Box::new(Expr::Paren(Box::new(narrowed))))
-            }
-            _ => {
-                self.self_determined(&mut inner);
-                restore_bit_cast(e, inner);
-                return;
-            }
+        let inner_width = match self.width(inner) {
+            Width::Known(x) if x <= w || can_truncate(inner) => x,
+            // Verilog-2005 cannot part-select a wider expression: leave it.
+            _ => return self.self_determined(bit_cast_inner_mut(e)),
+        };
+        let mut inner = std::mem::replace(bit_cast_inner_mut(e), Expr::num("0"));
+        let paren = |e: Expr| Expr::Paren(Box::new(e));
+        *e = if inner_width == w {
+            self.context(&mut inner, ctx);
+            paren(paren(inner))
+        } else if inner_width < w {
+            self.self_determined(&mut inner);
+            let ext = Expr::num(format!("{}'h0", w - inner_width));
+            paren(Expr::Concat(vec![ext, paren(inner)]))
+        } else {
+            paren(paren(self.truncate(inner, w)))
         };
     }
 
@@ -384,7 +379,7 @@ impl Sizer {
                         up,
                     },
             } => {
-                if let Some(n) = num_mut(&mut width) {
+                if let Some(n) = number_mut(&mut width) {
                     *n = Expr::num(w.to_string());
                 }
                 self.self_determined(&mut base);
@@ -395,17 +390,6 @@ impl Sizer {
                 }
             }
             other => other,
-        }
-    }
-}
-
-/// Puts `inner` back into the bit cast `e` it was taken from.
-fn restore_bit_cast(e: &mut Expr, inner: Expr) {
-    if let Expr::Paren(b) = e {
-        if let Expr::Binary { l, .. } = b.as_mut() {
-            if let Expr::Paren(slot) = l.as_mut() {
-                **slot = inner;
-            }
         }
     }
 }
