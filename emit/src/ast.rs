@@ -8,6 +8,11 @@
 //! whether it started on the line before it (`if (c) x = y;`), so the
 //! printer lays the design out as rust-hdl and the custom Verilog of its
 //! primitives did. Expressions keep their parentheses.
+//!
+//! The passes change the tree through the `*_mut` visitors; the read-only
+//! helpers (`idents`, `names`, `blocking_targets`) run the same visitors
+//! on a copy, which keeps one traversal per node type (the designs are a
+//! few thousand lines).
 
 use crate::number::{parse_num, Num};
 

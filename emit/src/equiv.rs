@@ -181,4 +181,23 @@ mod tests {
             "{err}"
         );
     }
+
+    #[test]
+    fn a_bit_cast_that_rust_hdls_verilog_widens_is_reported() {
+        // rust-hdl's `bit_cast::<10, 8>(!a) << 1 | 1`: its Verilog inverts
+        // a 32-bit extension of `a`, its simulation an 8-bit `a`.
+        let raw = "module top(a,y);\n    input wire [7:0] a;\n    output reg [9:0] y;\n    \
+                   always @(*) begin\n        y = ((~a) & 10'h3ff) << 32'h1 | 32'h1;\n    end\n\
+                   endmodule\n";
+        let emitted = crate::tidy(raw, "tiny", "").unwrap();
+        assert!(
+            emitted.contains("y = ({2'h0, (~a)}) << 1 | 10'h1;"),
+            "{emitted}"
+        );
+        let r = check_equivalence(raw, &emitted, "top", "tiny", &scratch("cast")).unwrap();
+        assert_eq!(r.unproven, 1, "{r:?}");
+        let log = std::fs::read_to_string(&r.log).unwrap();
+        assert!(log.contains("Unproven $equiv"), "{log}");
+        assert!(log.contains("y_gold [9]"), "{log}");
+    }
 }

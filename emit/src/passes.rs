@@ -38,7 +38,10 @@ fn is_constant_assign(s: &Stmt) -> bool {
     )
 }
 
-/// Removes `initial begin q = <number>; end` (and `initial q = <number>;`).
+/// Removes `initial begin q = <number>; end` (and `initial q = <number>;`),
+/// which every rust-hdl `DFF` writes: iCE40 flip-flops ignore initial
+/// values, so a design that relied on them would work in simulation only;
+/// the designs reset explicitly. `initial` blocks that fill a memory stay.
 pub fn remove_flop_initials(m: &mut Module) {
     m.items.retain(|i| {
         let ItemKind::Initial(body) = &i.kind else {
@@ -74,7 +77,9 @@ fn enum_param(item: &Item) -> Option<&str> {
 }
 
 /// Removes rust-hdl's enum encodings (`localparam NAME = <decimal>;`) that
-/// the module never reads, and a `// Enums` comment left with nothing.
+/// the module never reads, and a `// Enums` comment left with nothing:
+/// rust-hdl copies them into every module that holds the type (each
+/// `DFF` of a state), where Verilator reports them as unused.
 pub fn remove_unused_enum_params(m: &mut Module) {
     let mut uses: BTreeMap<String, usize> = BTreeMap::new();
     for n in m.names() {
@@ -165,8 +170,11 @@ fn keyword_names(design: &Design) -> Result<BTreeSet<String>> {
     Ok(names)
 }
 
-/// Renames modules and names (see the module documentation); returns the
-/// keywords renamed, old and new.
+/// Renames modules and names: `$` is not allowed in names by Icarus and
+/// Verilator, and a keyword used as a name (`event`) passes Yosys but
+/// breaks both. Modules become `<top_name>` and `<top_name>_a_b`; names
+/// become `x_y`, keywords `event_`. Two names that become one are an
+/// error naming both. Returns the keywords renamed, old and new.
 pub fn rename(design: &mut Design, top_name: &str) -> Result<Vec<(String, String)>> {
     let module_map = module_names(design, top_name)?;
     let keywords = keyword_names(design)?;

@@ -14,6 +14,14 @@
 //! part-select `e[W-1:0]`, or just `(e)`; `replace_bit`'s `(v) << i` gets
 //! the same zero-extension. Declarations' initial values and instance
 //! connections are left alone.
+//!
+//! The zero-extension is the one rewrite that can change the logic of
+//! rust-hdl's text: where `e` is widened by its context before the mask
+//! (`((~a) & 10'h3ff)` in a 32-bit expression inverts a's zero-extension,
+//! setting bits 8 and 9), rust-hdl's Verilog disagrees with rust-hdl's own
+//! simulation, which casts the 8-bit `~a`. The emitted `{2'h0, (~a)}`
+//! follows the simulation (the board demo's UART stop bit depends on it),
+//! and [`equiv`](crate::equiv) reports such a place as unproven.
 
 use crate::ast::*;
 use crate::number::{unsized_literal, Big};
