@@ -8,7 +8,7 @@
 //! and the blank lines between sections. The lexer also holds the table
 //! of Verilog keywords.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 /// What a token is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -208,7 +208,7 @@ pub fn lex(src: &str) -> Result<Vec<Tok>> {
             newlines = 0;
             continue;
         }
-        let (kind, end) = token_at(src, i).with_context(|| format!("at line {line}"))?;
+        let (kind, end) = token_at(src, i).map_err(|e| anyhow!("{e} at line {line}"))?;
         out.push(Tok {
             kind,
             text: src[start..end].to_string(),
@@ -321,7 +321,14 @@ mod tests {
             .collect();
         assert_eq!(nums, ["8 'hff", "3'b1", "0x3"]);
         assert_eq!(toks.last().unwrap().kind, Kind::Eof);
-        assert!(lex("/* open").is_err());
+        assert_eq!(
+            lex("/* open").unwrap_err().to_string(),
+            "unterminated /* comment at line 1"
+        );
+        assert_eq!(
+            lex("x;\n\"open").unwrap_err().to_string(),
+            "unterminated string at line 2"
+        );
     }
 
     #[test]

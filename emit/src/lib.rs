@@ -31,7 +31,7 @@ pub mod passes;
 pub mod print;
 pub mod widths;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use passes::RUST_HDL_TOP;
 use std::collections::BTreeSet;
 
@@ -45,7 +45,8 @@ pub use equiv::{check_equivalence, EquivReport};
 pub fn tidy(raw: &str, top_name: &str, header: &str) -> Result<String> {
     check_top_name(top_name)?;
     check_header(header)?;
-    let mut design = parse::parse(raw).context("cannot read the Verilog rust-hdl wrote")?;
+    // An error names the module and the line it cannot read.
+    let mut design = parse::parse(raw)?;
     if !design.modules.iter().any(|m| m.name == RUST_HDL_TOP) {
         bail!(
             "no module `{RUST_HDL_TOP}` in the input: expected the output of rust-hdl's \
@@ -157,6 +158,22 @@ mod tests {
     use crate::test_util::{comb, dff};
     use std::path::{Path, PathBuf};
     use std::process::Command;
+
+    #[test]
+    fn a_module_it_cannot_read_is_an_error_not_passed_through() {
+        // Custom Verilog the parser does not know (a function call) used to
+        // be copied unchanged; now it stops emission, naming where.
+        let src = format!(
+            "module top();\nendmodule // top\n\n\nmodule top$odd(x,y);\n    input wire [7:0] x;\n    \
+             output reg [7:0] y;\n    always @(*) y = f(x);\nendmodule // top$odd\n{}",
+            dff("top$r", 1, "1'h0")
+        );
+        let err = tidy(&src, "ptu", "").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "cannot parse module `top$odd` at line 8: function calls are not supported, found `(`"
+        );
+    }
 
     #[test]
     fn input_without_top_is_an_error() {
