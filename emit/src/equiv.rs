@@ -7,10 +7,11 @@
 //!
 //! The report counts the proven and unproven points; a design is
 //! equivalent when none is unproven. Memories are turned into logic first
-//! (`memory`), and cells a design uses without defining them (an iCE40
+//! (`memory`, when there are any), and cells a design uses without defining them (an iCE40
 //! PLL) can be read as blackboxes
 //! ([`check_equivalence_with_libs`]).
 
+use crate::ast::ItemKind;
 use anyhow::{anyhow, bail, Result};
 use ptu_tools::{run_ok, write_atomic};
 use std::path::{Path, PathBuf};
@@ -49,17 +50,29 @@ impl EquivReport {
     }
 }
 
+/// Whether `text` declares a memory (`reg [7:0] mem [0:3];`). Text the
+/// parser cannot read counts as having one.
+fn has_memories(text: &str) -> bool {
+    crate::parse::parse(text).map_or(true, |d| {
+        d.modules.iter().flat_map(|m| &m.items).any(
+            |i| matches!(&i.kind, ItemKind::Decl(d) if d.names.iter().any(|n| !n.dims.is_empty())),
+        )
+    })
+}
+
 /// The Yosys script: gold from `raw.v`, gate from `emitted.v`, each after
-/// the blackbox libraries `libs`.
-fn script(raw_top: &str, emitted_top: &str, libs: &[&str]) -> String {
+/// the blackbox libraries `libs`; `memory` turns ROMs and RAMs into logic
+/// that `equiv_make` can pair (only when there are any: on the unit it
+/// makes `equiv_simple` leave half the points to a slower induction).
+fn script(raw_top: &str, emitted_top: &str, libs: &[&str], memories: bool) -> String {
     let libs: String = libs
         .iter()
         .map(|l| format!("read_verilog -lib {l}\n"))
         .collect();
-    // `memory` turns ROMs and RAMs into logic that `equiv_make` can pair.
+    let memory = if memories { "memory\n" } else { "" };
     let side = |file: &str, top: &str, name: &str| {
         format!(
-            "{libs}read_verilog {file}\nhierarchy -top {top}\nproc\nmemory\nflatten\n\
+            "{libs}read_verilog {file}\nhierarchy -top {top}\nproc\n{memory}flatten\n\
              opt_clean\nrename {top} {name}\ndesign -stash {name}\n"
         )
     };
@@ -124,7 +137,13 @@ pub fn check_equivalence_with_libs(
     write_atomic(&dir.join("emitted.v"), emitted.as_bytes())?;
     write_atomic(
         &dir.join("equiv.ys"),
-        script(raw_top, emitted_top, libs).as_bytes(),
+        script(
+            raw_top,
+            emitted_top,
+            libs,
+            has_memories(raw) || has_memories(emitted),
+        )
+        .as_bytes(),
     )?;
     let log = dir.join("equiv.log");
     let start = Instant::now();
@@ -199,5 +218,15 @@ mod tests {
         let log = std::fs::read_to_string(&r.log).unwrap();
         assert!(log.contains("Unproven $equiv"), "{log}");
         assert!(log.contains("y_gold [9]"), "{log}");
+    }
+
+    #[test]
+    fn memories_are_found_by_the_parser() {
+        assert!(has_memories(
+            "module top();\n    reg [7:0] mem [0:3];\nendmodule\n"
+        ));
+        assert!(!has_memories(RAW));
+        assert!(script("top", "x", &[], true).contains("\nmemory\n"));
+        assert!(!script("top", "x", &[], false).contains("memory"));
     }
 }
