@@ -10,9 +10,9 @@
 //! into a different one or into the original design.
 //!
 //! One allowance: the emitter may compute a variable in a block-private
-//! copy `<name>_comb` (`rtl/src/write_once.rs`). An identifier of the
-//! pattern also matches its `_comb` copy, and the replacement spells it
-//! the way it was matched.
+//! copy `<name>_comb` (`write_once` in `emit/src/passes.rs`). An
+//! identifier of the pattern also matches its `_comb` copy, and the
+//! replacement spells it the way it was matched.
 
 use anyhow::{bail, Result};
 

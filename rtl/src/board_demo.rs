@@ -1101,7 +1101,7 @@ pub fn emit(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Resul
             None => String::new(),
         }
     );
-    crate::emit::tidy(&raw, TOP, &header)
+    ptu_emit::tidy(&raw, TOP, &header)
 }
 
 #[cfg(test)]

@@ -1,11 +1,15 @@
-//! Emitting the unit as Verilog: rust-hdl's `generate_verilog`, then the
-//! emission step ([`crate::emit::tidy`]) that names the top `ptu` and the
-//! blocks `ptu_<block>`, removes `$`, sizes literals and adds a header.
+//! Emitting the unit as Verilog: rust-hdl's `generate_verilog` ([`raw`]),
+//! then the emission step ([`ptu_emit::tidy`]) that names the top `ptu`
+//! and the blocks `ptu_<block>`, removes `$`, sizes literals and adds a
+//! header ([`emit`]); [`prove_emission`] checks with Yosys that the two
+//! are the same logic.
 
 use crate::Ptu;
 use anyhow::{anyhow, Result};
 use ptu_arch::PtuConfig;
+use ptu_emit::EquivReport;
 use rust_hdl::prelude::*;
+use std::path::Path;
 
 /// Verilator waivers for the emitted file (`rtl/ptu.vlt`): each names
 /// one rule, the file and the signal, with its reason.
@@ -13,6 +17,9 @@ pub const WAIVERS: &str = include_str!("../ptu.vlt");
 
 /// Name of the emitted top module.
 pub const TOP: &str = "ptu";
+
+/// Name rust-hdl gives the top module in [`raw`].
+pub const RAW_TOP: &str = "top";
 
 /// The header comment of the emitted file: generator, version,
 /// configuration. Deterministic (no date), so the committed copy can be
@@ -28,11 +35,22 @@ pub fn header(cfg: &PtuConfig) -> String {
     )
 }
 
-/// The Verilog of `Ptu` for `cfg`, ready to write to `ptu.v`.
-pub fn emit(cfg: &PtuConfig) -> Result<String> {
+/// rust-hdl's own Verilog of `Ptu` for `cfg` (top module [`RAW_TOP`]), as
+/// `generate_verilog` writes it, after rust-hdl's design checks.
+pub fn raw(cfg: &PtuConfig) -> Result<String> {
     let mut uut = Ptu::new(cfg)?;
     uut.connect_all();
     check_all(&uut).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
-    let raw = generate_verilog(&uut);
-    crate::emit::tidy(&raw, TOP, &header(cfg))
+    Ok(generate_verilog(&uut))
+}
+
+/// The Verilog of `Ptu` for `cfg`, ready to write to `ptu.v`.
+pub fn emit(cfg: &PtuConfig) -> Result<String> {
+    ptu_emit::tidy(&raw(cfg)?, TOP, &header(cfg))
+}
+
+/// Proves with Yosys, in `dir`, that `emitted` (normally [`emit`]'s
+/// output) is the same logic as [`raw`] for `cfg`.
+pub fn prove_emission(cfg: &PtuConfig, emitted: &str, dir: &Path) -> Result<EquivReport> {
+    ptu_emit::check_equivalence(&raw(cfg)?, emitted, RAW_TOP, TOP, dir)
 }

@@ -3,8 +3,8 @@
 //!
 //! Verilator 5.006 mis-simulated the emitted `ptu` (before the emission
 //! step split rust-hdl's one-block-per-module logic into independent
-//! blocks, `rtl/src/split_blocks.rs`) when its inputs changed between clock
-//! edges: logic fed by an input is evaluated in Verilator's
+//! blocks, `split_blocks` in `emit/src/passes.rs`) when its inputs changed
+//! between clock edges: logic fed by an input is evaluated in Verilator's
 //! input-combinational (`ico`) region, whose trigger check shares the
 //! "previous value" of each signal in a waived UNOPTFLAT loop (e.g.
 //! `frame_sequencer_done`) with the active region, so a change made there
