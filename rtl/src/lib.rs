@@ -5,9 +5,7 @@
 //! encodings come from `ptu_arch`; cycle-level choices are documented in
 //! `docs/spec-notes.md`.
 
-pub mod board_demo;
 pub mod csr_file;
-pub mod demo_program;
 pub mod emit;
 pub mod entry_unit;
 pub mod frame_sequencer;
@@ -16,7 +14,6 @@ pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
 pub mod split_blocks;
-pub mod uart_tx;
 pub mod verilog;
 pub mod write_once;
 

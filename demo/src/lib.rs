@@ -1,0 +1,24 @@
+//! The ptu board demo: the unit on an FPGA board, checked every cycle
+//! against the reference model, reporting on a UART and LEDs.
+//!
+//! - [`board_demo`]: the top `BoardDemo` (module `ptu_demo`) and its
+//!   options; its blocks, one file each: [`clock_gen`] (board clock or
+//!   iCE40 PLL), [`power_on_reset`], [`debouncer`] (one per button),
+//!   [`hex_digit`], [`uart_tx`].
+//! - [`demo_program`]: the replayed steps as data, their ROM words, and
+//!   the texts the demo prints.
+//! - [`sequence`]: the built-in steps, recorded from the reference model.
+//! - [`demo_sim`]: the whole top simulated in rust-hdl, its UART decoded.
+//! - [`design`]: the demo as a design for any board of `ptu_synth::boards`
+//!   (what `ptu build` builds).
+
+pub mod board_demo;
+pub mod clock_gen;
+pub mod debouncer;
+pub mod demo_program;
+pub mod demo_sim;
+pub mod design;
+pub mod hex_digit;
+pub mod power_on_reset;
+pub mod sequence;
+pub mod uart_tx;
