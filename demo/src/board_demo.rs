@@ -3,7 +3,7 @@
 //! wraps it with a driver that replays a fixed sequence of cycles from ROM
 //! and checks every output of the unit in every cycle against the value
 //! the reference model predicted (see [`crate::demo_program`] for the ROM
-//! words and why the steps come from the caller).
+//! words; the steps come from [`crate::sequence`]).
 //!
 //! What it does, from power-on:
 //!
@@ -14,21 +14,23 @@
 //!    the emitted Verilog simulates without `x` (tested under Icarus).
 //! 2. **Banner** on the UART (115200 8N1 on the board's USB serial pins).
 //! 3. **Replay** of the main sequence (later of a segment, see
-//!    [Buttons](#buttons)), one step per clock: the step's inputs go to
-//!    the unit through a register stage, the expected outputs are compared
-//!    one cycle later, the per-port mismatches are registered and, if any, the
-//!    replay stops and prints `FAIL at step 0xNN: mismatch on <ports>`.
+//!    [Buttons](#buttons)), one step per clock from the [`StepRom`]: the
+//!    step's inputs go to the unit through a register stage, the
+//!    [`OutputChecker`] compares the expected outputs one cycle later and
+//!    registers the per-port mismatches and, if any, the replay stops and
+//!    prints `FAIL at step 0xNN: mismatch on <ports>`.
 //! 4. **Transitions.** A step marked `print` pauses the replay (the unit
 //!    gets idle inputs; the steps are chosen so that its state does not
 //!    change) and prints the transition: its kind (from EVENT_INFO and
 //!    whether the core presented ERET), vector, the new CPL, RIP and RSP,
-//!    and the cycles it took, counted in hardware from the step marked
-//!    `start` to `redirect`.
+//!    and the cycles it took, counted in hardware ([`TransitionTimer`])
+//!    from the step marked `start` to `redirect`. The
+//!    [`MessagePrinter`] prints every line.
 //! 5. **Result.** After the last step of the segment, `PASS: ...` with
 //!    the number of steps replayed; the pass or fail LED lights.
 //!
 //! LEDs (`led`, after `led_invert`): 0 pass, 1 fail, 2 CPL is user, 3 the
-//! unit was busy in the last `busy_led_cycles`, 4 shutdown.
+//! unit was busy in the last `busy_led_cycles` ([`BusyLed`]), 4 shutdown.
 //!
 //! The clock is the board's, or an iCE40 PLL's output ([`ClockGen`]) for
 //! boards whose clock is faster than the unit (the Alchitry Cu).
@@ -62,21 +64,22 @@
 //!   the unit's state is unknown: an inject press prints one line asking
 //!   for the run button and replays nothing.
 
+use crate::busy_led::BusyLed;
 use crate::clock_gen::ClockGen;
-use crate::debouncer::{constant, Debouncer};
-use crate::demo_program::{
-    self, token, Corruption, DemoProgram, Segment, DICT_BITS, MSG_ADDR_BITS, STEP_ADDR_BITS,
-    STEP_BITS,
-};
-use crate::hex_digit::HexDigit;
+use crate::constant::constant;
+use crate::debouncer::Debouncer;
+use crate::demo_program::{self, Corruption, DemoProgram, Segment, MSG_ADDR_BITS, STEP_ADDR_BITS};
+use crate::message_printer::MessagePrinter;
+use crate::output_checker::OutputChecker;
 use crate::power_on_reset::PowerOnReset;
-use crate::uart_tx::{self, UartTx};
+use crate::step_rom::StepRom;
+use crate::transition_timer::TransitionTimer;
+use crate::uart_tx;
 use anyhow::{anyhow, Result};
 use ptu_arch::PtuConfig;
 use ptu_rtl::Ptu;
 use ptu_synth::boards::Ice40Pll;
 use rust_hdl::prelude::*;
-use std::collections::BTreeMap;
 
 /// Name of the emitted top module.
 pub const TOP: &str = "ptu_demo";
@@ -92,9 +95,6 @@ pub const LED_USER: usize = 2;
 pub const LED_BUSY: usize = 3;
 /// LED bit: the unit is shut down.
 pub const LED_SHUTDOWN: usize = 4;
-
-/// Width of the busy-LED counter.
-const HOLD_BITS: usize = 24;
 
 /// How the demo is built for a board.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -145,26 +145,10 @@ impl DemoOptions {
     }
 }
 
-type Dict64 = ROM<Bits<64>, DICT_BITS>;
-
-fn dict64(values: &[u64]) -> Dict64 {
-    ROM::new(
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((i as u64).into(), (*v).into()))
-            .collect(),
-    )
-}
-
-fn word(w: u128) -> Bits<STEP_BITS> {
-    let mut b = Bits::<STEP_BITS>::default();
-    b.set_bits::<64>(0, (w as u64).into());
-    b.set_bits::<{ STEP_BITS - 64 }>(64, ((w >> 64) as u64).into());
-    b
-}
-
-/// The board demo top (see the module documentation).
+/// The board demo top (see the module documentation). Its own logic is
+/// the step sequencer: the state machine that replays a segment, pauses
+/// to print, and reports; the register stage between the step ROM and
+/// the unit; and the LEDs.
 #[derive(LogicBlock)]
 pub struct BoardDemo {
     /// The board clock.
@@ -185,25 +169,15 @@ pub struct BoardDemo {
     clock_gen: ClockGen,
     power_on: PowerOnReset,
     ptu: Ptu,
-    steps: SyncROM<Bits<STEP_BITS>, STEP_ADDR_BITS>,
-    data_dict: Dict64,
-    error_dict: ROM<Bits<32>, DICT_BITS>,
-    rip_dict: Dict64,
-    rsp_dict: Dict64,
-    gs_dict: Dict64,
-    rdata_dict: Dict64,
-    info_dict: Dict64,
-    edata_dict: Dict64,
-    addr_dict: Dict64,
-    wdata_dict: Dict64,
-    messages: SyncROM<Bits<8>, MSG_ADDR_BITS>,
-    hex: HexDigit,
-    uart: UartTx,
+    step_rom: StepRom,
+    checker: OutputChecker,
+    timer: TransitionTimer,
+    printer: MessagePrinter,
+    busy_led: BusyLed,
     run_btn: Debouncer,
     nmi_btn: Debouncer,
     irq_btn: Debouncer,
     // Configuration.
-    busy_led_cycles: Constant<Bits<HOLD_BITS>>,
     led_invert: Constant<Bits<LEDS>>,
     main_len: Constant<Bits<8>>,
     nmi_start: Constant<Bits<STEP_ADDR_BITS>>,
@@ -225,12 +199,6 @@ pub struct BoardDemo {
     s_print: Constant<Bits<3>>,
     s_report: Constant<Bits<3>>,
     s_done: Constant<Bits<3>>,
-    // Printer states and tokens.
-    p_idle: Constant<Bits<2>>,
-    p_fetch: Constant<Bits<2>>,
-    p_token: Constant<Bits<2>>,
-    tok_cond: Constant<Bits<3>>,
-    tok_end_cond: Constant<Bits<8>>,
     // Event types (for the transition's name).
     type_irq: Constant<Bits<3>>,
     type_nmi: Constant<Bits<3>>,
@@ -265,29 +233,11 @@ pub struct BoardDemo {
     e_edata: DFF<Bits<64>>,
     e_addr: DFF<Bits<64>>,
     e_wdata: DFF<Bits<64>>,
-    // Stage C: the mismatches of stage B's cycle.
-    miss: DFF<Bits<15>>,
-    c_step: DFF<Bits<8>>,
-    // The transition being measured.
-    t_count: DFF<Bits<8>>,
-    t_counting: DFF<Bit>,
-    t_eret: DFF<Bit>,
-    // Printer.
-    p_state: DFF<Bits<2>>,
-    p_ptr: DFF<Bits<MSG_ADDR_BITS>>,
-    p_skip: DFF<Bit>,
-    // LEDs.
-    busy_hold: DFF<Bits<HOLD_BITS>>,
     // Temporaries.
     clk: Signal<Local, Clock>,
-    rec: Signal<Local, Bits<STEP_BITS>>,
     next_ptr: Signal<Local, Bits<STEP_ADDR_BITS>>,
-    miss_now: Signal<Local, Bits<15>>,
     p_go: Signal<Local, Bit>,
     p_msg: Signal<Local, Bits<MSG_ADDR_BITS>>,
-    p_busy: Signal<Local, Bit>,
-    tok: Signal<Local, Bits<8>>,
-    cond: Signal<Local, Bits<32>>,
     ev_type: Signal<Local, Bits<3>>,
     entry: Signal<Local, Bit>,
     in_replay: Signal<Local, Bit>,
@@ -300,17 +250,12 @@ impl BoardDemo {
         let image = demo_program::encode(program, opts.corrupt.as_ref())?;
         let msgs = demo_program::messages()?;
         let cycles_per_bit = uart_tx::divisor(opts.clock_hz, opts.baud)?;
-        let error_values: BTreeMap<Bits<DICT_BITS>, Bits<32>> = image
-            .error_dict
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((i as u64).into(), (*v).into()))
-            .collect();
-        let w = &image.wide_dicts;
         let msg_at = |a: usize| Constant::new((a as u64).into());
         // `encode` checked that every segment fits 8 bits and the ROM.
         let len = |seg: Segment| Constant::new((program.range(seg).len() as u64).into());
         let at = |a: usize| Constant::new((a as u64).into());
+        let button =
+            |active_low| Debouncer::new("debounce_cycles", active_low, opts.debounce_cycles);
         Ok(Self {
             clock: Default::default(),
             button: Default::default(),
@@ -321,41 +266,14 @@ impl BoardDemo {
             clock_gen: ClockGen::new(opts.pll),
             power_on: PowerOnReset::new(opts.por_cycles)?,
             ptu: Ptu::new(cfg)?,
-            steps: SyncROM::new(
-                image
-                    .steps
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| ((i as u64).into(), word(*s)))
-                    .collect(),
-            ),
-            data_dict: dict64(&image.data_dict),
-            error_dict: ROM::new(error_values),
-            rip_dict: dict64(&w[0]),
-            rsp_dict: dict64(&w[1]),
-            gs_dict: dict64(&w[2]),
-            rdata_dict: dict64(&w[3]),
-            info_dict: dict64(&w[4]),
-            edata_dict: dict64(&w[5]),
-            addr_dict: dict64(&w[6]),
-            wdata_dict: dict64(&w[7]),
-            messages: SyncROM::new(
-                msgs.rom
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| ((i as u64).into(), (*t as u64).into()))
-                    .collect(),
-            ),
-            hex: Default::default(),
-            uart: UartTx::new(cycles_per_bit),
-            run_btn: Debouncer::new(
-                "debounce_cycles",
-                opts.button_active_low,
-                opts.debounce_cycles,
-            )?,
-            nmi_btn: Debouncer::new("debounce_cycles", opts.nmi_active_low, opts.debounce_cycles)?,
-            irq_btn: Debouncer::new("debounce_cycles", opts.irq_active_low, opts.debounce_cycles)?,
-            busy_led_cycles: constant("busy_led_cycles", opts.busy_led_cycles)?,
+            step_rom: StepRom::new(&image),
+            checker: Default::default(),
+            timer: Default::default(),
+            printer: MessagePrinter::new(&msgs, cycles_per_bit),
+            busy_led: BusyLed::new(opts.busy_led_cycles)?,
+            run_btn: button(opts.button_active_low)?,
+            nmi_btn: button(opts.nmi_active_low)?,
+            irq_btn: button(opts.irq_active_low)?,
             led_invert: constant("led_active_low", opts.led_active_low as u64)?,
             main_len: len(Segment::Main),
             nmi_start: at(program.nmi_start),
@@ -376,11 +294,6 @@ impl BoardDemo {
             s_print: Constant::new(4u64.into()),
             s_report: Constant::new(5u64.into()),
             s_done: Constant::new(7u64.into()),
-            p_idle: Constant::new(0u64.into()),
-            p_fetch: Constant::new(1u64.into()),
-            p_token: Constant::new(2u64.into()),
-            tok_cond: Constant::new(((token::COND >> 5) as u64).into()),
-            tok_end_cond: Constant::new((token::END_COND as u64).into()),
             type_irq: Constant::new((ptu_arch::event_type::EXTERNAL_INTERRUPT as u64).into()),
             type_nmi: Constant::new((ptu_arch::event_type::NMI as u64).into()),
             type_exception: Constant::new((ptu_arch::event_type::HARDWARE_EXCEPTION as u64).into()),
@@ -412,24 +325,10 @@ impl BoardDemo {
             e_edata: Default::default(),
             e_addr: Default::default(),
             e_wdata: Default::default(),
-            miss: Default::default(),
-            c_step: Default::default(),
-            t_count: Default::default(),
-            t_counting: Default::default(),
-            t_eret: Default::default(),
-            p_state: Default::default(),
-            p_ptr: Default::default(),
-            p_skip: Default::default(),
-            busy_hold: Default::default(),
             clk: Default::default(),
-            rec: Default::default(),
             next_ptr: Default::default(),
-            miss_now: Default::default(),
             p_go: Default::default(),
             p_msg: Default::default(),
-            p_busy: Default::default(),
-            tok: Default::default(),
-            cond: Default::default(),
             ev_type: Default::default(),
             entry: Default::default(),
             in_replay: Default::default(),
@@ -471,26 +370,21 @@ impl Logic for BoardDemo {
             e_info,
             e_edata,
             e_addr,
-            e_wdata,
-            miss,
-            c_step,
-            t_count,
-            t_counting,
-            t_eret,
-            p_state,
-            p_ptr,
-            p_skip,
-            busy_hold
+            e_wdata
         );
         self.power_on.clock.next = self.clk.val();
         self.ptu.clock.next = self.clk.val();
-        self.uart.reset.next = self.power_on.reset.val();
-        self.steps.clock.next = self.clk.val();
-        self.messages.clock.next = self.clk.val();
-        self.uart.clock.next = self.clk.val();
+        self.step_rom.clock.next = self.clk.val();
+        self.checker.clock.next = self.clk.val();
+        self.timer.clock.next = self.clk.val();
+        self.printer.clock.next = self.clk.val();
+        self.busy_led.clock.next = self.clk.val();
         self.run_btn.clock.next = self.clk.val();
         self.nmi_btn.clock.next = self.clk.val();
         self.irq_btn.clock.next = self.clk.val();
+        self.timer.reset.next = self.power_on.reset.val();
+        self.printer.reset.next = self.power_on.reset.val();
+        self.busy_led.reset.next = self.power_on.reset.val();
         self.run_btn.reset.next = self.power_on.reset.val();
         self.nmi_btn.reset.next = self.power_on.reset.val();
         self.irq_btn.reset.next = self.power_on.reset.val();
@@ -498,20 +392,7 @@ impl Logic for BoardDemo {
         self.nmi_btn.pin.next = self.nmi_button.val();
         self.irq_btn.pin.next = self.irq_button.val();
 
-        // ---- Stage A: the step on the ROM's output, and its dictionary values.
-        self.rec.next = self.steps.data.val();
-        self.data_dict.address.next = self.rec.val().get_bits::<5>(43);
-        self.error_dict.address.next = self.rec.val().get_bits::<5>(48);
-        self.rip_dict.address.next = self.rec.val().get_bits::<5>(61);
-        self.rsp_dict.address.next = self.rec.val().get_bits::<5>(66);
-        self.gs_dict.address.next = self.rec.val().get_bits::<5>(71);
-        self.rdata_dict.address.next = self.rec.val().get_bits::<5>(76);
-        self.info_dict.address.next = self.rec.val().get_bits::<5>(81);
-        self.edata_dict.address.next = self.rec.val().get_bits::<5>(86);
-        self.addr_dict.address.next = self.rec.val().get_bits::<5>(91);
-        self.wdata_dict.address.next = self.rec.val().get_bits::<5>(96);
-
-        // Stage B gets idle inputs unless a step is replayed.
+        // ---- Stage B gets idle inputs unless a step is replayed.
         self.b_flags.d.next = 0.into();
         self.b_csr_addr.d.next = 0.into();
         self.b_exc_vector.d.next = 0.into();
@@ -550,58 +431,38 @@ impl Logic for BoardDemo {
         self.ptu.exc_data.next = self.b_data.q.val();
         self.ptu.mem_rdata.next = self.b_data.q.val();
 
-        // ---- Stage B -> C: compare every output, in SPEC's port order.
-        self.miss_now.next =
-            bit_cast::<15, 1>((self.ptu.cpl.val() != self.e_small.q.val().get_bits::<2>(0)).into())
-                | (bit_cast::<15, 1>((self.ptu.rip.val() != self.e_rip.q.val()).into()) << 1)
-                | (bit_cast::<15, 1>((self.ptu.rsp.val() != self.e_rsp.q.val()).into()) << 2)
-                | (bit_cast::<15, 1>((self.ptu.gs_base.val() != self.e_gs.q.val()).into()) << 3)
-                | (bit_cast::<15, 1>((self.ptu.csr_rdata.val() != self.e_rdata.q.val()).into())
-                    << 4)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.irq_ack.val() != self.e_small.q.val().get_bit(2)).into(),
-                ) << 5)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.redirect.val() != self.e_small.q.val().get_bit(3)).into(),
-                ) << 6)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.busy.val() != self.e_small.q.val().get_bit(4)).into(),
-                ) << 7)
-                | (bit_cast::<15, 1>((self.ptu.event_info.val() != self.e_info.q.val()).into())
-                    << 8)
-                | (bit_cast::<15, 1>((self.ptu.event_data.val() != self.e_edata.q.val()).into())
-                    << 9)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.mem_valid.val() != self.e_small.q.val().get_bit(5)).into(),
-                ) << 10)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.mem_we.val() != self.e_small.q.val().get_bit(6)).into(),
-                ) << 11)
-                | (bit_cast::<15, 1>((self.ptu.mem_addr.val() != self.e_addr.q.val()).into())
-                    << 12)
-                | (bit_cast::<15, 1>((self.ptu.mem_wdata.val() != self.e_wdata.q.val()).into())
-                    << 13)
-                | (bit_cast::<15, 1>(
-                    (self.ptu.shutdown.val() != self.e_small.q.val().get_bit(7)).into(),
-                ) << 14);
-        self.miss.d.next = 0.into();
-        if self.b_check.q.val() {
-            self.miss.d.next = self.miss_now.val();
-        }
-        self.c_step.d.next = self.b_step.q.val();
+        // ---- Stage B -> C: every output against the expected one.
+        self.checker.check.next = self.b_check.q.val();
+        self.checker.step.next = self.b_step.q.val();
+        self.checker.cpl.next = self.ptu.cpl.val();
+        self.checker.rip.next = self.ptu.rip.val();
+        self.checker.rsp.next = self.ptu.rsp.val();
+        self.checker.gs_base.next = self.ptu.gs_base.val();
+        self.checker.csr_rdata.next = self.ptu.csr_rdata.val();
+        self.checker.irq_ack.next = self.ptu.irq_ack.val();
+        self.checker.redirect.next = self.ptu.redirect.val();
+        self.checker.busy.next = self.ptu.busy.val();
+        self.checker.event_info.next = self.ptu.event_info.val();
+        self.checker.event_data.next = self.ptu.event_data.val();
+        self.checker.mem_valid.next = self.ptu.mem_valid.val();
+        self.checker.mem_we.next = self.ptu.mem_we.val();
+        self.checker.mem_addr.next = self.ptu.mem_addr.val();
+        self.checker.mem_wdata.next = self.ptu.mem_wdata.val();
+        self.checker.shutdown.next = self.ptu.shutdown.val();
+        self.checker.expect_small.next = self.e_small.q.val();
+        self.checker.expect_rip.next = self.e_rip.q.val();
+        self.checker.expect_rsp.next = self.e_rsp.q.val();
+        self.checker.expect_gs_base.next = self.e_gs.q.val();
+        self.checker.expect_csr_rdata.next = self.e_rdata.q.val();
+        self.checker.expect_event_info.next = self.e_info.q.val();
+        self.checker.expect_event_data.next = self.e_edata.q.val();
+        self.checker.expect_mem_addr.next = self.e_addr.q.val();
+        self.checker.expect_mem_wdata.next = self.e_wdata.q.val();
 
         // ---- Cycle count of the transition (from its `start` step to `redirect`).
-        if self.b_start.q.val() {
-            self.t_count.d.next = 1.into();
-            self.t_counting.d.next = true;
-            self.t_eret.d.next = self.b_flags.q.val().get_bit(5);
-        } else if self.t_counting.q.val() {
-            if self.ptu.redirect.val() {
-                self.t_counting.d.next = false;
-            } else {
-                self.t_count.d.next = self.t_count.q.val() + 1;
-            }
-        }
+        self.timer.start.next = self.b_start.q.val();
+        self.timer.start_eret.next = self.b_flags.q.val().get_bit(5);
+        self.timer.redirect.next = self.ptu.redirect.val();
 
         // ---- Sequencing.
         self.next_ptr.next = self.ptr.q.val();
@@ -613,32 +474,32 @@ impl Logic for BoardDemo {
             self.next_ptr.next = 0.into();
             self.run_len.d.next = self.main_len.val();
         } else if self.state.q.val() == self.s_banner.val() {
-            if !self.p_busy.val() {
+            if !self.printer.busy.val() {
                 self.state.d.next = self.s_run.val();
             }
         } else if self.state.q.val() == self.s_run.val() {
-            self.b_flags.d.next = self.rec.val().get_bits::<15>(4);
-            self.b_csr_addr.d.next = self.rec.val().get_bits::<8>(19);
-            self.b_exc_vector.d.next = self.rec.val().get_bits::<8>(27);
-            self.b_irq_vector.d.next = self.rec.val().get_bits::<8>(35);
-            self.b_data.d.next = self.data_dict.data.val();
-            self.b_error.d.next = self.error_dict.data.val();
-            self.b_check.d.next = self.rec.val().get_bit(0);
-            self.b_start.d.next = self.rec.val().get_bit(1);
-            self.e_small.d.next = self.rec.val().get_bits::<8>(53);
-            self.e_rip.d.next = self.rip_dict.data.val();
-            self.e_rsp.d.next = self.rsp_dict.data.val();
-            self.e_gs.d.next = self.gs_dict.data.val();
-            self.e_rdata.d.next = self.rdata_dict.data.val();
-            self.e_info.d.next = self.info_dict.data.val();
-            self.e_edata.d.next = self.edata_dict.data.val();
-            self.e_addr.d.next = self.addr_dict.data.val();
-            self.e_wdata.d.next = self.wdata_dict.data.val();
+            self.b_flags.d.next = self.step_rom.flags.val();
+            self.b_csr_addr.d.next = self.step_rom.csr_addr.val();
+            self.b_exc_vector.d.next = self.step_rom.exc_vector.val();
+            self.b_irq_vector.d.next = self.step_rom.irq_vector.val();
+            self.b_data.d.next = self.step_rom.data.val();
+            self.b_error.d.next = self.step_rom.exc_error.val();
+            self.b_check.d.next = self.step_rom.check.val();
+            self.b_start.d.next = self.step_rom.start.val();
+            self.e_small.d.next = self.step_rom.expect_small.val();
+            self.e_rip.d.next = self.step_rom.expect_rip.val();
+            self.e_rsp.d.next = self.step_rom.expect_rsp.val();
+            self.e_gs.d.next = self.step_rom.expect_gs_base.val();
+            self.e_rdata.d.next = self.step_rom.expect_csr_rdata.val();
+            self.e_info.d.next = self.step_rom.expect_event_info.val();
+            self.e_edata.d.next = self.step_rom.expect_event_data.val();
+            self.e_addr.d.next = self.step_rom.expect_mem_addr.val();
+            self.e_wdata.d.next = self.step_rom.expect_mem_wdata.val();
             self.next_ptr.next = self.ptr.q.val() + 1;
-            if self.rec.val().get_bit(2) | self.rec.val().get_bit(3) {
+            if self.step_rom.print.val() | self.step_rom.last.val() {
                 self.state.d.next = self.s_drain.val();
                 self.drain.d.next = false;
-                self.drain_last.d.next = self.rec.val().get_bit(3);
+                self.drain_last.d.next = self.step_rom.last.val();
             }
         } else if self.state.q.val() == self.s_drain.val() {
             // Two cycles: the last step's outputs are compared, then registered.
@@ -655,11 +516,11 @@ impl Logic for BoardDemo {
                 }
             }
         } else if self.state.q.val() == self.s_print.val() {
-            if !self.p_busy.val() {
+            if !self.printer.busy.val() {
                 self.state.d.next = self.s_run.val();
             }
         } else if self.state.q.val() == self.s_report.val() {
-            if !self.p_busy.val() {
+            if !self.printer.busy.val() {
                 self.state.d.next = self.s_done.val();
             }
         } else if self.run_btn.press.val() {
@@ -694,14 +555,14 @@ impl Logic for BoardDemo {
         // A mismatch stops the replay wherever it is.
         self.in_replay.next =
             (self.state.q.val() == self.s_run.val()) | (self.state.q.val() == self.s_drain.val());
-        if self.in_replay.val() & self.miss.q.val().any() {
+        if self.in_replay.val() & self.checker.miss.val().any() {
             self.state.d.next = self.s_report.val();
             self.p_go.next = true;
             self.p_msg.next = self.msg_fail.val();
             self.failed.d.next = true;
             self.passed.d.next = false;
-            self.fail_mask.d.next = self.miss.q.val();
-            self.fail_step.d.next = self.c_step.q.val();
+            self.fail_mask.d.next = self.checker.miss.val();
+            self.fail_step.d.next = self.checker.miss_step.val();
             self.next_ptr.next = self.ptr.q.val();
             self.b_flags.d.next = 0.into();
             self.b_csr_addr.d.next = 0.into();
@@ -720,16 +581,15 @@ impl Logic for BoardDemo {
             self.failed.d.next = false;
         }
         self.ptr.d.next = self.next_ptr.val();
-        self.steps.address.next = self.next_ptr.val();
+        self.step_rom.address.next = self.next_ptr.val();
 
-        // ---- Printer: tokens from the message ROM to the UART.
-        self.messages.address.next = self.p_ptr.q.val();
-        self.tok.next = self.messages.data.val();
-        self.p_busy.next = self.p_state.q.val() != self.p_idle.val();
+        // ---- What the printer prints.
         self.ev_type.next = self.ptu.event_info.val().get_bits::<3>(0);
-        self.entry.next = !self.t_eret.q.val();
-        self.cond.next = bit_cast::<32, 15>(self.fail_mask.q.val())
-            | (bit_cast::<32, 1>(self.t_eret.q.val().into()) << 16)
+        self.entry.next = !self.timer.eret.val();
+        self.printer.go.next = self.p_go.val();
+        self.printer.msg.next = self.p_msg.val();
+        self.printer.cond.next = bit_cast::<32, 15>(self.fail_mask.q.val())
+            | (bit_cast::<32, 1>(self.timer.eret.val().into()) << 16)
             | (bit_cast::<32, 1>(
                 (self.entry.val() & (self.ev_type.val() == self.type_syscall.val())).into(),
             ) << 17)
@@ -743,70 +603,22 @@ impl Logic for BoardDemo {
                 (self.entry.val() & (self.ev_type.val() == self.type_exception.val())).into(),
             ) << 20)
             | (bit_cast::<32, 1>(self.entry.val().into()) << 21);
-        self.hex.a.next = self.ptu.rip.val();
-        self.hex.b.next = self.ptu.rsp.val();
-        self.hex.cycles.next = self.t_count.q.val();
-        self.hex.vector.next = self.ptu.event_info.val().get_bits::<8>(8);
-        self.hex.cpl.next = self.ptu.cpl.val();
-        self.hex.step.next = self.fail_step.q.val();
-        self.hex.steps.next = self.run_len.q.val();
-        self.hex.ty.next = self.ev_type.val();
-        self.hex.sel.next = self.tok.val().get_bits::<6>(0);
-        self.uart.send.next = false;
-        self.uart.data.next = self.tok.val();
-        if self.tok.val().get_bit(7) {
-            self.uart.data.next = self.hex.ascii.val();
-        }
-        if self.p_state.q.val() == self.p_idle.val() {
-            if self.p_go.val() {
-                self.p_ptr.d.next = self.p_msg.val();
-                self.p_skip.d.next = false;
-                self.p_state.d.next = self.p_fetch.val();
-            }
-        } else if self.p_state.q.val() == self.p_fetch.val() {
-            self.p_state.d.next = self.p_token.val();
-        } else if !self.tok.val().any() {
-            self.p_state.d.next = self.p_idle.val();
-        } else if self.tok.val().get_bits::<3>(5) == self.tok_cond.val() {
-            self.p_skip.d.next = !self
-                .cond
-                .val()
-                .get_bit(self.tok.val().get_bits::<5>(0).index());
-            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
-            self.p_state.d.next = self.p_fetch.val();
-        } else if self.tok.val() == self.tok_end_cond.val() {
-            self.p_skip.d.next = false;
-            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
-            self.p_state.d.next = self.p_fetch.val();
-        } else if self.p_skip.q.val() {
-            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
-            self.p_state.d.next = self.p_fetch.val();
-        } else if !self.uart.busy.val() {
-            self.uart.send.next = true;
-            self.p_ptr.d.next = self.p_ptr.q.val() + 1;
-            self.p_state.d.next = self.p_fetch.val();
-        }
-        if self.power_on.reset.val() {
-            self.p_state.d.next = self.p_idle.val();
-            self.p_skip.d.next = false;
-            self.uart.send.next = false;
-            self.t_counting.d.next = false;
-        }
-        self.tx.next = self.uart.tx.val();
+        self.printer.rip.next = self.ptu.rip.val();
+        self.printer.rsp.next = self.ptu.rsp.val();
+        self.printer.cycles.next = self.timer.cycles.val();
+        self.printer.vector.next = self.ptu.event_info.val().get_bits::<8>(8);
+        self.printer.cpl.next = self.ptu.cpl.val();
+        self.printer.step.next = self.fail_step.q.val();
+        self.printer.steps.next = self.run_len.q.val();
+        self.printer.ty.next = self.ev_type.val();
+        self.tx.next = self.printer.tx.val();
 
         // ---- LEDs.
-        if self.ptu.busy.val() {
-            self.busy_hold.d.next = self.busy_led_cycles.val();
-        } else if self.busy_hold.q.val().any() {
-            self.busy_hold.d.next = self.busy_hold.q.val() - 1;
-        }
-        if self.power_on.reset.val() {
-            self.busy_hold.d.next = 0.into();
-        }
+        self.busy_led.busy.next = self.ptu.busy.val();
         self.led.next = (bit_cast::<5, 1>(self.passed.q.val().into())
             | (bit_cast::<5, 1>(self.failed.q.val().into()) << 1)
             | (bit_cast::<5, 1>((self.ptu.cpl.val() == 3).into()) << 2)
-            | (bit_cast::<5, 1>(self.busy_hold.q.val().any().into()) << 3)
+            | (bit_cast::<5, 1>(self.busy_led.lit.val().into()) << 3)
             | (bit_cast::<5, 1>(self.ptu.shutdown.val().into()) << 4))
             ^ self.led_invert.val();
     }

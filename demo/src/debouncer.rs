@@ -1,7 +1,8 @@
 //! `Debouncer`: one push button, synchronised, debounced and turned into
 //! one pulse per press.
 
-use anyhow::{bail, Result};
+use crate::constant::constant;
+use anyhow::Result;
 use rust_hdl::prelude::*;
 
 /// Width of the debounce counter.
@@ -74,13 +75,6 @@ impl Logic for Debouncer {
             self.pulse.d.next = false;
         }
     }
-}
-
-pub(crate) fn constant<const N: usize>(what: &str, v: u64) -> Result<Constant<Bits<N>>> {
-    if N < 64 && v >> N != 0 {
-        bail!("{what} = {v} does not fit the demo's {N}-bit counter");
-    }
-    Ok(Constant::new(v.into()))
 }
 
 #[cfg(test)]
