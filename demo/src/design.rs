@@ -37,14 +37,13 @@ pub fn port_map() -> Vec<PortMap> {
 pub fn options(board: &Board) -> Result<DemoOptions> {
     let mut o = DemoOptions::new(board.design_clock_hz());
     o.pll = board.pll;
+    let map = port_map();
     let low = |port: &str| -> Result<bool> {
-        let map = port_map();
-        let res = &map
+        let p = map
             .iter()
             .find(|p| p.port == port)
-            .expect("a port of the demo")
-            .resource;
-        Ok(board.resource(res)?.active_low)
+            .expect("a port of the demo");
+        Ok(board.resource(&p.resource)?.active_low)
     };
     o.button_active_low = low("button")?;
     o.nmi_active_low = low("nmi_button")?;

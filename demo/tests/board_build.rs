@@ -145,4 +145,8 @@ fn alchitry_cu_builds_with_its_pll_at_40_mhz() {
     let out = builds_and_meets_timing("alchitry-cu", "iCE40HX8K-CB132", 40.0, "ptu_demo.bin");
     let v = std::fs::read_to_string(out.join("ptu_demo.v")).unwrap();
     assert!(v.contains("SB_PLL40_CORE"));
+    // The report names the PLL's clock, not the board's.
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(r["clocks"][0]["name"], "pll_out", "{r}");
 }

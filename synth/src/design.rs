@@ -7,7 +7,7 @@
 //! A design that depends on the board (its clock, its polarities) is made
 //! for it by an [`Elaborate`]: the flow calls it as its first stage.
 
-use crate::boards::{mhz, Board, Family};
+use crate::boards::{mhz, Board, Family, Resource};
 use anyhow::{bail, Result};
 use std::fmt::Write as _;
 
@@ -51,10 +51,7 @@ pub struct Design {
 
 impl Design {
     /// The resource of every port, checked against `board`.
-    pub fn placed<'b>(
-        &self,
-        board: &'b Board,
-    ) -> Result<Vec<(&PortMap, &'b crate::boards::Resource)>> {
+    pub fn placed<'b>(&self, board: &'b Board) -> Result<Vec<(&PortMap, &'b Resource)>> {
         let mut placed = Vec::new();
         for p in &self.ports {
             if self
