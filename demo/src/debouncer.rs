@@ -15,7 +15,9 @@ const COUNT_BITS: usize = 20;
 /// `reset` (synchronous) makes the button released.
 #[derive(LogicBlock)]
 pub struct Debouncer {
+    /// Clock of the synchroniser and the counter.
     pub clock: Signal<In, Clock>,
+    /// Synchronous reset: the button is released.
     pub reset: Signal<In, Bit>,
     /// The pin, as it is on the board.
     pub pin: Signal<In, Bit>,

@@ -528,6 +528,7 @@ pub mod cond {
 /// The message ROM and where each message starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Messages {
+    /// The message ROM's tokens.
     pub rom: Vec<u8>,
     /// First line after (re)start.
     pub banner: usize,

@@ -60,6 +60,7 @@ pub fn options(board: &Board) -> Result<DemoOptions> {
 /// optionally, an expected value made wrong.
 #[derive(Clone, Debug, Default)]
 pub struct DemoBuild {
+    /// The unit's configuration.
     pub cfg: PtuConfig,
     /// A deliberately wrong expected value, to see the demo fail on the
     /// board.

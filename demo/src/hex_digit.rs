@@ -9,15 +9,25 @@ use rust_hdl::prelude::*;
 /// says), `sel[3:0]` the nibble.
 #[derive(LogicBlock, Default)]
 pub struct HexDigit {
+    /// Field `a` (`sel[5:4]` = 0): the unit's `rip`.
     pub a: Signal<In, Bits<64>>,
+    /// Field `b` (`sel[5:4]` = 1): the unit's `rsp`.
     pub b: Signal<In, Bits<64>>,
+    /// Cycles of the transition (small fields, bits 7:0).
     pub cycles: Signal<In, Bits<8>>,
+    /// Vector of the event (small fields, bits 15:8).
     pub vector: Signal<In, Bits<8>>,
+    /// The unit's `cpl` (small fields, bits 17:16).
     pub cpl: Signal<In, Bits<2>>,
+    /// The failing step (small fields, bits 27:20).
     pub step: Signal<In, Bits<8>>,
+    /// Steps of the segment (small fields, bits 35:28).
     pub steps: Signal<In, Bits<8>>,
+    /// Event type (small fields, bits 38:36).
     pub ty: Signal<In, Bits<3>>,
+    /// Which nibble: field in bits 5:4, nibble in bits 3:0.
     pub sel: Signal<In, Bits<6>>,
+    /// The nibble as `0`-`9`, `a`-`f`.
     pub ascii: Signal<Out, Bits<8>>,
 }
 

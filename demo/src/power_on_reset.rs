@@ -14,7 +14,9 @@ const POR_BITS: usize = 24;
 /// configuration anyway); everything else is reset from it.
 #[derive(LogicBlock, Default)]
 pub struct PowerOnReset {
+    /// The clock the counter counts.
     pub clock: Signal<In, Clock>,
+    /// High for the first `cycles` cycles after configuration.
     pub reset: Signal<Out, Bit>,
     _cycles: u64,
     _count: u64,

@@ -51,6 +51,7 @@ pub enum Kind {
 pub struct Resource {
     /// The name a design maps a port to (`led0`, `button1`, `uart_tx`).
     pub name: &'static str,
+    /// What it is.
     pub kind: Kind,
     /// The package pin (iCE40) or ball (ECP5).
     pub pin: &'static str,
@@ -68,9 +69,13 @@ pub struct Resource {
 /// (values as `icepll` prints them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ice40Pll {
+    /// Reference divider, minus one.
     pub divr: u8,
+    /// Feedback divider, minus one.
     pub divf: u8,
+    /// Output divider: the VCO is divided by 2^divq.
     pub divq: u8,
+    /// Loop filter range.
     pub filter_range: u8,
 }
 
@@ -101,6 +106,7 @@ pub struct Board {
     pub name: &'static str,
     /// What it is, for messages.
     pub title: &'static str,
+    /// Which tools build for it.
     pub family: Family,
     /// The part, as the vendor writes it.
     pub part: &'static str,
@@ -121,6 +127,7 @@ pub struct Board {
     pub resources: Vec<Resource>,
     /// The bitstream's file extension: `bin` (iCE40) or `bit` (ECP5).
     pub bitstream_ext: &'static str,
+    /// What loads the bitstream.
     pub programmer: Programmer,
 }
 
