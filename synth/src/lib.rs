@@ -11,7 +11,7 @@
 //!   resources) and the pin file written from a design and a board.
 //! - [`flow`], [`report`], [`program`]: `ptu build` and `ptu program` for
 //!   any design on any of the boards.
-//! - [`bench`]: `ptu bench synth`, the unit alone on three parts, and its
+//! - [`bench`](mod@bench): `ptu bench synth`, the unit alone on three parts, and its
 //!   arguments.
 
 pub mod bench;
