@@ -6,6 +6,7 @@ use ptu_arch::{parse_u64, PtuConfig};
 use ptu_tools::write_atomic;
 use std::path::{Path, PathBuf};
 
+mod board;
 mod simulate;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
@@ -48,9 +49,9 @@ enum Command {
     Wave(ptu_waveforms::cli::WaveArgs),
     /// Build the board demo into a bitstream with the open FPGA tools:
     /// synth/build/<board>/ with every log, build.sh and report.json.
-    Build(ptu_synth::cli::BuildArgs),
+    Build(board::BuildArgs),
     /// Load the built bitstream onto a board (iceprog / openFPGALoader).
-    Program(ptu_synth::cli::ProgramArgs),
+    Program(board::ProgramArgs),
     /// Benchmarks (not tests): `ptu bench synth` measures the unit alone,
     /// `ptu bench sim` the simulators' throughput.
     Bench(BenchArgs),
@@ -69,7 +70,7 @@ struct BenchArgs {
 #[derive(Subcommand)]
 enum BenchWhat {
     #[command(flatten)]
-    Synth(ptu_synth::cli::BenchWhat),
+    Synth(ptu_synth::bench::BenchWhat),
     /// Cycles per second of one seeded random run on rust-hdl's stepping
     /// simulator, Icarus and Verilator, side by side (every output checked
     /// every cycle); results in testbenches/bench/throughput.json.
@@ -115,10 +116,10 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
         Command::Wave(args) => ptu_waveforms::cli::run(&args),
-        Command::Build(args) => ptu_synth::cli::build(&args),
-        Command::Program(args) => ptu_synth::cli::program(&args),
+        Command::Build(args) => board::build(&args),
+        Command::Program(args) => board::program(&args),
         Command::Bench(args) => match args.what {
-            BenchWhat::Synth(what) => ptu_synth::cli::bench(&ptu_synth::cli::BenchArgs { what }),
+            BenchWhat::Synth(what) => ptu_synth::bench::run(&what),
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
         Command::Prove(args) => ptu_formal::cli::run(&args),

@@ -146,3 +146,32 @@ fn help_lists_the_commands() {
         assert!(text.contains(cmd), "{text}");
     }
 }
+
+#[test]
+fn build_and_program_name_what_is_wrong() {
+    let o = ptu(&["build", "--board", "basys3"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "error: unknown board `basys3`: choose one of icebreaker, alchitry-cu, ulx3s\n"
+    );
+    let o = ptu(&["build", "--corrupt", "rip"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).starts_with("error: --corrupt rip: write STEP:PORT"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ptu(&[
+        "program",
+        "--board",
+        "ulx3s",
+        "--bitstream",
+        "/nonexistent/ptu_demo.bit",
+    ]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o),
+        "error: no bitstream at /nonexistent/ptu_demo.bit: run `ptu build --board ulx3s` first\n"
+    );
+}

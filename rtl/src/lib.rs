@@ -7,16 +7,13 @@
 //! `ptu-emit` crate (`emit/`), which also proves the emitted file
 //! equivalent to rust-hdl's own text.
 
-pub mod board_demo;
 pub mod csr_file;
-pub mod demo_program;
 pub mod entry_unit;
 pub mod frame_sequencer;
 pub mod primitives;
 pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
-pub mod uart_tx;
 pub mod verilog;
 
 pub use ptu::Ptu;

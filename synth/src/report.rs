@@ -2,8 +2,8 @@
 //! utilisation, timing from nextpnr's JSON report (`--report`).
 
 use crate::boards::{Board, Family};
+use crate::design::Design;
 use anyhow::{bail, Context, Result};
-use ptu_rtl::board_demo::TOP;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -51,8 +51,8 @@ pub struct Report {
     pub clocks: Vec<ClockTiming>,
     /// Every clock meets its target.
     pub timing_met: bool,
-    /// Steps the demo replays.
-    pub steps: usize,
+    /// The design's own figures (the demo: `demo_steps`).
+    pub figures: Vec<(String, u64)>,
     /// Seconds per stage, and `total`.
     pub seconds: Vec<(String, f64)>,
     /// The bitstream's file name and size.
@@ -206,8 +206,8 @@ pub fn site_names(family: Family) -> (&'static str, &'static str, &'static str) 
     }
 }
 
-/// Builds the report of the build in `dir`.
-pub fn read(board: &Board, dir: &Path, seconds: &[(&str, f64)], steps: usize) -> Result<Report> {
+/// Builds the report of the build of `design` in `dir`.
+pub fn read(board: &Board, design: &Design, dir: &Path, seconds: &[(&str, f64)]) -> Result<Report> {
     let ylog = dir.join("yosys.log");
     let ytext = std::fs::read_to_string(&ylog)
         .with_context(|| format!("cannot read {}", ylog.display()))?;
@@ -218,9 +218,9 @@ pub fn read(board: &Board, dir: &Path, seconds: &[(&str, f64)], steps: usize) ->
         .with_context(|| format!("cannot read {}", rpath.display()))?;
     let (mut clocks, util) =
         nextpnr_report(&rtext).with_context(|| format!("in {}", rpath.display()))?;
-    if board.pll.is_some() {
+    if design.clock_hz != board.clock_hz {
         // The PLL's output net takes the name of one of its loads.
-        let pll_mhz = board.demo_clock_hz() as f64 / 1e6;
+        let pll_mhz = design.clock_hz as f64 / 1e6;
         for c in &mut clocks {
             if (c.target_mhz - pll_mhz).abs() < 0.05 {
                 c.name = "pll_out".to_string();
@@ -234,7 +234,7 @@ pub fn read(board: &Board, dir: &Path, seconds: &[(&str, f64)], steps: usize) ->
         );
     }
     let (lc, ram, io) = site_names(board.family);
-    let bitstream = format!("{TOP}.{}", board.bitstream_ext);
+    let bitstream = format!("{}.{}", design.top, board.bitstream_ext);
     let bitstream_bytes = dir
         .join(&bitstream)
         .metadata()
@@ -243,7 +243,7 @@ pub fn read(board: &Board, dir: &Path, seconds: &[(&str, f64)], steps: usize) ->
     Ok(Report {
         board: board.name.to_string(),
         part: board.part.to_string(),
-        top: TOP.to_string(),
+        top: design.top.clone(),
         dir: dir.to_path_buf(),
         luts,
         flip_flops,
@@ -253,7 +253,7 @@ pub fn read(board: &Board, dir: &Path, seconds: &[(&str, f64)], steps: usize) ->
         ios: util.get(io).copied().unwrap_or_default(),
         timing_met: clocks.iter().all(|c| c.met),
         clocks,
-        steps,
+        figures: design.figures.clone(),
         seconds: seconds.iter().map(|(s, t)| (s.to_string(), *t)).collect(),
         bitstream,
         bitstream_bytes,
@@ -265,7 +265,7 @@ impl Report {
     /// The report as `report.json` holds it.
     pub fn to_json(&self) -> String {
         let usage = |u: &Usage| json!({"used": u.used, "available": u.available});
-        let v = json!({
+        let mut v = json!({
             "board": self.board,
             "part": self.part,
             "top": self.top,
@@ -282,13 +282,15 @@ impl Report {
                 "met": c.met,
             })).collect::<Vec<_>>(),
             "timing_met": self.timing_met,
-            "demo_steps": self.steps,
             "seconds": self.seconds.iter().map(|(k, t)| (k.clone(), json!((t * 10.0).round() / 10.0)))
                 .collect::<serde_json::Map<_, _>>(),
             "bitstream": self.bitstream,
             "bitstream_bytes": self.bitstream_bytes,
             "nextpnr_seed": self.seed,
         });
+        for (k, n) in &self.figures {
+            v[k.as_str()] = json!(n);
+        }
         let mut s = serde_json::to_string_pretty(&v).expect("a JSON value serialises");
         s.push('\n');
         s

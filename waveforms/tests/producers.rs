@@ -8,22 +8,15 @@
 //!
 //! Needs `iverilog`, `vvp`, `gtkwave` and `xvfb-run`: `./setup.sh`.
 
-use ptu_arch::{csr, vector, Inputs, PtuConfig};
+use ptu_arch::{vector, Inputs, PtuConfig};
 use ptu_sim::bench::{waveforms_dir, Bench};
+use ptu_sim::kernel::{self, ENTRY, USER_RIP};
 use ptu_waveforms::reader::Vcd;
 use ptu_waveforms::summary::{self, Kind, Transition};
 use ptu_waveforms::view::{self, Choice, View};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-
-const ENTRY: u64 = 0xffff_8000_0000_1000;
-const ENTRY_CRIT: u64 = 0xffff_8000_0000_2000;
-const CSTACK: u64 = 0xffff_8000_0002_0000;
-const KSTACK: u64 = 0xffff_8000_0001_0000;
-const USER_RIP: u64 = 0x40_1000;
-const USER_RSP: u64 = 0x7fff_f000;
-const USER_GS: u64 = 0x7f00_0000;
 
 /// One step of a scenario: a cycle with these inputs, or idle cycles until
 /// the unit is not busy, then one more.
@@ -40,23 +33,10 @@ struct Scenario {
     err_at: Option<u64>,
 }
 
+/// The example kernel's boot (`ptu_sim::kernel`), its ERET to user and
+/// an idle cycle.
 fn boot_to_user() -> Vec<Step> {
-    let mut s = vec![Step::In(Inputs::reset())];
-    for (addr, value) in [
-        (csr::ENTRY, ENTRY),
-        (csr::ENTRY_CRIT, ENTRY_CRIT),
-        (csr::CSTACK, CSTACK),
-        (csr::URIP, USER_RIP),
-        (csr::URSP, USER_RSP),
-        (csr::UGS, USER_GS),
-    ] {
-        s.push(Step::In(Inputs::csr_write(addr, value)));
-    }
-    s.push(Step::In(Inputs {
-        rsp_we: true,
-        rsp_wdata: KSTACK,
-        ..Inputs::default()
-    }));
+    let mut s: Vec<Step> = kernel::boot().into_iter().map(Step::In).collect();
     s.push(Step::In(Inputs::eret()));
     s.push(Step::In(Inputs::default()));
     s

@@ -1,4 +1,4 @@
-//! The whole board demo top (`ptu_rtl::board_demo::BoardDemo`: power-on
+//! The whole board demo top (`ptu_demo::board_demo::BoardDemo`: power-on
 //! reset, replay of the built-in sequence from ROM, per-cycle check of
 //! every output, printer, UART) simulated in rust-hdl, with its serial
 //! output decoded as a terminal would.
@@ -11,18 +11,19 @@
 //! options (115200 baud, 1 ms power-on reset) on the first line.
 
 use ptu_arch::{event_info, event_type, PtuConfig};
-use ptu_rtl::board_demo::{self, DemoOptions, LED_BUSY, LED_FAIL, LED_PASS, LED_USER};
-use ptu_rtl::demo_program::{Corruption, DemoProgram, DemoStep, Segment};
-use ptu_rtl::uart_tx::{self, UartTx};
-use ptu_synth::demo_sim::{DemoSim, UartDecoder};
-use ptu_synth::{boards, demo, flow};
+use ptu_demo::board_demo::{self, DemoOptions, LED_BUSY, LED_FAIL, LED_PASS, LED_USER};
+use ptu_demo::demo_program::{Corruption, DemoProgram, DemoStep, Segment};
+use ptu_demo::demo_sim::{DemoSim, UartDecoder};
+use ptu_demo::uart_tx::{self, UartTx};
+use ptu_demo::{design, sequence as demo};
+use ptu_synth::boards;
 use ptu_tools as tools;
 use rust_hdl::prelude::*;
 
 /// The iCEBreaker's demo options, sped up for simulation.
 fn fast_options() -> DemoOptions {
     let board = boards::find("icebreaker").unwrap();
-    let mut o = flow::demo_options(&board, None);
+    let mut o = design::options(&board).unwrap();
     o.baud = 3_000_000;
     o.por_cycles = 100;
     o.debounce_cycles = 50;
@@ -116,11 +117,11 @@ fn press_run(sim: &mut DemoSim, opts: &DemoOptions) {
 }
 
 fn press_nmi(sim: &mut DemoSim, opts: &DemoOptions) {
-    press(sim, DemoSim::set_nmi_button, opts.inject_active_low);
+    press(sim, DemoSim::set_nmi_button, opts.nmi_active_low);
 }
 
 fn press_irq(sim: &mut DemoSim, opts: &DemoOptions) {
-    press(sim, DemoSim::set_irq_button, opts.inject_active_low);
+    press(sim, DemoSim::set_irq_button, opts.irq_active_low);
 }
 
 /// Runs until a line starting with PASS or FAIL has been printed after
@@ -425,7 +426,7 @@ fn inject_buttons_need_a_run_that_passed() {
 #[test]
 fn real_board_options_print_the_banner_at_115200() {
     let board = boards::find("icebreaker").unwrap();
-    let opts = flow::demo_options(&board, None);
+    let opts = design::options(&board).unwrap();
     assert_eq!((opts.clock_hz, opts.baud), (12_000_000, 115_200));
     let mut sim = DemoSim::new(&PtuConfig::default(), &program(), &opts).unwrap();
     // Held in power-on reset for 1 ms: nothing is sent.
@@ -480,6 +481,27 @@ fn the_demo_verilog_is_tidy() {
     assert!(v.contains("CORRUPTED: rsp at step 3"));
 }
 
+/// Emission changes no logic of the demo either: Yosys proves the emitted
+/// top equivalent to rust-hdl's own Verilog of it (the unit inside, the
+/// ROMs, the UART: every register and output).
+#[test]
+fn the_emitted_demo_is_equivalent_to_rust_hdls_verilog() {
+    let (cfg, p, opts) = (PtuConfig::default(), program(), fast_options());
+    let raw = board_demo::raw(&cfg, &p, &opts).unwrap();
+    let emitted = board_demo::emit(&cfg, &p, &opts).unwrap();
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-equivalence");
+    let r = ptu_emit::check_equivalence(&raw, &emitted, "top", board_demo::TOP, &dir).unwrap();
+    eprintln!(
+        "emitted demo: {} points, {} unproven, {:.1} s, log {}",
+        r.points,
+        r.unproven,
+        r.seconds,
+        r.log.display()
+    );
+    assert!(r.points > 1000, "{r:?}");
+    r.ensure().unwrap();
+}
+
 /// The emitted Verilog (what the boards are built from), simulated by
 /// Icarus from power-up with nothing initialised but the power-on
 /// counter, prints exactly what the rust-hdl design prints, with no `x` on
@@ -505,11 +527,7 @@ fn the_emitted_verilog_prints_the_same_under_icarus() {
     );
     let cycles = sim.cycles() + 100;
     sim.run(100).unwrap();
-    let (idle, pressed) = if opts.inject_active_low {
-        (1, 0)
-    } else {
-        (0, 1)
-    };
+    let (idle, pressed) = if opts.nmi_active_low { (1, 0) } else { (0, 1) };
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-icarus");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -525,7 +543,7 @@ fn the_emitted_verilog_prints_the_same_under_icarus() {
              \x20   reg clock = 0;\n\
              \x20   reg button = {run_idle};\n\
              \x20   reg nmi_button = {idle};\n\
-             \x20   reg irq_button = {idle};\n\
+             \x20   reg irq_button = {irq_idle};\n\
              \x20   wire tx;\n\
              \x20   wire [4:0] led;\n\
              \x20   integer i;\n\
@@ -544,6 +562,7 @@ fn the_emitted_verilog_prints_the_same_under_icarus() {
              \x20   end\n\
              endmodule\n",
             run_idle = opts.button_active_low as u8,
+            irq_idle = opts.irq_active_low as u8,
             release_at = press_at + 100,
         ),
     )

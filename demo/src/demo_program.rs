@@ -5,9 +5,9 @@
 //!
 //! The demo replays a fixed sequence of cycles on `Ptu`: in every cycle
 //! the unit's inputs come from ROM and every output is compared with the
-//! value the reference model predicted for that cycle. This crate cannot
-//! run the model (`ptu-sim` depends on `ptu-rtl`), so the steps are made
-//! by the caller, `ptu_synth::demo`, and handed to the demo's constructor.
+//! value the reference model predicted for that cycle. The steps are
+//! recorded from the model by [`crate::sequence`] and handed to the demo's
+//! constructor as data.
 //!
 //! ## ROM words
 //!
@@ -29,7 +29,7 @@
 //! starts from that state and returns the unit to exactly that state, so
 //! the demo can replay either segment after any run that passed, any
 //! number of times and in any order. The caller makes sure of that with
-//! the model (`ptu_synth::demo::builtin`); [`encode`] checks what it can
+//! the model ([`crate::sequence::builtin`]); [`encode`] checks what it can
 //! see here: the layout, that segment steps are checked and never reset.
 //!
 //! | bits | field |
@@ -224,6 +224,25 @@ pub struct Corruption {
     pub port: String,
 }
 
+impl Corruption {
+    /// `STEP:PORT` as `ptu build --corrupt` takes it, STEP in decimal or
+    /// 0x hex (`0x21:rip`).
+    pub fn parse(s: &str) -> Result<Self> {
+        let Some((step, port)) = s.split_once(':') else {
+            bail!("--corrupt {s}: write STEP:PORT, e.g. 0x21:rip (steps as in demo_steps.txt)");
+        };
+        let step = match step.strip_prefix("0x") {
+            Some(h) => usize::from_str_radix(h, 16),
+            None => step.parse(),
+        }
+        .with_context(|| format!("--corrupt {s}: `{step}` is not a step number"))?;
+        Ok(Corruption {
+            step,
+            port: port.to_string(),
+        })
+    }
+}
+
 /// The port names in the order of the demo's mismatch mask (SPEC's order,
 /// as `Outputs::ports`).
 pub fn port_names() -> [&'static str; 15] {
@@ -250,7 +269,7 @@ fn dict_index(dict: &mut Vec<u64>, value: u64, what: &str) -> Result<u128> {
     if dict.len() == DICT_SIZE {
         bail!(
             "the demo sequence uses more than {DICT_SIZE} distinct values of {what}: \
-             shorten the sequence or raise DICT_BITS in rtl/src/demo_program.rs"
+             shorten the sequence or raise DICT_BITS in demo/src/demo_program.rs"
         );
     }
     dict.push(value);
@@ -331,7 +350,7 @@ fn check_layout(program: &DemoProgram) -> Result<()> {
     if steps.len() > MAX_STEPS {
         bail!(
             "the demo program has {} steps (main {}, NMI {}, IRQ {}); the step ROM holds \
-             {MAX_STEPS}: shorten a segment or raise STEP_ADDR_BITS in rtl/src/demo_program.rs",
+             {MAX_STEPS}: shorten a segment or raise STEP_ADDR_BITS in demo/src/demo_program.rs",
             steps.len(),
             n,
             i - n,
@@ -509,6 +528,7 @@ pub mod cond {
 /// The message ROM and where each message starts.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Messages {
+    /// The message ROM's tokens.
     pub rom: Vec<u8>,
     /// First line after (re)start.
     pub banner: usize,
@@ -646,6 +666,18 @@ pub fn messages() -> Result<Messages> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn corruptions_parse() {
+        let c = Corruption::parse("0x21:rip").unwrap();
+        assert_eq!((c.step, c.port.as_str()), (0x21, "rip"));
+        assert_eq!(Corruption::parse("7:busy").unwrap().step, 7);
+        assert!(Corruption::parse("rip")
+            .unwrap_err()
+            .to_string()
+            .contains("write STEP:PORT"));
+        assert!(Corruption::parse("x:rip").is_err());
+    }
 
     fn reset_step() -> DemoStep {
         DemoStep {

@@ -1,4 +1,4 @@
-//! Simulating the whole board demo (`ptu_rtl::board_demo::BoardDemo`) in
+//! Simulating the whole board demo ([`BoardDemo`]) in
 //! rust-hdl, one clock at a time in one thread, and decoding what its UART
 //! sends.
 //!
@@ -7,11 +7,11 @@
 //! [`UartDecoder`] that samples each bit in its middle, as a serial port
 //! does. Tests read the decoded text and the LEDs.
 
+use crate::board_demo::{BoardDemo, DemoOptions};
+use crate::demo_program::DemoProgram;
+use crate::uart_tx;
 use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
-use ptu_rtl::board_demo::{BoardDemo, DemoOptions};
-use ptu_rtl::demo_program::DemoProgram;
-use ptu_rtl::uart_tx;
 use rust_hdl::prelude::*;
 
 /// Most delta cycles allowed for the logic to settle.
@@ -111,8 +111,8 @@ impl DemoSim {
             cycle: 0,
         };
         sim.set_button(opts.button_active_low);
-        sim.set_nmi_button(opts.inject_active_low);
-        sim.set_irq_button(opts.inject_active_low);
+        sim.set_nmi_button(opts.nmi_active_low);
+        sim.set_irq_button(opts.irq_active_low);
         Ok(sim)
     }
 

@@ -1,10 +1,10 @@
-//! The board demo's built-in program, made with the reference model.
+//! The board demo's built-in program, recorded from the reference model.
 //!
-//! `ptu_rtl::board_demo::BoardDemo` replays steps from ROM and checks
-//! every output against the expected values stored with them. `ptu-rtl`
-//! cannot run the model (`ptu-sim` depends on it), so the steps are made
-//! here, at elaboration time, and passed to the demo's constructor as
-//! data: [`builtin`] runs a kernel and a core through syscall, fault,
+//! [`crate::board_demo::BoardDemo`] replays steps from ROM and checks
+//! every output against the expected values stored with them. The steps
+//! are made here, at elaboration time, and passed to the demo's
+//! constructor as data: [`builtin`] runs the example kernel of
+//! [`ptu_sim::kernel`] and a core through syscall, fault,
 //! interrupt, a nested fault, NMI and ERET on [`ptu_sim::model::Model`]
 //! with a zero-wait memory ([`ptu_sim::bus::Memory`], one wait state for
 //! the first NMI's frame), and records each cycle's inputs and the
@@ -25,29 +25,16 @@
 //! because from user mode an interrupt is an unframed entry, and its ERET
 //! would leave EVENT_INFO changed.
 
+use crate::demo_program::{with_data, DemoProgram, DemoStep, Segment};
 use anyhow::{bail, Result};
 use ptu_arch::{csr, status, vector, Inputs, Outputs, PtuConfig};
-use ptu_rtl::demo_program::{with_data, DemoProgram, DemoStep, Segment};
 use ptu_sim::bus::{Memory, Wait};
+pub use ptu_sim::kernel::{
+    CSTACK, ENTRY, ENTRY_CRIT, KERNEL_GS, KSTACK, USER_GS, USER_RIP, USER_RSP,
+};
 use ptu_sim::model::Model;
 use std::fmt::Write as _;
 
-/// The kernel's single entry point in the demo.
-pub const ENTRY: u64 = 0xffff_8000_0000_1000;
-/// The entry point of critical events (NMI here).
-pub const ENTRY_CRIT: u64 = 0xffff_8000_0000_2000;
-/// The critical stack.
-pub const CSTACK: u64 = 0xffff_8000_0002_0000;
-/// The kernel stack.
-pub const KSTACK: u64 = 0xffff_8000_0001_0000;
-/// Where the user program starts.
-pub const USER_RIP: u64 = 0x40_1000;
-/// The user stack.
-pub const USER_RSP: u64 = 0x7fff_f000;
-/// The user GS base.
-pub const USER_GS: u64 = 0x7f00_0000;
-/// Kernel GS base of the demo.
-pub const KERNEL_GS: u64 = 0xffff_8000_0003_0000;
 /// Vector of the demo's interrupts (the main sequence's and the IRQ
 /// segment's).
 pub const IRQ_VECTOR: u8 = 0x20;
@@ -208,34 +195,12 @@ pub fn builtin(cfg: &PtuConfig) -> Result<DemoProgram> {
 fn record(cfg: &PtuConfig) -> Result<(DemoProgram, Model)> {
     cfg.validate()?;
     let mut b = Builder::new(cfg);
-    b.cycle(Inputs::reset(), 0, false);
-    // Kernel set-up.
-    for (addr, value) in [
-        (csr::ENTRY, ENTRY),
-        (csr::ENTRY_CRIT, ENTRY_CRIT),
-        (csr::CSTACK, CSTACK),
-        (csr::URIP, USER_RIP),
-        (csr::URSP, USER_RSP),
-        (csr::UGS, USER_GS),
-    ] {
-        b.csr_write(addr, value);
+    // The kernel boots; each cycle's one 64-bit value goes on all six
+    // 64-bit inputs.
+    for inp in ptu_sim::kernel::boot() {
+        let data = shared_value(&inp)?;
+        b.cycle(inp, data, false);
     }
-    b.cycle(
-        Inputs {
-            rsp_we: true,
-            ..Inputs::default()
-        },
-        KSTACK,
-        false,
-    );
-    b.cycle(
-        Inputs {
-            gs_we: true,
-            ..Inputs::default()
-        },
-        KERNEL_GS,
-        false,
-    );
     b.transition("ERET to user", Inputs::eret(), 0)?;
     // SYSCALL and back.
     b.retire(USER_RIP + 4);
@@ -310,6 +275,24 @@ fn record(cfg: &PtuConfig) -> Result<(DemoProgram, Model)> {
     ))
 }
 
+/// The one 64-bit value a cycle of the kernel's boot carries (0 if none):
+/// the demo presents it on all six 64-bit inputs.
+fn shared_value(i: &Inputs) -> Result<u64> {
+    let values = [
+        i.next_rip,
+        i.rsp_wdata,
+        i.gs_wdata,
+        i.csr_wdata,
+        i.exc_data,
+        i.mem_rdata,
+    ];
+    let set: Vec<u64> = values.into_iter().filter(|v| *v != 0).collect();
+    if set.windows(2).any(|w| w[0] != w[1]) {
+        bail!("demo sequence: a boot cycle carries two different 64-bit values: {i:?}");
+    }
+    Ok(set.first().copied().unwrap_or(0))
+}
+
 fn flag_names(i: &Inputs) -> Vec<&'static str> {
     let mut v = Vec::new();
     for (on, name) in [
@@ -342,7 +325,7 @@ fn flag_names(i: &Inputs) -> Vec<&'static str> {
 /// to the bitstream as `demo_steps.txt`.
 pub fn listing(program: &DemoProgram) -> String {
     let mut s = String::from(
-        "# The board demo's replayed steps (ptu_synth::demo::builtin). Marks: C checked,\n\
+        "# The board demo's replayed steps (ptu_demo::sequence::builtin). Marks: C checked,\n\
          # S a transition starts, P pause and print after this step. `data` is the value\n\
          # on all six 64-bit inputs. Expected outputs follow `=>`.\n",
     );
@@ -449,7 +432,7 @@ mod tests {
             let last = p.segment(seg).last().unwrap();
             assert_eq!(last.expect, o, "{seg:?} ends at the rest state");
         }
-        ptu_rtl::demo_program::encode(&p, None).unwrap();
+        crate::demo_program::encode(&p, None).unwrap();
         let text = listing(&p);
         assert_eq!(text.lines().count(), steps.len() + 3 + 3);
         assert!(text.contains("0x00 ... [reset]"), "{text}");

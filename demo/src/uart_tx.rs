@@ -107,7 +107,11 @@ impl Logic for UartTx {
             }
         } else if self.send.val() {
             // Inverted frame: start bit 0 -> 1, data inverted, stop bit 1 -> 0.
-            self.frame_n.d.next = bit_cast::<10, 8>(!self.data.val()) << 1 | 1;
+            // The data is inverted after the cast (XOR with the data bits'
+            // mask): Verilog would widen `~data` before inverting and set
+            // the stop bit, so rust-hdl's own Verilog and its simulation
+            // agree only in this form (the emission proof checks it).
+            self.frame_n.d.next = (bit_cast::<10, 8>(self.data.val()) << 1 | 1) ^ 0x1fe;
             self.bits_left.d.next = 10.into();
             self.count.d.next = self.bit_cycles.val();
         }
