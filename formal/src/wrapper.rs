@@ -53,7 +53,7 @@ pub const OBSERVED: [Observed; 10] = [
     },
     Observed {
         wire: "obs_kgs",
-        source: "rename_bank.kernel_gs_q_q",
+        source: "rename_bank.gs_copies_kernel_q",
         what: "kernel GS base",
     },
     Observed {
@@ -197,14 +197,14 @@ pub fn wrapper() -> String {
     for c in consts {
         let _ = writeln!(v, "    {c}");
     }
-    let known: Vec<String> = csr::ALL
+    let known: Vec<String> = csr::TABLE
         .iter()
-        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
         .collect();
-    let read_only: Vec<String> = csr::ALL
+    let read_only: Vec<String> = csr::TABLE
         .iter()
-        .filter(|(a, _)| csr::read_only(*a))
-        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .filter(|c| !c.access.writable())
+        .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
         .collect();
     let _ = writeln!(v, "    wire csr_known = {};", known.join(" || "));
     let _ = writeln!(v, "    wire csr_read_only = {};\n", read_only.join(" || "));

@@ -182,7 +182,7 @@ fn user_mode_accesses_fault_and_change_nothing() {
         x.user.next = true;
         settle!(sim, x);
         check!(sim, x, x.csr_fault.val(), false, "no access, no fault");
-        for (a, name) in csr::ALL {
+        for &csr::Csr { addr: a, name, .. } in csr::TABLE {
             for (re, we) in [(true, false), (false, true), (true, true)] {
                 quiet(&mut x);
                 x.user.next = true;
@@ -263,7 +263,7 @@ fn decode_of_all_256_addresses() {
                 }
             }
         }
-        let all: Vec<u8> = csr::ALL.iter().map(|(a, _)| *a).collect();
+        let all: Vec<u8> = csr::TABLE.iter().map(|c| c.addr).collect();
         check!(
             sim,
             x,
@@ -355,7 +355,7 @@ fn rdata_is_zero_without_csr_re_on_fault_or_without_read_en() {
     sim.add_testbench(move |mut sim: Sim<CsrFile>| {
         let mut x = sim.init()?;
         preload!(sim, x);
-        for (a, _) in csr::ALL {
+        for a in csr::TABLE.iter().map(|c| c.addr) {
             let v = expected_read(a, STATUS).unwrap_or(0);
             quiet(&mut x);
             x.insn_en.next = false;

@@ -675,7 +675,7 @@ mod tests {
                 ..Outputs::default()
             }
         );
-        for (a, _) in csr::ALL {
+        for a in csr::TABLE.iter().map(|c| c.addr) {
             assert_eq!(m.outputs(&Inputs::csr_read(a)).csr_rdata, 0);
         }
         // Reset from a busy, odd state brings everything back.
