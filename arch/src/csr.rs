@@ -137,9 +137,17 @@ pub fn address_map(pred: impl Fn(u8) -> bool) -> [bool; 256] {
     map
 }
 
-/// The CSR list as a Markdown table (`docs/csrs.md` holds it).
+/// `docs/csrs.md`: the CSR list as a Markdown page, generated from
+/// [`TABLE`] (a test keeps the file equal to this).
 pub fn markdown() -> String {
-    let mut s = String::from("| addr | name | access | reset | holds |\n|---|---|---|---|---|\n");
+    let mut s = String::from(
+        "# CSRs\n\n\
+         Generated from `ptu_arch::csr::TABLE` (`arch/src/csr.rs`); do not edit: \
+         `cargo test -p ptu-arch` says when it is stale and prints the new text.\n\n\
+         Kernel only: any access in user mode, a write to a read-only CSR, or an \
+         address not listed raises #GP instead of taking effect (SPEC.md).\n\n\
+         | addr | name | access | reset | holds |\n|---|---|---|---|---|\n",
+    );
     for c in TABLE {
         s.push_str(&format!(
             "| 0x{:02x} | {} | {} | 0x{:x} | {} |\n",
@@ -183,5 +191,16 @@ mod tests {
         let map = address_map(exists);
         assert_eq!(map.iter().filter(|b| **b).count(), TABLE.len());
         assert!(markdown().contains("| 0x03 | STATUS | r; a write changes only `if` | 0x0 |"));
+    }
+
+    #[test]
+    fn docs_list_is_the_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/csrs.md");
+        let doc = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            doc == markdown(),
+            "docs/csrs.md is not csr::TABLE; write this into it:\n{}",
+            markdown()
+        );
     }
 }
