@@ -5,6 +5,11 @@
 //! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
 //! (`ptu-rtl`), the reference model (`ptu-sim`) and every generated
 //! testbench take them from here. Plain Rust, no HDL.
+//!
+//! Two tables are declared here once and read everywhere else: [`csr`],
+//! every CSR with its address, access rule, reset value and doc; and
+//! [`internal`], the names inside the emitted design that the proofs, the
+//! waveform groups and the mutants read.
 
 use anyhow::{bail, Result};
 
@@ -49,6 +54,7 @@ pub mod vector {
 }
 
 pub mod csr;
+pub mod internal;
 
 /// STATUS bit positions.
 pub mod status {
