@@ -109,6 +109,13 @@ const EVENTS: &[Spec] = &[
     ("csr_addr", Port("csr_addr"), Format::Csr),
     ("event_info", Port("event_info"), Format::EventInfo),
     ("event_data", Port("event_data"), Format::Hex),
+    ("nmi pending", Internal("nmi_pending"), Format::Bit),
+    ("mce pending", Internal("mce_pending"), Format::Bit),
+    (
+        "in-flight event",
+        Internal("inflight_info"),
+        Format::EventInfo,
+    ),
 ];
 const MEMORY: &[Spec] = &[
     ("mem_valid", Port("mem_valid"), Format::Bit),
@@ -118,6 +125,8 @@ const MEMORY: &[Spec] = &[
     ("mem_rdata", Port("mem_rdata"), Format::Hex),
     ("mem_ready", Port("mem_ready"), Format::Bit),
     ("mem_err", Port("mem_err"), Format::Bit),
+    ("frame word", Internal("frame_word"), Format::Hex),
+    ("frame address", Internal("frame_addr"), Format::Hex),
 ];
 
 /// The groups of the issue, in order: name and rows; the CSR group
