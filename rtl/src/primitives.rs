@@ -8,8 +8,7 @@
 //!   flip-flops ignore `initial` values, so every architectural register of
 //!   every block is a `Reg`; no block resets a flip-flop by hand.
 //! * [`RegPair`] is a renamed register (RIP, RSP, GS base): a kernel and a
-//!   user [`Reg`], the level selecting which one `q` shows and which one an
-//!   instruction writes.
+//!   user [`Reg`], the level selecting which one an instruction writes.
 //! * rust-hdl has no concatenation, and its `bit_cast` widens by AND-ing
 //!   with a wide mask, which `verilator -Wall` reports as a width mismatch.
 //!   [`ZeroExtend`] widens with a real concatenation instead; its
@@ -24,8 +23,10 @@ use rust_hdl::prelude::*;
 ///
 /// Its Verilog is one `always @(posedge clock)` block, so synthesis maps it
 /// to flip-flops with enable and synchronous reset (`SB_DFFESR`/`SB_DFFESS`
-/// on iCE40). Every instance of a width and reset value is the same module:
-/// `reg_w<WIDTH>` for reset value 0, `reg_w<WIDTH>_reset_<HEX>` otherwise.
+/// on iCE40). Its custom Verilog names its module ([`Reg::module_name`]), so
+/// every instance of one width and reset value is one module in `ptu.v`:
+/// `ptu_reg_w<WIDTH>` for reset value 0, `ptu_reg_w<WIDTH>_reset_<HEX>`
+/// otherwise.
 #[derive(Clone, Debug, LogicBlock)]
 pub struct Reg<T: Synth> {
     /// Clock; the register changes only at its rising edge.
@@ -124,7 +125,7 @@ pub struct RegPair {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high: both copies take their reset values.
     pub reset: Signal<In, Bit>,
-    /// The current level is user: `q` shows, and `we` writes, the user copy.
+    /// The current level is user: `we` writes the user copy.
     pub user: Signal<In, Bit>,
     /// Write the copy of the current level.
     pub we: Signal<In, Bit>,
