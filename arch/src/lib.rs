@@ -5,6 +5,11 @@
 //! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
 //! (`ptu-rtl`), the reference model (`ptu-sim`) and every generated
 //! testbench take them from here. Plain Rust, no HDL.
+//!
+//! Two tables are declared here once and read everywhere else: [`csr`],
+//! every CSR with its address, access rule, reset value and doc; and
+//! [`internal`], the names inside the emitted design that the proofs, the
+//! waveform groups and the mutants read.
 
 use anyhow::{bail, Result};
 
@@ -48,46 +53,8 @@ pub mod vector {
     pub const FIRST_IRQ: u8 = 32;
 }
 
-/// CSR addresses (`csr_addr`).
-pub mod csr {
-    pub const ENTRY: u8 = 0x00;
-    pub const ENTRY_CRIT: u8 = 0x01;
-    pub const CSTACK: u8 = 0x02;
-    pub const STATUS: u8 = 0x03;
-    pub const EVENT_INFO: u8 = 0x04;
-    pub const EVENT_DATA: u8 = 0x05;
-    pub const URIP: u8 = 0x10;
-    pub const URSP: u8 = 0x11;
-    pub const UGS: u8 = 0x12;
-
-    /// Every implemented CSR, with its name.
-    pub const ALL: [(u8, &str); 9] = [
-        (ENTRY, "ENTRY"),
-        (ENTRY_CRIT, "ENTRY_CRIT"),
-        (CSTACK, "CSTACK"),
-        (STATUS, "STATUS"),
-        (EVENT_INFO, "EVENT_INFO"),
-        (EVENT_DATA, "EVENT_DATA"),
-        (URIP, "URIP"),
-        (URSP, "URSP"),
-        (UGS, "UGS"),
-    ];
-
-    /// Is `addr` an implemented CSR?
-    pub fn exists(addr: u8) -> bool {
-        ALL.iter().any(|(a, _)| *a == addr)
-    }
-
-    /// Is `addr` read-only (a write raises #GP)?
-    pub fn read_only(addr: u8) -> bool {
-        addr == EVENT_INFO || addr == EVENT_DATA
-    }
-
-    /// Name of a CSR address, or `None` for an unknown one.
-    pub fn name(addr: u8) -> Option<&'static str> {
-        ALL.iter().find(|(a, _)| *a == addr).map(|(_, n)| *n)
-    }
-}
+pub mod csr;
+pub mod internal;
 
 /// STATUS bit positions.
 pub mod status {

@@ -326,7 +326,10 @@ mod tests {
         ));
         let flatten = s.find("flatten\n").unwrap();
         let connect = s
-            .find("connect -nounset -set obs_krip dut.rename_bank_kernel_rip")
+            .find(&format!(
+                "connect -nounset -set obs_krip dut.{}",
+                ptu_arch::internal::get("kernel_rip").path
+            ))
             .unwrap();
         let prep = s.find("prep -top ptu_formal").unwrap();
         assert!(flatten < connect && connect < prep);

@@ -3,11 +3,18 @@
 //! shows the property is not vacuous.
 //!
 //! A mutant is made by [`apply`] from the output of
-//! `ptu_rtl::verilog::emit` (never by hand): inside one module it finds a
-//! short piece of code and replaces it. The match is exact up to
-//! whitespace, must occur exactly once in that module, and is refused
-//! otherwise, so a change of the emitter cannot silently turn a mutant
-//! into a different one or into the original design.
+//! `ptu_rtl::verilog::emit` (never by hand): inside the module of one
+//! instance it finds a short piece of code and replaces it. The match is
+//! exact up to whitespace, must occur exactly once in that module, and is
+//! refused otherwise, so a change of the emitter cannot silently turn a
+//! mutant into a different one or into the original design.
+//!
+//! Patterns spell no internal name: `{key}` stands for the entry `key` of
+//! `ptu_arch::internal::TABLE`, written as the instance's module sees it
+//! (`{mce_pending}` in the entry unit is `mce_pending_q`). The only other
+//! identifiers a pattern may use are SPEC's port names. So a register
+//! renamed in the RTL is fixed in the names table, and every mutant
+//! follows.
 //!
 //! One allowance: the emitter may compute a variable in a block-private
 //! copy `<name>_comb` (`write_once` in `emit/src/passes.rs`). An
@@ -15,6 +22,7 @@
 //! replacement spells it the way it was matched.
 
 use anyhow::{bail, Result};
+use ptu_arch::internal;
 
 /// One mutant.
 #[derive(Clone, Copy, Debug)]
@@ -25,9 +33,9 @@ pub struct Mutant {
     pub breaks: &'static str,
     /// The bug, in words.
     pub bug: &'static str,
-    /// The emitted module it changes.
-    pub module: &'static str,
-    /// The code to find (whitespace-insensitive).
+    /// The instance (a path from `ptu`) whose module it changes.
+    pub instance: &'static str,
+    /// The code to find (whitespace-insensitive; `{key}` for an internal name).
     pub find: &'static str,
     /// What replaces it.
     pub replace: &'static str,
@@ -39,92 +47,113 @@ pub const MUTANTS: [Mutant; 11] = [
         name: "kernel-shows-user-rsp",
         breaks: "P1",
         bug: "in kernel mode the rsp output shows the user RSP (a SYSCALL gap)",
-        module: "ptu_rename_bank",
-        find: "rsp = kernel_rsp_q_q;",
-        replace: "rsp = user_rsp_q_q;",
+        instance: "rename_bank",
+        find: "rsp = {kernel_rsp};",
+        replace: "rsp = {ursp};",
     },
     Mutant {
         name: "user-retire-writes-kernel-rip",
         breaks: "P2",
         bug: "retire in user mode writes the kernel RIP",
-        module: "ptu_rename_bank",
-        find: "if (retire) begin if (user_mode_q) begin",
-        replace: "if (retire) begin if (1'b0) begin",
+        instance: "rename_bank",
+        find: "{rip_write_level} = {user_mode};",
+        replace: "{rip_write_level} = 1'b0;",
     },
     Mutant {
         name: "critical-entry-at-entry",
         breaks: "P3",
         bug: "critical events enter at ENTRY instead of ENTRY_CRIT",
-        module: "ptu_entry_unit",
-        find: "if (push_done & inflight_critical_q) begin krip_value = entry_crit;",
-        replace: "if (push_done & inflight_critical_q) begin krip_value = entry;",
+        instance: "entry_unit",
+        find: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry_crit};",
+        replace: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry};",
     },
     Mutant {
         name: "framed-eret-always-to-user",
         breaks: "P4",
         bug: "a framed ERET returns to user mode whatever prev_user says",
-        module: "ptu_return_path",
-        find: "restore_user = status_prev_user;",
-        replace: "restore_user = 1'b1;",
+        instance: "return_path",
+        find: "{restore_user} = {return_path_status_prev_user};",
+        replace: "{restore_user} = 1'b1;",
     },
     Mutant {
         name: "frame-at-stack-top",
         breaks: "P5",
         bug: "a frame below the kernel RSP starts at the RSP instead of 8 bytes below it",
-        module: "ptu_entry_unit",
-        find: "push_addr_comb = krsp_step_y;",
-        replace: "push_addr_comb = kernel_rsp;",
+        instance: "entry_unit",
+        find: "{push_addr} = {word_below_krsp};",
+        replace: "{push_addr} = {entry_unit_kernel_rsp};",
     },
     Mutant {
         name: "critical-always-on-cstack",
         breaks: "P6",
         bug: "a critical event inside a critical handler switches to CSTACK again \
               (the IST recursion problem: it overwrites the live frame)",
-        module: "ptu_entry_unit",
-        find: "if (take_critical & ~status_critical) begin",
-        replace: "if (take_critical) begin",
+        instance: "entry_unit",
+        find: "if ({take_critical} & ~{entry_unit_status_critical}) begin",
+        replace: "if ({take_critical}) begin",
     },
     Mutant {
         name: "nmi-ignores-nmi-blocked",
         breaks: "P6",
         bug: "an NMI is taken while nmi_blocked is set",
-        module: "ptu_entry_unit",
-        find: "take_nmi = idle & ~mce_pending_q & nmi_pending_q & ~status_nmi_blocked;",
-        replace: "take_nmi = idle & ~mce_pending_q & nmi_pending_q;",
+        instance: "entry_unit",
+        find: "{take_nmi} = {idle} & ~{mce_pending} & {nmi_pending} & ~{entry_unit_status_nmi_blocked};",
+        replace: "{take_nmi} = {idle} & ~{mce_pending} & {nmi_pending};",
     },
     Mutant {
         name: "shutdown-takes-events",
         breaks: "P7",
         bug: "in shutdown the unit still takes events",
-        module: "ptu_entry_unit",
-        find: "idle = ~busy & ~shutdown_q_q;",
-        replace: "idle = ~busy;",
+        instance: "entry_unit",
+        find: "{idle} = ~busy & ~{shutdown_reg};",
+        replace: "{idle} = ~busy;",
     },
     Mutant {
         name: "user-csr-access-allowed",
         breaks: "P8",
         bug: "CSR accesses in user mode do not fault",
-        module: "ptu_csr_file",
-        find: "csr_fault = (csr_re | csr_we) & (user |",
-        replace: "csr_fault = (csr_re | csr_we) & (1'b0 |",
+        instance: "csr_file",
+        find: "{csr_fault} = (csr_re | csr_we) & ({csr_file_user} |",
+        replace: "{csr_fault} = (csr_re | csr_we) & (1'b0 |",
     },
     Mutant {
         name: "frame-status-is-event-info",
         breaks: "P9",
         bug: "the frame's STATUS word holds EVENT_INFO",
-        module: "ptu_frame_sequencer",
-        find: "mem_wdata = word_status;",
-        replace: "mem_wdata = word_info;",
+        instance: "frame_sequencer",
+        find: "mem_wdata = {frame_word_status};",
+        replace: "mem_wdata = {frame_word_info};",
     },
     Mutant {
         name: "event-info-without-from-user",
         breaks: "P10",
         bug: "EVENT_INFO of an event from user mode lacks from_user",
-        module: "ptu_entry_unit",
-        find: "if (user) begin new_info = new_info | from_user_mask;",
-        replace: "if (user) begin new_info = new_info;",
+        instance: "entry_unit",
+        find: "if ({entry_unit_user}) begin {new_info} = {new_info} | {from_user_mask};",
+        replace: "if ({entry_unit_user}) begin {new_info} = {new_info};",
     },
 ];
+
+/// `pattern` with each `{key}` replaced by the internal name `key` as the
+/// module of `instance` spells it.
+pub fn expand(pattern: &str, instance: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| anyhow::anyhow!("unclosed `{{` in `{pattern}`"))?;
+        let name = internal::local_name(&after[..close], instance).map_err(|e| {
+            anyhow::anyhow!("`{pattern}`: {e} (arch/src/internal.rs, formal/src/mutants.rs)")
+        })?;
+        out.push_str(&name);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
 
 /// The mutant called `name`.
 pub fn find(name: &str) -> Option<&'static Mutant> {
@@ -208,15 +237,61 @@ fn module_span(text: &str, module: &str) -> Result<(usize, usize)> {
     Ok((start, end))
 }
 
-/// `text` with `m` applied: exactly one match of `m.find` inside module
-/// `m.module`, replaced by `m.replace`.
+/// The keys of the `{key}` placeholders of `pattern`.
+fn keys(pattern: &'static str) -> Vec<&'static str> {
+    pattern
+        .split('{')
+        .skip(1)
+        .filter_map(|p| p.split_once('}').map(|(k, _)| k))
+        .collect()
+}
+
+/// The internal names of `m`'s patterns that the emitted design `text`
+/// does not have (unknown keys included): a stale names table.
+pub fn missing_names(text: &str, m: &Mutant) -> Vec<&'static str> {
+    let mut missing: Vec<&'static str> = Vec::new();
+    for key in keys(m.find).into_iter().chain(keys(m.replace)) {
+        let known = internal::lookup(key)
+            .filter(|e| internal::resolve(text, ptu_rtl::verilog::TOP, e.path).is_ok());
+        if known.is_none() && !missing.contains(&key) {
+            missing.push(key);
+        }
+    }
+    missing
+}
+
+/// `text` with `m` applied: exactly one match of `m.find` inside the module
+/// of `m.instance`, replaced by `m.replace` (placeholders expanded).
 pub fn apply(text: &str, m: &Mutant) -> Result<String> {
-    let (mstart, mend) = module_span(text, m.module)?;
+    let missing = missing_names(text, m);
+    if !missing.is_empty() {
+        bail!(
+            "mutant {}: the emitted design has no {} of ptu_arch::internal::TABLE: fix the \
+             table in arch/src/internal.rs (rtl/tests/emitted.rs names the entries)",
+            m.name,
+            missing
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let module = internal::module_of(text, ptu_rtl::verilog::TOP, m.instance)
+        .map_err(|e| anyhow::anyhow!("mutant {}: {e}", m.name))?;
+    let find = expand(m.find, m.instance)?;
+    let replace = expand(m.replace, m.instance)?;
+    apply_in(text, m.name, &module, &find, &replace)
+}
+
+/// `text` with exactly one match of `find` inside module `module` replaced
+/// by `replace`; `name` is the mutant's, for messages.
+fn apply_in(text: &str, name: &str, module: &str, find: &str, replace: &str) -> Result<String> {
+    let (mstart, mend) = module_span(text, module)?;
     let body = &text[mstart..mend];
     let toks = tokens(body);
-    let pat = tokens(m.find);
+    let pat = tokens(find);
     if pat.is_empty() {
-        bail!("mutant {}: empty pattern", m.name);
+        bail!("mutant {name}: empty pattern");
     }
     let mut matches = Vec::new();
     for i in 0..toks.len().saturating_sub(pat.len() - 1) {
@@ -240,26 +315,20 @@ pub fn apply(text: &str, m: &Mutant) -> Result<String> {
     let (i, copies) = match matches.len() {
         1 => matches.remove(0),
         0 => bail!(
-            "mutant {}: `{}` is not in module {} of the emitted Verilog (did the emitter change? \
-             update formal/src/mutants.rs)",
-            m.name,
-            m.find,
-            m.module
+            "mutant {name}: `{find}` is not in module {module} of the emitted Verilog (did the \
+             emitter or a name change? check arch/src/internal.rs, then formal/src/mutants.rs)"
         ),
-        n => bail!(
-            "mutant {}: `{}` occurs {n} times in module {}; it must occur once",
-            m.name,
-            m.find,
-            m.module
-        ),
+        n => {
+            bail!("mutant {name}: `{find}` occurs {n} times in module {module}; it must occur once")
+        }
     };
     let from = mstart + toks[i].start;
     let to = mstart + toks[i + pat.len() - 1].end;
     // The replacement, with matched copies spelled as in the text.
     let mut repl = String::new();
     let mut last = 0;
-    for t in tokens(m.replace) {
-        repl.push_str(&m.replace[last..t.start]);
+    for t in tokens(replace) {
+        repl.push_str(&replace[last..t.start]);
         if copies.contains(&t.text) {
             repl.push_str(t.text);
             repl.push_str(COPY);
@@ -268,7 +337,7 @@ pub fn apply(text: &str, m: &Mutant) -> Result<String> {
         }
         last = t.end;
     }
-    repl.push_str(&m.replace[last..]);
+    repl.push_str(&replace[last..]);
     let mut out = String::with_capacity(text.len() + repl.len());
     out.push_str(&text[..from]);
     out.push_str(&repl);
@@ -285,15 +354,14 @@ mod tests {
                         if (c) begin\n            y_comb = d;\n        end\n        y = y_comb;\n    \
                         end\nendmodule // ptu_a\n\nmodule ptu_b(x);\n    y = ~a & b;\nendmodule\n";
 
-    fn m(module: &'static str, find: &'static str, replace: &'static str) -> Mutant {
-        Mutant {
-            name: "t",
-            breaks: "P1",
-            bug: "test",
-            module,
-            find,
-            replace,
-        }
+    struct M(&'static str, &'static str, &'static str);
+
+    fn m(module: &'static str, find: &'static str, replace: &'static str) -> M {
+        M(module, find, replace)
+    }
+
+    fn apply(text: &str, m: &M) -> Result<String> {
+        apply_in(text, "t", m.0, m.1, m.2)
     }
 
     #[test]
@@ -335,6 +403,51 @@ mod tests {
     }
 
     #[test]
+    fn placeholders_expand_to_names_inside_the_instance() {
+        assert_eq!(
+            expand("{idle} = ~busy & ~{shutdown_reg};", "entry_unit").unwrap(),
+            "idle = ~busy & ~shutdown_q_q;"
+        );
+        let err = expand("{nope} = 1;", "entry_unit").unwrap_err().to_string();
+        assert!(err.contains("no internal name `nope`"), "{err}");
+        let err = expand("{idle}", "csr_file").unwrap_err().to_string();
+        assert!(err.contains("is not inside instance `csr_file`"), "{err}");
+        assert!(expand("{idle", "entry_unit").is_err());
+    }
+
+    /// Patterns name internal signals only through the names table: every
+    /// other identifier is one of SPEC's ports or a Verilog keyword.
+    #[test]
+    fn patterns_spell_no_internal_name() {
+        const KEYWORDS: [&str; 3] = ["if", "begin", "end"];
+        for mu in &MUTANTS {
+            for pattern in [mu.find, mu.replace] {
+                let mut outside = String::new();
+                let mut depth = 0;
+                for c in pattern.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        _ if depth == 0 => outside.push(c),
+                        _ => outside.push(' '),
+                    }
+                }
+                for t in tokens(&outside) {
+                    if is_ident(t.text) {
+                        assert!(
+                            ptu_arch::PORTS.iter().any(|(n, _, _)| *n == t.text)
+                                || KEYWORDS.contains(&t.text),
+                            "mutant {}: `{}` is neither {{key}} nor a SPEC port",
+                            mu.name,
+                            t.text
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn every_property_has_a_mutant_and_names_are_unique() {
         for p in &PROPERTIES {
             assert!(
@@ -357,11 +470,24 @@ mod tests {
     #[test]
     fn every_mutant_applies_once_to_the_emitted_design() {
         let text = ptu_rtl::verilog::emit(&ptu_arch::PtuConfig::default()).unwrap();
+        let mut applied = 0;
         for mu in &MUTANTS {
-            let out = apply(&text, mu).unwrap_or_else(|e| panic!("{e}"));
+            // An internal name the emitted design lacks is a stale names
+            // table, which `internal_names_exist_in_the_emitted_design`
+            // (rtl/tests/emitted.rs) reports with the entry to fix; this
+            // test checks the code around the names. (`ptu prove` itself
+            // refuses such a mutant, see `apply`.)
+            let missing = missing_names(&text, mu);
+            if !missing.is_empty() {
+                println!("{}: stale internal names {missing:?}", mu.name);
+                continue;
+            }
+            applied += 1;
+            let out = super::apply(&text, mu).unwrap_or_else(|e| panic!("{e}"));
             assert_ne!(out, text, "{}", mu.name);
             // Only the module named changes, and only by the replacement.
-            let (s, e) = module_span(&text, mu.module).unwrap();
+            let module = internal::module_of(&text, "ptu", mu.instance).unwrap();
+            let (s, e) = module_span(&text, &module).unwrap();
             let delta = out.len() as isize - text.len() as isize;
             assert_eq!(&out[..s], &text[..s], "{}", mu.name);
             assert_eq!(
@@ -371,7 +497,22 @@ mod tests {
                 mu.name
             );
             // The pattern is gone: the mutant cannot be applied twice.
-            assert!(apply(&out, mu).is_err(), "{}", mu.name);
+            assert!(super::apply(&out, mu).is_err(), "{}", mu.name);
         }
+        assert!(applied > 0, "no mutant could be applied");
+    }
+
+    #[test]
+    fn a_stale_internal_name_is_refused_naming_the_table() {
+        let text = ptu_rtl::verilog::emit(&ptu_arch::PtuConfig::default()).unwrap();
+        let renamed = text.replace("shutdown_q", "shutdown_flag");
+        let mu = find("shutdown-takes-events").unwrap();
+        assert_eq!(missing_names(&renamed, mu), ["shutdown_reg"]);
+        let err = super::apply(&renamed, mu).unwrap_err().to_string();
+        assert!(
+            err.contains("no `shutdown_reg` of ptu_arch::internal::TABLE")
+                && err.contains("arch/src/internal.rs"),
+            "{err}"
+        );
     }
 }

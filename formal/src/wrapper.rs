@@ -16,13 +16,14 @@
 //! has no hierarchical references in formal flows, so the wrapper declares
 //! undriven `(* keep *)` wires `obs_*`, and the prove script, after
 //! `flatten`, connects each to the flattened signal that holds it
-//! (`connect -nounset -set obs_krip dut.rename_bank_kernel_rip`): see
-//! [`OBSERVED`]. The emitted file stays untouched. Every other piece of
+//! (`connect -nounset -set obs_krip dut.rename_bank.rip_copies.kernel_q`):
+//! see [`OBSERVED`], whose signals are named by `ptu_arch::internal`. The
+//! emitted file stays untouched. Every other piece of
 //! SPEC state the properties need (NMI/MCE pending, the frame in flight)
 //! is a small model in the wrapper, computed from the ports only.
 
 use ptu_arch::{
-    csr, event_info, event_type, frame, status, vector, Dir, CPL_KERNEL, CPL_USER, PORTS,
+    csr, event_info, event_type, frame, internal, status, vector, Dir, CPL_KERNEL, CPL_USER, PORTS,
 };
 use ptu_tools::verilog::range;
 use std::fmt::Write;
@@ -32,65 +33,39 @@ use std::fmt::Write;
 pub struct Observed {
     /// The wrapper's wire.
     pub wire: &'static str,
-    /// The signal inside `dut` after `flatten`: `<instance>_<port>` in
-    /// `ptu`, or `<block>.<register>_q` inside a block.
-    pub source: &'static str,
+    /// The state, by its key in `ptu_arch::internal::TABLE` (which says
+    /// where it is and what it is).
+    pub key: &'static str,
+}
+
+impl Observed {
+    /// The signal inside `dut` after `flatten`: the internal name's path.
+    pub fn source(&self) -> &'static str {
+        internal::get(self.key).path
+    }
+
     /// What it is, in SPEC's words.
-    pub what: &'static str,
+    pub fn what(&self) -> &'static str {
+        internal::get(self.key).what
+    }
+}
+
+const fn obs(wire: &'static str, key: &'static str) -> Observed {
+    Observed { wire, key }
 }
 
 /// The state the properties observe, all 64 bits wide.
 pub const OBSERVED: [Observed; 10] = [
-    Observed {
-        wire: "obs_krip",
-        source: "rename_bank_kernel_rip",
-        what: "kernel RIP",
-    },
-    Observed {
-        wire: "obs_krsp",
-        source: "rename_bank_kernel_rsp",
-        what: "kernel RSP",
-    },
-    Observed {
-        wire: "obs_kgs",
-        source: "rename_bank.kernel_gs_q_q",
-        what: "kernel GS base",
-    },
-    Observed {
-        wire: "obs_urip",
-        source: "rename_bank_user_rip",
-        what: "user RIP (URIP)",
-    },
-    Observed {
-        wire: "obs_ursp",
-        source: "rename_bank_user_rsp",
-        what: "user RSP (URSP)",
-    },
-    Observed {
-        wire: "obs_ugs",
-        source: "rename_bank_user_gs",
-        what: "user GS base (UGS)",
-    },
-    Observed {
-        wire: "obs_entry",
-        source: "csr_file_entry",
-        what: "ENTRY",
-    },
-    Observed {
-        wire: "obs_entry_crit",
-        source: "csr_file_entry_crit",
-        what: "ENTRY_CRIT",
-    },
-    Observed {
-        wire: "obs_cstack",
-        source: "csr_file_cstack",
-        what: "CSTACK",
-    },
-    Observed {
-        wire: "obs_status",
-        source: "csr_file_status",
-        what: "STATUS (as a word)",
-    },
+    obs("obs_krip", "kernel_rip"),
+    obs("obs_krsp", "kernel_rsp"),
+    obs("obs_kgs", "kernel_gs"),
+    obs("obs_urip", "urip"),
+    obs("obs_ursp", "ursp"),
+    obs("obs_ugs", "ugs"),
+    obs("obs_entry", "entry"),
+    obs("obs_entry_crit", "entry_crit"),
+    obs("obs_cstack", "cstack"),
+    obs("obs_status", "status"),
 ];
 
 /// The hand-written part: environment, SPEC model, properties.
@@ -139,7 +114,9 @@ pub fn wrapper() -> String {
         let _ = writeln!(
             v,
             "    (* keep *) wire [63:0] {}; // {}: dut.{}",
-            o.wire, o.what, o.source
+            o.wire,
+            o.what(),
+            o.source()
         );
     }
 
@@ -197,14 +174,14 @@ pub fn wrapper() -> String {
     for c in consts {
         let _ = writeln!(v, "    {c}");
     }
-    let known: Vec<String> = csr::ALL
+    let known: Vec<String> = csr::TABLE
         .iter()
-        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
         .collect();
-    let read_only: Vec<String> = csr::ALL
+    let read_only: Vec<String> = csr::TABLE
         .iter()
-        .filter(|(a, _)| csr::read_only(*a))
-        .map(|(a, _)| format!("csr_addr == 8'h{a:02x}"))
+        .filter(|c| !c.access.writable())
+        .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
         .collect();
     let _ = writeln!(v, "    wire csr_known = {};", known.join(" || "));
     let _ = writeln!(v, "    wire csr_read_only = {};\n", read_only.join(" || "));
@@ -217,7 +194,7 @@ pub fn wrapper() -> String {
 pub fn connect_commands() -> Vec<String> {
     OBSERVED
         .iter()
-        .map(|o| format!("connect -nounset -set {} dut.{}", o.wire, o.source))
+        .map(|o| format!("connect -nounset -set {} dut.{}", o.wire, o.source()))
         .collect()
 }
 
@@ -261,8 +238,9 @@ mod tests {
             assert!(v.contains(&format!("(* keep *) wire [63:0] {};", o.wire)));
             assert_eq!(
                 c,
-                &format!("connect -nounset -set {} dut.{}", o.wire, o.source)
+                &format!("connect -nounset -set {} dut.{}", o.wire, o.source())
             );
+            assert_eq!(internal::get(o.key).width, 64, "{}", o.key);
         }
     }
 }

@@ -210,9 +210,11 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_urip_we;
     wire csr_file_ursp_we;
     wire csr_file_ugs_we;
-    reg redirect_q_d;
-    wire redirect_q_q;
     reg redirect_q_clock;
+    reg redirect_q_reset;
+    reg redirect_q_we;
+    reg redirect_q_wdata;
+    wire redirect_q_q;
 
     // Sub module instances
     ptu_rename_bank rename_bank(
@@ -386,10 +388,12 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .ursp_we(csr_file_ursp_we),
         .ugs_we(csr_file_ugs_we)
     );
-    ptu_dff_w1 redirect_q(
-        .d(redirect_q_d),
-        .q(redirect_q_q),
-        .clock(redirect_q_clock)
+    ptu_reg_w1 redirect_q(
+        .clock(redirect_q_clock),
+        .reset(redirect_q_reset),
+        .we(redirect_q_we),
+        .wdata(redirect_q_wdata),
+        .q(redirect_q_q)
     );
 
     // Private copies: each is computed, then written once per evaluation.
@@ -399,19 +403,17 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg csr_file_load_nmi_blocked_comb;
     reg csr_file_load_prev_user_comb;
     reg [63:0] frame_sequencer_start_addr_comb;
-    reg redirect_q_d_comb;
     reg [63:0] rename_bank_krip_value_comb;
     reg [63:0] rename_bank_krsp_value_comb;
 
     // Update code
     always @(*) begin
         redirect_q_clock = clock;
+        redirect_q_we = 1'h1;
     end
 
     always @(*) begin
-        redirect_q_d_comb = redirect_q_q;
-        redirect_q_d_comb = (entry_unit_enter | return_path_leave | return_path_restore) & ~reset;
-        redirect_q_d = redirect_q_d_comb;
+        redirect_q_reset = reset;
     end
 
     always @(*) begin
@@ -799,6 +801,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        redirect_q_wdata = entry_unit_enter | return_path_leave | return_path_restore;
+    end
+
+    always @(*) begin
         cpl = rename_bank_cpl;
     end
 
@@ -899,6 +905,8 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     output reg ugs_we;
 
     // Constant declarations
+    localparam csr_known = 256'h7003f;
+    localparam csr_read_only = 256'h30;
     localparam addr_entry = 8'h0;
     localparam addr_entry_crit = 8'h1;
     localparam addr_cstack = 8'h2;
@@ -916,96 +924,112 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     localparam mask_critical = 64'h10;
 
     // Stub signals
-    reg [63:0] entry_q_d;
-    wire [63:0] entry_q_q;
     reg entry_q_clock;
-    reg [63:0] entry_crit_q_d;
-    wire [63:0] entry_crit_q_q;
+    reg entry_q_reset;
+    reg entry_q_we;
+    reg [63:0] entry_q_wdata;
+    wire [63:0] entry_q_q;
     reg entry_crit_q_clock;
-    reg [63:0] cstack_q_d;
-    wire [63:0] cstack_q_q;
+    reg entry_crit_q_reset;
+    reg entry_crit_q_we;
+    reg [63:0] entry_crit_q_wdata;
+    wire [63:0] entry_crit_q_q;
     reg cstack_q_clock;
-    reg if_q_d;
-    wire if_q_q;
+    reg cstack_q_reset;
+    reg cstack_q_we;
+    reg [63:0] cstack_q_wdata;
+    wire [63:0] cstack_q_q;
     reg if_q_clock;
-    reg framed_q_d;
-    wire framed_q_q;
+    reg if_q_reset;
+    reg if_q_we;
+    reg if_q_wdata;
+    wire if_q_q;
     reg framed_q_clock;
-    reg nmi_blocked_q_d;
-    wire nmi_blocked_q_q;
+    reg framed_q_reset;
+    reg framed_q_we;
+    reg framed_q_wdata;
+    wire framed_q_q;
     reg nmi_blocked_q_clock;
-    reg prev_user_q_d;
-    wire prev_user_q_q;
+    reg nmi_blocked_q_reset;
+    reg nmi_blocked_q_we;
+    reg nmi_blocked_q_wdata;
+    wire nmi_blocked_q_q;
     reg prev_user_q_clock;
-    reg critical_q_d;
-    wire critical_q_q;
+    reg prev_user_q_reset;
+    reg prev_user_q_we;
+    reg prev_user_q_wdata;
+    wire prev_user_q_q;
     reg critical_q_clock;
+    reg critical_q_reset;
+    reg critical_q_we;
+    reg critical_q_wdata;
+    wire critical_q_q;
 
     // Local signals
-    reg is_entry;
-    reg is_entry_crit;
-    reg is_cstack;
-    reg is_status;
-    reg is_event_info;
-    reg is_event_data;
-    reg is_urip;
-    reg is_ursp;
-    reg is_ugs;
     reg write_ok;
     reg [63:0] status_word;
 
     // Sub module instances
-    ptu_dff_w64 entry_q(
-        .d(entry_q_d),
-        .q(entry_q_q),
-        .clock(entry_q_clock)
+    ptu_reg_w64 entry_q(
+        .clock(entry_q_clock),
+        .reset(entry_q_reset),
+        .we(entry_q_we),
+        .wdata(entry_q_wdata),
+        .q(entry_q_q)
     );
-    ptu_dff_w64 entry_crit_q(
-        .d(entry_crit_q_d),
-        .q(entry_crit_q_q),
-        .clock(entry_crit_q_clock)
+    ptu_reg_w64 entry_crit_q(
+        .clock(entry_crit_q_clock),
+        .reset(entry_crit_q_reset),
+        .we(entry_crit_q_we),
+        .wdata(entry_crit_q_wdata),
+        .q(entry_crit_q_q)
     );
-    ptu_dff_w64 cstack_q(
-        .d(cstack_q_d),
-        .q(cstack_q_q),
-        .clock(cstack_q_clock)
+    ptu_reg_w64 cstack_q(
+        .clock(cstack_q_clock),
+        .reset(cstack_q_reset),
+        .we(cstack_q_we),
+        .wdata(cstack_q_wdata),
+        .q(cstack_q_q)
     );
-    ptu_dff_w1 if_q(
-        .d(if_q_d),
-        .q(if_q_q),
-        .clock(if_q_clock)
+    ptu_reg_w1 if_q(
+        .clock(if_q_clock),
+        .reset(if_q_reset),
+        .we(if_q_we),
+        .wdata(if_q_wdata),
+        .q(if_q_q)
     );
-    ptu_dff_w1 framed_q(
-        .d(framed_q_d),
-        .q(framed_q_q),
-        .clock(framed_q_clock)
+    ptu_reg_w1 framed_q(
+        .clock(framed_q_clock),
+        .reset(framed_q_reset),
+        .we(framed_q_we),
+        .wdata(framed_q_wdata),
+        .q(framed_q_q)
     );
-    ptu_dff_w1 nmi_blocked_q(
-        .d(nmi_blocked_q_d),
-        .q(nmi_blocked_q_q),
-        .clock(nmi_blocked_q_clock)
+    ptu_reg_w1 nmi_blocked_q(
+        .clock(nmi_blocked_q_clock),
+        .reset(nmi_blocked_q_reset),
+        .we(nmi_blocked_q_we),
+        .wdata(nmi_blocked_q_wdata),
+        .q(nmi_blocked_q_q)
     );
-    ptu_dff_w1 prev_user_q(
-        .d(prev_user_q_d),
-        .q(prev_user_q_q),
-        .clock(prev_user_q_clock)
+    ptu_reg_w1 prev_user_q(
+        .clock(prev_user_q_clock),
+        .reset(prev_user_q_reset),
+        .we(prev_user_q_we),
+        .wdata(prev_user_q_wdata),
+        .q(prev_user_q_q)
     );
-    ptu_dff_w1 critical_q(
-        .d(critical_q_d),
-        .q(critical_q_q),
-        .clock(critical_q_clock)
+    ptu_reg_w1 critical_q(
+        .clock(critical_q_clock),
+        .reset(critical_q_reset),
+        .we(critical_q_we),
+        .wdata(critical_q_wdata),
+        .q(critical_q_q)
     );
 
     // Private copies: each is computed, then written once per evaluation.
-    reg critical_q_d_comb;
     reg [63:0] csr_rdata_comb;
-    reg [63:0] cstack_q_d_comb;
-    reg [63:0] entry_crit_q_d_comb;
-    reg [63:0] entry_q_d_comb;
-    reg framed_q_d_comb;
-    reg if_q_d_comb;
-    reg nmi_blocked_q_d_comb;
-    reg prev_user_q_d_comb;
+    reg if_q_wdata_comb;
     reg [63:0] status_word_comb;
 
     // Update code
@@ -1042,91 +1066,39 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
-        entry_q_d_comb = entry_q_q;
-        entry_crit_q_d_comb = entry_crit_q_q;
-        cstack_q_d_comb = cstack_q_q;
-        if_q_d_comb = if_q_q;
-        framed_q_d_comb = framed_q_q;
-        nmi_blocked_q_d_comb = nmi_blocked_q_q;
-        prev_user_q_d_comb = prev_user_q_q;
-        critical_q_d_comb = critical_q_q;
-        if (write_ok & is_entry) begin
-            entry_q_d_comb = csr_wdata;
-        end
-        if (write_ok & is_entry_crit) begin
-            entry_crit_q_d_comb = csr_wdata;
-        end
-        if (write_ok & is_cstack) begin
-            cstack_q_d_comb = csr_wdata;
-        end
-        if (write_ok & is_status) begin
-            if_q_d_comb = csr_wdata[0];
-        end
-        if (status_load) begin
-            if_q_d_comb = load_if;
-            framed_q_d_comb = load_framed;
-            nmi_blocked_q_d_comb = load_nmi_blocked;
-            prev_user_q_d_comb = load_prev_user;
-            critical_q_d_comb = load_critical;
-        end
-        if (reset) begin
-            entry_q_d_comb = zero;
-            entry_crit_q_d_comb = zero;
-            cstack_q_d_comb = zero;
-            if_q_d_comb = 1'h0;
-            framed_q_d_comb = 1'h0;
-            nmi_blocked_q_d_comb = 1'h0;
-            prev_user_q_d_comb = 1'h0;
-            critical_q_d_comb = 1'h0;
-        end
-        critical_q_d = critical_q_d_comb;
-        cstack_q_d = cstack_q_d_comb;
-        entry_crit_q_d = entry_crit_q_d_comb;
-        entry_q_d = entry_q_d_comb;
-        framed_q_d = framed_q_d_comb;
-        if_q_d = if_q_d_comb;
-        nmi_blocked_q_d = nmi_blocked_q_d_comb;
-        prev_user_q_d = prev_user_q_d_comb;
+        entry_q_reset = reset;
     end
 
     always @(*) begin
-        is_entry = csr_addr == addr_entry;
+        entry_crit_q_reset = reset;
     end
 
     always @(*) begin
-        is_entry_crit = csr_addr == addr_entry_crit;
+        cstack_q_reset = reset;
     end
 
     always @(*) begin
-        is_cstack = csr_addr == addr_cstack;
+        if_q_reset = reset;
     end
 
     always @(*) begin
-        is_status = csr_addr == addr_status;
+        framed_q_reset = reset;
     end
 
     always @(*) begin
-        is_event_info = csr_addr == addr_event_info;
+        nmi_blocked_q_reset = reset;
     end
 
     always @(*) begin
-        is_event_data = csr_addr == addr_event_data;
+        prev_user_q_reset = reset;
     end
 
     always @(*) begin
-        is_urip = csr_addr == addr_urip;
+        critical_q_reset = reset;
     end
 
     always @(*) begin
-        is_ursp = csr_addr == addr_ursp;
-    end
-
-    always @(*) begin
-        is_ugs = csr_addr == addr_ugs;
-    end
-
-    always @(*) begin
-        csr_fault = (csr_re | csr_we) & (user | ~(is_entry | is_entry_crit | is_cstack | is_status | is_event_info | is_event_data | is_urip | is_ursp | is_ugs) | (csr_we & (is_event_info | is_event_data)));
+        csr_fault = (csr_re | csr_we) & (user | ~csr_known[csr_addr] | (csr_we & csr_read_only[csr_addr]));
     end
 
     always @(*) begin
@@ -1192,31 +1164,31 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     always @(*) begin
         csr_rdata_comb = zero;
         if (csr_re & ~csr_fault & read_en) begin
-            if (is_entry) begin
+            if (csr_addr == addr_entry) begin
                 csr_rdata_comb = entry_q_q;
             end
-            if (is_entry_crit) begin
+            if (csr_addr == addr_entry_crit) begin
                 csr_rdata_comb = entry_crit_q_q;
             end
-            if (is_cstack) begin
+            if (csr_addr == addr_cstack) begin
                 csr_rdata_comb = cstack_q_q;
             end
-            if (is_status) begin
+            if (csr_addr == addr_status) begin
                 csr_rdata_comb = status_word;
             end
-            if (is_event_info) begin
+            if (csr_addr == addr_event_info) begin
                 csr_rdata_comb = event_info;
             end
-            if (is_event_data) begin
+            if (csr_addr == addr_event_data) begin
                 csr_rdata_comb = event_data;
             end
-            if (is_urip) begin
+            if (csr_addr == addr_urip) begin
                 csr_rdata_comb = user_rip;
             end
-            if (is_ursp) begin
+            if (csr_addr == addr_ursp) begin
                 csr_rdata_comb = user_rsp;
             end
-            if (is_ugs) begin
+            if (csr_addr == addr_ugs) begin
                 csr_rdata_comb = user_gs;
             end
         end
@@ -1224,18 +1196,128 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
-        urip_we = write_ok & is_urip;
+        entry_q_we = write_ok & (csr_addr == addr_entry);
     end
 
     always @(*) begin
-        ursp_we = write_ok & is_ursp;
+        entry_q_wdata = csr_wdata;
     end
 
     always @(*) begin
-        ugs_we = write_ok & is_ugs;
+        entry_crit_q_we = write_ok & (csr_addr == addr_entry_crit);
+    end
+
+    always @(*) begin
+        entry_crit_q_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        cstack_q_we = write_ok & (csr_addr == addr_cstack);
+    end
+
+    always @(*) begin
+        cstack_q_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        urip_we = write_ok & (csr_addr == addr_urip);
+    end
+
+    always @(*) begin
+        ursp_we = write_ok & (csr_addr == addr_ursp);
+    end
+
+    always @(*) begin
+        ugs_we = write_ok & (csr_addr == addr_ugs);
+    end
+
+    always @(*) begin
+        if_q_we = (write_ok & (csr_addr == addr_status)) | status_load;
+    end
+
+    always @(*) begin
+        if_q_wdata_comb = csr_wdata[0];
+        if (status_load) begin
+            if_q_wdata_comb = load_if;
+        end
+        if_q_wdata = if_q_wdata_comb;
+    end
+
+    always @(*) begin
+        framed_q_we = status_load;
+    end
+
+    always @(*) begin
+        framed_q_wdata = load_framed;
+    end
+
+    always @(*) begin
+        nmi_blocked_q_we = status_load;
+    end
+
+    always @(*) begin
+        nmi_blocked_q_wdata = load_nmi_blocked;
+    end
+
+    always @(*) begin
+        prev_user_q_we = status_load;
+    end
+
+    always @(*) begin
+        prev_user_q_wdata = load_prev_user;
+    end
+
+    always @(*) begin
+        critical_q_we = status_load;
+    end
+
+    always @(*) begin
+        critical_q_wdata = load_critical;
     end
 
 endmodule // ptu_csr_file
+
+// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
+module ptu_reg_w1(clock,reset,we,wdata,q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire we;
+    input wire wdata;
+    output reg q;
+
+    // Constant declarations
+    localparam reset_value = 1'b0;
+
+    // Update code (custom)
+    // Module name: reg_w1
+    always @(posedge clock) begin
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
+    end
+endmodule // ptu_reg_w1
+
+// Shared by: ptu_csr_file_cstack_q, ptu_csr_file_entry_crit_q, ptu_csr_file_entry_q, ptu_entry_unit_event_data_q, ptu_entry_unit_event_info_q, ptu_entry_unit_inflight_data, ptu_entry_unit_inflight_info, ptu_entry_unit_return_rip_q, ptu_frame_sequencer_addr, ptu_rename_bank_gs_copies_kernel_copy, ptu_rename_bank_gs_copies_user_copy, ptu_rename_bank_rip_copies_kernel_copy, ptu_rename_bank_rip_copies_user_copy, ptu_rename_bank_rsp_copies_kernel_copy, ptu_rename_bank_rsp_copies_user_copy, ptu_return_path_popped_data, ptu_return_path_popped_info, ptu_return_path_popped_rsp
+module ptu_reg_w64(clock,reset,we,wdata,q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire we;
+    input wire [63:0] wdata;
+    output reg [63:0] q;
+
+    // Constant declarations
+    localparam reset_value = 64'h0;
+
+    // Update code (custom)
+    // Module name: reg_w64
+    always @(posedge clock) begin
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
+    end
+endmodule // ptu_reg_w64
 
 module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
@@ -1317,48 +1399,76 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     wire [63:0] krsp_step_y;
     reg [63:0] cstack_step_x;
     wire [63:0] cstack_step_y;
-    reg nmi_q_d;
-    wire nmi_q_q;
     reg nmi_q_clock;
-    reg mce_q_d;
-    wire mce_q_q;
+    reg nmi_q_reset;
+    reg nmi_q_we;
+    reg nmi_q_wdata;
+    wire nmi_q_q;
     reg mce_q_clock;
-    reg nmi_pending_d;
-    wire nmi_pending_q;
+    reg mce_q_reset;
+    reg mce_q_we;
+    reg mce_q_wdata;
+    wire mce_q_q;
     reg nmi_pending_clock;
-    reg mce_pending_d;
-    wire mce_pending_q;
+    reg nmi_pending_reset;
+    reg nmi_pending_we;
+    reg nmi_pending_wdata;
+    wire nmi_pending_q;
     reg mce_pending_clock;
-    reg [63:0] event_info_q_d;
-    wire [63:0] event_info_q_q;
+    reg mce_pending_reset;
+    reg mce_pending_we;
+    reg mce_pending_wdata;
+    wire mce_pending_q;
     reg event_info_q_clock;
-    reg [63:0] event_data_q_d;
-    wire [63:0] event_data_q_q;
+    reg event_info_q_reset;
+    reg event_info_q_we;
+    reg [63:0] event_info_q_wdata;
+    wire [63:0] event_info_q_q;
     reg event_data_q_clock;
-    reg [63:0] inflight_info_d;
-    wire [63:0] inflight_info_q;
+    reg event_data_q_reset;
+    reg event_data_q_we;
+    reg [63:0] event_data_q_wdata;
+    wire [63:0] event_data_q_q;
     reg inflight_info_clock;
-    reg [63:0] inflight_data_d;
-    wire [63:0] inflight_data_q;
+    reg inflight_info_reset;
+    reg inflight_info_we;
+    reg [63:0] inflight_info_wdata;
+    wire [63:0] inflight_info_q;
     reg inflight_data_clock;
-    reg inflight_critical_d;
-    wire inflight_critical_q;
+    reg inflight_data_reset;
+    reg inflight_data_we;
+    reg [63:0] inflight_data_wdata;
+    wire [63:0] inflight_data_q;
     reg inflight_critical_clock;
-    reg inflight_nmi_d;
-    wire inflight_nmi_q;
+    reg inflight_critical_reset;
+    reg inflight_critical_we;
+    reg inflight_critical_wdata;
+    wire inflight_critical_q;
     reg inflight_nmi_clock;
-    reg inflight_df_d;
-    wire inflight_df_q;
+    reg inflight_nmi_reset;
+    reg inflight_nmi_we;
+    reg inflight_nmi_wdata;
+    wire inflight_nmi_q;
     reg inflight_df_clock;
-    reg [63:0] return_rip_q_d;
-    wire [63:0] return_rip_q_q;
+    reg inflight_df_reset;
+    reg inflight_df_we;
+    reg inflight_df_wdata;
+    wire inflight_df_q;
     reg return_rip_q_clock;
-    reg irq_ack_q_d;
-    wire irq_ack_q_q;
+    reg return_rip_q_reset;
+    reg return_rip_q_we;
+    reg [63:0] return_rip_q_wdata;
+    wire [63:0] return_rip_q_q;
     reg irq_ack_q_clock;
-    reg shutdown_q_d;
-    wire shutdown_q_q;
+    reg irq_ack_q_reset;
+    reg irq_ack_q_we;
+    reg irq_ack_q_wdata;
+    wire irq_ack_q_q;
     reg shutdown_q_clock;
+    reg shutdown_q_reset;
+    reg shutdown_q_we;
+    reg shutdown_q_wdata;
+    wire shutdown_q_q;
 
     // Local signals
     reg take_mce;
@@ -1397,104 +1507,134 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .x(cstack_step_x),
         .y(cstack_step_y)
     );
-    ptu_dff_w1 nmi_q(
-        .d(nmi_q_d),
-        .q(nmi_q_q),
-        .clock(nmi_q_clock)
+    ptu_reg_w1 nmi_q(
+        .clock(nmi_q_clock),
+        .reset(nmi_q_reset),
+        .we(nmi_q_we),
+        .wdata(nmi_q_wdata),
+        .q(nmi_q_q)
     );
-    ptu_dff_w1 mce_q(
-        .d(mce_q_d),
-        .q(mce_q_q),
-        .clock(mce_q_clock)
+    ptu_reg_w1 mce_q(
+        .clock(mce_q_clock),
+        .reset(mce_q_reset),
+        .we(mce_q_we),
+        .wdata(mce_q_wdata),
+        .q(mce_q_q)
     );
-    ptu_dff_w1 nmi_pending(
-        .d(nmi_pending_d),
-        .q(nmi_pending_q),
-        .clock(nmi_pending_clock)
+    ptu_reg_w1 nmi_pending(
+        .clock(nmi_pending_clock),
+        .reset(nmi_pending_reset),
+        .we(nmi_pending_we),
+        .wdata(nmi_pending_wdata),
+        .q(nmi_pending_q)
     );
-    ptu_dff_w1 mce_pending(
-        .d(mce_pending_d),
-        .q(mce_pending_q),
-        .clock(mce_pending_clock)
+    ptu_reg_w1 mce_pending(
+        .clock(mce_pending_clock),
+        .reset(mce_pending_reset),
+        .we(mce_pending_we),
+        .wdata(mce_pending_wdata),
+        .q(mce_pending_q)
     );
-    ptu_dff_w64 event_info_q(
-        .d(event_info_q_d),
-        .q(event_info_q_q),
-        .clock(event_info_q_clock)
+    ptu_reg_w64 event_info_q(
+        .clock(event_info_q_clock),
+        .reset(event_info_q_reset),
+        .we(event_info_q_we),
+        .wdata(event_info_q_wdata),
+        .q(event_info_q_q)
     );
-    ptu_dff_w64 event_data_q(
-        .d(event_data_q_d),
-        .q(event_data_q_q),
-        .clock(event_data_q_clock)
+    ptu_reg_w64 event_data_q(
+        .clock(event_data_q_clock),
+        .reset(event_data_q_reset),
+        .we(event_data_q_we),
+        .wdata(event_data_q_wdata),
+        .q(event_data_q_q)
     );
-    ptu_dff_w64 inflight_info(
-        .d(inflight_info_d),
-        .q(inflight_info_q),
-        .clock(inflight_info_clock)
+    ptu_reg_w64 inflight_info(
+        .clock(inflight_info_clock),
+        .reset(inflight_info_reset),
+        .we(inflight_info_we),
+        .wdata(inflight_info_wdata),
+        .q(inflight_info_q)
     );
-    ptu_dff_w64 inflight_data(
-        .d(inflight_data_d),
-        .q(inflight_data_q),
-        .clock(inflight_data_clock)
+    ptu_reg_w64 inflight_data(
+        .clock(inflight_data_clock),
+        .reset(inflight_data_reset),
+        .we(inflight_data_we),
+        .wdata(inflight_data_wdata),
+        .q(inflight_data_q)
     );
-    ptu_dff_w1 inflight_critical(
-        .d(inflight_critical_d),
-        .q(inflight_critical_q),
-        .clock(inflight_critical_clock)
+    ptu_reg_w1 inflight_critical(
+        .clock(inflight_critical_clock),
+        .reset(inflight_critical_reset),
+        .we(inflight_critical_we),
+        .wdata(inflight_critical_wdata),
+        .q(inflight_critical_q)
     );
-    ptu_dff_w1 inflight_nmi(
-        .d(inflight_nmi_d),
-        .q(inflight_nmi_q),
-        .clock(inflight_nmi_clock)
+    ptu_reg_w1 inflight_nmi(
+        .clock(inflight_nmi_clock),
+        .reset(inflight_nmi_reset),
+        .we(inflight_nmi_we),
+        .wdata(inflight_nmi_wdata),
+        .q(inflight_nmi_q)
     );
-    ptu_dff_w1 inflight_df(
-        .d(inflight_df_d),
-        .q(inflight_df_q),
-        .clock(inflight_df_clock)
+    ptu_reg_w1 inflight_df(
+        .clock(inflight_df_clock),
+        .reset(inflight_df_reset),
+        .we(inflight_df_we),
+        .wdata(inflight_df_wdata),
+        .q(inflight_df_q)
     );
-    ptu_dff_w64 return_rip_q(
-        .d(return_rip_q_d),
-        .q(return_rip_q_q),
-        .clock(return_rip_q_clock)
+    ptu_reg_w64 return_rip_q(
+        .clock(return_rip_q_clock),
+        .reset(return_rip_q_reset),
+        .we(return_rip_q_we),
+        .wdata(return_rip_q_wdata),
+        .q(return_rip_q_q)
     );
-    ptu_dff_w1 irq_ack_q(
-        .d(irq_ack_q_d),
-        .q(irq_ack_q_q),
-        .clock(irq_ack_q_clock)
+    ptu_reg_w1 irq_ack_q(
+        .clock(irq_ack_q_clock),
+        .reset(irq_ack_q_reset),
+        .we(irq_ack_q_we),
+        .wdata(irq_ack_q_wdata),
+        .q(irq_ack_q_q)
     );
-    ptu_dff_w1 shutdown_q(
-        .d(shutdown_q_d),
-        .q(shutdown_q_q),
-        .clock(shutdown_q_clock)
+    ptu_reg_w1 shutdown_q(
+        .clock(shutdown_q_clock),
+        .reset(shutdown_q_reset),
+        .we(shutdown_q_we),
+        .wdata(shutdown_q_wdata),
+        .q(shutdown_q_q)
     );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] df_info_comb;
-    reg [63:0] event_data_q_d_comb;
-    reg [63:0] event_info_q_d_comb;
-    reg inflight_critical_d_comb;
-    reg [63:0] inflight_data_d_comb;
-    reg inflight_df_d_comb;
-    reg [63:0] inflight_info_d_comb;
-    reg inflight_nmi_d_comb;
-    reg irq_ack_q_d_comb;
+    reg [63:0] event_data_q_wdata_comb;
+    reg [63:0] event_info_q_wdata_comb;
+    reg inflight_critical_wdata_comb;
+    reg [63:0] inflight_data_wdata_comb;
+    reg inflight_df_wdata_comb;
+    reg [63:0] inflight_info_wdata_comb;
+    reg inflight_nmi_wdata_comb;
     reg [63:0] krip_value_comb;
-    reg mce_pending_d_comb;
-    reg mce_q_d_comb;
     reg [63:0] new_data_comb;
     reg [31:0] new_error_comb;
     reg [63:0] new_info_comb;
     reg [7:0] new_vector_comb;
-    reg nmi_pending_d_comb;
-    reg nmi_q_d_comb;
     reg [63:0] push_addr_comb;
-    reg [63:0] return_rip_q_d_comb;
-    reg shutdown_q_d_comb;
+    reg [63:0] return_rip_q_wdata_comb;
 
     // Update code
     always @(*) begin
         nmi_q_clock = clock;
+        nmi_q_reset = 1'h0;
+        mce_q_reset = 1'h0;
         load_if = 1'h0;
+        shutdown_q_wdata = 1'h1;
+        nmi_q_we = 1'h1;
+        mce_q_we = 1'h1;
+        nmi_pending_we = 1'h1;
+        mce_pending_we = 1'h1;
+        irq_ack_q_we = 1'h1;
     end
 
     always @(*) begin
@@ -1550,93 +1690,51 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        nmi_q_d_comb = nmi_q_q;
-        nmi_q_d_comb = nmi;
-        nmi_q_d = nmi_q_d_comb;
+        nmi_pending_reset = reset;
     end
 
     always @(*) begin
-        mce_q_d_comb = mce_q_q;
-        mce_q_d_comb = mce;
-        mce_q_d = mce_q_d_comb;
+        mce_pending_reset = reset;
     end
 
     always @(*) begin
-        nmi_pending_d_comb = nmi_pending_q;
-        mce_pending_d_comb = mce_pending_q;
-        event_info_q_d_comb = event_info_q_q;
-        event_data_q_d_comb = event_data_q_q;
-        inflight_info_d_comb = inflight_info_q;
-        inflight_data_d_comb = inflight_data_q;
-        inflight_critical_d_comb = inflight_critical_q;
-        inflight_nmi_d_comb = inflight_nmi_q;
-        inflight_df_d_comb = inflight_df_q;
-        return_rip_q_d_comb = return_rip_q_q;
-        irq_ack_q_d_comb = irq_ack_q_q;
-        shutdown_q_d_comb = shutdown_q_q;
-        if (immediate) begin
-            event_info_q_d_comb = new_info;
-            event_data_q_d_comb = new_data;
-        end
-        if (push_done) begin
-            event_info_q_d_comb = inflight_info_q;
-            event_data_q_d_comb = inflight_data_q;
-        end
-        if (restore) begin
-            event_info_q_d_comb = restore_info;
-            event_data_q_d_comb = restore_data;
-        end
-        if (accept & ~immediate) begin
-            inflight_info_d_comb = new_info;
-            inflight_data_d_comb = new_data;
-            inflight_critical_d_comb = take_critical;
-            inflight_nmi_d_comb = take_nmi;
-            inflight_df_d_comb = 1'h0;
-            return_rip_q_d_comb = kernel_rip;
-            if (take_syscall) begin
-                return_rip_q_d_comb = next_rip;
-            end
-        end
-        if (double_fault) begin
-            inflight_info_d_comb = df_info;
-            inflight_data_d_comb = zero;
-            inflight_critical_d_comb = 1'h1;
-            inflight_nmi_d_comb = 1'h0;
-            inflight_df_d_comb = 1'h1;
-            return_rip_q_d_comb = kernel_rip;
-        end
-        if (triple_fault) begin
-            shutdown_q_d_comb = 1'h1;
-        end
-        nmi_pending_d_comb = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
-        mce_pending_d_comb = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
-        irq_ack_q_d_comb = take_irq;
-        if (reset) begin
-            nmi_pending_d_comb = 1'h0;
-            mce_pending_d_comb = 1'h0;
-            event_info_q_d_comb = zero;
-            event_data_q_d_comb = zero;
-            inflight_info_d_comb = zero;
-            inflight_data_d_comb = zero;
-            inflight_critical_d_comb = 1'h0;
-            inflight_nmi_d_comb = 1'h0;
-            inflight_df_d_comb = 1'h0;
-            return_rip_q_d_comb = zero;
-            irq_ack_q_d_comb = 1'h0;
-            shutdown_q_d_comb = 1'h0;
-        end
-        event_data_q_d = event_data_q_d_comb;
-        event_info_q_d = event_info_q_d_comb;
-        inflight_critical_d = inflight_critical_d_comb;
-        inflight_data_d = inflight_data_d_comb;
-        inflight_df_d = inflight_df_d_comb;
-        inflight_info_d = inflight_info_d_comb;
-        inflight_nmi_d = inflight_nmi_d_comb;
-        irq_ack_q_d = irq_ack_q_d_comb;
-        mce_pending_d = mce_pending_d_comb;
-        nmi_pending_d = nmi_pending_d_comb;
-        return_rip_q_d = return_rip_q_d_comb;
-        shutdown_q_d = shutdown_q_d_comb;
+        event_info_q_reset = reset;
+    end
+
+    always @(*) begin
+        event_data_q_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_info_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_data_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_critical_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_nmi_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_df_reset = reset;
+    end
+
+    always @(*) begin
+        return_rip_q_reset = reset;
+    end
+
+    always @(*) begin
+        irq_ack_q_reset = reset;
+    end
+
+    always @(*) begin
+        shutdown_q_reset = reset;
     end
 
     always @(*) begin
@@ -1805,6 +1903,29 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        event_info_q_we = immediate | push_done | restore;
+    end
+
+    always @(*) begin
+        event_data_q_we = immediate | push_done | restore;
+    end
+
+    always @(*) begin
+        event_info_q_wdata_comb = new_info;
+        event_data_q_wdata_comb = new_data;
+        if (push_done) begin
+            event_info_q_wdata_comb = inflight_info_q;
+            event_data_q_wdata_comb = inflight_data_q;
+        end
+        if (restore) begin
+            event_info_q_wdata_comb = restore_info;
+            event_data_q_wdata_comb = restore_data;
+        end
+        event_data_q_wdata = event_data_q_wdata_comb;
+        event_info_q_wdata = event_info_q_wdata_comb;
+    end
+
+    always @(*) begin
         double_fault = seq_bus_error & ~(~seq_popping & inflight_df_q);
     end
 
@@ -1833,6 +1954,80 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         start_push = (accept & ~immediate) | double_fault;
+    end
+
+    always @(*) begin
+        inflight_info_we = start_push;
+    end
+
+    always @(*) begin
+        inflight_data_we = start_push;
+    end
+
+    always @(*) begin
+        inflight_critical_we = start_push;
+    end
+
+    always @(*) begin
+        inflight_nmi_we = start_push;
+    end
+
+    always @(*) begin
+        inflight_df_we = start_push;
+    end
+
+    always @(*) begin
+        return_rip_q_we = start_push;
+    end
+
+    always @(*) begin
+        inflight_info_wdata_comb = new_info;
+        inflight_data_wdata_comb = new_data;
+        inflight_critical_wdata_comb = take_critical;
+        inflight_nmi_wdata_comb = take_nmi;
+        inflight_df_wdata_comb = 1'h0;
+        return_rip_q_wdata_comb = kernel_rip;
+        if (take_syscall) begin
+            return_rip_q_wdata_comb = next_rip;
+        end
+        if (double_fault) begin
+            inflight_info_wdata_comb = df_info;
+            inflight_data_wdata_comb = zero;
+            inflight_critical_wdata_comb = 1'h1;
+            inflight_nmi_wdata_comb = 1'h0;
+            inflight_df_wdata_comb = 1'h1;
+            return_rip_q_wdata_comb = kernel_rip;
+        end
+        inflight_critical_wdata = inflight_critical_wdata_comb;
+        inflight_data_wdata = inflight_data_wdata_comb;
+        inflight_df_wdata = inflight_df_wdata_comb;
+        inflight_info_wdata = inflight_info_wdata_comb;
+        inflight_nmi_wdata = inflight_nmi_wdata_comb;
+        return_rip_q_wdata = return_rip_q_wdata_comb;
+    end
+
+    always @(*) begin
+        shutdown_q_we = triple_fault;
+    end
+
+    always @(*) begin
+        nmi_q_wdata = nmi;
+    end
+
+    always @(*) begin
+        mce_q_wdata = mce;
+    end
+
+    always @(*) begin
+        nmi_pending_wdata = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
+    end
+
+    always @(*) begin
+        mce_pending_wdata = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+    end
+
+    always @(*) begin
+        irq_ack_q_wdata = take_irq;
     end
 
 endmodule // ptu_entry_unit
@@ -1918,43 +2113,62 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     localparam word_step = 3'b1;
 
     // Stub signals
-    reg active_d;
-    wire active_q;
     reg active_clock;
-    reg pop_d;
-    wire pop_q;
+    reg active_reset;
+    reg active_we;
+    reg active_wdata;
+    wire active_q;
     reg pop_clock;
-    reg [2:0] index_d;
-    wire [2:0] index_q;
+    reg pop_reset;
+    reg pop_we;
+    reg pop_wdata;
+    wire pop_q;
     reg index_clock;
-    reg [63:0] addr_d;
-    wire [63:0] addr_q;
+    reg index_reset;
+    reg index_we;
+    reg [2:0] index_wdata;
+    wire [2:0] index_q;
     reg addr_clock;
+    reg addr_reset;
+    reg addr_we;
+    reg [63:0] addr_wdata;
+    wire [63:0] addr_q;
     reg [63:0] word_above_x;
     wire [63:0] word_above_y;
     reg [63:0] word_below_x;
     wire [63:0] word_below_y;
 
+    // Local signals
+    reg start;
+
     // Sub module instances
-    ptu_dff_w1 active(
-        .d(active_d),
-        .q(active_q),
-        .clock(active_clock)
+    ptu_reg_w1 active(
+        .clock(active_clock),
+        .reset(active_reset),
+        .we(active_we),
+        .wdata(active_wdata),
+        .q(active_q)
     );
-    ptu_dff_w1 pop(
-        .d(pop_d),
-        .q(pop_q),
-        .clock(pop_clock)
+    ptu_reg_w1 pop(
+        .clock(pop_clock),
+        .reset(pop_reset),
+        .we(pop_we),
+        .wdata(pop_wdata),
+        .q(pop_q)
     );
-    ptu_dff_w3 index(
-        .d(index_d),
-        .q(index_q),
-        .clock(index_clock)
+    ptu_reg_w3 index(
+        .clock(index_clock),
+        .reset(index_reset),
+        .we(index_we),
+        .wdata(index_wdata),
+        .q(index_q)
     );
-    ptu_dff_w64 addr(
-        .d(addr_d),
-        .q(addr_q),
-        .clock(addr_clock)
+    ptu_reg_w64 addr(
+        .clock(addr_clock),
+        .reset(addr_reset),
+        .we(addr_we),
+        .wdata(addr_wdata),
+        .q(addr_q)
     );
     ptu_word_up word_above(
         .x(word_above_x),
@@ -1966,12 +2180,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     );
 
     // Private copies: each is computed, then written once per evaluation.
-    reg active_d_comb;
-    reg [63:0] addr_d_comb;
-    reg [2:0] index_d_comb;
+    reg [63:0] addr_wdata_comb;
+    reg [2:0] index_wdata_comb;
     reg [63:0] mem_addr_comb;
     reg [63:0] mem_wdata_comb;
-    reg pop_d_comb;
 
     // Update code
     always @(*) begin
@@ -1991,38 +2203,19 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        active_d_comb = active_q;
-        pop_d_comb = pop_q;
-        index_d_comb = index_q;
-        addr_d_comb = addr_q;
-        if (answer) begin
-            index_d_comb = index_q + word_step;
-            if (pop_q) begin
-                addr_d_comb = word_above_y;
-            end
-            else begin
-                addr_d_comb = word_below_y;
-            end
-        end
-        if (done | bus_error) begin
-            active_d_comb = 1'h0;
-        end
-        if (start_push | start_pop) begin
-            active_d_comb = 1'h1;
-            pop_d_comb = start_pop;
-            index_d_comb = word_0;
-            addr_d_comb = start_addr;
-        end
-        if (reset) begin
-            active_d_comb = 1'h0;
-            pop_d_comb = 1'h0;
-            index_d_comb = word_0;
-            addr_d_comb = zero;
-        end
-        active_d = active_d_comb;
-        addr_d = addr_d_comb;
-        index_d = index_d_comb;
-        pop_d = pop_d_comb;
+        active_reset = reset;
+    end
+
+    always @(*) begin
+        pop_reset = reset;
+    end
+
+    always @(*) begin
+        index_reset = reset;
+    end
+
+    always @(*) begin
+        addr_reset = reset;
     end
 
     always @(*) begin
@@ -2099,7 +2292,70 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         word_below_x = addr_q;
     end
 
+    always @(*) begin
+        start = start_push | start_pop;
+    end
+
+    always @(*) begin
+        active_we = start | done | bus_error;
+    end
+
+    always @(*) begin
+        active_wdata = start;
+    end
+
+    always @(*) begin
+        pop_we = start;
+    end
+
+    always @(*) begin
+        pop_wdata = start_pop;
+    end
+
+    always @(*) begin
+        index_we = start | answer;
+    end
+
+    always @(*) begin
+        index_wdata_comb = index_q + word_step;
+        addr_wdata_comb = word_below_y;
+        if (pop_q) begin
+            addr_wdata_comb = word_above_y;
+        end
+        if (start) begin
+            index_wdata_comb = word_0;
+            addr_wdata_comb = start_addr;
+        end
+        addr_wdata = addr_wdata_comb;
+        index_wdata = index_wdata_comb;
+    end
+
+    always @(*) begin
+        addr_we = start | answer;
+    end
+
 endmodule // ptu_frame_sequencer
+
+// Shared by: ptu_frame_sequencer_index
+module ptu_reg_w3(clock,reset,we,wdata,q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire we;
+    input wire [2:0] wdata;
+    output reg [2:0] q;
+
+    // Constant declarations
+    localparam reset_value = 3'b0;
+
+    // Update code (custom)
+    // Module name: reg_w3
+    always @(posedge clock) begin
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
+    end
+endmodule // ptu_reg_w3
 
 // Shared by: ptu_frame_sequencer_word_above
 module ptu_word_up(x,y);
@@ -2159,107 +2415,116 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     output reg [63:0] user_gs;
 
     // Constant declarations
-    localparam reset_rip = 64'h0;
-    localparam zero = 64'h0;
     localparam cpl_kernel = 2'b0;
     localparam cpl_user_value = 2'b11;
 
     // Stub signals
-    reg [63:0] kernel_rip_q_d;
-    wire [63:0] kernel_rip_q_q;
-    reg kernel_rip_q_clock;
-    reg [63:0] kernel_rsp_q_d;
-    wire [63:0] kernel_rsp_q_q;
-    reg kernel_rsp_q_clock;
-    reg [63:0] kernel_gs_q_d;
-    wire [63:0] kernel_gs_q_q;
-    reg kernel_gs_q_clock;
-    reg [63:0] user_rip_q_d;
-    wire [63:0] user_rip_q_q;
-    reg user_rip_q_clock;
-    reg [63:0] user_rsp_q_d;
-    wire [63:0] user_rsp_q_q;
-    reg user_rsp_q_clock;
-    reg [63:0] user_gs_q_d;
-    wire [63:0] user_gs_q_q;
-    reg user_gs_q_clock;
-    reg user_mode_d;
-    wire user_mode_q;
+    reg rip_copies_clock;
+    reg rip_copies_reset;
+    reg rip_copies_user;
+    reg rip_copies_we;
+    reg [63:0] rip_copies_wdata;
+    reg rip_copies_kernel_we;
+    reg [63:0] rip_copies_kernel_wdata;
+    reg rip_copies_user_we;
+    reg [63:0] rip_copies_user_wdata;
+    wire [63:0] rip_copies_kernel_q;
+    wire [63:0] rip_copies_user_q;
+    reg rsp_copies_clock;
+    reg rsp_copies_reset;
+    reg rsp_copies_user;
+    reg rsp_copies_we;
+    reg [63:0] rsp_copies_wdata;
+    reg rsp_copies_kernel_we;
+    reg [63:0] rsp_copies_kernel_wdata;
+    reg rsp_copies_user_we;
+    reg [63:0] rsp_copies_user_wdata;
+    wire [63:0] rsp_copies_kernel_q;
+    wire [63:0] rsp_copies_user_q;
+    reg gs_copies_clock;
+    reg gs_copies_reset;
+    reg gs_copies_user;
+    reg gs_copies_we;
+    reg [63:0] gs_copies_wdata;
+    reg gs_copies_kernel_we;
+    reg [63:0] gs_copies_kernel_wdata;
+    reg gs_copies_user_we;
+    reg [63:0] gs_copies_user_wdata;
+    wire [63:0] gs_copies_kernel_q;
+    wire [63:0] gs_copies_user_q;
     reg user_mode_clock;
+    reg user_mode_reset;
+    reg user_mode_we;
+    reg user_mode_wdata;
+    wire user_mode_q;
 
     // Sub module instances
-    ptu_dff_w64 kernel_rip_q(
-        .d(kernel_rip_q_d),
-        .q(kernel_rip_q_q),
-        .clock(kernel_rip_q_clock)
+    ptu_reg_pair_w64 rip_copies(
+        .clock(rip_copies_clock),
+        .reset(rip_copies_reset),
+        .user(rip_copies_user),
+        .we(rip_copies_we),
+        .wdata(rip_copies_wdata),
+        .kernel_we(rip_copies_kernel_we),
+        .kernel_wdata(rip_copies_kernel_wdata),
+        .user_we(rip_copies_user_we),
+        .user_wdata(rip_copies_user_wdata),
+        .kernel_q(rip_copies_kernel_q),
+        .user_q(rip_copies_user_q)
     );
-    ptu_dff_w64 kernel_rsp_q(
-        .d(kernel_rsp_q_d),
-        .q(kernel_rsp_q_q),
-        .clock(kernel_rsp_q_clock)
+    ptu_reg_pair_w64 rsp_copies(
+        .clock(rsp_copies_clock),
+        .reset(rsp_copies_reset),
+        .user(rsp_copies_user),
+        .we(rsp_copies_we),
+        .wdata(rsp_copies_wdata),
+        .kernel_we(rsp_copies_kernel_we),
+        .kernel_wdata(rsp_copies_kernel_wdata),
+        .user_we(rsp_copies_user_we),
+        .user_wdata(rsp_copies_user_wdata),
+        .kernel_q(rsp_copies_kernel_q),
+        .user_q(rsp_copies_user_q)
     );
-    ptu_dff_w64 kernel_gs_q(
-        .d(kernel_gs_q_d),
-        .q(kernel_gs_q_q),
-        .clock(kernel_gs_q_clock)
+    ptu_reg_pair_w64 gs_copies(
+        .clock(gs_copies_clock),
+        .reset(gs_copies_reset),
+        .user(gs_copies_user),
+        .we(gs_copies_we),
+        .wdata(gs_copies_wdata),
+        .kernel_we(gs_copies_kernel_we),
+        .kernel_wdata(gs_copies_kernel_wdata),
+        .user_we(gs_copies_user_we),
+        .user_wdata(gs_copies_user_wdata),
+        .kernel_q(gs_copies_kernel_q),
+        .user_q(gs_copies_user_q)
     );
-    ptu_dff_w64 user_rip_q(
-        .d(user_rip_q_d),
-        .q(user_rip_q_q),
-        .clock(user_rip_q_clock)
-    );
-    ptu_dff_w64 user_rsp_q(
-        .d(user_rsp_q_d),
-        .q(user_rsp_q_q),
-        .clock(user_rsp_q_clock)
-    );
-    ptu_dff_w64 user_gs_q(
-        .d(user_gs_q_d),
-        .q(user_gs_q_q),
-        .clock(user_gs_q_clock)
-    );
-    ptu_dff_w1 user_mode(
-        .d(user_mode_d),
-        .q(user_mode_q),
-        .clock(user_mode_clock)
+    ptu_reg_w1 user_mode(
+        .clock(user_mode_clock),
+        .reset(user_mode_reset),
+        .we(user_mode_we),
+        .wdata(user_mode_wdata),
+        .q(user_mode_q)
     );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [1:0] cpl_comb;
     reg [63:0] gs_base_comb;
-    reg [63:0] kernel_gs_q_d_comb;
-    reg [63:0] kernel_rip_q_d_comb;
-    reg [63:0] kernel_rsp_q_d_comb;
     reg [63:0] rip_comb;
+    reg [63:0] rip_copies_user_wdata_comb;
     reg [63:0] rsp_comb;
-    reg [63:0] user_gs_q_d_comb;
-    reg user_mode_d_comb;
-    reg [63:0] user_rip_q_d_comb;
-    reg [63:0] user_rsp_q_d_comb;
 
     // Update code
     always @(*) begin
-        kernel_rip_q_clock = clock;
+        rip_copies_clock = clock;
+        gs_copies_kernel_we = 1'h0;
     end
 
     always @(*) begin
-        kernel_rsp_q_clock = clock;
+        rsp_copies_clock = clock;
     end
 
     always @(*) begin
-        kernel_gs_q_clock = clock;
-    end
-
-    always @(*) begin
-        user_rip_q_clock = clock;
-    end
-
-    always @(*) begin
-        user_rsp_q_clock = clock;
-    end
-
-    always @(*) begin
-        user_gs_q_clock = clock;
+        gs_copies_clock = clock;
     end
 
     always @(*) begin
@@ -2267,74 +2532,111 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        kernel_rip_q_d_comb = kernel_rip_q_q;
-        kernel_rsp_q_d_comb = kernel_rsp_q_q;
-        kernel_gs_q_d_comb = kernel_gs_q_q;
-        user_rip_q_d_comb = user_rip_q_q;
-        user_rsp_q_d_comb = user_rsp_q_q;
-        user_gs_q_d_comb = user_gs_q_q;
-        user_mode_d_comb = user_mode_q;
-        if (retire) begin
-            if (user_mode_q) begin
-                user_rip_q_d_comb = next_rip;
-            end
-            else begin
-                kernel_rip_q_d_comb = next_rip;
-            end
-        end
-        if (rsp_we) begin
-            if (user_mode_q) begin
-                user_rsp_q_d_comb = rsp_wdata;
-            end
-            else begin
-                kernel_rsp_q_d_comb = rsp_wdata;
-            end
-        end
-        if (gs_we) begin
-            if (user_mode_q) begin
-                user_gs_q_d_comb = gs_wdata;
-            end
-            else begin
-                kernel_gs_q_d_comb = gs_wdata;
-            end
-        end
-        if (urip_we) begin
-            user_rip_q_d_comb = csr_wdata;
-        end
-        if (ursp_we) begin
-            user_rsp_q_d_comb = csr_wdata;
-        end
-        if (ugs_we) begin
-            user_gs_q_d_comb = csr_wdata;
-        end
+        rip_copies_reset = reset;
+    end
+
+    always @(*) begin
+        rsp_copies_reset = reset;
+    end
+
+    always @(*) begin
+        gs_copies_reset = reset;
+    end
+
+    always @(*) begin
+        user_mode_reset = reset;
+    end
+
+    always @(*) begin
+        rip_copies_user = user_mode_q;
+    end
+
+    always @(*) begin
+        rsp_copies_user = user_mode_q;
+    end
+
+    always @(*) begin
+        gs_copies_user = user_mode_q;
+    end
+
+    always @(*) begin
+        rip_copies_we = retire;
+    end
+
+    always @(*) begin
+        rip_copies_wdata = next_rip;
+    end
+
+    always @(*) begin
+        rip_copies_kernel_we = krip_load;
+    end
+
+    always @(*) begin
+        rip_copies_kernel_wdata = krip_value;
+    end
+
+    always @(*) begin
+        rip_copies_user_we = urip_we | urip_load;
+    end
+
+    always @(*) begin
+        rip_copies_user_wdata_comb = csr_wdata;
         if (urip_load) begin
-            user_rip_q_d_comb = next_rip;
+            rip_copies_user_wdata_comb = next_rip;
         end
-        if (krip_load) begin
-            kernel_rip_q_d_comb = krip_value;
-        end
-        if (krsp_load) begin
-            kernel_rsp_q_d_comb = krsp_value;
-        end
-        if (cpl_load) begin
-            user_mode_d_comb = cpl_user;
-        end
-        if (reset) begin
-            kernel_rip_q_d_comb = reset_rip;
-            kernel_rsp_q_d_comb = zero;
-            kernel_gs_q_d_comb = zero;
-            user_rip_q_d_comb = zero;
-            user_rsp_q_d_comb = zero;
-            user_gs_q_d_comb = zero;
-            user_mode_d_comb = 1'h0;
-        end
-        kernel_gs_q_d = kernel_gs_q_d_comb;
-        kernel_rip_q_d = kernel_rip_q_d_comb;
-        kernel_rsp_q_d = kernel_rsp_q_d_comb;
-        user_gs_q_d = user_gs_q_d_comb;
-        user_mode_d = user_mode_d_comb;
-        user_rip_q_d = user_rip_q_d_comb;
-        user_rsp_q_d = user_rsp_q_d_comb;
+        rip_copies_user_wdata = rip_copies_user_wdata_comb;
+    end
+
+    always @(*) begin
+        rsp_copies_we = rsp_we;
+    end
+
+    always @(*) begin
+        rsp_copies_wdata = rsp_wdata;
+    end
+
+    always @(*) begin
+        rsp_copies_kernel_we = krsp_load;
+    end
+
+    always @(*) begin
+        rsp_copies_kernel_wdata = krsp_value;
+    end
+
+    always @(*) begin
+        rsp_copies_user_we = ursp_we;
+    end
+
+    always @(*) begin
+        rsp_copies_user_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        gs_copies_we = gs_we;
+    end
+
+    always @(*) begin
+        gs_copies_wdata = gs_wdata;
+    end
+
+    always @(*) begin
+        gs_copies_kernel_wdata = gs_wdata;
+    end
+
+    always @(*) begin
+        gs_copies_user_we = ugs_we;
+    end
+
+    always @(*) begin
+        gs_copies_user_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        user_mode_we = cpl_load;
+    end
+
+    always @(*) begin
+        user_mode_wdata = cpl_user;
     end
 
     always @(*) begin
@@ -2342,37 +2644,17 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        kernel_rip = kernel_rip_q_q;
-    end
-
-    always @(*) begin
-        kernel_rsp = kernel_rsp_q_q;
-    end
-
-    always @(*) begin
-        user_rip = user_rip_q_q;
-    end
-
-    always @(*) begin
-        user_rsp = user_rsp_q_q;
-    end
-
-    always @(*) begin
-        user_gs = user_gs_q_q;
-    end
-
-    always @(*) begin
         if (user_mode_q) begin
             cpl_comb = cpl_user_value;
-            rip_comb = user_rip_q_q;
-            rsp_comb = user_rsp_q_q;
-            gs_base_comb = user_gs_q_q;
+            rip_comb = rip_copies_user_q;
+            rsp_comb = rsp_copies_user_q;
+            gs_base_comb = gs_copies_user_q;
         end
         else begin
             cpl_comb = cpl_kernel;
-            rip_comb = kernel_rip_q_q;
-            rsp_comb = kernel_rsp_q_q;
-            gs_base_comb = kernel_gs_q_q;
+            rip_comb = rip_copies_kernel_q;
+            rsp_comb = rsp_copies_kernel_q;
+            gs_base_comb = gs_copies_kernel_q;
         end
         cpl = cpl_comb;
         gs_base = gs_base_comb;
@@ -2380,7 +2662,127 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         rsp = rsp_comb;
     end
 
+    always @(*) begin
+        kernel_rip = rip_copies_kernel_q;
+    end
+
+    always @(*) begin
+        kernel_rsp = rsp_copies_kernel_q;
+    end
+
+    always @(*) begin
+        user_rip = rip_copies_user_q;
+    end
+
+    always @(*) begin
+        user_rsp = rsp_copies_user_q;
+    end
+
+    always @(*) begin
+        user_gs = gs_copies_user_q;
+    end
+
 endmodule // ptu_rename_bank
+
+// Shared by: ptu_rename_bank_gs_copies, ptu_rename_bank_rip_copies, ptu_rename_bank_rsp_copies
+module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we,user_wdata,kernel_q,user_q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire user;
+    input wire we;
+    input wire [63:0] wdata;
+    input wire kernel_we;
+    input wire [63:0] kernel_wdata;
+    input wire user_we;
+    input wire [63:0] user_wdata;
+    output reg [63:0] kernel_q;
+    output reg [63:0] user_q;
+
+    // Stub signals
+    reg kernel_copy_clock;
+    reg kernel_copy_reset;
+    reg kernel_copy_we;
+    reg [63:0] kernel_copy_wdata;
+    wire [63:0] kernel_copy_q;
+    reg user_copy_clock;
+    reg user_copy_reset;
+    reg user_copy_we;
+    reg [63:0] user_copy_wdata;
+    wire [63:0] user_copy_q;
+
+    // Sub module instances
+    ptu_reg_w64 kernel_copy(
+        .clock(kernel_copy_clock),
+        .reset(kernel_copy_reset),
+        .we(kernel_copy_we),
+        .wdata(kernel_copy_wdata),
+        .q(kernel_copy_q)
+    );
+    ptu_reg_w64 user_copy(
+        .clock(user_copy_clock),
+        .reset(user_copy_reset),
+        .we(user_copy_we),
+        .wdata(user_copy_wdata),
+        .q(user_copy_q)
+    );
+
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] kernel_copy_wdata_comb;
+    reg [63:0] user_copy_wdata_comb;
+
+    // Update code
+    always @(*) begin
+        // Module name: reg_pair_w64
+        kernel_copy_clock = clock;
+    end
+
+    always @(*) begin
+        user_copy_clock = clock;
+    end
+
+    always @(*) begin
+        kernel_copy_reset = reset;
+    end
+
+    always @(*) begin
+        user_copy_reset = reset;
+    end
+
+    always @(*) begin
+        kernel_copy_we = kernel_we | (we & ~user);
+    end
+
+    always @(*) begin
+        kernel_copy_wdata_comb = wdata;
+        if (kernel_we) begin
+            kernel_copy_wdata_comb = kernel_wdata;
+        end
+        kernel_copy_wdata = kernel_copy_wdata_comb;
+    end
+
+    always @(*) begin
+        user_copy_we = user_we | (we & user);
+    end
+
+    always @(*) begin
+        user_copy_wdata_comb = wdata;
+        if (user_we) begin
+            user_copy_wdata_comb = user_wdata;
+        end
+        user_copy_wdata = user_copy_wdata_comb;
+    end
+
+    always @(*) begin
+        kernel_q = kernel_copy_q;
+    end
+
+    always @(*) begin
+        user_q = user_copy_q;
+    end
+
+endmodule // ptu_reg_pair_w64
 
 module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel_rsp,seq_popping,seq_answer,seq_word,seq_done,mem_rdata,leave,start_pop,pop_addr,restore,restore_user,restore_rip,restore_rsp,restore_info,restore_data,restore_if,restore_framed,restore_nmi_blocked,restore_prev_user,restore_critical);
 
@@ -2412,7 +2814,6 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     output reg restore_critical;
 
     // Constant declarations
-    localparam zero = 64'h0;
     localparam info_mask = 64'h3ffffffffff07;
     localparam word_data = 3'b0;
     localparam word_info = 3'b1;
@@ -2420,49 +2821,59 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     localparam word_rsp = 3'b11;
 
     // Stub signals
-    reg [63:0] popped_data_d;
-    wire [63:0] popped_data_q;
     reg popped_data_clock;
-    reg [63:0] popped_info_d;
-    wire [63:0] popped_info_q;
+    reg popped_data_reset;
+    reg popped_data_we;
+    reg [63:0] popped_data_wdata;
+    wire [63:0] popped_data_q;
     reg popped_info_clock;
-    reg [4:0] popped_status_d;
-    wire [4:0] popped_status_q;
+    reg popped_info_reset;
+    reg popped_info_we;
+    reg [63:0] popped_info_wdata;
+    wire [63:0] popped_info_q;
     reg popped_status_clock;
-    reg [63:0] popped_rsp_d;
-    wire [63:0] popped_rsp_q;
+    reg popped_status_reset;
+    reg popped_status_we;
+    reg [4:0] popped_status_wdata;
+    wire [4:0] popped_status_q;
     reg popped_rsp_clock;
+    reg popped_rsp_reset;
+    reg popped_rsp_we;
+    reg [63:0] popped_rsp_wdata;
+    wire [63:0] popped_rsp_q;
 
     // Local signals
     reg capture;
 
     // Sub module instances
-    ptu_dff_w64 popped_data(
-        .d(popped_data_d),
-        .q(popped_data_q),
-        .clock(popped_data_clock)
+    ptu_reg_w64 popped_data(
+        .clock(popped_data_clock),
+        .reset(popped_data_reset),
+        .we(popped_data_we),
+        .wdata(popped_data_wdata),
+        .q(popped_data_q)
     );
-    ptu_dff_w64 popped_info(
-        .d(popped_info_d),
-        .q(popped_info_q),
-        .clock(popped_info_clock)
+    ptu_reg_w64 popped_info(
+        .clock(popped_info_clock),
+        .reset(popped_info_reset),
+        .we(popped_info_we),
+        .wdata(popped_info_wdata),
+        .q(popped_info_q)
     );
-    ptu_dff_w5 popped_status(
-        .d(popped_status_d),
-        .q(popped_status_q),
-        .clock(popped_status_clock)
+    ptu_reg_w5 popped_status(
+        .clock(popped_status_clock),
+        .reset(popped_status_reset),
+        .we(popped_status_we),
+        .wdata(popped_status_wdata),
+        .q(popped_status_q)
     );
-    ptu_dff_w64 popped_rsp(
-        .d(popped_rsp_d),
-        .q(popped_rsp_q),
-        .clock(popped_rsp_clock)
+    ptu_reg_w64 popped_rsp(
+        .clock(popped_rsp_clock),
+        .reset(popped_rsp_reset),
+        .we(popped_rsp_we),
+        .wdata(popped_rsp_wdata),
+        .q(popped_rsp_q)
     );
-
-    // Private copies: each is computed, then written once per evaluation.
-    reg [63:0] popped_data_d_comb;
-    reg [63:0] popped_info_d_comb;
-    reg [63:0] popped_rsp_d_comb;
-    reg [4:0] popped_status_d_comb;
 
     // Update code
     always @(*) begin
@@ -2482,32 +2893,19 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     end
 
     always @(*) begin
-        popped_data_d_comb = popped_data_q;
-        popped_info_d_comb = popped_info_q;
-        popped_status_d_comb = popped_status_q;
-        popped_rsp_d_comb = popped_rsp_q;
-        if (capture & (seq_word == word_data)) begin
-            popped_data_d_comb = mem_rdata;
-        end
-        if (capture & (seq_word == word_info)) begin
-            popped_info_d_comb = mem_rdata & info_mask;
-        end
-        if (capture & (seq_word == word_status)) begin
-            popped_status_d_comb = mem_rdata[(0)+:(5)];
-        end
-        if (capture & (seq_word == word_rsp)) begin
-            popped_rsp_d_comb = mem_rdata;
-        end
-        if (reset) begin
-            popped_data_d_comb = zero;
-            popped_info_d_comb = zero;
-            popped_status_d_comb = zero[(0)+:(5)];
-            popped_rsp_d_comb = zero;
-        end
-        popped_data_d = popped_data_d_comb;
-        popped_info_d = popped_info_d_comb;
-        popped_rsp_d = popped_rsp_d_comb;
-        popped_status_d = popped_status_d_comb;
+        popped_data_reset = reset;
+    end
+
+    always @(*) begin
+        popped_info_reset = reset;
+    end
+
+    always @(*) begin
+        popped_status_reset = reset;
+    end
+
+    always @(*) begin
+        popped_rsp_reset = reset;
     end
 
     always @(*) begin
@@ -2524,6 +2922,38 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
 
     always @(*) begin
         capture = seq_popping & seq_answer;
+    end
+
+    always @(*) begin
+        popped_data_we = capture & (seq_word == word_data);
+    end
+
+    always @(*) begin
+        popped_data_wdata = mem_rdata;
+    end
+
+    always @(*) begin
+        popped_info_we = capture & (seq_word == word_info);
+    end
+
+    always @(*) begin
+        popped_info_wdata = mem_rdata & info_mask;
+    end
+
+    always @(*) begin
+        popped_status_we = capture & (seq_word == word_status);
+    end
+
+    always @(*) begin
+        popped_status_wdata = mem_rdata[(0)+:(5)];
+    end
+
+    always @(*) begin
+        popped_rsp_we = capture & (seq_word == word_rsp);
+    end
+
+    always @(*) begin
+        popped_rsp_wdata = mem_rdata;
     end
 
     always @(*) begin
@@ -2572,58 +3002,23 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
 
 endmodule // ptu_return_path
 
-module ptu_dff_w1(d,q,clock);
+// Shared by: ptu_return_path_popped_status
+module ptu_reg_w5(clock,reset,we,wdata,q);
 
     // Module arguments
-    input wire d;
-    output reg q;
     input wire clock;
-
-    // Update code (custom)
-    always @(posedge clock) begin
-       q <= d;
-    end
-
-endmodule // ptu_dff_w1
-
-module ptu_dff_w3(d,q,clock);
-
-    // Module arguments
-    input wire [2:0] d;
-    output reg [2:0] q;
-    input wire clock;
-
-    // Update code (custom)
-    always @(posedge clock) begin
-       q <= d;
-    end
-
-endmodule // ptu_dff_w3
-
-module ptu_dff_w5(d,q,clock);
-
-    // Module arguments
-    input wire [4:0] d;
+    input wire reset;
+    input wire we;
+    input wire [4:0] wdata;
     output reg [4:0] q;
-    input wire clock;
+
+    // Constant declarations
+    localparam reset_value = 5'b0;
 
     // Update code (custom)
+    // Module name: reg_w5
     always @(posedge clock) begin
-       q <= d;
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
     end
-
-endmodule // ptu_dff_w5
-
-module ptu_dff_w64(d,q,clock);
-
-    // Module arguments
-    input wire [63:0] d;
-    output reg [63:0] q;
-    input wire clock;
-
-    // Update code (custom)
-    always @(posedge clock) begin
-       q <= d;
-    end
-
-endmodule // ptu_dff_w64
+endmodule // ptu_reg_w5

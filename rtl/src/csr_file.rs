@@ -2,12 +2,17 @@
 //! every CSR, and the #GP rules of CSR access.
 //!
 //! SPEC.md, "CSRs (kernel only)": any CSR access in user mode, a write to
-//! EVENT_INFO or EVENT_DATA, or an unknown address raises #GP instead of
-//! taking effect. A write to STATUS changes only `if`. The user copies
-//! (URIP, URSP, UGS) live in the rename bank; this block decodes their
-//! writes and reads their values. EVENT_INFO and EVENT_DATA live in the
-//! entry unit, which latches them.
+//! a read-only CSR, or an unknown address raises #GP instead of taking
+//! effect. A write to STATUS changes only `if`. Which addresses exist and
+//! which are read-only is not written here: the decode reads two 256-bit
+//! maps built from `ptu_arch::csr::TABLE` at elaboration, and each
+//! register resets to the table's value. What this file says per CSR is
+//! its behaviour: where a read takes the value from and what a write does.
+//! The user copies (URIP, URSP, UGS) live in the rename bank; this block
+//! decodes their writes and reads their values. EVENT_INFO and EVENT_DATA
+//! live in the entry unit, which latches them.
 
+use crate::primitives::Reg;
 use ptu_arch::{csr, status};
 use rust_hdl::prelude::*;
 
@@ -82,6 +87,10 @@ pub struct CsrFile {
     pub ursp_we: Signal<Out, Bit>,
     /// Write UGS.
     pub ugs_we: Signal<Out, Bit>,
+    /// Bit `a` set: address `a` is a CSR (from `csr::TABLE`).
+    csr_known: Constant<Bits<256>>,
+    /// Bit `a` set: a write to address `a` raises #GP (from `csr::TABLE`).
+    csr_read_only: Constant<Bits<256>>,
     addr_entry: Constant<Bits<8>>,
     addr_entry_crit: Constant<Bits<8>>,
     addr_cstack: Constant<Bits<8>>,
@@ -97,25 +106,24 @@ pub struct CsrFile {
     mask_nmi_blocked: Constant<Bits<64>>,
     mask_prev_user: Constant<Bits<64>>,
     mask_critical: Constant<Bits<64>>,
-    is_entry: Signal<Local, Bit>,
-    is_entry_crit: Signal<Local, Bit>,
-    is_cstack: Signal<Local, Bit>,
-    is_status: Signal<Local, Bit>,
-    is_event_info: Signal<Local, Bit>,
-    is_event_data: Signal<Local, Bit>,
-    is_urip: Signal<Local, Bit>,
-    is_ursp: Signal<Local, Bit>,
-    is_ugs: Signal<Local, Bit>,
     write_ok: Signal<Local, Bit>,
     status_word: Signal<Local, Bits<64>>,
-    entry_q: DFF<Bits<64>>,
-    entry_crit_q: DFF<Bits<64>>,
-    cstack_q: DFF<Bits<64>>,
-    if_q: DFF<Bit>,
-    framed_q: DFF<Bit>,
-    nmi_blocked_q: DFF<Bit>,
-    prev_user_q: DFF<Bit>,
-    critical_q: DFF<Bit>,
+    /// ENTRY.
+    entry_q: Reg<Bits<64>>,
+    /// ENTRY_CRIT.
+    entry_crit_q: Reg<Bits<64>>,
+    /// CSTACK.
+    cstack_q: Reg<Bits<64>>,
+    /// STATUS.if.
+    if_q: Reg<Bit>,
+    /// STATUS.framed.
+    framed_q: Reg<Bit>,
+    /// STATUS.nmi_blocked.
+    nmi_blocked_q: Reg<Bit>,
+    /// STATUS.prev_user.
+    prev_user_q: Reg<Bit>,
+    /// STATUS.critical.
+    critical_q: Reg<Bit>,
 }
 
 // The CSR write of STATUS takes `if` from bit 0 of the write data.
@@ -127,6 +135,25 @@ fn addr(a: u8) -> Constant<Bits<8>> {
 
 fn mask(bit: u32) -> Constant<Bits<64>> {
     Constant::new((1u64 << bit).into())
+}
+
+/// The 256-bit map of the addresses for which `pred` holds.
+fn address_map(pred: impl Fn(u8) -> bool) -> Constant<Bits<256>> {
+    let mut map = Bits::<256>::default();
+    for (a, set) in csr::address_map(pred).iter().enumerate() {
+        map = map.replace_bit(a, *set);
+    }
+    Constant::new(map)
+}
+
+/// A 64-bit CSR register with the table's reset value.
+fn csr_reg(addr: u8) -> Reg<Bits<64>> {
+    Reg::new(csr::get(addr).reset.into())
+}
+
+/// A STATUS bit register with the table's reset value of that bit.
+fn status_bit(bit: u32) -> Reg<Bit> {
+    Reg::new((csr::get(csr::STATUS).reset >> bit) & 1 == 1)
 }
 
 impl Default for CsrFile {
@@ -166,6 +193,8 @@ impl Default for CsrFile {
             urip_we: Default::default(),
             ursp_we: Default::default(),
             ugs_we: Default::default(),
+            csr_known: address_map(csr::exists),
+            csr_read_only: address_map(csr::read_only),
             addr_entry: addr(csr::ENTRY),
             addr_entry_crit: addr(csr::ENTRY_CRIT),
             addr_cstack: addr(csr::CSTACK),
@@ -181,25 +210,16 @@ impl Default for CsrFile {
             mask_nmi_blocked: mask(status::NMI_BLOCKED),
             mask_prev_user: mask(status::PREV_USER),
             mask_critical: mask(status::CRITICAL),
-            is_entry: Default::default(),
-            is_entry_crit: Default::default(),
-            is_cstack: Default::default(),
-            is_status: Default::default(),
-            is_event_info: Default::default(),
-            is_event_data: Default::default(),
-            is_urip: Default::default(),
-            is_ursp: Default::default(),
-            is_ugs: Default::default(),
             write_ok: Default::default(),
             status_word: Default::default(),
-            entry_q: Default::default(),
-            entry_crit_q: Default::default(),
-            cstack_q: Default::default(),
-            if_q: Default::default(),
-            framed_q: Default::default(),
-            nmi_blocked_q: Default::default(),
-            prev_user_q: Default::default(),
-            critical_q: Default::default(),
+            entry_q: csr_reg(csr::ENTRY),
+            entry_crit_q: csr_reg(csr::ENTRY_CRIT),
+            cstack_q: csr_reg(csr::CSTACK),
+            if_q: status_bit(status::IF),
+            framed_q: status_bit(status::FRAMED),
+            nmi_blocked_q: status_bit(status::NMI_BLOCKED),
+            prev_user_q: status_bit(status::PREV_USER),
+            critical_q: status_bit(status::CRITICAL),
         }
     }
 }
@@ -207,7 +227,7 @@ impl Default for CsrFile {
 impl Logic for CsrFile {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
+        clock!(
             self,
             clock,
             entry_q,
@@ -219,29 +239,24 @@ impl Logic for CsrFile {
             prev_user_q,
             critical_q
         );
-        // Address decode.
-        self.is_entry.next = self.csr_addr.val() == self.addr_entry.val();
-        self.is_entry_crit.next = self.csr_addr.val() == self.addr_entry_crit.val();
-        self.is_cstack.next = self.csr_addr.val() == self.addr_cstack.val();
-        self.is_status.next = self.csr_addr.val() == self.addr_status.val();
-        self.is_event_info.next = self.csr_addr.val() == self.addr_event_info.val();
-        self.is_event_data.next = self.csr_addr.val() == self.addr_event_data.val();
-        self.is_urip.next = self.csr_addr.val() == self.addr_urip.val();
-        self.is_ursp.next = self.csr_addr.val() == self.addr_ursp.val();
-        self.is_ugs.next = self.csr_addr.val() == self.addr_ugs.val();
-        // #GP: user mode, unknown address, or a write to a read-only CSR.
+        self.entry_q.reset.next = self.reset.val();
+        self.entry_crit_q.reset.next = self.reset.val();
+        self.cstack_q.reset.next = self.reset.val();
+        self.if_q.reset.next = self.reset.val();
+        self.framed_q.reset.next = self.reset.val();
+        self.nmi_blocked_q.reset.next = self.reset.val();
+        self.prev_user_q.reset.next = self.reset.val();
+        self.critical_q.reset.next = self.reset.val();
+        // #GP: user mode, an address the table lacks, or a write to a
+        // read-only CSR.
         self.csr_fault.next = (self.csr_re.val() | self.csr_we.val())
             & (self.user.val()
-                | !(self.is_entry.val()
-                    | self.is_entry_crit.val()
-                    | self.is_cstack.val()
-                    | self.is_status.val()
-                    | self.is_event_info.val()
-                    | self.is_event_data.val()
-                    | self.is_urip.val()
-                    | self.is_ursp.val()
-                    | self.is_ugs.val())
-                | (self.csr_we.val() & (self.is_event_info.val() | self.is_event_data.val())));
+                | !self.csr_known.val().get_bit(self.csr_addr.val().index())
+                | (self.csr_we.val()
+                    & self
+                        .csr_read_only
+                        .val()
+                        .get_bit(self.csr_addr.val().index())));
         self.write_ok.next = self.insn_en.val() & self.csr_we.val() & !self.csr_fault.val();
         // STATUS as a word: five bits, the rest read 0.
         self.status_word.next = self.zero.val();
@@ -269,70 +284,65 @@ impl Logic for CsrFile {
         self.entry.next = self.entry_q.q.val();
         self.entry_crit.next = self.entry_crit_q.q.val();
         self.cstack.next = self.cstack_q.q.val();
-        // Read port: the value before this edge.
+        // Read port: the value before this edge, of the CSR at `csr_addr`.
         self.csr_rdata.next = self.zero.val();
         if self.csr_re.val() & !self.csr_fault.val() & self.read_en.val() {
-            if self.is_entry.val() {
+            if self.csr_addr.val() == self.addr_entry.val() {
                 self.csr_rdata.next = self.entry_q.q.val();
             }
-            if self.is_entry_crit.val() {
+            if self.csr_addr.val() == self.addr_entry_crit.val() {
                 self.csr_rdata.next = self.entry_crit_q.q.val();
             }
-            if self.is_cstack.val() {
+            if self.csr_addr.val() == self.addr_cstack.val() {
                 self.csr_rdata.next = self.cstack_q.q.val();
             }
-            if self.is_status.val() {
+            if self.csr_addr.val() == self.addr_status.val() {
                 self.csr_rdata.next = self.status_word.val();
             }
-            if self.is_event_info.val() {
+            if self.csr_addr.val() == self.addr_event_info.val() {
                 self.csr_rdata.next = self.event_info.val();
             }
-            if self.is_event_data.val() {
+            if self.csr_addr.val() == self.addr_event_data.val() {
                 self.csr_rdata.next = self.event_data.val();
             }
-            if self.is_urip.val() {
+            if self.csr_addr.val() == self.addr_urip.val() {
                 self.csr_rdata.next = self.user_rip.val();
             }
-            if self.is_ursp.val() {
+            if self.csr_addr.val() == self.addr_ursp.val() {
                 self.csr_rdata.next = self.user_rsp.val();
             }
-            if self.is_ugs.val() {
+            if self.csr_addr.val() == self.addr_ugs.val() {
                 self.csr_rdata.next = self.user_gs.val();
             }
         }
-        // Writes.
-        self.urip_we.next = self.write_ok.val() & self.is_urip.val();
-        self.ursp_we.next = self.write_ok.val() & self.is_ursp.val();
-        self.ugs_we.next = self.write_ok.val() & self.is_ugs.val();
-        if self.write_ok.val() & self.is_entry.val() {
-            self.entry_q.d.next = self.csr_wdata.val();
-        }
-        if self.write_ok.val() & self.is_entry_crit.val() {
-            self.entry_crit_q.d.next = self.csr_wdata.val();
-        }
-        if self.write_ok.val() & self.is_cstack.val() {
-            self.cstack_q.d.next = self.csr_wdata.val();
-        }
-        if self.write_ok.val() & self.is_status.val() {
-            // Bit `status::IF` (0) of the write data.
-            self.if_q.d.next = self.csr_wdata.val().get_bit(0);
-        }
+        // Writes that take effect: the CSR at `csr_addr` takes `csr_wdata`
+        // (STATUS: only `if`; the user copies: in the rename bank).
+        self.entry_q.we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_entry.val());
+        self.entry_q.wdata.next = self.csr_wdata.val();
+        self.entry_crit_q.we.next =
+            self.write_ok.val() & (self.csr_addr.val() == self.addr_entry_crit.val());
+        self.entry_crit_q.wdata.next = self.csr_wdata.val();
+        self.cstack_q.we.next =
+            self.write_ok.val() & (self.csr_addr.val() == self.addr_cstack.val());
+        self.cstack_q.wdata.next = self.csr_wdata.val();
+        self.urip_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_urip.val());
+        self.ursp_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ursp.val());
+        self.ugs_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ugs.val());
+        // STATUS: `if` from bit `status::IF` (0) of a CSR write; all five
+        // bits from an entry or a framed ERET (`status_load`), which wins.
+        self.if_q.we.next = (self.write_ok.val() & (self.csr_addr.val() == self.addr_status.val()))
+            | self.status_load.val();
+        self.if_q.wdata.next = self.csr_wdata.val().get_bit(0);
         if self.status_load.val() {
-            self.if_q.d.next = self.load_if.val();
-            self.framed_q.d.next = self.load_framed.val();
-            self.nmi_blocked_q.d.next = self.load_nmi_blocked.val();
-            self.prev_user_q.d.next = self.load_prev_user.val();
-            self.critical_q.d.next = self.load_critical.val();
+            self.if_q.wdata.next = self.load_if.val();
         }
-        if self.reset.val() {
-            self.entry_q.d.next = self.zero.val();
-            self.entry_crit_q.d.next = self.zero.val();
-            self.cstack_q.d.next = self.zero.val();
-            self.if_q.d.next = false;
-            self.framed_q.d.next = false;
-            self.nmi_blocked_q.d.next = false;
-            self.prev_user_q.d.next = false;
-            self.critical_q.d.next = false;
-        }
+        self.framed_q.we.next = self.status_load.val();
+        self.framed_q.wdata.next = self.load_framed.val();
+        self.nmi_blocked_q.we.next = self.status_load.val();
+        self.nmi_blocked_q.wdata.next = self.load_nmi_blocked.val();
+        self.prev_user_q.we.next = self.status_load.val();
+        self.prev_user_q.wdata.next = self.load_prev_user.val();
+        self.critical_q.we.next = self.status_load.val();
+        self.critical_q.wdata.next = self.load_critical.val();
     }
 }

@@ -15,8 +15,8 @@
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
 
-use crate::primitives::{WordStep, ZeroExtend};
-use ptu_arch::{event_info, event_type, vector};
+use crate::primitives::{Reg, WordStep, ZeroExtend};
+use ptu_arch::{csr, event_info, event_type, vector};
 use rust_hdl::prelude::*;
 
 /// Event priority, entry points, EVENT_INFO/EVENT_DATA, NMI/MCE pending.
@@ -161,20 +161,35 @@ pub struct EntryUnit {
     vector_gp: Constant<Bits<8>>,
     vector_syscall: Constant<Bits<8>>,
     info_df: Constant<Bits<64>>,
-    nmi_q: DFF<Bit>,
-    mce_q: DFF<Bit>,
-    nmi_pending: DFF<Bit>,
-    mce_pending: DFF<Bit>,
-    event_info_q: DFF<Bits<64>>,
-    event_data_q: DFF<Bits<64>>,
-    inflight_info: DFF<Bits<64>>,
-    inflight_data: DFF<Bits<64>>,
-    inflight_critical: DFF<Bit>,
-    inflight_nmi: DFF<Bit>,
-    inflight_df: DFF<Bit>,
-    return_rip_q: DFF<Bits<64>>,
-    irq_ack_q: DFF<Bit>,
-    shutdown_q: DFF<Bit>,
+    /// `nmi` at the last edge (sampled through reset too: a level held
+    /// high through reset is not an edge).
+    nmi_q: Reg<Bit>,
+    /// `mce` at the last edge (sampled through reset too).
+    mce_q: Reg<Bit>,
+    /// An NMI is pending.
+    nmi_pending: Reg<Bit>,
+    /// A machine check is pending.
+    mce_pending: Reg<Bit>,
+    /// EVENT_INFO.
+    event_info_q: Reg<Bits<64>>,
+    /// EVENT_DATA.
+    event_data_q: Reg<Bits<64>>,
+    /// EVENT_INFO of the event whose frame is being pushed.
+    inflight_info: Reg<Bits<64>>,
+    /// EVENT_DATA of the event whose frame is being pushed.
+    inflight_data: Reg<Bits<64>>,
+    /// The event being pushed is critical.
+    inflight_critical: Reg<Bit>,
+    /// The event being pushed is an NMI.
+    inflight_nmi: Reg<Bit>,
+    /// The event being pushed is a double fault.
+    inflight_df: Reg<Bit>,
+    /// Word 0 of the frame being pushed: the RIP to return to.
+    return_rip_q: Reg<Bits<64>>,
+    /// `irq_ack`.
+    irq_ack_q: Reg<Bit>,
+    /// `shutdown`.
+    shutdown_q: Reg<Bit>,
 }
 
 fn c64(v: u64) -> Constant<Bits<64>> {
@@ -285,8 +300,8 @@ impl Default for EntryUnit {
             mce_q: Default::default(),
             nmi_pending: Default::default(),
             mce_pending: Default::default(),
-            event_info_q: Default::default(),
-            event_data_q: Default::default(),
+            event_info_q: Reg::new(csr::get(csr::EVENT_INFO).reset.into()),
+            event_data_q: Reg::new(csr::get(csr::EVENT_DATA).reset.into()),
             inflight_info: Default::default(),
             inflight_data: Default::default(),
             inflight_critical: Default::default(),
@@ -302,7 +317,7 @@ impl Default for EntryUnit {
 impl Logic for EntryUnit {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
+        clock!(
             self,
             clock,
             nmi_q,
@@ -320,6 +335,22 @@ impl Logic for EntryUnit {
             irq_ack_q,
             shutdown_q
         );
+        // Every register resets with the unit, except the samples of `nmi`
+        // and `mce`: a level held high through reset is not an edge.
+        self.nmi_q.reset.next = false;
+        self.mce_q.reset.next = false;
+        self.nmi_pending.reset.next = self.reset.val();
+        self.mce_pending.reset.next = self.reset.val();
+        self.event_info_q.reset.next = self.reset.val();
+        self.event_data_q.reset.next = self.reset.val();
+        self.inflight_info.reset.next = self.reset.val();
+        self.inflight_data.reset.next = self.reset.val();
+        self.inflight_critical.reset.next = self.reset.val();
+        self.inflight_nmi.reset.next = self.reset.val();
+        self.inflight_df.reset.next = self.reset.val();
+        self.return_rip_q.reset.next = self.reset.val();
+        self.irq_ack_q.reset.next = self.reset.val();
+        self.shutdown_q.reset.next = self.reset.val();
         self.event_info.next = self.event_info_q.q.val();
         self.event_data.next = self.event_data_q.q.val();
         self.irq_ack.next = self.irq_ack_q.q.val();
@@ -419,17 +450,21 @@ impl Logic for EntryUnit {
         self.load_prev_user.next = self.user.val();
         self.load_critical.next =
             self.push_done.val() & (self.inflight_critical.q.val() | self.status_critical.val());
-        if self.immediate.val() {
-            self.event_info_q.d.next = self.new_info.val();
-            self.event_data_q.d.next = self.new_data.val();
-        }
+        // EVENT_INFO/EVENT_DATA: the event, at its completion; or the
+        // frame's, when a framed ERET completes.
+        self.event_info_q.we.next =
+            self.immediate.val() | self.push_done.val() | self.restore.val();
+        self.event_data_q.we.next =
+            self.immediate.val() | self.push_done.val() | self.restore.val();
+        self.event_info_q.wdata.next = self.new_info.val();
+        self.event_data_q.wdata.next = self.new_data.val();
         if self.push_done.val() {
-            self.event_info_q.d.next = self.inflight_info.q.val();
-            self.event_data_q.d.next = self.inflight_data.q.val();
+            self.event_info_q.wdata.next = self.inflight_info.q.val();
+            self.event_data_q.wdata.next = self.inflight_data.q.val();
         }
         if self.restore.val() {
-            self.event_info_q.d.next = self.restore_info.val();
-            self.event_data_q.d.next = self.restore_data.val();
+            self.event_info_q.wdata.next = self.restore_info.val();
+            self.event_data_q.wdata.next = self.restore_data.val();
         }
 
         // Start of a framed entry: the stack switch rule picks the top.
@@ -452,53 +487,47 @@ impl Logic for EntryUnit {
         }
         self.start_push.next =
             (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
-        if self.accept.val() & !self.immediate.val() {
-            self.inflight_info.d.next = self.new_info.val();
-            self.inflight_data.d.next = self.new_data.val();
-            self.inflight_critical.d.next = self.take_critical.val();
-            self.inflight_nmi.d.next = self.take_nmi.val();
-            self.inflight_df.d.next = false;
-            self.return_rip_q.d.next = self.kernel_rip.val();
-            if self.take_syscall.val() {
-                self.return_rip_q.d.next = self.next_rip.val();
-            }
+        // The event whose frame a push starts: the accepted event, or a
+        // #DF of the state from before a failed transfer (which committed
+        // nothing).
+        self.inflight_info.we.next = self.start_push.val();
+        self.inflight_data.we.next = self.start_push.val();
+        self.inflight_critical.we.next = self.start_push.val();
+        self.inflight_nmi.we.next = self.start_push.val();
+        self.inflight_df.we.next = self.start_push.val();
+        self.return_rip_q.we.next = self.start_push.val();
+        self.inflight_info.wdata.next = self.new_info.val();
+        self.inflight_data.wdata.next = self.new_data.val();
+        self.inflight_critical.wdata.next = self.take_critical.val();
+        self.inflight_nmi.wdata.next = self.take_nmi.val();
+        self.inflight_df.wdata.next = false;
+        self.return_rip_q.wdata.next = self.kernel_rip.val();
+        if self.take_syscall.val() {
+            self.return_rip_q.wdata.next = self.next_rip.val();
         }
         if self.double_fault.val() {
-            // The failed transfer committed nothing; push a #DF frame of the
-            // state from before it.
-            self.inflight_info.d.next = self.df_info.val();
-            self.inflight_data.d.next = self.zero.val();
-            self.inflight_critical.d.next = true;
-            self.inflight_nmi.d.next = false;
-            self.inflight_df.d.next = true;
-            self.return_rip_q.d.next = self.kernel_rip.val();
+            self.inflight_info.wdata.next = self.df_info.val();
+            self.inflight_data.wdata.next = self.zero.val();
+            self.inflight_critical.wdata.next = true;
+            self.inflight_nmi.wdata.next = false;
+            self.inflight_df.wdata.next = true;
+            self.return_rip_q.wdata.next = self.kernel_rip.val();
         }
-        if self.triple_fault.val() {
-            self.shutdown_q.d.next = true;
-        }
+        self.shutdown_q.we.next = self.triple_fault.val();
+        self.shutdown_q.wdata.next = true;
 
         // NMI and MCE: sampled every cycle, pending on a 0→1 change.
-        self.nmi_q.d.next = self.nmi.val();
-        self.mce_q.d.next = self.mce.val();
-        self.nmi_pending.d.next = (self.nmi_pending.q.val() & !self.take_nmi.val())
+        self.nmi_q.we.next = true;
+        self.nmi_q.wdata.next = self.nmi.val();
+        self.mce_q.we.next = true;
+        self.mce_q.wdata.next = self.mce.val();
+        self.nmi_pending.we.next = true;
+        self.nmi_pending.wdata.next = (self.nmi_pending.q.val() & !self.take_nmi.val())
             | (self.nmi.val() & !self.nmi_q.q.val());
-        self.mce_pending.d.next = (self.mce_pending.q.val() & !self.take_mce.val())
+        self.mce_pending.we.next = true;
+        self.mce_pending.wdata.next = (self.mce_pending.q.val() & !self.take_mce.val())
             | (self.mce.val() & !self.mce_q.q.val());
-        self.irq_ack_q.d.next = self.take_irq.val();
-
-        if self.reset.val() {
-            self.nmi_pending.d.next = false;
-            self.mce_pending.d.next = false;
-            self.event_info_q.d.next = self.zero.val();
-            self.event_data_q.d.next = self.zero.val();
-            self.inflight_info.d.next = self.zero.val();
-            self.inflight_data.d.next = self.zero.val();
-            self.inflight_critical.d.next = false;
-            self.inflight_nmi.d.next = false;
-            self.inflight_df.d.next = false;
-            self.return_rip_q.d.next = self.zero.val();
-            self.irq_ack_q.d.next = false;
-            self.shutdown_q.d.next = false;
-        }
+        self.irq_ack_q.we.next = true;
+        self.irq_ack_q.wdata.next = self.take_irq.val();
     }
 }

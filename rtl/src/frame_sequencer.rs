@@ -11,7 +11,7 @@
 //! A start while a transfer runs restarts it (the entry unit does this to
 //! push a #DF frame at the edge of a bus error).
 
-use crate::primitives::WordStep;
+use crate::primitives::{Reg, WordStep};
 use ptu_arch::frame;
 use rust_hdl::prelude::*;
 
@@ -71,10 +71,15 @@ pub struct FrameSequencer {
     word_3: Constant<Bits<3>>,
     word_last: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
-    active: DFF<Bit>,
-    pop: DFF<Bit>,
-    index: DFF<Bits<3>>,
-    addr: DFF<Bits<64>>,
+    start: Signal<Local, Bit>,
+    /// A transfer runs.
+    active: Reg<Bit>,
+    /// The transfer is a pop.
+    pop: Reg<Bit>,
+    /// Index of the word being transferred.
+    index: Reg<Bits<3>>,
+    /// Address of the word being transferred.
+    addr: Reg<Bits<64>>,
     /// The word above `addr` (pops go up).
     word_above: WordStep,
     /// The word below `addr` (pushes go down).
@@ -114,6 +119,7 @@ impl Default for FrameSequencer {
             word_3: Constant::new(3u64.into()),
             word_last: Constant::new((frame::WORDS - 1).into()),
             word_step: Constant::new(1u64.into()),
+            start: Default::default(),
             active: Default::default(),
             pop: Default::default(),
             index: Default::default(),
@@ -127,7 +133,11 @@ impl Default for FrameSequencer {
 impl Logic for FrameSequencer {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, active, pop, index, addr);
+        clock!(self, clock, active, pop, index, addr);
+        self.active.reset.next = self.reset.val();
+        self.pop.reset.next = self.reset.val();
+        self.index.reset.next = self.reset.val();
+        self.addr.reset.next = self.reset.val();
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
         self.word.next = self.index.q.val();
@@ -159,28 +169,22 @@ impl Logic for FrameSequencer {
         // Next word: pushes go down, pops go up.
         self.word_above.x.next = self.addr.q.val();
         self.word_below.x.next = self.addr.q.val();
-        if self.answer.val() {
-            self.index.d.next = self.index.q.val() + self.word_step.val();
-            if self.pop.q.val() {
-                self.addr.d.next = self.word_above.y.val();
-            } else {
-                self.addr.d.next = self.word_below.y.val();
-            }
+        // A start (re)starts a transfer; each answer moves to the next word.
+        self.start.next = self.start_push.val() | self.start_pop.val();
+        self.active.we.next = self.start.val() | self.done.val() | self.bus_error.val();
+        self.active.wdata.next = self.start.val();
+        self.pop.we.next = self.start.val();
+        self.pop.wdata.next = self.start_pop.val();
+        self.index.we.next = self.start.val() | self.answer.val();
+        self.index.wdata.next = self.index.q.val() + self.word_step.val();
+        self.addr.we.next = self.start.val() | self.answer.val();
+        self.addr.wdata.next = self.word_below.y.val();
+        if self.pop.q.val() {
+            self.addr.wdata.next = self.word_above.y.val();
         }
-        if self.done.val() | self.bus_error.val() {
-            self.active.d.next = false;
-        }
-        if self.start_push.val() | self.start_pop.val() {
-            self.active.d.next = true;
-            self.pop.d.next = self.start_pop.val();
-            self.index.d.next = self.word_0.val();
-            self.addr.d.next = self.start_addr.val();
-        }
-        if self.reset.val() {
-            self.active.d.next = false;
-            self.pop.d.next = false;
-            self.index.d.next = self.word_0.val();
-            self.addr.d.next = self.zero.val();
+        if self.start.val() {
+            self.index.wdata.next = self.word_0.val();
+            self.addr.wdata.next = self.start_addr.val();
         }
     }
 }

@@ -1,11 +1,231 @@
-//! Leaf primitives that rust-hdl cannot express in lint-clean Verilog.
+//! The unit's primitives: the register every block keeps its state in,
+//! the kernel/user pair of a renamed register, and leaf blocks that
+//! rust-hdl cannot express in lint-clean Verilog.
 //!
-//! rust-hdl has no concatenation, and its `bit_cast` widens by AND-ing
-//! with a wide mask, which `verilator -Wall` reports as a width mismatch.
-//! [`ZeroExtend`] widens with a real concatenation instead; its
-//! simulation model is the same `bit_cast`.
+//! * [`Reg`] is the one register primitive (lowRISC Ibex's `ibex_csr`):
+//!   clock, synchronous reset to a value fixed at construction, write
+//!   enable, write data, `q`. rust-hdl's `DFF` has no reset, and iCE40
+//!   flip-flops ignore `initial` values, so every architectural register of
+//!   every block is a `Reg`; no block resets a flip-flop by hand.
+//! * [`RegPair`] is a renamed register (RIP, RSP, GS base): a kernel and a
+//!   user [`Reg`], the level selecting which one an instruction writes.
+//! * rust-hdl has no concatenation, and its `bit_cast` widens by AND-ing
+//!   with a wide mask, which `verilator -Wall` reports as a width mismatch.
+//!   [`ZeroExtend`] widens with a real concatenation instead; its
+//!   simulation model is the same `bit_cast`.
 
 use rust_hdl::prelude::*;
+
+/// A register with synchronous reset and write enable (Ibex's
+/// `ibex_csr`): at a rising edge of `clock`, `q` becomes the reset value
+/// given to [`Reg::new`] if `reset` is high, else `wdata` if `we` is high,
+/// else keeps its value. `q` depends on the register only.
+///
+/// Its Verilog is one `always @(posedge clock)` block, so synthesis maps it
+/// to flip-flops with enable and synchronous reset (`SB_DFFESR`/`SB_DFFESS`
+/// on iCE40). Its custom Verilog names its module ([`Reg::module_name`]), so
+/// every instance of one width and reset value is one module in `ptu.v`:
+/// `ptu_reg_w<WIDTH>` for reset value 0, `ptu_reg_w<WIDTH>_reset_<HEX>`
+/// otherwise.
+#[derive(Clone, Debug, LogicBlock)]
+pub struct Reg<T: Synth> {
+    /// Clock; the register changes only at its rising edge.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: `q` becomes the reset value (wins over `we`).
+    pub reset: Signal<In, Bit>,
+    /// Write enable: `q` becomes `wdata` at the edge.
+    pub we: Signal<In, Bit>,
+    /// Value written with `we`.
+    pub wdata: Signal<In, T>,
+    /// The value held.
+    pub q: Signal<Out, T>,
+    /// The value after reset.
+    reset_value: Constant<T>,
+}
+
+impl<T: Synth> Reg<T> {
+    /// A register that resets to `reset_value`.
+    pub fn new(reset_value: T) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            we: Default::default(),
+            wdata: Default::default(),
+            q: Default::default(),
+            reset_value: Constant::new(reset_value),
+        }
+    }
+
+    /// The name of this register's Verilog module (after the `<top>_` prefix).
+    pub fn module_name(&self) -> String {
+        let value = self.reset_value.val();
+        if value == T::default() {
+            format!("reg_w{}", T::BITS)
+        } else {
+            let literal = format!("{:x}", value.verilog());
+            let hex = literal.rsplit('h').next().unwrap_or(&literal);
+            format!("reg_w{}_reset_{hex}", T::BITS)
+        }
+    }
+}
+
+impl<T: Synth> Default for Reg<T> {
+    /// A register that resets to 0.
+    fn default() -> Self {
+        Self::new(T::default())
+    }
+}
+
+impl<T: Synth> Logic for Reg<T> {
+    fn update(&mut self) {
+        if self.clock.pos_edge() {
+            if self.reset.val() {
+                self.q.next = self.reset_value.val();
+            } else if self.we.val() {
+                self.q.next = self.wdata.val();
+            }
+        }
+    }
+    fn connect(&mut self) {
+        self.q.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(format!(
+            "// Module name: {}\n\
+             always @(posedge clock) begin\n\
+             \x20   if (reset) q <= reset_value;\n\
+             \x20   else if (we) q <= wdata;\n\
+             end",
+            self.module_name()
+        ))
+    }
+    fn timing(&self) -> Vec<TimingInfo> {
+        vec![TimingInfo {
+            name: "reg".into(),
+            clock: "clock".into(),
+            inputs: vec!["reset".into(), "we".into(), "wdata".into()],
+            outputs: vec!["q".into()],
+        }]
+    }
+}
+
+/// A renamed register (SPEC.md, "Why it exists"): a kernel and a user copy
+/// of one 64-bit register, and the level that picks which one an
+/// instruction writes.
+///
+/// `we` writes the copy of the current level (`user`), so an instruction
+/// never reaches the other level's copy. The entry, return and CSR paths
+/// write one copy whatever the level with `kernel_we` / `user_we`, which
+/// win over `we`. Both copies are outputs: the rename bank shows the
+/// current level's copies of all its pairs with one selection, so the
+/// outputs never mix levels.
+#[derive(LogicBlock)]
+pub struct RegPair {
+    /// Clock of both copies.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: both copies take their reset values.
+    pub reset: Signal<In, Bit>,
+    /// The current level is user: `we` writes the user copy.
+    pub user: Signal<In, Bit>,
+    /// Write the copy of the current level.
+    pub we: Signal<In, Bit>,
+    /// Value for `we`.
+    pub wdata: Signal<In, Bits<64>>,
+    /// Write the kernel copy, whatever the level.
+    pub kernel_we: Signal<In, Bit>,
+    /// Value for `kernel_we`.
+    pub kernel_wdata: Signal<In, Bits<64>>,
+    /// Write the user copy, whatever the level.
+    pub user_we: Signal<In, Bit>,
+    /// Value for `user_we`.
+    pub user_wdata: Signal<In, Bits<64>>,
+    /// The kernel copy.
+    pub kernel_q: Signal<Out, Bits<64>>,
+    /// The user copy.
+    pub user_q: Signal<Out, Bits<64>>,
+    /// The kernel copy.
+    kernel_copy: Reg<Bits<64>>,
+    /// The user copy.
+    user_copy: Reg<Bits<64>>,
+}
+
+impl RegPair {
+    /// A pair whose copies reset to `kernel_reset` and `user_reset`.
+    pub fn new(kernel_reset: u64, user_reset: u64) -> Self {
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            user: Default::default(),
+            we: Default::default(),
+            wdata: Default::default(),
+            kernel_we: Default::default(),
+            kernel_wdata: Default::default(),
+            user_we: Default::default(),
+            user_wdata: Default::default(),
+            kernel_q: Default::default(),
+            user_q: Default::default(),
+            kernel_copy: Reg::new(kernel_reset.into()),
+            user_copy: Reg::new(user_reset.into()),
+        }
+    }
+}
+
+impl RegPair {
+    /// The name of this pair's Verilog module (after the `<top>_` prefix):
+    /// `reg_pair_w64`, or with the copies' reset values when not 0.
+    pub fn module_name(&self) -> String {
+        let kernel = self.kernel_copy.module_name();
+        let user = self.user_copy.module_name();
+        let suffix = |n: &str| n.strip_prefix("reg_w64").unwrap_or(n).to_string();
+        let mut name = "reg_pair_w64".to_string();
+        if !suffix(&kernel).is_empty() {
+            name.push_str(&format!("_kernel{}", suffix(&kernel)));
+        }
+        if !suffix(&user).is_empty() {
+            name.push_str(&format!("_user{}", suffix(&user)));
+        }
+        name
+    }
+
+    #[hdl_gen]
+    fn update(&mut self) {
+        clock!(self, clock, kernel_copy, user_copy);
+        self.kernel_copy.reset.next = self.reset.val();
+        self.user_copy.reset.next = self.reset.val();
+        self.kernel_copy.we.next = self.kernel_we.val() | (self.we.val() & !self.user.val());
+        self.kernel_copy.wdata.next = self.wdata.val();
+        if self.kernel_we.val() {
+            self.kernel_copy.wdata.next = self.kernel_wdata.val();
+        }
+        self.user_copy.we.next = self.user_we.val() | (self.we.val() & self.user.val());
+        self.user_copy.wdata.next = self.wdata.val();
+        if self.user_we.val() {
+            self.user_copy.wdata.next = self.user_wdata.val();
+        }
+        self.kernel_q.next = self.kernel_copy.q.val();
+        self.user_q.next = self.user_copy.q.val();
+    }
+}
+
+impl Logic for RegPair {
+    fn update(&mut self) {
+        RegPair::update(self)
+    }
+    fn connect(&mut self) {
+        RegPair::connect(self)
+    }
+    /// The generated Verilog, named by [`RegPair::module_name`].
+    fn hdl(&self) -> Verilog {
+        match RegPair::hdl(self) {
+            Verilog::Combinatorial(mut code) => {
+                let name = format!("Module name: {}", self.module_name());
+                code.insert(0, ast::VerilogStatement::Comment(name));
+                Verilog::Combinatorial(code)
+            }
+            other => other,
+        }
+    }
+}
 
 /// Zero-extend an `M`-bit value to `N` bits (`N > M`).
 #[derive(Clone, Debug, LogicBlock, Default)]

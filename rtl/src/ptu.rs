@@ -12,6 +12,7 @@
 use crate::csr_file::CsrFile;
 use crate::entry_unit::EntryUnit;
 use crate::frame_sequencer::FrameSequencer;
+use crate::primitives::Reg;
 use crate::rename_bank::RenameBank;
 use crate::return_path::ReturnPath;
 use ptu_arch::PtuConfig;
@@ -107,7 +108,8 @@ pub struct Ptu {
     return_path: ReturnPath,
     frame_sequencer: FrameSequencer,
     csr_file: CsrFile,
-    redirect_q: DFF<Bit>,
+    /// `redirect`.
+    redirect_q: Reg<Bit>,
 }
 
 impl Ptu {
@@ -169,8 +171,9 @@ impl Ptu {
 impl Logic for Ptu {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, redirect_q);
         // Clocks and resets.
+        clock!(self, clock, redirect_q);
+        self.redirect_q.reset.next = self.reset.val();
         self.rename_bank.clock.next = self.clock.val();
         self.entry_unit.clock.next = self.clock.val();
         self.return_path.clock.next = self.clock.val();
@@ -298,10 +301,10 @@ impl Logic for Ptu {
             | (self.return_path.restore.val() & self.return_path.restore_user.val());
 
         // A pulse after every completed entry or ERET.
-        self.redirect_q.d.next = (self.entry_unit.enter.val()
+        self.redirect_q.we.next = true;
+        self.redirect_q.wdata.next = self.entry_unit.enter.val()
             | self.return_path.leave.val()
-            | self.return_path.restore.val())
-            & !self.reset.val();
+            | self.return_path.restore.val();
 
         // Outputs.
         self.cpl.next = self.rename_bank.cpl.val();

@@ -11,7 +11,8 @@
 //! level. The user copies are also written by kernel CSR accesses
 //! (URIP/URSP/UGS), and the kernel RIP/RSP by entries and returns.
 
-use ptu_arch::{PtuConfig, CPL_KERNEL, CPL_USER};
+use crate::primitives::{Reg, RegPair};
+use ptu_arch::{csr, PtuConfig, CPL_KERNEL, CPL_USER};
 use rust_hdl::prelude::*;
 
 /// Kernel and user copies of RIP, RSP and GS base, and CPL.
@@ -75,17 +76,16 @@ pub struct RenameBank {
     pub user_rsp: Signal<Out, Bits<64>>,
     /// The user copy of GS base (UGS).
     pub user_gs: Signal<Out, Bits<64>>,
-    reset_rip: Constant<Bits<64>>,
-    zero: Constant<Bits<64>>,
     cpl_kernel: Constant<Bits<2>>,
     cpl_user_value: Constant<Bits<2>>,
-    kernel_rip_q: DFF<Bits<64>>,
-    kernel_rsp_q: DFF<Bits<64>>,
-    kernel_gs_q: DFF<Bits<64>>,
-    user_rip_q: DFF<Bits<64>>,
-    user_rsp_q: DFF<Bits<64>>,
-    user_gs_q: DFF<Bits<64>>,
-    user_mode: DFF<Bit>,
+    /// The kernel and user copies of RIP.
+    rip_copies: RegPair,
+    /// The kernel and user copies of RSP.
+    rsp_copies: RegPair,
+    /// The kernel and user copies of GS base.
+    gs_copies: RegPair,
+    /// The privilege level: user (CPL 3) when high, kernel (CPL 0) when low.
+    user_mode: Reg<Bit>,
 }
 
 impl RenameBank {
@@ -121,17 +121,12 @@ impl RenameBank {
             user_rip: Default::default(),
             user_rsp: Default::default(),
             user_gs: Default::default(),
-            reset_rip: Constant::new(cfg.reset_rip.into()),
-            zero: Constant::new(0u64.into()),
             cpl_kernel: Constant::new((CPL_KERNEL as u64).into()),
             cpl_user_value: Constant::new((CPL_USER as u64).into()),
-            kernel_rip_q: Default::default(),
-            kernel_rsp_q: Default::default(),
-            kernel_gs_q: Default::default(),
-            user_rip_q: Default::default(),
-            user_rsp_q: Default::default(),
-            user_gs_q: Default::default(),
-            user_mode: Default::default(),
+            rip_copies: RegPair::new(cfg.reset_rip, csr::get(csr::URIP).reset),
+            rsp_copies: RegPair::new(0, csr::get(csr::URSP).reset),
+            gs_copies: RegPair::new(0, csr::get(csr::UGS).reset),
+            user_mode: Reg::new(false),
         }
     }
 }
@@ -139,88 +134,62 @@ impl RenameBank {
 impl Logic for RenameBank {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
-            self,
-            clock,
-            kernel_rip_q,
-            kernel_rsp_q,
-            kernel_gs_q,
-            user_rip_q,
-            user_rsp_q,
-            user_gs_q,
-            user_mode
-        );
+        clock!(self, clock, rip_copies, rsp_copies, gs_copies, user_mode);
+        self.rip_copies.reset.next = self.reset.val();
+        self.rsp_copies.reset.next = self.reset.val();
+        self.gs_copies.reset.next = self.reset.val();
+        self.user_mode.reset.next = self.reset.val();
+        // One level for all three pairs: the outputs never show a mix.
+        self.rip_copies.user.next = self.user_mode.q.val();
+        self.rsp_copies.user.next = self.user_mode.q.val();
+        self.gs_copies.user.next = self.user_mode.q.val();
+        // RIP: retire writes the current level's copy; an entry or return
+        // loads the kernel copy; URIP and SYSCALL from user the user copy.
+        self.rip_copies.we.next = self.retire.val();
+        self.rip_copies.wdata.next = self.next_rip.val();
+        self.rip_copies.kernel_we.next = self.krip_load.val();
+        self.rip_copies.kernel_wdata.next = self.krip_value.val();
+        self.rip_copies.user_we.next = self.urip_we.val() | self.urip_load.val();
+        self.rip_copies.user_wdata.next = self.csr_wdata.val();
+        if self.urip_load.val() {
+            self.rip_copies.user_wdata.next = self.next_rip.val();
+        }
+        // RSP: the instruction's write; a pushed or popped frame loads the
+        // kernel copy; URSP the user copy.
+        self.rsp_copies.we.next = self.rsp_we.val();
+        self.rsp_copies.wdata.next = self.rsp_wdata.val();
+        self.rsp_copies.kernel_we.next = self.krsp_load.val();
+        self.rsp_copies.kernel_wdata.next = self.krsp_value.val();
+        self.rsp_copies.user_we.next = self.ursp_we.val();
+        self.rsp_copies.user_wdata.next = self.csr_wdata.val();
+        // GS base: the instruction's write; UGS the user copy.
+        self.gs_copies.we.next = self.gs_we.val();
+        self.gs_copies.wdata.next = self.gs_wdata.val();
+        self.gs_copies.kernel_we.next = false;
+        self.gs_copies.kernel_wdata.next = self.gs_wdata.val();
+        self.gs_copies.user_we.next = self.ugs_we.val();
+        self.gs_copies.user_wdata.next = self.csr_wdata.val();
+        // CPL.
+        self.user_mode.we.next = self.cpl_load.val();
+        self.user_mode.wdata.next = self.cpl_user.val();
+
         // What the core sees: the copies of the current level, never a mix.
         self.user.next = self.user_mode.q.val();
-        self.kernel_rip.next = self.kernel_rip_q.q.val();
-        self.kernel_rsp.next = self.kernel_rsp_q.q.val();
-        self.user_rip.next = self.user_rip_q.q.val();
-        self.user_rsp.next = self.user_rsp_q.q.val();
-        self.user_gs.next = self.user_gs_q.q.val();
         if self.user_mode.q.val() {
             self.cpl.next = self.cpl_user_value.val();
-            self.rip.next = self.user_rip_q.q.val();
-            self.rsp.next = self.user_rsp_q.q.val();
-            self.gs_base.next = self.user_gs_q.q.val();
+            self.rip.next = self.rip_copies.user_q.val();
+            self.rsp.next = self.rsp_copies.user_q.val();
+            self.gs_base.next = self.gs_copies.user_q.val();
         } else {
             self.cpl.next = self.cpl_kernel.val();
-            self.rip.next = self.kernel_rip_q.q.val();
-            self.rsp.next = self.kernel_rsp_q.q.val();
-            self.gs_base.next = self.kernel_gs_q.q.val();
+            self.rip.next = self.rip_copies.kernel_q.val();
+            self.rsp.next = self.rsp_copies.kernel_q.val();
+            self.gs_base.next = self.gs_copies.kernel_q.val();
         }
-        // Instruction writes go to the current level's copy.
-        if self.retire.val() {
-            if self.user_mode.q.val() {
-                self.user_rip_q.d.next = self.next_rip.val();
-            } else {
-                self.kernel_rip_q.d.next = self.next_rip.val();
-            }
-        }
-        if self.rsp_we.val() {
-            if self.user_mode.q.val() {
-                self.user_rsp_q.d.next = self.rsp_wdata.val();
-            } else {
-                self.kernel_rsp_q.d.next = self.rsp_wdata.val();
-            }
-        }
-        if self.gs_we.val() {
-            if self.user_mode.q.val() {
-                self.user_gs_q.d.next = self.gs_wdata.val();
-            } else {
-                self.kernel_gs_q.d.next = self.gs_wdata.val();
-            }
-        }
-        // Kernel access to the user copies.
-        if self.urip_we.val() {
-            self.user_rip_q.d.next = self.csr_wdata.val();
-        }
-        if self.ursp_we.val() {
-            self.user_rsp_q.d.next = self.csr_wdata.val();
-        }
-        if self.ugs_we.val() {
-            self.user_gs_q.d.next = self.csr_wdata.val();
-        }
-        // Entries and returns.
-        if self.urip_load.val() {
-            self.user_rip_q.d.next = self.next_rip.val();
-        }
-        if self.krip_load.val() {
-            self.kernel_rip_q.d.next = self.krip_value.val();
-        }
-        if self.krsp_load.val() {
-            self.kernel_rsp_q.d.next = self.krsp_value.val();
-        }
-        if self.cpl_load.val() {
-            self.user_mode.d.next = self.cpl_user.val();
-        }
-        if self.reset.val() {
-            self.kernel_rip_q.d.next = self.reset_rip.val();
-            self.kernel_rsp_q.d.next = self.zero.val();
-            self.kernel_gs_q.d.next = self.zero.val();
-            self.user_rip_q.d.next = self.zero.val();
-            self.user_rsp_q.d.next = self.zero.val();
-            self.user_gs_q.d.next = self.zero.val();
-            self.user_mode.d.next = false;
-        }
+        self.kernel_rip.next = self.rip_copies.kernel_q.val();
+        self.kernel_rsp.next = self.rsp_copies.kernel_q.val();
+        self.user_rip.next = self.rip_copies.user_q.val();
+        self.user_rsp.next = self.rsp_copies.user_q.val();
+        self.user_gs.next = self.gs_copies.user_q.val();
     }
 }

@@ -9,6 +9,7 @@
 //! nothing (the entry unit turns it into a double fault). ERET in user
 //! mode is a #GP, decided by the entry unit.
 
+use crate::primitives::Reg;
 use ptu_arch::{event_info, status};
 use rust_hdl::prelude::*;
 
@@ -65,17 +66,20 @@ pub struct ReturnPath {
     pub restore_prev_user: Signal<Out, Bit>,
     /// STATUS.critical from the frame.
     pub restore_critical: Signal<Out, Bit>,
-    zero: Constant<Bits<64>>,
     info_mask: Constant<Bits<64>>,
     word_data: Constant<Bits<3>>,
     word_info: Constant<Bits<3>>,
     word_status: Constant<Bits<3>>,
     word_rsp: Constant<Bits<3>>,
     capture: Signal<Local, Bit>,
-    popped_data: DFF<Bits<64>>,
-    popped_info: DFF<Bits<64>>,
-    popped_status: DFF<Bits<5>>,
-    popped_rsp: DFF<Bits<64>>,
+    /// EVENT_DATA popped from the frame.
+    popped_data: Reg<Bits<64>>,
+    /// EVENT_INFO popped from the frame.
+    popped_info: Reg<Bits<64>>,
+    /// STATUS bits 4:0 popped from the frame.
+    popped_status: Reg<Bits<5>>,
+    /// Kernel RSP popped from the frame.
+    popped_rsp: Reg<Bits<64>>,
 }
 
 // The popped STATUS keeps bits 4:0; their order is SPEC's.
@@ -115,7 +119,6 @@ impl Default for ReturnPath {
             restore_nmi_blocked: Default::default(),
             restore_prev_user: Default::default(),
             restore_critical: Default::default(),
-            zero: Constant::new(0u64.into()),
             info_mask: Constant::new(event_info::MASK.into()),
             word_data: word(frame::OFF_EVENT_DATA),
             word_info: word(frame::OFF_EVENT_INFO),
@@ -133,7 +136,7 @@ impl Default for ReturnPath {
 impl Logic for ReturnPath {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(
+        clock!(
             self,
             clock,
             popped_data,
@@ -141,23 +144,26 @@ impl Logic for ReturnPath {
             popped_status,
             popped_rsp
         );
+        self.popped_data.reset.next = self.reset.val();
+        self.popped_info.reset.next = self.reset.val();
+        self.popped_status.reset.next = self.reset.val();
+        self.popped_rsp.reset.next = self.reset.val();
         self.leave.next = self.do_eret.val() & !self.status_framed.val();
         self.start_pop.next = self.do_eret.val() & self.status_framed.val();
         self.pop_addr.next = self.kernel_rsp.val();
         // Hold the first four words; the fifth (RIP) commits with them.
         self.capture.next = self.seq_popping.val() & self.seq_answer.val();
-        if self.capture.val() & (self.seq_word.val() == self.word_data.val()) {
-            self.popped_data.d.next = self.mem_rdata.val();
-        }
-        if self.capture.val() & (self.seq_word.val() == self.word_info.val()) {
-            self.popped_info.d.next = self.mem_rdata.val() & self.info_mask.val();
-        }
-        if self.capture.val() & (self.seq_word.val() == self.word_status.val()) {
-            self.popped_status.d.next = self.mem_rdata.val().get_bits::<5>(0);
-        }
-        if self.capture.val() & (self.seq_word.val() == self.word_rsp.val()) {
-            self.popped_rsp.d.next = self.mem_rdata.val();
-        }
+        self.popped_data.we.next =
+            self.capture.val() & (self.seq_word.val() == self.word_data.val());
+        self.popped_data.wdata.next = self.mem_rdata.val();
+        self.popped_info.we.next =
+            self.capture.val() & (self.seq_word.val() == self.word_info.val());
+        self.popped_info.wdata.next = self.mem_rdata.val() & self.info_mask.val();
+        self.popped_status.we.next =
+            self.capture.val() & (self.seq_word.val() == self.word_status.val());
+        self.popped_status.wdata.next = self.mem_rdata.val().get_bits::<5>(0);
+        self.popped_rsp.we.next = self.capture.val() & (self.seq_word.val() == self.word_rsp.val());
+        self.popped_rsp.wdata.next = self.mem_rdata.val();
         self.restore.next = self.seq_popping.val() & self.seq_done.val();
         self.restore_user.next = self.status_prev_user.val();
         self.restore_rip.next = self.mem_rdata.val();
@@ -169,11 +175,5 @@ impl Logic for ReturnPath {
         self.restore_nmi_blocked.next = self.popped_status.q.val().get_bit(2);
         self.restore_prev_user.next = self.popped_status.q.val().get_bit(3);
         self.restore_critical.next = self.popped_status.q.val().get_bit(4);
-        if self.reset.val() {
-            self.popped_data.d.next = self.zero.val();
-            self.popped_info.d.next = self.zero.val();
-            self.popped_status.d.next = self.zero.val().get_bits::<5>(0);
-            self.popped_rsp.d.next = self.zero.val();
-        }
     }
 }

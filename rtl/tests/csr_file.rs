@@ -30,9 +30,7 @@ const DATA: u64 = 0x0000_1234_5678_9000;
 const STATUS: u64 = 0b10101;
 
 fn file() -> CsrFile {
-    let mut uut = CsrFile::default();
-    uut.connect_all();
-    uut
+    common::connected(CsrFile::default())
 }
 
 /// Every input low, except the values of the other blocks' registers
@@ -148,41 +146,33 @@ macro_rules! preload {
     };
 }
 
-#[test]
-fn reset_values() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
-        preload!(sim, x);
-        check!(sim, x, status_bits(&x), STATUS, "status bits");
-        // Reset wins over a write and a status load presented with it.
-        access(&mut x, false, true, csr::ENTRY, 0x77);
-        load_status(&mut x, 0x1f);
-        x.reset.next = true;
-        edge!(sim, x);
-        check!(sim, x, regs(&x), (0, 0, 0, 0), "after reset");
-        check!(sim, x, status_bits(&x), 0, "status bits after reset");
-        quiet(&mut x);
-        edge!(sim, x);
-        check!(sim, x, regs(&x), (0, 0, 0, 0), "held");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "reset_values", 20);
-}
+block_test!(reset_values, CsrFile, file(), 20, |sim, x| {
+    preload!(sim, x);
+    check!(sim, x, status_bits(&x), STATUS, "status bits");
+    // Reset wins over a write and a status load presented with it.
+    access(&mut x, false, true, csr::ENTRY, 0x77);
+    load_status(&mut x, 0x1f);
+    x.reset.next = true;
+    edge!(sim, x);
+    check!(sim, x, regs(&x), (0, 0, 0, 0), "after reset");
+    check!(sim, x, status_bits(&x), 0, "status bits after reset");
+    quiet(&mut x);
+    edge!(sim, x);
+    check!(sim, x, regs(&x), (0, 0, 0, 0), "held");
+});
 
-#[test]
-fn user_mode_accesses_fault_and_change_nothing() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    user_mode_accesses_fault_and_change_nothing,
+    CsrFile,
+    file(),
+    50,
+    |sim, x| {
         preload!(sim, x);
         quiet(&mut x);
         x.user.next = true;
         settle!(sim, x);
         check!(sim, x, x.csr_fault.val(), false, "no access, no fault");
-        for (a, name) in csr::ALL {
+        for &csr::Csr { addr: a, name, .. } in csr::TABLE {
             for (re, we) in [(true, false), (false, true), (true, true)] {
                 quiet(&mut x);
                 x.user.next = true;
@@ -213,23 +203,15 @@ fn user_mode_accesses_fault_and_change_nothing() {
                 );
             }
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "user_mode_accesses_fault_and_change_nothing",
-        50,
-    );
-}
+    }
+);
 
-#[test]
-fn decode_of_all_256_addresses() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    decode_of_all_256_addresses,
+    CsrFile,
+    file(),
+    200,
+    |sim, x| {
         preload!(sim, x);
         // Nothing is written during the sweep: the registers do not move
         // when it crosses an edge. Each address is settled 1 ps apart.
@@ -263,7 +245,7 @@ fn decode_of_all_256_addresses() {
                 }
             }
         }
-        let all: Vec<u8> = csr::ALL.iter().map(|(a, _)| *a).collect();
+        let all: Vec<u8> = csr::TABLE.iter().map(|c| c.addr).collect();
         check!(
             sim,
             x,
@@ -278,17 +260,15 @@ fn decode_of_all_256_addresses() {
             (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
             "after the sweep"
         );
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "decode_of_all_256_addresses", 200);
-}
+    }
+);
 
-#[test]
-fn event_info_and_event_data_are_read_only() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    event_info_and_event_data_are_read_only,
+    CsrFile,
+    file(),
+    40,
+    |sim, x| {
         preload!(sim, x);
         for (a, v) in [(csr::EVENT_INFO, INFO), (csr::EVENT_DATA, DATA)] {
             // Reads are fine and show the entry unit's register.
@@ -337,25 +317,17 @@ fn event_info_and_event_data_are_read_only() {
                 );
             }
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "event_info_and_event_data_are_read_only",
-        40,
-    );
-}
+    }
+);
 
-#[test]
-fn rdata_is_zero_without_csr_re_on_fault_or_without_read_en() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    rdata_is_zero_without_csr_re_on_fault_or_without_read_en,
+    CsrFile,
+    file(),
+    40,
+    |sim, x| {
         preload!(sim, x);
-        for (a, _) in csr::ALL {
+        for a in csr::TABLE.iter().map(|c| c.addr) {
             let v = expected_read(a, STATUS).unwrap_or(0);
             quiet(&mut x);
             x.insn_en.next = false;
@@ -403,23 +375,15 @@ fn rdata_is_zero_without_csr_re_on_fault_or_without_read_en() {
             check!(sim, x, x.csr_rdata.val().to_u64(), 0, "read {a:#x}");
             edge!(sim, x);
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "rdata_is_zero_without_csr_re_on_fault_or_without_read_en",
-        40,
-    );
-}
+    }
+);
 
-#[test]
-fn read_and_write_in_one_cycle_read_the_old_value() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    read_and_write_in_one_cycle_read_the_old_value,
+    CsrFile,
+    file(),
+    40,
+    |sim, x| {
         preload!(sim, x);
         // The file's own registers: old value before the edge, new after.
         for (a, old, new) in [
@@ -478,23 +442,15 @@ fn read_and_write_in_one_cycle_read_the_old_value() {
             check!(sim, x, strobes(&x), strobe, "read+write {a:#x}: strobe");
             edge!(sim, x);
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "read_and_write_in_one_cycle_read_the_old_value",
-        40,
-    );
-}
+    }
+);
 
-#[test]
-fn status_write_changes_only_if() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    status_write_changes_only_if,
+    CsrFile,
+    file(),
+    30,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -554,17 +510,15 @@ fn status_write_changes_only_if() {
         settle!(sim, x);
         check!(sim, x, x.csr_rdata.val().to_u64(), 1, "STATUS read back");
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "status_write_changes_only_if", 30);
-}
+    }
+);
 
-#[test]
-fn status_load_replaces_all_five_bits() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    status_load_replaces_all_five_bits,
+    CsrFile,
+    file(),
+    50,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -605,17 +559,15 @@ fn status_load_replaces_all_five_bits() {
             previous,
             "load_* without status_load"
         );
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "status_load_replaces_all_five_bits", 50);
-}
+    }
+);
 
-#[test]
-fn writes_take_effect_only_with_insn_en() {
-    let uut = file();
-    let mut sim = clocked_sim!(CsrFile);
-    sim.add_testbench(move |mut sim: Sim<CsrFile>| {
-        let mut x = sim.init()?;
+block_test!(
+    writes_take_effect_only_with_insn_en,
+    CsrFile,
+    file(),
+    40,
+    |sim, x| {
         preload!(sim, x);
         let writable = [
             csr::ENTRY,
@@ -673,10 +625,8 @@ fn writes_take_effect_only_with_insn_en() {
             }
             check!(sim, x, regs(&x), expect, "write {a:#x} with insn_en");
         }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "writes_take_effect_only_with_insn_en", 40);
-}
+    }
+);
 
 #[test]
 fn synthesises() {

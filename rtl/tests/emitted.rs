@@ -1,8 +1,8 @@
-//! The emitted Verilog: SPEC's ports, clean names, a header, and the
-//! committed copy in rtl/generated/ptu.v (and its waivers, ptu.vlt) kept
-//! current.
+//! The emitted Verilog: SPEC's ports, clean names, a header, the internal
+//! names the proofs, waveforms and mutants read, and the committed copy in
+//! rtl/generated/ptu.v (and its waivers, ptu.vlt) kept current.
 
-use ptu_arch::{Dir, PtuConfig, PORTS};
+use ptu_arch::{internal, Dir, PtuConfig, PORTS};
 use ptu_rtl::verilog::emit;
 
 fn committed() -> String {
@@ -93,6 +93,48 @@ fn names_are_clean() {
         modules[1..].iter().all(|m| m.starts_with("ptu_")),
         "{modules:?}"
     );
+}
+
+/// Every entry of `ptu_arch::internal::TABLE` names a signal of the emitted
+/// design. This is the test a rename of an internal register breaks: the
+/// message names the entry and the file to fix.
+#[test]
+fn internal_names_exist_in_the_emitted_design() {
+    let v = emit(&PtuConfig::default()).unwrap();
+    let stale: Vec<String> = internal::TABLE
+        .iter()
+        .filter_map(|e| {
+            internal::resolve(&v, "ptu", e.path).err().map(|why| {
+                format!(
+                    "  `{}` ({}): path `{}` is not in the emitted ptu.v: {why}",
+                    e.key, e.what, e.path
+                )
+            })
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "internal names that the RTL no longer has; fix their paths in \
+         arch/src/internal.rs (ptu_arch::internal::TABLE):\n{}",
+        stale.join("\n")
+    );
+}
+
+/// Each internal name's width is the width of its declaration.
+#[test]
+fn internal_names_have_their_widths() {
+    let v = emit(&PtuConfig::default()).unwrap();
+    for e in internal::TABLE {
+        // A name that is missing is the failure of the test above.
+        let Ok(r) = internal::resolve(&v, "ptu", e.path) else {
+            continue;
+        };
+        assert_eq!(
+            r.width, e.width,
+            "`{}` ({}) is {} bits wide in module {}, the table says {}; fix arch/src/internal.rs",
+            e.key, e.path, r.width, r.module, e.width
+        );
+    }
 }
 
 #[test]

@@ -26,9 +26,7 @@ const NEXT: u64 = 0x0000_0000_0040_1002;
 const DATA: u64 = 0x0000_7fff_dead_b000;
 
 fn unit() -> EntryUnit {
-    let mut uut = EntryUnit::default();
-    uut.connect_all();
-    uut
+    common::connected(EntryUnit::default())
 }
 
 /// The inputs of one instruction cycle, all absent; the sequencer answers
@@ -182,575 +180,543 @@ macro_rules! pulse {
     };
 }
 
-#[test]
-fn reset_values() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        reset!(sim, x);
-        check!(sim, x, event(&x), (0, 0), "after reset");
-        check!(sim, x, x.irq_ack.val(), false, "irq_ack after reset");
-        check!(sim, x, x.shutdown.val(), false, "shutdown after reset");
-        check!(
-            sim,
-            x,
-            x.return_rip.val().to_u64(),
-            0,
-            "return_rip after reset"
-        );
-        // Fill the registers: an interrupt from user, then a kernel SYSCALL
-        // push in flight, and reset in the middle of it with an NMI edge.
-        x.user.next = true;
-        irq(&mut x, 0x40);
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), true, "irq_ack");
-        check!(
-            sim,
-            x,
-            event(&x).0,
-            pack(ty::EXTERNAL_INTERRUPT, 0x40, 0, true, false),
-            "irq"
-        );
-        init(&mut x);
-        x.op_syscall.next = true;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            x.return_rip.val().to_u64(),
-            NEXT,
-            "return_rip of the SYSCALL"
-        );
-        clear(&mut x);
-        x.busy.next = true;
-        x.nmi.next = true;
-        x.reset.next = true;
-        edge!(sim, x);
-        init(&mut x);
+block_test!(reset_values, EntryUnit, unit(), 20, |sim, x| {
+    reset!(sim, x);
+    check!(sim, x, event(&x), (0, 0), "after reset");
+    check!(sim, x, x.irq_ack.val(), false, "irq_ack after reset");
+    check!(sim, x, x.shutdown.val(), false, "shutdown after reset");
+    check!(
+        sim,
+        x,
+        x.return_rip.val().to_u64(),
+        0,
+        "return_rip after reset"
+    );
+    // Fill the registers: an interrupt from user, then a kernel SYSCALL
+    // push in flight, and reset in the middle of it with an NMI edge.
+    x.user.next = true;
+    irq(&mut x, 0x40);
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), true, "irq_ack");
+    check!(
+        sim,
+        x,
+        event(&x).0,
+        pack(ty::EXTERNAL_INTERRUPT, 0x40, 0, true, false),
+        "irq"
+    );
+    init(&mut x);
+    x.op_syscall.next = true;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        x.return_rip.val().to_u64(),
+        NEXT,
+        "return_rip of the SYSCALL"
+    );
+    clear(&mut x);
+    x.busy.next = true;
+    x.nmi.next = true;
+    x.reset.next = true;
+    edge!(sim, x);
+    init(&mut x);
+    settle!(sim, x);
+    check!(sim, x, event(&x), (0, 0), "after the second reset");
+    check!(
+        sim,
+        x,
+        x.irq_ack.val(),
+        false,
+        "irq_ack after the second reset"
+    );
+    check!(
+        sim,
+        x,
+        x.return_rip.val().to_u64(),
+        0,
+        "return_rip after the second reset"
+    );
+    // The NMI edge sampled with reset is gone: nothing is taken.
+    for n in 0..4 {
         settle!(sim, x);
-        check!(sim, x, event(&x), (0, 0), "after the second reset");
-        check!(
-            sim,
-            x,
-            x.irq_ack.val(),
-            false,
-            "irq_ack after the second reset"
-        );
-        check!(
-            sim,
-            x,
-            x.return_rip.val().to_u64(),
-            0,
-            "return_rip after the second reset"
-        );
-        // The NMI edge sampled with reset is gone: nothing is taken.
-        for n in 0..4 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), INSN, "after reset, cycle {n}");
-            edge!(sim, x);
-        }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "reset_values", 20);
-}
+        check!(sim, x, decision(&x), INSN, "after reset, cycle {n}");
+        edge!(sim, x);
+    }
+});
 
-#[test]
-fn priority_order() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        let pf = pack(ty::HARDWARE_EXCEPTION, vector::PF, 6, true, true);
-        reset!(sim, x);
-        // MCE > NMI > fault > interrupt, from user: both edges at once,
-        // then a fault and an interrupt in the cycle they are taken.
-        x.user.next = true;
-        x.mce.next = true;
-        x.nmi.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "MCE/NMI edge not yet sampled");
-        edge!(sim, x);
-        exc(&mut x, vector::PF, Some(6), DATA);
-        irq(&mut x, 0x41);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "MCE wins");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            CSTACK - 8,
-            "MCE push_addr"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "no irq_ack: MCE won");
-        check!(sim, x, x.return_rip.val().to_u64(), KRIP, "MCE return RIP");
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x),
-            (ENTRY_CRIT, false, true, false, true, true),
-            "MCE completes"
-        );
-        after_done!(sim, x);
-        check!(
-            sim,
-            x,
-            event(&x),
-            (pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, true, false), 0),
-            "MCE"
-        );
-        // In the machine-check handler (kernel, critical, if = 1): the NMI
-        // is still pending and wins over an interrupt and a SYSCALL. The
-        // levels of nmi and mce stay high: no new edges.
-        x.user.next = false;
-        x.status_critical.next = true;
-        x.status_if.next = true;
-        irq(&mut x, 0x42);
-        x.op_syscall.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "NMI wins");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            KRSP - 8,
-            "NMI nested: current stack"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "no irq_ack: NMI won");
-        check!(
-            sim,
-            x,
-            x.return_rip.val().to_u64(),
-            KRIP,
-            "NMI return RIP, not next_rip"
-        );
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x),
-            (ENTRY_CRIT, false, true, true, false, true),
-            "NMI completes"
-        );
-        after_done!(sim, x);
-        check!(
-            sim,
-            x,
-            event(&x),
-            (pack(ty::NMI, vector::NMI, 0, false, false), 0),
-            "NMI"
-        );
-        // Neither is pending any more.
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "nothing pending");
-        edge!(sim, x);
+block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
+    let pf = pack(ty::HARDWARE_EXCEPTION, vector::PF, 6, true, true);
+    reset!(sim, x);
+    // MCE > NMI > fault > interrupt, from user: both edges at once,
+    // then a fault and an interrupt in the cycle they are taken.
+    x.user.next = true;
+    x.mce.next = true;
+    x.nmi.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "MCE/NMI edge not yet sampled");
+    edge!(sim, x);
+    exc(&mut x, vector::PF, Some(6), DATA);
+    irq(&mut x, 0x41);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "MCE wins");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        CSTACK - 8,
+        "MCE push_addr"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "no irq_ack: MCE won");
+    check!(sim, x, x.return_rip.val().to_u64(), KRIP, "MCE return RIP");
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x),
+        (ENTRY_CRIT, false, true, false, true, true),
+        "MCE completes"
+    );
+    after_done!(sim, x);
+    check!(
+        sim,
+        x,
+        event(&x),
+        (pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, true, false), 0),
+        "MCE"
+    );
+    // In the machine-check handler (kernel, critical, if = 1): the NMI
+    // is still pending and wins over an interrupt and a SYSCALL. The
+    // levels of nmi and mce stay high: no new edges.
+    x.user.next = false;
+    x.status_critical.next = true;
+    x.status_if.next = true;
+    irq(&mut x, 0x42);
+    x.op_syscall.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "NMI wins");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        KRSP - 8,
+        "NMI nested: current stack"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "no irq_ack: NMI won");
+    check!(
+        sim,
+        x,
+        x.return_rip.val().to_u64(),
+        KRIP,
+        "NMI return RIP, not next_rip"
+    );
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x),
+        (ENTRY_CRIT, false, true, true, false, true),
+        "NMI completes"
+    );
+    after_done!(sim, x);
+    check!(
+        sim,
+        x,
+        event(&x),
+        (pack(ty::NMI, vector::NMI, 0, false, false), 0),
+        "NMI"
+    );
+    // Neither is pending any more.
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "nothing pending");
+    edge!(sim, x);
 
-        // NMI > fault > interrupt, from user.
-        reset!(sim, x);
-        x.user.next = true;
-        pulse!(sim, x, nmi);
-        exc(&mut x, vector::PF, Some(6), DATA);
-        irq(&mut x, 0x41);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "NMI wins over a fault");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            CSTACK - 8,
-            "NMI from user: CSTACK"
-        );
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        check!(
-            sim,
-            x,
-            event(&x),
-            (pack(ty::NMI, vector::NMI, 0, true, false), 0),
-            "NMI"
-        );
-        check!(sim, x, x.irq_ack.val(), false, "no irq_ack: NMI won");
+    // NMI > fault > interrupt, from user.
+    reset!(sim, x);
+    x.user.next = true;
+    pulse!(sim, x, nmi);
+    exc(&mut x, vector::PF, Some(6), DATA);
+    irq(&mut x, 0x41);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "NMI wins over a fault");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        CSTACK - 8,
+        "NMI from user: CSTACK"
+    );
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    check!(
+        sim,
+        x,
+        event(&x),
+        (pack(ty::NMI, vector::NMI, 0, true, false), 0),
+        "NMI"
+    );
+    check!(sim, x, x.irq_ack.val(), false, "no irq_ack: NMI won");
 
-        // Fault > interrupt, from user: at once.
-        x.user.next = true;
-        exc(&mut x, vector::PF, Some(6), DATA);
-        irq(&mut x, 0x41);
+    // Fault > interrupt, from user: at once.
+    x.user.next = true;
+    exc(&mut x, vector::PF, Some(6), DATA);
+    irq(&mut x, 0x41);
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        decision(&x),
+        IMMEDIATE,
+        "fault wins over an interrupt"
+    );
+    edge!(sim, x);
+    check!(sim, x, event(&x), (pf, DATA), "page fault");
+    check!(sim, x, x.irq_ack.val(), false, "no irq_ack: the fault won");
+    // #GP of a CSR access > interrupt.
+    clear(&mut x);
+    x.csr_fault.next = true;
+    irq(&mut x, 0x41);
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        decision(&x),
+        IMMEDIATE,
+        "#GP wins over an interrupt"
+    );
+    edge!(sim, x);
+    let gp = pack(ty::HARDWARE_EXCEPTION, vector::GP, 0, true, true);
+    check!(sim, x, event(&x), (gp, 0), "#GP");
+    check!(sim, x, x.irq_ack.val(), false, "no irq_ack: #GP won");
+    // exc_valid is the fault's identity when a CSR #GP comes with it.
+    clear(&mut x);
+    x.csr_fault.next = true;
+    exc(&mut x, vector::PF, Some(6), DATA);
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        event(&x),
+        (pf, DATA),
+        "exc_valid wins over a CSR #GP"
+    );
+    // Interrupt > SYSCALL.
+    clear(&mut x);
+    irq(&mut x, 0x43);
+    x.op_syscall.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        decision(&x),
+        IMMEDIATE,
+        "interrupt wins over SYSCALL"
+    );
+    edge!(sim, x);
+    let i43 = pack(ty::EXTERNAL_INTERRUPT, 0x43, 0, true, false);
+    check!(sim, x, event(&x), (i43, 0), "interrupt");
+    check!(sim, x, x.irq_ack.val(), true, "irq_ack");
+    // SYSCALL > the instruction's own effects (retire is not an input
+    // here: do_insn qualifies it).
+    clear(&mut x);
+    x.op_syscall.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), IMMEDIATE_SYSCALL, "SYSCALL");
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "irq_ack is one pulse");
+    let sys = pack(ty::OTHER, vector::SYSCALL, 0, true, false);
+    check!(sim, x, event(&x), (sys, 0), "SYSCALL");
+
+    // Kernel, if = 1: interrupt > ERET.
+    clear(&mut x);
+    x.user.next = false;
+    x.status_if.next = true;
+    irq(&mut x, 0x44);
+    x.op_eret.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "interrupt wins over ERET");
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        x.irq_ack.val(),
+        true,
+        "irq_ack after the accepting edge"
+    );
+    push_to_done!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "irq_ack is one pulse");
+    after_done!(sim, x);
+    let i44 = pack(ty::EXTERNAL_INTERRUPT, 0x44, 0, false, false);
+    check!(sim, x, event(&x), (i44, 0), "kernel interrupt");
+    // ERET alone.
+    x.op_eret.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), ERET, "ERET");
+    edge!(sim, x);
+    check!(sim, x, event(&x), (i44, 0), "ERET latches nothing");
+    // Kernel, if = 0: the interrupt waits; ERET, then the instruction.
+    clear(&mut x);
+    x.status_if.next = false;
+    irq(&mut x, 0x45);
+    x.op_eret.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        decision(&x),
+        ERET,
+        "if = 0: ERET wins over the interrupt"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "if = 0: no irq_ack");
+    clear(&mut x);
+    irq(&mut x, 0x45);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "if = 0: the instruction");
+    edge!(sim, x);
+    check!(sim, x, x.irq_ack.val(), false, "if = 0: no irq_ack");
+});
+
+block_test!(nmi_edges, EntryUnit, unit(), 160, |sim, x| {
+    reset!(sim, x);
+    // A level held high is one event, taken at the edge after the one
+    // that samples it.
+    x.nmi.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "nmi rises: not sampled yet");
+    edge!(sim, x);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "taken at the next edge");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        CSTACK - 8,
+        "NMI push_addr"
+    );
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    check!(sim, x, loads(&x).3, true, "NMI sets nmi_blocked");
+    after_done!(sim, x);
+    // Even unblocked, the held level is no new event.
+    for n in 0..6 {
+        settle!(sim, x);
+        check!(sim, x, decision(&x), INSN, "nmi held high, cycle {n}");
+        edge!(sim, x);
+    }
+    // Low for one cycle, high again: a new event.
+    x.nmi.next = false;
+    edge!(sim, x);
+    x.nmi.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "second rise: not sampled yet");
+    edge!(sim, x);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "second rise taken");
+    edge!(sim, x);
+    x.nmi.next = false;
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+
+    // Blocked: the pulse stays pending until nmi_blocked clears. Two
+    // pulses while blocked are one event.
+    x.status_nmi_blocked.next = true;
+    pulse!(sim, x, nmi);
+    edge!(sim, x);
+    pulse!(sim, x, nmi);
+    for n in 0..5 {
+        settle!(sim, x);
+        check!(sim, x, decision(&x), INSN, "blocked, cycle {n}");
+        edge!(sim, x);
+    }
+    x.status_nmi_blocked.next = false;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "taken as soon as unblocked");
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    for n in 0..3 {
         settle!(sim, x);
         check!(
             sim,
             x,
             decision(&x),
-            IMMEDIATE,
-            "fault wins over an interrupt"
+            INSN,
+            "only one pending NMI, cycle {n}"
         );
         edge!(sim, x);
-        check!(sim, x, event(&x), (pf, DATA), "page fault");
-        check!(sim, x, x.irq_ack.val(), false, "no irq_ack: the fault won");
-        // #GP of a CSR access > interrupt.
-        clear(&mut x);
-        x.csr_fault.next = true;
-        irq(&mut x, 0x41);
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            decision(&x),
-            IMMEDIATE,
-            "#GP wins over an interrupt"
-        );
-        edge!(sim, x);
-        let gp = pack(ty::HARDWARE_EXCEPTION, vector::GP, 0, true, true);
-        check!(sim, x, event(&x), (gp, 0), "#GP");
-        check!(sim, x, x.irq_ack.val(), false, "no irq_ack: #GP won");
-        // exc_valid is the fault's identity when a CSR #GP comes with it.
-        clear(&mut x);
-        x.csr_fault.next = true;
-        exc(&mut x, vector::PF, Some(6), DATA);
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            event(&x),
-            (pf, DATA),
-            "exc_valid wins over a CSR #GP"
-        );
-        // Interrupt > SYSCALL.
-        clear(&mut x);
-        irq(&mut x, 0x43);
-        x.op_syscall.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            decision(&x),
-            IMMEDIATE,
-            "interrupt wins over SYSCALL"
-        );
-        edge!(sim, x);
-        let i43 = pack(ty::EXTERNAL_INTERRUPT, 0x43, 0, true, false);
-        check!(sim, x, event(&x), (i43, 0), "interrupt");
-        check!(sim, x, x.irq_ack.val(), true, "irq_ack");
-        // SYSCALL > the instruction's own effects (retire is not an input
-        // here: do_insn qualifies it).
-        clear(&mut x);
-        x.op_syscall.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), IMMEDIATE_SYSCALL, "SYSCALL");
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "irq_ack is one pulse");
-        let sys = pack(ty::OTHER, vector::SYSCALL, 0, true, false);
-        check!(sim, x, event(&x), (sys, 0), "SYSCALL");
+    }
 
-        // Kernel, if = 1: interrupt > ERET.
-        clear(&mut x);
-        x.user.next = false;
-        x.status_if.next = true;
-        irq(&mut x, 0x44);
-        x.op_eret.next = true;
+    // Busy: the pulse waits for the transfer to end.
+    x.busy.next = true;
+    pulse!(sim, x, nmi);
+    for n in 0..3 {
         settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "interrupt wins over ERET");
+        check!(sim, x, decision(&x), BUSY, "busy, cycle {n}");
         edge!(sim, x);
-        check!(
-            sim,
-            x,
-            x.irq_ack.val(),
-            true,
-            "irq_ack after the accepting edge"
-        );
-        push_to_done!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "irq_ack is one pulse");
-        after_done!(sim, x);
-        let i44 = pack(ty::EXTERNAL_INTERRUPT, 0x44, 0, false, false);
-        check!(sim, x, event(&x), (i44, 0), "kernel interrupt");
-        // ERET alone.
-        x.op_eret.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), ERET, "ERET");
-        edge!(sim, x);
-        check!(sim, x, event(&x), (i44, 0), "ERET latches nothing");
-        // Kernel, if = 0: the interrupt waits; ERET, then the instruction.
-        clear(&mut x);
-        x.status_if.next = false;
-        irq(&mut x, 0x45);
-        x.op_eret.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            decision(&x),
-            ERET,
-            "if = 0: ERET wins over the interrupt"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "if = 0: no irq_ack");
-        clear(&mut x);
-        irq(&mut x, 0x45);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "if = 0: the instruction");
-        edge!(sim, x);
-        check!(sim, x, x.irq_ack.val(), false, "if = 0: no irq_ack");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "priority_order", 100);
-}
+    }
+    x.busy.next = false;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "taken when no longer busy");
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
 
-#[test]
-fn nmi_edges() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        reset!(sim, x);
-        // A level held high is one event, taken at the edge after the one
-        // that samples it.
-        x.nmi.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "nmi rises: not sampled yet");
-        edge!(sim, x);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "taken at the next edge");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            CSTACK - 8,
-            "NMI push_addr"
-        );
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        check!(sim, x, loads(&x).3, true, "NMI sets nmi_blocked");
-        after_done!(sim, x);
-        // Even unblocked, the held level is no new event.
-        for n in 0..6 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), INSN, "nmi held high, cycle {n}");
-            edge!(sim, x);
-        }
-        // Low for one cycle, high again: a new event.
-        x.nmi.next = false;
-        edge!(sim, x);
-        x.nmi.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "second rise: not sampled yet");
-        edge!(sim, x);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "second rise taken");
-        edge!(sim, x);
-        x.nmi.next = false;
-        push_to_done!(sim, x);
-        after_done!(sim, x);
+    // A rise sampled at the edge that takes the pending NMI makes it
+    // pending again.
+    x.status_nmi_blocked.next = true;
+    pulse!(sim, x, nmi);
+    edge!(sim, x);
+    x.status_nmi_blocked.next = false;
+    x.nmi.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "the first NMI is taken");
+    edge!(sim, x);
+    x.nmi.next = false;
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        decision(&x),
+        PUSH,
+        "the second NMI, sampled at the take"
+    );
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "nothing more");
+    edge!(sim, x);
 
-        // Blocked: the pulse stays pending until nmi_blocked clears. Two
-        // pulses while blocked are one event.
-        x.status_nmi_blocked.next = true;
-        pulse!(sim, x, nmi);
-        edge!(sim, x);
-        pulse!(sim, x, nmi);
-        for n in 0..5 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), INSN, "blocked, cycle {n}");
-            edge!(sim, x);
-        }
-        x.status_nmi_blocked.next = false;
+    // A level held high through reset is no edge.
+    x.nmi.next = true;
+    x.reset.next = true;
+    edge!(sim, x);
+    x.reset.next = false;
+    for n in 0..4 {
         settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "taken as soon as unblocked");
+        check!(sim, x, decision(&x), INSN, "held through reset, cycle {n}");
         edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        for n in 0..3 {
-            settle!(sim, x);
-            check!(
-                sim,
-                x,
-                decision(&x),
-                INSN,
-                "only one pending NMI, cycle {n}"
-            );
-            edge!(sim, x);
-        }
+    }
+});
 
-        // Busy: the pulse waits for the transfer to end.
-        x.busy.next = true;
-        pulse!(sim, x, nmi);
-        for n in 0..3 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), BUSY, "busy, cycle {n}");
-            edge!(sim, x);
-        }
-        x.busy.next = false;
+block_test!(mce_edges_and_nesting, EntryUnit, unit(), 100, |sim, x| {
+    reset!(sim, x);
+    // A held level is one machine check.
+    x.mce.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "mce rises: not sampled yet");
+    edge!(sim, x);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "taken at the next edge");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        CSTACK - 8,
+        "MCE: CSTACK"
+    );
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x),
+        (ENTRY_CRIT, false, true, false, false, true),
+        "MCE loads"
+    );
+    after_done!(sim, x);
+    for n in 0..4 {
         settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "taken when no longer busy");
+        check!(sim, x, decision(&x), INSN, "mce held high, cycle {n}");
         edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
+    }
+    x.mce.next = false;
+    edge!(sim, x);
+    // Inside a critical handler with NMIs blocked, a machine check
+    // nests: no blocking, and it stays on the current stack.
+    x.status_critical.next = true;
+    x.status_nmi_blocked.next = true;
+    pulse!(sim, x, mce);
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "nested machine check");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        KRSP - 8,
+        "nested: current stack"
+    );
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x),
+        (ENTRY_CRIT, false, true, true, false, true),
+        "nested loads"
+    );
+    after_done!(sim, x);
+    // A machine check waits for a running transfer.
+    x.busy.next = true;
+    pulse!(sim, x, mce);
+    for n in 0..3 {
+        settle!(sim, x);
+        check!(sim, x, decision(&x), BUSY, "busy, cycle {n}");
+        edge!(sim, x);
+    }
+    x.busy.next = false;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "taken when no longer busy");
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    // NMI and MCE pending together: MCE first, then NMI.
+    x.status_critical.next = false;
+    x.status_nmi_blocked.next = false;
+    x.nmi.next = true;
+    x.mce.next = true;
+    edge!(sim, x);
+    x.nmi.next = false;
+    x.mce.next = false;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "MCE first");
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    check!(sim, x, loads(&x).3, false, "MCE does not block NMIs");
+    after_done!(sim, x);
+    let mc = pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, false, false);
+    check!(sim, x, event(&x).0, mc, "MCE first");
+    // The handler runs with STATUS as loaded: critical.
+    x.status_critical.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), PUSH, "then NMI");
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    check!(
+        sim,
+        x,
+        event(&x).0,
+        pack(ty::NMI, vector::NMI, 0, false, false),
+        "then NMI"
+    );
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "nothing more");
+    edge!(sim, x);
+});
 
-        // A rise sampled at the edge that takes the pending NMI makes it
-        // pending again.
-        x.status_nmi_blocked.next = true;
-        pulse!(sim, x, nmi);
-        edge!(sim, x);
-        x.status_nmi_blocked.next = false;
-        x.nmi.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "the first NMI is taken");
-        edge!(sim, x);
-        x.nmi.next = false;
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            decision(&x),
-            PUSH,
-            "the second NMI, sampled at the take"
-        );
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "nothing more");
-        edge!(sim, x);
-
-        // A level held high through reset is no edge.
-        x.nmi.next = true;
-        x.reset.next = true;
-        edge!(sim, x);
-        x.reset.next = false;
-        for n in 0..4 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), INSN, "held through reset, cycle {n}");
-            edge!(sim, x);
-        }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "nmi_edges", 160);
-}
-
-#[test]
-fn mce_edges_and_nesting() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        reset!(sim, x);
-        // A held level is one machine check.
-        x.mce.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "mce rises: not sampled yet");
-        edge!(sim, x);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "taken at the next edge");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            CSTACK - 8,
-            "MCE: CSTACK"
-        );
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x),
-            (ENTRY_CRIT, false, true, false, false, true),
-            "MCE loads"
-        );
-        after_done!(sim, x);
-        for n in 0..4 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), INSN, "mce held high, cycle {n}");
-            edge!(sim, x);
-        }
-        x.mce.next = false;
-        edge!(sim, x);
-        // Inside a critical handler with NMIs blocked, a machine check
-        // nests: no blocking, and it stays on the current stack.
-        x.status_critical.next = true;
-        x.status_nmi_blocked.next = true;
-        pulse!(sim, x, mce);
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "nested machine check");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            KRSP - 8,
-            "nested: current stack"
-        );
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x),
-            (ENTRY_CRIT, false, true, true, false, true),
-            "nested loads"
-        );
-        after_done!(sim, x);
-        // A machine check waits for a running transfer.
-        x.busy.next = true;
-        pulse!(sim, x, mce);
-        for n in 0..3 {
-            settle!(sim, x);
-            check!(sim, x, decision(&x), BUSY, "busy, cycle {n}");
-            edge!(sim, x);
-        }
-        x.busy.next = false;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "taken when no longer busy");
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        // NMI and MCE pending together: MCE first, then NMI.
-        x.status_critical.next = false;
-        x.status_nmi_blocked.next = false;
-        x.nmi.next = true;
-        x.mce.next = true;
-        edge!(sim, x);
-        x.nmi.next = false;
-        x.mce.next = false;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "MCE first");
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        check!(sim, x, loads(&x).3, false, "MCE does not block NMIs");
-        after_done!(sim, x);
-        let mc = pack(ty::HARDWARE_EXCEPTION, vector::MC, 0, false, false);
-        check!(sim, x, event(&x).0, mc, "MCE first");
-        // The handler runs with STATUS as loaded: critical.
-        x.status_critical.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), PUSH, "then NMI");
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        check!(
-            sim,
-            x,
-            event(&x).0,
-            pack(ty::NMI, vector::NMI, 0, false, false),
-            "then NMI"
-        );
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "nothing more");
-        edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "mce_edges_and_nesting", 100);
-}
-
-#[test]
-fn immediate_entry_from_user_framed_from_kernel() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
+block_test!(
+    immediate_entry_from_user_framed_from_kernel,
+    EntryUnit,
+    unit(),
+    80,
+    |sim, x| {
         reset!(sim, x);
         let sys_u = pack(ty::OTHER, vector::SYSCALL, 0, true, false);
         let sys_k = pack(ty::OTHER, vector::SYSCALL, 0, false, false);
@@ -893,23 +859,15 @@ fn immediate_entry_from_user_framed_from_kernel() {
             (pack(ty::NMI, vector::NMI, 0, true, false), 0),
             "NMI"
         );
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "immediate_entry_from_user_framed_from_kernel",
-        80,
-    );
-}
+    }
+);
 
-#[test]
-fn push_addr_follows_the_stack_switch_rule() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
+block_test!(
+    push_addr_follows_the_stack_switch_rule,
+    EntryUnit,
+    unit(),
+    60,
+    |sim, x| {
         // (event, STATUS.critical, expected push_addr); event 0 NMI, 1 MCE,
         // 2 interrupt, 3 SYSCALL, 4 fault, 5 double fault.
         for (ev, critical, top) in [
@@ -960,16 +918,8 @@ fn push_addr_follows_the_stack_switch_rule() {
             );
             edge!(sim, x);
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "push_addr_follows_the_stack_switch_rule",
-        60,
-    );
-}
+    }
+);
 
 /// The events of the EVENT_INFO table, presented one at a time.
 #[derive(Clone, Copy, Debug)]
@@ -1103,231 +1053,215 @@ fn event_info_from_kernel() {
     event_info_test(false, "event_info_from_kernel");
 }
 
-#[test]
-fn idle_is_low_while_busy() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        reset!(sim, x);
-        x.busy.next = true;
-        x.status_if.next = true;
-        for user in [false, true] {
-            for n in 0..5 {
-                clear(&mut x);
-                x.user.next = user;
-                match n {
-                    0 => x.op_syscall.next = true,
-                    1 => x.op_eret.next = true,
-                    2 => exc(&mut x, vector::PF, Some(2), DATA),
-                    3 => x.csr_fault.next = true,
-                    _ => irq(&mut x, 0x70),
-                }
-                settle!(sim, x);
-                check!(sim, x, decision(&x), BUSY, "busy, user {user}, input {n}");
-                edge!(sim, x);
-                check!(
-                    sim,
-                    x,
-                    x.irq_ack.val(),
-                    false,
-                    "busy, user {user}, input {n}"
-                );
-                check!(sim, x, event(&x), (0, 0), "busy, user {user}, input {n}");
-            }
-        }
-        // The same inputs when not busy are taken.
-        clear(&mut x);
-        x.busy.next = false;
-        x.user.next = true;
-        x.op_syscall.next = true;
-        settle!(sim, x);
-        check!(sim, x, decision(&x), IMMEDIATE_SYSCALL, "not busy");
-        edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "idle_is_low_while_busy", 20);
-}
-
-#[test]
-fn double_and_triple_fault() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
-        let df = pack(ty::HARDWARE_EXCEPTION, vector::DF, 0, false, true);
-        reset!(sim, x);
-        // A kernel SYSCALL whose push fails at word 2: #DF on CSTACK, with
-        // the kernel RIP as return address (the SYSCALL runs again).
-        x.op_syscall.next = true;
-        edge!(sim, x);
-        clear(&mut x);
-        x.busy.next = true;
-        edge!(sim, x, 2);
-        x.seq_bus_error.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            x.start_push.val(),
-            true,
-            "#DF push starts at the error"
-        );
-        check!(
-            sim,
-            x,
-            x.enter.val(),
-            false,
-            "the failed push commits nothing"
-        );
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            CSTACK - 8,
-            "#DF on CSTACK"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.return_rip.val().to_u64(), KRIP, "#DF return RIP");
-        check!(sim, x, x.shutdown.val(), false, "no shutdown");
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x),
-            (ENTRY_CRIT, false, true, false, false, true),
-            "#DF loads"
-        );
-        after_done!(sim, x);
-        check!(sim, x, event(&x), (df, 0), "#DF");
-        // In the #DF handler: a framed ERET whose pop fails is a new #DF,
-        // not a triple fault.
-        x.status_critical.next = true;
-        x.busy.next = true;
-        x.seq_popping.next = true;
-        edge!(sim, x);
-        x.seq_bus_error.next = true;
-        settle!(sim, x);
-        check!(sim, x, x.start_push.val(), true, "a failed pop is a #DF");
-        check!(
-            sim,
-            x,
-            x.push_addr.val().to_u64(),
-            KRSP - 8,
-            "#DF in a critical handler"
-        );
-        edge!(sim, x);
-        x.seq_popping.next = false;
-        check!(
-            sim,
-            x,
-            x.shutdown.val(),
-            false,
-            "no shutdown after a failed pop"
-        );
-        push_to_done!(sim, x);
-        after_done!(sim, x);
-        // An ordinary push inside the #DF handler that fails: a #DF again.
-        x.status_if.next = true;
-        irq(&mut x, 0x80);
-        edge!(sim, x);
-        clear(&mut x);
-        x.busy.next = true;
-        x.seq_bus_error.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            x.start_push.val(),
-            true,
-            "a failed ordinary push is a #DF"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.shutdown.val(), false, "no shutdown");
-        // This #DF's own push fails: triple fault.
-        clear(&mut x);
-        edge!(sim, x);
-        x.seq_bus_error.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            x.start_push.val(),
-            false,
-            "no push after a triple fault"
-        );
-        edge!(sim, x);
-        check!(sim, x, x.shutdown.val(), true, "shutdown");
-        // Shut down: nothing is taken, whatever comes.
-        clear(&mut x);
-        x.busy.next = false;
-        x.status_critical.next = false;
-        x.status_if.next = true;
-        for n in 0..6 {
+block_test!(idle_is_low_while_busy, EntryUnit, unit(), 20, |sim, x| {
+    reset!(sim, x);
+    x.busy.next = true;
+    x.status_if.next = true;
+    for user in [false, true] {
+        for n in 0..5 {
             clear(&mut x);
-            x.user.next = n % 2 == 1;
+            x.user.next = user;
             match n {
-                0 => irq(&mut x, 0x81),
-                1 => x.op_syscall.next = true,
-                2 => exc(&mut x, vector::PF, None, 0),
-                3 => x.nmi.next = true,
-                4 => x.mce.next = true,
-                _ => x.op_eret.next = true,
+                0 => x.op_syscall.next = true,
+                1 => x.op_eret.next = true,
+                2 => exc(&mut x, vector::PF, Some(2), DATA),
+                3 => x.csr_fault.next = true,
+                _ => irq(&mut x, 0x70),
             }
             settle!(sim, x);
-            check!(sim, x, decision(&x), BUSY, "shutdown, input {n}");
+            check!(sim, x, decision(&x), BUSY, "busy, user {user}, input {n}");
             edge!(sim, x);
-            check!(sim, x, x.shutdown.val(), true, "shutdown stays, input {n}");
-            check!(sim, x, x.irq_ack.val(), false, "shutdown, input {n}");
-        }
-        x.nmi.next = false;
-        x.mce.next = false;
-        x.reset.next = true;
-        edge!(sim, x);
-        init(&mut x);
-        check!(sim, x, x.shutdown.val(), false, "reset clears shutdown");
-        settle!(sim, x);
-        check!(sim, x, decision(&x), INSN, "running again");
-        edge!(sim, x);
-
-        // An NMI whose push fails is lost; an interrupt's ack has pulsed.
-        pulse!(sim, x, nmi);
-        edge!(sim, x);
-        clear(&mut x);
-        x.busy.next = true;
-        x.seq_bus_error.next = true;
-        edge!(sim, x);
-        push_to_done!(sim, x);
-        check!(
-            sim,
-            x,
-            loads(&x).3,
-            false,
-            "a failed NMI sets no nmi_blocked"
-        );
-        after_done!(sim, x);
-        for n in 0..3 {
-            settle!(sim, x);
             check!(
                 sim,
                 x,
-                decision(&x),
-                INSN,
-                "the failed NMI is lost, cycle {n}"
+                x.irq_ack.val(),
+                false,
+                "busy, user {user}, input {n}"
             );
-            edge!(sim, x);
+            check!(sim, x, event(&x), (0, 0), "busy, user {user}, input {n}");
         }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "double_and_triple_fault", 100);
-}
+    }
+    // The same inputs when not busy are taken.
+    clear(&mut x);
+    x.busy.next = false;
+    x.user.next = true;
+    x.op_syscall.next = true;
+    settle!(sim, x);
+    check!(sim, x, decision(&x), IMMEDIATE_SYSCALL, "not busy");
+    edge!(sim, x);
+});
 
-#[test]
-fn eret_completion_restores_event_info() {
-    let uut = unit();
-    let mut sim = clocked_sim!(EntryUnit);
-    sim.add_testbench(move |mut sim: Sim<EntryUnit>| {
-        let mut x = sim.init()?;
+block_test!(double_and_triple_fault, EntryUnit, unit(), 100, |sim, x| {
+    let df = pack(ty::HARDWARE_EXCEPTION, vector::DF, 0, false, true);
+    reset!(sim, x);
+    // A kernel SYSCALL whose push fails at word 2: #DF on CSTACK, with
+    // the kernel RIP as return address (the SYSCALL runs again).
+    x.op_syscall.next = true;
+    edge!(sim, x);
+    clear(&mut x);
+    x.busy.next = true;
+    edge!(sim, x, 2);
+    x.seq_bus_error.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        x.start_push.val(),
+        true,
+        "#DF push starts at the error"
+    );
+    check!(
+        sim,
+        x,
+        x.enter.val(),
+        false,
+        "the failed push commits nothing"
+    );
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        CSTACK - 8,
+        "#DF on CSTACK"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.return_rip.val().to_u64(), KRIP, "#DF return RIP");
+    check!(sim, x, x.shutdown.val(), false, "no shutdown");
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x),
+        (ENTRY_CRIT, false, true, false, false, true),
+        "#DF loads"
+    );
+    after_done!(sim, x);
+    check!(sim, x, event(&x), (df, 0), "#DF");
+    // In the #DF handler: a framed ERET whose pop fails is a new #DF,
+    // not a triple fault.
+    x.status_critical.next = true;
+    x.busy.next = true;
+    x.seq_popping.next = true;
+    edge!(sim, x);
+    x.seq_bus_error.next = true;
+    settle!(sim, x);
+    check!(sim, x, x.start_push.val(), true, "a failed pop is a #DF");
+    check!(
+        sim,
+        x,
+        x.push_addr.val().to_u64(),
+        KRSP - 8,
+        "#DF in a critical handler"
+    );
+    edge!(sim, x);
+    x.seq_popping.next = false;
+    check!(
+        sim,
+        x,
+        x.shutdown.val(),
+        false,
+        "no shutdown after a failed pop"
+    );
+    push_to_done!(sim, x);
+    after_done!(sim, x);
+    // An ordinary push inside the #DF handler that fails: a #DF again.
+    x.status_if.next = true;
+    irq(&mut x, 0x80);
+    edge!(sim, x);
+    clear(&mut x);
+    x.busy.next = true;
+    x.seq_bus_error.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        x.start_push.val(),
+        true,
+        "a failed ordinary push is a #DF"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.shutdown.val(), false, "no shutdown");
+    // This #DF's own push fails: triple fault.
+    clear(&mut x);
+    edge!(sim, x);
+    x.seq_bus_error.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        x.start_push.val(),
+        false,
+        "no push after a triple fault"
+    );
+    edge!(sim, x);
+    check!(sim, x, x.shutdown.val(), true, "shutdown");
+    // Shut down: nothing is taken, whatever comes.
+    clear(&mut x);
+    x.busy.next = false;
+    x.status_critical.next = false;
+    x.status_if.next = true;
+    for n in 0..6 {
+        clear(&mut x);
+        x.user.next = n % 2 == 1;
+        match n {
+            0 => irq(&mut x, 0x81),
+            1 => x.op_syscall.next = true,
+            2 => exc(&mut x, vector::PF, None, 0),
+            3 => x.nmi.next = true,
+            4 => x.mce.next = true,
+            _ => x.op_eret.next = true,
+        }
+        settle!(sim, x);
+        check!(sim, x, decision(&x), BUSY, "shutdown, input {n}");
+        edge!(sim, x);
+        check!(sim, x, x.shutdown.val(), true, "shutdown stays, input {n}");
+        check!(sim, x, x.irq_ack.val(), false, "shutdown, input {n}");
+    }
+    x.nmi.next = false;
+    x.mce.next = false;
+    x.reset.next = true;
+    edge!(sim, x);
+    init(&mut x);
+    check!(sim, x, x.shutdown.val(), false, "reset clears shutdown");
+    settle!(sim, x);
+    check!(sim, x, decision(&x), INSN, "running again");
+    edge!(sim, x);
+
+    // An NMI whose push fails is lost; an interrupt's ack has pulsed.
+    pulse!(sim, x, nmi);
+    edge!(sim, x);
+    clear(&mut x);
+    x.busy.next = true;
+    x.seq_bus_error.next = true;
+    edge!(sim, x);
+    push_to_done!(sim, x);
+    check!(
+        sim,
+        x,
+        loads(&x).3,
+        false,
+        "a failed NMI sets no nmi_blocked"
+    );
+    after_done!(sim, x);
+    for n in 0..3 {
+        settle!(sim, x);
+        check!(
+            sim,
+            x,
+            decision(&x),
+            INSN,
+            "the failed NMI is lost, cycle {n}"
+        );
+        edge!(sim, x);
+    }
+});
+
+block_test!(
+    eret_completion_restores_event_info,
+    EntryUnit,
+    unit(),
+    20,
+    |sim, x| {
         reset!(sim, x);
         x.user.next = true;
         x.op_syscall.next = true;
@@ -1359,10 +1293,8 @@ fn eret_completion_restores_event_info() {
         settle!(sim, x);
         check!(sim, x, decision(&x), INSN, "idle again");
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "eret_completion_restores_event_info", 20);
-}
+    }
+);
 
 #[test]
 fn synthesises() {

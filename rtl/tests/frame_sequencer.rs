@@ -31,9 +31,7 @@ const PUSH_AT: u64 = 0xffff_c900_0000_7ff8;
 const POP_AT: u64 = 0xffff_c900_0000_7fd8;
 
 fn sequencer() -> FrameSequencer {
-    let mut uut = FrameSequencer::default();
-    uut.connect_all();
-    uut
+    common::connected(FrameSequencer::default())
 }
 
 /// No start, no bus answer; the word inputs hold `WORDS`.
@@ -84,12 +82,12 @@ fn strobes(x: &FrameSequencer) -> (bool, bool, bool) {
 const IDLE_REQ: (bool, bool, u64, u64) = (false, false, 0, 0);
 const NO_STROBE: (bool, bool, bool) = (false, false, false);
 
-#[test]
-fn push_on_a_zero_wait_bus() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    push_on_a_zero_wait_bus,
+    FrameSequencer,
+    sequencer(),
+    20,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -139,17 +137,15 @@ fn push_on_a_zero_wait_bus() {
         check!(sim, x, strobes(&x), NO_STROBE, "after the fifth answer");
         edge!(sim, x, 2);
         check!(sim, x, req(&x), IDLE_REQ, "later");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "push_on_a_zero_wait_bus", 20);
-}
+    }
+);
 
-#[test]
-fn a_request_holds_until_mem_ready() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    a_request_holds_until_mem_ready,
+    FrameSequencer,
+    sequencer(),
+    60,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -223,17 +219,15 @@ fn a_request_holds_until_mem_ready() {
         }
         quiet(&mut x);
         check!(sim, x, req(&x), IDLE_REQ, "after the pop");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "a_request_holds_until_mem_ready", 60);
-}
+    }
+);
 
-#[test]
-fn pop_goes_upward_without_write_data() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    pop_goes_upward_without_write_data,
+    FrameSequencer,
+    sequencer(),
+    20,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -273,17 +267,15 @@ fn pop_goes_upward_without_write_data() {
         );
         check!(sim, x, strobes(&x), NO_STROBE, "after the pop");
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "pop_goes_upward_without_write_data", 20);
-}
+    }
+);
 
-#[test]
-fn a_bus_error_stops_the_transfer() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    a_bus_error_stops_the_transfer,
+    FrameSequencer,
+    sequencer(),
+    60,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -350,17 +342,15 @@ fn a_bus_error_stops_the_transfer() {
             );
             edge!(sim, x);
         }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "a_bus_error_stops_the_transfer", 60);
-}
+    }
+);
 
-#[test]
-fn a_start_while_active_restarts() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    a_start_while_active_restarts,
+    FrameSequencer,
+    sequencer(),
+    30,
+    |sim, x| {
         const B: u64 = 0x0000_0000_00c0_0000;
         const C: u64 = 0x0000_0000_00d0_0000;
         const D: u64 = 0x0000_0000_00e0_0000;
@@ -433,17 +423,15 @@ fn a_start_while_active_restarts() {
         }
         check!(sim, x, req(&x), IDLE_REQ, "after the pop at D");
         check!(sim, x, state(&x).0, false, "after the pop at D");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "a_start_while_active_restarts", 30);
-}
+    }
+);
 
-#[test]
-fn outputs_are_zero_when_idle() {
-    let uut = sequencer();
-    let mut sim = clocked_sim!(FrameSequencer);
-    sim.add_testbench(move |mut sim: Sim<FrameSequencer>| {
-        let mut x = sim.init()?;
+block_test!(
+    outputs_are_zero_when_idle,
+    FrameSequencer,
+    sequencer(),
+    20,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -501,10 +489,8 @@ fn outputs_are_zero_when_idle() {
             "after a reset during a push"
         );
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "outputs_are_zero_when_idle", 20);
-}
+    }
+);
 
 #[test]
 fn synthesises() {

@@ -30,9 +30,7 @@ fn bank() -> RenameBank {
         reset_rip: RESET_RIP,
         ..PtuConfig::default()
     };
-    let mut uut = RenameBank::new(&cfg);
-    uut.connect_all();
-    uut
+    common::connected(RenameBank::new(&cfg))
 }
 
 /// Every input low.
@@ -109,90 +107,82 @@ fn insn_writes(x: &mut RenameBank, v: [u64; 3]) {
     x.gs_wdata.next = v[2].into();
 }
 
-#[test]
-fn reset_values() {
-    let uut = bank();
-    let mut sim = clocked_sim!(RenameBank);
-    sim.add_testbench(move |mut sim: Sim<RenameBank>| {
-        let mut x = sim.init()?;
-        quiet(&mut x);
-        x.reset.next = true;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            kernel_view([RESET_RIP, 0, 0], [0; 3]),
-            "after reset"
-        );
-        check!(sim, x, x.user.val(), false, "user after reset");
-        // Fill every copy and go to user mode.
-        insn_writes(&mut x, [K_RIP, K_RSP, K_GS]);
-        x.urip_we.next = true;
-        x.csr_wdata.next = U_RIP.into();
-        edge!(sim, x);
-        quiet(&mut x);
-        x.ursp_we.next = true;
-        x.csr_wdata.next = U_RSP.into();
-        edge!(sim, x);
-        quiet(&mut x);
-        x.ugs_we.next = true;
-        x.csr_wdata.next = U_GS.into();
-        edge!(sim, x);
-        quiet(&mut x);
-        x.cpl_load.next = true;
-        x.cpl_user.next = true;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            user_view([K_RIP, K_RSP], [U_RIP, U_RSP, U_GS]),
-            "filled"
-        );
-        // Reset wins over every write presented with it.
-        insn_writes(&mut x, [1, 2, 3]);
-        x.urip_we.next = true;
-        x.ursp_we.next = true;
-        x.ugs_we.next = true;
-        x.csr_wdata.next = 4.into();
-        x.urip_load.next = true;
-        x.krip_load.next = true;
-        x.krip_value.next = 5.into();
-        x.krsp_load.next = true;
-        x.krsp_value.next = 6.into();
-        x.cpl_load.next = true;
-        x.cpl_user.next = true;
-        x.reset.next = true;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            kernel_view([RESET_RIP, 0, 0], [0; 3]),
-            "second reset"
-        );
-        check!(sim, x, x.user.val(), false, "user after the second reset");
-        quiet(&mut x);
-        edge!(sim, x, 2);
-        check!(
-            sim,
-            x,
-            view(&x),
-            kernel_view([RESET_RIP, 0, 0], [0; 3]),
-            "held"
-        );
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "reset_values", 20);
-}
+block_test!(reset_values, RenameBank, bank(), 20, |sim, x| {
+    quiet(&mut x);
+    x.reset.next = true;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        kernel_view([RESET_RIP, 0, 0], [0; 3]),
+        "after reset"
+    );
+    check!(sim, x, x.user.val(), false, "user after reset");
+    // Fill every copy and go to user mode.
+    insn_writes(&mut x, [K_RIP, K_RSP, K_GS]);
+    x.urip_we.next = true;
+    x.csr_wdata.next = U_RIP.into();
+    edge!(sim, x);
+    quiet(&mut x);
+    x.ursp_we.next = true;
+    x.csr_wdata.next = U_RSP.into();
+    edge!(sim, x);
+    quiet(&mut x);
+    x.ugs_we.next = true;
+    x.csr_wdata.next = U_GS.into();
+    edge!(sim, x);
+    quiet(&mut x);
+    x.cpl_load.next = true;
+    x.cpl_user.next = true;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        user_view([K_RIP, K_RSP], [U_RIP, U_RSP, U_GS]),
+        "filled"
+    );
+    // Reset wins over every write presented with it.
+    insn_writes(&mut x, [1, 2, 3]);
+    x.urip_we.next = true;
+    x.ursp_we.next = true;
+    x.ugs_we.next = true;
+    x.csr_wdata.next = 4.into();
+    x.urip_load.next = true;
+    x.krip_load.next = true;
+    x.krip_value.next = 5.into();
+    x.krsp_load.next = true;
+    x.krsp_value.next = 6.into();
+    x.cpl_load.next = true;
+    x.cpl_user.next = true;
+    x.reset.next = true;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        kernel_view([RESET_RIP, 0, 0], [0; 3]),
+        "second reset"
+    );
+    check!(sim, x, x.user.val(), false, "user after the second reset");
+    quiet(&mut x);
+    edge!(sim, x, 2);
+    check!(
+        sim,
+        x,
+        view(&x),
+        kernel_view([RESET_RIP, 0, 0], [0; 3]),
+        "held"
+    );
+});
 
-#[test]
-fn writes_go_to_the_current_level_only() {
-    let uut = bank();
-    let mut sim = clocked_sim!(RenameBank);
-    sim.add_testbench(move |mut sim: Sim<RenameBank>| {
-        let mut x = sim.init()?;
+block_test!(
+    writes_go_to_the_current_level_only,
+    RenameBank,
+    bank(),
+    60,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -303,17 +293,15 @@ fn writes_go_to_the_current_level_only() {
         quiet(&mut x);
         edge!(sim, x, 2);
         check!(sim, x, view(&x), kernel_view(k, u), "held");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "writes_go_to_the_current_level_only", 60);
-}
+    }
+);
 
-#[test]
-fn cpl_and_copies_switch_at_the_cpl_load_edge() {
-    let uut = bank();
-    let mut sim = clocked_sim!(RenameBank);
-    sim.add_testbench(move |mut sim: Sim<RenameBank>| {
-        let mut x = sim.init()?;
+block_test!(
+    cpl_and_copies_switch_at_the_cpl_load_edge,
+    RenameBank,
+    bank(),
+    40,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -392,23 +380,15 @@ fn cpl_and_copies_switch_at_the_cpl_load_edge() {
             edge!(sim, x);
             check!(sim, x, view(&x), kv, "round {round}: kernel reloaded");
         }
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "cpl_and_copies_switch_at_the_cpl_load_edge",
-        40,
-    );
-}
+    }
+);
 
-#[test]
-fn csr_writes_touch_only_user_copies() {
-    let uut = bank();
-    let mut sim = clocked_sim!(RenameBank);
-    sim.add_testbench(move |mut sim: Sim<RenameBank>| {
-        let mut x = sim.init()?;
+block_test!(
+    csr_writes_touch_only_user_copies,
+    RenameBank,
+    bank(),
+    30,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -479,148 +459,138 @@ fn csr_writes_touch_only_user_copies() {
         x.cpl_user.next = false;
         edge!(sim, x);
         check!(sim, x, view(&x), kernel_view(k, u), "back in kernel mode");
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "csr_writes_touch_only_user_copies", 30);
-}
+    }
+);
 
-#[test]
-fn entry_and_return_loads() {
-    let uut = bank();
-    let mut sim = clocked_sim!(RenameBank);
-    sim.add_testbench(move |mut sim: Sim<RenameBank>| {
-        let mut x = sim.init()?;
+block_test!(entry_and_return_loads, RenameBank, bank(), 30, |sim, x| {
+    quiet(&mut x);
+    x.reset.next = true;
+    edge!(sim, x);
+    let k = [K_RIP, K_RSP, K_GS];
+    insn_writes(&mut x, k);
+    edge!(sim, x);
+    for (i, v) in [U_RIP, U_RSP, U_GS].into_iter().enumerate() {
         quiet(&mut x);
-        x.reset.next = true;
+        x.urip_we.next = i == 0;
+        x.ursp_we.next = i == 1;
+        x.ugs_we.next = i == 2;
+        x.csr_wdata.next = v.into();
         edge!(sim, x);
-        let k = [K_RIP, K_RSP, K_GS];
-        insn_writes(&mut x, k);
-        edge!(sim, x);
-        for (i, v) in [U_RIP, U_RSP, U_GS].into_iter().enumerate() {
-            quiet(&mut x);
-            x.urip_we.next = i == 0;
-            x.ursp_we.next = i == 1;
-            x.ugs_we.next = i == 2;
-            x.csr_wdata.next = v.into();
-            edge!(sim, x);
-        }
-        let u = [U_RIP, U_RSP, U_GS];
-        quiet(&mut x);
-        x.cpl_load.next = true;
-        x.cpl_user.next = true;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            user_view([K_RIP, K_RSP], u),
-            "in user mode"
-        );
+    }
+    let u = [U_RIP, U_RSP, U_GS];
+    quiet(&mut x);
+    x.cpl_load.next = true;
+    x.cpl_user.next = true;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        user_view([K_RIP, K_RSP], u),
+        "in user mode"
+    );
 
-        // SYSCALL from user: user RIP = next_rip, kernel RIP = entry, CPL 0,
-        // all at one edge.
-        const ENTRY: u64 = 0xffff_ffff_8100_2000;
-        const NEXT: u64 = U_RIP + 2;
-        quiet(&mut x);
-        x.next_rip.next = NEXT.into();
-        x.urip_load.next = true;
-        x.krip_load.next = true;
-        x.krip_value.next = ENTRY.into();
-        x.cpl_load.next = true;
-        x.cpl_user.next = false;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            user_view([K_RIP, K_RSP], u),
-            "entry, before the edge"
-        );
-        edge!(sim, x);
-        let u = [NEXT, U_RSP, U_GS];
-        let k = [ENTRY, K_RSP, K_GS];
-        check!(sim, x, view(&x), kernel_view(k, u), "entered");
+    // SYSCALL from user: user RIP = next_rip, kernel RIP = entry, CPL 0,
+    // all at one edge.
+    const ENTRY: u64 = 0xffff_ffff_8100_2000;
+    const NEXT: u64 = U_RIP + 2;
+    quiet(&mut x);
+    x.next_rip.next = NEXT.into();
+    x.urip_load.next = true;
+    x.krip_load.next = true;
+    x.krip_value.next = ENTRY.into();
+    x.cpl_load.next = true;
+    x.cpl_user.next = false;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        user_view([K_RIP, K_RSP], u),
+        "entry, before the edge"
+    );
+    edge!(sim, x);
+    let u = [NEXT, U_RSP, U_GS];
+    let k = [ENTRY, K_RSP, K_GS];
+    check!(sim, x, view(&x), kernel_view(k, u), "entered");
 
-        // urip_load alone in kernel mode touches only the user RIP.
-        quiet(&mut x);
-        x.next_rip.next = (NEXT + 0x10).into();
-        x.urip_load.next = true;
-        edge!(sim, x);
-        let u = [NEXT + 0x10, U_RSP, U_GS];
-        check!(sim, x, view(&x), kernel_view(k, u), "urip_load alone");
+    // urip_load alone in kernel mode touches only the user RIP.
+    quiet(&mut x);
+    x.next_rip.next = (NEXT + 0x10).into();
+    x.urip_load.next = true;
+    edge!(sim, x);
+    let u = [NEXT + 0x10, U_RSP, U_GS];
+    check!(sim, x, view(&x), kernel_view(k, u), "urip_load alone");
 
-        // krsp_load alone (a framed entry's new RSP): kernel RSP only.
-        const FRAME: u64 = K_RSP - 40;
-        quiet(&mut x);
-        x.krsp_load.next = true;
-        x.krsp_value.next = FRAME.into();
-        edge!(sim, x);
-        let k = [ENTRY, FRAME, K_GS];
-        check!(sim, x, view(&x), kernel_view(k, u), "krsp_load alone");
+    // krsp_load alone (a framed entry's new RSP): kernel RSP only.
+    const FRAME: u64 = K_RSP - 40;
+    quiet(&mut x);
+    x.krsp_load.next = true;
+    x.krsp_value.next = FRAME.into();
+    edge!(sim, x);
+    let k = [ENTRY, FRAME, K_GS];
+    check!(sim, x, view(&x), kernel_view(k, u), "krsp_load alone");
 
-        // krip_load alone.
-        quiet(&mut x);
-        x.krip_load.next = true;
-        x.krip_value.next = (ENTRY + 0x40).into();
-        edge!(sim, x);
-        let k = [ENTRY + 0x40, FRAME, K_GS];
-        check!(sim, x, view(&x), kernel_view(k, u), "krip_load alone");
+    // krip_load alone.
+    quiet(&mut x);
+    x.krip_load.next = true;
+    x.krip_value.next = (ENTRY + 0x40).into();
+    edge!(sim, x);
+    let k = [ENTRY + 0x40, FRAME, K_GS];
+    check!(sim, x, view(&x), kernel_view(k, u), "krip_load alone");
 
-        // A framed ERET to user: kernel RIP and RSP restored, CPL 3, at
-        // one edge; the core sees only the user copies afterwards.
-        quiet(&mut x);
-        x.krip_load.next = true;
-        x.krip_value.next = K_RIP.into();
-        x.krsp_load.next = true;
-        x.krsp_value.next = K_RSP.into();
-        x.cpl_load.next = true;
-        x.cpl_user.next = true;
-        settle!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            kernel_view(k, u),
-            "return, before the edge"
-        );
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            user_view([K_RIP, K_RSP], u),
-            "returned to user"
-        );
+    // A framed ERET to user: kernel RIP and RSP restored, CPL 3, at
+    // one edge; the core sees only the user copies afterwards.
+    quiet(&mut x);
+    x.krip_load.next = true;
+    x.krip_value.next = K_RIP.into();
+    x.krsp_load.next = true;
+    x.krsp_value.next = K_RSP.into();
+    x.cpl_load.next = true;
+    x.cpl_user.next = true;
+    settle!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        kernel_view(k, u),
+        "return, before the edge"
+    );
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        user_view([K_RIP, K_RSP], u),
+        "returned to user"
+    );
 
-        // In user mode, kernel loads change the kernel copies, not the view.
-        quiet(&mut x);
-        x.krip_load.next = true;
-        x.krip_value.next = 0x111.into();
-        x.krsp_load.next = true;
-        x.krsp_value.next = 0x222.into();
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            user_view([0x111, 0x222], u),
-            "kernel loads in user mode"
-        );
-        quiet(&mut x);
-        x.cpl_load.next = true;
-        x.cpl_user.next = false;
-        edge!(sim, x);
-        check!(
-            sim,
-            x,
-            view(&x),
-            kernel_view([0x111, 0x222, K_GS], u),
-            "kernel again"
-        );
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "entry_and_return_loads", 30);
-}
+    // In user mode, kernel loads change the kernel copies, not the view.
+    quiet(&mut x);
+    x.krip_load.next = true;
+    x.krip_value.next = 0x111.into();
+    x.krsp_load.next = true;
+    x.krsp_value.next = 0x222.into();
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        user_view([0x111, 0x222], u),
+        "kernel loads in user mode"
+    );
+    quiet(&mut x);
+    x.cpl_load.next = true;
+    x.cpl_user.next = false;
+    edge!(sim, x);
+    check!(
+        sim,
+        x,
+        view(&x),
+        kernel_view([0x111, 0x222, K_GS], u),
+        "kernel again"
+    );
+});
 
 #[test]
 fn synthesises() {

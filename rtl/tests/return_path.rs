@@ -20,9 +20,7 @@ const BLOCK: &str = "return_path";
 const KRSP: u64 = 0xffff_c900_0000_7fd8;
 
 fn path() -> ReturnPath {
-    let mut uut = ReturnPath::default();
-    uut.connect_all();
-    uut
+    common::connected(ReturnPath::default())
 }
 
 fn quiet(x: &mut ReturnPath) {
@@ -86,12 +84,12 @@ fn expected(f: &Frame) -> (u64, u64, u64, u64, u64) {
     )
 }
 
-#[test]
-fn eret_leaves_or_pops_by_framed() {
-    let uut = path();
-    let mut sim = clocked_sim!(ReturnPath);
-    sim.add_testbench(move |mut sim: Sim<ReturnPath>| {
-        let mut x = sim.init()?;
+block_test!(
+    eret_leaves_or_pops_by_framed,
+    ReturnPath,
+    path(),
+    20,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -125,17 +123,15 @@ fn eret_leaves_or_pops_by_framed() {
                 }
             }
         }
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "eret_leaves_or_pops_by_framed", 20);
-}
+    }
+);
 
-#[test]
-fn pop_restores_the_frame_at_the_fifth_answer() {
-    let uut = path();
-    let mut sim = clocked_sim!(ReturnPath);
-    sim.add_testbench(move |mut sim: Sim<ReturnPath>| {
-        let mut x = sim.init()?;
+block_test!(
+    pop_restores_the_frame_at_the_fifth_answer,
+    ReturnPath,
+    path(),
+    80,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -248,23 +244,15 @@ fn pop_restores_the_frame_at_the_fifth_answer() {
         settle!(sim, x);
         check!(sim, x, x.restore.val(), false, "after the pops");
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(
-        sim,
-        uut,
-        BLOCK,
-        "pop_restores_the_frame_at_the_fifth_answer",
-        80,
-    );
-}
+    }
+);
 
-#[test]
-fn only_a_completed_pop_restores() {
-    let uut = path();
-    let mut sim = clocked_sim!(ReturnPath);
-    sim.add_testbench(move |mut sim: Sim<ReturnPath>| {
-        let mut x = sim.init()?;
+block_test!(
+    only_a_completed_pop_restores,
+    ReturnPath,
+    path(),
+    30,
+    |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
@@ -328,10 +316,8 @@ fn only_a_completed_pop_restores() {
         settle!(sim, x);
         check!(sim, x, restored(&x), (0, 0, 0, 0, 0), "after reset");
         edge!(sim, x);
-        sim.done(x)
-    });
-    common::run(sim, uut, BLOCK, "only_a_completed_pop_restores", 30);
-}
+    }
+);
 
 #[test]
 fn synthesises() {

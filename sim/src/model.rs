@@ -6,7 +6,8 @@
 //! `docs/spec-notes.md` (cited below as "notes §N"); the RTL is checked
 //! against this model cycle by cycle.
 
-use ptu_arch::{csr, event_info, event_type, frame, status, vector, Inputs, Outputs, PtuConfig};
+use ptu_arch::csr::{self, Access};
+use ptu_arch::{event_info, event_type, frame, status, vector, Inputs, Outputs, PtuConfig};
 use ptu_arch::{CPL_KERNEL, CPL_USER};
 
 /// What kind of event is being entered. Decides the entry point, the
@@ -139,24 +140,26 @@ impl Model {
         Self::reset_state(cfg.reset_rip, false, false)
     }
 
-    /// Reset values, with `nmi_q`/`mce_q` taking the levels present during
-    /// reset so that a level held through reset is not an edge (notes §1).
+    /// Reset values (the CSRs' from `csr::TABLE`), with `nmi_q`/`mce_q`
+    /// taking the levels present during reset so that a level held through
+    /// reset is not an edge (notes §1).
     fn reset_state(reset_rip: u64, nmi: bool, mce: bool) -> Self {
+        let reset = |addr| csr::get(addr).reset;
         Model {
             reset_rip,
             k_rip: reset_rip,
-            u_rip: 0,
+            u_rip: reset(csr::URIP),
             k_rsp: 0,
-            u_rsp: 0,
+            u_rsp: reset(csr::URSP),
             k_gs: 0,
-            u_gs: 0,
+            u_gs: reset(csr::UGS),
             user: false,
-            entry: 0,
-            entry_crit: 0,
-            cstack: 0,
-            status: 0,
-            event_info: 0,
-            event_data: 0,
+            entry: reset(csr::ENTRY),
+            entry_crit: reset(csr::ENTRY_CRIT),
+            cstack: reset(csr::CSTACK),
+            status: reset(csr::STATUS) & status::MASK,
+            event_info: reset(csr::EVENT_INFO) & event_info::MASK,
+            event_data: reset(csr::EVENT_DATA),
             nmi_q: nmi,
             mce_q: mce,
             nmi_pending: false,
@@ -187,8 +190,11 @@ impl Model {
         bit(self.status, b)
     }
 
-    /// The value of a CSR, or `None` for an unknown address.
+    /// The value of a CSR, or `None` for an address `csr::TABLE` lacks.
+    /// This and [`Model::csr_storage`] are each CSR's behaviour; which
+    /// CSRs exist and what an access may do is the table's.
     pub fn csr_value(&self, addr: u8) -> Option<u64> {
+        csr::lookup(addr)?;
         Some(match addr {
             csr::ENTRY => self.entry,
             csr::ENTRY_CRIT => self.entry_crit,
@@ -199,17 +205,27 @@ impl Model {
             csr::URIP => self.u_rip,
             csr::URSP => self.u_rsp,
             csr::UGS => self.u_gs,
-            _ => return None,
+            _ => unreachable!("CSR {} has no value in the model", csr::get(addr).name),
         })
     }
 
-    /// SPEC "CSRs": a CSR access faults (#GP) in user mode, on an unknown
-    /// address, or when it writes EVENT_INFO or EVENT_DATA.
-    fn csr_fault(&self, inp: &Inputs) -> bool {
-        (inp.csr_re || inp.csr_we)
-            && (self.user
-                || !csr::exists(inp.csr_addr)
-                || (inp.csr_we && csr::read_only(inp.csr_addr)))
+    /// Where a write to a CSR whose access is `rw` or `user copy` goes.
+    fn csr_storage(&mut self, addr: u8) -> &mut u64 {
+        match addr {
+            csr::ENTRY => &mut self.entry,
+            csr::ENTRY_CRIT => &mut self.entry_crit,
+            csr::CSTACK => &mut self.cstack,
+            csr::URIP => &mut self.u_rip,
+            csr::URSP => &mut self.u_rsp,
+            csr::UGS => &mut self.u_gs,
+            _ => unreachable!("CSR 0x{addr:02x} has no storage in the model"),
+        }
+    }
+
+    /// SPEC "CSRs": a CSR access faults (#GP) in user mode, on an address
+    /// `csr::TABLE` lacks, or when it writes a read-only CSR.
+    pub fn csr_fault(&self, inp: &Inputs) -> bool {
+        (inp.csr_re || inp.csr_we) && (self.user || csr::faults(inp.csr_addr, inp.csr_we))
     }
 
     /// The outputs in the current cycle. Everything but `csr_rdata` depends
@@ -511,18 +527,17 @@ impl Model {
             *gs = inp.gs_wdata;
         }
         // A faulting CSR access never gets here, so this is kernel mode
-        // and a known, writable address.
+        // and a known, writable address; the table's rule says what the
+        // write does.
         if inp.csr_we {
             let d = inp.csr_wdata;
-            match inp.csr_addr {
-                csr::ENTRY => self.entry = d,
-                csr::ENTRY_CRIT => self.entry_crit = d,
-                csr::CSTACK => self.cstack = d,
-                csr::STATUS => self.status = with_bit(self.status, status::IF, bit(d, status::IF)),
-                csr::URIP => self.u_rip = d,
-                csr::URSP => self.u_rsp = d,
-                csr::UGS => self.u_gs = d,
-                _ => {}
+            let c = csr::get(inp.csr_addr);
+            match c.access {
+                Access::ReadWrite | Access::UserCopy => *self.csr_storage(c.addr) = d,
+                Access::WriteIfOnly => {
+                    self.status = with_bit(self.status, status::IF, bit(d, status::IF))
+                }
+                Access::ReadOnly => unreachable!("a write to {} raises #GP", c.name),
             }
         }
     }
@@ -675,7 +690,7 @@ mod tests {
                 ..Outputs::default()
             }
         );
-        for (a, _) in csr::ALL {
+        for a in csr::TABLE.iter().map(|c| c.addr) {
             assert_eq!(m.outputs(&Inputs::csr_read(a)).csr_rdata, 0);
         }
         // Reset from a busy, odd state brings everything back.

@@ -217,8 +217,8 @@ impl Parser<'_> {
         if let Some(v) = self.lets.get(name) {
             return Ok(Value::Num(v.wrapping_add_signed(off)));
         }
-        if let Some((a, _)) = csr::ALL.iter().find(|(_, n)| *n == name) {
-            return Ok(Value::Csr(*a, off));
+        if let Some(c) = csr::TABLE.iter().find(|c| c.name == name) {
+            return Ok(Value::Csr(c.addr, off));
         }
         if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             bail!(self.err(format!(
@@ -276,14 +276,18 @@ impl Parser<'_> {
     }
 
     fn csr_addr(&self, s: &str) -> Result<u8> {
-        if let Some((a, _)) = csr::ALL.iter().find(|(_, n)| *n == s) {
-            return Ok(*a);
+        if let Some(c) = csr::TABLE.iter().find(|c| c.name == s) {
+            return Ok(c.addr);
         }
         match parse_num(s) {
             Some(n) if n < 256 => Ok(n as u8),
             _ => Err(self.err(format!(
                 "unknown CSR '{s}': use a name ({}) or an address 0x00..0xff",
-                csr::ALL.map(|(_, n)| n).join(", ")
+                csr::TABLE
+                    .iter()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }

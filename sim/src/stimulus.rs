@@ -330,7 +330,7 @@ impl RandomCore {
             inp.csr_addr = if r.chance(p_bad) {
                 r.next_u64() as u8
             } else {
-                r.pick(&csr::ALL).0
+                r.pick(csr::TABLE).addr
             };
             // Writes to the read-only CSRs (#GP) only now and then.
             if we && csr::read_only(inp.csr_addr) && r.chance(0.8) {

@@ -1,7 +1,9 @@
 //! Deliberately wrong versions of the emitted Verilog, made by precise
-//! text edits, to show that the testbenches catch real RTL bugs.
+//! text edits, to show that the testbenches catch real RTL bugs. Internal
+//! names come from `ptu_arch::internal`, never spelled here.
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, bail, Result};
+use ptu_arch::internal;
 
 /// Replace `from` by `to` in `text`, which must contain it exactly once.
 pub fn edit_once(text: &str, from: &str, to: &str) -> Result<String> {
@@ -16,10 +18,11 @@ pub fn edit_once(text: &str, from: &str, to: &str) -> Result<String> {
 /// base instead of the user's (the rename bank's user-mode branch reads
 /// the kernel register).
 pub fn gs_not_banked(ptu_v: &str) -> Result<String> {
+    let name = |key| internal::local_name(key, "rename_bank").map_err(|e| anyhow!(e));
     edit_once(
         ptu_v,
-        "gs_base_comb = user_gs_q_q;",
-        "gs_base_comb = kernel_gs_q_q;",
+        &format!("gs_base_comb = {};", name("ugs")?),
+        &format!("gs_base_comb = {};", name("kernel_gs")?),
     )
 }
 
@@ -39,6 +42,7 @@ mod tests {
     fn the_committed_verilog_has_the_gs_bank_line() {
         let v = include_str!("../../rtl/generated/ptu.v");
         let m = gs_not_banked(v).unwrap();
-        assert_eq!(m.matches("gs_base_comb = kernel_gs_q_q;").count(), 2);
+        let kernel = internal::local_name("kernel_gs", "rename_bank").unwrap();
+        assert_eq!(m.matches(&format!("gs_base_comb = {kernel};")).count(), 2);
     }
 }

@@ -43,8 +43,8 @@ pub fn filter_files() -> Vec<(&'static str, String)> {
         }
     }
     let mut c = head("CSR addresses (csr_addr)");
-    for (addr, name) in csr::ALL {
-        let _ = writeln!(c, "{addr:02x} {name}");
+    for r in csr::TABLE {
+        let _ = writeln!(c, "{:02x} {}", r.addr, r.name);
     }
     let mut v = head("x86 vectors of the events the unit raises or latches");
     for n in 0..=255u8 {

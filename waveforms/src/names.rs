@@ -5,11 +5,15 @@
 //! `ptu` instance inside a testbench scope for Icarus and Verilator), so
 //! the `ptu` instance is the deepest scope that declares every output port
 //! of SPEC's port table, and its signals are found by leaf name or by a
-//! path relative to it.
+//! path relative to it. Signals inside it (the bank copies, the CSRs) are
+//! named by `ptu_arch::internal`, whose paths hold for every producer;
+//! the CSR group has one row per CSR of `ptu_arch::csr::TABLE`.
 
 use crate::reader::{Value, Vcd};
 use anyhow::{bail, Result};
-use ptu_arch::{csr, event_info, event_type, vector, Dir, CPL_KERNEL, CPL_USER, PORTS};
+use ptu_arch::csr::{self, Access};
+use ptu_arch::{event_info, event_type, internal, vector, Dir, CPL_KERNEL, CPL_USER, PORTS};
+use Source::{Internal, Port};
 
 /// How a signal's value reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,81 +52,85 @@ pub struct Group {
     pub rows: Vec<Row>,
 }
 
-/// A row of the default groups: label, paths relative to the `ptu`
-/// instance (first found wins), format.
-type Spec = (&'static str, &'static [&'static str], Format);
+/// Where a row of the default groups finds its signal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// A port of `ptu`, by SPEC's name.
+    Port(&'static str),
+    /// A signal inside `ptu`, by its key in `ptu_arch::internal::TABLE`.
+    Internal(&'static str),
+}
+
+impl Source {
+    /// The path relative to the `ptu` instance.
+    pub fn path(self) -> &'static str {
+        match self {
+            Port(p) => p,
+            Internal(key) => internal::get(key).path,
+        }
+    }
+}
+
+/// A row of the default groups: label, where its signal is, format.
+type Spec = (&'static str, Source, Format);
 
 const PRIVILEGE: &[Spec] = &[
-    ("clock", &["clock"], Format::Bit),
-    ("reset", &["reset"], Format::Bit),
-    ("cpl", &["cpl"], Format::Cpl),
-    ("redirect", &["redirect"], Format::Bit),
-    ("busy", &["busy"], Format::Bit),
-    ("shutdown", &["shutdown"], Format::Bit),
+    ("clock", Port("clock"), Format::Bit),
+    ("reset", Port("reset"), Format::Bit),
+    ("cpl", Port("cpl"), Format::Cpl),
+    ("redirect", Port("redirect"), Format::Bit),
+    ("busy", Port("busy"), Format::Bit),
+    ("shutdown", Port("shutdown"), Format::Bit),
 ];
 const RENAMED: &[Spec] = &[
-    ("rip", &["rip"], Format::Hex),
-    ("rsp", &["rsp"], Format::Hex),
-    ("gs_base", &["gs_base"], Format::Hex),
+    ("rip", Port("rip"), Format::Hex),
+    ("rsp", Port("rsp"), Format::Hex),
+    ("gs_base", Port("gs_base"), Format::Hex),
 ];
 const BANKS: &[Spec] = &[
-    (
-        "kernel rip",
-        &["rename_bank.kernel_rip_q.q", "rename_bank.kernel_rip"],
-        Format::Hex,
-    ),
-    (
-        "kernel rsp",
-        &["rename_bank.kernel_rsp_q.q", "rename_bank.kernel_rsp"],
-        Format::Hex,
-    ),
-    (
-        "kernel gs",
-        &["rename_bank.kernel_gs_q.q", "rename_bank.kernel_gs"],
-        Format::Hex,
-    ),
-    (
-        "user rip",
-        &["rename_bank.user_rip_q.q", "rename_bank.user_rip"],
-        Format::Hex,
-    ),
-    (
-        "user rsp",
-        &["rename_bank.user_rsp_q.q", "rename_bank.user_rsp"],
-        Format::Hex,
-    ),
-    (
-        "user gs",
-        &["rename_bank.user_gs_q.q", "rename_bank.user_gs"],
-        Format::Hex,
-    ),
+    ("kernel rip", Internal("kernel_rip"), Format::Hex),
+    ("kernel rsp", Internal("kernel_rsp"), Format::Hex),
+    ("kernel gs", Internal("kernel_gs"), Format::Hex),
+    ("user rip", Internal("urip"), Format::Hex),
+    ("user rsp", Internal("ursp"), Format::Hex),
+    ("user gs", Internal("ugs"), Format::Hex),
 ];
 const EVENTS: &[Spec] = &[
-    ("op_syscall", &["op_syscall"], Format::Bit),
-    ("op_eret", &["op_eret"], Format::Bit),
-    ("exc_valid", &["exc_valid"], Format::Bit),
-    ("exc_vector", &["exc_vector"], Format::Vector),
-    ("irq", &["irq"], Format::Bit),
-    ("irq_vector", &["irq_vector"], Format::Hex),
-    ("irq_ack", &["irq_ack"], Format::Bit),
-    ("nmi", &["nmi"], Format::Bit),
-    ("mce", &["mce"], Format::Bit),
-    ("csr_we", &["csr_we"], Format::Bit),
-    ("csr_addr", &["csr_addr"], Format::Csr),
-    ("event_info", &["event_info"], Format::EventInfo),
-    ("event_data", &["event_data"], Format::Hex),
+    ("op_syscall", Port("op_syscall"), Format::Bit),
+    ("op_eret", Port("op_eret"), Format::Bit),
+    ("exc_valid", Port("exc_valid"), Format::Bit),
+    ("exc_vector", Port("exc_vector"), Format::Vector),
+    ("irq", Port("irq"), Format::Bit),
+    ("irq_vector", Port("irq_vector"), Format::Hex),
+    ("irq_ack", Port("irq_ack"), Format::Bit),
+    ("nmi", Port("nmi"), Format::Bit),
+    ("mce", Port("mce"), Format::Bit),
+    ("csr_we", Port("csr_we"), Format::Bit),
+    ("csr_addr", Port("csr_addr"), Format::Csr),
+    ("event_info", Port("event_info"), Format::EventInfo),
+    ("event_data", Port("event_data"), Format::Hex),
+    ("nmi pending", Internal("nmi_pending"), Format::Bit),
+    ("mce pending", Internal("mce_pending"), Format::Bit),
+    (
+        "in-flight event",
+        Internal("inflight_info"),
+        Format::EventInfo,
+    ),
 ];
 const MEMORY: &[Spec] = &[
-    ("mem_valid", &["mem_valid"], Format::Bit),
-    ("mem_we", &["mem_we"], Format::Bit),
-    ("mem_addr", &["mem_addr"], Format::Hex),
-    ("mem_wdata", &["mem_wdata"], Format::Hex),
-    ("mem_rdata", &["mem_rdata"], Format::Hex),
-    ("mem_ready", &["mem_ready"], Format::Bit),
-    ("mem_err", &["mem_err"], Format::Bit),
+    ("mem_valid", Port("mem_valid"), Format::Bit),
+    ("mem_we", Port("mem_we"), Format::Bit),
+    ("mem_addr", Port("mem_addr"), Format::Hex),
+    ("mem_wdata", Port("mem_wdata"), Format::Hex),
+    ("mem_rdata", Port("mem_rdata"), Format::Hex),
+    ("mem_ready", Port("mem_ready"), Format::Bit),
+    ("mem_err", Port("mem_err"), Format::Bit),
+    ("frame word", Internal("frame_word"), Format::Hex),
+    ("frame address", Internal("frame_addr"), Format::Hex),
 ];
 
-/// The groups of the issue, in order: name and rows.
+/// The groups of the issue, in order: name and rows; the CSR group
+/// ([`CSR_GROUP`], rows from [`csr_rows`]) follows the banks.
 pub const GROUPS: [(&str, &[Spec]); 5] = [
     ("privilege", PRIVILEGE),
     ("renamed registers", RENAMED),
@@ -130,6 +138,28 @@ pub const GROUPS: [(&str, &[Spec]); 5] = [
     ("events", EVENTS),
     ("memory port", MEMORY),
 ];
+
+/// Name of the group of CSR registers.
+pub const CSR_GROUP: &str = "CSRs (internal registers)";
+
+/// The rows of [`CSR_GROUP`]: every CSR of `csr::TABLE` but the user
+/// copies (the banks group shows them), labelled with its name, read from
+/// its register (`ptu_arch::internal`, keyed by the name in lower case).
+pub fn csr_rows() -> Vec<(String, &'static str, Format)> {
+    csr::TABLE
+        .iter()
+        .filter(|c| c.access != Access::UserCopy)
+        .map(|c| {
+            let key = c.name.to_ascii_lowercase();
+            let format = if c.addr == csr::EVENT_INFO {
+                Format::EventInfo
+            } else {
+                Format::Hex
+            };
+            (c.name.to_string(), internal::get(&key).path, format)
+        })
+        .collect()
+}
 
 /// The scope of the `ptu` instance: the deepest scope that declares
 /// `clock` and every output port of `ptu`.
@@ -309,23 +339,28 @@ fn levenshtein(a: &str, b: &str) -> usize {
 /// top-level scope's variables.
 pub fn default_groups(vcd: &Vcd, ptu: Option<&str>) -> Vec<Group> {
     if let Some(p) = ptu {
-        return GROUPS
+        let row = |label: String, rel: &str, format: Format| {
+            at(vcd, p, rel).map(|var| Row { label, var, format })
+        };
+        let mut groups: Vec<Group> = GROUPS
             .iter()
             .map(|(name, specs)| Group {
                 name,
                 rows: specs
                     .iter()
-                    .filter_map(|(label, paths, format)| {
-                        paths.iter().find_map(|rel| at(vcd, p, rel)).map(|var| Row {
-                            label: label.to_string(),
-                            var,
-                            format: *format,
-                        })
-                    })
+                    .filter_map(|(label, src, format)| row(label.to_string(), src.path(), *format))
                     .collect(),
             })
-            .filter(|g| !g.rows.is_empty())
             .collect();
+        let csrs = Group {
+            name: CSR_GROUP,
+            rows: csr_rows()
+                .into_iter()
+                .filter_map(|(label, rel, format)| row(label, rel, format))
+                .collect(),
+        };
+        groups.insert(3, csrs);
+        return groups.into_iter().filter(|g| !g.rows.is_empty()).collect();
     }
     let top = vcd.vars[0].scope.clone();
     vec![Group {

@@ -439,6 +439,7 @@ fn gtkwave_loads_both_save_files_with_groups_and_translations() {
                 "privilege",
                 "renamed registers",
                 "banks (internal copies)",
+                ptu_waveforms::names::CSR_GROUP,
                 "events",
                 "memory port",
             ] {
@@ -463,6 +464,14 @@ fn gtkwave_loads_both_save_files_with_groups_and_translations() {
             assert!(vec.contains(&"#PF".into()), "{vec:?}");
             let rip = values("kernel_rip");
             assert!(rip.iter().any(|v| v.ends_with("1000")), "{rip:?}");
+            // Every CSR register of the table's group, from both producers.
+            for (label, _, _) in ptu_waveforms::names::csr_rows() {
+                assert!(
+                    !values(&label).is_empty(),
+                    "{}: no trace {label}",
+                    gtkw.display()
+                );
+            }
         }
     }
 }

@@ -12,7 +12,9 @@
 //!   show what was sampled.
 //!
 //! `check!` halts the simulation (so the VCD is still written) with the
-//! time, the cycle and a description of what went wrong.
+//! time, the cycle and a description of what went wrong. `block_test!`
+//! writes a whole test around a testbench body; `connected` makes a
+//! block's connections.
 
 #![allow(dead_code, unused_macros)]
 
@@ -60,6 +62,44 @@ macro_rules! clocked_sim {
         });
         sim
     }};
+}
+
+/// `uut` with its connections made (`connect_all`), ready to simulate.
+pub fn connected<T: Block>(mut uut: T) -> T {
+    uut.connect_all();
+    uut
+}
+
+/// One block test, written once instead of the same setup in every test:
+///
+/// ```ignore
+/// block_test!(NAME, BlockType, uut, CYCLES, |sim, x| {
+///     edge!(sim, x);
+///     check!(sim, x, x.busy.val(), false, "idle");
+/// });
+/// ```
+///
+/// defines `#[test] fn NAME`, which runs the body as the testbench of
+/// `uut` (a `BlockType` whose `clock` toggles every [`HALF_PERIOD`]) for
+/// at most `CYCLES` cycles and writes `waveforms/<BLOCK>-NAME.vcd`, where
+/// `BLOCK` is the calling file's block name. In the body, `sim` and `x`
+/// are the testbench's endpoint and the block's signals, as `edge!`,
+/// `settle!` and `check!` expect; the testbench ends when the body does.
+macro_rules! block_test {
+    ($name:ident, $t:ty, $uut:expr, $cycles:expr, |$sim:ident, $x:ident| $body:block) => {
+        #[test]
+        fn $name() {
+            let uut = $uut;
+            let mut sim = clocked_sim!($t);
+            sim.add_testbench(move |mut $sim: Sim<$t>| {
+                #[allow(unused_mut)]
+                let mut $x = $sim.init()?;
+                $body
+                $sim.done($x)
+            });
+            common::run(sim, uut, BLOCK, stringify!($name), $cycles);
+        }
+    };
 }
 
 /// Move to just after the next rising edge of `clock`.
