@@ -68,17 +68,29 @@ fn is_flop_update(item: &ItemKind) -> bool {
     clocked && update
 }
 
-/// The name a leaf primitive gives its module with a `// Module name: NAME`
-/// comment in its custom Verilog.
+/// The name a module gives itself with a `// Module name: NAME` comment:
+/// in a leaf primitive's custom Verilog (a module item), or as a
+/// statement of its logic (a block that inserts the comment into its
+/// rust-hdl code, such as a register pair).
 pub fn own_name(m: &Module) -> Option<String> {
-    m.items.iter().find_map(|i| {
-        let ItemKind::Comment(c) = &i.kind else {
-            return None;
-        };
-        let n = c.strip_prefix("// Module name: ")?.trim();
-        (!n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-            .then(|| n.to_string())
+    m.items.iter().find_map(|i| match &i.kind {
+        ItemKind::Comment(c) => module_name(c),
+        ItemKind::Always(_, body) => match &body.kind {
+            StmtKind::Block(stmts) => stmts.iter().find_map(|s| match &s.kind {
+                StmtKind::Comment(c) => module_name(c),
+                _ => None,
+            }),
+            _ => None,
+        },
+        _ => None,
     })
+}
+
+/// `NAME` of a `// Module name: NAME` comment, if it is a plain name.
+fn module_name(comment: &str) -> Option<String> {
+    let n = comment.strip_prefix("// Module name: ")?.trim();
+    (!n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then(|| n.to_string())
 }
 
 /// Groups of modules that print the same, in order of their first member.
@@ -275,5 +287,27 @@ mod tests {
         assert!(out.contains("module ptu_add_one(x,y);"), "{out}");
         let out = tidied(&src.replace("add_one", "add one"));
         assert!(out.contains("module ptu_p(x,y);"), "{out}");
+    }
+
+    #[test]
+    fn a_name_comment_in_a_block_of_logic_names_the_module_too() {
+        let pair = |name: &str| {
+            format!(
+                "\n\nmodule {name}(x,y);\n    input wire [7:0] x;\n    output reg [7:0] y;\n    \
+                 always @(*) begin\n        // Module name: pass_on\n        y = x;\n    end\n\
+                 endmodule // {name}\n"
+            )
+        };
+        let src = format!(
+            "module top(a,b,c,d);\n    input wire [7:0] a;\n    output wire [7:0] b;\n    \
+             input wire [7:0] c;\n    output wire [7:0] d;\n    top$p p(\n        .x(a),\n        .y(b)\n    );\n    \
+             top$q q(\n        .x(c),\n        .y(d)\n    );\nendmodule // top\n{}{}",
+            pair("top$p"),
+            pair("top$q"),
+        );
+        let out = tidied(&src);
+        assert!(out.contains("ptu_pass_on p("), "{out}");
+        assert!(out.contains("ptu_pass_on q("), "{out}");
+        assert!(!out.contains("ptu_p("), "{out}");
     }
 }
