@@ -33,9 +33,10 @@ use std::time::Instant;
 /// What `ptu bench` measures here.
 #[derive(Subcommand, Debug, Clone)]
 pub enum BenchWhat {
-    /// Area and Fmax of the unit alone (out of context, in a thin
-    /// registered wrapper) on iCE40UP5K, iCE40HX8K and ECP5-85F, median
-    /// over nextpnr seeds. Slow (minutes): a benchmark, not a test.
+    /// Area (in total and by block) and Fmax of the unit alone (out of
+    /// context, in a thin registered wrapper) on iCE40UP5K, iCE40HX8K and
+    /// ECP5-85F, median over nextpnr seeds. Slow (minutes): a benchmark,
+    /// not a test; --area-only takes seconds.
     Synth(BenchSynthArgs),
 }
 
