@@ -11,6 +11,12 @@
 //! design's, which the unit's paths dominate. Each part is placed and
 //! routed with several seeds; the median is reported, and the critical
 //! path of the median run is described from nextpnr's timing report.
+//!
+//! Beside the unit's total, a second synthesis of `ptu` alone keeps each
+//! of its five blocks as its own module (`keep_hierarchy`) and counts the
+//! cells of each block and of the top's own glue ([`Breakdown`]). Kept
+//! blocks are not optimised across their ports, so their sum is a little
+//! more than the unit's flattened total, which is what is placed.
 
 use crate::boards::Family;
 use crate::flow::{self, Tool};
@@ -27,9 +33,10 @@ use std::time::Instant;
 /// What `ptu bench` measures here.
 #[derive(Subcommand, Debug, Clone)]
 pub enum BenchWhat {
-    /// Area and Fmax of the unit alone (out of context, in a thin
-    /// registered wrapper) on iCE40UP5K, iCE40HX8K and ECP5-85F, median
-    /// over nextpnr seeds. Slow (minutes): a benchmark, not a test.
+    /// Area (in total and by block) and Fmax of the unit alone (out of
+    /// context, in a thin registered wrapper) on iCE40UP5K, iCE40HX8K and
+    /// ECP5-85F, median over nextpnr seeds. Slow (minutes): a benchmark,
+    /// not a test; --area-only takes seconds.
     Synth(BenchSynthArgs),
 }
 
@@ -42,10 +49,18 @@ pub struct BenchSynthArgs {
     /// Parts to measure (default all): up5k, hx8k, ecp5-85k.
     #[arg(long, value_delimiter = ',')]
     pub parts: Vec<String>,
-    /// Where the results go.
-    #[arg(long, default_value = "synth/bench/results.json")]
-    pub out: PathBuf,
+    /// Where the results go (default synth/bench/results.json; with
+    /// --area-only nothing is written unless this is given).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Synthesis only: the unit's area and its per-block breakdown, no
+    /// place and route (seconds instead of minutes).
+    #[arg(long)]
+    pub area_only: bool,
 }
+
+/// Where `ptu bench synth` writes its results by default.
+pub const RESULTS: &str = "synth/bench/results.json";
 
 /// `ptu bench ...`.
 pub fn run(what: &BenchWhat) -> Result<()> {
@@ -371,37 +386,9 @@ impl Design {
     }
 }
 
-/// Synthesises `design` for `family` in `dir`: the cells of the unit (or
-/// of the whole yardstick).
-fn synthesise(
-    design: Design,
-    family: Family,
-    yosys: &Path,
-    dir: &Path,
-) -> Result<BTreeMap<String, u64>> {
-    let synth = match family {
-        Family::Ice40 => "synth_ice40",
-        Family::Ecp5 => "synth_ecp5",
-    };
-    let top = design.top();
-    let (files, keep, module) = match design {
-        Design::Unit => (
-            "ptu.v ptu_bench.v",
-            "setattr -mod -set keep_hierarchy 1 ptu\n",
-            "ptu",
-        ),
-        Design::Yardstick => ("alu64_bench.v", "", "alu64_bench"),
-    };
-    std::fs::write(
-        dir.join(format!("{top}.ys")),
-        format!(
-            "read_verilog {files}\n\
-             hierarchy -check -top {top}\n\
-             {keep}\
-             {synth} -top {top} -json {top}.json\n\
-             stat\n"
-        ),
-    )?;
+/// Runs the Yosys script `script` as `<stem>.ys` in `dir`; its log.
+fn run_yosys(family: Family, yosys: &Path, dir: &Path, stem: &str, script: &str) -> Result<String> {
+    std::fs::write(dir.join(format!("{stem}.ys")), script)?;
     let cache = flow::yowasp_cache();
     let env: Vec<(&str, &std::ffi::OsStr)> = match family {
         Family::Ecp5 => vec![("YOWASP_CACHE_DIR", cache.as_os_str())],
@@ -412,17 +399,17 @@ fn synthesise(
         &[
             "-q",
             "-l",
-            &format!("yosys-{top}.log"),
+            &format!("yosys-{stem}.log"),
             "-s",
-            &format!("{top}.ys"),
+            &format!("{stem}.ys"),
         ],
         dir,
-        &dir.join(format!("yosys-{top}.console.log")),
+        &dir.join(format!("yosys-{stem}.console.log")),
         &env,
         std::time::Duration::from_millis(500),
         &mut |_| None,
     )?;
-    let log_path = dir.join(format!("yosys-{top}.log"));
+    let log_path = dir.join(format!("yosys-{stem}.log"));
     let log = std::fs::read_to_string(&log_path).unwrap_or_default();
     if !run.success() {
         bail!(
@@ -439,8 +426,154 @@ fn synthesise(
                 .join("\n")
         );
     }
-    report::module_cells(&log, module)
-        .ok_or_else(|| anyhow!("no statistics of module {module} in {}", log_path.display()))
+    Ok(log)
+}
+
+fn synth_command(family: Family) -> &'static str {
+    match family {
+        Family::Ice40 => "synth_ice40",
+        Family::Ecp5 => "synth_ecp5",
+    }
+}
+
+/// Synthesises `design` for `family` in `dir`: the cells of the unit (or
+/// of the whole yardstick).
+fn synthesise(
+    design: Design,
+    family: Family,
+    yosys: &Path,
+    dir: &Path,
+) -> Result<BTreeMap<String, u64>> {
+    let synth = synth_command(family);
+    let top = design.top();
+    let (files, keep, module) = match design {
+        Design::Unit => (
+            "ptu.v ptu_bench.v",
+            "setattr -mod -set keep_hierarchy 1 ptu\n",
+            "ptu",
+        ),
+        Design::Yardstick => ("alu64_bench.v", "", "alu64_bench"),
+    };
+    let script = format!(
+        "read_verilog {files}\n\
+         hierarchy -check -top {top}\n\
+         {keep}\
+         {synth} -top {top} -json {top}.json\n\
+         stat\n"
+    );
+    let log = run_yosys(family, yosys, dir, top, &script)?;
+    report::module_cells(&log, module).ok_or_else(|| {
+        anyhow!(
+            "no statistics of module {module} in {}",
+            dir.join(format!("yosys-{top}.log")).display()
+        )
+    })
+}
+
+/// The unit's blocks, each kept as its own module for [`Breakdown`]:
+/// (instance in `ptu`, module).
+pub const BLOCKS: [(&str, &str); 5] = [
+    ("rename_bank", "ptu_rename_bank"),
+    ("entry_unit", "ptu_entry_unit"),
+    ("return_path", "ptu_return_path"),
+    ("frame_sequencer", "ptu_frame_sequencer"),
+    ("csr_file", "ptu_csr_file"),
+];
+
+/// The row of the top's own cells (outside every block) in a [`Breakdown`].
+pub const GLUE: &str = "ptu (own glue)";
+
+/// Cells by role.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Area {
+    pub luts: u64,
+    pub flip_flops: u64,
+    pub carries: u64,
+}
+
+impl Area {
+    fn of(family: Family, cells: &BTreeMap<String, u64>) -> Area {
+        let (luts, flip_flops, carries) = report::cell_roles(family, cells);
+        Area {
+            luts,
+            flip_flops,
+            carries,
+        }
+    }
+
+    fn add(self, o: Area) -> Area {
+        Area {
+            luts: self.luts + o.luts,
+            flip_flops: self.flip_flops + o.flip_flops,
+            carries: self.carries + o.carries,
+        }
+    }
+
+    fn to_json(self) -> Value {
+        json!({"luts": self.luts, "flip_flops": self.flip_flops, "carries": self.carries})
+    }
+}
+
+/// The unit's area by block: `ptu` synthesised with its [`BLOCKS`] kept as
+/// modules, each counted alone (the registers and adders inside a block
+/// are flattened into it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Each block in [`BLOCKS`] order, then [`GLUE`].
+    pub rows: Vec<(String, Area)>,
+    /// Yosys's own total over the hierarchy (`=== design hierarchy ===`).
+    pub total: Area,
+}
+
+impl Breakdown {
+    /// Reads the last `stat` of a Yosys log of that synthesis.
+    pub fn from_log(family: Family, log: &str) -> Result<Breakdown> {
+        let mut rows = Vec::new();
+        for (name, module) in BLOCKS.iter().chain([&("", "ptu")]) {
+            let cells = report::module_cells(log, module).ok_or_else(|| {
+                anyhow!("the Yosys log has no statistics of module {module} (was it kept?)")
+            })?;
+            let name = if name.is_empty() { GLUE } else { name };
+            rows.push((name.to_string(), Area::of(family, &cells)));
+        }
+        let total = Area::of(family, &report::yosys_cells(log)?);
+        Ok(Breakdown { rows, total })
+    }
+
+    /// The sum of the rows.
+    pub fn sum(&self) -> Area {
+        self.rows
+            .iter()
+            .fold(Area::default(), |a, (_, b)| a.add(*b))
+    }
+}
+
+/// Synthesises `ptu` alone (in `dir`, holding `ptu.v`) with its blocks
+/// kept; the breakdown, checked to sum to Yosys's total.
+pub fn synthesise_blocks(family: Family, yosys: &Path, dir: &Path) -> Result<Breakdown> {
+    let stem = "ptu_blocks";
+    let modules: Vec<&str> = BLOCKS.iter().map(|b| b.1).collect();
+    let script = format!(
+        "read_verilog ptu.v\n\
+         hierarchy -check -top ptu\n\
+         setattr -mod -set keep_hierarchy 1 {}\n\
+         {} -top ptu\n\
+         stat\n",
+        modules.join(" "),
+        synth_command(family)
+    );
+    let log = run_yosys(family, yosys, dir, stem, &script)?;
+    let b = Breakdown::from_log(family, &log)
+        .with_context(|| format!("in {}", dir.join(format!("yosys-{stem}.log")).display()))?;
+    if b.sum() != b.total {
+        bail!(
+            "the blocks of ptu sum to {:?}, Yosys's total is {:?}: a module is not counted (log: {})",
+            b.sum(),
+            b.total,
+            dir.join(format!("yosys-{stem}.log")).display()
+        );
+    }
+    Ok(b)
 }
 
 fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
@@ -510,9 +643,8 @@ fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> 
 #[derive(Clone, Debug)]
 pub struct PartResult {
     pub part: Part,
-    pub luts: u64,
-    pub flip_flops: u64,
-    pub carries: u64,
+    /// The unit's area (flattened: what is placed) and by block.
+    pub area: PartArea,
     pub runs: Vec<Run>,
     pub median_fmax_mhz: f64,
     /// The yardstick's runs (same seeds) and median Fmax.
@@ -564,6 +696,70 @@ fn place_seeds(
     Ok((runs, m))
 }
 
+/// The area of the unit on one part.
+#[derive(Clone, Debug)]
+pub struct PartArea {
+    pub part: Part,
+    /// The unit's cells, blocks flattened into it (what is placed).
+    pub flat: Area,
+    /// By block, blocks kept as modules.
+    pub blocks: Breakdown,
+}
+
+/// The synthesis folder of `family` in `work`.
+fn family_dir(work: &Path, family: Family) -> PathBuf {
+    work.join(match family {
+        Family::Ice40 => "ice40",
+        Family::Ecp5 => "ecp5",
+    })
+}
+
+/// Synthesises the unit (flattened, and with its blocks kept) and the
+/// yardstick for every family of `parts`, once per family, in `work`.
+pub fn measure_area(
+    parts: &[Part],
+    work: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Vec<PartArea>> {
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    let cfg = PtuConfig::default();
+    // Every part's tools first: a missing one fails before minutes of work.
+    let tools: Vec<(PathBuf, PathBuf)> = parts
+        .iter()
+        .map(|p| tools_for(p.family))
+        .collect::<Result<_>>()?;
+    let mut done: Vec<(Family, Area, Breakdown)> = Vec::new();
+    let mut areas = Vec::new();
+    for (part, (yosys, _)) in parts.iter().zip(tools) {
+        if !done.iter().any(|d| d.0 == part.family) {
+            let dir = family_dir(work, part.family);
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
+            std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
+            std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
+            progress(&format!(
+                "synth {}: yosys (logs: {})",
+                dir.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+                dir.join("yosys-*.log").display()
+            ));
+            let cells = synthesise(Design::Unit, part.family, &yosys, &dir)?;
+            synthesise(Design::Yardstick, part.family, &yosys, &dir)?;
+            let blocks = synthesise_blocks(part.family, &yosys, &dir)?;
+            done.push((part.family, Area::of(part.family, &cells), blocks));
+        }
+        let (_, flat, blocks) = done
+            .iter()
+            .find(|d| d.0 == part.family)
+            .expect("synthesised above");
+        areas.push(PartArea {
+            part: part.clone(),
+            flat: *flat,
+            blocks: blocks.clone(),
+        });
+    }
+    Ok(areas)
+}
+
 /// Measures `parts` with `seeds` seeds each, in `work`.
 pub fn measure(
     parts: &[Part],
@@ -574,45 +770,19 @@ pub fn measure(
     if seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
-    let cfg = PtuConfig::default();
-    let mut synthesised: BTreeMap<&'static str, (PathBuf, BTreeMap<String, u64>)> = BTreeMap::new();
+    let areas = measure_area(parts, work, progress)?;
     let mut results = Vec::new();
-    // Every part's tools first: a missing one fails before minutes of work.
-    let tools: Vec<(PathBuf, PathBuf)> = parts
-        .iter()
-        .map(|p| tools_for(p.family))
-        .collect::<Result<_>>()?;
-    for (part, (yosys, nextpnr)) in parts.iter().zip(tools) {
-        let fam = match part.family {
-            Family::Ice40 => "ice40",
-            Family::Ecp5 => "ecp5",
-        };
-        if !synthesised.contains_key(fam) {
-            let dir = work.join(fam);
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
-            std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
-            std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
-            progress(&format!(
-                "synth {fam}: yosys (logs: {})",
-                dir.join("yosys-*.log").display()
-            ));
-            let cells = synthesise(Design::Unit, part.family, &yosys, &dir)?;
-            synthesise(Design::Yardstick, part.family, &yosys, &dir)?;
-            synthesised.insert(fam, (dir, cells));
-        }
-        let (dir, cells) = &synthesised[fam];
-        let (luts, flip_flops, carries) = report::cell_roles(part.family, cells);
+    for area in areas {
+        let part = area.part.clone();
+        let (_, nextpnr) = tools_for(part.family)?;
+        let dir = family_dir(work, part.family);
         let (runs, median_fmax_mhz) =
-            place_seeds(Design::Unit, part, &nextpnr, dir, seeds, progress)?;
+            place_seeds(Design::Unit, &part, &nextpnr, &dir, seeds, progress)?;
         let (yardstick_runs, yardstick_fmax_mhz) =
-            place_seeds(Design::Yardstick, part, &nextpnr, dir, seeds, progress)?;
+            place_seeds(Design::Yardstick, &part, &nextpnr, &dir, seeds, progress)?;
         results.push(PartResult {
-            part: part.clone(),
-            luts,
-            flip_flops,
-            carries,
+            part,
+            area,
             runs,
             median_fmax_mhz,
             yardstick_runs,
@@ -642,9 +812,10 @@ pub fn to_json(results: &[PartResult], seeds: u64) -> String {
         "parts": results.iter().map(|r| json!({
             "part": r.part.name,
             "title": r.part.title,
-            "luts": r.luts,
-            "flip_flops": r.flip_flops,
-            "carries": r.carries,
+            "luts": r.area.flat.luts,
+            "flip_flops": r.area.flat.flip_flops,
+            "carries": r.area.flat.carries,
+            "blocks": blocks_json(&r.area),
             "target_mhz": r.part.target_mhz,
             "median_fmax_mhz": (r.median_fmax_mhz * 100.0).round() / 100.0,
             "fmax_mhz_by_seed": r.runs.iter().map(|x| json!({
@@ -670,6 +841,70 @@ pub fn to_json(results: &[PartResult], seeds: u64) -> String {
     s
 }
 
+/// The breakdown of one part as JSON.
+fn blocks_json(a: &PartArea) -> Value {
+    json!({
+        "what": "ptu synthesised alone with its blocks kept as modules (keep_hierarchy), each counted alone; \
+                 not optimised across the blocks' ports, so the sum exceeds the flattened total above",
+        "by_block": a.blocks.rows.iter().map(|(name, x)| {
+            let mut v = x.to_json();
+            v["block"] = json!(name);
+            v
+        }).collect::<Vec<_>>(),
+        "sum": a.blocks.sum().to_json(),
+    })
+}
+
+/// The parts' titles, grouped by the synthesis they share (one per family).
+fn by_family(areas: &[&PartArea]) -> Vec<(String, Family, PartArea)> {
+    let mut groups: Vec<(String, Family, PartArea)> = Vec::new();
+    for a in areas {
+        match groups.iter_mut().find(|g| g.1 == a.part.family) {
+            Some(g) => g.0 = format!("{}, {}", g.0, a.part.title),
+            None => groups.push((a.part.title.to_string(), a.part.family, (*a).clone())),
+        }
+    }
+    groups
+}
+
+/// A Markdown table of the unit's area by block: for each synthesis (one
+/// per family), LUT4, flip-flops and carries of each block, of the top's
+/// own glue, their sum, and the unit flattened.
+pub fn blocks_table(areas: &[&PartArea]) -> String {
+    let groups = by_family(areas);
+    let mut s = String::from("| block |");
+    let mut rule = String::from("|---|");
+    for (titles, family, _) in &groups {
+        let carry = match family {
+            Family::Ice40 => "SB_CARRY",
+            Family::Ecp5 => "CCU2C",
+        };
+        s.push_str(&format!(" {titles}: LUT4 | flip-flops | {carry} |"));
+        rule.push_str("---|---|---|");
+    }
+    s.push('\n');
+    s.push_str(&rule);
+    s.push('\n');
+    let cells = |x: &Area| format!(" {} | {} | {} |", x.luts, x.flip_flops, x.carries);
+    for (k, (name, _)) in groups[0].2.blocks.rows.iter().enumerate() {
+        s.push_str(&format!("| {name} |"));
+        for g in &groups {
+            s.push_str(&cells(&g.2.blocks.rows[k].1));
+        }
+        s.push('\n');
+    }
+    s.push_str("| sum, blocks kept |");
+    for g in &groups {
+        s.push_str(&cells(&g.2.blocks.sum()));
+    }
+    s.push_str("\n| unit, flattened (placed) |");
+    for g in &groups {
+        s.push_str(&cells(&g.2.flat));
+    }
+    s.push('\n');
+    s
+}
+
 /// A Markdown table of the results.
 pub fn table(results: &[PartResult]) -> String {
     let mut s = String::from(
@@ -680,9 +915,9 @@ pub fn table(results: &[PartResult]) -> String {
         s.push_str(&format!(
             "| {} | {} | {} | {} | {:.1} | {} | {:.1} | {:.2} |\n",
             r.part.title,
-            r.luts,
-            r.flip_flops,
-            r.carries,
+            r.area.flat.luts,
+            r.area.flat.flip_flops,
+            r.area.flat.carries,
             r.median_fmax_mhz,
             r.runs
                 .iter()
@@ -711,19 +946,59 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
             })
             .collect::<Result<_>>()?
     };
-    let out = if a.out.is_absolute() {
-        a.out.clone()
-    } else {
-        flow::project_root().join(&a.out)
-    };
+    let out = match (&a.out, a.area_only) {
+        (Some(o), _) => Some(o.clone()),
+        (None, false) => Some(PathBuf::from(RESULTS)),
+        (None, true) => None,
+    }
+    .map(|o| {
+        if o.is_absolute() {
+            o
+        } else {
+            flow::project_root().join(o)
+        }
+    });
     let work = flow::project_root()
         .join("synth")
         .join("build")
         .join("bench");
     let t = Instant::now();
+    if a.area_only {
+        let areas = measure_area(&chosen, &work, &mut |l| println!("{l}"))?;
+        if let Some(out) = &out {
+            let v = json!({
+                "what": "ptu alone: synthesis only (ptu bench synth --area-only), no place and route",
+                "parts": areas.iter().map(|r| json!({
+                    "part": r.part.name,
+                    "title": r.part.title,
+                    "luts": r.flat.luts,
+                    "flip_flops": r.flat.flip_flops,
+                    "carries": r.flat.carries,
+                    "blocks": blocks_json(r),
+                })).collect::<Vec<_>>(),
+            });
+            let mut text = serde_json::to_string_pretty(&v).expect("JSON serialises");
+            text.push('\n');
+            tools::write_atomic(out, text.as_bytes())?;
+        }
+        println!("\n{}", blocks_table(&areas.iter().collect::<Vec<_>>()));
+        println!(
+            "{}({:.0} s; logs in {})",
+            out.map(|o| format!("results: {} ", o.display()))
+                .unwrap_or_default(),
+            t.elapsed().as_secs_f64(),
+            work.display()
+        );
+        return Ok(());
+    }
+    let out = out.expect("a full run writes its results");
     let results = measure(&chosen, a.seeds, &work, &mut |l| println!("{l}"))?;
     tools::write_atomic(&out, to_json(&results, a.seeds).as_bytes())?;
     println!("\n{}", table(&results));
+    println!(
+        "{}",
+        blocks_table(&results.iter().map(|r| &r.area).collect::<Vec<_>>())
+    );
     for r in &results {
         println!(
             "critical path on {}: {}",
@@ -814,5 +1089,114 @@ mod tests {
             cell_name("unit.entry_unit.event_info_q.q_SB_DFFESR_Q_E"),
             "unit.entry_unit.event_info_q.q"
         );
+    }
+
+    /// The `stat` of `synth_ice40` of the emitted unit with its blocks kept.
+    const ICE40_BLOCKS_STAT: &str = include_str!("../bench/testdata/ice40-blocks-stat.log");
+
+    fn area(luts: u64, flip_flops: u64, carries: u64) -> Area {
+        Area {
+            luts,
+            flip_flops,
+            carries,
+        }
+    }
+
+    #[test]
+    fn a_saved_yosys_stat_reads_as_a_breakdown_and_prints_as_a_table() {
+        let b = Breakdown::from_log(Family::Ice40, ICE40_BLOCKS_STAT).unwrap();
+        let rows: Vec<(&str, Area)> = b.rows.iter().map(|(n, a)| (n.as_str(), *a)).collect();
+        assert_eq!(
+            rows,
+            [
+                ("rename_bank", area(520, 385, 0)),
+                ("entry_unit", area(770, 310, 106)),
+                ("return_path", area(9, 178, 0)),
+                ("frame_sequencer", area(600, 69, 107)),
+                ("csr_file", area(452, 197, 0)),
+                (GLUE, area(204, 1, 0)),
+            ]
+        );
+        assert_eq!(b.total, area(2555, 1140, 213));
+        assert_eq!(b.sum(), b.total);
+        let ice = PartArea {
+            part: parts()[0].clone(),
+            flat: area(2438, 1121, 213),
+            blocks: b.clone(),
+        };
+        let hx = PartArea {
+            part: parts()[1].clone(),
+            ..ice.clone()
+        };
+        let mut ecp = PartArea {
+            part: parts()[2].clone(),
+            flat: area(2515, 1121, 124),
+            blocks: b,
+        };
+        ecp.blocks.rows[0].1.luts = 500;
+        assert_eq!(
+            blocks_table(&[&ice, &hx, &ecp]),
+            "| block | iCE40UP5K-SG48, iCE40HX8K-CT256: LUT4 | flip-flops | SB_CARRY | \
+             ECP5 LFE5U-85F-6 CABGA381: LUT4 | flip-flops | CCU2C |\n\
+             |---|---|---|---|---|---|---|\n\
+             | rename_bank | 520 | 385 | 0 | 500 | 385 | 0 |\n\
+             | entry_unit | 770 | 310 | 106 | 770 | 310 | 106 |\n\
+             | return_path | 9 | 178 | 0 | 9 | 178 | 0 |\n\
+             | frame_sequencer | 600 | 69 | 107 | 600 | 69 | 107 |\n\
+             | csr_file | 452 | 197 | 0 | 452 | 197 | 0 |\n\
+             | ptu (own glue) | 204 | 1 | 0 | 204 | 1 | 0 |\n\
+             | sum, blocks kept | 2555 | 1140 | 213 | 2535 | 1140 | 213 |\n\
+             | unit, flattened (placed) | 2438 | 1121 | 213 | 2515 | 1121 | 124 |\n"
+        );
+        let v = blocks_json(&ice);
+        assert_eq!(v["by_block"][1]["block"], "entry_unit");
+        assert_eq!(v["by_block"][1]["luts"], 770);
+        assert_eq!(v["sum"]["flip_flops"], 1140);
+    }
+
+    #[test]
+    fn a_stat_without_a_kept_block_is_an_error_naming_it() {
+        let log = ICE40_BLOCKS_STAT.replace("=== ptu_return_path ===", "=== other ===");
+        let e = Breakdown::from_log(Family::Ice40, &log).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "the Yosys log has no statistics of module ptu_return_path (was it kept?)"
+        );
+    }
+
+    #[test]
+    fn the_ice40_breakdown_of_the_emitted_unit_sums_to_its_total() {
+        let dir = std::env::temp_dir().join(format!("ptu-bench-blocks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("ptu.v"),
+            ptu_rtl::verilog::emit(&PtuConfig::default()).unwrap(),
+        )
+        .unwrap();
+        std::fs::write(dir.join("ptu_bench.v"), wrapper()).unwrap();
+        let (yosys, _) = tools_for(Family::Ice40).unwrap();
+        let b = synthesise_blocks(Family::Ice40, &yosys, &dir).unwrap();
+        let flat = Area::of(
+            Family::Ice40,
+            &synthesise(Design::Unit, Family::Ice40, &yosys, &dir).unwrap(),
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        // Every block and nothing else: the rows add up to Yosys's total.
+        let names: Vec<&str> = b.rows.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(names[..5], BLOCKS.map(|b| b.0));
+        assert_eq!(b.sum(), b.total, "{b:?}");
+        for (name, a) in &b.rows[..5] {
+            assert!(a.luts > 0 && a.flip_flops > 0, "{name}: {a:?}");
+        }
+        // The flattened unit only loses what crosses the blocks' ports
+        // (duplicate registers, logic of constant or unused ports).
+        let s = b.sum();
+        assert!(flat.flip_flops <= s.flip_flops, "{flat:?} {s:?}");
+        assert!(flat.flip_flops * 21 >= s.flip_flops * 20, "{flat:?} {s:?}");
+        assert!(
+            flat.luts * 10 >= s.luts * 9 && flat.luts <= s.luts * 11 / 10,
+            "{flat:?} {s:?}"
+        );
+        assert_eq!(flat.carries, s.carries, "{flat:?} {s:?}");
     }
 }

@@ -9,9 +9,8 @@
 //!   the emitted `ptu.v`, run by `vvp`;
 //! - [`Simulator::Verilator`]: a C++ harness ([`verilator::harness`]) built
 //!   with `verilator --cc --exe --build -O2 -Wall` and the waivers, cached
-//!   by a hash of everything that goes into the build, with `ptu` inside a
-//!   thin wrapper that works around a Verilator 5.006 scheduling bug (see
-//!   [`verilator`]);
+//!   by a hash of everything that goes into the build, driving `ptu`
+//!   itself (see [`verilator`]);
 //! - [`Simulator::PostSynth`]: the same Verilog testbench on the netlist of
 //!   Yosys `synth_ice40`, with Yosys's `ice40/cells_sim.v`.
 //!
