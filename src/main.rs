@@ -40,8 +40,8 @@ enum Command {
         /// Folder for the waveforms.
         #[arg(long, default_value = "waveforms")]
         waves: PathBuf,
-        /// Cycles of the random run.
-        #[arg(long, default_value_t = 200_000)]
+        /// Cycles of the random run (at least 1).
+        #[arg(long, default_value_t = 200_000, value_parser = simulate::parse_cycles, allow_negative_numbers = true)]
         cycles: u64,
     },
     /// Look at a VCD (any producer): terminal view, --summary of the
@@ -96,11 +96,27 @@ impl ConfigArgs {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
     if let Err(e) = dispatch(cli) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
+}
+
+/// A command line clap refused. A value our own parser refused is one
+/// line (clap would add a usage hint and `--help` advice that say nothing
+/// more); everything else as clap prints it.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::ValueValidation {
+        let text = e.render().to_string();
+        eprintln!("{}", text.lines().next().unwrap_or_default());
+        std::process::exit(2);
+    }
+    e.exit()
 }
 
 fn dispatch(cli: Cli) -> Result<()> {

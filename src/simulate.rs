@@ -100,24 +100,83 @@ pub struct SimArgs {
     /// Run a seeded random differential run instead of scenarios.
     #[arg(long)]
     pub random: bool,
-    /// Seed of the random run.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Cycles of the random run.
-    #[arg(long, default_value_t = 100_000)]
-    pub cycles: u64,
-    /// Most wait states of the random bus (0: zero-wait).
-    #[arg(long, default_value_t = 2)]
-    pub max_wait: u32,
-    /// Probability that a bus answer is an error.
-    #[arg(long, default_value_t = 0.002)]
-    pub bus_errors: f64,
-    /// Write a VCD of the random run (large for long runs).
+    /// Seed of the random run (with --random; default 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cycles of the random run, at least 1 (with --random; default 100000).
+    #[arg(long, value_parser = parse_cycles, allow_negative_numbers = true)]
+    pub cycles: Option<u64>,
+    /// Most wait states of the random bus, 0 for zero-wait (with --random;
+    /// default 2).
+    #[arg(long)]
+    pub max_wait: Option<u32>,
+    /// Probability that a bus answer is an error (with --random; default
+    /// 0.002).
+    #[arg(long)]
+    pub bus_errors: Option<f64>,
+    /// Write a VCD of the random run (with --random; large for long runs).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
-    /// Folder for the waveforms of scenarios.
-    #[arg(long, default_value = "waveforms")]
-    pub waves: PathBuf,
+    /// Folder for the waveforms of scenarios (default: waveforms).
+    #[arg(long)]
+    pub waves: Option<PathBuf>,
+}
+
+/// The random run's settings, with their defaults.
+struct RandomArgs {
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+}
+
+impl SimArgs {
+    /// The flags only a random run reads that were given.
+    fn random_flags(&self) -> Vec<&'static str> {
+        let mut given = vec![];
+        for (flag, set) in [
+            ("--seed", self.seed.is_some()),
+            ("--cycles", self.cycles.is_some()),
+            ("--max-wait", self.max_wait.is_some()),
+            ("--bus-errors", self.bus_errors.is_some()),
+            ("--vcd", self.vcd.is_some()),
+        ] {
+            if set {
+                given.push(flag);
+            }
+        }
+        given
+    }
+
+    fn random(&self) -> RandomArgs {
+        RandomArgs {
+            seed: self.seed.unwrap_or(1),
+            cycles: self.cycles.unwrap_or(100_000),
+            max_wait: self.max_wait.unwrap_or(2),
+            bus_errors: self.bus_errors.unwrap_or(0.002),
+        }
+    }
+
+    /// The folder for the scenarios' waveforms.
+    pub fn waves(&self) -> PathBuf {
+        self.waves
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("waveforms"))
+    }
+}
+
+/// `--cycles N`: a whole number of at least 1.
+pub fn parse_cycles(s: &str) -> Result<u64, String> {
+    if s.trim_start().starts_with('-') {
+        return Err(format!(
+            "'{s}' is negative: a run has at least 1 cycle, e.g. --cycles 10000"
+        ));
+    }
+    let n = ptu_arch::parse_u64(s)?;
+    if n == 0 {
+        return Err("a run needs at least 1 cycle: give 1 or more, e.g. --cycles 10000".into());
+    }
+    Ok(n)
 }
 
 pub fn sim(args: &SimArgs) -> Result<()> {
@@ -125,15 +184,24 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
         }
+        if args.waves.is_some() {
+            bail!("--waves is for scenarios: a random run writes its waveform with --vcd FILE");
+        }
+        let r = args.random();
         if let Some(ext) = args.simulator.external() {
-            return random_external(args, ext);
+            return random_external(args, &r, ext);
         }
         return random_run(
-            args.seed,
-            args.cycles,
-            args.max_wait,
-            args.bus_errors,
+            r.seed,
+            r.cycles,
+            r.max_wait,
+            r.bus_errors,
             args.vcd.as_deref(),
+        );
+    }
+    if let Some(flag) = args.random_flags().first() {
+        bail!(
+            "{flag} is for random runs and would be ignored with scenarios: add --random (ptu sim --random {flag} ...), or drop {flag}"
         );
     }
     let chosen = choose(&args.scenarios, &args.dir)?;
@@ -146,7 +214,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     run_scenarios(
         &chosen,
         args.simulator,
-        &args.waves,
+        &args.waves(),
         args.verilog.as_deref(),
     )
 }
@@ -166,6 +234,11 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
         .iter()
         .map(|n| {
             let p = Path::new(n);
+            if p.is_dir() {
+                bail!(
+                    "'{n}' is a folder, not a scenario: run every scenario in it with --dir {n}, or name one .scn file in it"
+                );
+            }
             if p.extension().is_some_and(|x| x == "scn") || p.is_file() {
                 return scenario::load(p);
             }
@@ -358,8 +431,8 @@ fn shrink_failure(
 /// A random run on an external simulator: the model's vectors streamed
 /// into the generated harness; the seed replays a failure. (Shrinking to
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
-fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
-    check_probability(args.bus_errors)?;
+fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()> {
+    check_probability(ra.bus_errors)?;
     let text = unit_verilog(args.verilog.as_deref())?;
     eprintln!(
         "building the {} testbench (cached after the first time)...",
@@ -367,28 +440,28 @@ fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
     );
     let prepared = ptu_testbenches::prepare_text(ext, &text, Path::new(SIM_BUILD))?;
     let r = prepared.run(
-        VectorSource::random(args.seed, args.cycles, args.max_wait, args.bus_errors),
+        VectorSource::random(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors),
         args.vcd.as_deref(),
     )?;
     if let Some(m) = &r.mismatch {
         println!(
             "FAIL random seed {} on {}: {}",
-            args.seed,
+            ra.seed,
             args.simulator.name(),
             m.replace('\n', "; ")
         );
         bail!(
             "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {})",
-            args.seed,
+            ra.seed,
             args.simulator.name(),
             args.simulator.name(),
-            args.seed,
-            args.cycles
+            ra.seed,
+            ra.cycles
         );
     }
     println!(
         "PASS random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
-        args.seed,
+        ra.seed,
         args.simulator.name(),
         r.cycles,
         r.cycles_per_second()

@@ -175,3 +175,99 @@ fn build_and_program_name_what_is_wrong() {
         "error: no bitstream at /nonexistent/ptu_demo.bit: run `ptu build --board ulx3s` first\n"
     );
 }
+
+/// One line on stderr, a failure exit, and the line contains `want`.
+fn refused(args: &[&str], want: &str) -> Output {
+    let o = ptu(args);
+    assert!(!o.status.success(), "{args:?} succeeded");
+    let e = stderr(&o);
+    assert_eq!(e.lines().count(), 1, "{args:?}: {e}");
+    assert!(e.contains(want), "{args:?}: {e}");
+    o
+}
+
+#[test]
+fn a_random_run_of_zero_or_negative_cycles_is_refused() {
+    refused(
+        &["sim", "--random", "--cycles", "0"],
+        "a run needs at least 1 cycle",
+    );
+    let o = refused(&["sim", "--random", "--cycles", "-5"], "'-5' is negative");
+    assert!(!stderr(&o).contains("-- -5"), "{}", stderr(&o));
+    refused(&["run", "--cycles", "0"], "a run needs at least 1 cycle");
+}
+
+#[test]
+fn random_only_flags_with_scenarios_are_refused() {
+    for (flag, value) in [
+        ("--cycles", "10"),
+        ("--seed", "3"),
+        ("--vcd", "x.vcd"),
+        ("--max-wait", "0"),
+        ("--bus-errors", "0"),
+    ] {
+        refused(
+            &["sim", "syscall-roundtrip", flag, value],
+            &format!("{flag} is for random runs and would be ignored with scenarios: add --random"),
+        );
+    }
+    refused(
+        &["sim", "--random", "--waves", "w"],
+        "--waves is for scenarios: a random run writes its waveform with --vcd FILE",
+    );
+}
+
+#[test]
+fn a_folder_given_as_a_scenario_says_it_is_a_folder() {
+    refused(
+        &["sim", "testbenches/scenarios"],
+        "'testbenches/scenarios' is a folder, not a scenario: run every scenario in it with --dir testbenches/scenarios",
+    );
+}
+
+#[test]
+fn a_65_bit_number_is_too_large_not_a_non_number() {
+    let dir = scratch("65-bit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("big.scn");
+    std::fs::write(&f, "reset\nretire next=0x1_0000_0000_0000_0000\n").unwrap();
+    refused(
+        &["sim", f.to_str().unwrap()],
+        "big.scn:2: '0x1_0000_0000_0000_0000' is too large for 64 bits",
+    );
+    refused(
+        &["generate", "--reset-rip", "18446744073709551616"],
+        "'18446744073709551616' is too large for 64 bits",
+    );
+}
+
+#[test]
+fn a_picture_into_a_new_folder_says_it_created_it() {
+    let dir = scratch("svg-folder");
+    let waves = dir.join("waves");
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let vcd = waves.join("syscall-roundtrip-rust-hdl.vcd");
+    let svg = dir.join("new").join("p.svg");
+    let o = ptu(&[
+        "wave",
+        vcd.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains(&format!(
+            "; created the folder {}",
+            dir.join("new").display()
+        )),
+        "{text}"
+    );
+    assert!(svg.exists());
+}

@@ -185,7 +185,12 @@ pub fn parse_u64(s: &str) -> Result<u64, String> {
         Some(hex) => u64::from_str_radix(hex, 16),
         None => t.parse(),
     };
-    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
+    r.map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => {
+            format!("'{s}' is too large for 64 bits: the largest value is 0xffff_ffff_ffff_ffff")
+        }
+        _ => format!("'{s}' is not a number: write it in decimal or as 0x hex"),
+    })
 }
 
 /// Direction of a port of `ptu`.
