@@ -178,7 +178,7 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     lint(&v, out)?;
     println!("== scenarios (rust-hdl design vs reference model)");
     let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
-    simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves, None)?;
+    simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves, None, true)?;
     println!("== pictures");
     let mut pictures = vec![];
     for name in ["syscall-roundtrip", "nested-fault"] {

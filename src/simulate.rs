@@ -94,6 +94,11 @@ pub struct SimArgs {
     /// (top module `ptu`) instead of the freshly emitted unit.
     #[arg(long)]
     pub verilog: Option<PathBuf>,
+    /// With --verilog: a lint warning of the simulator (Verilator or
+    /// Icarus `-Wall`) is an error. Without it, warnings are printed and
+    /// the design is simulated anyway.
+    #[arg(long)]
+    pub strict: bool,
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
@@ -216,6 +221,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         args.simulator,
         &args.waves(),
         args.verilog.as_deref(),
+        args.strict,
     )
 }
 
@@ -264,21 +270,11 @@ pub fn run_scenarios(
     sim: Sim,
     waves: &Path,
     verilog: Option<&Path>,
+    strict: bool,
 ) -> Result<()> {
     let cfg = PtuConfig::default();
     let prepared = match sim.external() {
-        Some(ext) => {
-            eprintln!(
-                "building the {} testbench (cached after the first time)...",
-                sim.name()
-            );
-            let text = unit_verilog(verilog)?;
-            Some(ptu_testbenches::prepare_text(
-                ext,
-                &text,
-                Path::new(SIM_BUILD),
-            )?)
-        }
+        Some(ext) => Some(prepare(ext, verilog, strict)?),
         None if verilog.is_some() => {
             bail!(
                 "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
@@ -433,12 +429,7 @@ fn shrink_failure(
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
 fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()> {
     check_probability(ra.bus_errors)?;
-    let text = unit_verilog(args.verilog.as_deref())?;
-    eprintln!(
-        "building the {} testbench (cached after the first time)...",
-        args.simulator.name()
-    );
-    let prepared = ptu_testbenches::prepare_text(ext, &text, Path::new(SIM_BUILD))?;
+    let prepared = prepare(ext, args.verilog.as_deref(), args.strict)?;
     let r = prepared.run(
         VectorSource::random(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors),
         args.vcd.as_deref(),
@@ -472,6 +463,41 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
         println!("waveform: {} (GTKWave: {})", p.display(), g.display());
     }
     Ok(())
+}
+
+/// The harness of `ext` for the unit (or `--verilog FILE`), built or
+/// taken from the cache, saying which; lint warnings printed (an error
+/// if `strict`).
+fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepared> {
+    let text = unit_verilog(verilog)?;
+    let mut told = false;
+    let p = ptu_testbenches::prepare_text_with(
+        ext,
+        &text,
+        Path::new(SIM_BUILD),
+        strict,
+        Box::new(move |_| {
+            if !told {
+                eprintln!("building the {ext} testbench (once for this Verilog)...");
+                told = true;
+            }
+        }),
+    )?;
+    if p.build_seconds > 0.0 {
+        eprintln!("built: {} ({:.1} s)", p.dir.display(), p.build_seconds);
+    } else {
+        eprintln!("cached: {ext} testbench in {}", p.dir.display());
+    }
+    if let Some((head, lines)) = p.warnings.split_first() {
+        eprintln!(
+            "warning: {} lint warning(s) in the Verilog, simulated anyway (--strict makes them errors): {head}",
+            lines.len()
+        );
+        for l in lines {
+            eprintln!("warning: {l}");
+        }
+    }
+    Ok(p)
 }
 
 /// `--bus-errors` must be a probability.

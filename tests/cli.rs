@@ -271,3 +271,67 @@ fn a_picture_into_a_new_folder_says_it_created_it() {
     );
     assert!(svg.exists());
 }
+
+/// The committed `ptu.v` with an unused signal (Verilator's UNUSEDSIGNAL)
+/// and an `always @*` that reads nothing (Icarus's "@* found no
+/// sensitivities") in module `ptu`: lint warnings, same behaviour.
+fn verilog_with_lint_warnings(dir: &std::path::Path) -> PathBuf {
+    let good = include_str!("../rtl/generated/ptu.v");
+    let top = good.find("\nmodule ptu(").expect("module ptu");
+    let end = top + good[top..].find("endmodule").unwrap();
+    let text = format!(
+        "{}    reg extra_unused;\n    always @* extra_unused = 1'b0;\n    wire [7:0] extra_low = next_rip[7:0];\n{}",
+        &good[..end],
+        &good[end..]
+    );
+    std::fs::create_dir_all(dir).unwrap();
+    let f = dir.join("ptu.v");
+    std::fs::write(&f, text).unwrap();
+    f
+}
+
+#[test]
+fn verilog_with_lint_warnings_is_simulated_unless_strict() {
+    let dir = scratch("lint-warnings");
+    let v = verilog_with_lint_warnings(&dir);
+    let waves = dir.join("waves");
+    for (sim, warning) in [
+        ("icarus", "@* found no sensitivities"),
+        ("verilator", "%Warning-UNUSEDSIGNAL"),
+    ] {
+        let args = [
+            "sim",
+            "--sim",
+            sim,
+            "--verilog",
+            v.to_str().unwrap(),
+            "syscall-roundtrip",
+            "--waves",
+            waves.to_str().unwrap(),
+        ];
+        let o = ptu(&args);
+        let e = stderr(&o);
+        assert!(o.status.success(), "{sim}: {e}");
+        assert!(
+            e.contains("lint warning(s) in the Verilog, simulated anyway"),
+            "{sim}: {e}"
+        );
+        assert!(e.contains(warning), "{sim}: {e}");
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            text.contains(&format!("scenarios on {sim}: 1 passed, 0 failed")),
+            "{text}"
+        );
+        let mut strict = args.to_vec();
+        strict.push("--strict");
+        let o = ptu(&strict);
+        let e = stderr(&o);
+        assert!(!o.status.success(), "{sim}: --strict passed");
+        assert!(
+            e.starts_with("error: 1 lint warning(s) in the Verilog (")
+                && e.contains("drop --strict to simulate anyway"),
+            "{sim}: {e}"
+        );
+        assert!(e.contains(warning), "{sim}: {e}");
+    }
+}
