@@ -51,6 +51,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         corrupt: args.corrupt.as_deref().map(Corruption::parse).transpose()?,
         ..DemoBuild::default()
     };
+    println!(
+        "building in {}.partial, which becomes {} when the build succeeds ({}.failed if it fails)",
+        opts.out.display(),
+        opts.out.display(),
+        opts.out.display()
+    );
     let built = flow::build(&opts, &demo, &mut |line| println!("{line}"))?;
     println!("{}", built.report.summary());
     println!(
