@@ -294,20 +294,14 @@ pub fn run_scenarios(
         };
         match result {
             Ok(sum) => {
-                println!(
-                    "PASS {:<20} {:<9} {:>4} cycles  {}",
-                    s.name,
-                    sim.name(),
-                    sum.cycles,
-                    vcd.display()
-                );
+                println!("{}", pass_line(&s.name, sim, sum.cycles, &vcd));
                 for t in &sum.transitions {
                     println!("       {t}");
                 }
             }
             Err(e) => {
                 failed += 1;
-                println!("FAIL {:<20} {:<9} {e:#}", s.name, sim.name());
+                println!("FAIL {:<20} {:<10} {e:#}", s.name, sim.name());
             }
         }
     }
@@ -318,7 +312,11 @@ pub fn run_scenarios(
         failed
     );
     if failed > 0 {
-        bail!("{failed} scenario(s) failed on {}", sim.name());
+        bail!(
+            "{} failed on {}",
+            ptu_arch::count(failed as u64, "scenario", "scenarios"),
+            sim.name()
+        );
     }
     Ok(())
 }
@@ -490,14 +488,25 @@ fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepa
     }
     if let Some((head, lines)) = p.warnings.split_first() {
         eprintln!(
-            "warning: {} lint warning(s) in the Verilog, simulated anyway (--strict makes them errors): {head}",
-            lines.len()
+            "warning: {} in the Verilog, simulated anyway (--strict makes them errors): {head}",
+            ptu_arch::count(lines.len() as u64, "lint warning", "lint warnings")
         );
         for l in lines {
             eprintln!("warning: {l}");
         }
     }
     Ok(p)
+}
+
+/// A scenario's PASS line; the columns line up for every simulator name
+/// (`post-synth` is the longest).
+fn pass_line(name: &str, sim: Sim, cycles: u64, vcd: &Path) -> String {
+    format!(
+        "PASS {name:<20} {:<10} {:>4} cycles  {}",
+        sim.name(),
+        cycles,
+        vcd.display()
+    )
 }
 
 /// `--bus-errors` must be a probability.
@@ -515,5 +524,23 @@ fn unit_verilog(verilog: Option<&Path>) -> Result<String> {
         Some(p) => std::fs::read_to_string(p)
             .with_context(|| format!("cannot read --verilog {}", p.display())),
         None => ptu_rtl::verilog::emit(&PtuConfig::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pass_lines_line_up_for_every_simulator() {
+        let at: Vec<usize> = [Sim::RustHdl, Sim::Icarus, Sim::Verilator, Sim::PostSynth]
+            .into_iter()
+            .map(|sim| {
+                pass_line("nested-fault", sim, 24, Path::new("w.vcd"))
+                    .find("  24 cycles")
+                    .unwrap()
+            })
+            .collect();
+        assert!(at.iter().all(|&k| k == at[0]), "{at:?}");
     }
 }

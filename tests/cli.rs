@@ -97,11 +97,11 @@ fn sim_runs_scenarios_and_writes_their_waveforms() {
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("PASS syscall-roundtrip"), "{text}");
     assert!(
-        text.contains("ERET at cycle 6: 1 cycle(s), 0 memory access(es), to user"),
+        text.contains("ERET at cycle 6: 1 cycle, no memory access, to user"),
         "{text}"
     );
     assert!(
-        text.contains("SYSCALL at cycle 8: 1 cycle(s), 0 memory access(es), to kernel"),
+        text.contains("SYSCALL at cycle 8: 1 cycle, no memory access, to kernel"),
         "{text}"
     );
     assert!(
@@ -313,7 +313,7 @@ fn verilog_with_lint_warnings_is_simulated_unless_strict() {
         let e = stderr(&o);
         assert!(o.status.success(), "{sim}: {e}");
         assert!(
-            e.contains("lint warning(s) in the Verilog, simulated anyway"),
+            e.contains("1 lint warning in the Verilog, simulated anyway"),
             "{sim}: {e}"
         );
         assert!(e.contains(warning), "{sim}: {e}");
@@ -328,10 +328,48 @@ fn verilog_with_lint_warnings_is_simulated_unless_strict() {
         let e = stderr(&o);
         assert!(!o.status.success(), "{sim}: --strict passed");
         assert!(
-            e.starts_with("error: 1 lint warning(s) in the Verilog (")
+            e.starts_with("error: 1 lint warning in the Verilog (")
                 && e.contains("drop --strict to simulate anyway"),
             "{sim}: {e}"
         );
         assert!(e.contains(warning), "{sim}: {e}");
     }
+}
+
+#[test]
+fn a_cached_testbench_says_cached_not_building() {
+    let waves = scratch("cached");
+    let args = [
+        "sim",
+        "--sim",
+        "icarus",
+        "syscall-roundtrip",
+        "--waves",
+        waves.to_str().unwrap(),
+    ];
+    let first = ptu(&args);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let o = ptu(&args);
+    let e = stderr(&o);
+    assert!(o.status.success(), "{e}");
+    assert!(e.contains("cached: icarus testbench in "), "{e}");
+    assert!(!e.contains("building"), "{e}");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("PASS syscall-roundtrip    icarus       14 cycles"),
+        "{text}"
+    );
+}
+
+#[test]
+fn transitions_use_proper_plurals() {
+    let waves = scratch("plurals");
+    let o = ptu(&["sim", "nested-fault", "--waves", waves.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("(s)") && !text.contains("(es)"), "{text}");
+    assert!(
+        text.contains("#UD at cycle 7: 6 cycles, 5 memory accesses, to kernel"),
+        "{text}"
+    );
 }

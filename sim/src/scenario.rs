@@ -134,13 +134,16 @@ pub struct Transition {
 
 impl std::fmt::Display for Transition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let accesses = match self.accesses {
+            0 => "no memory access".to_string(),
+            n => ptu_arch::count(n, "memory access", "memory accesses"),
+        };
         write!(
             f,
-            "{} at cycle {}: {} cycle(s), {} memory access(es), to {}",
+            "{} at cycle {}: {}, {accesses}, to {}",
             self.what,
             self.cycle,
-            self.cycles,
-            self.accesses,
+            ptu_arch::count(self.cycles, "cycle", "cycles"),
             if self.to_user { "user" } else { "kernel" }
         )
     }

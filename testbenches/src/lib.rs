@@ -271,8 +271,8 @@ pub fn prepare_text_with(
 /// Lint warnings refused because the caller is strict.
 fn strict_error(head: &str, lines: &[String]) -> anyhow::Error {
     anyhow::anyhow!(
-        "{} lint warning(s) in the Verilog ({head}), and warnings are errors when strict (ptu sim: drop --strict to simulate anyway)\n{}",
-        lines.len(),
+        "{} in the Verilog ({head}), and warnings are errors when strict (ptu sim: drop --strict to simulate anyway)\n{}",
+        ptu_arch::count(lines.len() as u64, "lint warning", "lint warnings"),
         lines.join("\n")
     )
 }
