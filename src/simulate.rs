@@ -62,7 +62,9 @@ fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenari
     let sum = s.run(&cfg, |_, inp, out, origin| {
         origins.push(origin.clone());
         Ok(w.cycle(inp, out)?)
-    })?;
+    });
+    // Even when the scenario stops (an `expect` the model does not meet),
+    // the cycles before it run, so that the FAIL has a waveform.
     let text = String::from_utf8(w.finish()?)?;
     let r = prepared.run(VectorSource::text(text), Some(vcd))?;
     if let Some(m) = &r.mismatch {
@@ -73,7 +75,7 @@ fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenari
             .unwrap_or_default();
         bail!("{at}{}", m.replace('\n', "; "));
     }
-    Ok(sum)
+    sum
 }
 
 #[derive(Args)]
@@ -285,6 +287,8 @@ pub fn run_scenarios(
     let mut failed = 0;
     for s in chosen {
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
+        // A FAIL points at this file: never at one from an earlier run.
+        let _ = std::fs::remove_file(&vcd);
         let result = match &prepared {
             None => s.run_rtl(&cfg, Some(&vcd)),
             Some(p) => run_external(s, p, &vcd).and_then(|sum| {
@@ -301,7 +305,14 @@ pub fn run_scenarios(
             }
             Err(e) => {
                 failed += 1;
-                println!("FAIL {:<20} {:<10} {e:#}", s.name, sim.name());
+                let text = format!("{e:#}");
+                println!("FAIL {:<20} {:<10} {text}", s.name, sim.name());
+                match failure_cycle(&text) {
+                    Some(n) if vcd.is_file() => {
+                        println!("       look: {}", ptu_tools::wave_command(&vcd, n))
+                    }
+                    _ => println!("       (no waveform was written)"),
+                }
             }
         }
     }
@@ -371,7 +382,15 @@ pub fn random_run(
     let vcd = rtl.finish()?;
     if let Some(e) = failure {
         println!("FAIL random seed {seed}: {e}");
+        if let Some(p) = &vcd {
+            println!("       look: {}", ptu_tools::wave_command(p, done));
+        }
         let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors)?;
+        println!(
+            "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
+            path.display(),
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
         bail!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
              --random --seed {seed} --cycles {}; shrunk to {})",
@@ -439,13 +458,36 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
             args.simulator.name(),
             m.replace('\n', "; ")
         );
+        let at = r.mismatch_cycle.unwrap_or(r.cycles);
+        match &r.vcd {
+            Some(p) => println!("       look: {}", ptu_tools::wave_command(p, at)),
+            None => println!(
+                "       a waveform: the same command with --vcd FILE (the first {} cycles are the same)",
+                at + 1
+            ),
+        }
+        let flags = replay_flags(ra);
+        match args.verilog {
+            None => println!(
+                "       to shrink it to a short scenario, replay it on rust-hdl: ptu sim --random --seed {} --cycles {}{flags}",
+                ra.seed,
+                at + 1
+            ),
+            Some(_) => println!(
+                "       (rust-hdl, which shrinks failures, runs the built-in unit, not --verilog: \
+                 it can replay this only if the unit itself fails: ptu sim --random --seed {} --cycles {}{flags})",
+                ra.seed,
+                at + 1
+            ),
+        }
         bail!(
-            "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {})",
+            "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {}{})",
             ra.seed,
             args.simulator.name(),
             args.simulator.name(),
             ra.seed,
-            ra.cycles
+            ra.cycles,
+            replay_flags(ra)
         );
     }
     println!(
@@ -498,6 +540,27 @@ fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepa
     Ok(p)
 }
 
+/// The bus flags of a random run that differ from the defaults, for a
+/// replay command.
+fn replay_flags(ra: &RandomArgs) -> String {
+    let mut f = String::new();
+    if ra.max_wait != 2 {
+        f += &format!(" --max-wait {}", ra.max_wait);
+    }
+    if ra.bus_errors != 0.002 {
+        f += &format!(" --bus-errors {}", ra.bus_errors);
+    }
+    f
+}
+
+/// The cycle a failure names (`cycle N` or `MISMATCH cycle N`).
+fn failure_cycle(text: &str) -> Option<u64> {
+    text.split("cycle ").skip(1).find_map(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
+}
+
 /// A scenario's PASS line; the columns line up for every simulator name
 /// (`post-synth` is the longest).
 fn pass_line(name: &str, sim: Sim, cycles: u64, vcd: &Path) -> String {
@@ -530,6 +593,16 @@ fn unit_verilog(verilog: Option<&Path>) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_failing_cycle_is_read_from_the_error() {
+        assert_eq!(failure_cycle("x.scn:4: at cycle 3: cpl is 0x0"), Some(3));
+        assert_eq!(
+            failure_cycle("x.scn:14: (`retire`) MISMATCH cycle 7 port gs_base"),
+            Some(7)
+        );
+        assert_eq!(failure_cycle("a cycle of nothing"), None);
+    }
 
     #[test]
     fn pass_lines_line_up_for_every_simulator() {

@@ -373,3 +373,96 @@ fn transitions_use_proper_plurals() {
         "{text}"
     );
 }
+
+/// The `look: ptu wave ...` command a FAIL printed, as arguments.
+fn look_command(stdout: &str) -> Vec<String> {
+    let line = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("look: ptu "))
+        .unwrap_or_else(|| panic!("no look: line in\n{stdout}"));
+    let cmd = line.split("   (a picture: ").next().unwrap();
+    cmd.split_whitespace().map(str::to_string).collect()
+}
+
+#[test]
+fn a_failing_scenario_prints_its_waveform_and_the_command_to_look() {
+    let dir = scratch("fail-look");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.scn");
+    std::fs::write(
+        &f,
+        "reset\ncsr write ENTRY = 0xffff800000001000\nsyscall next=0x10\nexpect cpl=user\n",
+    )
+    .unwrap();
+    let waves = dir.join("waves");
+    for sim in ["rust-hdl", "icarus"] {
+        let o = ptu(&[
+            "sim",
+            "--sim",
+            sim,
+            f.to_str().unwrap(),
+            "--waves",
+            waves.to_str().unwrap(),
+        ]);
+        assert!(!o.status.success());
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let vcd = waves.join(format!("bad-{sim}.vcd"));
+        assert!(
+            text.contains(&format!(
+                "look: ptu wave {} --from 0 --to 8   (a picture: ",
+                vcd.display()
+            )),
+            "{sim}: {text}"
+        );
+        assert!(text.contains("--svg "), "{text}");
+        let args = look_command(&text);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = ptu(&args);
+        assert!(o.status.success(), "{sim}: {args:?}: {}", stderr(&o));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("cycle"));
+    }
+}
+
+#[test]
+fn a_failing_random_run_on_icarus_says_how_to_look_and_to_replay_on_rust_hdl() {
+    let dir = scratch("random-fail");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad =
+        ptu_testbenches::mutants::gs_not_banked(include_str!("../rtl/generated/ptu.v")).unwrap();
+    let v = dir.join("bad.v");
+    std::fs::write(&v, bad).unwrap();
+    let vcd = dir.join("r.vcd");
+    let o = ptu(&[
+        "sim",
+        "--random",
+        "--sim",
+        "icarus",
+        "--verilog",
+        v.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--cycles",
+        "3000",
+        "--vcd",
+        vcd.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(text.contains("FAIL random seed 3 on icarus"), "{text}");
+    assert!(
+        text.contains(&format!("look: ptu wave {} --from ", vcd.display())),
+        "{text}"
+    );
+    assert!(
+        text.contains("rust-hdl, which shrinks failures, runs the built-in unit, not --verilog"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ptu sim --random --seed 3 --cycles "),
+        "{text}"
+    );
+    let args = look_command(&text);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = ptu(&args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+}

@@ -13,5 +13,5 @@ pub mod files;
 pub mod run;
 pub mod verilog;
 
-pub use files::write_atomic;
+pub use files::{wave_command, write_atomic};
 pub use run::{debian_package, find_tool, install_hint, run, run_ok, run_watched, Run, TOOLS};
