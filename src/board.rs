@@ -2,7 +2,7 @@
 //! board (`ptu_synth::boards`) and handed to the FPGA flow
 //! (`ptu_synth::flow`), and the bitstream it wrote loaded onto the board.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use ptu_demo::board_demo::TOP;
 use ptu_demo::demo_program::Corruption;
@@ -66,7 +66,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         opts.board.name
     );
     if !built.report.timing_met {
-        bail!(
+        ptu_tools::check_failed!(
             "timing is not met on {} (see the clocks above and {}): the bitstream may not work",
             opts.board.name,
             built.dir.join("nextpnr.log").display()

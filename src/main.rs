@@ -12,7 +12,7 @@ mod simulate;
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.
 #[derive(Parser)]
-#[command(name = "ptu", version, about, long_about = None)]
+#[command(name = "ptu", version, about, long_about = None, after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -102,9 +102,27 @@ fn main() {
     };
     if let Err(e) = dispatch(cli) {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        std::process::exit(exit_code(&e));
     }
 }
+
+/// 1 when a check failed, 2 for bad input or a missing tool (see
+/// [`EXIT_STATUS`]).
+fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.chain().any(|c| c.is::<ptu_tools::CheckFailed>()) {
+        1
+    } else {
+        2
+    }
+}
+
+/// The exit status, as `ptu --help` shows it.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  done, and every check passed
+  1  a check failed: a scenario or random run differs from the reference
+     model (FAIL), a property is not proven, timing is not met
+  2  bad input or a missing tool: the error line names it and the fix";
 
 /// A command line clap refused. A value our own parser refused is one
 /// line (clap would add a usage hint and `--help` advice that say nothing

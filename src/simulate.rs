@@ -323,7 +323,7 @@ pub fn run_scenarios(
         failed
     );
     if failed > 0 {
-        bail!(
+        ptu_tools::check_failed!(
             "{} failed on {}",
             ptu_arch::count(failed as u64, "scenario", "scenarios"),
             sim.name()
@@ -391,7 +391,7 @@ pub fn random_run(
             path.display(),
             path.file_stem().unwrap_or_default().to_string_lossy()
         );
-        bail!(
+        ptu_tools::check_failed!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
              --random --seed {seed} --cycles {}; shrunk to {})",
             done + 1,
@@ -480,7 +480,7 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
                 at + 1
             ),
         }
-        bail!(
+        ptu_tools::check_failed!(
             "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {}{})",
             ra.seed,
             args.simulator.name(),

@@ -466,3 +466,62 @@ fn a_failing_random_run_on_icarus_says_how_to_look_and_to_replay_on_rust_hdl() {
     let o = ptu(&args);
     assert!(o.status.success(), "{args:?}: {}", stderr(&o));
 }
+
+#[test]
+fn exit_status_is_1_for_a_failed_check_and_2_for_bad_input_or_a_missing_tool() {
+    let o = ptu(&["--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(help.contains("Exit status:"), "{help}");
+    assert!(help.contains("1  a check failed"), "{help}");
+    assert!(help.contains("2  bad input or a missing tool"), "{help}");
+    // A check failed: a scenario whose expectation the design does not meet.
+    let dir = scratch("exit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("bad.scn");
+    std::fs::write(&f, "reset\nsyscall next=0x10\nexpect cpl=user\n").unwrap();
+    let waves = dir.join("w");
+    let o = ptu(&[
+        "sim",
+        f.to_str().unwrap(),
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Bad input, from clap, from a value parser and from ptu itself.
+    for args in [
+        &["sim", "--no-such-flag"][..],
+        &["sim", "--random", "--cycles", "0"],
+        &["sim", "no-such-scenario"],
+        &["sim", "syscall-roundtrip", "--seed", "3"],
+    ] {
+        let o = ptu(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
+    // A missing tool.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ptu"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", "/nonexistent")
+        .args(["sim", "--sim", "icarus", "syscall-roundtrip", "--waves"])
+        .arg(&waves)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("iverilog"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_property_that_is_not_proven_exits_with_1() {
+    let dir = scratch("prove-exit");
+    let o = ptu(&[
+        "prove",
+        "--mutant",
+        "critical-entry-at-entry",
+        "--out",
+        dir.join("work").to_str().unwrap(),
+        "--waves",
+        dir.join("waves").to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{text}{}", stderr(&o));
+    assert!(text.contains("look: ptu wave "), "{text}");
+}
