@@ -30,6 +30,7 @@ enum Command {
     },
     /// Simulate scenarios (testbenches/scenarios/*.scn) or a seeded random
     /// run; every output of every cycle is checked against the reference model.
+    #[command(after_help = simulate::JSON_SHAPE)]
     Sim(simulate::SimArgs),
     /// The main job: generate the Verilog, lint it, run every scenario and a
     /// random run, and say where the outputs are.
@@ -196,7 +197,14 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     lint(&v, out)?;
     println!("== scenarios (rust-hdl design vs reference model)");
     let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
-    simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves, None, true)?;
+    simulate::run_scenarios(
+        &all,
+        simulate::Sim::RustHdl,
+        waves,
+        None,
+        true,
+        simulate::Print::default(),
+    )?;
     println!("== pictures");
     let mut pictures = vec![];
     for name in ["syscall-roundtrip", "nested-fault"] {

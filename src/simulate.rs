@@ -101,6 +101,14 @@ pub struct SimArgs {
     /// the design is simulated anyway.
     #[arg(long)]
     pub strict: bool,
+    /// Print the results as JSON on stdout, and nothing else there (shape:
+    /// see `ptu sim --help`).
+    #[arg(long)]
+    pub json: bool,
+    /// Print only failures (FAIL lines and how to look at them), the count
+    /// line and errors.
+    #[arg(long)]
+    pub quiet: bool,
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
@@ -191,6 +199,9 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
         }
+        if args.json {
+            bail!("--json is for scenarios: a random run prints one PASS or FAIL line, and its exit status (0 or 1) says which");
+        }
         if args.waves.is_some() {
             bail!("--waves is for scenarios: a random run writes its waveform with --vcd FILE");
         }
@@ -224,6 +235,10 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         &args.waves(),
         args.verilog.as_deref(),
         args.strict,
+        Print {
+            json: args.json,
+            quiet: args.quiet,
+        },
     )
 }
 
@@ -273,10 +288,11 @@ pub fn run_scenarios(
     waves: &Path,
     verilog: Option<&Path>,
     strict: bool,
+    print: Print,
 ) -> Result<()> {
     let cfg = PtuConfig::default();
     let prepared = match sim.external() {
-        Some(ext) => Some(prepare(ext, verilog, strict)?),
+        Some(ext) => Some(prepare(ext, verilog, strict, print.quiet || print.json)?),
         None if verilog.is_some() => {
             bail!(
                 "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
@@ -285,6 +301,7 @@ pub fn run_scenarios(
         None => None,
     };
     let mut failed = 0;
+    let mut results = vec![];
     for s in chosen {
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
         // A FAIL points at this file: never at one from an earlier run.
@@ -296,32 +313,66 @@ pub fn run_scenarios(
                 Ok(sum)
             }),
         };
+        let vcd_written = vcd.is_file().then(|| vcd.display().to_string());
         match result {
             Ok(sum) => {
-                println!("{}", pass_line(&s.name, sim, sum.cycles, &vcd));
-                for t in &sum.transitions {
-                    println!("       {t}");
+                if print.human() && !print.quiet {
+                    println!("{}", pass_line(&s.name, sim, sum.cycles, &vcd));
+                    for t in &sum.transitions {
+                        println!("       {t}");
+                    }
                 }
+                results.push(serde_json::json!({
+                    "name": s.name,
+                    "simulator": sim.name(),
+                    "pass": true,
+                    "cycles": sum.cycles,
+                    "transitions": sum.transitions.iter().map(transition_json).collect::<Vec<_>>(),
+                    "vcd": vcd_written,
+                    "error": null,
+                }));
             }
             Err(e) => {
                 failed += 1;
                 let text = format!("{e:#}");
-                println!("FAIL {:<20} {:<10} {text}", s.name, sim.name());
-                match failure_cycle(&text) {
-                    Some(n) if vcd.is_file() => {
-                        println!("       look: {}", ptu_tools::wave_command(&vcd, n))
+                let at = failure_cycle(&text);
+                if print.human() {
+                    println!("FAIL {:<20} {:<10} {text}", s.name, sim.name());
+                    match at {
+                        Some(n) if vcd.is_file() => {
+                            println!("       look: {}", ptu_tools::wave_command(&vcd, n))
+                        }
+                        _ => println!("       (no waveform was written)"),
                     }
-                    _ => println!("       (no waveform was written)"),
                 }
+                results.push(serde_json::json!({
+                    "name": s.name,
+                    "simulator": sim.name(),
+                    "pass": false,
+                    "cycles": at,
+                    "transitions": [],
+                    "vcd": vcd_written,
+                    "error": text,
+                }));
             }
         }
     }
-    println!(
-        "scenarios on {}: {} passed, {} failed",
-        sim.name(),
-        chosen.len() - failed,
-        failed
-    );
+    if print.json {
+        let doc = serde_json::json!({
+            "simulator": sim.name(),
+            "passed": chosen.len() - failed,
+            "failed": failed,
+            "scenarios": results,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "scenarios on {}: {} passed, {} failed",
+            sim.name(),
+            chosen.len() - failed,
+            failed
+        );
+    }
     if failed > 0 {
         ptu_tools::check_failed!(
             "{} failed on {}",
@@ -446,7 +497,7 @@ fn shrink_failure(
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
 fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()> {
     check_probability(ra.bus_errors)?;
-    let prepared = prepare(ext, args.verilog.as_deref(), args.strict)?;
+    let prepared = prepare(ext, args.verilog.as_deref(), args.strict, args.quiet)?;
     let r = prepared.run(
         VectorSource::random(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors),
         args.vcd.as_deref(),
@@ -508,7 +559,7 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
 /// The harness of `ext` for the unit (or `--verilog FILE`), built or
 /// taken from the cache, saying which; lint warnings printed (an error
 /// if `strict`).
-fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepared> {
+fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool, quiet: bool) -> Result<Prepared> {
     let text = unit_verilog(verilog)?;
     let mut told = false;
     let p = ptu_testbenches::prepare_text_with(
@@ -517,13 +568,14 @@ fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepa
         Path::new(SIM_BUILD),
         strict,
         Box::new(move |_| {
-            if !told {
+            if !told && !quiet {
                 eprintln!("building the {ext} testbench (once for this Verilog)...");
                 told = true;
             }
         }),
     )?;
-    if p.build_seconds > 0.0 {
+    if quiet {
+    } else if p.build_seconds > 0.0 {
         eprintln!("built: {} ({:.1} s)", p.dir.display(), p.build_seconds);
     } else {
         eprintln!("cached: {ext} testbench in {}", p.dir.display());
@@ -538,6 +590,44 @@ fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool) -> Result<Prepa
         }
     }
     Ok(p)
+}
+
+/// What `ptu sim` prints on stdout.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Print {
+    /// Only the JSON document (see [`JSON_SHAPE`]).
+    pub json: bool,
+    /// Only failures.
+    pub quiet: bool,
+}
+
+impl Print {
+    fn human(self) -> bool {
+        !self.json
+    }
+}
+
+/// The shape of `ptu sim --json`, as `ptu sim --help` shows it.
+pub const JSON_SHAPE: &str = r#"With --json, stdout is one JSON document:
+  {"simulator": "rust-hdl", "passed": 8, "failed": 1,
+   "scenarios": [{"name": "syscall-roundtrip", "simulator": "rust-hdl",
+                  "pass": true, "cycles": 14,
+                  "transitions": [{"what": "SYSCALL", "cycle": 8, "cycles": 1,
+                                   "accesses": 0, "to": "kernel"}],
+                  "vcd": "waveforms/syscall-roundtrip-rust-hdl.vcd",
+                  "error": null}]}
+  A failed scenario has "pass": false, "cycles": the failing cycle (or
+  null), "transitions": [] and "error": the FAIL text; "vcd" is null when
+  no waveform was written."#;
+
+fn transition_json(t: &scenario::Transition) -> serde_json::Value {
+    serde_json::json!({
+        "what": t.what,
+        "cycle": t.cycle,
+        "cycles": t.cycles,
+        "accesses": t.accesses,
+        "to": if t.to_user { "user" } else { "kernel" },
+    })
 }
 
 /// The bus flags of a random run that differ from the defaults, for a

@@ -525,3 +525,81 @@ fn a_property_that_is_not_proven_exits_with_1() {
     assert_eq!(o.status.code(), Some(1), "{text}{}", stderr(&o));
     assert!(text.contains("look: ptu wave "), "{text}");
 }
+
+#[test]
+fn sim_json_is_one_document_of_the_documented_shape() {
+    let o = ptu(&["sim", "--help"]);
+    let help = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        help.contains("With --json, stdout is one JSON document"),
+        "{help}"
+    );
+    let dir = scratch("json");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.scn");
+    std::fs::write(&bad, "reset\nsyscall next=0x10\nexpect cpl=user\n").unwrap();
+    let waves = dir.join("w");
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        bad.to_str().unwrap(),
+        "--json",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("stdout is JSON");
+    assert_eq!(doc["simulator"], "rust-hdl");
+    assert_eq!(doc["passed"], 1);
+    assert_eq!(doc["failed"], 1);
+    let s = &doc["scenarios"];
+    assert_eq!(s[0]["name"], "syscall-roundtrip");
+    assert_eq!(s[0]["simulator"], "rust-hdl");
+    assert_eq!(s[0]["pass"], true);
+    assert_eq!(s[0]["cycles"], 14);
+    assert_eq!(s[0]["error"], serde_json::Value::Null);
+    let t = &s[0]["transitions"][1];
+    assert_eq!(t["what"], "SYSCALL");
+    assert_eq!(t["cycle"], 8);
+    assert_eq!(t["cycles"], 1);
+    assert_eq!(t["accesses"], 0);
+    assert_eq!(t["to"], "kernel");
+    let vcd = s[0]["vcd"].as_str().unwrap();
+    assert!(std::path::Path::new(vcd).is_file(), "{vcd}");
+    assert_eq!(s[1]["name"], "bad");
+    assert_eq!(s[1]["pass"], false);
+    assert!(
+        s[1]["error"].as_str().unwrap().contains("bad.scn:3"),
+        "{doc}"
+    );
+}
+
+#[test]
+fn quiet_prints_only_failures() {
+    let dir = scratch("quiet");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.scn");
+    std::fs::write(&bad, "reset\nsyscall next=0x10\nexpect cpl=user\n").unwrap();
+    let waves = dir.join("w");
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        "--quiet",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(!text.contains("PASS") && !text.contains("ERET"), "{text}");
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        bad.to_str().unwrap(),
+        "--quiet",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("FAIL bad"), "{text}");
+    assert!(!text.contains("PASS"), "{text}");
+}
