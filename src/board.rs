@@ -10,11 +10,41 @@ use ptu_demo::design::DemoBuild;
 use ptu_synth::{boards, flow, program};
 use std::path::PathBuf;
 
+/// `--board`: one of `ptu_synth::boards::all()`, listed in `--help`; an
+/// unknown name is one line naming the known ones.
+#[derive(Clone)]
+pub struct BoardParser;
+
+impl clap::builder::TypedValueParser for BoardParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = value.to_string_lossy();
+        boards::find(&name).map_err(|e| {
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n"))
+        })?;
+        Ok(name.into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(boards::all().into_iter().map(|b| {
+            clap::builder::PossibleValue::new(b.name).help(b.title)
+        })))
+    }
+}
+
 /// `ptu build`.
 #[derive(Args, Debug, Clone)]
 pub struct BuildArgs {
-    /// The board: icebreaker, alchitry-cu or ulx3s.
-    #[arg(long, default_value = "icebreaker")]
+    /// The board.
+    #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
     /// Build folder (default: synth/build/<board>).
     #[arg(long)]
@@ -31,8 +61,8 @@ pub struct BuildArgs {
 /// `ptu program`.
 #[derive(Args, Debug, Clone)]
 pub struct ProgramArgs {
-    /// The board: icebreaker, alchitry-cu or ulx3s.
-    #[arg(long, default_value = "icebreaker")]
+    /// The board.
+    #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
     /// The bitstream (default: the one `ptu build --board B` wrote).
     #[arg(long)]

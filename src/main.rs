@@ -21,6 +21,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the unit as Verilog: DIR/ptu.v, top module `ptu`.
+    #[command(
+        after_help = "Examples:\n  ptu generate                          build/ptu.v and build/ptu.vlt\n  ptu generate --out out --reset-rip 0xffff800000000000"
+    )]
     Generate {
         /// Output folder (created if missing).
         #[arg(long, default_value = "build")]
@@ -34,6 +37,9 @@ enum Command {
     Sim(simulate::SimArgs),
     /// The main job: generate the Verilog, lint it, run every scenario and a
     /// random run, and say where the outputs are.
+    #[command(
+        after_help = "Examples:\n  ptu run                               everything, outputs in build/ and waveforms/\n  ptu run --cycles 1000000              a longer random run"
+    )]
     Run {
         /// Folder for the generated Verilog.
         #[arg(long, default_value = "build")]
@@ -47,17 +53,32 @@ enum Command {
     },
     /// Look at a VCD (any producer): terminal view, --summary of the
     /// privilege transitions, --svg picture, --list, --gtkwave.
+    #[command(
+        after_help = "Examples:\n  ptu wave waveforms/nested-fault-rust-hdl.vcd                 text waves in the terminal\n  ptu wave FILE.vcd --summary                                  the privilege transitions\n  ptu wave FILE.vcd --from 10 --to 30 --svg out/window.svg     a picture of cycles 10..30\n  ptu wave FILE.vcd --gtkwave                                  open GTKWave with the save file"
+    )]
     Wave(ptu_waveforms::cli::WaveArgs),
     /// Build the board demo into a bitstream with the open FPGA tools:
     /// synth/build/<board>/ with every log, build.sh and report.json.
+    #[command(
+        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board"
+    )]
     Build(board::BuildArgs),
     /// Load the built bitstream onto a board (iceprog / openFPGALoader).
+    #[command(
+        after_help = "Examples:\n  ptu program                           load synth/build/icebreaker/ptu_demo.bin\n  ptu program --board ulx3s --bitstream my.bit"
+    )]
     Program(board::ProgramArgs),
     /// Benchmarks (not tests): `ptu bench synth` measures the unit alone,
     /// `ptu bench sim` the simulators' throughput.
+    #[command(
+        after_help = "Examples:\n  ptu bench synth                       area and Fmax of the unit on three parts\n  ptu bench sim                         simulator throughput, side by side"
+    )]
     Bench(BenchArgs),
     /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
+    #[command(
+        after_help = "Examples:\n  ptu prove                             every property (counterexamples in waveforms/)\n  ptu prove P2 P8                       chosen properties (--list names them)\n  ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample"
+    )]
     Prove(ptu_formal::cli::ProveArgs),
 }
 
@@ -75,6 +96,9 @@ enum BenchWhat {
     /// Cycles per second of one seeded random run on rust-hdl's stepping
     /// simulator, Icarus and Verilator, side by side (every output checked
     /// every cycle); results in testbenches/bench/throughput.json.
+    #[command(
+        after_help = "Examples:\n  ptu bench sim                         every simulator, results in testbenches/bench/throughput.json"
+    )]
     Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 

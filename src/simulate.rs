@@ -337,7 +337,7 @@ pub fn run_scenarios(
                 let text = format!("{e:#}");
                 let at = failure_cycle(&text);
                 if print.human() {
-                    println!("FAIL {:<20} {:<10} {text}", s.name, sim.name());
+                    println!("{} {:<20} {:<10} {text}", paint("FAIL"), s.name, sim.name());
                     match at {
                         Some(n) if vcd.is_file() => {
                             println!("       look: {}", ptu_tools::wave_command(&vcd, n))
@@ -432,7 +432,7 @@ pub fn random_run(
     }
     let vcd = rtl.finish()?;
     if let Some(e) = failure {
-        println!("FAIL random seed {seed}: {e}");
+        println!("{} random seed {seed}: {e}", paint("FAIL"));
         if let Some(p) = &vcd {
             println!("       look: {}", ptu_tools::wave_command(p, done));
         }
@@ -451,8 +451,9 @@ pub fn random_run(
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "PASS random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
+        "{} random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
          transitions, {irq_acks} interrupts, {answers} bus answers",
+        paint("PASS"),
         done as f64 / secs
     );
     if let Some(p) = vcd {
@@ -504,7 +505,8 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
     )?;
     if let Some(m) = &r.mismatch {
         println!(
-            "FAIL random seed {} on {}: {}",
+            "{} random seed {} on {}: {}",
+            paint("FAIL"),
             ra.seed,
             args.simulator.name(),
             m.replace('\n', "; ")
@@ -542,7 +544,8 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
         );
     }
     println!(
-        "PASS random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
+        "{} random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
+        paint("PASS"),
         ra.seed,
         args.simulator.name(),
         r.cycles,
@@ -592,6 +595,18 @@ fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool, quiet: bool) ->
     Ok(p)
 }
 
+/// `word` (PASS or FAIL) in green or red when stdout is a terminal and
+/// `NO_COLOR` is unset or empty.
+fn paint(word: &str) -> String {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color || !std::io::stdout().is_terminal() {
+        return word.to_string();
+    }
+    let code = if word == "PASS" { 32 } else { 31 };
+    format!("\x1b[1;{code}m{word}\x1b[0m")
+}
+
 /// What `ptu sim` prints on stdout.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Print {
@@ -608,7 +623,15 @@ impl Print {
 }
 
 /// The shape of `ptu sim --json`, as `ptu sim --help` shows it.
-pub const JSON_SHAPE: &str = r#"With --json, stdout is one JSON document:
+pub const JSON_SHAPE: &str = r#"Examples:
+  ptu sim                                    every scenario on rust-hdl
+  ptu sim syscall-roundtrip nested-fault     chosen scenarios (--list names them)
+  ptu sim --sim verilator                    on icarus, verilator or post-synth
+  ptu sim --sim icarus --verilog my/ptu.v    your own Verilog (--strict: lint warnings fail)
+  ptu sim --random --seed 7 --cycles 100000  a random run against the model
+  ptu sim --json > results.json              results for a script
+
+With --json, stdout is one JSON document:
   {"simulator": "rust-hdl", "passed": 8, "failed": 1,
    "scenarios": [{"name": "syscall-roundtrip", "simulator": "rust-hdl",
                   "pass": true, "cycles": 14,
@@ -655,7 +678,8 @@ fn failure_cycle(text: &str) -> Option<u64> {
 /// (`post-synth` is the longest).
 fn pass_line(name: &str, sim: Sim, cycles: u64, vcd: &Path) -> String {
     format!(
-        "PASS {name:<20} {:<10} {:>4} cycles  {}",
+        "{} {name:<20} {:<10} {:>4} cycles  {}",
+        paint("PASS"),
         sim.name(),
         cycles,
         vcd.display()

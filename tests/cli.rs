@@ -603,3 +603,59 @@ fn quiet_prints_only_failures() {
     assert!(text.contains("FAIL bad"), "{text}");
     assert!(!text.contains("PASS"), "{text}");
 }
+
+#[test]
+fn every_subcommand_help_has_examples_and_board_lists_its_values() {
+    for cmd in [
+        "generate", "sim", "run", "wave", "build", "program", "bench", "prove",
+    ] {
+        let o = ptu(&[cmd, "--help"]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{cmd}");
+        assert!(text.contains("Examples:\n  ptu "), "{cmd}: {text}");
+    }
+    for cmd in ["build", "program"] {
+        let o = ptu(&[cmd, "--help"]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        for board in ["icebreaker", "alchitry-cu", "ulx3s"] {
+            assert!(text.contains(&format!("- {board}:")), "{cmd}: {text}");
+        }
+    }
+}
+
+/// `ptu ARGS` in a pseudo-terminal (util-linux `script`), with `env` set.
+fn ptu_in_a_terminal(args: &str, env: &[(&str, &str)]) -> String {
+    let cmd = format!("{} {args}", env!("CARGO_BIN_EXE_ptu"));
+    let mut c = std::process::Command::new("script");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["-qec", &cmd, "/dev/null"])
+        .env_remove("NO_COLOR");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c
+        .output()
+        .expect("script (util-linux) runs ptu in a terminal");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn pass_is_coloured_only_in_a_terminal_without_no_color() {
+    let waves = scratch("colour");
+    let args = format!("sim syscall-roundtrip --waves {}", waves.display());
+    let tty = ptu_in_a_terminal(&args, &[]);
+    assert!(
+        tty.contains("\x1b[1;32mPASS\x1b[0m syscall-roundtrip"),
+        "{tty:?}"
+    );
+    let no_color = ptu_in_a_terminal(&args, &[("NO_COLOR", "1")]);
+    assert!(no_color.contains("PASS syscall-roundtrip"), "{no_color:?}");
+    assert!(!no_color.contains('\x1b'), "{no_color:?}");
+    let o = ptu(&[
+        "sim",
+        "syscall-roundtrip",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains('\x1b'));
+}
