@@ -209,6 +209,11 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if let Some(ext) = args.simulator.external() {
             return random_external(args, &r, ext);
         }
+        if args.verilog.is_some() {
+            bail!(
+                "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
+            );
+        }
         return random_run(
             r.seed,
             r.cycles,

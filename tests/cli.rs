@@ -212,6 +212,10 @@ fn random_only_flags_with_scenarios_are_refused() {
         );
     }
     refused(
+        &["sim", "--random", "--verilog", "x.v"],
+        "--verilog needs an external simulator: add --sim icarus, verilator or post-synth",
+    );
+    refused(
         &["sim", "--random", "--waves", "w"],
         "--waves is for scenarios: a random run writes its waveform with --vcd FILE",
     );
