@@ -55,7 +55,13 @@ pub const SIM_BUILD: &str = "build/sim";
 /// Run a scenario on an external simulator: the model's vectors of the
 /// scenario, the generated harness, and the first mismatch mapped back to
 /// the scenario's line.
-fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenario::Summary> {
+/// The outer error is a tool that could not run (bad input or a missing
+/// tool: it stops `ptu sim`); the inner one is the scenario's FAIL.
+fn run_external(
+    s: &Scenario,
+    prepared: &Prepared,
+    vcd: &Path,
+) -> Result<Result<scenario::Summary>> {
     let cfg = PtuConfig::default();
     let mut w = VectorWriter::new(Vec::new())?;
     let mut origins = vec![];
@@ -73,9 +79,9 @@ fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenari
             .and_then(|c| origins.get(c as usize))
             .map(|o| format!("{}:{}: (`{}`) ", s.path.display(), o.line, o.text))
             .unwrap_or_default();
-        bail!("{at}{}", m.replace('\n', "; "));
+        return Ok(Err(anyhow::anyhow!("{at}{}", m.replace('\n', "; "))));
     }
-    sum
+    Ok(sum)
 }
 
 #[derive(Args)]
@@ -313,7 +319,7 @@ pub fn run_scenarios(
         let _ = std::fs::remove_file(&vcd);
         let result = match &prepared {
             None => s.run_rtl(&cfg, Some(&vcd)),
-            Some(p) => run_external(s, p, &vcd).and_then(|sum| {
+            Some(p) => run_external(s, p, &vcd)?.and_then(|sum| {
                 ptu_waveforms::write_gtkw(&vcd)?;
                 Ok(sum)
             }),

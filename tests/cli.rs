@@ -663,3 +663,38 @@ fn pass_is_coloured_only_in_a_terminal_without_no_color() {
     ]);
     assert!(!String::from_utf8_lossy(&o.stdout).contains('\x1b'));
 }
+
+#[test]
+fn a_simulator_that_cannot_run_is_exit_2_not_a_fail() {
+    // iverilog is there (the build is cached or made), vvp is not.
+    let dir = scratch("no-vvp");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let iverilog = std::process::Command::new("sh")
+        .args(["-c", "command -v iverilog"])
+        .output()
+        .unwrap();
+    let iverilog = String::from_utf8_lossy(&iverilog.stdout).trim().to_string();
+    std::os::unix::fs::symlink(&iverilog, bin.join("iverilog")).unwrap();
+    let waves = dir.join("w");
+    let first = ptu(&[
+        "sim",
+        "--sim",
+        "icarus",
+        "syscall-roundtrip",
+        "--waves",
+        waves.to_str().unwrap(),
+    ]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_ptu"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("PATH", &bin)
+        .args(["sim", "--sim", "icarus", "syscall-roundtrip", "--waves"])
+        .arg(&waves)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{text}{}", stderr(&o));
+    assert!(!text.contains("FAIL"), "{text}");
+    assert!(stderr(&o).contains("vvp"), "{}", stderr(&o));
+}
