@@ -2,7 +2,7 @@
 //! board (`ptu_synth::boards`) and handed to the FPGA flow
 //! (`ptu_synth::flow`), and the bitstream it wrote loaded onto the board.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use ptu_demo::board_demo::TOP;
 use ptu_demo::demo_program::Corruption;
@@ -10,11 +10,41 @@ use ptu_demo::design::DemoBuild;
 use ptu_synth::{boards, flow, program};
 use std::path::PathBuf;
 
+/// `--board`: one of `ptu_synth::boards::all()`, listed in `--help`; an
+/// unknown name is one line naming the known ones.
+#[derive(Clone)]
+pub struct BoardParser;
+
+impl clap::builder::TypedValueParser for BoardParser {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let name = value.to_string_lossy();
+        boards::find(&name).map_err(|e| {
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n"))
+        })?;
+        Ok(name.into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(boards::all().into_iter().map(|b| {
+            clap::builder::PossibleValue::new(b.name).help(b.title)
+        })))
+    }
+}
+
 /// `ptu build`.
 #[derive(Args, Debug, Clone)]
 pub struct BuildArgs {
-    /// The board: icebreaker, alchitry-cu or ulx3s.
-    #[arg(long, default_value = "icebreaker")]
+    /// The board.
+    #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
     /// Build folder (default: synth/build/<board>).
     #[arg(long)]
@@ -31,8 +61,8 @@ pub struct BuildArgs {
 /// `ptu program`.
 #[derive(Args, Debug, Clone)]
 pub struct ProgramArgs {
-    /// The board: icebreaker, alchitry-cu or ulx3s.
-    #[arg(long, default_value = "icebreaker")]
+    /// The board.
+    #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
     /// The bitstream (default: the one `ptu build --board B` wrote).
     #[arg(long)]
@@ -51,6 +81,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         corrupt: args.corrupt.as_deref().map(Corruption::parse).transpose()?,
         ..DemoBuild::default()
     };
+    println!(
+        "building in {}.partial, which becomes {} when the build succeeds ({}.failed if it fails)",
+        opts.out.display(),
+        opts.out.display(),
+        opts.out.display()
+    );
     let built = flow::build(&opts, &demo, &mut |line| println!("{line}"))?;
     println!("{}", built.report.summary());
     println!(
@@ -60,7 +96,7 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         opts.board.name
     );
     if !built.report.timing_met {
-        bail!(
+        ptu_tools::check_failed!(
             "timing is not met on {} (see the clocks above and {}): the bitstream may not work",
             opts.board.name,
             built.dir.join("nextpnr.log").display()

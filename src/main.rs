@@ -12,7 +12,7 @@ mod simulate;
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.
 #[derive(Parser)]
-#[command(name = "ptu", version, about, long_about = None)]
+#[command(name = "ptu", version, about, long_about = None, after_help = EXIT_STATUS)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -21,6 +21,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the unit as Verilog: DIR/ptu.v, top module `ptu`.
+    #[command(
+        after_help = "Examples:\n  ptu generate                          build/ptu.v and build/ptu.vlt\n  ptu generate --out out --reset-rip 0xffff800000000000"
+    )]
     Generate {
         /// Output folder (created if missing).
         #[arg(long, default_value = "build")]
@@ -30,9 +33,13 @@ enum Command {
     },
     /// Simulate scenarios (testbenches/scenarios/*.scn) or a seeded random
     /// run; every output of every cycle is checked against the reference model.
+    #[command(after_help = simulate::JSON_SHAPE)]
     Sim(simulate::SimArgs),
     /// The main job: generate the Verilog, lint it, run every scenario and a
     /// random run, and say where the outputs are.
+    #[command(
+        after_help = "Examples:\n  ptu run                               everything, outputs in build/ and waveforms/\n  ptu run --cycles 1000000              a longer random run"
+    )]
     Run {
         /// Folder for the generated Verilog.
         #[arg(long, default_value = "build")]
@@ -40,23 +47,38 @@ enum Command {
         /// Folder for the waveforms.
         #[arg(long, default_value = "waveforms")]
         waves: PathBuf,
-        /// Cycles of the random run.
-        #[arg(long, default_value_t = 200_000)]
+        /// Cycles of the random run (at least 1).
+        #[arg(long, default_value_t = 200_000, value_parser = simulate::parse_cycles, allow_negative_numbers = true)]
         cycles: u64,
     },
     /// Look at a VCD (any producer): terminal view, --summary of the
     /// privilege transitions, --svg picture, --list, --gtkwave.
+    #[command(
+        after_help = "Examples:\n  ptu wave waveforms/nested-fault-rust-hdl.vcd                 text waves in the terminal\n  ptu wave FILE.vcd --summary                                  the privilege transitions\n  ptu wave FILE.vcd --from 10 --to 30 --svg out/window.svg     a picture of cycles 10..30\n  ptu wave FILE.vcd --gtkwave                                  open GTKWave with the save file"
+    )]
     Wave(ptu_waveforms::cli::WaveArgs),
     /// Build the board demo into a bitstream with the open FPGA tools:
     /// synth/build/<board>/ with every log, build.sh and report.json.
+    #[command(
+        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board"
+    )]
     Build(board::BuildArgs),
     /// Load the built bitstream onto a board (iceprog / openFPGALoader).
+    #[command(
+        after_help = "Examples:\n  ptu program                           load synth/build/icebreaker/ptu_demo.bin\n  ptu program --board ulx3s --bitstream my.bit"
+    )]
     Program(board::ProgramArgs),
     /// Benchmarks (not tests): `ptu bench synth` measures the unit alone,
     /// `ptu bench sim` the simulators' throughput.
+    #[command(
+        after_help = "Examples:\n  ptu bench synth                       area and Fmax of the unit on three parts\n  ptu bench sim                         simulator throughput, side by side"
+    )]
     Bench(BenchArgs),
     /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
+    #[command(
+        after_help = "Examples:\n  ptu prove                             every property (counterexamples in waveforms/)\n  ptu prove P2 P8                       chosen properties (--list names them)\n  ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample"
+    )]
     Prove(ptu_formal::cli::ProveArgs),
 }
 
@@ -74,6 +96,9 @@ enum BenchWhat {
     /// Cycles per second of one seeded random run on rust-hdl's stepping
     /// simulator, Icarus and Verilator, side by side (every output checked
     /// every cycle); results in testbenches/bench/throughput.json.
+    #[command(
+        after_help = "Examples:\n  ptu bench sim                         every simulator, results in testbenches/bench/throughput.json"
+    )]
     Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 
@@ -96,11 +121,45 @@ impl ConfigArgs {
 }
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => usage_error(e),
+    };
     if let Err(e) = dispatch(cli) {
         eprintln!("error: {e:#}");
-        std::process::exit(1);
+        std::process::exit(exit_code(&e));
     }
+}
+
+/// 1 when a check failed, 2 for bad input or a missing tool (see
+/// [`EXIT_STATUS`]).
+fn exit_code(e: &anyhow::Error) -> i32 {
+    if e.chain().any(|c| c.is::<ptu_tools::CheckFailed>()) {
+        1
+    } else {
+        2
+    }
+}
+
+/// The exit status, as `ptu --help` shows it.
+const EXIT_STATUS: &str = "\
+Exit status:
+  0  done, and every check passed
+  1  a check failed: a scenario or random run differs from the reference
+     model (FAIL), a property is not proven, timing is not met
+  2  bad input or a missing tool: the error line names it and the fix";
+
+/// A command line clap refused. A value our own parser refused is one
+/// line (clap would add a usage hint and `--help` advice that say nothing
+/// more); everything else as clap prints it.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if e.kind() == ErrorKind::ValueValidation {
+        let text = e.render().to_string();
+        eprintln!("{}", text.lines().next().unwrap_or_default());
+        std::process::exit(2);
+    }
+    e.exit()
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
@@ -162,7 +221,14 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     lint(&v, out)?;
     println!("== scenarios (rust-hdl design vs reference model)");
     let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
-    simulate::run_scenarios(&all, simulate::Sim::RustHdl, waves, None)?;
+    simulate::run_scenarios(
+        &all,
+        simulate::Sim::RustHdl,
+        waves,
+        None,
+        true,
+        simulate::Print::default(),
+    )?;
     println!("== pictures");
     let mut pictures = vec![];
     for name in ["syscall-roundtrip", "nested-fault"] {

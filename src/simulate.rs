@@ -55,14 +55,22 @@ pub const SIM_BUILD: &str = "build/sim";
 /// Run a scenario on an external simulator: the model's vectors of the
 /// scenario, the generated harness, and the first mismatch mapped back to
 /// the scenario's line.
-fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenario::Summary> {
+/// The outer error is a tool that could not run (bad input or a missing
+/// tool: it stops `ptu sim`); the inner one is the scenario's FAIL.
+fn run_external(
+    s: &Scenario,
+    prepared: &Prepared,
+    vcd: &Path,
+) -> Result<Result<scenario::Summary>> {
     let cfg = PtuConfig::default();
     let mut w = VectorWriter::new(Vec::new())?;
     let mut origins = vec![];
     let sum = s.run(&cfg, |_, inp, out, origin| {
         origins.push(origin.clone());
         Ok(w.cycle(inp, out)?)
-    })?;
+    });
+    // Even when the scenario stops (an `expect` the model does not meet),
+    // the cycles before it run, so that the FAIL has a waveform.
     let text = String::from_utf8(w.finish()?)?;
     let r = prepared.run(VectorSource::text(text), Some(vcd))?;
     if let Some(m) = &r.mismatch {
@@ -71,7 +79,7 @@ fn run_external(s: &Scenario, prepared: &Prepared, vcd: &Path) -> Result<scenari
             .and_then(|c| origins.get(c as usize))
             .map(|o| format!("{}:{}: (`{}`) ", s.path.display(), o.line, o.text))
             .unwrap_or_default();
-        bail!("{at}{}", m.replace('\n', "; "));
+        return Ok(Err(anyhow::anyhow!("{at}{}", m.replace('\n', "; "))));
     }
     Ok(sum)
 }
@@ -94,30 +102,102 @@ pub struct SimArgs {
     /// (top module `ptu`) instead of the freshly emitted unit.
     #[arg(long)]
     pub verilog: Option<PathBuf>,
+    /// With --verilog: a lint warning of the simulator (Verilator or
+    /// Icarus `-Wall`) is an error. Without it, warnings are printed and
+    /// the design is simulated anyway.
+    #[arg(long)]
+    pub strict: bool,
+    /// Print the results as JSON on stdout, and nothing else there (shape:
+    /// see `ptu sim --help`).
+    #[arg(long)]
+    pub json: bool,
+    /// Print only failures (FAIL lines and how to look at them), the count
+    /// line and errors.
+    #[arg(long)]
+    pub quiet: bool,
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
     /// Run a seeded random differential run instead of scenarios.
     #[arg(long)]
     pub random: bool,
-    /// Seed of the random run.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Cycles of the random run.
-    #[arg(long, default_value_t = 100_000)]
-    pub cycles: u64,
-    /// Most wait states of the random bus (0: zero-wait).
-    #[arg(long, default_value_t = 2)]
-    pub max_wait: u32,
-    /// Probability that a bus answer is an error.
-    #[arg(long, default_value_t = 0.002)]
-    pub bus_errors: f64,
-    /// Write a VCD of the random run (large for long runs).
+    /// Seed of the random run (with --random; default 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Cycles of the random run, at least 1 (with --random; default 100000).
+    #[arg(long, value_parser = parse_cycles, allow_negative_numbers = true)]
+    pub cycles: Option<u64>,
+    /// Most wait states of the random bus, 0 for zero-wait (with --random;
+    /// default 2).
+    #[arg(long)]
+    pub max_wait: Option<u32>,
+    /// Probability that a bus answer is an error (with --random; default
+    /// 0.002).
+    #[arg(long)]
+    pub bus_errors: Option<f64>,
+    /// Write a VCD of the random run (with --random; large for long runs).
     #[arg(long)]
     pub vcd: Option<PathBuf>,
-    /// Folder for the waveforms of scenarios.
-    #[arg(long, default_value = "waveforms")]
-    pub waves: PathBuf,
+    /// Folder for the waveforms of scenarios (default: waveforms).
+    #[arg(long)]
+    pub waves: Option<PathBuf>,
+}
+
+/// The random run's settings, with their defaults.
+struct RandomArgs {
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+}
+
+impl SimArgs {
+    /// The flags only a random run reads that were given.
+    fn random_flags(&self) -> Vec<&'static str> {
+        let mut given = vec![];
+        for (flag, set) in [
+            ("--seed", self.seed.is_some()),
+            ("--cycles", self.cycles.is_some()),
+            ("--max-wait", self.max_wait.is_some()),
+            ("--bus-errors", self.bus_errors.is_some()),
+            ("--vcd", self.vcd.is_some()),
+        ] {
+            if set {
+                given.push(flag);
+            }
+        }
+        given
+    }
+
+    fn random(&self) -> RandomArgs {
+        RandomArgs {
+            seed: self.seed.unwrap_or(1),
+            cycles: self.cycles.unwrap_or(100_000),
+            max_wait: self.max_wait.unwrap_or(2),
+            bus_errors: self.bus_errors.unwrap_or(0.002),
+        }
+    }
+
+    /// The folder for the scenarios' waveforms.
+    pub fn waves(&self) -> PathBuf {
+        self.waves
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("waveforms"))
+    }
+}
+
+/// `--cycles N`: a whole number of at least 1.
+pub fn parse_cycles(s: &str) -> Result<u64, String> {
+    if s.trim_start().starts_with('-') {
+        return Err(format!(
+            "'{s}' is negative: a run has at least 1 cycle, e.g. --cycles 10000"
+        ));
+    }
+    let n = ptu_arch::parse_u64(s)?;
+    if n == 0 {
+        return Err("a run needs at least 1 cycle: give 1 or more, e.g. --cycles 10000".into());
+    }
+    Ok(n)
 }
 
 pub fn sim(args: &SimArgs) -> Result<()> {
@@ -125,15 +205,32 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
         }
+        if args.json {
+            bail!("--json is for scenarios: a random run prints one PASS or FAIL line, and its exit status (0 or 1) says which");
+        }
+        if args.waves.is_some() {
+            bail!("--waves is for scenarios: a random run writes its waveform with --vcd FILE");
+        }
+        let r = args.random();
         if let Some(ext) = args.simulator.external() {
-            return random_external(args, ext);
+            return random_external(args, &r, ext);
+        }
+        if args.verilog.is_some() {
+            bail!(
+                "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
+            );
         }
         return random_run(
-            args.seed,
-            args.cycles,
-            args.max_wait,
-            args.bus_errors,
+            r.seed,
+            r.cycles,
+            r.max_wait,
+            r.bus_errors,
             args.vcd.as_deref(),
+        );
+    }
+    if let Some(flag) = args.random_flags().first() {
+        bail!(
+            "{flag} is for random runs and would be ignored with scenarios: add --random (ptu sim --random {flag} ...), or drop {flag}"
         );
     }
     let chosen = choose(&args.scenarios, &args.dir)?;
@@ -146,8 +243,13 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     run_scenarios(
         &chosen,
         args.simulator,
-        &args.waves,
+        &args.waves(),
         args.verilog.as_deref(),
+        args.strict,
+        Print {
+            json: args.json,
+            quiet: args.quiet,
+        },
     )
 }
 
@@ -166,6 +268,11 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
         .iter()
         .map(|n| {
             let p = Path::new(n);
+            if p.is_dir() {
+                bail!(
+                    "'{n}' is a folder, not a scenario: run every scenario in it with --dir {n}, or name one .scn file in it"
+                );
+            }
             if p.extension().is_some_and(|x| x == "scn") || p.is_file() {
                 return scenario::load(p);
             }
@@ -191,21 +298,12 @@ pub fn run_scenarios(
     sim: Sim,
     waves: &Path,
     verilog: Option<&Path>,
+    strict: bool,
+    print: Print,
 ) -> Result<()> {
     let cfg = PtuConfig::default();
     let prepared = match sim.external() {
-        Some(ext) => {
-            eprintln!(
-                "building the {} testbench (cached after the first time)...",
-                sim.name()
-            );
-            let text = unit_verilog(verilog)?;
-            Some(ptu_testbenches::prepare_text(
-                ext,
-                &text,
-                Path::new(SIM_BUILD),
-            )?)
-        }
+        Some(ext) => Some(prepare(ext, verilog, strict, print.quiet || print.json)?),
         None if verilog.is_some() => {
             bail!(
                 "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
@@ -214,42 +312,84 @@ pub fn run_scenarios(
         None => None,
     };
     let mut failed = 0;
+    let mut results = vec![];
     for s in chosen {
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
+        // A FAIL points at this file: never at one from an earlier run.
+        let _ = std::fs::remove_file(&vcd);
         let result = match &prepared {
             None => s.run_rtl(&cfg, Some(&vcd)),
-            Some(p) => run_external(s, p, &vcd).and_then(|sum| {
+            Some(p) => run_external(s, p, &vcd)?.and_then(|sum| {
                 ptu_waveforms::write_gtkw(&vcd)?;
                 Ok(sum)
             }),
         };
+        let vcd_written = vcd.is_file().then(|| vcd.display().to_string());
         match result {
             Ok(sum) => {
-                println!(
-                    "PASS {:<20} {:<9} {:>4} cycles  {}",
-                    s.name,
-                    sim.name(),
-                    sum.cycles,
-                    vcd.display()
-                );
-                for t in &sum.transitions {
-                    println!("       {t}");
+                if print.human() && !print.quiet {
+                    println!("{}", pass_line(&s.name, sim, sum.cycles, &vcd));
+                    for t in &sum.transitions {
+                        println!("       {t}");
+                    }
                 }
+                results.push(serde_json::json!({
+                    "name": s.name,
+                    "simulator": sim.name(),
+                    "pass": true,
+                    "cycles": sum.cycles,
+                    "transitions": sum.transitions.iter().map(transition_json).collect::<Vec<_>>(),
+                    "vcd": vcd_written,
+                    "error": null,
+                }));
             }
             Err(e) => {
                 failed += 1;
-                println!("FAIL {:<20} {:<9} {e:#}", s.name, sim.name());
+                let text = format!("{e:#}");
+                let at = failure_cycle(&text);
+                if print.human() {
+                    println!("{} {:<20} {:<10} {text}", paint("FAIL"), s.name, sim.name());
+                    match at {
+                        Some(n) if vcd.is_file() => {
+                            println!("       look: {}", ptu_tools::wave_command(&vcd, n))
+                        }
+                        _ => println!("       (no waveform was written)"),
+                    }
+                }
+                results.push(serde_json::json!({
+                    "name": s.name,
+                    "simulator": sim.name(),
+                    "pass": false,
+                    "cycles": at,
+                    "transitions": [],
+                    "vcd": vcd_written,
+                    "error": text,
+                }));
             }
         }
     }
-    println!(
-        "scenarios on {}: {} passed, {} failed",
-        sim.name(),
-        chosen.len() - failed,
-        failed
-    );
+    if print.json {
+        let doc = serde_json::json!({
+            "simulator": sim.name(),
+            "passed": chosen.len() - failed,
+            "failed": failed,
+            "scenarios": results,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "scenarios on {}: {} passed, {} failed",
+            sim.name(),
+            chosen.len() - failed,
+            failed
+        );
+    }
     if failed > 0 {
-        bail!("{failed} scenario(s) failed on {}", sim.name());
+        ptu_tools::check_failed!(
+            "{} failed on {}",
+            ptu_arch::count(failed as u64, "scenario", "scenarios"),
+            sim.name()
+        );
     }
     Ok(())
 }
@@ -303,9 +443,17 @@ pub fn random_run(
     }
     let vcd = rtl.finish()?;
     if let Some(e) = failure {
-        println!("FAIL random seed {seed}: {e}");
+        println!("{} random seed {seed}: {e}", paint("FAIL"));
+        if let Some(p) = &vcd {
+            println!("       look: {}", ptu_tools::wave_command(p, done));
+        }
         let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors)?;
-        bail!(
+        println!(
+            "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
+            path.display(),
+            path.file_stem().unwrap_or_default().to_string_lossy()
+        );
+        ptu_tools::check_failed!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
              --random --seed {seed} --cycles {}; shrunk to {})",
             done + 1,
@@ -314,8 +462,9 @@ pub fn random_run(
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "PASS random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
+        "{} random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
          transitions, {irq_acks} interrupts, {answers} bus answers",
+        paint("PASS"),
         done as f64 / secs
     );
     if let Some(p) = vcd {
@@ -358,37 +507,57 @@ fn shrink_failure(
 /// A random run on an external simulator: the model's vectors streamed
 /// into the generated harness; the seed replays a failure. (Shrinking to
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
-fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
-    check_probability(args.bus_errors)?;
-    let text = unit_verilog(args.verilog.as_deref())?;
-    eprintln!(
-        "building the {} testbench (cached after the first time)...",
-        args.simulator.name()
-    );
-    let prepared = ptu_testbenches::prepare_text(ext, &text, Path::new(SIM_BUILD))?;
+fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()> {
+    check_probability(ra.bus_errors)?;
+    let prepared = prepare(ext, args.verilog.as_deref(), args.strict, args.quiet)?;
     let r = prepared.run(
-        VectorSource::random(args.seed, args.cycles, args.max_wait, args.bus_errors),
+        VectorSource::random(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors),
         args.vcd.as_deref(),
     )?;
     if let Some(m) = &r.mismatch {
         println!(
-            "FAIL random seed {} on {}: {}",
-            args.seed,
+            "{} random seed {} on {}: {}",
+            paint("FAIL"),
+            ra.seed,
             args.simulator.name(),
             m.replace('\n', "; ")
         );
-        bail!(
-            "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {})",
-            args.seed,
+        let at = r.mismatch_cycle.unwrap_or(r.cycles);
+        match &r.vcd {
+            Some(p) => println!("       look: {}", ptu_tools::wave_command(p, at)),
+            None => println!(
+                "       a waveform: the same command with --vcd FILE (the first {} cycles are the same)",
+                at + 1
+            ),
+        }
+        let flags = replay_flags(ra);
+        match args.verilog {
+            None => println!(
+                "       to shrink it to a short scenario, replay it on rust-hdl: ptu sim --random --seed {} --cycles {}{flags}",
+                ra.seed,
+                at + 1
+            ),
+            Some(_) => println!(
+                "       (rust-hdl, which shrinks failures, runs the built-in unit, not --verilog: \
+                 it can replay this only if the unit itself fails: ptu sim --random --seed {} --cycles {}{flags})",
+                ra.seed,
+                at + 1
+            ),
+        }
+        ptu_tools::check_failed!(
+            "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {}{})",
+            ra.seed,
             args.simulator.name(),
             args.simulator.name(),
-            args.seed,
-            args.cycles
+            ra.seed,
+            ra.cycles,
+            replay_flags(ra)
         );
     }
     println!(
-        "PASS random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
-        args.seed,
+        "{} random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
+        paint("PASS"),
+        ra.seed,
         args.simulator.name(),
         r.cycles,
         r.cycles_per_second()
@@ -399,6 +568,133 @@ fn random_external(args: &SimArgs, ext: Simulator) -> Result<()> {
         println!("waveform: {} (GTKWave: {})", p.display(), g.display());
     }
     Ok(())
+}
+
+/// The harness of `ext` for the unit (or `--verilog FILE`), built or
+/// taken from the cache, saying which; lint warnings printed (an error
+/// if `strict`).
+fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool, quiet: bool) -> Result<Prepared> {
+    let text = unit_verilog(verilog)?;
+    let mut told = false;
+    let p = ptu_testbenches::prepare_text_with(
+        ext,
+        &text,
+        Path::new(SIM_BUILD),
+        strict,
+        Box::new(move |_| {
+            if !told && !quiet {
+                eprintln!("building the {ext} testbench (once for this Verilog)...");
+                told = true;
+            }
+        }),
+    )?;
+    if quiet {
+    } else if p.build_seconds > 0.0 {
+        eprintln!("built: {} ({:.1} s)", p.dir.display(), p.build_seconds);
+    } else {
+        eprintln!("cached: {ext} testbench in {}", p.dir.display());
+    }
+    if let Some((head, lines)) = p.warnings.split_first() {
+        eprintln!(
+            "warning: {} in the Verilog, simulated anyway (--strict makes them errors): {head}",
+            ptu_arch::count(lines.len() as u64, "lint warning", "lint warnings")
+        );
+        for l in lines {
+            eprintln!("warning: {l}");
+        }
+    }
+    Ok(p)
+}
+
+/// `word` (PASS or FAIL) in green or red when stdout is a terminal and
+/// `NO_COLOR` is unset or empty.
+fn paint(word: &str) -> String {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color || !std::io::stdout().is_terminal() {
+        return word.to_string();
+    }
+    let code = if word == "PASS" { 32 } else { 31 };
+    format!("\x1b[1;{code}m{word}\x1b[0m")
+}
+
+/// What `ptu sim` prints on stdout.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Print {
+    /// Only the JSON document (see [`JSON_SHAPE`]).
+    pub json: bool,
+    /// Only failures.
+    pub quiet: bool,
+}
+
+impl Print {
+    fn human(self) -> bool {
+        !self.json
+    }
+}
+
+/// The shape of `ptu sim --json`, as `ptu sim --help` shows it.
+pub const JSON_SHAPE: &str = r#"Examples:
+  ptu sim                                    every scenario on rust-hdl
+  ptu sim syscall-roundtrip nested-fault     chosen scenarios (--list names them)
+  ptu sim --sim verilator                    on icarus, verilator or post-synth
+  ptu sim --sim icarus --verilog my/ptu.v    your own Verilog (--strict: lint warnings fail)
+  ptu sim --random --seed 7 --cycles 100000  a random run against the model
+  ptu sim --json > results.json              results for a script
+
+With --json, stdout is one JSON document:
+  {"simulator": "rust-hdl", "passed": 8, "failed": 1,
+   "scenarios": [{"name": "syscall-roundtrip", "simulator": "rust-hdl",
+                  "pass": true, "cycles": 14,
+                  "transitions": [{"what": "SYSCALL", "cycle": 8, "cycles": 1,
+                                   "accesses": 0, "to": "kernel"}],
+                  "vcd": "waveforms/syscall-roundtrip-rust-hdl.vcd",
+                  "error": null}]}
+  A failed scenario has "pass": false, "cycles": the failing cycle (or
+  null), "transitions": [] and "error": the FAIL text; "vcd" is null when
+  no waveform was written."#;
+
+fn transition_json(t: &scenario::Transition) -> serde_json::Value {
+    serde_json::json!({
+        "what": t.what,
+        "cycle": t.cycle,
+        "cycles": t.cycles,
+        "accesses": t.accesses,
+        "to": if t.to_user { "user" } else { "kernel" },
+    })
+}
+
+/// The bus flags of a random run that differ from the defaults, for a
+/// replay command.
+fn replay_flags(ra: &RandomArgs) -> String {
+    let mut f = String::new();
+    if ra.max_wait != 2 {
+        f += &format!(" --max-wait {}", ra.max_wait);
+    }
+    if ra.bus_errors != 0.002 {
+        f += &format!(" --bus-errors {}", ra.bus_errors);
+    }
+    f
+}
+
+/// The cycle a failure names (`cycle N` or `MISMATCH cycle N`).
+fn failure_cycle(text: &str) -> Option<u64> {
+    text.split("cycle ").skip(1).find_map(|rest| {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    })
+}
+
+/// A scenario's PASS line; the columns line up for every simulator name
+/// (`post-synth` is the longest).
+fn pass_line(name: &str, sim: Sim, cycles: u64, vcd: &Path) -> String {
+    format!(
+        "{} {name:<20} {:<10} {:>4} cycles  {}",
+        paint("PASS"),
+        sim.name(),
+        cycles,
+        vcd.display()
+    )
 }
 
 /// `--bus-errors` must be a probability.
@@ -416,5 +712,33 @@ fn unit_verilog(verilog: Option<&Path>) -> Result<String> {
         Some(p) => std::fs::read_to_string(p)
             .with_context(|| format!("cannot read --verilog {}", p.display())),
         None => ptu_rtl::verilog::emit(&PtuConfig::default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_failing_cycle_is_read_from_the_error() {
+        assert_eq!(failure_cycle("x.scn:4: at cycle 3: cpl is 0x0"), Some(3));
+        assert_eq!(
+            failure_cycle("x.scn:14: (`retire`) MISMATCH cycle 7 port gs_base"),
+            Some(7)
+        );
+        assert_eq!(failure_cycle("a cycle of nothing"), None);
+    }
+
+    #[test]
+    fn pass_lines_line_up_for_every_simulator() {
+        let at: Vec<usize> = [Sim::RustHdl, Sim::Icarus, Sim::Verilator, Sim::PostSynth]
+            .into_iter()
+            .map(|sim| {
+                pass_line("nested-fault", sim, 24, Path::new("w.vcd"))
+                    .find("  24 cycles")
+                    .unwrap()
+            })
+            .collect();
+        assert!(at.iter().all(|&k| k == at[0]), "{at:?}");
     }
 }

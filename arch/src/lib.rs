@@ -177,6 +177,12 @@ impl PtuConfig {
     }
 }
 
+/// `n` and the noun in its number: `count(1, "cycle", "cycles")` is
+/// "1 cycle", `count(6, ...)` "6 cycles".
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A number as a user writes it on the command line or in a config: decimal
 /// or `0x` hex, `_` allowed between digits. The error says how to write it.
 pub fn parse_u64(s: &str) -> Result<u64, String> {
@@ -185,7 +191,12 @@ pub fn parse_u64(s: &str) -> Result<u64, String> {
         Some(hex) => u64::from_str_radix(hex, 16),
         None => t.parse(),
     };
-    r.map_err(|_| format!("'{s}' is not a number: write it in decimal or as 0x hex"))
+    r.map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => {
+            format!("'{s}' is too large for 64 bits: the largest value is 0xffff_ffff_ffff_ffff")
+        }
+        _ => format!("'{s}' is not a number: write it in decimal or as 0x hex"),
+    })
 }
 
 /// Direction of a port of `ptu`.

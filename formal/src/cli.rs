@@ -111,7 +111,7 @@ pub fn run(args: &ProveArgs) -> Result<()> {
             .filter(|o| !matches!(o.verdict, prove::Verdict::Proven { .. }))
             .map(|o| o.property.id)
             .collect();
-        bail!(
+        ptu_tools::check_failed!(
             "{} of {} properties not proven on {}: {}",
             not.len(),
             report.outcomes.len(),

@@ -172,7 +172,13 @@ impl fmt::Display for Report {
         for o in &self.outcomes {
             let name = format!("{} {}", o.property.id, o.property.title);
             writeln!(f, "  {name:<48} {:>6.1} s  {}", o.seconds, o.verdict)?;
-            if let Verdict::Failed { asserts, .. } = &o.verdict {
+            if let Verdict::Failed {
+                asserts,
+                vcd,
+                cycles,
+                ..
+            } = &o.verdict
+            {
                 for a in asserts {
                     writeln!(
                         f,
@@ -180,6 +186,9 @@ impl fmt::Display for Report {
                         assertion_text(&self.dir, a)
                     )?;
                 }
+                // The assertion fails in the counterexample's last cycle.
+                let last = u64::from(cycles.saturating_sub(1));
+                writeln!(f, "      look: {}", ptu_tools::wave_command(vcd, last))?;
             }
         }
         let count =
@@ -360,5 +369,41 @@ fn finding_note(f: &Finding) -> String {
     match f {
         Finding::Unknown(why) => why.clone(),
         other => format!("{other:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_property_says_how_to_look_at_its_counterexample() {
+        let report = Report {
+            design: "ptu".into(),
+            mutant: None,
+            config: PtuConfig::default(),
+            dir: PathBuf::from("build/formal/ptu"),
+            jobs: 1,
+            outcomes: vec![Outcome {
+                property: &crate::properties::PROPERTIES[0],
+                verdict: Verdict::Failed {
+                    engine: "pdr".into(),
+                    cycles: 4,
+                    vcd: PathBuf::from("waveforms/prove-ptu-P1.vcd"),
+                    asserts: vec![],
+                },
+                seconds: 1.0,
+                dir: PathBuf::from("build/formal/ptu/P1"),
+            }],
+            seconds: 1.0,
+        };
+        let text = report.to_string();
+        assert!(
+            text.contains(
+                "      look: ptu wave waveforms/prove-ptu-P1.vcd --from 0 --to 8   (a picture: \
+                 ptu wave waveforms/prove-ptu-P1.vcd --from 0 --to 8 --svg waveforms/prove-ptu-P1.svg)"
+            ),
+            "{text}"
+        );
     }
 }

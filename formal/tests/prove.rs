@@ -92,6 +92,13 @@ fn every_mutant_fails_its_property_with_a_counterexample() {
                     continue;
                 };
                 assert!(*cycles >= 2, "{report}");
+                // The FAIL says how to look at the counterexample.
+                assert!(
+                    report
+                        .to_string()
+                        .contains(&format!("look: ptu wave {} --from ", vcd.display())),
+                    "{report}"
+                );
                 assert_eq!(
                     vcd,
                     &waves().join(format!("prove-mutant-{}-{}.vcd", m.name, m.breaks))

@@ -134,13 +134,16 @@ pub struct Transition {
 
 impl std::fmt::Display for Transition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let accesses = match self.accesses {
+            0 => "no memory access".to_string(),
+            n => ptu_arch::count(n, "memory access", "memory accesses"),
+        };
         write!(
             f,
-            "{} at cycle {}: {} cycle(s), {} memory access(es), to {}",
+            "{} at cycle {}: {}, {accesses}, to {}",
             self.what,
             self.cycle,
-            self.cycles,
-            self.accesses,
+            ptu_arch::count(self.cycles, "cycle", "cycles"),
             if self.to_user { "user" } else { "kernel" }
         )
     }
@@ -150,10 +153,15 @@ impl std::fmt::Display for Transition {
 const DEFAULT_WAIT_LIMIT: u64 = 1000;
 
 fn parse_num(s: &str) -> Option<u64> {
-    let t = s.replace('_', "");
-    match t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
-        Some(h) => u64::from_str_radix(h, 16).ok(),
-        None => t.parse().ok(),
+    ptu_arch::parse_u64(s).ok()
+}
+
+/// Why `s`, which looks like a number, is not one: too large for 64 bits,
+/// or not a number at all.
+fn not_a_number(s: &str) -> String {
+    match ptu_arch::parse_u64(s) {
+        Err(e) => e,
+        Ok(_) => format!("'{s}' is not a number: write it in decimal or as 0x hex"),
     }
 }
 
@@ -199,12 +207,8 @@ impl Parser<'_> {
         }
         let (name, off) = match s.find(['+', '-']) {
             Some(k) => {
-                let n = parse_num(&s[k + 1..]).ok_or_else(|| {
-                    self.err(format!(
-                        "'{}' is not a number: write it in decimal or as 0x hex",
-                        &s[k + 1..]
-                    ))
-                })?;
+                let n =
+                    parse_num(&s[k + 1..]).ok_or_else(|| self.err(not_a_number(&s[k + 1..])))?;
                 let n =
                     i64::try_from(n).map_err(|_| self.err(format!("offset '{s}' is too large")))?;
                 (&s[..k], if &s[k..k + 1] == "-" { -n } else { n })
@@ -221,9 +225,7 @@ impl Parser<'_> {
             return Ok(Value::Csr(c.addr, off));
         }
         if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            bail!(self.err(format!(
-                "'{s}' is not a number: write it in decimal or as 0x hex"
-            )));
+            bail!(self.err(not_a_number(name)));
         }
         bail!(self.err(format!(
             "unknown name '{name}': define it with `let {name} = VALUE` or use a CSR name"
@@ -923,6 +925,16 @@ mod tests {
         );
         assert!(err("retire next=12zz")
             .starts_with("t.scn:1: '12zz' is not a number: write it in decimal or as 0x hex"));
+        assert_eq!(
+            err("retire next=0x1_0000_0000_0000_0000"),
+            "t.scn:1: '0x1_0000_0000_0000_0000' is too large for 64 bits: the largest value is \
+             0xffff_ffff_ffff_ffff"
+        );
+        assert_eq!(
+            err("retire next=UCODE+36893488147419103232"),
+            "t.scn:1: '36893488147419103232' is too large for 64 bits: the largest value is \
+             0xffff_ffff_ffff_ffff"
+        );
         assert_eq!(
             err("syscall"),
             "t.scn:1: `syscall` needs next=ADDR (the address of the next instruction)"

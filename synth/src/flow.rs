@@ -543,12 +543,15 @@ fn run_stages(
             } else {
                 String::new()
             },
-            work.join(if st.name == "synth" {
-                "yosys.log"
-            } else {
-                st.log
-            })
-            .display()
+            // Where the log stays once the build has succeeded (while it
+            // runs, it is in the `.partial` folder beside it).
+            opts.out
+                .join(if st.name == "synth" {
+                    "yosys.log"
+                } else {
+                    st.log
+                })
+                .display()
         ));
         let t = Instant::now();
         let exe_name = exe.to_str().unwrap_or(tool.name);

@@ -91,6 +91,13 @@ fn build(board: Board, out: &Path, design: &dyn Elaborate) -> Result<flow::Built
         stages.dedup();
         assert_eq!(stages, ["generate", "synth", "pnr", "pack"], "{lines:?}");
         assert!(lines[0].starts_with("[1/4] generate  "), "{lines:?}");
+        // Every log a progress line names is there after the build.
+        for l in &lines {
+            if let Some(log) = l.split("(log: ").nth(1) {
+                let log = log.trim_end_matches(')');
+                assert!(Path::new(log).is_file(), "{log} (from `{l}`) is missing");
+            }
+        }
         let retries: Vec<&String> = lines.iter().filter(|l| l.contains(" stopped: ")).collect();
         for l in &retries {
             assert!(l.contains("retrying with --seed"), "{l}");

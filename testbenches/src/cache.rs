@@ -5,8 +5,48 @@
 //! in threads or processes, wait for one build instead of racing.
 
 use anyhow::{Context, Result};
+use std::cell::RefCell;
 use std::fs::File;
 use std::path::{Path, PathBuf};
+
+/// The file in a build folder that keeps the build's warnings: the first
+/// line says which tool and log, the rest are the tool's warning lines.
+pub(crate) const WARNINGS: &str = "warnings.txt";
+
+/// Keep `warnings` (of `what`, whose output is in `log`) in `dir`.
+pub(crate) fn keep_warnings(dir: &Path, what: &str, log: &Path, warnings: &[&str]) -> Result<()> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    let text = format!("{what}, log: {}\n{}\n", log.display(), warnings.join("\n"));
+    let path = dir.join(WARNINGS);
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The warnings a build in `dir` kept: (what and log, the warning lines).
+pub(crate) fn warnings(dir: &Path) -> Option<(String, Vec<String>)> {
+    let text = std::fs::read_to_string(dir.join(WARNINGS)).ok()?;
+    let mut lines = text.lines();
+    let head = lines.next()?.to_string();
+    Some((head, lines.map(str::to_string).collect()))
+}
+
+/// What [`with_notice`] calls.
+type Notice = Box<dyn FnMut(&str)>;
+
+thread_local! {
+    /// Called with the kind of build before a build that is not cached.
+    static NOTICE: RefCell<Option<Notice>> = const { RefCell::new(None) };
+}
+
+/// Run `f`, calling `notice` before each build it makes that was not
+/// cached (so a caller can say that a slow build is starting).
+pub(crate) fn with_notice<T>(notice: Notice, f: impl FnOnce() -> T) -> T {
+    let old = NOTICE.with(|n| n.replace(Some(notice)));
+    let r = f();
+    NOTICE.with(|n| *n.borrow_mut() = old);
+    r
+}
 
 /// FNV-1a, 64 bits: stable across Rust versions, unlike `DefaultHasher`.
 #[derive(Clone, Copy)]
@@ -65,6 +105,11 @@ pub(crate) fn cached(
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create the build folder {}", dir.display()))?;
+    NOTICE.with(|n| {
+        if let Some(f) = n.borrow_mut().as_mut() {
+            f(kind)
+        }
+    });
     build(&dir)?;
     std::fs::write(&done, b"").with_context(|| format!("cannot write {}", done.display()))?;
     Ok((dir, true))

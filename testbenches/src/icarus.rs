@@ -172,8 +172,9 @@ pub(crate) fn prepare(ptu_v: &str, work: &Path) -> Result<(PathBuf, PathBuf, boo
 }
 
 /// `iverilog -g2005 -Wall -s ptu_vectors_tb -o ptu_vectors_tb.vvp OPTIONS
-/// FILES` in `dir`. Any warning is an error, except in the files named in
-/// `library` (vendor cell models).
+/// FILES` in `dir`. Warnings (except in the files named in `library`,
+/// vendor cell models) are kept in `dir/`[`crate::cache::WARNINGS`], for
+/// [`crate::prepare_text_with`] to report, or refuse when strict.
 pub(crate) fn compile(
     dir: &Path,
     options: &[&str],
@@ -201,15 +202,12 @@ pub(crate) fn compile(
     if !run.success() {
         return Err(run.failure());
     }
-    if !warnings.is_empty() {
-        bail!(
-            "iverilog reported {} problem(s) compiling {}, log: {}\n{}",
-            warnings.len(),
-            files.join(" "),
-            log.display(),
-            warnings.join("\n")
-        );
-    }
+    crate::cache::keep_warnings(
+        dir,
+        &format!("iverilog compiling {}", files.join(" ")),
+        &log,
+        &warnings,
+    )?;
     Ok(dir.join(out))
 }
 

@@ -46,6 +46,7 @@ pub mod bench;
 mod cache;
 pub mod cli;
 pub mod icarus;
+mod lint;
 pub mod mutants;
 mod outcome;
 pub mod postsynth;
@@ -189,6 +190,9 @@ pub struct Prepared {
     work: PathBuf,
     /// Seconds spent preparing (0 if the cache had it).
     pub build_seconds: f64,
+    /// Lint warnings of the Verilog, waived for this build (empty when
+    /// clean): first the tool and its log, then the tool's lines.
+    pub warnings: Vec<String>,
 }
 
 /// Compile, build or synthesise `ptu_v` for `sim` under `work` (reusing
@@ -199,13 +203,55 @@ pub fn prepare(sim: Simulator, ptu_v: &Path, work: &Path) -> Result<Prepared> {
     prepare_text(sim, &text, work)
 }
 
-/// [`prepare`] for Verilog given as text.
+/// [`prepare`] for Verilog given as text: strict, any lint warning of
+/// the simulator is an error.
 pub fn prepare_text(sim: Simulator, ptu_v: &str, work: &Path) -> Result<Prepared> {
+    prepare_text_with(sim, ptu_v, work, true, Box::new(|_| {}))
+}
+
+/// [`prepare_text`], where lint warnings (Verilator's `-Wall`, Icarus's
+/// `-Wall`) are an error only if `strict`; otherwise they are waived for
+/// the build and listed in [`Prepared::warnings`]. `on_build` is called
+/// (with the kind of build) before anything that was not cached is built.
+pub fn prepare_text_with(
+    sim: Simulator,
+    ptu_v: &str,
+    work: &Path,
+    strict: bool,
+    on_build: Box<dyn FnMut(&str)>,
+) -> Result<Prepared> {
     let start = Instant::now();
-    let (dir, exe, built) = match sim {
-        Simulator::Icarus => icarus::prepare(ptu_v, work)?,
-        Simulator::Verilator => verilator::prepare(ptu_v, work)?,
-        Simulator::PostSynth => postsynth::prepare(ptu_v, work)?,
+    let (dir, exe, built, warnings) = cache::with_notice(on_build, || -> Result<_> {
+        Ok(match sim {
+            Simulator::Icarus => {
+                let (d, e, b) = icarus::prepare(ptu_v, work)?;
+                let w = cache::warnings(&d);
+                (d, e, b, w)
+            }
+            Simulator::Verilator => {
+                let lint_dir = lint::verilator_lint(ptu_v, work)?;
+                let w = cache::warnings(&lint_dir);
+                let text = match &w {
+                    Some((_, lines)) if !strict => lint::waive(ptu_v, &lint::rules(lines)),
+                    _ => ptu_v.to_string(),
+                };
+                if let (Some((head, lines)), true) = (&w, strict) {
+                    return Err(strict_error(head, lines));
+                }
+                let (d, e, b) = verilator::prepare(&text, work)?;
+                (d, e, b, w)
+            }
+            Simulator::PostSynth => {
+                let (d, e, b) = postsynth::prepare(ptu_v, work)?;
+                let w = cache::warnings(&d);
+                (d, e, b, w)
+            }
+        })
+    })?;
+    let warnings = match warnings {
+        Some((head, lines)) if strict => return Err(strict_error(&head, &lines)),
+        Some((head, lines)) => std::iter::once(head).chain(lines).collect(),
+        None => vec![],
     };
     Ok(Prepared {
         simulator: sim,
@@ -217,7 +263,17 @@ pub fn prepare_text(sim: Simulator, ptu_v: &str, work: &Path) -> Result<Prepared
         } else {
             0.0
         },
+        warnings,
     })
+}
+
+/// Lint warnings refused because the caller is strict.
+fn strict_error(head: &str, lines: &[String]) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} in the Verilog ({head}), and warnings are errors when strict (ptu sim: drop --strict to simulate anyway)\n{}",
+        ptu_arch::count(lines.len() as u64, "lint warning", "lint warnings"),
+        lines.join("\n")
+    )
 }
 
 impl Prepared {

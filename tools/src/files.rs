@@ -22,9 +22,31 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// The command that shows the cycles around `cycle` of a waveform, and
+/// the one that draws them: `ptu wave VCD --from N-5 --to N+5`, `... --svg
+/// VCD-STEM.svg`. Every FAIL (scenario, random run, proof) prints it.
+pub fn wave_command(vcd: &Path, cycle: u64) -> String {
+    let from = cycle.saturating_sub(5);
+    let look = format!(
+        "ptu wave {} --from {from} --to {}",
+        vcd.display(),
+        cycle + 5
+    );
+    let svg = vcd.with_extension("svg");
+    format!("{look}   (a picture: {look} --svg {})", svg.display())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wave_command_shows_five_cycles_either_side() {
+        assert_eq!(
+            wave_command(Path::new("w/a.vcd"), 3),
+            "ptu wave w/a.vcd --from 0 --to 8   (a picture: ptu wave w/a.vcd --from 0 --to 8 --svg w/a.svg)"
+        );
+    }
 
     #[test]
     fn writes_through_a_rename_and_leaves_no_partial_file() {

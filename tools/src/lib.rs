@@ -13,5 +13,28 @@ pub mod files;
 pub mod run;
 pub mod verilog;
 
-pub use files::write_atomic;
+pub use files::{wave_command, write_atomic};
+
+/// An error that means "a check failed" (a simulation differs from the
+/// reference model, a property is not proven, timing is not met), as
+/// opposed to bad input or a missing tool: `ptu` exits with 1 for it and
+/// with 2 for every other error.
+#[derive(Debug)]
+pub struct CheckFailed(pub String);
+
+impl std::fmt::Display for CheckFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CheckFailed {}
+
+/// `Err(CheckFailed(..))`, like `bail!` with a format string.
+#[macro_export]
+macro_rules! check_failed {
+    ($($t:tt)*) => {
+        return Err($crate::CheckFailed(format!($($t)*)).into())
+    };
+}
 pub use run::{debian_package, find_tool, install_hint, run, run_ok, run_watched, Run, TOOLS};

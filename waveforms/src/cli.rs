@@ -107,12 +107,14 @@ pub fn run(args: &WaveArgs) -> Result<()> {
         }
         let picture = svg::render(&view);
         if let Some(out) = &args.svg {
+            let made = new_folder(out);
             write_atomic(out, picture.as_bytes())?;
-            println!("wrote {} ({})", out.display(), view.title());
+            println!("wrote {} ({}){made}", out.display(), view.title());
         }
         if let Some(out) = &args.png {
+            let made = new_folder(out);
             write_atomic(out, &svg::to_png(&picture, args.png_scale)?)?;
-            println!("wrote {} ({})", out.display(), view.title());
+            println!("wrote {} ({}){made}", out.display(), view.title());
         }
         if let Some(n) = &view.note {
             println!("({n})");
@@ -125,6 +127,15 @@ pub fn run(args: &WaveArgs) -> Result<()> {
         out(&term::render(&view, width))?;
     }
     Ok(())
+}
+
+/// `; created the folder DIR` when writing `out` will create its folder
+/// (as every output of ptu does), so that a mistyped folder is seen.
+fn new_folder(out: &std::path::Path) -> String {
+    match out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(d) if !d.exists() => format!("; created the folder {}", d.display()),
+        _ => String::new(),
+    }
 }
 
 /// Print `text`; a closed pipe (`| head`) ends quietly.
