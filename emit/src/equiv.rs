@@ -30,6 +30,21 @@ pub struct EquivReport {
     pub log: PathBuf,
 }
 
+/// One line: points, proven, unproven, seconds, the log.
+impl std::fmt::Display for EquivReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} points, {} proven, {} unproven, {:.1} s, log {}",
+            self.points,
+            self.proven,
+            self.unproven,
+            self.seconds,
+            self.log.display()
+        )
+    }
+}
+
 impl EquivReport {
     pub fn is_equivalent(&self) -> bool {
         self.unproven == 0 && self.points > 0

@@ -15,14 +15,7 @@ fn the_emitted_unit_is_equivalent_to_rust_hdls_verilog() {
     let cfg = PtuConfig::default();
     let emitted = emit(&cfg).unwrap();
     let r = prove_emission(&cfg, &emitted, &scratch("emitted")).unwrap();
-    eprintln!(
-        "emitted ptu.v: {} points, {} proven, {} unproven, {:.1} s, log {}",
-        r.points,
-        r.proven,
-        r.unproven,
-        r.seconds,
-        r.log.display()
-    );
+    eprintln!("emitted ptu.v: {r}");
     assert!(r.points > 1000, "{r:?}");
     r.ensure().unwrap();
 }
@@ -36,10 +29,7 @@ fn a_changed_assignment_is_found() {
     assert_eq!(emitted.matches(find).count(), 1, "the line to change moved");
     let changed = emitted.replace(find, "        idle = ~busy | ~shutdown_q_q;\n");
     let r = prove_emission(&cfg, &changed, &scratch("changed")).unwrap();
-    eprintln!(
-        "changed ptu.v: {} points, {} unproven, {:.1} s",
-        r.points, r.unproven, r.seconds
-    );
+    eprintln!("changed ptu.v: {r}");
     assert!(r.unproven > 0, "{r:?}");
     let err = r.ensure().unwrap_err().to_string();
     assert!(err.contains("unproven"), "{err}");
