@@ -1,0 +1,15 @@
+//! A small RISC-V core whose pc, sp and tp are the ptu's renamed
+//! registers, the SoC around it, an instruction-level model of both, and
+//! the programs that run on them. `docs/soc.md` is the contract.
+
+pub mod map;
+
+// The core and the SoC (rust-hdl).
+pub mod cpu;
+pub mod run;
+pub mod soc;
+
+// Programs and the instruction-level model.
+pub mod asm;
+pub mod iss;
+pub mod program;
