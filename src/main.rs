@@ -2,11 +2,11 @@
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use ptu_arch::{parse_u64, PtuConfig};
-use ptu_tools::write_atomic;
+use ptu_arch::PtuConfig;
 use std::path::{Path, PathBuf};
 
 mod board;
+mod generate;
 mod simulate;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
@@ -20,17 +20,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Write the unit as Verilog: DIR/ptu.v, top module `ptu`.
-    #[command(
-        after_help = "Examples:\n  ptu generate                          build/ptu.v and build/ptu.vlt\n  ptu generate --out out --reset-rip 0xffff800000000000"
-    )]
-    Generate {
-        /// Output folder (created if missing).
-        #[arg(long, default_value = "build")]
-        out: PathBuf,
-        #[command(flatten)]
-        config: ConfigArgs,
-    },
+    /// Write the unit as Verilog for one configuration (DIR/ptu.v, top module
+    /// `ptu`), with its waivers, encodings header, instantiation template
+    /// and FuseSoC core file.
+    #[command(after_help = generate::EXAMPLES)]
+    Generate(generate::GenerateArgs),
     /// Simulate scenarios (testbenches/scenarios/*.scn) or a seeded random
     /// run; every output of every cycle is checked against the reference model.
     #[command(after_help = simulate::JSON_SHAPE)]
@@ -102,24 +96,6 @@ enum BenchWhat {
     Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 
-#[derive(Args, Clone)]
-struct ConfigArgs {
-    /// Kernel RIP after reset (decimal or 0x hex).
-    #[arg(long, value_parser = parse_u64, default_value = "0")]
-    reset_rip: u64,
-}
-
-impl ConfigArgs {
-    fn config(&self) -> Result<PtuConfig> {
-        let cfg = PtuConfig {
-            reset_rip: self.reset_rip,
-            ..PtuConfig::default()
-        };
-        cfg.validate()?;
-        Ok(cfg)
-    }
-}
-
 fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -164,14 +140,7 @@ fn usage_error(e: clap::Error) -> ! {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Generate { out, config } => {
-            let path = generate(&out, &config.config()?)?;
-            println!(
-                "wrote {} (and its Verilator waivers, ptu.vlt)",
-                path.display()
-            );
-            Ok(())
-        }
+        Command::Generate(args) => generate::run(&args),
         Command::Sim(args) => simulate::sim(&args),
         Command::Run { out, waves, cycles } => run(&out, &waves, cycles),
         Command::Wave(args) => ptu_waveforms::cli::run(&args),
@@ -183,14 +152,6 @@ fn dispatch(cli: Cli) -> Result<()> {
         },
         Command::Prove(args) => ptu_formal::cli::run(&args),
     }
-}
-
-/// Write `out/ptu.v` and its Verilator waivers `out/ptu.vlt`, each
-/// through a temporary file.
-fn generate(out: &Path, cfg: &PtuConfig) -> Result<PathBuf> {
-    let text = ptu_rtl::verilog::emit(cfg)?;
-    write_atomic(&out.join("ptu.vlt"), ptu_rtl::verilog::WAIVERS.as_bytes())?;
-    write_atomic(&out.join("ptu.v"), text.as_bytes())
 }
 
 /// Lint the emitted file with Verilator (-Wall), Icarus and Yosys.
@@ -215,7 +176,7 @@ fn lint(v: &Path, out: &Path) -> Result<()> {
 fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     let cfg = PtuConfig::default();
     println!("== generate");
-    let v = generate(out, &cfg)?;
+    let v = generate::write(out, &cfg)?;
     println!("wrote {}", v.display());
     println!("== lint");
     lint(&v, out)?;

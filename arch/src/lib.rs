@@ -1,5 +1,6 @@
 //! Architectural encodings of the privilege-transition unit, its
-//! configuration, and the bundles of its ports.
+//! configuration ([`config`]: options, presets, TOML form), and the
+//! bundles of its ports.
 //!
 //! This is the one place where SPEC.md's numbers live: event types,
 //! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
@@ -10,8 +11,6 @@
 //! every CSR with its address, access rule, reset value and doc; and
 //! [`internal`], the names inside the emitted design that the proofs, the
 //! waveform groups and the mutants read.
-
-use anyhow::{bail, Result};
 
 /// Width of RIP, RSP, GS base and the CSRs.
 pub const XLEN: usize = 64;
@@ -53,8 +52,11 @@ pub mod vector {
     pub const FIRST_IRQ: u8 = 32;
 }
 
+pub mod config;
 pub mod csr;
 pub mod internal;
+
+pub use config::{ConfigName, FrameLayout, Preset, PtuConfig, PRESETS};
 
 /// STATUS bit positions.
 pub mod status {
@@ -133,48 +135,6 @@ pub mod frame {
     pub const OFF_STATUS: u64 = 16;
     pub const OFF_RSP: u64 = 24;
     pub const OFF_RIP: u64 = 32;
-}
-
-/// Generation parameters of the unit. One struct, with presets, checked
-/// by [`PtuConfig::validate`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PtuConfig {
-    /// Width of RIP, RSP, GS base and CSRs. Only 64 is implemented.
-    pub xlen: usize,
-    /// Kernel RIP after reset.
-    pub reset_rip: u64,
-}
-
-impl Default for PtuConfig {
-    fn default() -> Self {
-        Self::x86_64()
-    }
-}
-
-impl PtuConfig {
-    /// The default configuration: XLEN 64, kernel RIP 0 after reset.
-    pub fn x86_64() -> Self {
-        Self {
-            xlen: XLEN,
-            reset_rip: 0,
-        }
-    }
-
-    /// Check the invariants of a configuration.
-    pub fn validate(&self) -> Result<()> {
-        if self.xlen != 64 {
-            bail!(
-                "xlen = {} is not supported: only xlen = 64 is implemented (SPEC.md, State)",
-                self.xlen
-            );
-        }
-        Ok(())
-    }
-
-    /// One-line description, used in generated file headers.
-    pub fn describe(&self) -> String {
-        format!("xlen={} reset_rip=0x{:x}", self.xlen, self.reset_rip)
-    }
 }
 
 /// `n` and the noun in its number: `count(1, "cycle", "cycles")` is
@@ -426,16 +386,6 @@ mod tests {
         let f = event_info::unpack(v);
         assert_eq!((f.ty, f.vector, f.error), (3, 14, 0xdead_beef));
         assert!(f.from_user && f.error_valid);
-    }
-
-    #[test]
-    fn config_rejects_other_xlen() {
-        let c = PtuConfig {
-            xlen: 32,
-            ..PtuConfig::default()
-        };
-        let e = c.validate().unwrap_err().to_string();
-        assert!(e.contains("xlen = 32 is not supported"), "{e}");
     }
 
     #[test]
