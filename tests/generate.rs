@@ -723,3 +723,54 @@ fn the_core_file_is_capi2_naming_files_that_are_there_and_its_lint_target_passes
     assert!(std::panic::catch_unwind(|| yaml("a:\n  b: 1\n c: 2\n")).is_err());
     assert!(std::panic::catch_unwind(|| yaml("a: [1, 2]\n")).is_err());
 }
+
+#[test]
+fn the_docs_list_every_preset_key_and_option_csr() {
+    let config = read(&Path::new(ROOT).join("docs/config.md"));
+    let spec = read(&Path::new(ROOT).join("docs/spec.md"));
+    for p in PRESETS {
+        let yes = if p.config().validate().is_ok() {
+            "yes"
+        } else {
+            "not yet"
+        };
+        let row = format!(
+            "| `{}` | {} | {} | {} | {} | {yes} |",
+            p.name, p.xlen, p.reset_rip, p.irq_entry, p.fs_bank
+        );
+        assert!(config.contains(&row), "docs/config.md has no row {row}");
+        let row = format!(
+            "| `{}` | {} | {} | {} | {yes} |",
+            p.name, p.xlen, p.irq_entry, p.fs_bank
+        );
+        assert!(spec.contains(&row), "docs/spec.md has no row {row}");
+    }
+    for k in ptu_arch::config::KEYS {
+        assert!(
+            config.contains(&format!("\n| `{k}` | ")),
+            "docs/config.md lacks key {k}"
+        );
+    }
+    for (name, addr) in [
+        ("ENTRY_IRQ", ptu_arch::config::ENTRY_IRQ),
+        ("UFS", ptu_arch::config::UFS),
+        ("EVENT_INFO_H", ptu_arch::config::EVENT_INFO_H),
+    ] {
+        let s = format!("{name} at 0x{addr:02x}");
+        assert!(spec.contains(&s), "docs/spec.md does not say {s}");
+    }
+    let f = FrameLayout::for_xlen(32);
+    assert!(spec.contains(&format!("six 32-bit words, {} bytes", f.bytes)));
+    assert!(spec.contains(&format!(
+        "| top − 20 | {} | EVENT_INFO bits 31:0 |",
+        f.off_event_info
+    )));
+    assert!(spec.contains(&format!(
+        "| top − 16 | {} | EVENT_INFO bits 63:32 |",
+        f.off_event_info_hi.unwrap()
+    )));
+    assert!(spec.contains(&format!(
+        "| top − 4 | {} | the kernel RIP to return to |",
+        f.off_rip
+    )));
+}
