@@ -316,7 +316,8 @@ impl PtuConfig {
         let line = |offset: usize| 1 + text[..offset.min(text.len())].matches('\n').count();
         let table = DeTable::parse(text).map_err(|e| {
             let at = e.span().map(|s| line(s.start)).unwrap_or(1);
-            anyhow::anyhow!("{file}:{at}: {}", e.message().trim())
+            let msg = e.message().trim().replace('\n', "; ");
+            anyhow::anyhow!("{file}:{at}: {msg}")
         })?;
         let table = table.into_inner();
         // What the user wrote for key `k` (its value as text) and where.
