@@ -223,27 +223,52 @@ fn display_path(src: &Path) -> String {
         .to_string()
 }
 
-/// `cannot <what> <src>: <the tool's first error line>`, then its output.
+/// `cannot <what> <src>: <the tool's first error, at its file:line>`, then
+/// the tool's output.
 fn tool_error(what: &str, src: &str, run: &ptu_tools::run::Run) -> anyhow::Error {
-    let first = run
-        .output
-        .lines()
-        .find(|l| l.contains("error:"))
-        .unwrap_or_else(|| run.output.lines().next().unwrap_or("no message"))
-        .trim();
-    // llvm-mc names the file by the path it was given: keep its last
-    // component so the line reads `alu.S:12:5: error: ...`.
-    let first = match first.split_once(".S:") {
-        Some((path, rest)) if !path.contains(' ') => {
-            let file = Path::new(path).file_name().map(|f| f.to_string_lossy());
-            format!("{}.S:{rest}", file.unwrap_or_default())
-        }
-        _ => first.to_string(),
-    };
     anyhow!(
-        "cannot {what} {src}: {first}\n{} ({}) said:\n{}",
+        "cannot {what} {src}: {}\n{} ({}) said:\n{}",
+        first_error(&run.output),
         run.tool,
         run.status_text(),
         run.output.trim_end()
     )
+}
+
+/// The tool's first error line, with the file named by its last component
+/// (`alu.S:12:5: error: ...`). An error inside a macro is placed at the
+/// line that used the macro (llvm-mc's last "while in macro
+/// instantiation" note), with the expanded line quoted.
+pub fn first_error(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.contains("error:")) else {
+        return lines.first().unwrap_or(&"no message").trim().to_string();
+    };
+    let first = lines[at].trim();
+    if let Some(rest) = first.strip_prefix("<instantiation>") {
+        let msg = rest.split_once("error:").map_or(rest, |(_, m)| m).trim();
+        let expanded = lines.get(at + 1).map_or("", |l| l.trim());
+        let used = lines[at + 1..]
+            .iter()
+            .take_while(|l| !l.contains("error:"))
+            .filter(|l| l.contains("note: while in macro instantiation"))
+            .filter(|l| !l.starts_with("<instantiation>"))
+            .last();
+        if let Some(used) = used {
+            let loc = used.split(": note:").next().unwrap_or("").trim();
+            return format!("{}: error: {msg} (in a macro: `{expanded}`)", short_file(loc));
+        }
+    }
+    short_file(first)
+}
+
+/// `/a/b/alu.S:12:5: rest` becomes `alu.S:12:5: rest`.
+fn short_file(line: &str) -> String {
+    match line.split_once(".S:") {
+        Some((path, rest)) if !path.contains(' ') => {
+            let file = Path::new(path).file_name().map(|f| f.to_string_lossy());
+            format!("{}.S:{rest}", file.unwrap_or_default())
+        }
+        _ => line.to_string(),
+    }
 }

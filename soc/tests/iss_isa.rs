@@ -49,7 +49,7 @@ macro_rules! isa_tests {
     };
 }
 
-isa_tests!(alu, alu_w, shift, branch, jump, mem);
+isa_tests!(alu, alu_w, shift, branch, jump, mem, priv_syscall, priv_csr, priv_mem, priv_user, timer);
 
 #[test]
 fn a_wrong_expected_value_reports_its_case_number() {
