@@ -43,7 +43,10 @@ pub fn link_script() -> PathBuf {
 pub fn build_dir() -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+        .unwrap_or_else(|| {
+            let soc = Path::new(env!("CARGO_MANIFEST_DIR"));
+            soc.parent().unwrap_or(soc).join("target")
+        });
     target.join("soc-programs")
 }
 
@@ -258,6 +261,15 @@ pub fn first_error(output: &str) -> String {
             let loc = used.split(": note:").next().unwrap_or("").trim();
             return format!("{}: error: {msg} (in a macro: `{expanded}`)", short_file(loc));
         }
+    }
+    // ld.lld says where a symbol is used on the next line:
+    // `>>> referenced by bad.S:3 (src/bad.S:3)`.
+    if let Some(r) = lines
+        .get(at + 1)
+        .and_then(|l| l.trim().strip_prefix(">>> referenced by "))
+    {
+        let place = r.split(" (").next().unwrap_or(r);
+        return format!("{} (referenced by {place})", short_file(first));
     }
     short_file(first)
 }
