@@ -259,7 +259,10 @@ pub fn first_error(output: &str) -> String {
             .last();
         if let Some(used) = used {
             let loc = used.split(": note:").next().unwrap_or("").trim();
-            return format!("{}: error: {msg} (in a macro: `{expanded}`)", short_file(loc));
+            return format!(
+                "{}: error: {msg} (in a macro: `{expanded}`)",
+                short_file(loc)
+            );
         }
     }
     // ld.lld says where a symbol is used on the next line:

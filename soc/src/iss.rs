@@ -139,7 +139,10 @@ impl fmt::Display for Trace {
                 Ok(())
             }
             Trace::Event { pc, info, data } => {
-                write!(f, "event  0x{pc:016x} info=0x{info:016x} data=0x{data:016x}")
+                write!(
+                    f,
+                    "event  0x{pc:016x} info=0x{info:016x} data=0x{data:016x}"
+                )
             }
             Trace::Eret { pc, to } => write!(f, "eret   0x{pc:016x} to=0x{to:016x}"),
         }

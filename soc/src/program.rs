@@ -80,7 +80,9 @@ impl Program {
         }
         let machine = u16_at(b, 18)?;
         if machine != EM_RISCV {
-            return Err(not_riscv(&format!("e_machine is {machine}, RISC-V is {EM_RISCV}")));
+            return Err(not_riscv(&format!(
+                "e_machine is {machine}, RISC-V is {EM_RISCV}"
+            )));
         }
         let entry = u64_at(b, 24)?;
         let phoff = u64_at(b, 32)? as usize;
@@ -121,7 +123,9 @@ impl Program {
                 );
             }
             if filesz > memsz {
-                return Err(not_riscv(&format!("segment {i} has more file bytes than memory bytes")));
+                return Err(not_riscv(&format!(
+                    "segment {i} has more file bytes than memory bytes"
+                )));
             }
             let data = b
                 .get(offset as usize..(offset + filesz) as usize)

@@ -18,7 +18,14 @@ fn run(name: &str) -> Iss {
     let mut iss = Iss::new(&p, Config::default());
     let out = iss.run();
     if let Err(e) = out.check(name) {
-        let tail: Vec<String> = iss.trace.iter().rev().take(12).rev().map(|t| t.to_string()).collect();
+        let tail: Vec<String> = iss
+            .trace
+            .iter()
+            .rev()
+            .take(12)
+            .rev()
+            .map(|t| t.to_string())
+            .collect();
         panic!(
             "{e:#}\nlast trace lines:\n{}\n(listing: llvm-objdump -d {})",
             tail.join("\n"),
@@ -49,7 +56,19 @@ macro_rules! isa_tests {
     };
 }
 
-isa_tests!(alu, alu_w, shift, branch, jump, mem, priv_syscall, priv_csr, priv_mem, priv_user, timer);
+isa_tests!(
+    alu,
+    alu_w,
+    shift,
+    branch,
+    jump,
+    mem,
+    priv_syscall,
+    priv_csr,
+    priv_mem,
+    priv_user,
+    timer
+);
 
 #[test]
 fn a_wrong_expected_value_reports_its_case_number() {
@@ -74,10 +93,21 @@ fn the_trace_shows_the_first_instructions_with_their_results() {
     // The prelude's first instruction is `li sp, 0x8000` (lui sp, 8): a
     // write of x2, the unit's rsp.
     match iss.trace[0] {
-        Trace::Retire { pc: 0, rd, store: None, .. } => assert_eq!(rd, Some((2, 0x8000))),
+        Trace::Retire {
+            pc: 0,
+            rd,
+            store: None,
+            ..
+        } => assert_eq!(rd, Some((2, 0x8000))),
         t => panic!("first trace entry is {t}"),
     }
-    assert!(iss.trace.iter().all(|t| matches!(t, Trace::Retire { .. })), "alu.S takes no event");
+    assert!(
+        iss.trace.iter().all(|t| matches!(t, Trace::Retire { .. })),
+        "alu.S takes no event"
+    );
     let last = iss.trace.last().unwrap().to_string();
-    assert!(last.contains("[0x0000000010000018]8=0x0000000000000001"), "{last}");
+    assert!(
+        last.contains("[0x0000000010000018]8=0x0000000000000001"),
+        "{last}"
+    );
 }
