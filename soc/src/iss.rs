@@ -270,8 +270,8 @@ pub struct Iss {
 }
 
 fn ram_offset(addr: u64, size: u64) -> Option<usize> {
-    (addr >= map::RAM_BASE && addr.checked_add(size)? <= map::RAM_BASE + map::RAM_BYTES)
-        .then(|| (addr - map::RAM_BASE) as usize)
+    let off = addr.checked_sub(map::RAM_BASE)?;
+    (off.checked_add(size)? <= map::RAM_BYTES).then_some(off as usize)
 }
 
 fn in_devices(addr: u64) -> bool {
@@ -521,7 +521,7 @@ impl Iss {
     }
 
     fn fetch(&self, pc: u64, user: bool) -> std::result::Result<u32, Fault> {
-        if pc % 4 != 0 {
+        if !pc.is_multiple_of(4) {
             return Err(Fault {
                 vector: vector::GP,
                 error: Some(0),
@@ -568,7 +568,7 @@ impl Iss {
         write: bool,
         user: bool,
     ) -> std::result::Result<(), Fault> {
-        if addr % size != 0 {
+        if !addr.is_multiple_of(size) {
             return Err(Fault {
                 vector: vector::AC,
                 error: Some(0),
@@ -627,11 +627,7 @@ impl Iss {
         };
         let merge = |old: u64| (old & !mask) | ((s.value << shift) & mask);
         match reg {
-            map::UART => {
-                if s.addr == map::UART {
-                    self.uart.push(s.value as u8);
-                }
-            }
+            map::UART if s.addr == map::UART => self.uart.push(s.value as u8),
             map::MTIMECMP => self.mtimecmp = merge(self.mtimecmp),
             map::TOHOST => self.end = Some(End::ToHost(ToHost::decode(merge(0)))),
             _ => {}
@@ -673,7 +669,7 @@ impl Iss {
             csr: None,
         };
         let jump = |target: u64, link: Option<u64>| {
-            if target % 4 != 0 {
+            if !target.is_multiple_of(4) {
                 return Exec::Fault(Fault {
                     vector: vector::GP,
                     error: Some(0),

@@ -114,7 +114,7 @@ impl Program {
             if memsz == 0 {
                 continue;
             }
-            let end = paddr.checked_add(memsz).unwrap_or(u64::MAX);
+            let end = paddr.saturating_add(memsz);
             if paddr < ram.start || end > ram.end {
                 bail!(
                     "segment {i} at 0x{paddr:x}..0x{end:x} lies outside RAM (0x{:x}..0x{:x}): link it inside RAM (soc/programs/link.ld)",
