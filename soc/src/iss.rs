@@ -873,3 +873,28 @@ impl Iss {
         }
     }
 }
+
+/// Compare two retire traces entry by entry (the model's first, another
+/// core's second): `Ok` when equal, else an error naming the first entry
+/// that differs, with the two entries and the three before it.
+pub fn compare_traces(model: &[Trace], other: &[Trace]) -> Result<()> {
+    let first = model
+        .iter()
+        .zip(other)
+        .position(|(a, b)| a != b)
+        .or_else(|| (model.len() != other.len()).then(|| model.len().min(other.len())));
+    let Some(k) = first else {
+        return Ok(());
+    };
+    let show = |t: Option<&Trace>| t.map_or("(trace ended)".to_string(), |t| t.to_string());
+    let context: Vec<String> = model[k.saturating_sub(3)..k.min(model.len())]
+        .iter()
+        .map(|t| format!("  {t}"))
+        .collect();
+    bail!(
+        "the traces differ at entry {k}:\n  model: {}\n  other: {}\nbefore it (both):\n{}",
+        show(model.get(k)),
+        show(other.get(k)),
+        context.join("\n")
+    )
+}

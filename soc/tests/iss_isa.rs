@@ -111,3 +111,21 @@ fn the_trace_shows_the_first_instructions_with_their_results() {
         "{last}"
     );
 }
+
+#[test]
+fn the_example_in_the_programs_readme_passes() {
+    let readme = std::fs::read_to_string(asm::programs_dir().join("README.md")).unwrap();
+    let start = readme
+        .find("```asm\n")
+        .expect("an asm block in soc/programs/README.md")
+        + 7;
+    let text = &readme[start..start + readme[start..].find("```").unwrap()];
+    let a = asm::assemble_text("readme-example", text).unwrap_or_else(|e| panic!("{e:#}"));
+    let p = ptu_soc::program::Program::from_file(&a.bin).unwrap();
+    let mut iss = Iss::new(&p, Config::default());
+    assert_eq!(iss.run().end, End::ToHost(ToHost::Pass));
+    assert!(iss
+        .trace
+        .iter()
+        .any(|t| matches!(t, Trace::Event { data: 0x100, .. })));
+}

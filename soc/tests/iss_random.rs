@@ -131,3 +131,49 @@ fn random_programs_write_tp_and_the_data_area() {
     assert_eq!(o.cpl, 0);
     assert_ne!(iss.unit.u_gs, iss.unit.k_gs);
 }
+
+#[test]
+fn compare_traces_names_the_first_difference() {
+    let run = |seed| {
+        let mut iss = Iss::new(&random::random_program(seed, 300), Config::default());
+        iss.run();
+        iss.trace
+    };
+    let a = run(5);
+    assert!(ptu_soc::iss::compare_traces(&a, &run(5)).is_ok());
+    let mut b = a.clone();
+    let k = b
+        .iter()
+        .position(|t| matches!(t, Trace::Retire { rd: Some(_), .. }))
+        .unwrap()
+        + 40;
+    let k = k + b[k..]
+        .iter()
+        .position(|t| matches!(t, Trace::Retire { rd: Some(_), .. }))
+        .unwrap();
+    if let Trace::Retire {
+        rd: Some((_, v)), ..
+    } = &mut b[k]
+    {
+        *v ^= 1;
+    }
+    let e = ptu_soc::iss::compare_traces(&a, &b)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.starts_with(&format!("the traces differ at entry {k}:")),
+        "{e}"
+    );
+    assert!(
+        e.contains(&format!("model: {}", a[k])) && e.contains(&format!("other: {}", b[k])),
+        "{e}"
+    );
+    // A trace cut short differs where it ends.
+    let e = ptu_soc::iss::compare_traces(&a, &a[..10])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("differ at entry 10") && e.contains("other: (trace ended)"),
+        "{e}"
+    );
+}
