@@ -89,8 +89,21 @@ pub fn load(src: &Path) -> Result<Program> {
 /// is written to `build_dir()/src/NAME.S` and assembled from there, so
 /// errors name that file.
 pub fn assemble_text(name: &str, text: &str) -> Result<Assembled> {
-    let src = build_dir().join("src").join(format!("{name}.S"));
-    ptu_tools::write_atomic(&src, text.as_bytes())?;
+    let dir = build_dir().join("src");
+    let src = dir.join(format!("{name}.S"));
+    // Like ptu_tools::write_atomic, with a temporary name unique to this
+    // call: tests in one process may write the same program at once.
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        "{name}.S.partial-{}-{}",
+        std::process::id(),
+        SERIAL.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &src).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", src.display())
+    })?;
     assemble(&src)
 }
 
