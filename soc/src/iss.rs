@@ -800,7 +800,14 @@ impl Iss {
                     _ => return ud,
                 })
             }
-            0x0f if f3 <= 1 => write(0),
+            // fence and fence.i: no-ops (their rd and rs1 fields are
+            // reserved and ignored).
+            0x0f if f3 <= 1 => Exec::Retire {
+                next,
+                rd: None,
+                store: None,
+                csr: None,
+            },
             0x73 => self.system(insn, pc, rd, f3, rs1, a),
             _ => ud,
         }

@@ -72,6 +72,10 @@
     fence rw, rw
     fence.i
     EXPECT a4, 7
+    # A fence whose reserved rd field is a4 still writes nothing.
+    TEST_BEGIN 36
+    .word 0x0ff0070f        # fence iorw, iorw with rd = a4
+    EXPECT a4, 7
 
     RVTEST_END
 
