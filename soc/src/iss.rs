@@ -61,7 +61,12 @@
 //! eret   0x0000000000000040 to=0x0000000000008008
 //! ```
 //!
-//! Writes of `sp` and `tp` appear as `x2=` and `x4=`.
+//! Writes of `sp` and `tp` appear as `x2=` and `x4=`; stores to devices
+//! appear like stores to RAM. The run ends when a store to `tohost`
+//! retires, so that store is the last entry. An entry or ERET whose frame
+//! transfer ends in `mem_err` appears as the #DF event it becomes (or ends
+//! the run with [`End::Shutdown`]). [`compare_traces`] finds the first
+//! entry where two traces differ.
 
 use crate::map::{self, pf, vector, ToHost};
 use crate::program::Program;
