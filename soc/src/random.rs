@@ -8,7 +8,7 @@
 //! | address | what |
 //! |---|---|
 //! | `0x0000` | kernel prelude: ENTRY = the handler, URIP = `0x8000`, URSP and UGS random, every register but x0 loaded from the table (x2 = kernel sp `0x7000`, x4 = kernel tp, x28 = the data area, x30 = 0), then `sret` to user mode |
-//! | `0x0200` | the handler: a SYSCALL from user counts itself in x30 and `sret`s back; any other event ends the run: `ebreak` (the last instruction) stores 1 to `tohost`, anything else `((EVENT_INFO & 0xffff) << 1) \| 1` |
+//! | `0x0200` | the handler: a SYSCALL from user counts itself in x30, makes a SYSCALL from kernel mode (a framed entry into the handler again, which increments the kernel's tp and returns by a framed `sret`), then `sret`s back to user; to user code, a round trip only does x30 += 1 and x31 = 0. Any other event ends the run: `ebreak` (the last instruction) stores 1 to `tohost`, anything else `((EVENT_INFO & 0xffff) << 1) \| 1` |
 //! | `0x1000` | the table: initial registers, the CSR values, the expected `ebreak` EVENT_INFO |
 //! | `0x8000` | the random user instructions, then `ebreak` |
 //! | `0xC000` | the data area, 2 KiB of random bytes, base register x28 |
@@ -23,8 +23,10 @@
 //! is read, sp included. No instruction faults, reads a counter or touches
 //! a device, so the traces of a correct core and of the model are equal
 //! entry for entry (see [`crate::iss`], "The retire trace"): the retires,
-//! one SYSCALL event and one ERET per `ecall`, and the final #BP event,
-//! followed by the handler's retires up to the `tohost` store.
+//! per user `ecall` two SYSCALL events (from user, unframed; from kernel,
+//! framed: five frame words pushed and popped) and two ERETs, and the
+//! final #BP event, followed by the handler's retires up to the `tohost`
+//! store.
 
 use crate::map;
 use crate::program::Program;
@@ -374,12 +376,21 @@ fn handler() -> Vec<(u32, String)> {
     let tohost_lo = (map::TOHOST & 0xfff) as i32;
     vec![
         (i(0x5C4, 0, 2, 31, 0x73), "csrrs x31, 0x5c4, x0".into()),
-        (i(1, 30, 0, 30, 0x13), "addi x30, x30, 1".into()),
         (i(-7, 31, 0, 31, 0x13), "addi x31, x31, -7".into()),
+        // Exactly 7: a SYSCALL from kernel mode (the one below).
+        (b(24, 0, 31, 0), "beq x31, x0, 24".into()),
         // A SYSCALL from user is 7 | 1 << 48: zero in the low 48 bits
         // after subtracting 7.
         (i(16, 31, 1, 31, 0x13), "slli x31, x31, 16".into()),
-        (b(8, 0, 31, 1), "bne x31, x0, 8".into()),
+        (b(24, 0, 31, 1), "bne x31, x0, 24".into()),
+        (i(1, 30, 0, 30, 0x13), "addi x30, x30, 1".into()),
+        // A SYSCALL from kernel mode: a framed entry into this handler,
+        // whose framed sret comes back here.
+        (0x0000_0073, "ecall".into()),
+        // Unframed: back to user mode after its ecall.
+        (0x1020_0073, "sret".into()),
+        // The SYSCALL from kernel mode: change the kernel's tp, return.
+        (i(1, 4, 0, 4, 0x13), "addi x4, x4, 1".into()),
         (0x1020_0073, "sret".into()),
         // The end: ebreak passes, anything else fails with its info.
         (i(0x5C4, 0, 2, 31, 0x73), "csrrs x31, 0x5c4, x0".into()),

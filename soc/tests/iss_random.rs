@@ -41,9 +41,10 @@ fn the_encodings_are_llvm_mcs() {
 }
 
 #[test]
-fn random_programs_pass_with_one_syscall_and_eret_per_ecall() {
+fn random_programs_pass_with_two_syscalls_and_erets_per_ecall() {
     let t = Instant::now();
     let mut retired = 0;
+    let mut syscalls = 0;
     for seed in 0..100 {
         let rp = generate(seed, 400);
         let mut iss = Iss::new(&rp.program, Config::default());
@@ -55,11 +56,13 @@ fn random_programs_pass_with_one_syscall_and_eret_per_ecall() {
             out.end
         );
         retired += out.retired;
-        let syscalls = iss
-            .trace
-            .iter()
-            .filter(|t| matches!(t, Trace::Event { info, .. } if *info == 7 | 1 << 48))
-            .count();
+        let count = |want: u64| {
+            iss.trace
+                .iter()
+                .filter(|t| matches!(t, Trace::Event { info, .. } if *info == want))
+                .count()
+        };
+        let (from_user, from_kernel) = (count(7 | 1 << 48), count(7));
         let erets = iss
             .trace
             .iter()
@@ -70,12 +73,15 @@ fn random_programs_pass_with_one_syscall_and_eret_per_ecall() {
             .iter()
             .filter(|t| matches!(t, Trace::Event { .. }))
             .count();
-        // Every ecall the user code reaches enters once and returns once
-        // (a forward branch may skip some), plus the prelude's sret; the
-        // last event is the final ebreak.
-        assert!(syscalls <= rp.syscalls, "seed {seed}");
-        assert_eq!(erets, syscalls + 1, "seed {seed}");
-        assert_eq!(events, syscalls + 1, "seed {seed}");
+        // Every ecall the user code reaches (a forward branch may skip
+        // some) enters from user, then the handler's ecall enters from the
+        // kernel (framed); each returns once. Plus the prelude's sret and
+        // the final ebreak.
+        assert!(from_user <= rp.syscalls, "seed {seed}");
+        assert_eq!(from_kernel, from_user, "seed {seed}");
+        assert_eq!(erets, 2 * from_user + 1, "seed {seed}");
+        assert_eq!(events, 2 * from_user + 1, "seed {seed}");
+        syscalls += from_user;
         let last_event = iss.trace.iter().rev().find_map(|t| match t {
             Trace::Event { info, pc, .. } => Some((*info, *pc)),
             _ => None,
@@ -94,8 +100,12 @@ fn random_programs_pass_with_one_syscall_and_eret_per_ecall() {
             out.retired
         );
     }
+    assert!(
+        syscalls > 100,
+        "only {syscalls} round trips in 100 programs"
+    );
     eprintln!(
-        "100 random programs, {retired} instructions retired in {:.2} s",
+        "100 random programs, {retired} instructions retired, {syscalls} round trips, in {:.2} s",
         t.elapsed().as_secs_f64()
     );
 }
@@ -126,10 +136,29 @@ fn random_programs_write_tp_and_the_data_area() {
         tp_writes > 10 && stores > 100,
         "{tp_writes} tp writes, {stores} stores"
     );
-    // The user's tp writes went to UGS, the kernel's tp is the table's.
+    // The user's tp writes went to UGS; the kernel's tp is the table's
+    // plus one per SYSCALL from kernel mode.
     let o = iss.unit.outputs(&Default::default());
     assert_eq!(o.cpl, 0);
+    let p = random::random_program(42, 2000);
+    let table_tp = u64::from_le_bytes(
+        p.image[(random::TABLE + 32) as usize..(random::TABLE + 40) as usize]
+            .try_into()
+            .unwrap(),
+    );
+    let kernel_syscalls = iss
+        .trace
+        .iter()
+        .filter(|t| matches!(t, Trace::Event { info: 7, .. }))
+        .count() as u64;
+    assert!(kernel_syscalls > 10);
+    assert_eq!(iss.unit.k_gs, table_tp.wrapping_add(kernel_syscalls));
     assert_ne!(iss.unit.u_gs, iss.unit.k_gs);
+    // The last framed entry pushed its return RIP (after the handler's
+    // ecall) as the top word below the kernel sp.
+    let top = random::KERNEL_SP as usize;
+    let rip = u64::from_le_bytes(iss.ram[top - 8..top].try_into().unwrap());
+    assert_eq!(rip, random::HANDLER + 7 * 4);
 }
 
 #[test]
