@@ -295,3 +295,17 @@ fn an_even_tohost_value_is_not_a_verdict() {
     let e = out.check("model-even").unwrap_err().to_string();
     assert!(e.contains("tohost = 4, which is not a verdict"), "{e}");
 }
+
+#[test]
+fn with_the_timer_off_mtimecmp_never_fires() {
+    // timer.S spins in user mode until the timer interrupts it.
+    let cfg = Config {
+        timer: false,
+        max_instructions: 20_000,
+        ..Config::default()
+    };
+    let mut iss = Iss::new(&isa("timer"), cfg);
+    assert_eq!(iss.run().end, End::Limit);
+    assert_ne!(iss.mtimecmp, 0, "the program armed the timer");
+    assert!(events(&iss).is_empty());
+}

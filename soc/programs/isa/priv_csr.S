@@ -53,6 +53,14 @@
     csrr a4, 0x5C2
     EXPECT a4, 0x1c
 
+    # ENTRY and ENTRY_CRIT read back what the prelude wrote.
+    TEST_BEGIN 36
+    la a2, trap_handler
+    csrr a4, 0x5C0          # ENTRY
+    FAIL_IF_NE a4, a2
+    csrr a4, 0x5C1          # ENTRY_CRIT
+    FAIL_IF_NE a4, a2
+
     # The user copies read back what the kernel wrote.
     TEST_BEGIN 6
     li a1, 0x9000
