@@ -81,7 +81,7 @@ pub fn assemble(src: &Path) -> Result<Assembled> {
 pub fn load(src: &Path) -> Result<Program> {
     let a = assemble(src)?;
     let mut p = Program::from_file(&a.bin)?;
-    p.name = display_name(src);
+    p.name = display_name(&src.canonicalize().unwrap_or_else(|_| src.to_path_buf()));
     Ok(p)
 }
 

@@ -224,3 +224,15 @@ fn a_missing_source_is_named() {
         "{e}"
     );
 }
+
+#[test]
+fn a_program_is_named_after_its_path_under_soc_programs() {
+    let p = asm::load(&asm::programs_dir().join("isa/../isa/alu.S")).unwrap();
+    assert_eq!(p.name, "isa/alu");
+    let a = asm::assemble(&asm::programs_dir().join("isa/alu.S")).unwrap();
+    assert!(
+        a.bin.ends_with("soc-programs/isa-alu.bin"),
+        "{}",
+        a.bin.display()
+    );
+}
