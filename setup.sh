@@ -16,14 +16,19 @@
 #   xvfb-run       xvfb           headless X server: tests load the .gtkw in GTKWave
 #   xauth          xauth          needed by xvfb-run
 #   z3             z3             SMT solver of yosys-smtbmc (`ptu prove`)
+#   llvm-mc        llvm           RISC-V assembler for soc/programs/
+#   llvm-objcopy   llvm           ELF to flat binary for soc/programs/
+#   ld.lld         lld            linker for soc/programs/ (soc/programs/link.ld)
 set -euo pipefail
 
-tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave xvfb-run xauth z3)
+tools=(yosys verilator iverilog vvp nextpnr-ice40 icepack gtkwave xvfb-run xauth z3 llvm-mc llvm-objcopy ld.lld)
 package_of() {
     case "$1" in
         iverilog | vvp) echo iverilog ;;
         icepack) echo fpga-icestorm ;;
         xvfb-run) echo xvfb ;;
+        llvm-mc | llvm-objcopy) echo llvm ;;
+        ld.lld) echo lld ;;
         *) echo "$1" ;;
     esac
 }

@@ -1,1 +1,302 @@
-//! (being written: see docs/soc.md)
+//! Assembling `soc/programs/*.S` with the LLVM RISC-V toolchain (Debian
+//! packages `llvm` and `lld`, installed by `./setup.sh`):
+//!
+//! ```text
+//! llvm-mc -triple=riscv64 -mattr=-relax -g -filetype=obj -I soc/programs/include X.S -o X.o
+//! ld.lld -T soc/programs/link.ld X.o -o X.elf
+//! llvm-objcopy -O binary X.elf X.bin
+//! ```
+//!
+//! The target is RV64I with the Zicsr instructions (llvm-mc's `riscv64`
+//! without extensions: the compressed, M, A, F and D instructions are
+//! rejected by the assembler). Relaxation is off so that every `la`, `call`
+//! and branch assembles to the instructions written, whatever the layout.
+//! `X.bin` is the flat image loaded at [`map::RAM_BASE`]; the outputs go to
+//! `target/soc-programs/` (never committed). A failure names the tool and
+//! gives its first error with the source file and line, e.g.
+//! `cannot assemble soc/programs/isa/alu.S: alu.S:12:5: error: unrecognized
+//! instruction mnemonic`, followed by the tool's log.
+
+use crate::map;
+use crate::program::Program;
+use anyhow::{anyhow, Context, Result};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The folder of the programs' sources: `soc/programs`.
+pub fn programs_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
+}
+
+/// The folder of the shared headers (`test.inc`): `soc/programs/include`.
+pub fn include_dir() -> PathBuf {
+    programs_dir().join("include")
+}
+
+/// The linker script: `soc/programs/link.ld`.
+pub fn link_script() -> PathBuf {
+    programs_dir().join("link.ld")
+}
+
+/// Where assembled programs go: `target/soc-programs/` of the workspace
+/// (or of `$CARGO_TARGET_DIR`).
+pub fn build_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let soc = Path::new(env!("CARGO_MANIFEST_DIR"));
+            soc.parent().unwrap_or(soc).join("target")
+        });
+    target.join("soc-programs")
+}
+
+/// The directed ISA programs, `soc/programs/isa/*.S`, sorted by name.
+pub fn isa_programs() -> Result<Vec<PathBuf>> {
+    let dir = programs_dir().join("isa");
+    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "S"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// The files one assembly produced.
+#[derive(Clone, Debug)]
+pub struct Assembled {
+    /// The linked ELF (with DWARF line info, for `llvm-objdump -dl`).
+    pub elf: PathBuf,
+    /// The flat image, loaded at [`map::RAM_BASE`].
+    pub bin: PathBuf,
+}
+
+/// Assemble and link `src` into [`build_dir`], named after its path under
+/// `soc/programs` (`isa/alu.S` gives `isa-alu.elf` and `isa-alu.bin`).
+pub fn assemble(src: &Path) -> Result<Assembled> {
+    assemble_into(src, &build_dir())
+}
+
+/// Assemble `src`, then load its flat image.
+pub fn load(src: &Path) -> Result<Program> {
+    let a = assemble(src)?;
+    let mut p = Program::from_file(&a.bin)?;
+    p.name = display_name(&src.canonicalize().unwrap_or_else(|_| src.to_path_buf()));
+    Ok(p)
+}
+
+/// Assemble a program given as text (tests, generated programs): the text
+/// is written to `build_dir()/src/NAME.S` and assembled from there, so
+/// errors name that file.
+pub fn assemble_text(name: &str, text: &str) -> Result<Assembled> {
+    let dir = build_dir().join("src");
+    let src = dir.join(format!("{name}.S"));
+    // Like ptu_tools::write_atomic, with a temporary name unique to this
+    // call: tests in one process may write the same program at once.
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        "{name}.S.partial-{}-{}",
+        std::process::id(),
+        SERIAL.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&tmp, text).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &src).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("cannot write {}", src.display())
+    })?;
+    assemble(&src)
+}
+
+/// How a source is named in messages and outputs: its path under
+/// `soc/programs` when it is there, else its file name.
+fn display_name(src: &Path) -> String {
+    let s = src
+        .strip_prefix(programs_dir())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| src.file_name().map(PathBuf::from).unwrap_or_default());
+    s.with_extension("").to_string_lossy().into_owned()
+}
+
+/// A process-wide counter for the names of intermediate files, so that
+/// tests assembling the same program at once never share a file.
+static SERIAL: AtomicU64 = AtomicU64::new(0);
+
+/// [`assemble`] into `out_dir`.
+pub fn assemble_into(src: &Path, out_dir: &Path) -> Result<Assembled> {
+    if !src.is_file() {
+        return Err(anyhow!(
+            "cannot assemble {}: no such file (the programs are in {})",
+            src.display(),
+            programs_dir().display()
+        ));
+    }
+    std::fs::create_dir_all(out_dir)
+        .with_context(|| format!("cannot create the build folder {}", out_dir.display()))?;
+    let src = src
+        .canonicalize()
+        .with_context(|| format!("cannot read {}", src.display()))?;
+    let stem = display_name(&src).replace('/', "-");
+    let tmp = |ext: &str| {
+        out_dir.join(format!(
+            "{stem}.{ext}.partial-{}-{}",
+            std::process::id(),
+            SERIAL.fetch_add(1, Ordering::Relaxed)
+        ))
+    };
+    let (obj, elf, bin) = (tmp("o"), tmp("elf"), tmp("bin"));
+    let log = tmp("log");
+    let result = run_tools(&src, &stem, &obj, &elf, &bin, &log, out_dir);
+    let _ = std::fs::remove_file(&obj);
+    let _ = std::fs::remove_file(&log);
+    match result {
+        Ok(a) => Ok(a),
+        Err(e) => {
+            let _ = std::fs::remove_file(&elf);
+            let _ = std::fs::remove_file(&bin);
+            Err(e)
+        }
+    }
+}
+
+fn run_tools(
+    src: &Path,
+    stem: &str,
+    obj: &Path,
+    elf: &Path,
+    bin: &Path,
+    log: &Path,
+    out_dir: &Path,
+) -> Result<Assembled> {
+    let shown = display_path(src);
+    let src_dir = src.parent().unwrap_or(Path::new("."));
+    let mc_args: Vec<String> = vec![
+        "-triple=riscv64".into(),
+        "-mattr=-relax".into(),
+        "-g".into(),
+        "-filetype=obj".into(),
+        "-I".into(),
+        include_dir().display().to_string(),
+        "-I".into(),
+        src_dir.display().to_string(),
+        src.display().to_string(),
+        "-o".into(),
+        obj.display().to_string(),
+    ];
+    let run = ptu_tools::run::run("llvm-mc", &mc_args, out_dir, log)?;
+    if !run.success() {
+        return Err(tool_error("assemble", &shown, &run));
+    }
+    let ld_args: Vec<String> = vec![
+        "-T".into(),
+        link_script().display().to_string(),
+        "--no-relax".into(),
+        obj.display().to_string(),
+        "-o".into(),
+        elf.display().to_string(),
+    ];
+    let run = ptu_tools::run::run("ld.lld", &ld_args, out_dir, log)?;
+    if !run.success() {
+        return Err(tool_error("link", &shown, &run));
+    }
+    let cp_args: Vec<String> = vec![
+        "-O".into(),
+        "binary".into(),
+        elf.display().to_string(),
+        bin.display().to_string(),
+    ];
+    let run = ptu_tools::run::run("llvm-objcopy", &cp_args, out_dir, log)?;
+    if !run.success() {
+        return Err(tool_error("convert", &shown, &run));
+    }
+    let size = std::fs::metadata(bin)
+        .with_context(|| format!("llvm-objcopy wrote no {}", bin.display()))?
+        .len();
+    if size > map::RAM_BYTES {
+        return Err(anyhow!(
+            "{shown} is {size} bytes, more than the SoC's {} bytes of RAM: make it smaller",
+            map::RAM_BYTES
+        ));
+    }
+    let final_elf = out_dir.join(format!("{stem}.elf"));
+    let final_bin = out_dir.join(format!("{stem}.bin"));
+    std::fs::rename(elf, &final_elf)
+        .with_context(|| format!("cannot write {}", final_elf.display()))?;
+    std::fs::rename(bin, &final_bin)
+        .with_context(|| format!("cannot write {}", final_bin.display()))?;
+    Ok(Assembled {
+        elf: final_elf,
+        bin: final_bin,
+    })
+}
+
+/// `src` relative to the current folder when it is below it.
+fn display_path(src: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| src.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| src.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// `cannot <what> <src>: <the tool's first error, at its file:line>`, then
+/// the tool's output.
+fn tool_error(what: &str, src: &str, run: &ptu_tools::run::Run) -> anyhow::Error {
+    anyhow!(
+        "cannot {what} {src}: {}\n{} ({}) said:\n{}",
+        first_error(&run.output),
+        run.tool,
+        run.status_text(),
+        run.output.trim_end()
+    )
+}
+
+/// The tool's first error line, with the file named by its last component
+/// (`alu.S:12:5: error: ...`). An error inside a macro is placed at the
+/// line that used the macro (llvm-mc's last "while in macro
+/// instantiation" note), with the expanded line quoted.
+pub fn first_error(output: &str) -> String {
+    let lines: Vec<&str> = output.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.contains("error:")) else {
+        return lines.first().unwrap_or(&"no message").trim().to_string();
+    };
+    let first = lines[at].trim();
+    if let Some(rest) = first.strip_prefix("<instantiation>") {
+        let msg = rest.split_once("error:").map_or(rest, |(_, m)| m).trim();
+        let expanded = lines.get(at + 1).map_or("", |l| l.trim());
+        let used = lines[at + 1..]
+            .iter()
+            .take_while(|l| !l.contains("error:"))
+            .filter(|l| l.contains("note: while in macro instantiation"))
+            .filter(|l| !l.starts_with("<instantiation>"))
+            .last();
+        if let Some(used) = used {
+            let loc = used.split(": note:").next().unwrap_or("").trim();
+            return format!(
+                "{}: error: {msg} (in a macro: `{expanded}`)",
+                short_file(loc)
+            );
+        }
+    }
+    // ld.lld says where a symbol is used on the next line:
+    // `>>> referenced by bad.S:3 (src/bad.S:3)`.
+    if let Some(r) = lines
+        .get(at + 1)
+        .and_then(|l| l.trim().strip_prefix(">>> referenced by "))
+    {
+        let place = r.split(" (").next().unwrap_or(r);
+        return format!("{} (referenced by {place})", short_file(first));
+    }
+    short_file(first)
+}
+
+/// `/a/b/alu.S:12:5: rest` becomes `alu.S:12:5: rest`.
+fn short_file(line: &str) -> String {
+    match line.split_once(".S:") {
+        Some((path, rest)) if !path.contains(' ') => {
+            let file = Path::new(path).file_name().map(|f| f.to_string_lossy());
+            format!("{}.S:{rest}", file.unwrap_or_default())
+        }
+        _ => line.to_string(),
+    }
+}

@@ -13,3 +13,4 @@ pub mod soc;
 pub mod asm;
 pub mod iss;
 pub mod program;
+pub mod random;

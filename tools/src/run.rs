@@ -26,6 +26,9 @@ pub const TOOLS: &[(&str, &str)] = &[
     ("nextpnr-ice40", "nextpnr-ice40"),
     ("icepack", "fpga-icestorm"),
     ("gtkwave", "gtkwave"),
+    ("llvm-mc", "llvm"),
+    ("llvm-objcopy", "llvm"),
+    ("ld.lld", "lld"),
 ];
 
 /// How many log lines an error message shows.
