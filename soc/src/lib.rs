@@ -12,5 +12,6 @@ pub mod soc;
 // Programs and the instruction-level model.
 pub mod asm;
 pub mod iss;
+pub mod kernel;
 pub mod program;
 pub mod random;

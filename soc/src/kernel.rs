@@ -1,0 +1,760 @@
+//! The kernel of `soc/programs/kernel/kernel.S` (docs/kernel.md): how it
+//! is built, how it runs on the instruction-level model with its NMIs,
+//! what its transcript must say, and the measurement of what crossed the
+//! unit.
+//!
+//! # The trace the measurement reads
+//!
+//! [`measure`] reads a list of [`Record`]s: one [`Trace`] entry (the
+//! ISS's retire trace: retired instruction, event entered, ERET completed)
+//! stamped with the cycle at which its instruction began and the number of
+//! frame-bus words the unit moved for it. Any runner that can say when
+//! each instruction started and count the unit's `mem_valid && mem_ready`
+//! cycles can feed it; [`run_iss`] is the instruction-level model's.
+//!
+//! # Cycles
+//!
+//! On the instruction-level model one instruction is one clock edge and
+//! each frame word one more (`iss.rs`, "Time"), so an entry or ERET's
+//! "cycles" are the unit's own: 1 unframed, 6 framed. An RTL core that
+//! takes several cycles per instruction adds its own fetch and decode
+//! cycles to every row; the measurement computes from whatever stamps the
+//! trace carries, the difference between the stamp of a record and the
+//! stamp of the next.
+//!
+//! # NMIs
+//!
+//! The SoC's NMI input is raised for one instruction at the first
+//! instruction boundary at or after each cycle of a list (the unit takes
+//! it at the next edge, docs/spec.md section 7). [`ISS_NMI_CYCLES`] were
+//! chosen by [`choose_nmi_cycles`] on the model: the first lands inside
+//! the kernel's handler of the system call `self()` (a framed, nested
+//! entry), the second in user mode. On another core, run
+//! [`choose_nmi_cycles`] with that core's runner.
+
+use crate::asm;
+use crate::iss::{Config, Iss, Outcome, Trace};
+use crate::program::Program;
+use anyhow::{anyhow, bail, ensure, Context, Result};
+use std::fmt;
+use std::path::PathBuf;
+
+/// The kernel's source under `soc/programs`.
+pub const SOURCE: &str = "kernel/kernel.S";
+
+/// The kernel's source file.
+pub fn source() -> PathBuf {
+    asm::programs_dir().join(SOURCE)
+}
+
+/// The NMI cycles the kernel runs with on the instruction-level model,
+/// as [`choose_nmi_cycles`] finds them (a test checks that it still does).
+pub const ISS_NMI_CYCLES: [u64; 2] = [4035, 7035];
+
+/// Instructions after which a run without `tohost` stops.
+pub const MAX_INSTRUCTIONS: u64 = 500_000;
+
+/// Which kernel to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// The kernel as written.
+    Correct,
+    /// Assembled with `BROKEN_URSP = 1`: the task switch does not load the
+    /// incoming task's URSP (the tests check that this kernel fails).
+    BrokenUrsp,
+}
+
+/// Where the kernel's paths are: the kernel header at address 8.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// ENTRY: the one entry point of ordinary events.
+    pub entry: u64,
+    /// ENTRY_CRIT: NMI, machine check, #DF.
+    pub entry_crit: u64,
+    /// The `jalr` into a system call's handler (the end of the entry path).
+    pub sys_call: u64,
+    /// The exit path's first instruction.
+    pub ret_to_user: u64,
+    /// The task switch.
+    pub switch_to_next: u64,
+    /// The handler of `self()`.
+    pub sys_self: u64,
+    /// Task A's struct, which task C writes to (its #PF address).
+    pub task_a: u64,
+}
+
+const HEADER_AT: usize = 8;
+const HEADER_MAGIC: u64 = u64::from_le_bytes(*b"ptkernel");
+
+impl Header {
+    /// Read the header from the kernel's image.
+    pub fn read(image: &[u8]) -> Result<Self> {
+        let word = |i: usize| -> Result<u64> {
+            let at = HEADER_AT + 8 * i;
+            let b = image
+                .get(at..at + 8)
+                .ok_or_else(|| anyhow!("the kernel image is too short for its header"))?;
+            Ok(u64::from_le_bytes(b.try_into()?))
+        };
+        ensure!(
+            word(0)? == HEADER_MAGIC,
+            "no kernel header at address 8: is this {SOURCE}?"
+        );
+        Ok(Header {
+            entry: word(1)?,
+            entry_crit: word(2)?,
+            sys_call: word(3)?,
+            ret_to_user: word(4)?,
+            switch_to_next: word(5)?,
+            sys_self: word(6)?,
+            task_a: word(7)?,
+        })
+    }
+}
+
+/// The assembled kernel.
+#[derive(Clone, Debug)]
+pub struct Kernel {
+    pub program: Program,
+    pub header: Header,
+}
+
+/// Assemble the kernel (into `target/soc-programs/`).
+pub fn build(variant: Variant) -> Result<Kernel> {
+    let program = match variant {
+        Variant::Correct => asm::load(&source())?,
+        Variant::BrokenUrsp => {
+            // The include path holds soc/programs/include; the kernel is
+            // one folder over.
+            let text = format!(".equ BROKEN_URSP, 1\n.include \"../{SOURCE}\"\n");
+            let a = asm::assemble_text("kernel-broken-ursp", &text)?;
+            let mut p = Program::from_file(&a.bin)?;
+            p.name = "kernel/kernel (BROKEN_URSP)".into();
+            p
+        }
+    };
+    let header = Header::read(&program.image).with_context(|| program.name.clone())?;
+    Ok(Kernel { program, header })
+}
+
+/// One entry of a trace, stamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The cycle at which this entry's instruction began.
+    pub cycle: u64,
+    /// Frame-bus words (reads or writes) the unit moved for it.
+    pub mem: u32,
+    pub entry: Trace,
+}
+
+/// A run of the kernel.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub outcome: Outcome,
+    pub records: Vec<Record>,
+}
+
+impl Run {
+    /// The UART's bytes as text.
+    pub fn transcript(&self) -> String {
+        String::from_utf8_lossy(&self.outcome.uart).into_owned()
+    }
+}
+
+/// Run `kernel` on the instruction-level model with NMIs at `nmi_cycles`
+/// (ascending), to `tohost` or [`MAX_INSTRUCTIONS`].
+pub fn run_iss(kernel: &Kernel, nmi_cycles: &[u64]) -> Run {
+    let mut iss = Iss::new(
+        &kernel.program,
+        Config {
+            max_instructions: MAX_INSTRUCTIONS,
+            timer: true,
+            nmi_at: None,
+        },
+    );
+    let mut records = Vec::new();
+    let mut next_nmi = 0;
+    loop {
+        // The NMI pin: high for one instruction from the first boundary at
+        // or after the next cycle of the list, low in between.
+        if iss.cfg.nmi_at.is_some() {
+            iss.cfg.nmi_at = None;
+        } else if nmi_cycles.get(next_nmi).is_some_and(|&c| iss.cycles >= c) {
+            iss.cfg.nmi_at = Some(iss.cycles);
+            next_nmi += 1;
+        }
+        let start = iss.cycles;
+        let going = iss.step();
+        let took = iss.cycles - start;
+        for t in iss.trace.drain(..) {
+            records.push(Record {
+                cycle: start,
+                // One edge for the instruction, one per frame word.
+                mem: took.saturating_sub(1) as u32,
+                entry: t,
+            });
+        }
+        if !going {
+            break;
+        }
+    }
+    Run {
+        outcome: iss.outcome(),
+        records,
+    }
+}
+
+/// Choose the NMI cycles on any core, given a way to run the kernel with a
+/// list of NMI cycles: the first at the first instruction of the 3rd
+/// `self()` handler of a run without NMIs (the NMI is taken inside it,
+/// nested), the second at the first user instruction at least 3000 cycles
+/// later in the run with the first.
+pub fn choose_nmi_cycles(
+    header: &Header,
+    mut run: impl FnMut(&[u64]) -> Result<Vec<Record>>,
+) -> Result<Vec<u64>> {
+    let plain = run(&[])?;
+    let nested = plain
+        .iter()
+        .filter(|r| matches!(r.entry, Trace::Retire { pc, .. } if pc == header.sys_self))
+        .nth(2)
+        .ok_or_else(|| anyhow!("the kernel ran fewer than 3 self() calls"))?
+        .cycle;
+    let with_one = run(&[nested])?;
+    let user = with_one
+        .iter()
+        .find(|r| {
+            r.cycle >= nested + 3000
+                && matches!(r.entry, Trace::Retire { pc, .. } if pc >= crate::map::USER_BASE)
+        })
+        .ok_or_else(|| anyhow!("no user instruction 3000 cycles after the first NMI"))?
+        .cycle;
+    Ok(vec![nested, user])
+}
+
+// ------------------------------------------------------------------ the transcript
+
+/// What a transcript must contain beyond the fixed lines.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expect {
+    /// NMIs taken in user mode.
+    pub nmi_user: usize,
+    /// NMIs taken inside a system call's handler.
+    pub nmi_nested: usize,
+    /// The address task C writes to (the #PF's EVENT_DATA).
+    pub fault_address: u64,
+}
+
+/// What a transcript showed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    /// Lines of tasks A and B, in order, that follow a line of the other
+    /// task: how often their output interleaves.
+    pub alternations: usize,
+    pub syscalls: u64,
+    pub timer_interrupts: u64,
+    pub nmis: u64,
+}
+
+/// The system calls the tasks make: A and B `self()` and write once per
+/// step, yield, write after it, write "done", exit; C writes once.
+pub const SYSCALLS: u64 = 2 * (6 * 2 + 1 + 1 + 1 + 1) + 1;
+
+/// Check a transcript line by line: the boot line first; tasks A and B
+/// print their steps, yield and finish, each in order; their lines
+/// interleave; task C's write to kernel memory is a #PF (vector 14, error
+/// code P|W|U = 0x7, EVENT_DATA the address) that ends it; A and B exit
+/// with 0; the NMI lines are there (the nested one inside a system call,
+/// EVENT_INFO 0x0001000000000007 in its frame); the summary ends it, with
+/// its numbers consistent. Every line must be one of these.
+pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
+    let lines: Vec<&str> = text.lines().collect();
+    ensure!(
+        text.ends_with('\n'),
+        "the transcript does not end with a line break"
+    );
+    ensure!(
+        lines
+            .first()
+            .is_some_and(|l| l.starts_with("kernel: boot: ")),
+        "the transcript does not start with the boot line"
+    );
+    let mut task_lines: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
+    let mut last_task = None;
+    let mut alternations = 0;
+    let (mut nmi_user, mut nmi_nested) = (0, 0);
+    let mut fault = None;
+    let mut c_wrote = false;
+    let mut exits = Vec::new();
+    let mut summary = None;
+    for (n, l) in lines.iter().enumerate().skip(1) {
+        if summary.is_some() {
+            bail!("line {}: {l:?} after the summary", n + 1);
+        }
+        if let Some(t) = ["A: ", "B: "].iter().position(|p| l.starts_with(p)) {
+            if last_task.is_some_and(|p| p != t) {
+                alternations += 1;
+            }
+            last_task = Some(t);
+            task_lines[t].push(l);
+        } else if *l == "C: writing to kernel memory" {
+            ensure!(
+                fault.is_none() && !c_wrote,
+                "line {}: task C wrote again, or after its fault",
+                n + 1
+            );
+            c_wrote = true;
+        } else if let Some(r) = l.strip_prefix("kernel: task C: fault, ") {
+            fault = Some(r.to_string());
+        } else if let Some(r) = l.strip_prefix("kernel: task ") {
+            exits.push(r.to_string());
+        } else if l.starts_with("critical: NMI from user mode in task ") {
+            ensure!(
+                l.ends_with(", frame at 0x0000000000007fd8, returning"),
+                "line {}: {l:?}: the NMI frame is not just below CSTACK (0x8000)",
+                n + 1
+            );
+            nmi_user += 1;
+        } else if l.starts_with(
+            "critical: NMI nested in the kernel, inside the event 0x0001000000000007 at 0x",
+        ) {
+            ensure!(
+                l.ends_with(", frame at 0x0000000000007fd8, returning"),
+                "line {}: {l:?}: the NMI frame is not just below CSTACK (0x8000)",
+                n + 1
+            );
+            nmi_nested += 1;
+        } else if let Some(r) = l.strip_prefix("kernel: summary: ") {
+            summary = Some(r.to_string());
+        } else {
+            bail!("line {}: {l:?} is not a line this kernel prints", n + 1);
+        }
+    }
+    for (t, name) in ["A", "B"].iter().enumerate() {
+        let id = t + 1;
+        let mut want: Vec<String> = Vec::new();
+        for s in 0..6 {
+            want.push(format!("{name}: step {s}, self() = {id}"));
+            if s + 1 == 3 {
+                want.push(format!("{name}: back from yield"));
+            }
+        }
+        want.push(format!("{name}: done"));
+        ensure!(
+            task_lines[t] == want,
+            "task {name} printed {:?}, not {:?}",
+            task_lines[t],
+            want
+        );
+    }
+    ensure!(
+        alternations >= 4,
+        "tasks A and B interleave only {alternations} times: the timer does not preempt them"
+    );
+    ensure!(c_wrote, "task C did not say it writes to kernel memory");
+    let fault = fault.ok_or_else(|| anyhow!("no line reports task C's #PF"))?;
+    let want = format!(
+        "vector 14, error code 0x7, EVENT_DATA 0x{:016x}, at 0x",
+        expect.fault_address
+    );
+    ensure!(
+        fault.starts_with(&want) && fault.ends_with(": task ended"),
+        "task C's fault line says {fault:?}, not {want:?}...: task ended"
+    );
+    exits.sort();
+    ensure!(
+        exits == ["A exited with code 0", "B exited with code 0"],
+        "the tasks' exits are {exits:?}"
+    );
+    ensure!(
+        (nmi_user, nmi_nested) == (expect.nmi_user, expect.nmi_nested),
+        "NMI lines: {nmi_user} from user and {nmi_nested} nested, expected {} and {}",
+        expect.nmi_user,
+        expect.nmi_nested
+    );
+    let summary = summary.ok_or_else(|| anyhow!("no summary line"))?;
+    let nums: Vec<u64> = summary
+        .split(", ")
+        .map(|f| {
+            f.rsplit(' ')
+                .next()
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(|| anyhow!("the summary {summary:?} has a field without a number"))
+        })
+        .collect::<Result<_>>()?;
+    ensure!(nums.len() == 5, "the summary {summary:?} has not 5 fields");
+    ensure!(
+        nums[0] == 2 && nums[1] == 1,
+        "the summary says {} exited and {} faulted, not 2 and 1",
+        nums[0],
+        nums[1]
+    );
+    ensure!(
+        nums[2] == SYSCALLS,
+        "the summary counts {} system calls, the tasks make {SYSCALLS}",
+        nums[2]
+    );
+    ensure!(nums[3] >= 1, "the summary counts no timer interrupt");
+    ensure!(
+        nums[4] == (nmi_user + nmi_nested) as u64,
+        "the summary counts {} NMIs, the transcript shows {}",
+        nums[4],
+        nmi_user + nmi_nested
+    );
+    Ok(Facts {
+        alternations,
+        syscalls: nums[2],
+        timer_interrupts: nums[3],
+        nmis: nums[4],
+    })
+}
+
+// ------------------------------------------------------------------ the measurement
+
+/// The least, mean and greatest of some numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stat {
+    pub count: u64,
+    pub min: u64,
+    pub max: u64,
+    pub total: u64,
+}
+
+impl Stat {
+    fn add(&mut self, v: u64) {
+        if self.count == 0 || v < self.min {
+            self.min = v;
+        }
+        self.max = self.max.max(v);
+        self.count += 1;
+        self.total += v;
+    }
+
+    /// The mean, rounded down.
+    pub fn mean(&self) -> u64 {
+        self.total.checked_div(self.count).unwrap_or(0)
+    }
+
+    fn range(&self) -> String {
+        if self.min == self.max {
+            format!("{}", self.min)
+        } else {
+            format!("{}..{}", self.min, self.max)
+        }
+    }
+
+    fn json(&self) -> String {
+        format!(
+            "{{\"count\": {}, \"min\": {}, \"mean\": {}, \"max\": {}}}",
+            self.count,
+            self.min,
+            self.mean(),
+            self.max
+        )
+    }
+}
+
+/// One kind of crossing: an entry or an ERET.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Crossing {
+    pub kind: String,
+    /// Cycles from the stamp of the event (or ERET) to the stamp of the
+    /// next instruction; `count` is how many there were.
+    pub cycles: Stat,
+    /// Frame-bus words moved.
+    pub mem: Stat,
+}
+
+/// One path of the kernel.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub name: String,
+    pub cycles: Stat,
+    pub instructions: Stat,
+}
+
+/// What crossed the unit in a run, and what the kernel's paths cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Measurement {
+    pub entries: Vec<Crossing>,
+    pub erets: Vec<Crossing>,
+    pub paths: Vec<Path>,
+}
+
+/// The kinds of entries, in the table's order.
+const ENTRY_KINDS: [&str; 7] = [
+    "SYSCALL from user",
+    "timer interrupt from user",
+    "#PF from user",
+    "other fault from user",
+    "NMI from user (framed, CSTACK)",
+    "NMI nested in the kernel (framed)",
+    "other entry",
+];
+
+const ERET_KINDS: [&str; 3] = [
+    "ERET to user, unframed",
+    "ERET to user, framed (after an NMI)",
+    "ERET to the kernel, framed",
+];
+
+/// The path from ENTRY to the `jalr` into a system call's handler
+/// (cycles from the `ecall`'s stamp to the handler's first instruction).
+pub const ENTRY_PATH: &str = "system call entry path (ENTRY .. jalr to handler)";
+/// The path from a handler's return to `sret` (cycles to the first user
+/// instruction).
+pub const EXIT_PATH: &str = "system call exit path (handler return .. sret)";
+/// A timer interrupt that switched tasks, ERET included.
+pub const TIMER_SWITCH: &str = "timer interrupt: task switch";
+
+const SYSCALL_NAMES: [&str; 4] = ["write", "yield", "exit", "self"];
+
+fn entry_kind(info: u64) -> usize {
+    let ty = info & 7;
+    let vector = (info >> 8) & 0xff;
+    let user = info >> 48 & 1 == 1;
+    match (ty, vector, user) {
+        (7, _, true) => 0,
+        (0, 32, true) => 1,
+        (3, 14, true) => 2,
+        (3, _, true) => 3,
+        (2, _, true) => 4,
+        (2, _, false) => 5,
+        _ => 6,
+    }
+}
+
+/// Whether the unit pushes a frame for this entry: from kernel mode, or
+/// critical (NMI, machine check #MC 18, #DF 8).
+fn framed(info: u64) -> bool {
+    let ty = info & 7;
+    let vector = (info >> 8) & 0xff;
+    let user = info >> 48 & 1 == 1;
+    !user || ty == 2 || (ty == 3 && (vector == 8 || vector == 18))
+}
+
+/// Measure a stamped trace of the kernel (see the module's comment).
+pub fn measure(records: &[Record], header: &Header) -> Measurement {
+    let mut entries: Vec<(Stat, Stat)> = vec![Default::default(); ENTRY_KINDS.len()];
+    let mut erets: Vec<(Stat, Stat)> = vec![Default::default(); ERET_KINDS.len()];
+    let mut paths: Vec<(String, Stat, Stat)> = Vec::new();
+    let mut add_path =
+        |name: String, cycles: u64, insns: u64| match paths.iter_mut().find(|p| p.0 == name) {
+            Some(p) => {
+                p.1.add(cycles);
+                p.2.add(insns);
+            }
+            None => {
+                let (mut c, mut i) = (Stat::default(), Stat::default());
+                c.add(cycles);
+                i.add(insns);
+                paths.push((name, c, i));
+            }
+        };
+    let next_cycle = |i: usize| records.get(i + 1).map(|r| r.cycle);
+    // The open entries: (record index, EVENT_INFO, a7 then).
+    let mut open: Vec<(usize, u64, u64)> = Vec::new();
+    let mut a7 = 0;
+    for (i, r) in records.iter().enumerate() {
+        match r.entry {
+            Trace::Retire { rd, .. } => {
+                if let Some((17, v)) = rd {
+                    a7 = v;
+                }
+            }
+            Trace::Event { info, .. } => {
+                if let Some(c) = next_cycle(i) {
+                    let e = &mut entries[entry_kind(info)];
+                    e.0.add(c - r.cycle);
+                    e.1.add(r.mem as u64);
+                }
+                open.push((i, info, a7));
+            }
+            Trace::Eret { to, .. } => {
+                let Some((e, info, sys)) = open.pop() else {
+                    continue;
+                };
+                let to_user = to >= crate::map::USER_BASE;
+                let kind = match (framed(info), to_user) {
+                    (false, _) => 0,
+                    (true, true) => 1,
+                    (true, false) => 2,
+                };
+                let Some(after) = next_cycle(i) else {
+                    continue;
+                };
+                erets[kind].0.add(after - r.cycle);
+                erets[kind].1.add(r.mem as u64);
+                if !open.is_empty() || framed(info) {
+                    continue;
+                }
+                // An ordinary entry from user mode and its ERET: the path
+                // between them, at the kernel's own level (a nested NMI's
+                // instructions are not counted, and the path is named).
+                let mut depth = 0;
+                let mut insns = 0;
+                let mut switched = false;
+                let mut nested = false;
+                let mut to_call = None;
+                let mut from_return = None;
+                for (k, x) in records.iter().enumerate().take(i).skip(e + 1) {
+                    match x.entry {
+                        Trace::Event { .. } => {
+                            depth += 1;
+                            nested = true;
+                        }
+                        Trace::Eret { .. } => depth -= 1,
+                        Trace::Retire { pc, rd, .. } if depth == 0 => {
+                            insns += 1;
+                            switched |= matches!(rd, Some((4, _)));
+                            // (the count so far, the cycle after it)
+                            if pc == header.sys_call && to_call.is_none() {
+                                to_call = next_cycle(k).map(|c| (insns, c));
+                            }
+                            if pc == header.sys_call + 4 {
+                                from_return = Some((insns, x.cycle));
+                            }
+                        }
+                        Trace::Retire { .. } => {}
+                    }
+                }
+                // The ecall (or interrupted instruction) is not counted;
+                // the sret is.
+                insns += 1;
+                let cycles = after - records[e].cycle;
+                let name = match entry_kind(info) {
+                    0 => {
+                        let s = SYSCALL_NAMES.get(sys as usize).unwrap_or(&"unknown");
+                        if let (Some(c), Some(ret)) = (to_call, from_return) {
+                            if !nested {
+                                add_path(ENTRY_PATH.into(), c.1 - records[e].cycle, c.0);
+                                add_path(EXIT_PATH.into(), after - ret.1, insns - ret.0 + 1);
+                            }
+                        }
+                        format!("system call {s}() round trip")
+                    }
+                    1 if switched => TIMER_SWITCH.to_string(),
+                    1 => "timer interrupt: same task".to_string(),
+                    2 => "#PF: report, end the task, switch".to_string(),
+                    _ => "other event from user".to_string(),
+                };
+                let name = if nested {
+                    format!("{name}, with a nested NMI")
+                } else {
+                    name
+                };
+                add_path(name, cycles, insns);
+            }
+        }
+    }
+    let rows = |names: &[&str], v: Vec<(Stat, Stat)>| -> Vec<Crossing> {
+        names
+            .iter()
+            .zip(v)
+            .filter(|(_, (c, _))| c.count > 0)
+            .map(|(n, (cycles, mem))| Crossing {
+                kind: n.to_string(),
+                cycles,
+                mem,
+            })
+            .collect()
+    };
+    paths.sort_by(|a, b| a.0.cmp(&b.0));
+    Measurement {
+        entries: rows(&ENTRY_KINDS, entries),
+        erets: rows(&ERET_KINDS, erets),
+        paths: paths
+            .into_iter()
+            .map(|(name, cycles, instructions)| Path {
+                name,
+                cycles,
+                instructions,
+            })
+            .collect(),
+    }
+}
+
+impl Measurement {
+    /// The crossing of this kind, if any happened.
+    pub fn entry(&self, kind: &str) -> Option<&Crossing> {
+        self.entries.iter().find(|c| c.kind == kind)
+    }
+
+    /// The ERET of this kind, if any happened.
+    pub fn eret(&self, kind: &str) -> Option<&Crossing> {
+        self.erets.iter().find(|c| c.kind == kind)
+    }
+
+    /// The path of this name, if it ran.
+    pub fn path(&self, name: &str) -> Option<&Path> {
+        self.paths.iter().find(|p| p.name == name)
+    }
+
+    /// The measurement as JSON.
+    pub fn to_json(&self) -> String {
+        let crossing = |c: &Crossing| {
+            format!(
+                "    {{\"kind\": {:?}, \"cycles\": {}, \"memory_accesses\": {}}}",
+                c.kind,
+                c.cycles.json(),
+                c.mem.json()
+            )
+        };
+        let path = |p: &Path| {
+            format!(
+                "    {{\"path\": {:?}, \"cycles\": {}, \"instructions\": {}}}",
+                p.name,
+                p.cycles.json(),
+                p.instructions.json()
+            )
+        };
+        format!(
+            "{{\n  \"entries\": [\n{}\n  ],\n  \"erets\": [\n{}\n  ],\n  \"paths\": [\n{}\n  ]\n}}\n",
+            self.entries.iter().map(crossing).collect::<Vec<_>>().join(",\n"),
+            self.erets.iter().map(crossing).collect::<Vec<_>>().join(",\n"),
+            self.paths.iter().map(path).collect::<Vec<_>>().join(",\n")
+        )
+    }
+}
+
+impl fmt::Display for Measurement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{:<40} {:>6} {:>12} {:>16}",
+            "what crossed the unit", "count", "cycles each", "memory accesses"
+        )?;
+        for c in self.entries.iter().chain(&self.erets) {
+            writeln!(
+                f,
+                "{:<40} {:>6} {:>12} {:>16}",
+                c.kind,
+                c.cycles.count,
+                c.cycles.range(),
+                c.mem.range()
+            )?;
+        }
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{:<52} {:>6} {:>20} {:>14}",
+            "path", "count", "cycles min/mean/max", "instructions"
+        )?;
+        for p in &self.paths {
+            let cycles = if p.cycles.max == 0 {
+                "-".to_string()
+            } else {
+                format!("{}/{}/{}", p.cycles.min, p.cycles.mean(), p.cycles.max)
+            };
+            writeln!(
+                f,
+                "{:<52} {:>6} {:>20} {:>14}",
+                p.name,
+                p.instructions.count,
+                cycles,
+                p.instructions.range()
+            )?;
+        }
+        Ok(())
+    }
+}
