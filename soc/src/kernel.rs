@@ -49,7 +49,7 @@ pub fn source() -> PathBuf {
 
 /// The NMI cycles the kernel runs with on the instruction-level model,
 /// as [`choose_nmi_cycles`] finds them (a test checks that it still does).
-pub const ISS_NMI_CYCLES: [u64; 2] = [4035, 7035];
+pub const ISS_NMI_CYCLES: [u64; 2] = [4085, 7085];
 
 /// Instructions after which a run without `tohost` stops.
 pub const MAX_INSTRUCTIONS: u64 = 500_000;

@@ -152,16 +152,12 @@ sys_bad:
     sd a0, T_A0(tp)
     j ret_to_user
 
-# The timer (type 0, vector 32): a new time slice, and the next task.
+# The timer (type 0, vector 32): the next task.
 interrupt:
     srli t0, s0, 8
     andi t0, t0, 0xff
     li t1, 32
     bne t0, t1, kernel_panic
-    li t0, MTIME
-    ld t1, 0(t0)
-    addi t1, t1, QUANTUM
-    sd t1, 8(t0)                # mtimecmp
     la t0, n_timer
     ld t1, 0(t0)
     addi t1, t1, 1
@@ -206,7 +202,7 @@ exception:
 
 # ---------------------------------------------------------------- switch
 # Keep the current task's user pc, sp and tp (three CSR reads) and load
-# the next runnable task's (three CSR writes). The other registers are
+# the next runnable task's (three CSR writes), with a new time slice. The other registers are
 # already in the task struct (kentry); the kernel stack is empty between
 # events, so there is no kernel stack to switch.
 switch_to_next:
@@ -234,6 +230,10 @@ switch_to_next:
 .endif
     ld t0, T_UGS(tp)
     csrw 0x5D2, t0              # UGS
+    li t0, MTIME                # its time slice starts now, however long
+    ld t1, 0(t0)                # the kernel took (mtimecmp = MTIME + 8)
+    addi t1, t1, QUANTUM
+    sd t1, 8(t0)
     j ret_to_user
 
 # ---------------------------------------------------------------- system calls
