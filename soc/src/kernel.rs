@@ -758,3 +758,128 @@ impl fmt::Display for Measurement {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_without_the_header_is_refused_by_name() {
+        let e = Header::read(&[0u8; 128]).unwrap_err();
+        assert!(
+            e.to_string().contains("no kernel header at address 8"),
+            "{e}"
+        );
+        assert!(Header::read(&[0u8; 12]).is_err());
+    }
+
+    fn retire(pc: u64, rd: Option<(u8, u64)>) -> Trace {
+        Trace::Retire {
+            pc,
+            insn: 0x13,
+            rd,
+            store: None,
+        }
+    }
+
+    /// A hand-made trace, stamped as an RTL runner might (3 cycles per
+    /// instruction): a user `self()` system call whose handler an NMI
+    /// interrupts, and a timer interrupt that switches tasks.
+    #[test]
+    fn the_measurement_reads_any_stamped_trace() {
+        let h = Header {
+            entry: 0x100,
+            entry_crit: 0x200,
+            sys_call: 0x108,
+            ret_to_user: 0x110,
+            switch_to_next: 0x300,
+            sys_self: 0x400,
+            task_a: 0x800,
+        };
+        let syscall = 7 | 1 << 48;
+        let nmi_nested = 2 | 2 << 8;
+        let timer = 32 << 8 | 1 << 48;
+        let t = [
+            retire(0x8000, Some((17, 3))),
+            Trace::Event {
+                pc: 0x8004,
+                info: syscall,
+                data: 0,
+            },
+            retire(0x100, None),
+            retire(0x108, Some((1, 0x10c))),
+            retire(0x400, None),
+            Trace::Event {
+                pc: 0x404,
+                info: nmi_nested,
+                data: 0,
+            },
+            retire(0x200, None),
+            Trace::Eret {
+                pc: 0x204,
+                to: 0x404,
+            },
+            retire(0x404, None),
+            retire(0x10c, None),
+            retire(0x110, None),
+            Trace::Eret {
+                pc: 0x114,
+                to: 0x8008,
+            },
+            retire(0x8008, None),
+            Trace::Event {
+                pc: 0x800c,
+                info: timer,
+                data: 0,
+            },
+            retire(0x100, None),
+            retire(0x300, Some((4, 0x900))),
+            Trace::Eret {
+                pc: 0x304,
+                to: 0x9000,
+            },
+            retire(0x9000, None),
+        ];
+        // Framed entries and ERETs take 3 + 5 cycles and move 5 words.
+        let mut cycle = 0;
+        let records: Vec<Record> = t
+            .iter()
+            .map(|&entry| {
+                let framed = matches!(entry, Trace::Event { info, .. } if info == nmi_nested)
+                    || matches!(entry, Trace::Eret { pc: 0x204, .. });
+                let r = Record {
+                    cycle,
+                    mem: if framed { 5 } else { 0 },
+                    entry,
+                };
+                cycle += if framed { 8 } else { 3 };
+                r
+            })
+            .collect();
+        let m = measure(&records, &h);
+        let row = |c: Option<&Crossing>| c.map(|c| (c.cycles.count, c.cycles.max, c.mem.max));
+        assert_eq!(row(m.entry("SYSCALL from user")), Some((1, 3, 0)));
+        assert_eq!(
+            row(m.entry("NMI nested in the kernel (framed)")),
+            Some((1, 8, 5))
+        );
+        assert_eq!(row(m.entry("timer interrupt from user")), Some((1, 3, 0)));
+        assert_eq!(row(m.eret("ERET to user, unframed")), Some((2, 3, 0)));
+        assert_eq!(row(m.eret("ERET to the kernel, framed")), Some((1, 8, 5)));
+        let selfs = m
+            .path("system call self() round trip, with a nested NMI")
+            .unwrap();
+        // ecall at 3 .. the user instruction at 0x8008 (after 9 records of
+        // 3 cycles and 2 of 8).
+        assert_eq!(selfs.cycles.max, 9 * 3 + 2 * 8);
+        // 0x100, 0x108, 0x400, 0x404, 0x10c, 0x110 and the sret.
+        assert_eq!(selfs.instructions.max, 7);
+        let switch = m.path(TIMER_SWITCH).unwrap();
+        assert_eq!((switch.cycles.max, switch.instructions.max), (12, 3));
+        let table = m.to_string();
+        assert!(
+            table.contains("NMI nested in the kernel (framed)"),
+            "{table}"
+        );
+    }
+}
