@@ -95,10 +95,8 @@ enum BenchWhat {
     Synth(ptu_synth::bench::BenchWhat),
     /// Cycles per second of one seeded random run on rust-hdl's stepping
     /// simulator, Icarus and Verilator, side by side (every output checked
-    /// every cycle); results in testbenches/bench/throughput.json.
-    #[command(
-        after_help = "Examples:\n  ptu bench sim                         every simulator, results in testbenches/bench/throughput.json"
-    )]
+    /// every cycle); results in build/bench/throughput.json.
+    #[command(after_help = ptu_testbenches::cli::HELP)]
     Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 
