@@ -169,7 +169,13 @@ mod tests {
     fn the_line_says_percent_count_and_time_left() {
         let s = Duration::from_secs;
         assert_eq!(
-            line("random run on verilator", 250_000, 1_000_000, "cycles", s(10)),
+            line(
+                "random run on verilator",
+                250_000,
+                1_000_000,
+                "cycles",
+                s(10)
+            ),
             "random run on verilator: 25% (250000/1000000 cycles), 30 s left"
         );
         assert_eq!(
@@ -180,7 +186,10 @@ mod tests {
             line("x", 2, 3, "seeds", s(200)),
             "x: 66% (2/3 seeds), 1 min 40 s left"
         );
-        assert_eq!(line("x", 5, 5, "cycles", s(7)), "x: 100% (5/5 cycles), 0 s left");
+        assert_eq!(
+            line("x", 5, 5, "cycles", s(7)),
+            "x: 100% (5/5 cycles), 0 s left"
+        );
     }
 
     #[test]
