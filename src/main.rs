@@ -76,9 +76,7 @@ enum Command {
     Bench(BenchArgs),
     /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
-    #[command(
-        after_help = "Examples:\n  ptu prove                             every property (counterexamples in waveforms/)\n  ptu prove P2 P8                       chosen properties (--list names them)\n  ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample"
-    )]
+    #[command(after_help = ptu_formal::cli::help())]
     Prove(ptu_formal::cli::ProveArgs),
 }
 
@@ -179,7 +177,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             BenchWhat::Synth(what) => ptu_synth::bench::run(&what),
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
-        Command::Prove(args) => ptu_formal::cli::run(&args),
+        Command::Prove(args) => ptu_formal::cli::run(&args, Some(ptu_waveforms::write_gtkw)),
     }
 }
 
