@@ -234,7 +234,7 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
         pictures.push(svg);
     }
     println!("== random differential run");
-    simulate::random_run(1, cycles, 2, 0.002, None)?;
+    simulate::random_run(1, cycles, 2, 0.002, None, simulate::Print::default())?;
     println!("== outputs");
     println!("Verilog:   {}", v.display());
     println!(

@@ -404,6 +404,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// nextpnr's seed (its default when `None`).
     pub seed: Option<u64>,
+    /// Draw the build's progress on stderr (only if it is a terminal).
+    pub progress: bool,
 }
 
 impl BuildOptions {
@@ -414,6 +416,7 @@ impl BuildOptions {
             board,
             out,
             seed: None,
+            progress: true,
         }
     }
 }
@@ -443,6 +446,52 @@ fn tail(path: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The seconds each stage (generate, synth, pnr, pack) took in the
+/// build in `out`, from its `report.json`, if there is one with all four.
+fn earlier_times(out: &Path) -> Option<Vec<f64>> {
+    let text = std::fs::read_to_string(out.join("report.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    ["generate", "synth", "pnr", "pack"]
+        .iter()
+        .map(|k| v["seconds"][k].as_f64())
+        .collect()
+}
+
+/// The progress line of a build in stage `k` (0-based, of `names`),
+/// `elapsed` seconds into it: the percentage and time left by the
+/// stages' times in the last build (`expected`), or by the count of
+/// stages without them.
+pub fn build_progress(names: &[&str], expected: Option<&[f64]>, k: usize, elapsed: f64) -> String {
+    let stage = format!(
+        "{}, stage {} of {}",
+        names.get(k).copied().unwrap_or("?"),
+        k + 1,
+        names.len()
+    );
+    match expected.filter(|e| e.len() == names.len()) {
+        Some(e) => {
+            let total: f64 = e.iter().sum::<f64>().max(1e-3);
+            let done = e[..k].iter().sum::<f64>() + elapsed.min(e[k]);
+            let left = (total - done).max(0.0);
+            let over = if elapsed > e[k] {
+                " (this stage is slower than last time)"
+            } else {
+                ""
+            };
+            format!(
+                "build: {}% ({stage}), {} left by the last build's times{over}",
+                tools::progress::percent((done * 1000.0) as u64, (total * 1000.0) as u64),
+                tools::progress::duration(std::time::Duration::from_secs_f64(left))
+            )
+        }
+        None => format!(
+            "build: {}% ({stage}, {} in it), time left unknown (no earlier build)",
+            tools::progress::percent(k as u64, names.len() as u64),
+            tools::progress::duration(std::time::Duration::from_secs_f64(elapsed))
+        ),
+    }
 }
 
 /// Runs the flow for the design `design` makes for `opts.board`, calling
@@ -503,9 +552,19 @@ fn run_stages(
     let board = &opts.board;
     let total = Instant::now();
     let mut times = Vec::new();
+    let names = ["generate", "synth", "pnr", "pack"];
+    let expected = earlier_times(&opts.out);
+    let mut bar = tools::progress::Progress::new("build", 4, "stages", opts.progress);
+    let mut progress = |line: &str, bar: &mut tools::progress::Progress| {
+        bar.clear();
+        progress(line);
+    };
 
     let t = Instant::now();
-    progress(&format!("[1/4] generate  {}", elaborate.describe(board)));
+    progress(
+        &format!("[1/4] generate  {}", elaborate.describe(board)),
+        &mut bar,
+    );
     let design = elaborate.elaborate(board)?;
     let top = design.top.as_str();
     write(work, &format!("{top}.v"), &design.verilog)?;
@@ -533,27 +592,39 @@ fn run_stages(
     while k < stages.len() {
         let st = &stages[k];
         let (tool, exe) = &tools[st.tool];
-        progress(&format!(
-            "[{}/4] {:<8}  {}{} (log: {})",
-            k + 2,
-            st.name,
-            tool.name,
-            if st.name == "pnr" {
-                format!(" --seed {seed}")
-            } else {
-                String::new()
-            },
-            // Where the log stays once the build has succeeded (while it
-            // runs, it is in the `.partial` folder beside it).
-            opts.out
-                .join(if st.name == "synth" {
-                    "yosys.log"
+        progress(
+            &format!(
+                "[{}/4] {:<8}  {}{} (log: {})",
+                k + 2,
+                st.name,
+                tool.name,
+                if st.name == "pnr" {
+                    format!(" --seed {seed}")
                 } else {
-                    st.log
-                })
-                .display()
-        ));
+                    String::new()
+                },
+                // Where the log stays once the build has succeeded (while it
+                // runs, it is in the `.partial` folder beside it).
+                opts.out
+                    .join(if st.name == "synth" {
+                        "yosys.log"
+                    } else {
+                        st.log
+                    })
+                    .display()
+            ),
+            &mut bar,
+        );
         let t = Instant::now();
+        let draw = |bar: &mut tools::progress::Progress| {
+            bar.show(&build_progress(
+                &names,
+                expected.as_deref(),
+                k + 1,
+                t.elapsed().as_secs_f64(),
+            ))
+        };
+        draw(&mut bar);
         let exe_name = exe.to_str().unwrap_or(tool.name);
         let log_path = work.join(st.log);
         let cache = yowasp_cache();
@@ -571,16 +642,22 @@ fn run_stages(
                 &log_path,
                 &env,
                 std::time::Duration::from_secs(2),
-                &mut |log| router_stalled(log, ROUTER_STALL_SECONDS),
+                &mut |log| {
+                    draw(&mut bar);
+                    router_stalled(log, ROUTER_STALL_SECONDS)
+                },
             );
             match watched {
                 Err(e) if attempts + 1 < PNR_ATTEMPTS && format!("{e}").contains(" stopped: ") => {
                     attempts += 1;
-                    progress(&format!(
-                        "        {}; retrying with --seed {}",
-                        format!("{e}").lines().next().unwrap_or(""),
-                        seed + 1
-                    ));
+                    progress(
+                        &format!(
+                            "        {}; retrying with --seed {}",
+                            format!("{e}").lines().next().unwrap_or(""),
+                            seed + 1
+                        ),
+                        &mut bar,
+                    );
                     let _ =
                         std::fs::rename(&log_path, work.join(format!("nextpnr-seed{seed}.log")));
                     seed += 1;
@@ -599,7 +676,10 @@ fn run_stages(
                 &log_path,
                 &env,
                 std::time::Duration::from_millis(200),
-                &mut |_| None,
+                &mut |_| {
+                    draw(&mut bar);
+                    None
+                },
             )
             .with_context(|| format!("stage {} could not run {}", st.name, tool.name))?
         };
@@ -633,6 +713,7 @@ fn run_stages(
         }
         k += 1;
     }
+    bar.clear();
     times.push(("total", total.elapsed().as_secs_f64()));
     let mut rep = report::read(board, &design, work, &times)?;
     rep.seed = seed;
@@ -700,6 +781,25 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn build_progress_goes_by_the_last_builds_times_or_by_stages() {
+        let names = ["generate", "synth", "pnr", "pack"];
+        let last = [1.0, 20.0, 77.0, 2.0];
+        assert_eq!(
+            build_progress(&names, Some(&last), 2, 29.0),
+            "build: 50% (pnr, stage 3 of 4), 50 s left by the last build's times"
+        );
+        assert_eq!(
+            build_progress(&names, Some(&last), 1, 30.0),
+            "build: 21% (synth, stage 2 of 4), 1 min 19 s left by the last build's times \
+             (this stage is slower than last time)"
+        );
+        assert_eq!(
+            build_progress(&names, None, 2, 65.0),
+            "build: 50% (pnr, stage 3 of 4, 1 min 05 s in it), time left unknown (no earlier build)"
+        );
     }
 
     #[test]

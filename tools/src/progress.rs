@@ -92,15 +92,40 @@ impl Progress {
 
     /// `done` of the total are done.
     pub fn set(&mut self, done: u64) {
+        if self.due() {
+            let text = line(
+                &self.label,
+                done,
+                self.total,
+                self.unit,
+                self.start.elapsed(),
+            );
+            self.draw(&text);
+        }
+    }
+
+    /// Draw `text` as the line instead (a caller that words its own
+    /// progress), at most every quarter second.
+    pub fn show(&mut self, text: &str) {
+        if self.due() {
+            self.draw(text);
+        }
+    }
+
+    /// Drawing is on and the last redraw is a quarter second old.
+    fn due(&mut self) -> bool {
         if !self.on {
-            return;
+            return false;
         }
         let now = Instant::now();
         if self.last.is_some_and(|t| now - t < REDRAW) {
-            return;
+            return false;
         }
         self.last = Some(now);
-        let text = line(&self.label, done, self.total, self.unit, now - self.start);
+        true
+    }
+
+    fn draw(&mut self, text: &str) {
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[K{text}");
         let _ = err.flush();
