@@ -775,6 +775,7 @@ pub const JSON_SHAPE: &str = r#"Examples:
   ptu sim --sim icarus --verilog my/ptu.v    your own Verilog (--strict: lint warnings fail)
   ptu sim --random --seed 7 --cycles 100000  a random run against the model
   ptu sim --json > results.json              results for a script
+  ptu sim --random --sim verilator --json    a random run's figures for a script
 
 With --json, stdout is one JSON document:
   {"simulator": "rust-hdl", "passed": 8, "failed": 1,
@@ -786,7 +787,21 @@ With --json, stdout is one JSON document:
                   "error": null}]}
   A failed scenario has "pass": false, "cycles": the failing cycle (or
   null), "transitions": [] and "error": the FAIL text; "vcd" is null when
-  no waveform was written."#;
+  no waveform was written.
+
+With --random --json, stdout is one JSON document:
+  {"simulator": "rust-hdl", "seed": 1, "cycles": 100000, "max_wait": 2,
+   "bus_errors": 0.002, "pass": true, "matched": 100000, "seconds": 1.52,
+   "cycles_per_second": 65789, "transitions": 6270, "interrupts": 812,
+   "bus_answers": 12744, "vcd": null, "failing_cycle": null,
+   "error": null, "shrunk": null}
+  "matched": the cycles that matched the model; a failed run has "pass":
+  false, "failing_cycle", "error" (the FAIL text) and, on rust-hdl,
+  "shrunk" (the shrunk scenario). "transitions", "interrupts" and
+  "bus_answers" are counted on rust-hdl only (null elsewhere).
+
+Progress (percent, time left) is drawn on stderr when it is a terminal,
+never with --quiet or --json."#;
 
 fn transition_json(t: &scenario::Transition) -> serde_json::Value {
     serde_json::json!({
