@@ -231,3 +231,39 @@ fn a_results_file_given_as_out_is_refused_with_the_folder_to_give() {
         "error: --out takes a folder, not a file: give --out synth/bench to write synth/bench/results.json"
     );
 }
+
+#[test]
+fn a_failing_random_run_in_json_names_the_cycle_and_the_difference() {
+    let dir = scratch("random-fail");
+    let bad =
+        ptu_testbenches::mutants::gs_not_banked(include_str!("../rtl/generated/ptu.v")).unwrap();
+    let v = dir.join("bad.v");
+    std::fs::write(&v, bad).unwrap();
+    let o = common::ptu(&[
+        "sim",
+        "--random",
+        "--sim",
+        "icarus",
+        "--verilog",
+        v.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--cycles",
+        "3000",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["pass"], false);
+    assert_eq!(j["simulator"], "icarus");
+    let at = j["failing_cycle"].as_u64().unwrap();
+    assert!(at < 3000, "{j}");
+    assert_eq!(j["matched"], at);
+    let error = j["error"].as_str().unwrap();
+    assert!(
+        error.contains(&format!("MISMATCH cycle {at} port gs_base")),
+        "{error}"
+    );
+    // The error line for the exit status goes to stderr, not into the JSON.
+    assert!(stderr(&o).contains("differs from the model on icarus"));
+}
