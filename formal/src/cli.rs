@@ -109,6 +109,7 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
         waves: args.waves.clone(),
         jobs,
         save_file: None,
+        progress: false,
     })
 }
 
@@ -125,6 +126,7 @@ pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     }
     let options = Options {
         save_file,
+        progress: !args.json,
         ..options(args)?
     };
     let report = prove::prove(&options)?;

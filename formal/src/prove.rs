@@ -33,6 +33,9 @@ pub struct Options {
     /// the whole counterexample) and returns its path; `ptu prove` passes
     /// `ptu_waveforms::write_gtkw`, which this crate does not depend on.
     pub save_file: Option<SaveFile>,
+    /// Draw how many properties are settled, and the time left, on stderr
+    /// (only if it is a terminal).
+    pub progress: bool,
 }
 
 /// See [`Options::save_file`].
@@ -50,6 +53,7 @@ impl Options {
             waves: PathBuf::from("waveforms"),
             jobs: default_jobs(),
             save_file: None,
+            progress: false,
         }
     }
 
@@ -339,6 +343,13 @@ pub fn prove(o: &Options) -> Result<Report> {
     let queue: Mutex<VecDeque<(usize, &'static Property)>> =
         Mutex::new(o.properties.iter().copied().enumerate().collect());
     let results: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
+    let progress = Mutex::new(ptu_tools::progress::Progress::new(
+        format!("ptu prove {design}"),
+        o.properties.len() as u64,
+        "properties",
+        o.progress,
+    ));
+    progress.lock().unwrap().set(0);
     std::thread::scope(|s| {
         for _ in 0..o.jobs.clamp(1, o.properties.len().max(1)) {
             s.spawn(|| loop {
@@ -346,10 +357,13 @@ pub fn prove(o: &Options) -> Result<Report> {
                 let Some((i, p)) = next else { break };
                 let vcd = waves.join(format!("prove-{design}-{}.vcd", p.id));
                 let r = settle(&dir.join(p.id), p, &vcd, o.save_file);
-                results.lock().unwrap().push((i, r));
+                let mut done = results.lock().unwrap();
+                done.push((i, r));
+                progress.lock().unwrap().set(done.len() as u64);
             });
         }
     });
+    progress.into_inner().unwrap().clear();
     let mut results = results.into_inner().unwrap();
     results.sort_by_key(|(i, _)| *i);
     let outcomes = results
