@@ -172,6 +172,7 @@ fn benchmarks_write_into_build_bench_and_print_the_same_json() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains('\r'), "{}", stderr(&o));
     let j = json(&o);
     let file = dir.join("build/bench/throughput.json");
     assert_eq!(std::fs::read(&file).unwrap(), o.stdout);
