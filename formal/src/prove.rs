@@ -311,23 +311,33 @@ impl fmt::Display for Report {
     }
 }
 
-/// `ptu_formal.v:288` and the text of that line of the wrapper.
+/// `ptu_formal.v:288` and the text of that line of the wrapper. Yosys
+/// places an assertion that opens a `begin` block on the `begin` line:
+/// then the assertion is the next line with an `assert`, and that line's
+/// number is given.
 fn assertion_text(dir: &Path, loc: &str) -> String {
-    let line = loc
-        .rsplit(':')
-        .next()
-        .and_then(|n| n.parse::<usize>().ok())
-        .and_then(|n| {
-            std::fs::read_to_string(dir.join("ptu_formal.v"))
-                .ok()?
-                .lines()
-                .nth(n.checked_sub(1)?)
-                .map(|l| l.trim().to_string())
-        });
-    match line {
-        Some(l) => format!("{loc}: {l}"),
-        None => loc.to_string(),
+    let text = std::fs::read_to_string(dir.join("ptu_formal.v")).unwrap_or_default();
+    assertion_in(&text, loc)
+}
+
+/// [`assertion_text`] in the wrapper's text.
+fn assertion_in(wrapper: &str, loc: &str) -> String {
+    let Some((file, n)) = loc
+        .rsplit_once(':')
+        .and_then(|(f, n)| Some((f, n.parse::<usize>().ok()?.checked_sub(1)?)))
+    else {
+        return loc.to_string();
+    };
+    let lines: Vec<&str> = wrapper.lines().collect();
+    let Some(line) = lines.get(n) else {
+        return loc.to_string();
+    };
+    if !line.contains("assert") && line.trim_end().ends_with("begin") {
+        if let Some(k) = (n + 1..lines.len().min(n + 4)).find(|&k| lines[k].contains("assert(")) {
+            return format!("{file}:{}: {}", k + 1, lines[k].trim());
+        }
     }
+    format!("{loc}: {}", line.trim())
 }
 
 /// Proves `o.properties` on the emitted design (or its mutant).
@@ -504,6 +514,26 @@ fn finding_note(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_assertion_placed_on_its_begin_line_is_shown_from_the_next_line() {
+        let w = "x\n    always @* if (!init) begin\n        assert(a);\n        if (b) assert(c);\n        else begin\n            assert(d);\n        end\n";
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:2"),
+            "ptu_formal.v:3: assert(a);"
+        );
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:4"),
+            "ptu_formal.v:4: if (b) assert(c);"
+        );
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:5"),
+            "ptu_formal.v:6: assert(d);"
+        );
+        assert_eq!(assertion_in(w, "ptu_formal.v:1"), "ptu_formal.v:1: x");
+        assert_eq!(assertion_in(w, "ptu_formal.v:99"), "ptu_formal.v:99");
+        assert_eq!(assertion_in(w, "nowhere"), "nowhere");
+    }
 
     #[test]
     fn a_failed_property_says_how_to_look_at_its_counterexample() {
