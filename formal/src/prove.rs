@@ -354,7 +354,7 @@ pub fn prove(o: &Options) -> Result<Report> {
         Mutex::new(o.properties.iter().copied().enumerate().collect());
     let results: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
     let progress = Mutex::new(ptu_tools::progress::Progress::new(
-        format!("ptu prove {design}"),
+        format!("prove {design}"),
         o.properties.len() as u64,
         "properties",
         o.progress,

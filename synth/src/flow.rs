@@ -464,32 +464,28 @@ fn earlier_times(out: &Path) -> Option<Vec<f64>> {
 /// stages' times in the last build (`expected`), or by the count of
 /// stages without them.
 pub fn build_progress(names: &[&str], expected: Option<&[f64]>, k: usize, elapsed: f64) -> String {
+    let secs = |s: f64| tools::progress::duration(std::time::Duration::from_secs_f64(s));
     let stage = format!(
-        "{}, stage {} of {}",
+        "{} {}/{}: {}",
         names.get(k).copied().unwrap_or("?"),
         k + 1,
-        names.len()
+        names.len(),
+        secs(elapsed)
     );
     match expected.filter(|e| e.len() == names.len()) {
         Some(e) => {
             let total: f64 = e.iter().sum::<f64>().max(1e-3);
             let done = e[..k].iter().sum::<f64>() + elapsed.min(e[k]);
-            let left = (total - done).max(0.0);
-            let over = if elapsed > e[k] {
-                " (this stage is slower than last time)"
-            } else {
-                ""
-            };
             format!(
-                "build: {}% ({stage}), {} left by the last build's times{over}",
+                "build: {}% ({stage}, last {}), {} left",
                 tools::progress::percent((done * 1000.0) as u64, (total * 1000.0) as u64),
-                tools::progress::duration(std::time::Duration::from_secs_f64(left))
+                secs(e[k]),
+                secs((total - done).max(0.0))
             )
         }
         None => format!(
-            "build: {}% ({stage}, {} in it), time left unknown (no earlier build)",
+            "build: {}% ({stage}), time left unknown (first build)",
             tools::progress::percent(k as u64, names.len() as u64),
-            tools::progress::duration(std::time::Duration::from_secs_f64(elapsed))
         ),
     }
 }
@@ -789,17 +785,22 @@ mod tests {
         let last = [1.0, 20.0, 77.0, 2.0];
         assert_eq!(
             build_progress(&names, Some(&last), 2, 29.0),
-            "build: 50% (pnr, stage 3 of 4), 50 s left by the last build's times"
+            "build: 50% (pnr 3/4: 29 s, last 1 min 17 s), 50 s left"
         );
         assert_eq!(
             build_progress(&names, Some(&last), 1, 30.0),
-            "build: 21% (synth, stage 2 of 4), 1 min 19 s left by the last build's times \
-             (this stage is slower than last time)"
+            "build: 21% (synth 2/4: 30 s, last 20 s), 1 min 19 s left"
         );
         assert_eq!(
             build_progress(&names, None, 2, 65.0),
-            "build: 50% (pnr, stage 3 of 4, 1 min 05 s in it), time left unknown (no earlier build)"
+            "build: 50% (pnr 3/4: 1 min 05 s), time left unknown (first build)"
         );
+        for k in 0..4 {
+            for e in [None, Some(&last[..])] {
+                let line = build_progress(&names, e, k, 3599.0);
+                assert!(line.chars().count() <= tools::progress::WIDTH, "{line}");
+            }
+        }
     }
 
     #[test]

@@ -58,6 +58,20 @@ pub fn line(label: &str, done: u64, total: u64, unit: &str, elapsed: Duration) -
     )
 }
 
+/// Most characters of a drawn line: a longer one would wrap on an
+/// 80-column terminal, and `\r` would then redraw only its last part.
+pub const WIDTH: usize = 79;
+
+/// `text` cut to [`WIDTH`] characters (ending in `...` when cut).
+pub fn fit(text: &str) -> String {
+    if text.chars().count() <= WIDTH {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(WIDTH - 3).collect();
+    s.push_str("...");
+    s
+}
+
 /// A progress line on stderr, redrawn at most every quarter second and
 /// erased when dropped. Silent unless [`wanted`].
 pub struct Progress {
@@ -126,6 +140,7 @@ impl Progress {
     }
 
     fn draw(&mut self, text: &str) {
+        let text = fit(text);
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[K{text}");
         let _ = err.flush();
@@ -215,6 +230,16 @@ mod tests {
             line("x", 5, 5, "cycles", s(7)),
             "x: 100% (5/5 cycles), 0 s left"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_fit_80_columns() {
+        let long = "x".repeat(100);
+        assert_eq!(fit(&long).chars().count(), WIDTH);
+        assert!(fit(&long).ends_with("xx..."));
+        assert_eq!(fit("short"), "short");
+        let exact = "é".repeat(WIDTH);
+        assert_eq!(fit(&exact), exact);
     }
 
     #[test]
