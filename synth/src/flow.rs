@@ -804,6 +804,23 @@ mod tests {
     }
 
     #[test]
+    fn the_last_builds_stage_times_are_read_from_its_report() {
+        let dir = std::env::temp_dir().join(format!("ptu-flow-times-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(earlier_times(&dir), None);
+        // As report.json has them (seconds per stage, and the total).
+        std::fs::write(
+            dir.join("report.json"),
+            r#"{"seconds": {"generate": 0.1, "pack": 0.2, "pnr": 74.1, "synth": 31.9, "total": 254.6}}"#,
+        )
+        .unwrap();
+        assert_eq!(earlier_times(&dir), Some(vec![0.1, 31.9, 74.1, 0.2]));
+        std::fs::write(dir.join("report.json"), r#"{"seconds": {"synth": 3.0}}"#).unwrap();
+        assert_eq!(earlier_times(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_stalled_router_is_noticed() {
         let row = |it: u64, left: u64, t: f64| {
             format!("Info: {it:>10} |  1 2 |  3 4 | {left:>8}| 0.30 {t:>10.2}|\n")
