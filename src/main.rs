@@ -70,9 +70,7 @@ enum Command {
     Bench(BenchArgs),
     /// Prove the isolation properties of the emitted Verilog (Yosys, ABC
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
-    #[command(
-        after_help = "Examples:\n  ptu prove                             every property (counterexamples in waveforms/)\n  ptu prove P2 P8                       chosen properties (--list names them)\n  ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample"
-    )]
+    #[command(after_help = ptu_formal::cli::help())]
     Prove(ptu_formal::cli::ProveArgs),
 }
 
@@ -89,10 +87,8 @@ enum BenchWhat {
     Synth(ptu_synth::bench::BenchWhat),
     /// Cycles per second of one seeded random run on rust-hdl's stepping
     /// simulator, Icarus and Verilator, side by side (every output checked
-    /// every cycle); results in testbenches/bench/throughput.json.
-    #[command(
-        after_help = "Examples:\n  ptu bench sim                         every simulator, results in testbenches/bench/throughput.json"
-    )]
+    /// every cycle); results in build/bench/throughput.json.
+    #[command(after_help = ptu_testbenches::cli::HELP)]
     Sim(ptu_testbenches::cli::BenchSimArgs),
 }
 
@@ -150,7 +146,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             BenchWhat::Synth(what) => ptu_synth::bench::run(&what),
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
-        Command::Prove(args) => ptu_formal::cli::run(&args),
+        Command::Prove(args) => ptu_formal::cli::run(&args, Some(ptu_waveforms::write_gtkw)),
     }
 }
 
@@ -199,7 +195,7 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
         pictures.push(svg);
     }
     println!("== random differential run");
-    simulate::random_run(1, cycles, 2, 0.002, None)?;
+    simulate::random_run(1, cycles, 2, 0.002, None, simulate::Print::default())?;
     println!("== outputs");
     println!("Verilog:   {}", v.display());
     println!(

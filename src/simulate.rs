@@ -7,9 +7,10 @@ use ptu_sim::rtl::RtlSim;
 use ptu_sim::scenario::{self, Scenario};
 use ptu_sim::vectors::VectorWriter;
 use ptu_sim::{shrink, vectors};
+use ptu_testbenches::bench::random_source;
 use ptu_testbenches::{Prepared, Simulator, VectorSource};
+use ptu_tools::progress::Progress;
 use ptu_tools::write_atomic;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -205,15 +206,16 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
         }
-        if args.json {
-            bail!("--json is for scenarios: a random run prints one PASS or FAIL line, and its exit status (0 or 1) says which");
-        }
         if args.waves.is_some() {
             bail!("--waves is for scenarios: a random run writes its waveform with --vcd FILE");
         }
         let r = args.random();
+        let print = Print {
+            json: args.json,
+            quiet: args.quiet,
+        };
         if let Some(ext) = args.simulator.external() {
-            return random_external(args, &r, ext);
+            return random_external(args, &r, ext, print);
         }
         if args.verilog.is_some() {
             bail!(
@@ -226,6 +228,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             r.max_wait,
             r.bus_errors,
             args.vcd.as_deref(),
+            print,
         );
     }
     if let Some(flag) = args.random_flags().first() {
@@ -400,6 +403,7 @@ pub fn random_run(
     max_wait: u32,
     bus_errors: f64,
     vcd: Option<&Path>,
+    print: Print,
 ) -> Result<()> {
     check_probability(bus_errors)?;
     let cfg = PtuConfig::default();
@@ -408,13 +412,12 @@ pub fn random_run(
         rtl.trace_to(p)?;
     }
     let start = Instant::now();
-    let step = (cycles / 20).max(50_000);
+    let mut progress = Progress::new("random run on rust-hdl", cycles, "cycles", print.progress());
     let (mut done, mut redirects, mut irq_acks, mut answers) = (0u64, 0u64, 0u64, 0u64);
     let mut failure: Option<anyhow::Error> = None;
     vectors::random_cycles(seed, cycles, max_wait, bus_errors, |cycle, inp, want| {
-        if cycle > 0 && cycle % step == 0 {
-            eprint!("\r  {cycle}/{cycles} cycles");
-            let _ = std::io::stderr().flush();
+        if cycle % 1024 == 0 {
+            progress.set(cycle);
         }
         let r = rtl.apply(inp).and_then(|_| {
             let got = rtl.outputs();
@@ -438,21 +441,43 @@ pub fn random_run(
             }
         }
     });
-    if done >= step {
-        eprintln!();
-    }
+    progress.clear();
     let vcd = rtl.finish()?;
+    let secs = start.elapsed().as_secs_f64();
+    let mut doc = RandomJson {
+        simulator: Sim::RustHdl,
+        seed,
+        cycles,
+        max_wait,
+        bus_errors,
+        matched: done,
+        seconds: secs,
+        vcd: vcd.clone(),
+        error: None,
+        failing_cycle: None,
+        shrunk: None,
+        counts: Some((redirects, irq_acks, answers)),
+    };
     if let Some(e) = failure {
-        println!("{} random seed {seed}: {e}", paint("FAIL"));
-        if let Some(p) = &vcd {
-            println!("       look: {}", ptu_tools::wave_command(p, done));
+        if print.human() {
+            println!("{} random seed {seed}: {e}", paint("FAIL"));
+            if let Some(p) = &vcd {
+                println!("       look: {}", ptu_tools::wave_command(p, done));
+            }
         }
-        let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors)?;
-        println!(
-            "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
-            path.display(),
-            path.file_stem().unwrap_or_default().to_string_lossy()
-        );
+        let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors, print)?;
+        if print.human() {
+            println!(
+                "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
+                path.display(),
+                path.file_stem().unwrap_or_default().to_string_lossy()
+            );
+        } else {
+            doc.error = Some(format!("{e:#}"));
+            doc.failing_cycle = Some(done);
+            doc.shrunk = Some(path.clone());
+            doc.print()?;
+        }
         ptu_tools::check_failed!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
              --random --seed {seed} --cycles {}; shrunk to {})",
@@ -460,7 +485,9 @@ pub fn random_run(
             path.display()
         );
     }
-    let secs = start.elapsed().as_secs_f64();
+    if print.json {
+        return doc.print();
+    }
     println!(
         "{} random seed {seed}: {done} cycles match the model ({:.0} cycles/s); {redirects} \
          transitions, {irq_acks} interrupts, {answers} bus answers",
@@ -473,6 +500,60 @@ pub fn random_run(
     Ok(())
 }
 
+/// The document `ptu sim --random --json` prints (see [`JSON_SHAPE`]).
+struct RandomJson {
+    simulator: Sim,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    /// Cycles that matched the model.
+    matched: u64,
+    seconds: f64,
+    vcd: Option<PathBuf>,
+    /// The FAIL text.
+    error: Option<String>,
+    failing_cycle: Option<u64>,
+    /// The shrunk scenario (rust-hdl).
+    shrunk: Option<PathBuf>,
+    /// Transitions, interrupts and bus answers (rust-hdl counts them).
+    counts: Option<(u64, u64, u64)>,
+}
+
+impl RandomJson {
+    fn value(&self) -> serde_json::Value {
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        let cps = if self.seconds > 0.0 {
+            (self.matched as f64 / self.seconds).round() as u64
+        } else {
+            0
+        };
+        serde_json::json!({
+            "simulator": self.simulator.name(),
+            "seed": self.seed,
+            "cycles": self.cycles,
+            "max_wait": self.max_wait,
+            "bus_errors": self.bus_errors,
+            "pass": self.error.is_none(),
+            "matched": self.matched,
+            "seconds": (self.seconds * 1000.0).round() / 1000.0,
+            "cycles_per_second": cps,
+            "transitions": self.counts.map(|c| c.0),
+            "interrupts": self.counts.map(|c| c.1),
+            "bus_answers": self.counts.map(|c| c.2),
+            "vcd": path(&self.vcd),
+            "failing_cycle": self.failing_cycle,
+            "error": self.error,
+            "shrunk": path(&self.shrunk),
+        })
+    }
+
+    fn print(&self) -> Result<()> {
+        println!("{}", serde_json::to_string_pretty(&self.value())?);
+        Ok(())
+    }
+}
+
 /// Shrink the inputs of a failing random run (failing at cycle `at`) to
 /// a short scenario in testbenches/generated/.
 fn shrink_failure(
@@ -481,13 +562,16 @@ fn shrink_failure(
     at: u64,
     max_wait: u32,
     bus_errors: f64,
+    print: Print,
 ) -> Result<PathBuf> {
     let mut inputs = vec![];
     vectors::random_cycles(seed, at + 1, max_wait, bus_errors, |_, inp, _| {
         inputs.push(*inp);
         true
     });
-    eprintln!("shrinking {} cycles...", inputs.len());
+    if print.progress() {
+        eprintln!("shrinking {} cycles...", inputs.len());
+    }
     // At most 2000 replays and about a minute: a shorter failing run is
     // still a result when time runs out.
     let started = Instant::now();
@@ -500,21 +584,63 @@ fn shrink_failure(
     );
     let path = PathBuf::from(format!("testbenches/generated/shrunk-seed-{seed}.scn"));
     write_atomic(&path, text.as_bytes())?;
-    println!("shrunk to {} cycles: {}", small.len(), path.display());
+    if print.human() {
+        println!("shrunk to {} cycles: {}", small.len(), path.display());
+    }
     Ok(path)
 }
 
 /// A random run on an external simulator: the model's vectors streamed
 /// into the generated harness; the seed replays a failure. (Shrinking to
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
-fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()> {
+fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator, print: Print) -> Result<()> {
     check_probability(ra.bus_errors)?;
-    let prepared = prepare(ext, args.verilog.as_deref(), args.strict, args.quiet)?;
+    let prepared = prepare(
+        ext,
+        args.verilog.as_deref(),
+        args.strict,
+        print.quiet || print.json,
+    )?;
+    let progress = Progress::new(
+        format!("random run on {}", args.simulator.name()),
+        ra.cycles,
+        "cycles",
+        print.progress(),
+    );
     let r = prepared.run(
-        VectorSource::random(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors),
+        random_source(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors, progress),
         args.vcd.as_deref(),
     )?;
-    if let Some(m) = &r.mismatch {
+    let gtkw = match (&r.vcd, r.mismatch.is_none()) {
+        // The GTKWave save file beside it, as every VCD of the project has.
+        (Some(p), true) => Some(ptu_waveforms::write_gtkw(p)?),
+        _ => None,
+    };
+    if print.json {
+        RandomJson {
+            simulator: args.simulator,
+            seed: ra.seed,
+            cycles: ra.cycles,
+            max_wait: ra.max_wait,
+            bus_errors: ra.bus_errors,
+            matched: if r.passed() {
+                r.cycles
+            } else {
+                r.mismatch_cycle.unwrap_or(r.cycles)
+            },
+            seconds: r.seconds,
+            vcd: r.vcd.clone(),
+            error: r.mismatch.as_ref().map(|m| m.replace('\n', "; ")),
+            failing_cycle: r
+                .mismatch
+                .as_ref()
+                .map(|_| r.mismatch_cycle.unwrap_or(r.cycles)),
+            shrunk: None,
+            counts: None,
+        }
+        .print()?;
+    }
+    if let Some(m) = r.mismatch.as_ref().filter(|_| print.human()) {
         println!(
             "{} random seed {} on {}: {}",
             paint("FAIL"),
@@ -544,6 +670,8 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
                 at + 1
             ),
         }
+    }
+    if r.mismatch.is_some() {
         ptu_tools::check_failed!(
             "random run with seed {} differs from the model on {} (replay: ptu sim --random --sim {} --seed {} --cycles {}{})",
             ra.seed,
@@ -554,6 +682,9 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
             replay_flags(ra)
         );
     }
+    if print.json {
+        return Ok(());
+    }
     println!(
         "{} random seed {} on {}: {} cycles match the model ({:.0} cycles/s)",
         paint("PASS"),
@@ -562,9 +693,7 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator) -> Result<()
         r.cycles,
         r.cycles_per_second()
     );
-    if let Some(p) = &r.vcd {
-        // The GTKWave save file beside it, as every VCD of the project has.
-        let g = ptu_waveforms::write_gtkw(p)?;
+    if let (Some(p), Some(g)) = (&r.vcd, gtkw) {
         println!("waveform: {} (GTKWave: {})", p.display(), g.display());
     }
     Ok(())
@@ -631,6 +760,11 @@ impl Print {
     fn human(self) -> bool {
         !self.json
     }
+
+    /// Progress lines may be drawn (on a terminal only).
+    fn progress(self) -> bool {
+        !self.json && !self.quiet
+    }
 }
 
 /// The shape of `ptu sim --json`, as `ptu sim --help` shows it.
@@ -641,6 +775,7 @@ pub const JSON_SHAPE: &str = r#"Examples:
   ptu sim --sim icarus --verilog my/ptu.v    your own Verilog (--strict: lint warnings fail)
   ptu sim --random --seed 7 --cycles 100000  a random run against the model
   ptu sim --json > results.json              results for a script
+  ptu sim --random --sim verilator --json    a random run's figures for a script
 
 With --json, stdout is one JSON document:
   {"simulator": "rust-hdl", "passed": 8, "failed": 1,
@@ -652,7 +787,21 @@ With --json, stdout is one JSON document:
                   "error": null}]}
   A failed scenario has "pass": false, "cycles": the failing cycle (or
   null), "transitions": [] and "error": the FAIL text; "vcd" is null when
-  no waveform was written."#;
+  no waveform was written.
+
+With --random --json, stdout is one JSON document:
+  {"simulator": "rust-hdl", "seed": 1, "cycles": 100000, "max_wait": 2,
+   "bus_errors": 0.002, "pass": true, "matched": 100000, "seconds": 1.52,
+   "cycles_per_second": 65789, "transitions": 6270, "interrupts": 812,
+   "bus_answers": 12744, "vcd": null, "failing_cycle": null,
+   "error": null, "shrunk": null}
+  "matched": the cycles that matched the model; a failed run has "pass":
+  false, "failing_cycle", "error" (the FAIL text) and, on rust-hdl,
+  "shrunk" (the shrunk scenario). "transitions", "interrupts" and
+  "bus_answers" are counted on rust-hdl only (null elsewhere).
+
+Progress (percent, time left) is drawn on stderr when it is a terminal,
+never with --quiet or --json."#;
 
 fn transition_json(t: &scenario::Transition) -> serde_json::Value {
     serde_json::json!({

@@ -618,6 +618,19 @@ fn every_subcommand_help_has_examples_and_board_lists_its_values() {
         assert!(o.status.success(), "{cmd}");
         assert!(text.contains("Examples:\n  ptu "), "{cmd}: {text}");
     }
+    for (cmd, json) in [("synth", true), ("sim", true)] {
+        let o = ptu(&["bench", cmd, "--help"]);
+        let text = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "bench {cmd}");
+        assert!(
+            text.contains(&format!("Examples:\n  ptu bench {cmd} ")),
+            "bench {cmd}: {text}"
+        );
+        // Where the results go, and how to refresh the committed ones.
+        assert!(text.contains("build/bench/"), "bench {cmd}: {text}");
+        assert!(text.contains("on purpose"), "bench {cmd}: {text}");
+        assert_eq!(text.contains("--json"), json, "bench {cmd}: {text}");
+    }
     for cmd in ["build", "program"] {
         let o = ptu(&[cmd, "--help"]);
         let text = String::from_utf8_lossy(&o.stdout);

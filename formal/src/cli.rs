@@ -36,6 +36,22 @@ pub struct ProveArgs {
     /// Kernel RIP after reset of the configuration to prove (decimal or 0x hex).
     #[arg(long, value_parser = parse_u64, default_value = "0")]
     pub reset_rip: u64,
+    /// Print the results as JSON on stdout, and nothing else there (shape:
+    /// see `ptu prove --help`).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The `--help` examples of `ptu prove` and its JSON's shape.
+pub fn help() -> String {
+    format!(
+        "Examples:\n  \
+         ptu prove                             every property (counterexamples in waveforms/)\n  \
+         ptu prove P2 P8                       chosen properties (--list names them)\n  \
+         ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample\n  \
+         ptu prove --json > proofs.json        results for a script\n\n{}",
+        prove::JSON_SHAPE
+    )
 }
 
 /// The list `--list` prints.
@@ -92,18 +108,33 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
         work: args.out.clone(),
         waves: args.waves.clone(),
         jobs,
+        save_file: None,
+        progress: false,
     })
 }
 
-/// Runs `ptu prove`: prints the report; an error unless every property
-/// was proven.
-pub fn run(args: &ProveArgs) -> Result<()> {
+/// Runs `ptu prove`: prints the report (or its JSON); an error unless
+/// every property was proven. Each counterexample gets a GTKWave save
+/// file from `save_file`, if given.
+pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     if args.list {
+        if args.json {
+            bail!("--list prints text: drop --json");
+        }
         print!("{}", listing());
         return Ok(());
     }
-    let report = prove::prove(&options(args)?)?;
-    println!("{report}");
+    let options = Options {
+        save_file,
+        progress: !args.json,
+        ..options(args)?
+    };
+    let report = prove::prove(&options)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report.to_json())?);
+    } else {
+        println!("{report}");
+    }
     if !report.all_proven() {
         let not: Vec<&str> = report
             .outcomes

@@ -29,7 +29,17 @@ pub struct Options {
     pub waves: PathBuf,
     /// Properties proven at the same time.
     pub jobs: usize,
+    /// Writes a GTKWave save file beside a counterexample VCD (opening on
+    /// the whole counterexample) and returns its path; `ptu prove` passes
+    /// `ptu_waveforms::write_gtkw`, which this crate does not depend on.
+    pub save_file: Option<SaveFile>,
+    /// Draw how many properties are settled, and the time left, on stderr
+    /// (only if it is a terminal).
+    pub progress: bool,
 }
+
+/// See [`Options::save_file`].
+pub type SaveFile = fn(&Path) -> Result<PathBuf>;
 
 impl Options {
     /// Every property of the default configuration, into `build/formal`
@@ -42,6 +52,8 @@ impl Options {
             work: PathBuf::from("build/formal"),
             waves: PathBuf::from("waveforms"),
             jobs: default_jobs(),
+            save_file: None,
+            progress: false,
         }
     }
 
@@ -79,6 +91,9 @@ pub enum Verdict {
         vcd: PathBuf,
         /// The wrapper's failing assertions (`ptu_formal.v:LINE`).
         asserts: Vec<String>,
+        /// The GTKWave save file beside `vcd`, if one was written
+        /// ([`Options::save_file`]).
+        gtkw: Option<PathBuf>,
     },
     /// No engine settled it.
     Unknown { why: String },
@@ -125,11 +140,98 @@ impl Report {
             .collect()
     }
 
+    /// The report as JSON, in the shape of [`JSON_SHAPE`].
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::json;
+        let count =
+            |p: fn(&Verdict) -> bool| self.outcomes.iter().filter(|o| p(&o.verdict)).count();
+        let path = |p: &Path| p.display().to_string();
+        let properties: Vec<_> = self
+            .outcomes
+            .iter()
+            .map(|o| {
+                let mut v = json!({
+                    "id": o.property.id,
+                    "title": o.property.title,
+                    "verdict": o.verdict.word(),
+                    "engine": null,
+                    "depth": null,
+                    "cycles": null,
+                    "seconds": (o.seconds * 1000.0).round() / 1000.0,
+                    "vcd": null,
+                    "gtkw": null,
+                    "asserts": [],
+                    "why": null,
+                });
+                match &o.verdict {
+                    Verdict::Proven { how } => v["engine"] = json!(how),
+                    Verdict::Bounded { depth } => {
+                        v["engine"] = json!("yosys-smtbmc BMC");
+                        v["depth"] = json!(depth);
+                    }
+                    Verdict::Failed {
+                        engine,
+                        cycles,
+                        vcd,
+                        asserts,
+                        gtkw,
+                    } => {
+                        v["engine"] = json!(engine);
+                        v["cycles"] = json!(cycles);
+                        v["vcd"] = json!(path(vcd));
+                        v["gtkw"] = json!(gtkw.as_deref().map(path));
+                        v["asserts"] = json!(asserts);
+                    }
+                    Verdict::Unknown { why } => v["why"] = json!(why),
+                }
+                v
+            })
+            .collect();
+        json!({
+            "design": self.design,
+            "config": self.config.describe(),
+            "mutant": self.mutant.map(|m| json!({"name": m.name, "bug": m.bug, "breaks": m.breaks})),
+            "jobs": self.jobs,
+            "seconds": (self.seconds * 1000.0).round() / 1000.0,
+            "proven": count(|v| matches!(v, Verdict::Proven { .. })),
+            "bounded": count(|v| matches!(v, Verdict::Bounded { .. })),
+            "failed": count(|v| matches!(v, Verdict::Failed { .. })),
+            "unknown": count(|v| matches!(v, Verdict::Unknown { .. })),
+            "properties": properties,
+        })
+    }
+
     /// The outcome of property `id`.
     pub fn outcome(&self, id: &str) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.property.id == id)
     }
 }
+
+impl Verdict {
+    /// `proven`, `bounded`, `failed` or `unknown`.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Verdict::Proven { .. } => "proven",
+            Verdict::Bounded { .. } => "bounded",
+            Verdict::Failed { .. } => "failed",
+            Verdict::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+/// The shape of `ptu prove --json`, as `ptu prove --help` shows it.
+pub const JSON_SHAPE: &str = r#"With --json, stdout is one JSON document:
+  {"design": "ptu", "config": "xlen=64 reset_rip=0x0", "mutant": null,
+   "jobs": 2, "seconds": 41.2, "proven": 10, "bounded": 0, "failed": 0,
+   "unknown": 0,
+   "properties": [{"id": "P1", "title": "...", "verdict": "proven",
+                   "engine": "ABC pdr, unbounded", "depth": null,
+                   "cycles": null, "seconds": 3.1, "vcd": null,
+                   "gtkw": null, "asserts": [], "why": null}]}
+  "verdict" is proven, bounded (no counterexample up to "depth" cycles),
+  failed ("cycles": the counterexample's length, "vcd" and "gtkw" its
+  waveform and GTKWave save file, "asserts" the failing assertions) or
+  unknown ("why"). A mutant is {"name", "bug", "breaks"}."#;
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -176,6 +278,7 @@ impl fmt::Display for Report {
                 asserts,
                 vcd,
                 cycles,
+                gtkw,
                 ..
             } = &o.verdict
             {
@@ -189,6 +292,9 @@ impl fmt::Display for Report {
                 // The assertion fails in the counterexample's last cycle.
                 let last = u64::from(cycles.saturating_sub(1));
                 writeln!(f, "      look: {}", ptu_tools::wave_command(vcd, last))?;
+                if let Some(g) = gtkw {
+                    writeln!(f, "      in GTKWave: gtkwave {}", g.display())?;
+                }
             }
         }
         let count =
@@ -205,23 +311,33 @@ impl fmt::Display for Report {
     }
 }
 
-/// `ptu_formal.v:288` and the text of that line of the wrapper.
+/// `ptu_formal.v:288` and the text of that line of the wrapper. Yosys
+/// places an assertion that opens a `begin` block on the `begin` line:
+/// then the assertion is the next line with an `assert`, and that line's
+/// number is given.
 fn assertion_text(dir: &Path, loc: &str) -> String {
-    let line = loc
-        .rsplit(':')
-        .next()
-        .and_then(|n| n.parse::<usize>().ok())
-        .and_then(|n| {
-            std::fs::read_to_string(dir.join("ptu_formal.v"))
-                .ok()?
-                .lines()
-                .nth(n.checked_sub(1)?)
-                .map(|l| l.trim().to_string())
-        });
-    match line {
-        Some(l) => format!("{loc}: {l}"),
-        None => loc.to_string(),
+    let text = std::fs::read_to_string(dir.join("ptu_formal.v")).unwrap_or_default();
+    assertion_in(&text, loc)
+}
+
+/// [`assertion_text`] in the wrapper's text.
+fn assertion_in(wrapper: &str, loc: &str) -> String {
+    let Some((file, n)) = loc
+        .rsplit_once(':')
+        .and_then(|(f, n)| Some((f, n.parse::<usize>().ok()?.checked_sub(1)?)))
+    else {
+        return loc.to_string();
+    };
+    let lines: Vec<&str> = wrapper.lines().collect();
+    let Some(line) = lines.get(n) else {
+        return loc.to_string();
+    };
+    if !line.contains("assert") && line.trim_end().ends_with("begin") {
+        if let Some(k) = (n + 1..lines.len().min(n + 4)).find(|&k| lines[k].contains("assert(")) {
+            return format!("{file}:{}: {}", k + 1, lines[k].trim());
+        }
     }
+    format!("{loc}: {}", line.trim())
 }
 
 /// Proves `o.properties` on the emitted design (or its mutant).
@@ -237,17 +353,27 @@ pub fn prove(o: &Options) -> Result<Report> {
     let queue: Mutex<VecDeque<(usize, &'static Property)>> =
         Mutex::new(o.properties.iter().copied().enumerate().collect());
     let results: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
+    let progress = Mutex::new(ptu_tools::progress::Progress::new(
+        format!("prove {design}"),
+        o.properties.len() as u64,
+        "properties",
+        o.progress,
+    ));
+    progress.lock().unwrap().set(0);
     std::thread::scope(|s| {
         for _ in 0..o.jobs.clamp(1, o.properties.len().max(1)) {
             s.spawn(|| loop {
                 let next = queue.lock().unwrap().pop_front();
                 let Some((i, p)) = next else { break };
                 let vcd = waves.join(format!("prove-{design}-{}.vcd", p.id));
-                let r = settle(&dir.join(p.id), p, &vcd);
-                results.lock().unwrap().push((i, r));
+                let r = settle(&dir.join(p.id), p, &vcd, o.save_file);
+                let mut done = results.lock().unwrap();
+                done.push((i, r));
+                progress.lock().unwrap().set(done.len() as u64);
             });
         }
     });
+    progress.into_inner().unwrap().clear();
     let mut results = results.into_inner().unwrap();
     results.sort_by_key(|(i, _)| *i);
     let outcomes = results
@@ -295,7 +421,12 @@ fn absolute(p: &Path) -> Result<PathBuf> {
 
 /// Builds the models of `p` in `dir` and runs its engines in order until
 /// one settles it.
-fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
+fn settle(
+    dir: &Path,
+    p: &'static Property,
+    vcd: &Path,
+    save_file: Option<SaveFile>,
+) -> Result<Outcome> {
     let start = Instant::now();
     let model = engines::build_model(dir, p.id)?;
     let mut notes = Vec::new();
@@ -314,6 +445,7 @@ fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
                         cycles: frame + 1,
                         vcd: vcd.to_path_buf(),
                         asserts,
+                        gtkw: None,
                     })
                 }
                 f => {
@@ -330,6 +462,7 @@ fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
                     cycles: step + 1,
                     vcd: vcd.to_path_buf(),
                     asserts,
+                    gtkw: None,
                 }),
                 (f, _) => {
                     notes.push(format!("{engine}: {}", finding_note(&f)));
@@ -343,6 +476,7 @@ fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
                     cycles: step + 1,
                     vcd: vcd.to_path_buf(),
                     asserts,
+                    gtkw: None,
                 }),
                 (f, _) => {
                     notes.push(format!("{engine}: {}", finding_note(&f)));
@@ -354,6 +488,11 @@ fn settle(dir: &Path, p: &'static Property, vcd: &Path) -> Result<Outcome> {
             verdict = v;
             break;
         }
+    }
+    if let (Some(Verdict::Failed { vcd, gtkw, .. }), Some(write)) = (&mut verdict, save_file) {
+        *gtkw = Some(write(vcd).with_context(|| {
+            format!("writing the GTKWave save file of {}'s counterexample", p.id)
+        })?);
     }
     Ok(Outcome {
         property: p,
@@ -377,6 +516,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_assertion_placed_on_its_begin_line_is_shown_from_the_next_line() {
+        let w = "x\n    always @* if (!init) begin\n        assert(a);\n        if (b) assert(c);\n        else begin\n            assert(d);\n        end\n";
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:2"),
+            "ptu_formal.v:3: assert(a);"
+        );
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:4"),
+            "ptu_formal.v:4: if (b) assert(c);"
+        );
+        assert_eq!(
+            assertion_in(w, "ptu_formal.v:5"),
+            "ptu_formal.v:6: assert(d);"
+        );
+        assert_eq!(assertion_in(w, "ptu_formal.v:1"), "ptu_formal.v:1: x");
+        assert_eq!(assertion_in(w, "ptu_formal.v:99"), "ptu_formal.v:99");
+        assert_eq!(assertion_in(w, "nowhere"), "nowhere");
+    }
+
+    #[test]
     fn a_failed_property_says_how_to_look_at_its_counterexample() {
         let report = Report {
             design: "ptu".into(),
@@ -390,7 +549,8 @@ mod tests {
                     engine: "pdr".into(),
                     cycles: 4,
                     vcd: PathBuf::from("waveforms/prove-ptu-P1.vcd"),
-                    asserts: vec![],
+                    asserts: vec!["ptu_formal.v:12".into()],
+                    gtkw: Some(PathBuf::from("waveforms/prove-ptu-P1.gtkw")),
                 },
                 seconds: 1.0,
                 dir: PathBuf::from("build/formal/ptu/P1"),
@@ -405,5 +565,21 @@ mod tests {
             ),
             "{text}"
         );
+        assert!(
+            text.contains("\n      in GTKWave: gtkwave waveforms/prove-ptu-P1.gtkw\n"),
+            "{text}"
+        );
+        let j = report.to_json();
+        assert_eq!(j["failed"], 1);
+        assert_eq!(j["proven"], 0);
+        let p = &j["properties"][0];
+        assert_eq!(p["id"], "P1");
+        assert_eq!(p["verdict"], "failed");
+        assert_eq!(p["engine"], "pdr");
+        assert_eq!(p["cycles"], 4);
+        assert_eq!(p["vcd"], "waveforms/prove-ptu-P1.vcd");
+        assert_eq!(p["gtkw"], "waveforms/prove-ptu-P1.gtkw");
+        assert_eq!(p["asserts"][0], "ptu_formal.v:12");
+        assert!(p["depth"].is_null() && p["why"].is_null());
     }
 }

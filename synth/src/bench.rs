@@ -37,6 +37,7 @@ pub enum BenchWhat {
     /// context, in a thin registered wrapper) on iCE40UP5K, iCE40HX8K and
     /// ECP5-85F, median over nextpnr seeds. Slow (minutes): a benchmark,
     /// not a test; --area-only takes seconds.
+    #[command(after_help = HELP)]
     Synth(BenchSynthArgs),
 }
 
@@ -49,18 +50,89 @@ pub struct BenchSynthArgs {
     /// Parts to measure (default all): up5k, hx8k, ecp5-85k.
     #[arg(long, value_delimiter = ',')]
     pub parts: Vec<String>,
-    /// Where the results go (default synth/bench/results.json; with
-    /// --area-only nothing is written unless this is given).
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    /// Folder for the results: DIR/results.json (DIR/area.json with
+    /// --area-only). The default keeps the committed figures as they are:
+    /// refresh them on purpose with `--out synth/bench`.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
+    pub out: PathBuf,
     /// Synthesis only: the unit's area and its per-block breakdown, no
     /// place and route (seconds instead of minutes).
     #[arg(long)]
     pub area_only: bool,
+    /// Print the results as JSON on stdout (the same document as the
+    /// results file), and nothing else there.
+    #[arg(long)]
+    pub json: bool,
 }
 
-/// Where `ptu bench synth` writes its results by default.
-pub const RESULTS: &str = "synth/bench/results.json";
+/// The `--help` examples of `ptu bench synth` and its JSON's shape.
+pub const HELP: &str = r#"Examples:
+  ptu bench synth                          every part, results in build/bench/results.json
+  ptu bench synth --parts up5k --seeds 3   one part, three nextpnr seeds
+  ptu bench synth --area-only              area by block only (synthesis), build/bench/area.json
+  ptu bench synth --out synth/bench        refresh the committed figures (on purpose)
+  ptu bench synth --json > results.json    results for a script
+
+The results (the file, and stdout with --json) are one JSON document:
+  {"what": "...", "command": "ptu bench synth --seeds 5",
+   "parts": [{"part": "up5k", "title": "iCE40UP5K-SG48", "luts": 1234,
+              "flip_flops": 567, "carries": 89, "blocks": {"by_block": [...],
+              "sum": {...}}, "target_mhz": 40, "median_fmax_mhz": 31.2,
+              "fmax_mhz_by_seed": [{"seed": 1, "fmax_mhz": 30.9,
+                                    "logic_cells": 1500, "seconds": 41}],
+              "critical_path": "...",
+              "yardstick": {"median_fmax_mhz": 60.1, "fmax_mhz_by_seed": [...]},
+              "unit_over_yardstick": 0.52}]}
+  With --area-only, each part has only "part", "title", "luts",
+  "flip_flops", "carries" and "blocks"."#;
+
+/// Where `ptu bench synth` writes by default: a build folder, never the
+/// committed figures (`synth/bench/results.json`).
+pub const DEFAULT_OUT: &str = "build/bench";
+
+/// The results file in the folder `out`: `results.json`, or `area.json`
+/// for `--area-only` (which never replaces a full run's figures). A
+/// `.json` path is refused: `--out` names a folder.
+pub fn results_file(out: &Path, area_only: bool) -> Result<PathBuf> {
+    let name = if area_only {
+        "area.json"
+    } else {
+        "results.json"
+    };
+    if out.extension().is_some_and(|e| e == "json") {
+        bail!(
+            "--out takes a folder, not a file: give --out {} to write {}",
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .display(),
+            out.with_file_name(name).display()
+        );
+    }
+    Ok(out.join(name))
+}
+
+/// What a measurement says while it runs.
+pub enum Event<'a> {
+    /// A line about what it does now.
+    Note(&'a str),
+    /// One step (a synthesis, a place and route run) is done.
+    Step,
+}
+
+/// The steps of measuring `parts` with `seeds` seeds: a synthesis per
+/// family, and a place and route run per part, seed and design (the unit
+/// and the yardstick); without place and route with `area_only`.
+pub fn steps(parts: &[Part], seeds: u64, area_only: bool) -> u64 {
+    let mut families: Vec<Family> = parts.iter().map(|p| p.family).collect();
+    families.dedup();
+    let pnr = if area_only {
+        0
+    } else {
+        parts.len() as u64 * seeds * 2
+    };
+    families.len() as u64 + pnr
+}
 
 /// `ptu bench ...`.
 pub fn run(what: &BenchWhat) -> Result<()> {
@@ -660,7 +732,7 @@ fn place_seeds(
     nextpnr: &Path,
     dir: &Path,
     seeds: u64,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Event),
 ) -> Result<(Vec<Run>, f64)> {
     let what = match design {
         Design::Unit => "",
@@ -668,25 +740,26 @@ fn place_seeds(
     };
     let mut runs = Vec::new();
     for seed in 1..=seeds {
-        progress(&format!(
+        progress(Event::Note(&format!(
             "pnr {}{what} seed {seed}/{seeds}: nextpnr --freq {} ...",
             part.name, part.target_mhz
-        ));
+        )));
         match place(design, part, nextpnr, dir, seed) {
             Ok(r) => {
-                progress(&format!(
+                progress(Event::Note(&format!(
                     "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
                     r.fmax_mhz, r.logic_cells, r.seconds
-                ));
+                )));
                 runs.push(r);
             }
             // nextpnr-ice40 0.4's router can stall for one placement.
-            Err(e) if e.to_string().contains(" stopped: ") => progress(&format!(
+            Err(e) if e.to_string().contains(" stopped: ") => progress(Event::Note(&format!(
                 "  seed {seed} left out: {}",
                 e.to_string().lines().next().unwrap_or("")
-            )),
+            ))),
             Err(e) => return Err(e),
         }
+        progress(Event::Step);
     }
     if runs.is_empty() {
         bail!("no seed of {}{what} placed and routed", part.name);
@@ -719,7 +792,7 @@ fn family_dir(work: &Path, family: Family) -> PathBuf {
 pub fn measure_area(
     parts: &[Part],
     work: &Path,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Event),
 ) -> Result<Vec<PartArea>> {
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
     let cfg = PtuConfig::default();
@@ -737,14 +810,15 @@ pub fn measure_area(
             std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
             std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
             std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
-            progress(&format!(
+            progress(Event::Note(&format!(
                 "synth {}: yosys (logs: {})",
                 dir.file_name().and_then(|n| n.to_str()).unwrap_or(""),
                 dir.join("yosys-*.log").display()
-            ));
+            )));
             let cells = synthesise(Design::Unit, part.family, &yosys, &dir)?;
             synthesise(Design::Yardstick, part.family, &yosys, &dir)?;
             let blocks = synthesise_blocks(part.family, &yosys, &dir)?;
+            progress(Event::Step);
             done.push((part.family, Area::of(part.family, &cells), blocks));
         }
         let (_, flat, blocks) = done
@@ -765,7 +839,7 @@ pub fn measure(
     parts: &[Part],
     seeds: u64,
     work: &Path,
-    progress: &mut dyn FnMut(&str),
+    progress: &mut dyn FnMut(Event),
 ) -> Result<Vec<PartResult>> {
     if seeds == 0 {
         bail!("--seeds must be at least 1");
@@ -931,69 +1005,96 @@ pub fn table(results: &[PartResult]) -> String {
     s
 }
 
+/// The area-only results as JSON.
+pub fn area_json(areas: &[PartArea]) -> String {
+    let v = json!({
+        "what": "ptu alone: synthesis only (ptu bench synth --area-only), no place and route",
+        "parts": areas.iter().map(|r| json!({
+            "part": r.part.name,
+            "title": r.part.title,
+            "luts": r.flat.luts,
+            "flip_flops": r.flat.flip_flops,
+            "carries": r.flat.carries,
+            "blocks": blocks_json(r),
+        })).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&v).expect("JSON serialises");
+    text.push('\n');
+    text
+}
+
+/// The parts named by `--parts` (all if none).
+fn chosen_parts(names: &[String]) -> Result<Vec<Part>> {
+    if names.is_empty() {
+        return Ok(parts().to_vec());
+    }
+    names
+        .iter()
+        .map(|n| {
+            parts()
+                .into_iter()
+                .find(|p| p.name == n)
+                .ok_or_else(|| anyhow!("unknown part `{n}`: choose from up5k, hx8k, ecp5-85k"))
+        })
+        .collect()
+}
+
 /// `ptu bench synth`.
 pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
-    let chosen: Vec<Part> = if a.parts.is_empty() {
-        parts().to_vec()
-    } else {
-        a.parts
-            .iter()
-            .map(|n| {
-                parts()
-                    .into_iter()
-                    .find(|p| p.name == n)
-                    .ok_or_else(|| anyhow!("unknown part `{n}`: choose from up5k, hx8k, ecp5-85k"))
-            })
-            .collect::<Result<_>>()?
-    };
-    let out = match (&a.out, a.area_only) {
-        (Some(o), _) => Some(o.clone()),
-        (None, false) => Some(PathBuf::from(RESULTS)),
-        (None, true) => None,
-    }
-    .map(|o| {
-        if o.is_absolute() {
-            o
-        } else {
-            flow::project_root().join(o)
-        }
-    });
+    let chosen = chosen_parts(&a.parts)?;
+    let out = results_file(&a.out, a.area_only)?;
     let work = flow::project_root()
         .join("synth")
         .join("build")
         .join("bench");
     let t = Instant::now();
+    // Notes on stdout and a progress line on stderr (a terminal only);
+    // with --json, neither.
+    let mut bar = tools::progress::Progress::new(
+        "bench synth",
+        steps(&chosen, a.seeds, a.area_only),
+        "steps",
+        !a.json,
+    );
+    let mut done = 0;
+    let mut say = |e: Event| match e {
+        Event::Note(line) if !a.json => {
+            bar.clear();
+            println!("{line}");
+            bar.set(done);
+        }
+        Event::Note(_) => {}
+        Event::Step => {
+            done += 1;
+            bar.set(done);
+        }
+    };
     if a.area_only {
-        let areas = measure_area(&chosen, &work, &mut |l| println!("{l}"))?;
-        if let Some(out) = &out {
-            let v = json!({
-                "what": "ptu alone: synthesis only (ptu bench synth --area-only), no place and route",
-                "parts": areas.iter().map(|r| json!({
-                    "part": r.part.name,
-                    "title": r.part.title,
-                    "luts": r.flat.luts,
-                    "flip_flops": r.flat.flip_flops,
-                    "carries": r.flat.carries,
-                    "blocks": blocks_json(r),
-                })).collect::<Vec<_>>(),
-            });
-            let mut text = serde_json::to_string_pretty(&v).expect("JSON serialises");
-            text.push('\n');
-            tools::write_atomic(out, text.as_bytes())?;
+        let areas = measure_area(&chosen, &work, &mut say)?;
+        drop(bar);
+        let text = area_json(&areas);
+        tools::write_atomic(&out, text.as_bytes())?;
+        if a.json {
+            print!("{text}");
+            return Ok(());
         }
         println!("\n{}", blocks_table(&areas.iter().collect::<Vec<_>>()));
         println!(
-            "{}({:.0} s; logs in {})",
-            out.map(|o| format!("results: {} ", o.display()))
-                .unwrap_or_default(),
+            "results: {} ({:.0} s; logs in {})",
+            out.display(),
             t.elapsed().as_secs_f64(),
             work.display()
         );
         return Ok(());
     }
-    let out = out.expect("a full run writes its results");
-    let results = measure(&chosen, a.seeds, &work, &mut |l| println!("{l}"))?;
-    tools::write_atomic(&out, to_json(&results, a.seeds).as_bytes())?;
+    let results = measure(&chosen, a.seeds, &work, &mut say)?;
+    drop(bar);
+    let text = to_json(&results, a.seeds);
+    tools::write_atomic(&out, text.as_bytes())?;
+    if a.json {
+        print!("{text}");
+        return Ok(());
+    }
     println!("\n{}", table(&results));
     println!(
         "{}",
@@ -1018,6 +1119,45 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn results_go_to_a_build_folder_unless_told_otherwise() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: BenchSynthArgs,
+        }
+        let a = Cli::try_parse_from(["synth"]).unwrap().args;
+        assert_eq!(
+            results_file(&a.out, false).unwrap(),
+            Path::new("build/bench/results.json")
+        );
+        assert_eq!(
+            results_file(&a.out, true).unwrap(),
+            Path::new("build/bench/area.json")
+        );
+        let a = Cli::try_parse_from(["synth", "--out", "synth/bench"])
+            .unwrap()
+            .args;
+        assert_eq!(
+            results_file(&a.out, false).unwrap(),
+            Path::new("synth/bench/results.json")
+        );
+        let e = results_file(Path::new("synth/bench/results.json"), false).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--out takes a folder, not a file: give --out synth/bench to write synth/bench/results.json"
+        );
+    }
+
+    #[test]
+    fn steps_count_a_synthesis_per_family_and_two_runs_per_part_and_seed() {
+        let all = parts();
+        assert_eq!(steps(&all, 5, false), 2 + 3 * 5 * 2);
+        assert_eq!(steps(&all, 5, true), 2);
+        assert_eq!(steps(&all[..1], 3, false), 1 + 3 * 2);
+    }
 
     #[test]
     fn wrapper_connects_every_port() {

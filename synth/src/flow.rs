@@ -404,6 +404,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// nextpnr's seed (its default when `None`).
     pub seed: Option<u64>,
+    /// Draw the build's progress on stderr (only if it is a terminal).
+    pub progress: bool,
 }
 
 impl BuildOptions {
@@ -414,6 +416,7 @@ impl BuildOptions {
             board,
             out,
             seed: None,
+            progress: true,
         }
     }
 }
@@ -443,6 +446,48 @@ fn tail(path: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// The seconds each stage (generate, synth, pnr, pack) took in the
+/// build in `out`, from its `report.json`, if there is one with all four.
+fn earlier_times(out: &Path) -> Option<Vec<f64>> {
+    let text = std::fs::read_to_string(out.join("report.json")).ok()?;
+    let v: serde_json::Value = serde_json::from_str(&text).ok()?;
+    ["generate", "synth", "pnr", "pack"]
+        .iter()
+        .map(|k| v["seconds"][k].as_f64())
+        .collect()
+}
+
+/// The progress line of a build in stage `k` (0-based, of `names`),
+/// `elapsed` seconds into it: the percentage and time left by the
+/// stages' times in the last build (`expected`), or by the count of
+/// stages without them.
+pub fn build_progress(names: &[&str], expected: Option<&[f64]>, k: usize, elapsed: f64) -> String {
+    let secs = |s: f64| tools::progress::duration(std::time::Duration::from_secs_f64(s));
+    let stage = format!(
+        "{} {}/{}: {}",
+        names.get(k).copied().unwrap_or("?"),
+        k + 1,
+        names.len(),
+        secs(elapsed)
+    );
+    match expected.filter(|e| e.len() == names.len()) {
+        Some(e) => {
+            let total: f64 = e.iter().sum::<f64>().max(1e-3);
+            let done = e[..k].iter().sum::<f64>() + elapsed.min(e[k]);
+            format!(
+                "build: {}% ({stage}, last {}), {} left",
+                tools::progress::percent((done * 1000.0) as u64, (total * 1000.0) as u64),
+                secs(e[k]),
+                secs((total - done).max(0.0))
+            )
+        }
+        None => format!(
+            "build: {}% ({stage}), time left unknown (first build)",
+            tools::progress::percent(k as u64, names.len() as u64),
+        ),
+    }
 }
 
 /// Runs the flow for the design `design` makes for `opts.board`, calling
@@ -503,9 +548,19 @@ fn run_stages(
     let board = &opts.board;
     let total = Instant::now();
     let mut times = Vec::new();
+    let names = ["generate", "synth", "pnr", "pack"];
+    let expected = earlier_times(&opts.out);
+    let mut bar = tools::progress::Progress::new("build", 4, "stages", opts.progress);
+    let mut progress = |line: &str, bar: &mut tools::progress::Progress| {
+        bar.clear();
+        progress(line);
+    };
 
     let t = Instant::now();
-    progress(&format!("[1/4] generate  {}", elaborate.describe(board)));
+    progress(
+        &format!("[1/4] generate  {}", elaborate.describe(board)),
+        &mut bar,
+    );
     let design = elaborate.elaborate(board)?;
     let top = design.top.as_str();
     write(work, &format!("{top}.v"), &design.verilog)?;
@@ -533,27 +588,39 @@ fn run_stages(
     while k < stages.len() {
         let st = &stages[k];
         let (tool, exe) = &tools[st.tool];
-        progress(&format!(
-            "[{}/4] {:<8}  {}{} (log: {})",
-            k + 2,
-            st.name,
-            tool.name,
-            if st.name == "pnr" {
-                format!(" --seed {seed}")
-            } else {
-                String::new()
-            },
-            // Where the log stays once the build has succeeded (while it
-            // runs, it is in the `.partial` folder beside it).
-            opts.out
-                .join(if st.name == "synth" {
-                    "yosys.log"
+        progress(
+            &format!(
+                "[{}/4] {:<8}  {}{} (log: {})",
+                k + 2,
+                st.name,
+                tool.name,
+                if st.name == "pnr" {
+                    format!(" --seed {seed}")
                 } else {
-                    st.log
-                })
-                .display()
-        ));
+                    String::new()
+                },
+                // Where the log stays once the build has succeeded (while it
+                // runs, it is in the `.partial` folder beside it).
+                opts.out
+                    .join(if st.name == "synth" {
+                        "yosys.log"
+                    } else {
+                        st.log
+                    })
+                    .display()
+            ),
+            &mut bar,
+        );
         let t = Instant::now();
+        let draw = |bar: &mut tools::progress::Progress| {
+            bar.show(&build_progress(
+                &names,
+                expected.as_deref(),
+                k + 1,
+                t.elapsed().as_secs_f64(),
+            ))
+        };
+        draw(&mut bar);
         let exe_name = exe.to_str().unwrap_or(tool.name);
         let log_path = work.join(st.log);
         let cache = yowasp_cache();
@@ -571,16 +638,22 @@ fn run_stages(
                 &log_path,
                 &env,
                 std::time::Duration::from_secs(2),
-                &mut |log| router_stalled(log, ROUTER_STALL_SECONDS),
+                &mut |log| {
+                    draw(&mut bar);
+                    router_stalled(log, ROUTER_STALL_SECONDS)
+                },
             );
             match watched {
                 Err(e) if attempts + 1 < PNR_ATTEMPTS && format!("{e}").contains(" stopped: ") => {
                     attempts += 1;
-                    progress(&format!(
-                        "        {}; retrying with --seed {}",
-                        format!("{e}").lines().next().unwrap_or(""),
-                        seed + 1
-                    ));
+                    progress(
+                        &format!(
+                            "        {}; retrying with --seed {}",
+                            format!("{e}").lines().next().unwrap_or(""),
+                            seed + 1
+                        ),
+                        &mut bar,
+                    );
                     let _ =
                         std::fs::rename(&log_path, work.join(format!("nextpnr-seed{seed}.log")));
                     seed += 1;
@@ -599,7 +672,10 @@ fn run_stages(
                 &log_path,
                 &env,
                 std::time::Duration::from_millis(200),
-                &mut |_| None,
+                &mut |_| {
+                    draw(&mut bar);
+                    None
+                },
             )
             .with_context(|| format!("stage {} could not run {}", st.name, tool.name))?
         };
@@ -633,6 +709,7 @@ fn run_stages(
         }
         k += 1;
     }
+    bar.clear();
     times.push(("total", total.elapsed().as_secs_f64()));
     let mut rep = report::read(board, &design, work, &times)?;
     rep.seed = seed;
@@ -700,6 +777,47 @@ mod tests {
         )
         .unwrap();
         assert_eq!(found.len(), 3);
+    }
+
+    #[test]
+    fn build_progress_goes_by_the_last_builds_times_or_by_stages() {
+        let names = ["generate", "synth", "pnr", "pack"];
+        let last = [1.0, 20.0, 77.0, 2.0];
+        assert_eq!(
+            build_progress(&names, Some(&last), 2, 29.0),
+            "build: 50% (pnr 3/4: 29 s, last 1 min 17 s), 50 s left"
+        );
+        assert_eq!(
+            build_progress(&names, Some(&last), 1, 30.0),
+            "build: 21% (synth 2/4: 30 s, last 20 s), 1 min 19 s left"
+        );
+        assert_eq!(
+            build_progress(&names, None, 2, 65.0),
+            "build: 50% (pnr 3/4: 1 min 05 s), time left unknown (first build)"
+        );
+        for k in 0..4 {
+            for e in [None, Some(&last[..])] {
+                let line = build_progress(&names, e, k, 3599.0);
+                assert!(line.chars().count() <= tools::progress::WIDTH, "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_builds_stage_times_are_read_from_its_report() {
+        let dir = std::env::temp_dir().join(format!("ptu-flow-times-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert_eq!(earlier_times(&dir), None);
+        // As report.json has them (seconds per stage, and the total).
+        std::fs::write(
+            dir.join("report.json"),
+            r#"{"seconds": {"generate": 0.1, "pack": 0.2, "pnr": 74.1, "synth": 31.9, "total": 254.6}}"#,
+        )
+        .unwrap();
+        assert_eq!(earlier_times(&dir), Some(vec![0.1, 31.9, 74.1, 0.2]));
+        std::fs::write(dir.join("report.json"), r#"{"seconds": {"synth": 3.0}}"#).unwrap();
+        assert_eq!(earlier_times(&dir), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -13,6 +13,33 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// Where `ptu bench sim` writes by default: a build folder, never the
+/// committed figures (`testbenches/bench/`, refreshed on purpose with
+/// `--out testbenches/bench`).
+pub const DEFAULT_OUT: &str = "build/bench";
+/// The results' file name in the output folder.
+pub const RESULTS_FILE: &str = "throughput.json";
+
+/// A seeded random run ([`VectorSource::random`]) whose progress (cycles
+/// handed to the simulator) is drawn on stderr if `progress` is drawn.
+pub fn random_source(
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    progress: ptu_tools::progress::Progress,
+) -> VectorSource {
+    if !progress.shown() {
+        return VectorSource::random(seed, cycles, max_wait, bus_errors);
+    }
+    VectorSource::stream(move |w| {
+        let counted = ptu_tools::progress::CountLines::new(w, 1, progress);
+        let mut vw = VectorWriter::new(counted)?;
+        record_random(seed, cycles, max_wait, bus_errors, &mut vw)?;
+        vw.finish().map(|_| ())
+    })
+}
+
 /// What to measure.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
@@ -36,6 +63,8 @@ pub struct BenchOptions {
     pub work: PathBuf,
     /// Where to write the results as JSON, if anywhere.
     pub out: Option<PathBuf>,
+    /// Draw each run's progress on stderr (only if it is a terminal).
+    pub progress: bool,
 }
 
 impl Default for BenchOptions {
@@ -49,7 +78,8 @@ impl Default for BenchOptions {
             verilator_cycles: 10_000_000,
             ptu_v: None,
             work: PathBuf::from("build/sim"),
-            out: Some(PathBuf::from("testbenches/bench/throughput.json")),
+            out: Some(PathBuf::from(DEFAULT_OUT).join(RESULTS_FILE)),
+            progress: false,
         }
     }
 }
@@ -229,7 +259,15 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
             p
         }
     };
-    let random = |cycles| VectorSource::random(opts.seed, cycles, opts.max_wait, opts.bus_errors);
+    let random = |name: &str, cycles| {
+        let p = ptu_tools::progress::Progress::new(
+            format!("bench sim: {name}"),
+            cycles,
+            "cycles",
+            opts.progress,
+        );
+        random_source(opts.seed, cycles, opts.max_wait, opts.bus_errors, p)
+    };
     // Build first, so that building is not measured.
     let icarus = prepare(Simulator::Icarus, &ptu_v, work)?;
     let verilator = prepare(Simulator::Verilator, &ptu_v, work)?;
@@ -238,7 +276,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
     let cpu = thread_cpu();
     let r = run_vectors_rust_hdl(
         &PtuConfig::default(),
-        random(opts.rust_hdl_cycles),
+        random("rust-hdl", opts.rust_hdl_cycles),
         None,
         work,
     )?;
@@ -248,7 +286,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
         (&verilator, opts.verilator_cycles),
     ] {
         let cpu = children_cpu();
-        let r = prepared.run(random(cycles), None)?;
+        let r = prepared.run(random(prepared.simulator.name(), cycles), None)?;
         results.push(measured(&r, children_cpu() - cpu)?);
     }
 
@@ -282,8 +320,5 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(d).with_context(|| format!("cannot create {}", d.display()))?;
-    }
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    ptu_tools::write_atomic(path, text.as_bytes()).map(|_| ())
 }

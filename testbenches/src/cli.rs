@@ -1,9 +1,9 @@
 //! `ptu bench sim`: the command-line face of [`crate::bench_throughput`].
 
-use crate::bench::{bench_throughput, BenchOptions};
+use crate::bench::{bench_throughput, BenchOptions, DEFAULT_OUT, RESULTS_FILE};
 use anyhow::{bail, Result};
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `ptu bench sim`: cycles per second of one seeded random run on
 /// rust-hdl's stepping simulator, Icarus and Verilator, side by side.
@@ -34,9 +34,50 @@ pub struct BenchSimArgs {
     /// Folder for builds (cached) and run logs.
     #[arg(long, default_value = "build/sim")]
     pub work: PathBuf,
-    /// Where the results go (JSON).
-    #[arg(long, default_value = "testbenches/bench/throughput.json")]
+    /// Folder for the results (DIR/throughput.json). The default keeps
+    /// the committed figures as they are: refresh them on purpose with
+    /// `--out testbenches/bench`.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
     pub out: PathBuf,
+    /// Print the results as JSON on stdout (the same document as the
+    /// results file), and nothing else there.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress lines and no notes on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// The `--help` examples of `ptu bench sim` and its JSON's shape.
+pub const HELP: &str = r#"Examples:
+  ptu bench sim                              every simulator, results in build/bench/throughput.json
+  ptu bench sim --verilator-cycles 1000000   a shorter Verilator run
+  ptu bench sim --out testbenches/bench      refresh the committed figures (on purpose)
+  ptu bench sim --json > throughput.json     results for a script
+
+The results (the file, and stdout with --json) are one JSON document:
+  {"what": "...", "seed": 1, "max_wait": 2, "bus_errors": 0.002, "cores": 2,
+   "results": [{"simulator": "rust-hdl", "cycles": 200000, "seconds": 2.016,
+                "cycles_per_second": 99187, "cpu_seconds": 2.013,
+                "cycles_per_cpu_second": 99352, "build_seconds": 0.0}, ...]}
+  one entry each for rust-hdl, icarus, verilator and "vector writer" (the
+  model writing vectors to nowhere: the most a streamed run can reach),
+  the rows of the printed table."#;
+
+/// The results file in the folder `--out DIR`. A `.json` path is refused:
+/// `--out` names a folder.
+pub fn results_file(out: &Path) -> Result<PathBuf> {
+    if out.extension().is_some_and(|e| e == "json") {
+        bail!(
+            "--out takes a folder, not a file: give --out {} to write {}",
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .display(),
+            out.with_file_name(RESULTS_FILE).display()
+        );
+    }
+    Ok(out.join(RESULTS_FILE))
 }
 
 /// Run the benchmark, print the table and where the JSON went.
@@ -47,6 +88,7 @@ pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
             args.bus_errors
         );
     }
+    let out = results_file(&args.out)?;
     let opts = BenchOptions {
         seed: args.seed,
         max_wait: args.max_wait,
@@ -56,14 +98,55 @@ pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
         verilator_cycles: args.verilator_cycles,
         ptu_v: args.ptu_v.clone(),
         work: args.work.clone(),
-        out: Some(args.out.clone()),
+        out: Some(out.clone()),
+        progress: !args.quiet && !args.json,
     };
-    eprintln!(
-        "bench sim: seed {}, {} / {} / {} cycles on rust-hdl / icarus / verilator (building first if needed)",
-        args.seed, args.rust_hdl_cycles, args.icarus_cycles, args.verilator_cycles
-    );
+    if !args.quiet {
+        eprintln!(
+            "bench sim: seed {}, {} / {} / {} cycles on rust-hdl / icarus / verilator (building first if needed)",
+            args.seed, args.rust_hdl_cycles, args.icarus_cycles, args.verilator_cycles
+        );
+    }
     let report = bench_throughput(&opts)?;
+    if args.json {
+        print!("{}", report.json());
+        return Ok(());
+    }
     print!("{}", report.table());
-    println!("results: {}", args.out.display());
+    println!("results: {}", out.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: BenchSimArgs,
+    }
+
+    #[test]
+    fn results_go_to_a_build_folder_unless_told_otherwise() {
+        let a = Cli::try_parse_from(["sim"]).unwrap().args;
+        assert_eq!(
+            results_file(&a.out).unwrap(),
+            Path::new("build/bench/throughput.json")
+        );
+        let a = Cli::try_parse_from(["sim", "--out", "testbenches/bench"])
+            .unwrap()
+            .args;
+        assert_eq!(
+            results_file(&a.out).unwrap(),
+            Path::new("testbenches/bench/throughput.json")
+        );
+        let e = results_file(Path::new("testbenches/bench/throughput.json")).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "--out takes a folder, not a file: give --out testbenches/bench to write \
+             testbenches/bench/throughput.json"
+        );
+    }
 }

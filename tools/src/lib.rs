@@ -6,10 +6,12 @@
 //! - [`run`]: find a tool on `PATH`, run it with its output in a log, and
 //!   say how to install it when it is missing (`./setup.sh`).
 //! - [`files`]: write an output through a temporary file and a rename.
+//! - [`progress`]: percent and time left of a long run, on a terminal only.
 //! - [`verilog`]: small pieces of Verilog text that generated harnesses
 //!   share.
 
 pub mod files;
+pub mod progress;
 pub mod run;
 pub mod verilog;
 

@@ -106,9 +106,18 @@ fn slice(v: &Var, name: &str, lsb: u32, width: u32) -> String {
 pub const SIZE: (u32, u32) = (1400, 900);
 const SST_WIDTH: u32 = 240;
 const SIGNALS_WIDTH: u32 = 260;
-/// Pixels of the wave area in that window (less scroll bars and borders):
-/// the zoom makes the focus fill them.
-pub const WAVE_PX: f64 = (SIZE.0 - SST_WIDTH - SIGNALS_WIDTH - 40) as f64;
+/// Pixels of the wave area in that window (less scroll bars and borders;
+/// GTKWave 3.3 under Xvfb, measured: 837): the zoom makes the focus fill
+/// them.
+pub const WAVE_PX: f64 = (SIZE.0 - SST_WIDTH - SIGNALS_WIDTH - 64) as f64;
+/// GTKWave's zoom counts time units per "frame" of this many pixels
+/// (`pixelsperframe`): at zoom `z` a pixel is 2^-z / 200 time units.
+pub const PIXELS_PER_FRAME: f64 = 200.0;
+
+/// The time span GTKWave shows across [`WAVE_PX`] at zoom `zoom`.
+pub fn span_shown(zoom: f64) -> f64 {
+    2f64.powf(-zoom) / PIXELS_PER_FRAME * WAVE_PX
+}
 /// Most named markers GTKWave has (A to Z).
 const NAMED_MARKERS: usize = 26;
 /// Most cycles whose transitions are looked for to place markers.
@@ -124,10 +133,10 @@ pub struct Focus {
 }
 
 impl Focus {
-    /// GTKWave's zoom for the span: it draws 2^-zoom time units a pixel.
+    /// GTKWave's zoom for the span ([`span_shown`] of it is the span).
     pub fn zoom(&self) -> f64 {
         let span = self.end.saturating_sub(self.start).max(1) as f64;
-        -(span / WAVE_PX).log2()
+        -(span * PIXELS_PER_FRAME / WAVE_PX).log2()
     }
 }
 

@@ -161,27 +161,31 @@ pub fn csr_rows() -> Vec<(String, &'static str, Format)> {
         .collect()
 }
 
-/// The scope of the `ptu` instance: the deepest scope that declares
-/// `clock` and every output port of `ptu`.
+/// The scope of the `ptu` instance: of the scopes that declare `clock`
+/// and every output port of `ptu`, the one with the most of its ports
+/// (a checker beside the unit, as in the board demo, takes the outputs
+/// but not the inputs), then the deepest.
 pub fn find_ptu(vcd: &Vcd) -> Option<String> {
     let needed: Vec<&str> = PORTS
         .iter()
         .filter(|(n, d, _)| *d == Dir::Out || *n == "clock")
         .map(|(n, _, _)| *n)
         .collect();
-    let mut best: Option<&str> = None;
     let mut scopes: Vec<&str> = vcd.scopes.iter().map(|s| s.as_str()).collect();
     scopes.push("");
+    let depth = |s: &str| s.matches('.').count() + !s.is_empty() as usize;
+    let mut best: Option<(usize, usize, &str)> = None;
     for scope in scopes {
         let has = |n: &str| vcd.vars.iter().any(|v| v.scope == scope && v.name == n);
         if needed.iter().all(|n| has(n)) {
-            let depth = |s: &str| s.matches('.').count() + !s.is_empty() as usize;
-            if best.map(|b| depth(scope) > depth(b)).unwrap_or(true) {
-                best = Some(scope);
+            let ports = PORTS.iter().filter(|(n, _, _)| has(n)).count();
+            let rank = (ports, depth(scope), scope);
+            if best.is_none_or(|b| (rank.0, rank.1) > (b.0, b.1)) {
+                best = Some(rank);
             }
         }
     }
-    best.map(str::to_string)
+    best.map(|b| b.2.to_string())
 }
 
 fn join(scope: &str, rel: &str) -> String {

@@ -675,7 +675,7 @@ fn save_files_open_zoomed_to_fit_with_markers_at_the_transitions() {
             let fields: Vec<&str> = star[1..].split(' ').collect();
             assert_eq!(fields.len(), 2 + 26, "{star}");
             let zoom: f64 = fields[0].parse().unwrap();
-            let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+            let shown = ptu_waveforms::gtkw::span_shown(zoom);
             let end = f.end_time as f64;
             assert!(
                 shown >= end * 0.999 && shown <= end * 1.01,

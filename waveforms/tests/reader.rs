@@ -353,7 +353,7 @@ fn a_save_file_for_a_window_opens_on_it() {
     let text = std::fs::read_to_string(&g).unwrap();
     let (zoom, start) = zoom_and_start(&text);
     assert_eq!(start, 20 * 45 + 10);
-    let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+    let shown = ptu_waveforms::gtkw::span_shown(zoom);
     assert!((shown - 20.0 * 20.0).abs() < 1.0, "{shown}");
     // The entry at cycle 49 (edge 50) and the ERET at 59 (edge 60).
     assert!(
@@ -367,6 +367,6 @@ fn a_save_file_for_a_window_opens_on_it() {
     let (zoom, start) =
         zoom_and_start(&std::fs::read_to_string(ptu_waveforms::write_gtkw(&p).unwrap()).unwrap());
     assert_eq!(start, 10);
-    let shown = 2f64.powf(-zoom) * ptu_waveforms::gtkw::WAVE_PX;
+    let shown = ptu_waveforms::gtkw::span_shown(zoom);
     assert!((shown - 20.0 * 200.0).abs() < 1.0, "{shown}");
 }
