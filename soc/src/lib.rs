@@ -6,6 +6,8 @@ pub mod map;
 
 // The core and the SoC (rust-hdl).
 pub mod cpu;
+pub mod sync_ram;
+pub mod uart_tx;
 pub mod run;
 pub mod soc;
 
