@@ -158,8 +158,7 @@ pub struct Cpu {
     high16: Constant<Bits<64>>,
     high8: Constant<Bits<64>>,
     high12: Constant<Bits<64>>,
-    high13: Constant<Bits<64>>,
-    high21: Constant<Bits<64>>,
+    high20: Constant<Bits<64>>,
     user_base: Constant<Bits<64>>,
     user_end: Constant<Bits<64>>,
     ram_end: Constant<Bits<64>>,
@@ -319,8 +318,7 @@ impl Cpu {
             high16: Constant::new(0xFFFF_FFFF_FFFF_0000u64.into()),
             high8: Constant::new(0xFFFF_FFFF_FFFF_FF00u64.into()),
             high12: Constant::new((!0u64 << 12).into()),
-            high13: Constant::new((!0u64 << 13).into()),
-            high21: Constant::new((!0u64 << 21).into()),
+            high20: Constant::new((!0u64 << 20).into()),
             user_base: Constant::new(map::USER_BASE.into()),
             user_end: Constant::new(map::USER_END.into()),
             ram_end: Constant::new((map::RAM_BASE + map::RAM_BYTES).into()),
@@ -585,9 +583,9 @@ impl Logic for Cpu {
         if self.ir.q.val().get_bit(31) {
             self.imm_i.next = self.imm_i.val() | self.high12.val();
             self.imm_s.next = self.imm_s.val() | self.high12.val();
-            self.imm_b.next = self.imm_b.val() | self.high13.val();
+            self.imm_b.next = self.imm_b.val() | self.high12.val();
             self.imm_u.next = self.imm_u.val() | self.high32.val();
-            self.imm_j.next = self.imm_j.val() | self.high21.val();
+            self.imm_j.next = self.imm_j.val() | self.high20.val();
         }
 
         // ---- Decode to one-hot flags.

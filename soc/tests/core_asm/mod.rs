@@ -323,3 +323,54 @@ impl Asm {
         img
     }
 }
+
+/// Run an image on the rust-hdl SoC for at most `max_cycles`.
+pub fn run_image(img: Vec<u8>, max_cycles: u64) -> ptu_soc::run::Outcome {
+    run_with(img, max_cycles, &[])
+}
+
+/// Run with NMIs raised at the given cycles.
+pub fn run_with(img: Vec<u8>, max_cycles: u64, nmi_at: &[u64]) -> ptu_soc::run::Outcome {
+    let opts = ptu_soc::run::RunOptions {
+        max_cycles,
+        nmi_at: nmi_at.to_vec(),
+        trace: true,
+        vcd: None,
+    };
+    ptu_soc::run::run(&ptu_soc::soc::SocConfig::new(img), &opts).expect("the SoC runs")
+}
+
+/// The run passed (tohost = 1); else say which check failed.
+pub fn assert_pass(out: &ptu_soc::run::Outcome) {
+    match out.tohost {
+        Some(1) => {}
+        Some(v) if v & 1 == 1 => panic!(
+            "check {} failed after {} cycles (last pcs: {:x?})",
+            v >> 1,
+            out.cycles,
+            out.trace.iter().rev().take(24).map(|r| (r.pc, r.rd)).collect::<Vec<_>>()
+        ),
+        Some(v) => panic!("tohost = {v}, not a verdict"),
+        None => panic!(
+            "no tohost store in {} cycles (last pcs: {:x?})",
+            out.cycles,
+            out.trace.iter().rev().take(8).map(|r| r.pc).collect::<Vec<_>>()
+        ),
+    }
+}
+
+/// The unit's CSR numbers (docs/soc.md).
+pub mod csr {
+    pub const ENTRY: u16 = 0x5C0;
+    pub const ENTRY_CRIT: u16 = 0x5C1;
+    pub const CSTACK: u16 = 0x5C2;
+    pub const STATUS: u16 = 0x5C3;
+    pub const EVENT_INFO: u16 = 0x5C4;
+    pub const EVENT_DATA: u16 = 0x5C5;
+    pub const URIP: u16 = 0x5D0;
+    pub const URSP: u16 = 0x5D1;
+    pub const UGS: u16 = 0x5D2;
+    pub const CYCLE: u16 = 0xC00;
+    pub const TIME: u16 = 0xC01;
+    pub const INSTRET: u16 = 0xC02;
+}
