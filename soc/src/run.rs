@@ -47,6 +47,9 @@ pub struct Outcome {
     pub cycles: u64,
     /// Instructions retired (the core's `instret`).
     pub instret: u64,
+    /// Instructions the core presented with `retire` whose edge the unit
+    /// gave to an interrupt or NMI instead (they ran again later).
+    pub dropped: u64,
     /// Every retired instruction, in order (if asked for).
     pub trace: Vec<Retired>,
 }
@@ -83,6 +86,8 @@ pub struct SocSim {
     vcd: Option<(VCDProbe<BufWriter<File>>, PathBuf, PathBuf)>,
     /// Bytes sent to the UART so far.
     pub uart: Vec<u8>,
+    /// Edges where `retire` was presented and the unit took an event.
+    pub dropped: u64,
 }
 
 impl SocSim {
@@ -96,6 +101,7 @@ impl SocSim {
             cycle: 0,
             vcd: None,
             uart: Vec::new(),
+            dropped: 0,
         };
         sim.soc.reset.next = true;
         sim.half_cycle()?;
@@ -179,7 +185,11 @@ impl SocSim {
         if self.soc.uart.send.val() && !self.soc.uart.busy.val() {
             self.uart.push(self.soc.uart.data.val().to_u64() as u8);
         }
+        let presented = self.soc.ptu.retire.val();
         self.rise()?;
+        if presented && (self.soc.ptu.redirect.val() || self.soc.ptu.busy.val()) {
+            self.dropped += 1;
+        }
         Ok(retired)
     }
 
@@ -268,6 +278,7 @@ pub fn run(cfg: &SocConfig, opts: &RunOptions) -> Result<Outcome> {
         uart: sim.uart.clone(),
         cycles: sim.cycle(),
         instret: sim.instret(),
+        dropped: sim.dropped,
         trace,
     };
     sim.finish()?;

@@ -26,6 +26,8 @@ pub mod reg {
     pub const A6: u32 = 16;
     pub const A7: u32 = 17;
     pub const S2: u32 = 18;
+    pub const S3: u32 = 19;
+    pub const S4: u32 = 20;
     pub const T3: u32 = 28;
     pub const T4: u32 = 29;
     pub const T5: u32 = 30;
@@ -197,6 +199,9 @@ impl Asm {
     }
     pub fn sub(&mut self, rd: u32, rs1: u32, rs2: u32) -> &mut Self {
         self.op(0, 0x20, rd, rs1, rs2)
+    }
+    pub fn sltu(&mut self, rd: u32, rs1: u32, rs2: u32) -> &mut Self {
+        self.op(3, 0, rd, rs1, rs2)
     }
     pub fn load(&mut self, f3: u32, rd: u32, rs1: u32, imm: i64) -> &mut Self {
         self.word(i(0x03, f3, rd, rs1, imm))
