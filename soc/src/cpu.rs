@@ -511,7 +511,7 @@ impl Logic for Cpu {
                 self.in_commit.next = true;
             }
         }
-        self.user.next = self.cpl.val().get_bit(0);
+        self.user.next = self.cpl.val() == 3;
         self.abort.next = self.busy.val() | self.shutdown.val() | self.redirect.val();
         self.commit.next = self.in_commit.val() & !self.abort.val();
         self.present.next = !self.abort.val();

@@ -45,6 +45,9 @@ pub struct Outcome {
     pub uart: Vec<u8>,
     /// Clock cycles simulated (after reset).
     pub cycles: u64,
+    /// The unit shut down (a triple fault): nothing runs any more, so the
+    /// run stopped there.
+    pub shutdown: bool,
     /// Instructions retired (the core's `instret`).
     pub instret: u64,
     /// Instructions the core presented with `retire` whose edge the unit
@@ -206,6 +209,11 @@ impl SocSim {
             .then(|| self.soc.tohost.val().to_u64())
     }
 
+    /// The unit is shut down (triple fault).
+    pub fn shutdown(&self) -> bool {
+        self.soc.ptu.shutdown.val()
+    }
+
     /// Instructions retired.
     pub fn instret(&self) -> u64 {
         self.soc.cpu.instret()
@@ -272,11 +280,15 @@ pub fn run(cfg: &SocConfig, opts: &RunOptions) -> Result<Outcome> {
             tohost = Some(v);
             break;
         }
+        if sim.shutdown() {
+            break;
+        }
     }
     let outcome = Outcome {
         tohost,
         uart: sim.uart.clone(),
         cycles: sim.cycle(),
+        shutdown: sim.shutdown(),
         instret: sim.instret(),
         dropped: sim.dropped,
         trace,

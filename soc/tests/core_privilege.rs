@@ -272,3 +272,25 @@ fn a_kernel_interrupt_waits_for_status_if() {
     a.tohost(1, T0, T1);
     assert_pass(&run_image(a.image(), 20_000));
 }
+
+/// An NMI before the kernel set up ENTRY_CRIT and CSTACK: the frame push
+/// below CSTACK = 0 leaves RAM (`mem_err`), the double fault's push fails
+/// the same way, and the unit shuts down; the run stops there.
+#[test]
+fn an_nmi_with_no_critical_stack_shuts_the_unit_down_and_the_run_stops() {
+    let mut a = Asm::new();
+    a.label("spin").addi(A0, A0, 1).j("spin");
+    let out = run_with(a.image(), 5_000, &[100]);
+    assert!(out.shutdown, "{out:?}");
+    assert_eq!(out.tohost, None);
+    assert!(out.cycles < 200, "the run went on after the shutdown: {}", out.cycles);
+    // With CSTACK set, the same NMI is handled.
+    let mut a = Asm::new();
+    a.li(T0, CSTACK).csrw(csr::CSTACK, T0);
+    a.li(T0, CRIT_HANDLER).csrw(csr::ENTRY_CRIT, T0);
+    a.label("spin").addi(A0, A0, 1).j("spin");
+    a.org(CRIT_HANDLER).tohost(1, T0, T1);
+    let out = run_with(a.image(), 5_000, &[100]);
+    assert!(!out.shutdown);
+    assert_pass(&out);
+}
