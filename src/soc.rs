@@ -72,7 +72,10 @@ fn run_program(a: &RunArgs) -> Result<()> {
     if !out.uart.is_empty() {
         println!("uart: {}", out.uart_text().trim_end_matches('\n'));
     }
-    let stats = format!("{} cycles, {} instructions retired", out.cycles, out.instret);
+    let stats = format!(
+        "{} cycles, {} instructions retired",
+        out.cycles, out.instret
+    );
     if let Some(v) = &a.vcd {
         println!("wrote {}", v.display());
     }
@@ -105,7 +108,10 @@ fn load(path: &Path) -> Result<Vec<u8>> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the program {}", path.display()))?;
     if bytes.is_empty() {
-        bail!("{} is empty: give a flat binary or an ELF file", path.display());
+        bail!(
+            "{} is empty: give a flat binary or an ELF file",
+            path.display()
+        );
     }
     if bytes.starts_with(b"\x7fELF") {
         return elf_image(&bytes).with_context(|| format!("{}", path.display()));
@@ -141,8 +147,12 @@ fn elf_image(b: &[u8]) -> Result<Vec<u8>> {
         if u32_at(h)? != 1 {
             continue; // not PT_LOAD
         }
-        let (offset, paddr, filesz, memsz) =
-            (u64_at(h + 8)?, u64_at(h + 24)?, u64_at(h + 32)?, u64_at(h + 40)?);
+        let (offset, paddr, filesz, memsz) = (
+            u64_at(h + 8)?,
+            u64_at(h + 24)?,
+            u64_at(h + 32)?,
+            u64_at(h + 40)?,
+        );
         if paddr + memsz > ram {
             bail!(
                 "a segment at {paddr:#x} ({memsz} bytes) is outside the SoC's {ram}-byte RAM: link the program at 0"
@@ -161,4 +171,48 @@ fn elf_image(b: &[u8]) -> Result<Vec<u8>> {
         bail!("no loadable segment in the ELF file");
     }
     Ok(image)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A little-endian RISC-V ELF64 with one PT_LOAD segment of `data` at
+    /// `paddr` (memory size `memsz`).
+    fn elf(data: &[u8], paddr: u64, memsz: u64) -> Vec<u8> {
+        let mut b = vec![0u8; 64 + 56];
+        b[..4].copy_from_slice(b"\x7fELF");
+        b[4] = 2; // 64-bit
+        b[5] = 1; // little-endian
+        b[18..20].copy_from_slice(&243u16.to_le_bytes()); // RISC-V
+        b[32..40].copy_from_slice(&64u64.to_le_bytes()); // phoff
+        b[54..56].copy_from_slice(&56u16.to_le_bytes()); // phentsize
+        b[56..58].copy_from_slice(&1u16.to_le_bytes()); // phnum
+        let h = 64;
+        b[h..h + 4].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
+        b[h + 8..h + 16].copy_from_slice(&120u64.to_le_bytes()); // offset
+        b[h + 24..h + 32].copy_from_slice(&paddr.to_le_bytes());
+        b[h + 32..h + 40].copy_from_slice(&(data.len() as u64).to_le_bytes());
+        b[h + 40..h + 48].copy_from_slice(&memsz.to_le_bytes());
+        b.extend_from_slice(data);
+        b
+    }
+
+    #[test]
+    fn elf_segments_land_at_their_physical_addresses() {
+        let img = elf_image(&elf(&[1, 2, 3, 4], 0x10, 8)).unwrap();
+        assert_eq!(img.len(), 0x18);
+        assert_eq!(&img[0x10..0x18], &[1, 2, 3, 4, 0, 0, 0, 0]);
+        assert!(img[..0x10].iter().all(|b| *b == 0));
+    }
+
+    #[test]
+    fn elf_segments_outside_ram_and_other_machines_are_refused() {
+        let e = elf_image(&elf(&[1], 0x1000_0000, 1)).unwrap_err();
+        assert!(e.to_string().contains("outside the SoC's"), "{e}");
+        let mut x = elf(&[1], 0, 1);
+        x[18] = 62; // x86-64
+        let e = elf_image(&x).unwrap_err();
+        assert!(e.to_string().contains("RISC-V"), "{e}");
+    }
 }

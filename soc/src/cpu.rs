@@ -593,9 +593,8 @@ impl Logic for Cpu {
         self.op_auipc.next = self.opcode.val() == 0x17;
         self.op_jal.next = self.opcode.val() == 0x6f;
         self.op_jalr.next = (self.opcode.val() == 0x67) & (self.funct3.val() == 0);
-        self.op_branch.next = (self.opcode.val() == 0x63)
-            & (self.funct3.val() != 2)
-            & (self.funct3.val() != 3);
+        self.op_branch.next =
+            (self.opcode.val() == 0x63) & (self.funct3.val() != 2) & (self.funct3.val() != 3);
         self.op_load.next = (self.opcode.val() == 0x03) & (self.funct3.val() != 7);
         self.op_store.next = (self.opcode.val() == 0x23) & !self.funct3.val().get_bit(2);
         self.op_imm.next = (self.opcode.val() == 0x13)
@@ -614,10 +613,13 @@ impl Logic for Cpu {
                     & ((self.funct3.val() == 0) | (self.funct3.val() == 5))));
         self.op_reg32.next = (self.opcode.val() == 0x3b)
             & (((self.funct7.val() == 0)
-                & ((self.funct3.val() == 0) | (self.funct3.val() == 1) | (self.funct3.val() == 5)))
+                & ((self.funct3.val() == 0)
+                    | (self.funct3.val() == 1)
+                    | (self.funct3.val() == 5)))
                 | ((self.funct7.val() == 0x20)
                     & ((self.funct3.val() == 0) | (self.funct3.val() == 5))));
-        self.op_fence.next = (self.opcode.val() == 0x0f) & (self.funct3.val().get_bits::<2>(1) == 0);
+        self.op_fence.next =
+            (self.opcode.val() == 0x0f) & (self.funct3.val().get_bits::<2>(1) == 0);
         self.op_system.next = self.opcode.val() == 0x73;
         self.op_ecall.next = self.ir.q.val() == 0x0000_0073;
         self.op_ebreak.next = self.ir.q.val() == 0x0010_0073;
@@ -627,9 +629,8 @@ impl Logic for Cpu {
 
         // ---- CSR accesses: the unit's (0x5C0..0x5FF) or a counter.
         self.csr_unit.next = self.csr.val().get_bits::<6>(6) == 0x17;
-        self.csr_counter.next = (self.csr.val() == 0xC00)
-            | (self.csr.val() == 0xC01)
-            | (self.csr.val() == 0xC02);
+        self.csr_counter.next =
+            (self.csr.val() == 0xC00) | (self.csr.val() == 0xC01) | (self.csr.val() == 0xC02);
         self.csr_writes.next = (self.funct3.val().get_bits::<2>(0) == 1) | (self.rs1.val() != 0);
         self.csr_reads.next = (self.funct3.val().get_bits::<2>(0) != 1) | (self.rd.val() != 0);
         self.csr_src.next = self.rs1_val.val();
@@ -677,8 +678,8 @@ impl Logic for Cpu {
         if self.alu_a_shift.val().get_bit(63) {
             self.alu_sra.next = !((!self.alu_a_shift.val()) >> self.alu_shamt.val());
         }
-        self.lt_signed.next = (self.rs1_val.val() ^ self.sign64.val())
-            < (self.alu_b.val() ^ self.sign64.val());
+        self.lt_signed.next =
+            (self.rs1_val.val() ^ self.sign64.val()) < (self.alu_b.val() ^ self.sign64.val());
         self.lt_unsigned.next = self.rs1_val.val() < self.alu_b.val();
         self.alu_out.next = self.rs1_val.val() + self.alu_b.val();
         if self.funct3.val() == 0 {
@@ -841,10 +842,10 @@ impl Logic for Cpu {
                     | (!self.user.val() & !self.f_in_ram.val())
                 {
                     self.x_vector.d.next = 14.into();
-                    self.x_error.d.next = bit_cast::<32, 1>(
-                        (self.f_in_ram.val() | self.f_in_dev.val()).into(),
-                    ) | (bit_cast::<32, 1>(self.user.val().into()) << 2)
-                        | 0x10;
+                    self.x_error.d.next =
+                        bit_cast::<32, 1>((self.f_in_ram.val() | self.f_in_dev.val()).into())
+                            | (bit_cast::<32, 1>(self.user.val().into()) << 2)
+                            | 0x10;
                     self.state.d.next = CpuState::Trap;
                 }
             }
@@ -930,10 +931,10 @@ impl Logic for Cpu {
             } else if (self.op_load.val() | self.op_store.val()) & !self.a_allowed.val() {
                 self.x_vector.d.next = 14.into();
                 self.x_error_valid.d.next = true;
-                self.x_error.d.next = bit_cast::<32, 1>(
-                    (self.a_in_ram.val() | self.a_in_dev.val()).into(),
-                ) | (bit_cast::<32, 1>(self.op_store.val().into()) << 1)
-                    | (bit_cast::<32, 1>(self.user.val().into()) << 2);
+                self.x_error.d.next =
+                    bit_cast::<32, 1>((self.a_in_ram.val() | self.a_in_dev.val()).into())
+                        | (bit_cast::<32, 1>(self.op_store.val().into()) << 1)
+                        | (bit_cast::<32, 1>(self.user.val().into()) << 2);
                 self.state.d.next = CpuState::Trap;
             }
         } else if self.in_memory.val() {
@@ -942,7 +943,8 @@ impl Logic for Cpu {
                 | ((self.st_data.q.val() << self.shift.val()) & self.lane_mask.val());
             self.state.d.next = CpuState::Retire;
         } else if self.in_retire.val() {
-            self.retire.next = self.present.val() & !self.is_syscall.q.val() & !self.is_eret.q.val();
+            self.retire.next =
+                self.present.val() & !self.is_syscall.q.val() & !self.is_eret.q.val();
             self.rsp_we.next = self.present.val() & self.rd_we.q.val() & (self.rd.val() == 2);
             self.gs_we.next = self.present.val() & self.rd_we.q.val() & (self.rd.val() == 4);
             self.op_syscall.next = self.present.val() & self.is_syscall.q.val();

@@ -6,10 +6,10 @@ pub mod map;
 
 // The core and the SoC (rust-hdl).
 pub mod cpu;
-pub mod sync_ram;
-pub mod uart_tx;
 pub mod run;
 pub mod soc;
+pub mod sync_ram;
+pub mod uart_tx;
 
 // Programs and the instruction-level model.
 pub mod asm;

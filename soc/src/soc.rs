@@ -241,7 +241,8 @@ impl Logic for Soc {
         self.ptu.exc_error.next = self.cpu.exc_error.val();
         self.ptu.exc_error_valid.next = self.cpu.exc_error_valid.val();
         self.ptu.exc_data.next = self.cpu.exc_data.val();
-        self.ptu.irq.next = self.mtimecmp.q.val().any() & (self.mtime.q.val() >= self.mtimecmp.q.val());
+        self.ptu.irq.next =
+            self.mtimecmp.q.val().any() & (self.mtime.q.val() >= self.mtimecmp.q.val());
         self.ptu.irq_vector.next = self.timer_vector.val();
         self.ptu.nmi.next = self.nmi.val();
         self.ptu.mce.next = false;
@@ -292,7 +293,8 @@ impl Logic for Soc {
 
         // ---- Device writes.
         self.mtime.d.next = self.mtime.q.val() + 1;
-        self.uart_store.next = self.cpu.bus_we.val() & self.core_dev.val() & (self.core_reg.val() == 0);
+        self.uart_store.next =
+            self.cpu.bus_we.val() & self.core_dev.val() & (self.core_reg.val() == 0);
         self.uart.send.next = self.uart_store.val();
         self.uart.data.next = self.cpu.bus_wdata.val().get_bits::<8>(0);
         if self.cpu.bus_we.val() & self.core_dev.val() {

@@ -32,13 +32,19 @@ const R_OPS: &[(&str, u32, u32, bool, RFn)] = &[
     ("sltu", 3, 0, false, |a, b| (a < b) as u64),
     ("xor", 4, 0, false, |a, b| a ^ b),
     ("srl", 5, 0, false, |a, b| a >> (b & 63)),
-    ("sra", 5, 0x20, false, |a, b| ((a as i64) >> (b & 63)) as u64),
+    ("sra", 5, 0x20, false, |a, b| {
+        ((a as i64) >> (b & 63)) as u64
+    }),
     ("or", 6, 0, false, |a, b| a | b),
     ("and", 7, 0, false, |a, b| a & b),
     ("addw", 0, 0, true, |a, b| sext32(a.wrapping_add(b))),
     ("subw", 0, 0x20, true, |a, b| sext32(a.wrapping_sub(b))),
-    ("sllw", 1, 0, true, |a, b| sext32(((a as u32) << (b & 31)) as u64)),
-    ("srlw", 5, 0, true, |a, b| sext32(((a as u32) >> (b & 31)) as u64)),
+    ("sllw", 1, 0, true, |a, b| {
+        sext32(((a as u32) << (b & 31)) as u64)
+    }),
+    ("srlw", 5, 0, true, |a, b| {
+        sext32(((a as u32) >> (b & 31)) as u64)
+    }),
     ("sraw", 5, 0x20, true, |a, b| {
         ((a as u32 as i32) >> (b & 31)) as i64 as u64
     }),
@@ -77,10 +83,7 @@ fn immediates_lui_and_auipc_match_rust() {
             let sh = (imm as u64 & 63) as u32;
             let shw = sh & 31;
             let cases: Vec<(u32, u64)> = vec![
-                (
-                    core_asm::i(0x13, 0, A2, A0, imm),
-                    x.wrapping_add(u),
-                ),
+                (core_asm::i(0x13, 0, A2, A0, imm), x.wrapping_add(u)),
                 (core_asm::i(0x13, 2, A2, A0, imm), ((x as i64) < imm) as u64),
                 (core_asm::i(0x13, 3, A2, A0, imm), (x < u) as u64),
                 (core_asm::i(0x13, 4, A2, A0, imm), x ^ u),
@@ -130,7 +133,10 @@ fn immediates_lui_and_auipc_match_rust() {
 #[test]
 fn a_wrong_expectation_reports_its_check_number() {
     let mut a = Asm::new();
-    a.li(A0, 40).addi(A0, A0, 2).check(1, A0, 42).check(2, A0, 43);
+    a.li(A0, 40)
+        .addi(A0, A0, 2)
+        .check(1, A0, 42)
+        .check(2, A0, 43);
     a.tohost(1, T0, T1);
     let out = run_image(a.image(), 10_000);
     assert_eq!(out.tohost, Some((2 << 1) | 1));
@@ -190,13 +196,18 @@ fn loads_and_stores_of_every_width() {
         }
     }
     // A negative offset from a base register.
-    a.li(S1, base + 16).load(3, A0, S1, -16).check(n, A0, pattern);
+    a.li(S1, base + 16)
+        .load(3, A0, S1, -16)
+        .check(n, A0, pattern);
     a.tohost(1, T0, T1);
     let out = run_image(a.image(), 200_000);
     assert_pass(&out);
     // The trace records the stores with their width and value.
     let stores: Vec<_> = out.trace.iter().filter_map(|r| r.store).collect();
-    assert!(stores.contains(&(base + 8 + 6, 2, 0x2233 ^ 0x0606)), "{stores:x?}");
+    assert!(
+        stores.contains(&(base + 8 + 6, 2, 0x2233 ^ 0x0606)),
+        "{stores:x?}"
+    );
     assert!(stores.contains(&(base + 8, 8, 0x8899_aabb_ccdd_eeff)));
 }
 
@@ -228,7 +239,11 @@ fn branches_jal_and_jalr() {
         }
     }
     // A backward branch: a loop of 5.
-    a.li(A0, 0).li(A1, 5).label("loop").addi(A0, A0, 1).br(1, A0, A1, "loop");
+    a.li(A0, 0)
+        .li(A1, 5)
+        .label("loop")
+        .addi(A0, A0, 1)
+        .br(1, A0, A1, "loop");
     a.check(n, A0, 5);
     n += 1;
     // jal links pc + 4 and jumps.
@@ -279,32 +294,50 @@ fn illegal_encodings_raise_ud() {
         0x3000_2573,    // csrrs a0, mstatus, x0: not a CSR of this core
         0xc000_1073,    // csrw cycle, x0: the counters are read only
     ] {
-        let out = kernel_fault(|a| {
-            a.word(w);
-        }, ud, 0);
+        let out = kernel_fault(
+            |a| {
+                a.word(w);
+            },
+            ud,
+            0,
+        );
         assert_pass(&out);
     }
 }
 
 #[test]
 fn ebreak_raises_bp() {
-    assert_pass(&kernel_fault(|a| {
-        a.ebreak();
-    }, pack(3, 3, 0, false, false), 0));
+    assert_pass(&kernel_fault(
+        |a| {
+            a.ebreak();
+        },
+        pack(3, 3, 0, false, false),
+        0,
+    ));
 }
 
 #[test]
 fn misaligned_loads_and_stores_raise_ac_with_the_address() {
     let ac = pack(3, 17, 0, false, true);
-    for (f3, store, off) in [(1u32, false, 1i64), (2, false, 2), (3, false, 4), (1, true, 3), (3, true, 1)] {
-        let out = kernel_fault(|a| {
-            a.li(S0, 0x1000);
-            if store {
-                a.store(f3, A0, S0, off);
-            } else {
-                a.load(f3, A0, S0, off);
-            }
-        }, ac, 0x1000 + off as u64);
+    for (f3, store, off) in [
+        (1u32, false, 1i64),
+        (2, false, 2),
+        (3, false, 4),
+        (1, true, 3),
+        (3, true, 1),
+    ] {
+        let out = kernel_fault(
+            |a| {
+                a.li(S0, 0x1000);
+                if store {
+                    a.store(f3, A0, S0, off);
+                } else {
+                    a.load(f3, A0, S0, off);
+                }
+            },
+            ac,
+            0x1000 + off as u64,
+        );
         assert_pass(&out);
     }
 }
@@ -312,25 +345,40 @@ fn misaligned_loads_and_stores_raise_ac_with_the_address() {
 #[test]
 fn a_jump_to_a_misaligned_target_raises_gp_and_does_not_jump() {
     let gp = pack(3, 13, 0, false, true);
-    let out = kernel_fault(|a| {
-        a.li(S0, 0x402);
-        a.jalr(RA, S0, 0);
-    }, gp, 0x402);
+    let out = kernel_fault(
+        |a| {
+            a.li(S0, 0x402);
+            a.jalr(RA, S0, 0);
+        },
+        gp,
+        0x402,
+    );
     assert_pass(&out);
-    assert!(out.trace.iter().all(|r| r.rd.map(|(rd, _)| rd) != Some(RA as u8)));
+    assert!(out
+        .trace
+        .iter()
+        .all(|r| r.rd.map(|(rd, _)| rd) != Some(RA as u8)));
 }
 
 #[test]
 fn kernel_access_to_nothing_raises_pf_not_present() {
-    let out = kernel_fault(|a| {
-        a.lui(S0, 0x20000);
-        a.ld(A0, S0, 8);
-    }, pack(3, 14, 0, false, true), 0x2000_0008);
+    let out = kernel_fault(
+        |a| {
+            a.lui(S0, 0x20000);
+            a.ld(A0, S0, 8);
+        },
+        pack(3, 14, 0, false, true),
+        0x2000_0008,
+    );
     assert_pass(&out);
-    let out = kernel_fault(|a| {
-        a.lui(S0, 0x20000);
-        a.sd(A0, S0, 0);
-    }, pack(3, 14, 2, false, true), 0x2000_0000);
+    let out = kernel_fault(
+        |a| {
+            a.lui(S0, 0x20000);
+            a.sd(A0, S0, 0);
+        },
+        pack(3, 14, 2, false, true),
+        0x2000_0000,
+    );
     assert_pass(&out);
 }
 
@@ -350,7 +398,12 @@ fn counters_read_in_kernel_mode() {
 #[test]
 fn fence_and_wfi_are_no_ops() {
     let mut a = Asm::new();
-    a.li(A0, 3).fence().word(0x0000_100f).word(0x1050_0073).addi(A0, A0, 1).check(1, A0, 4);
+    a.li(A0, 3)
+        .fence()
+        .word(0x0000_100f)
+        .word(0x1050_0073)
+        .addi(A0, A0, 1)
+        .check(1, A0, 4);
     a.tohost(1, T0, T1);
     assert_pass(&run_image(a.image(), 20_000));
 }

@@ -36,7 +36,10 @@ fn dispatch(a: &mut Asm, phase: u64, label: &str) {
 /// In the handler: return to the user instruction after the one that
 /// faulted.
 fn skip_and_return(a: &mut Asm) {
-    a.csrr(T0, csr::URIP).addi(T0, T0, 4).csrw(csr::URIP, T0).sret();
+    a.csrr(T0, csr::URIP)
+        .addi(T0, T0, 4)
+        .csrw(csr::URIP, T0)
+        .sret();
 }
 
 #[test]
@@ -186,7 +189,8 @@ fn the_timer_interrupts_user_code_and_no_instruction_commits_twice() {
     a.j("loop");
 
     a.org(HANDLER);
-    a.csrr(A6, csr::EVENT_INFO).check(1, A6, pack(0, 0x20, 0, true, false));
+    a.csrr(A6, csr::EVENT_INFO)
+        .check(1, A6, pack(0, 0x20, 0, true, false));
     a.csrr(A6, csr::URIP);
     a.li(A7, USER).sltu(A7, A6, A7).check(2, A7, 0); // in the user code
     a.sub(A7, A0, A1).sltiu(A7, A7, 2).check(3, A7, 1); // a0 - a1 in {0, 1}
@@ -195,7 +199,10 @@ fn the_timer_interrupts_user_code_and_no_instruction_commits_twice() {
     a.sltu(A7, A0, T3).check(5, A7, 0); // mem <= a0
     a.addi(S2, S2, 1);
     a.li(A7, ROUNDS).br(0, S2, A7, "done");
-    a.ld(T3, S0, 8).add(T3, T3, S2).addi(T3, T3, 60).sd(T3, S0, 16);
+    a.ld(T3, S0, 8)
+        .add(T3, T3, S2)
+        .addi(T3, T3, 60)
+        .sd(T3, S0, 16);
     a.sret();
     a.label("done");
     a.sd(ZERO, S0, 16); // timer off
@@ -206,8 +213,14 @@ fn the_timer_interrupts_user_code_and_no_instruction_commits_twice() {
     assert_pass(&out);
     // Some interrupts were taken at the very edge where the core
     // presented `retire`: the drop path ran.
-    eprintln!("{} cycles, {} retired, {} retires dropped for the interrupt", out.cycles, out.instret, out.dropped);
-    assert!(out.dropped > 0, "no retire was dropped in {ROUNDS} interrupts");
+    eprintln!(
+        "{} cycles, {} retired, {} retires dropped for the interrupt",
+        out.cycles, out.instret, out.dropped
+    );
+    assert!(
+        out.dropped > 0,
+        "no retire was dropped in {ROUNDS} interrupts"
+    );
 }
 
 #[test]
@@ -227,7 +240,8 @@ fn an_nmi_in_user_mode_runs_on_the_critical_stack_and_returns() {
     a.ecall();
 
     a.org(CRIT_HANDLER);
-    a.csrr(A6, csr::EVENT_INFO).check(1, A6, pack(2, 2, 0, true, false));
+    a.csrr(A6, csr::EVENT_INFO)
+        .check(1, A6, pack(2, 2, 0, true, false));
     // framed | nmi_blocked | prev_user | critical
     a.csrr(A6, csr::STATUS).check(2, A6, 0b1_1110);
     a.check(3, SP, CSTACK - 40);
@@ -238,7 +252,8 @@ fn an_nmi_in_user_mode_runs_on_the_critical_stack_and_returns() {
     a.sret(); // pops the frame, back to user
 
     a.org(HANDLER);
-    a.csrr(A6, csr::EVENT_INFO).check(10, A6, pack(7, 0, 0, true, false));
+    a.csrr(A6, csr::EVENT_INFO)
+        .check(10, A6, pack(7, 0, 0, true, false));
     a.check(11, S2, 1);
     a.check(12, SP, KSTACK); // the pop restored the kernel's sp
     a.csrr(A6, csr::STATUS).check(13, A6, 1 << 3); // NMIs unblocked
@@ -267,7 +282,8 @@ fn a_kernel_interrupt_waits_for_status_if() {
     a.label("spin").j("spin");
 
     a.org(HANDLER);
-    a.csrr(A6, csr::EVENT_INFO).check(2, A6, pack(0, 0x20, 0, false, false));
+    a.csrr(A6, csr::EVENT_INFO)
+        .check(2, A6, pack(0, 0x20, 0, false, false));
     a.csrr(A6, csr::STATUS).check(3, A6, 0b10); // framed, if cleared
     a.tohost(1, T0, T1);
     assert_pass(&run_image(a.image(), 20_000));
@@ -283,7 +299,11 @@ fn an_nmi_with_no_critical_stack_shuts_the_unit_down_and_the_run_stops() {
     let out = run_with(a.image(), 5_000, &[100]);
     assert!(out.shutdown, "{out:?}");
     assert_eq!(out.tohost, None);
-    assert!(out.cycles < 200, "the run went on after the shutdown: {}", out.cycles);
+    assert!(
+        out.cycles < 200,
+        "the run went on after the shutdown: {}",
+        out.cycles
+    );
     // With CSTACK set, the same NMI is handled.
     let mut a = Asm::new();
     a.li(T0, CSTACK).csrw(csr::CSTACK, T0);

@@ -44,15 +44,13 @@ pub fn i(op: u32, f3: u32, rd: u32, rs1: u32, imm: i64) -> u32 {
 pub fn s(op: u32, f3: u32, rs1: u32, rs2: u32, imm: i64) -> u32 {
     assert!((-2048..2048).contains(&imm), "S immediate {imm}");
     let imm = imm as u32;
-    (((imm >> 5) & 0x7f) << 25)
-        | (rs2 << 20)
-        | (rs1 << 15)
-        | (f3 << 12)
-        | ((imm & 0x1f) << 7)
-        | op
+    (((imm >> 5) & 0x7f) << 25) | (rs2 << 20) | (rs1 << 15) | (f3 << 12) | ((imm & 0x1f) << 7) | op
 }
 pub fn b(f3: u32, rs1: u32, rs2: u32, off: i64) -> u32 {
-    assert!((-4096..4096).contains(&off) && off % 2 == 0, "B offset {off}");
+    assert!(
+        (-4096..4096).contains(&off) && off % 2 == 0,
+        "B offset {off}"
+    );
     let o = off as u32;
     (((o >> 12) & 1) << 31)
         | (((o >> 5) & 0x3f) << 25)
@@ -67,7 +65,10 @@ pub fn u(op: u32, rd: u32, imm20: u32) -> u32 {
     ((imm20 & 0xfffff) << 12) | (rd << 7) | op
 }
 pub fn j(rd: u32, off: i64) -> u32 {
-    assert!((-(1 << 20)..(1 << 20)).contains(&off) && off % 2 == 0, "J offset {off}");
+    assert!(
+        (-(1 << 20)..(1 << 20)).contains(&off) && off % 2 == 0,
+        "J offset {off}"
+    );
     let o = off as u32;
     (((o >> 20) & 1) << 31)
         | (((o >> 1) & 0x3ff) << 21)
@@ -263,7 +264,7 @@ impl Asm {
             return self.addi(rd, 0, v);
         }
         if v == (v as i32) as i64 {
-            let lo = ((v << 52) >> 52) as i64;
+            let lo = (v << 52) >> 52;
             let hi = ((v - lo) >> 12) as u32;
             self.lui(rd, hi & 0xfffff);
             if lo != 0 {
@@ -353,13 +354,23 @@ pub fn assert_pass(out: &ptu_soc::run::Outcome) {
             "check {} failed after {} cycles (last pcs: {:x?})",
             v >> 1,
             out.cycles,
-            out.trace.iter().rev().take(24).map(|r| (r.pc, r.rd)).collect::<Vec<_>>()
+            out.trace
+                .iter()
+                .rev()
+                .take(24)
+                .map(|r| (r.pc, r.rd))
+                .collect::<Vec<_>>()
         ),
         Some(v) => panic!("tohost = {v}, not a verdict"),
         None => panic!(
             "no tohost store in {} cycles (last pcs: {:x?})",
             out.cycles,
-            out.trace.iter().rev().take(8).map(|r| r.pc).collect::<Vec<_>>()
+            out.trace
+                .iter()
+                .rev()
+                .take(8)
+                .map(|r| r.pc)
+                .collect::<Vec<_>>()
         ),
     }
 }
