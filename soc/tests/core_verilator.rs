@@ -29,22 +29,31 @@ fn program() -> Vec<u8> {
     a.sret();
 
     a.org(0x8000);
-    a.label("loop").addi(A0, A0, 1).addi(SP, SP, -8).sd(A0, SP, 0);
+    a.label("loop")
+        .addi(A0, A0, 1)
+        .addi(SP, SP, -8)
+        .sd(A0, SP, 0);
     a.addi(SP, SP, 8).j("loop");
 
     a.org(CRIT_HANDLER);
     // Type and vector (the NMI may land in user code or in the handler).
     // (Registers of its own: it may interrupt the timer's handler.)
-    a.csrr(T4, csr::EVENT_INFO).slli(T4, T4, 48).srli(T4, T4, 48);
+    a.csrr(T4, csr::EVENT_INFO)
+        .slli(T4, T4, 48)
+        .srli(T4, T4, 48);
     a.check(1, T4, pack(2, 2, 0, false, false));
     a.addi(S3, S3, 1);
     a.sret();
 
     a.org(HANDLER);
-    a.csrr(A6, csr::EVENT_INFO).check(2, A6, pack(0, 0x20, 0, true, false));
+    a.csrr(A6, csr::EVENT_INFO)
+        .check(2, A6, pack(0, 0x20, 0, true, false));
     a.addi(S2, S2, 1);
     a.li(A7, 12).br(0, S2, A7, "done");
-    a.ld(T3, S0, 8).add(T3, T3, S2).addi(T3, T3, 80).sd(T3, S0, 16);
+    a.ld(T3, S0, 8)
+        .add(T3, T3, S2)
+        .addi(T3, T3, 80)
+        .sd(T3, S0, 16);
     a.sret();
     a.label("done").sd(ZERO, S0, 16);
     for &c in b"ok\n" {
