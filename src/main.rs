@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 mod board;
 mod generate;
 mod simulate;
+mod soc;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.
@@ -72,6 +73,9 @@ enum Command {
     /// PDR, yosys-smtbmc + z3); counterexamples as VCDs in waveforms/.
     #[command(after_help = ptu_formal::cli::help())]
     Prove(ptu_formal::cli::ProveArgs),
+    /// The SoC: a RISC-V core whose pc, sp and tp are the unit's
+    /// (docs/soc.md). `ptu soc run --program FILE` runs a program on it.
+    Soc(soc::SocArgs),
 }
 
 /// `ptu bench`: the synthesis benchmarks and `sim`.
@@ -147,6 +151,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
         Command::Prove(args) => ptu_formal::cli::run(&args, Some(ptu_waveforms::write_gtkw)),
+        Command::Soc(args) => soc::soc(&args),
     }
 }
 
