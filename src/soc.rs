@@ -1,7 +1,7 @@
 //! `ptu soc`: run a program on the SoC (the RISC-V core whose pc, sp and
 //! tp are the unit's, `docs/soc.md`).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use ptu_arch::parse_u64;
 use ptu_soc::map::ToHost;
@@ -126,116 +126,15 @@ fn run_program(a: &RunArgs) -> Result<()> {
     }
 }
 
-/// The RAM image of a flat binary, or of an ELF file's loadable segments.
+/// The RAM image of a flat binary, or of an ELF file's loadable segments
+/// (`ptu_soc::program`, the loader the tests and the model use too).
 fn load(path: &Path) -> Result<Vec<u8>> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read the program {}", path.display()))?;
-    if bytes.is_empty() {
+    let program = ptu_soc::program::Program::from_file(path)?;
+    if program.image.is_empty() {
         bail!(
             "{} is empty: give a flat binary or an ELF file",
             path.display()
         );
     }
-    if bytes.starts_with(b"\x7fELF") {
-        return elf_image(&bytes).with_context(|| format!("{}", path.display()));
-    }
-    Ok(bytes)
-}
-
-/// PT_LOAD segments of a little-endian ELF64 at their physical addresses.
-fn elf_image(b: &[u8]) -> Result<Vec<u8>> {
-    let u16_at = |o: usize| -> Result<u64> {
-        b.get(o..o + 2)
-            .map(|s| u16::from_le_bytes([s[0], s[1]]) as u64)
-            .context("truncated ELF file")
-    };
-    let u32_at = |o: usize| -> Result<u64> {
-        b.get(o..o + 4)
-            .map(|s| u32::from_le_bytes(s.try_into().unwrap()) as u64)
-            .context("truncated ELF file")
-    };
-    let u64_at = |o: usize| -> Result<u64> {
-        b.get(o..o + 8)
-            .map(|s| u64::from_le_bytes(s.try_into().unwrap()))
-            .context("truncated ELF file")
-    };
-    if b.get(4) != Some(&2) || b.get(5) != Some(&1) || u16_at(18)? != 243 {
-        bail!("not a little-endian 64-bit RISC-V ELF file: build for rv64 (e.g. -march=rv64i)");
-    }
-    let (phoff, phentsize, phnum) = (u64_at(32)?, u16_at(54)?, u16_at(56)?);
-    let ram = ptu_soc::map::RAM_BYTES;
-    let mut image = Vec::new();
-    for i in 0..phnum {
-        let h = (phoff + i * phentsize) as usize;
-        if u32_at(h)? != 1 {
-            continue; // not PT_LOAD
-        }
-        let (offset, paddr, filesz, memsz) = (
-            u64_at(h + 8)?,
-            u64_at(h + 24)?,
-            u64_at(h + 32)?,
-            u64_at(h + 40)?,
-        );
-        if paddr + memsz > ram {
-            bail!(
-                "a segment at {paddr:#x} ({memsz} bytes) is outside the SoC's {ram}-byte RAM: link the program at 0"
-            );
-        }
-        let data = b
-            .get(offset as usize..(offset + filesz) as usize)
-            .context("truncated ELF segment")?;
-        let end = (paddr + memsz) as usize;
-        if image.len() < end {
-            image.resize(end, 0);
-        }
-        image[paddr as usize..paddr as usize + data.len()].copy_from_slice(data);
-    }
-    if image.is_empty() {
-        bail!("no loadable segment in the ELF file");
-    }
-    Ok(image)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A little-endian RISC-V ELF64 with one PT_LOAD segment of `data` at
-    /// `paddr` (memory size `memsz`).
-    fn elf(data: &[u8], paddr: u64, memsz: u64) -> Vec<u8> {
-        let mut b = vec![0u8; 64 + 56];
-        b[..4].copy_from_slice(b"\x7fELF");
-        b[4] = 2; // 64-bit
-        b[5] = 1; // little-endian
-        b[18..20].copy_from_slice(&243u16.to_le_bytes()); // RISC-V
-        b[32..40].copy_from_slice(&64u64.to_le_bytes()); // phoff
-        b[54..56].copy_from_slice(&56u16.to_le_bytes()); // phentsize
-        b[56..58].copy_from_slice(&1u16.to_le_bytes()); // phnum
-        let h = 64;
-        b[h..h + 4].copy_from_slice(&1u32.to_le_bytes()); // PT_LOAD
-        b[h + 8..h + 16].copy_from_slice(&120u64.to_le_bytes()); // offset
-        b[h + 24..h + 32].copy_from_slice(&paddr.to_le_bytes());
-        b[h + 32..h + 40].copy_from_slice(&(data.len() as u64).to_le_bytes());
-        b[h + 40..h + 48].copy_from_slice(&memsz.to_le_bytes());
-        b.extend_from_slice(data);
-        b
-    }
-
-    #[test]
-    fn elf_segments_land_at_their_physical_addresses() {
-        let img = elf_image(&elf(&[1, 2, 3, 4], 0x10, 8)).unwrap();
-        assert_eq!(img.len(), 0x18);
-        assert_eq!(&img[0x10..0x18], &[1, 2, 3, 4, 0, 0, 0, 0]);
-        assert!(img[..0x10].iter().all(|b| *b == 0));
-    }
-
-    #[test]
-    fn elf_segments_outside_ram_and_other_machines_are_refused() {
-        let e = elf_image(&elf(&[1], 0x1000_0000, 1)).unwrap_err();
-        assert!(e.to_string().contains("outside the SoC's"), "{e}");
-        let mut x = elf(&[1], 0, 1);
-        x[18] = 62; // x86-64
-        let e = elf_image(&x).unwrap_err();
-        assert!(e.to_string().contains("RISC-V"), "{e}");
-    }
+    Ok(program.image)
 }

@@ -89,5 +89,6 @@ mod tests {
     }
 
     // The user window lies inside RAM (checked when this file compiles).
-    const _: () = assert!(USER_BASE >= RAM_BASE + RAM_BYTES / 2 && USER_END <= RAM_BASE + RAM_BYTES);
+    const _: () =
+        assert!(USER_BASE >= RAM_BASE + RAM_BYTES / 2 && USER_END <= RAM_BASE + RAM_BYTES);
 }
