@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 mod board;
 mod generate;
 mod simulate;
+mod soc;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.
@@ -74,6 +75,9 @@ enum Command {
         after_help = "Examples:\n  ptu prove                             every property (counterexamples in waveforms/)\n  ptu prove P2 P8                       chosen properties (--list names them)\n  ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample"
     )]
     Prove(ptu_formal::cli::ProveArgs),
+    /// The SoC: a RISC-V core whose pc, sp and tp are the unit's
+    /// (docs/soc.md). `ptu soc run --program FILE` runs a program on it.
+    Soc(soc::SocArgs),
 }
 
 /// `ptu bench`: the synthesis benchmarks and `sim`.
@@ -151,6 +155,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
         Command::Prove(args) => ptu_formal::cli::run(&args),
+        Command::Soc(args) => soc::soc(&args),
     }
 }
 

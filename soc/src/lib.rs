@@ -8,6 +8,8 @@ pub mod map;
 pub mod cpu;
 pub mod run;
 pub mod soc;
+pub mod sync_ram;
+pub mod uart_tx;
 
 // Programs and the instruction-level model.
 pub mod asm;

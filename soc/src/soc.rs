@@ -1,1 +1,345 @@
-//! (being written: see docs/soc.md)
+//! `Soc`: the core, the unit, RAM, a UART transmitter, the timer and
+//! `tohost` (`docs/soc.md`, "Memory map"), emitted as module `ptu_soc`.
+//!
+//! * **RAM**: 64 KiB of 64-bit words ([`SyncRam`], synchronous read),
+//!   loaded with the program image. The core reads a word in one cycle and
+//!   has it in the next; a store is a whole-word write of the word the
+//!   core read and merged. The unit's frame bus shares the RAM: while the
+//!   unit is `busy` the core asks for nothing, so the frame bus has the
+//!   RAM's port. A frame write answers in its cycle; a frame read in the
+//!   next (one wait state, the read being synchronous). A frame access
+//!   outside RAM or not 8-byte aligned answers `mem_err`.
+//! * **Devices** (registers of 8 bytes at `0x1000_0000`): a read returns
+//!   the register in the next cycle, like RAM; a store writes the whole
+//!   register with the merged word (so a narrow store writes its bytes and
+//!   keeps the others). UART: a store sends the low byte; a read is 1 while
+//!   sending. `mtime`: cycles since reset, read only. `mtimecmp`: `irq`
+//!   (vector 0x20) while it is not 0 and `mtime >= mtimecmp`. `tohost`: a
+//!   store sets `tohost` and raises `tohost_valid` until reset.
+//! * **NMI**: the `nmi` input goes to the unit's `nmi` (edge-triggered
+//!   there).
+
+use crate::cpu::Cpu;
+use crate::map;
+use crate::sync_ram::SyncRam;
+use crate::uart_tx::UartTx;
+use anyhow::{anyhow, bail, Result};
+use ptu_arch::PtuConfig;
+use ptu_rtl::Ptu;
+use rust_hdl::prelude::*;
+
+/// Name of the emitted top module.
+pub const TOP: &str = "ptu_soc";
+
+/// Bits of a RAM word address (64 KiB of 64-bit words).
+pub const RAM_WORD_BITS: usize = 13;
+
+/// How the SoC is built.
+#[derive(Clone, Debug)]
+pub struct SocConfig {
+    /// The unit's configuration (`reset_rip` must be `map::RAM_BASE`).
+    pub ptu: PtuConfig,
+    /// 64-bit words of RAM: 8192 (64 KiB, the memory map's) or, for proofs
+    /// that cannot afford it, a smaller power of two (addresses wrap).
+    pub ram_words: usize,
+    /// Clock cycles per UART bit (104: 115200 baud at 12 MHz).
+    pub cycles_per_bit: u64,
+    /// RAM contents from address 0 (at most the RAM's size).
+    pub image: Vec<u8>,
+    /// Put the image into the Verilog as the RAM's `initial` contents.
+    pub image_in_verilog: bool,
+}
+
+impl SocConfig {
+    /// The SoC of `docs/soc.md` holding `image`, with a fast UART
+    /// (4 cycles per bit) for simulation.
+    pub fn new(image: Vec<u8>) -> Self {
+        Self {
+            ptu: PtuConfig::default(),
+            ram_words: (map::RAM_BYTES / 8) as usize,
+            cycles_per_bit: 4,
+            image,
+            image_in_verilog: true,
+        }
+    }
+
+    /// Check the configuration; the error names the field and the fix.
+    pub fn validate(&self) -> Result<()> {
+        self.ptu.validate()?;
+        if self.ptu.reset_rip != map::RAM_BASE {
+            bail!(
+                "the SoC starts at RAM_BASE {:#x}: build the unit with reset_rip {:#x}, not {:#x}",
+                map::RAM_BASE,
+                map::RAM_BASE,
+                self.ptu.reset_rip
+            );
+        }
+        if !self.ram_words.is_power_of_two() || self.ram_words > 1 << RAM_WORD_BITS {
+            bail!(
+                "RAM of {} words: use a power of two up to {}",
+                self.ram_words,
+                1 << RAM_WORD_BITS
+            );
+        }
+        if self.image.len() > self.ram_words * 8 {
+            bail!(
+                "the program image is {} bytes and the RAM {} bytes: make the program smaller",
+                self.image.len(),
+                self.ram_words * 8
+            );
+        }
+        if !(2..=1 << crate::uart_tx::DIVISOR_BITS).contains(&self.cycles_per_bit) {
+            bail!(
+                "UART: {} cycles per bit is out of range 2..={}",
+                self.cycles_per_bit,
+                1 << crate::uart_tx::DIVISOR_BITS
+            );
+        }
+        Ok(())
+    }
+
+    /// The image as little-endian 64-bit words.
+    pub fn image_words(&self) -> Vec<u64> {
+        self.image
+            .chunks(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(b)
+            })
+            .collect()
+    }
+}
+
+/// The SoC (see the module documentation).
+#[derive(LogicBlock)]
+pub struct Soc {
+    /// Clock of everything.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset, active high: the unit, the core, the devices.
+    pub reset: Signal<In, Bit>,
+    /// Non-maskable interrupt request (a rising edge).
+    pub nmi: Signal<In, Bit>,
+    /// The UART's serial line (high when idle).
+    pub tx: Signal<Out, Bit>,
+    /// A store to `tohost` happened since reset.
+    pub tohost_valid: Signal<Out, Bit>,
+    /// The value of the store to `tohost`.
+    pub tohost: Signal<Out, Bits<64>>,
+    pub(crate) cpu: Cpu,
+    pub(crate) ptu: Ptu,
+    pub(crate) ram: SyncRam<RAM_WORD_BITS>,
+    pub(crate) uart: UartTx,
+    /// Cycles since reset.
+    mtime: DFF<Bits<64>>,
+    mtimecmp: DFF<Bits<64>>,
+    tohost_q: DFF<Bits<64>>,
+    tohost_valid_q: DFF<Bit>,
+    /// The device register read in the previous cycle, and whether the
+    /// core's read was a device's.
+    dev_rdata: DFF<Bits<64>>,
+    dev_sel: DFF<Bit>,
+    /// A frame read waits one cycle for the RAM.
+    frame_read_wait: DFF<Bit>,
+    ram_end: Constant<Bits<64>>,
+    dev_base: Constant<Bits<64>>,
+    dev_end: Constant<Bits<64>>,
+    timer_vector: Constant<Bits<8>>,
+    frame_bad: Signal<Local, Bit>,
+    core_ram: Signal<Local, Bit>,
+    core_dev: Signal<Local, Bit>,
+    core_reg: Signal<Local, Bits<2>>,
+    uart_store: Signal<Local, Bit>,
+}
+
+impl Soc {
+    /// The SoC for `cfg`; fails if the configuration is invalid.
+    pub fn new(cfg: &SocConfig) -> Result<Self> {
+        cfg.validate()?;
+        Ok(Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            nmi: Default::default(),
+            tx: Default::default(),
+            tohost_valid: Default::default(),
+            tohost: Default::default(),
+            cpu: Cpu::new(),
+            ptu: Ptu::new(&cfg.ptu)?,
+            ram: SyncRam::new(cfg.ram_words, &cfg.image_words(), cfg.image_in_verilog),
+            uart: UartTx::new(cfg.cycles_per_bit),
+            mtime: Default::default(),
+            mtimecmp: Default::default(),
+            tohost_q: Default::default(),
+            tohost_valid_q: Default::default(),
+            dev_rdata: Default::default(),
+            dev_sel: Default::default(),
+            frame_read_wait: Default::default(),
+            ram_end: Constant::new((map::RAM_BASE + cfg.ram_words as u64 * 8).into()),
+            dev_base: Constant::new(map::DEVICES_BASE.into()),
+            dev_end: Constant::new(map::DEVICES_END.into()),
+            timer_vector: Constant::new((map::TIMER_VECTOR as u64).into()),
+            frame_bad: Default::default(),
+            core_ram: Default::default(),
+            core_dev: Default::default(),
+            core_reg: Default::default(),
+            uart_store: Default::default(),
+        })
+    }
+
+    /// The word of RAM at byte address `addr` (for tests and traces).
+    pub fn ram_word(&self, addr: u64) -> u64 {
+        self.ram.word((addr / 8) as usize)
+    }
+}
+
+impl Logic for Soc {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            mtime,
+            mtimecmp,
+            tohost_q,
+            tohost_valid_q,
+            dev_rdata,
+            dev_sel,
+            frame_read_wait
+        );
+        self.cpu.clock.next = self.clock.val();
+        self.ptu.clock.next = self.clock.val();
+        self.ram.clock.next = self.clock.val();
+        self.uart.clock.next = self.clock.val();
+        self.cpu.reset.next = self.reset.val();
+        self.ptu.reset.next = self.reset.val();
+        self.uart.reset.next = self.reset.val();
+
+        // ---- The core and the unit.
+        self.cpu.cpl.next = self.ptu.cpl.val();
+        self.cpu.rip.next = self.ptu.rip.val();
+        self.cpu.rsp.next = self.ptu.rsp.val();
+        self.cpu.gs_base.next = self.ptu.gs_base.val();
+        self.cpu.csr_rdata.next = self.ptu.csr_rdata.val();
+        self.cpu.redirect.next = self.ptu.redirect.val();
+        self.cpu.busy.next = self.ptu.busy.val();
+        self.cpu.shutdown.next = self.ptu.shutdown.val();
+        self.cpu.mtime.next = self.mtime.q.val();
+        self.ptu.retire.next = self.cpu.retire.val();
+        self.ptu.next_rip.next = self.cpu.next_rip.val();
+        self.ptu.rsp_we.next = self.cpu.rsp_we.val();
+        self.ptu.rsp_wdata.next = self.cpu.rsp_wdata.val();
+        self.ptu.gs_we.next = self.cpu.gs_we.val();
+        self.ptu.gs_wdata.next = self.cpu.gs_wdata.val();
+        self.ptu.op_syscall.next = self.cpu.op_syscall.val();
+        self.ptu.op_eret.next = self.cpu.op_eret.val();
+        self.ptu.csr_re.next = self.cpu.csr_re.val();
+        self.ptu.csr_we.next = self.cpu.csr_we.val();
+        self.ptu.csr_addr.next = self.cpu.csr_addr.val();
+        self.ptu.csr_wdata.next = self.cpu.csr_wdata.val();
+        self.ptu.exc_valid.next = self.cpu.exc_valid.val();
+        self.ptu.exc_vector.next = self.cpu.exc_vector.val();
+        self.ptu.exc_error.next = self.cpu.exc_error.val();
+        self.ptu.exc_error_valid.next = self.cpu.exc_error_valid.val();
+        self.ptu.exc_data.next = self.cpu.exc_data.val();
+        self.ptu.irq.next =
+            self.mtimecmp.q.val().any() & (self.mtime.q.val() >= self.mtimecmp.q.val());
+        self.ptu.irq_vector.next = self.timer_vector.val();
+        self.ptu.nmi.next = self.nmi.val();
+        self.ptu.mce.next = false;
+
+        // ---- Who the core's address is.
+        self.core_ram.next = self.cpu.bus_addr.val() < self.ram_end.val();
+        self.core_dev.next = (self.cpu.bus_addr.val() >= self.dev_base.val())
+            & (self.cpu.bus_addr.val() < self.dev_end.val());
+        self.core_reg.next = self.cpu.bus_addr.val().get_bits::<2>(3);
+
+        // ---- RAM: the frame bus while the unit uses it, else the core.
+        self.frame_bad.next = (self.ptu.mem_addr.val() >= self.ram_end.val())
+            | (self.ptu.mem_addr.val().get_bits::<3>(0) != 0);
+        self.ram.read_address.next = self.cpu.bus_addr.val().get_bits::<13>(3);
+        self.ram.write_address.next = self.cpu.bus_addr.val().get_bits::<13>(3);
+        self.ram.write_data.next = self.cpu.bus_wdata.val();
+        self.ram.write_enable.next = self.cpu.bus_we.val() & self.core_ram.val();
+        self.ptu.mem_ready.next = false;
+        self.ptu.mem_err.next = false;
+        self.ptu.mem_rdata.next = self.ram.read_data.val();
+        self.frame_read_wait.d.next = false;
+        if self.ptu.mem_valid.val() {
+            self.ram.read_address.next = self.ptu.mem_addr.val().get_bits::<13>(3);
+            self.ram.write_address.next = self.ptu.mem_addr.val().get_bits::<13>(3);
+            self.ram.write_data.next = self.ptu.mem_wdata.val();
+            self.ram.write_enable.next = self.ptu.mem_we.val() & !self.frame_bad.val();
+            self.ptu.mem_ready.next =
+                self.ptu.mem_we.val() | self.frame_bad.val() | self.frame_read_wait.q.val();
+            self.ptu.mem_err.next = self.frame_bad.val();
+            self.frame_read_wait.d.next =
+                !self.ptu.mem_we.val() & !self.frame_bad.val() & !self.frame_read_wait.q.val();
+        }
+
+        // ---- Device reads: the register, one cycle later like RAM.
+        self.dev_sel.d.next = self.core_dev.val();
+        self.dev_rdata.d.next = bit_cast::<64, 1>(self.uart.busy.val().into());
+        if self.core_reg.val() == 1 {
+            self.dev_rdata.d.next = self.mtime.q.val();
+        } else if self.core_reg.val() == 2 {
+            self.dev_rdata.d.next = self.mtimecmp.q.val();
+        } else if self.core_reg.val() == 3 {
+            self.dev_rdata.d.next = self.tohost_q.q.val();
+        }
+        self.cpu.bus_rdata.next = self.ram.read_data.val();
+        if self.dev_sel.q.val() {
+            self.cpu.bus_rdata.next = self.dev_rdata.q.val();
+        }
+
+        // ---- Device writes.
+        self.mtime.d.next = self.mtime.q.val() + 1;
+        self.uart_store.next =
+            self.cpu.bus_we.val() & self.core_dev.val() & (self.core_reg.val() == 0);
+        self.uart.send.next = self.uart_store.val();
+        self.uart.data.next = self.cpu.bus_wdata.val().get_bits::<8>(0);
+        if self.cpu.bus_we.val() & self.core_dev.val() {
+            if self.core_reg.val() == 2 {
+                self.mtimecmp.d.next = self.cpu.bus_wdata.val();
+            } else if self.core_reg.val() == 3 {
+                self.tohost_q.d.next = self.cpu.bus_wdata.val();
+                self.tohost_valid_q.d.next = true;
+            }
+        }
+        if self.reset.val() {
+            self.mtime.d.next = 0.into();
+            self.mtimecmp.d.next = 0.into();
+            self.tohost_q.d.next = 0.into();
+            self.tohost_valid_q.d.next = false;
+            self.frame_read_wait.d.next = false;
+        }
+
+        // ---- Outputs.
+        self.tx.next = self.uart.tx.val();
+        self.tohost.next = self.tohost_q.q.val();
+        self.tohost_valid.next = self.tohost_valid_q.q.val();
+    }
+}
+
+/// rust-hdl's own Verilog of the SoC (top module `top`).
+pub fn raw(cfg: &SocConfig) -> Result<String> {
+    let mut soc = Soc::new(cfg)?;
+    soc.connect_all();
+    check_all(&soc).map_err(|e| anyhow!("rust-hdl design check of the SoC failed: {e:?}"))?;
+    Ok(generate_verilog(&soc))
+}
+
+/// The Verilog of the SoC, module [`TOP`], through the project's emitter.
+pub fn emit(cfg: &SocConfig) -> Result<String> {
+    let header = format!(
+        "// {TOP}.v: the ptu SoC (soc/src/soc.rs): an RV64I core whose pc, sp and tp are the unit's.\n\
+         // Generated by ptu {} (rust-hdl 0.46.0); do not edit.\n\
+         // Unit configuration: {}; RAM {} bytes ({} bytes of program image{}); UART {} cycles per bit.\n",
+        env!("CARGO_PKG_VERSION"),
+        cfg.ptu.describe(),
+        cfg.ram_words * 8,
+        cfg.image.len(),
+        if cfg.image_in_verilog { "" } else { ", not in this file" },
+        cfg.cycles_per_bit,
+    );
+    ptu_emit::tidy(&raw(cfg)?, TOP, &header)
+}
