@@ -28,11 +28,12 @@
 //! Each entry becomes a [`Record`] stamped, from the unit's side of the
 //! interface, with the first cycle it owns:
 //!
-//! * an event or ERET: the cycle of the edge that accepts it (the core
-//!   has fetched, decoded and executed the `ecall` or `sret`, or was
-//!   anywhere in an instruction when an interrupt came), so that the next
-//!   record's stamp minus its own is what the unit took: 1 cycle for an
-//!   unframed crossing, 1 plus the frame words' bus cycles for a framed
+//! * an event or ERET: the cycle of the edge where the core presented it
+//!   (`op_syscall`, `op_eret` or `exc_valid`: the core has fetched,
+//!   decoded and executed the instruction), or for an interrupt or NMI the
+//!   edge the unit took it at (`busy` or `redirect` after it), so that the
+//!   next record's stamp minus its own is what the unit took: 1 cycle for
+//!   an unframed crossing, 1 plus the frame words' bus cycles for a framed
 //!   one;
 //! * a retired instruction: the cycle after the previous record's last
 //!   edge (the previous instruction's `retire` edge, or the `redirect`
@@ -147,6 +148,8 @@ struct Pins {
     mem_ready: bool,
     mem_we: bool,
     mem_err: bool,
+    /// The core presents `op_syscall`, `op_eret` or `exc_valid`.
+    request: bool,
 }
 
 fn pins(sim: &SocSim) -> Pins {
@@ -160,6 +163,10 @@ fn pins(sim: &SocSim) -> Pins {
         mem_ready: p.mem_ready.val(),
         mem_we: p.mem_we.val(),
         mem_err: p.mem_err.val(),
+        request: {
+            let cpu = &sim.soc().cpu;
+            cpu.op_syscall.val() | cpu.op_eret.val() | cpu.exc_valid.val()
+        },
     }
 }
 
@@ -183,6 +190,9 @@ pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
     // The first cycle the next retired instruction owns.
     let mut begin = 0u64;
     let mut transfer: Option<Transfer> = None;
+    // The edge where the core last presented an event or ERET: (cycle,
+    // rip).
+    let mut requested: Option<(u64, u64)> = None;
     let mut tohost = None;
     while sim.cycle() < opts.max_cycles {
         let c = sim.cycle();
@@ -199,8 +209,12 @@ pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
                 t.error |= before.mem_err;
             }
         }
+        if before.request && !before.busy {
+            requested = Some((c, before.rip));
+        }
         let retired = sim.step()?;
         if let Some(r) = retired {
+            requested = None;
             let insn = insn_at(&sim, r.pc);
             records.push(Record {
                 cycle: begin,
@@ -212,9 +226,10 @@ pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
         }
         let after = pins(&sim);
         if !before.busy && after.busy {
+            let (start, pc) = requested.take().unwrap_or((c, before.rip));
             transfer = Some(Transfer {
-                start: c,
-                pc: before.rip,
+                start,
+                pc,
                 push: None,
                 words: 0,
                 error: false,
@@ -223,7 +238,10 @@ pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
             let (event_info, event_data) = sim.event();
             let (start, pc, entry, words) = match transfer.take() {
                 Some(t) => (t.start, t.pc, t.push != Some(false) || t.error, t.words),
-                None => (c, before.rip, after.cpl == 0, 0),
+                None => {
+                    let (start, pc) = requested.take().unwrap_or((c, before.rip));
+                    (start, pc, after.cpl == 0, 0)
+                }
             };
             let entry = if entry {
                 Trace::Event {
