@@ -58,7 +58,9 @@ pub fn retire_entry(r: &Retired, insn: u32) -> Trace {
         pc: r.pc,
         insn,
         rd: r.rd.filter(|(reg, _)| *reg != 0),
-        store: r.store.map(|(addr, size, value)| Store { addr, size, value }),
+        store: r
+            .store
+            .map(|(addr, size, value)| Store { addr, size, value }),
     }
 }
 
@@ -286,7 +288,10 @@ pub const KERNEL_MAX_CYCLES: u64 = 8 * crate::kernel::MAX_INSTRUCTIONS;
 /// (each held 4 cycles), to `tohost` or [`KERNEL_MAX_CYCLES`], as a
 /// [`crate::kernel::Run`] that `kernel::measure`,
 /// `kernel::check_transcript` and `kernel::choose_nmi_cycles` read.
-pub fn run_kernel(kernel: &crate::kernel::Kernel, nmi_cycles: &[u64]) -> Result<crate::kernel::Run> {
+pub fn run_kernel(
+    kernel: &crate::kernel::Kernel,
+    nmi_cycles: &[u64],
+) -> Result<crate::kernel::Run> {
     let run = run_traced(
         &kernel.program,
         &TraceOptions {
@@ -303,5 +308,40 @@ pub fn run_kernel(kernel: &crate::kernel::Kernel, nmi_cycles: &[u64]) -> Result<
             cycles: run.cycles,
         },
         records: run.records,
+    })
+}
+
+/// What one random program did on both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RandomDiff {
+    /// Trace entries compared (equal).
+    pub entries: usize,
+    /// The RTL's cycles.
+    pub cycles: u64,
+}
+
+/// Run [`crate::random::random_program`]`(seed, len)` on the model and on
+/// the rust-hdl SoC and compare their traces: an error names the seed and
+/// the first entry that differs, or the run that did not pass.
+pub fn random_diff(seed: u64, len: usize) -> Result<RandomDiff> {
+    use crate::iss::{compare_traces, Config, End, Iss};
+    use crate::map::ToHost;
+    let p = crate::random::random_program(seed, len);
+    let mut iss = Iss::new(&p, Config::default());
+    let out = iss.run();
+    if out.end != End::ToHost(ToHost::Pass) {
+        anyhow::bail!(
+            "seed {seed}: the model ended with {:?}, not a pass",
+            out.end
+        );
+    }
+    let r = run_traced(&p, &TraceOptions::default())?;
+    compare_traces(&iss.trace, &r.trace()).map_err(|e| anyhow::anyhow!("seed {seed}: {e}"))?;
+    if r.end() != End::ToHost(ToHost::Pass) {
+        anyhow::bail!("seed {seed}: the RTL ended with {:?}, not a pass", r.end());
+    }
+    Ok(RandomDiff {
+        entries: iss.trace.len(),
+        cycles: r.cycles,
     })
 }

@@ -125,10 +125,7 @@ fn check_measurement(k: &Kernel, run: &Run, facts: &kernel::Facts, m: &Measureme
     }
     let switch = path(m, kernel::TIMER_SWITCH);
     assert_eq!(switch.cycles.count, facts.timer_interrupts, "{table}");
-    assert!(
-        switch.cycles.min >= 5 * switch.instructions.min,
-        "{table}"
-    );
+    assert!(switch.cycles.min >= 5 * switch.instructions.min, "{table}");
     let nested = path(m, "system call self() round trip, with a nested NMI");
     assert_eq!(nested.instructions.min, n, "{table}");
     assert!(nested.cycles.min > selfs.cycles.min + 12, "{table}");

@@ -89,8 +89,11 @@ fn check(name: &str, how: Compare) {
             assert_eq!(r.instret, model.retired, "{name}");
         }
         Compare::TraceWithoutUartPolls => {
-            compare_traces(&without_uart_polls(&model.trace), &without_uart_polls(&trace))
-                .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+            compare_traces(
+                &without_uart_polls(&model.trace),
+                &without_uart_polls(&trace),
+            )
+            .unwrap_or_else(|e| panic!("{name}: {e:#}"));
         }
         Compare::Verdict => {}
     }
@@ -222,9 +225,7 @@ fn the_loosely_compared_programs_differ_only_where_they_should() {
         let Err(e) = compare_traces(&model.trace, &trace) else {
             panic!("{name}: the traces are equal, so it could be compared entry for entry");
         };
-        let first = (0..)
-            .find(|&k| model.trace.get(k) != trace.get(k))
-            .unwrap();
+        let first = (0..).find(|&k| model.trace.get(k) != trace.get(k)).unwrap();
         let reads_counter = match model.trace[first] {
             Trace::Retire { insn, .. } if insn & 0x7f == 0x73 => {
                 (insn >> 12) & 7 == 2 && (0xC00..=0xC02).contains(&(insn >> 20))
@@ -271,26 +272,13 @@ fn a_broken_program_reports_its_failing_case_on_the_rtl() {
 /// Random program length (items).
 const RANDOM_LEN: usize = 300;
 
-/// Run seed `seed` on both and compare; returns the entries compared.
-fn random_diff(seed: u64) -> usize {
-    let p = random_program(seed, RANDOM_LEN);
-    let model = iss(&p);
-    assert_eq!(
-        model.outcome().end,
-        End::ToHost(ToHost::Pass),
-        "seed {seed}: the model"
-    );
-    let r = rtl(&p);
-    compare_traces(&model.trace, &r.trace()).unwrap_or_else(|e| panic!("seed {seed}: {e:#}"));
-    assert_eq!(r.end(), End::ToHost(ToHost::Pass), "seed {seed}");
-    model.trace.len()
-}
-
 fn random_diffs(seeds: std::ops::Range<u64>) {
     let t = Instant::now();
     let (mut entries, mut events) = (0, 0);
     for seed in seeds.clone() {
-        entries += random_diff(seed);
+        entries += diff::random_diff(seed, RANDOM_LEN)
+            .unwrap_or_else(|e| panic!("{e:#}"))
+            .entries;
         events += 1;
     }
     eprintln!(
@@ -387,8 +375,10 @@ fn the_differential_run_catches_one_wrong_result() {
 fn the_rtl_trace_shows_framed_and_unframed_crossings() {
     let p = random_program(3, RANDOM_LEN);
     let r = rtl(&p);
-    let count = |f: &dyn Fn(&Trace, u32) -> bool| r.records.iter().filter(|x| f(&x.entry, x.mem)).count();
-    let user = count(&|t, m| matches!(t, Trace::Event { info, .. } if *info == 7 | 1 << 48) && m == 0);
+    let count =
+        |f: &dyn Fn(&Trace, u32) -> bool| r.records.iter().filter(|x| f(&x.entry, x.mem)).count();
+    let user =
+        count(&|t, m| matches!(t, Trace::Event { info, .. } if *info == 7 | 1 << 48) && m == 0);
     let kernel = count(&|t, m| matches!(t, Trace::Event { info, .. } if *info == 7) && m == 5);
     let framed_eret = count(&|t, m| matches!(t, Trace::Eret { .. }) && m == 5);
     assert!(user > 0 && user == kernel, "{user} {kernel}");
