@@ -389,3 +389,58 @@ fn the_rtl_trace_shows_framed_and_unframed_crossings() {
         "the final ebreak"
     );
 }
+
+/// The stamps the kernel's measurement reads (diff.rs, "Cycle stamps")
+/// match docs/soc.md's timing of the core: from one retired instruction
+/// to the next, 5 cycles, 6 for a load or store (one less for the first
+/// instruction after a framed crossing); from an unframed crossing
+/// to the instruction after it 1 cycle, from a framed entry 1 + 5 (a frame
+/// write is answered in its cycle), from a framed ERET 1 + 2 x 5 (a frame
+/// read in the next). (Random programs take no interrupt, which would
+/// come between.)
+#[test]
+fn the_stamps_follow_the_cores_and_the_units_timing() {
+    let p = random_program(11, RANDOM_LEN);
+    let r = rtl(&p);
+    let mut seen = [0usize; 5];
+    // (The first instruction has no Commit cycle before it: 4.)
+    assert_eq!(r.records[1].cycle - r.records[0].cycle, 4);
+    for w in r.records.windows(3) {
+        let (prev, w) = (&w[0], &w[1..]);
+        let span = w[1].cycle - w[0].cycle;
+        // Only spans that end at a retired instruction: a crossing's stamp
+        // comes after its instruction's fetch, decode and execute.
+        let Trace::Retire { .. } = w[1].entry else {
+            continue;
+        };
+        let (kind, want) = match w[0].entry {
+            Trace::Retire { insn, .. } => {
+                let memory = matches!(insn & 0x7f, 0x03 | 0x23);
+                let want = if memory { 6 } else { 5 };
+                // The first instruction after a crossing: the core fetches
+                // in the redirect cycle if it was already in Fetch (it
+                // waited there through a frame transfer, or came from
+                // Trap after a fault), else in the cycle after it.
+                if !matches!(prev.entry, Trace::Retire { .. }) {
+                    assert!(
+                        span == want || span == want - 1,
+                        "{} at cycle {}: {span}",
+                        w[0].entry,
+                        w[0].cycle
+                    );
+                    seen[4] += (span == want - 1) as usize;
+                    continue;
+                }
+                (0, want)
+            }
+            Trace::Event { .. } | Trace::Eret { .. } if w[0].mem == 0 => (1, 1),
+            Trace::Event { .. } => (2, 6),
+            Trace::Eret { .. } => (3, 11),
+        };
+        assert_eq!(span, want, "{} at cycle {}", w[0].entry, w[0].cycle);
+        seen[kind] += 1;
+    }
+    // A framed ERET here is always followed by the handler's sret to user
+    // (kernel_rtl.rs checks its 11 cycles before a retired instruction).
+    assert!([0, 1, 2, 4].iter().all(|&k| seen[k] > 0), "{seen:?}");
+}
