@@ -36,10 +36,14 @@
 //!   an unframed crossing, 1 plus the frame words' bus cycles for a framed
 //!   one;
 //! * a retired instruction: the cycle after the previous record's last
-//!   edge (the previous instruction's `retire` edge, or the `redirect`
-//!   after an event or ERET). Its span to the next record is then the
-//!   core's cycles for it: 5, or 6 with a memory access, plus any cycles
-//!   the unit held the next instruction off.
+//!   edge (the previous instruction's `retire` edge, or the edge that
+//!   completed an event or ERET: the `redirect` cycle). Its span to the
+//!   next retired instruction is then the core's cycles for it: 5, or 6
+//!   with a memory access (one less for the first instruction after a
+//!   framed crossing or a fault: the core waited in `Fetch` and fetches in
+//!   the `redirect` cycle). The span to a crossing also holds the crossing
+//!   instruction's fetch, decode and execute, or the cycles of the
+//!   instruction an interrupt abandoned.
 //!
 //! `mem` counts the frame-bus words (`mem_valid && mem_ready`) of an event
 //! or ERET.
@@ -52,7 +56,7 @@ use crate::soc::SocConfig;
 use anyhow::Result;
 
 /// Run run.rs's [`Retired`] as the model's [`Trace::Retire`]: `insn` is
-/// the instruction's encoding (read by the caller from the image).
+/// the instruction's encoding (read by the caller from RAM).
 pub fn retire_entry(r: &Retired, insn: u32) -> Trace {
     Trace::Retire {
         pc: r.pc,
