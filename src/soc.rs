@@ -23,7 +23,7 @@ enum SocWhat {
     /// SoC until it stores to tohost: exit 0 when it stores 1, 1 when it
     /// reports a failed test, 2 when it never stores within --max-cycles.
     #[command(
-        after_help = "Examples:\n  ptu soc run --program prog.bin\n  ptu soc run --program prog.elf --max-cycles 1000000 --nmi-at 5000 --vcd waveforms/prog.vcd"
+        after_help = "Examples:\n  ptu soc run --program prog.bin\n  ptu soc run --program prog.elf --max-cycles 1000000 --nmi-at 5000 --vcd waveforms/prog.vcd\n  ptu soc run --program prog.bin --sim verilator          the emitted Verilog, built in build/soc-verilator"
     )]
     Run(RunArgs),
 }
@@ -39,9 +39,26 @@ struct RunArgs {
     /// Raise the NMI input at this cycle (repeatable).
     #[arg(long, value_parser = parse_u64)]
     nmi_at: Vec<u64>,
-    /// Write a VCD of every signal of the SoC to this file.
+    /// Write a VCD of every signal of the SoC to this file (rust-hdl only).
     #[arg(long)]
     vcd: Option<PathBuf>,
+    /// The simulator: rust-hdl's (the design itself) or Verilator (the
+    /// emitted ptu_soc.v, built in --work).
+    #[arg(long, value_enum, default_value_t = Sim::RustHdl)]
+    sim: Sim,
+    /// Folder for the Verilator build (the emitted ptu_soc.v, the harness,
+    /// obj_dir/ and the build log).
+    #[arg(long, default_value = "build/soc-verilator")]
+    work: PathBuf,
+}
+
+/// Which simulator runs the SoC.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Sim {
+    /// rust-hdl's simulation of the design, stepped one clock at a time.
+    RustHdl,
+    /// Verilator, from the emitted Verilog.
+    Verilator,
 }
 
 fn parse_cycles(s: &str) -> std::result::Result<u64, String> {
@@ -68,14 +85,20 @@ fn run_program(a: &RunArgs) -> Result<()> {
         trace: false,
         vcd: a.vcd.clone(),
     };
-    let out = run(&cfg, &opts)?;
+    let out = match a.sim {
+        Sim::RustHdl => run(&cfg, &opts)?,
+        Sim::Verilator => ptu_soc::verilator::run(&cfg, &opts, &a.work)?,
+    };
     if !out.uart.is_empty() {
         println!("uart: {}", out.uart_text().trim_end_matches('\n'));
     }
-    let stats = format!(
-        "{} cycles, {} instructions retired",
-        out.cycles, out.instret
-    );
+    let stats = match a.sim {
+        Sim::RustHdl => format!(
+            "{} cycles, {} instructions retired",
+            out.cycles, out.instret
+        ),
+        Sim::Verilator => format!("{} cycles, Verilator", out.cycles),
+    };
     if let Some(v) = &a.vcd {
         println!("wrote {}", v.display());
     }

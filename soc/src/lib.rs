@@ -13,6 +13,7 @@ pub mod soc;
 pub mod diff;
 pub mod sync_ram;
 pub mod uart_tx;
+pub mod verilator;
 
 // Programs and the instruction-level model.
 pub mod asm;
