@@ -8,6 +8,9 @@ pub mod map;
 pub mod cpu;
 pub mod run;
 pub mod soc;
+
+// The RTL's runs as the model's traces (differential tests, the kernel).
+pub mod diff;
 pub mod sync_ram;
 pub mod uart_tx;
 pub mod verilator;
