@@ -9,6 +9,7 @@ mod board;
 mod generate;
 mod simulate;
 mod soc;
+mod soc_diff;
 
 /// The privilege-transition unit: a front end that renames RIP, RSP and
 /// GS base by privilege level, with one kernel entry point.

@@ -4,9 +4,11 @@
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use ptu_arch::parse_u64;
+use ptu_soc::iss::End;
 use ptu_soc::map::ToHost;
 use ptu_soc::run::{run, RunOptions};
 use ptu_soc::soc::SocConfig;
+use ptu_soc::{diff, kernel};
 use ptu_tools::check_failed;
 use std::path::{Path, PathBuf};
 
@@ -26,17 +28,25 @@ enum SocWhat {
         after_help = "Examples:\n  ptu soc run --program prog.bin\n  ptu soc run --program prog.elf --max-cycles 1000000 --nmi-at 5000 --vcd waveforms/prog.vcd\n  ptu soc run --program prog.bin --sim verilator          the emitted Verilog, built in build/soc-verilator"
     )]
     Run(RunArgs),
+    /// Run random programs on the instruction-level model and on the
+    /// rust-hdl SoC and compare their retire traces entry for entry: exit
+    /// 0 when every seed agrees, 1 at the first difference.
+    Diff(crate::soc_diff::DiffArgs),
 }
 
 #[derive(Args)]
 struct RunArgs {
     /// The program: a flat binary (loaded at address 0) or an ELF file.
+    /// Without it: the example kernel (soc/programs/kernel/kernel.S, two
+    /// user tasks, a faulting task, NMIs) with the table of what crossed
+    /// the unit.
     #[arg(long)]
-    program: PathBuf,
+    program: Option<PathBuf>,
     /// Stop with an error after this many cycles without a tohost store.
     #[arg(long, default_value_t = 10_000_000, value_parser = parse_cycles)]
     max_cycles: u64,
-    /// Raise the NMI input at this cycle (repeatable).
+    /// Raise the NMI input at this cycle (repeatable; the kernel's default
+    /// is the two cycles of `ptu_soc::kernel::RTL_NMI_CYCLES`).
     #[arg(long, value_parser = parse_u64)]
     nmi_at: Vec<u64>,
     /// Write a VCD of every signal of the SoC to this file (rust-hdl only).
@@ -73,11 +83,15 @@ fn parse_cycles(s: &str) -> std::result::Result<u64, String> {
 pub fn soc(args: &SocArgs) -> Result<()> {
     match &args.what {
         SocWhat::Run(a) => run_program(a),
+        SocWhat::Diff(a) => crate::soc_diff::diff(a),
     }
 }
 
 fn run_program(a: &RunArgs) -> Result<()> {
-    let image = load(&a.program)?;
+    let Some(program) = &a.program else {
+        return run_kernel(a);
+    };
+    let image = load(program)?;
     let cfg = SocConfig::new(image);
     let opts = RunOptions {
         max_cycles: a.max_cycles,
@@ -104,25 +118,89 @@ fn run_program(a: &RunArgs) -> Result<()> {
     }
     match out.verdict() {
         Some(ToHost::Pass) => {
-            println!("PASS: {} ({stats})", a.program.display());
+            println!("PASS: {} ({stats})", program.display());
             Ok(())
         }
         Some(ToHost::Fail(n)) => {
-            check_failed!("FAIL: {}: test {n} failed ({stats})", a.program.display())
+            check_failed!("FAIL: {}: test {n} failed ({stats})", program.display())
         }
         Some(ToHost::Other(v)) => check_failed!(
             "FAIL: {} stored {v:#x} to tohost, not a verdict (1 passes, (n << 1) | 1 fails test n) ({stats})",
-            a.program.display()
+            program.display()
         ),
         None if out.shutdown => check_failed!(
             "FAIL: {}: the unit shut down (a triple fault: a frame push failed twice, e.g. ENTRY_CRIT/CSTACK or the kernel sp not set) ({stats})",
-            a.program.display()
+            program.display()
         ),
         None => bail!(
             "{} did not store to tohost within {} cycles ({stats}): raise --max-cycles, or end the program with a store to tohost (0x10000018)",
-            a.program.display(),
+            program.display(),
             a.max_cycles
         ),
+    }
+}
+
+/// `ptu soc run` with no program: the example kernel, its transcript, and
+/// (on rust-hdl) the table of what crossed the unit and what its paths cost.
+fn run_kernel(a: &RunArgs) -> Result<()> {
+    let k = kernel::build(kernel::Variant::Correct)?;
+    let nmi = if a.nmi_at.is_empty() {
+        kernel::RTL_NMI_CYCLES.to_vec()
+    } else {
+        a.nmi_at.clone()
+    };
+    let name = &k.program.name;
+    eprintln!(
+        "running the kernel ({}) on {} with NMIs at cycles {nmi:?} ...",
+        kernel::SOURCE,
+        match a.sim {
+            Sim::RustHdl => "the rust-hdl SoC",
+            Sim::Verilator => "the emitted SoC in Verilator",
+        }
+    );
+    let (verdict, stats) = match a.sim {
+        Sim::RustHdl => {
+            if a.vcd.is_some() {
+                bail!("--vcd with the kernel is not supported: give --program with the kernel's binary (target/soc-programs/kernel-kernel.bin) to write a VCD");
+            }
+            let run = diff::run_kernel(&k, &nmi)?;
+            let m = kernel::measure(&run.records, &k.header);
+            print!("{}", run.transcript());
+            println!();
+            println!("{m}");
+            let verdict = match run.outcome.end {
+                End::ToHost(v) => Some(v),
+                _ => None,
+            };
+            let stats = format!(
+                "{} cycles, {} instructions retired",
+                run.outcome.cycles, run.outcome.retired
+            );
+            (verdict, stats)
+        }
+        Sim::Verilator => {
+            let cfg = SocConfig::new(k.program.image.clone());
+            let opts = RunOptions {
+                max_cycles: diff::KERNEL_MAX_CYCLES.min(a.max_cycles),
+                nmi_at: nmi,
+                trace: false,
+                vcd: None,
+            };
+            let out = ptu_soc::verilator::run(&cfg, &opts, &a.work)?;
+            print!("{}", out.uart_text());
+            println!("(the table of crossings needs the rust-hdl run's trace: run without --sim verilator)");
+            let stats = format!("{} cycles, Verilator", out.cycles);
+            (out.verdict(), stats)
+        }
+    };
+    match verdict {
+        Some(ToHost::Pass) => {
+            println!("PASS: {name} ({stats})");
+            Ok(())
+        }
+        Some(ToHost::Fail(n)) => check_failed!("FAIL: {name}: check {n} failed ({stats})"),
+        Some(ToHost::Other(v)) => check_failed!("FAIL: {name} stored {v:#x} to tohost ({stats})"),
+        None => check_failed!("FAIL: {name} did not end with a tohost store ({stats})"),
     }
 }
 

@@ -88,3 +88,64 @@ fn a_missing_or_foreign_program_gets_one_line_and_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("not a RISC-V ELF"), "{stderr}");
 }
+
+/// The UART transcript: stdout up to the first empty line (the table
+/// follows it on rust-hdl), without the Verilator run's note and verdict.
+fn transcript(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("(the table") && !l.starts_with("PASS"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_kernel_prints_the_same_transcript_on_rust_hdl_and_verilator_and_its_table() {
+    let out = ptu(&["soc", "run"]);
+    let hdl = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{hdl}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for want in [
+        "what crossed the unit",
+        "SYSCALL from user",
+        "NMI nested in the kernel (framed)",
+        "system call self() round trip",
+        "timer interrupt: task switch",
+        "kernel: summary:",
+        "PASS: kernel/kernel",
+    ] {
+        assert!(hdl.contains(want), "no {want:?} in\n{hdl}");
+    }
+    // A relative --work folder: the harness runs inside it.
+    let work = format!("target/soc-cli-verilator-{}", std::process::id());
+    let out = ptu(&["soc", "run", "--sim", "verilator", "--work", &work]);
+    let ver = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{ver}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (a, b) = (transcript(&hdl), transcript(&ver));
+    assert!(a.len() > 20, "{a:?}");
+    assert_eq!(a, b, "the transcripts differ");
+}
+
+#[test]
+fn soc_diff_compares_random_programs_on_the_model_and_the_rtl() {
+    let out = ptu(&["soc", "diff", "--seeds", "2", "--len", "100"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("PASS: 2 random programs"), "{stdout}");
+    assert!(
+        stdout.contains("0 mismatches") || stdout.contains("equal"),
+        "{stdout}"
+    );
+    let out = ptu(&["soc", "diff", "--seeds", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -51,6 +51,13 @@ pub fn source() -> PathBuf {
 /// as [`choose_nmi_cycles`] finds them (a test checks that it still does).
 pub const ISS_NMI_CYCLES: [u64; 2] = [4085, 7085];
 
+/// The NMI cycles the kernel runs with on the rust-hdl SoC (and on
+/// Verilator, which is cycle-exact with it), as [`choose_nmi_cycles`]
+/// finds them with the RTL runner: the first lands inside the `self()`
+/// system call's handler (a framed, nested entry), the second in user
+/// mode (`soc/tests/kernel_rtl.rs` checks that it still does).
+pub const RTL_NMI_CYCLES: [u64; 2] = [26889, 35987];
+
 /// Instructions after which a run without `tohost` stops.
 pub const MAX_INSTRUCTIONS: u64 = 500_000;
 

@@ -123,7 +123,9 @@ pub fn run(cfg: &SocConfig, opts: &RunOptions, work: &Path) -> Result<Outcome> {
             build_log.display()
         )
     })?;
-    let exe = work.join("obj_dir").join("Vptu_soc");
+    // Absolute: the harness runs in `work`, and `work` may be relative.
+    let exe = std::path::absolute(work.join("obj_dir").join("Vptu_soc"))
+        .with_context(|| format!("cannot resolve {}", work.display()))?;
     let mut args = vec![opts.max_cycles.to_string(), cfg.cycles_per_bit.to_string()];
     args.extend(opts.nmi_at.iter().map(|c| c.to_string()));
     let out = std::process::Command::new(&exe)

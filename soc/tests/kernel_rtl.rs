@@ -18,9 +18,7 @@ use ptu_soc::kernel::{self, Expect, Kernel, Measurement, Run, Variant};
 use ptu_soc::map::ToHost;
 use std::time::Instant;
 
-/// The NMI cycles `kernel::choose_nmi_cycles` finds with the RTL runner
-/// (a test checks that it still does).
-const RTL_NMI_CYCLES: [u64; 2] = [26889, 35987];
+use ptu_soc::kernel::RTL_NMI_CYCLES;
 
 fn build(v: Variant) -> Kernel {
     kernel::build(v).unwrap_or_else(|e| panic!("{e:#}"))
