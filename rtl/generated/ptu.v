@@ -1528,7 +1528,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg take_nmi;
     reg take_critical;
     reg fault;
-    reg take_fault;
     reg take_irq;
     reg take_syscall;
     reg nmi_ready;
@@ -1831,10 +1830,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         fault = exc_valid | csr_fault | (op_eret & user);
-    end
-
-    always @(*) begin
-        take_fault = idle & ~take_critical & fault;
     end
 
     always @(*) begin

@@ -5,7 +5,9 @@
 //! blocked), a fault of the current instruction, an interrupt (user mode,
 //! or `if`), then the instruction itself (SYSCALL, ERET, CSR access,
 //! retire). The decision is one prioritised block of one-hot `take_*`
-//! signals; the registers only consume them.
+//! signals; what reaches the wide registers (`do_insn`, `start_push`,
+//! the entry's completion) is the same decision written flat, a few logic
+//! levels from the registers and inputs it reads.
 //!
 //! An ordinary event from user mode completes at the accepting edge. Any
 //! other event starts a frame push and completes at the fifth bus answer
@@ -129,7 +131,6 @@ pub struct EntryUnit {
     take_nmi: Signal<Local, Bit>,
     take_critical: Signal<Local, Bit>,
     fault: Signal<Local, Bit>,
-    take_fault: Signal<Local, Bit>,
     take_irq: Signal<Local, Bit>,
     take_syscall: Signal<Local, Bit>,
     nmi_ready: Signal<Local, Bit>,
@@ -264,7 +265,6 @@ impl Default for EntryUnit {
             take_nmi: Default::default(),
             take_critical: Default::default(),
             fault: Default::default(),
-            take_fault: Default::default(),
             take_irq: Default::default(),
             take_syscall: Default::default(),
             nmi_ready: Default::default(),
@@ -377,7 +377,6 @@ impl Logic for EntryUnit {
         self.take_critical.next = self.take_mce.val() | self.take_nmi.val();
         self.fault.next =
             self.exc_valid.val() | self.csr_fault.val() | (self.op_eret.val() & self.user.val());
-        self.take_fault.next = self.idle.val() & !self.take_critical.val() & self.fault.val();
         // The signals that reach wide registers are written flat, each as
         // one AND of few terms: `calm` (idle, no critical event ready) from
         // registers only, and the instruction's inputs. The chain of takes
