@@ -115,6 +115,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire entry_unit_shutdown;
     wire entry_unit_idle;
     wire entry_unit_do_insn;
+    wire entry_unit_insn_clear;
     wire entry_unit_do_eret;
     wire entry_unit_enter;
     wire [63:0] entry_unit_krip_value;
@@ -216,6 +217,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg redirect_q_wdata;
     wire redirect_q_q;
 
+    // Local signals
+    reg insn_done;
+
     // Sub module instances
     ptu_rename_bank rename_bank(
         .clock(rename_bank_clock),
@@ -286,6 +290,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .shutdown(entry_unit_shutdown),
         .idle(entry_unit_idle),
         .do_insn(entry_unit_do_insn),
+        .insn_clear(entry_unit_insn_clear),
         .do_eret(entry_unit_do_eret),
         .enter(entry_unit_enter),
         .krip_value(entry_unit_krip_value),
@@ -403,6 +408,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg csr_file_load_nmi_blocked_comb;
     reg csr_file_load_prev_user_comb;
     reg [63:0] frame_sequencer_start_addr_comb;
+    reg insn_done_comb;
     reg [63:0] rename_bank_krip_value_comb;
     reg [63:0] rename_bank_krsp_value_comb;
 
@@ -673,7 +679,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        csr_file_insn_en = entry_unit_do_insn;
+        csr_file_insn_en = entry_unit_insn_clear;
     end
 
     always @(*) begin
@@ -725,7 +731,15 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        rename_bank_retire = retire & entry_unit_do_insn;
+        insn_done_comb = entry_unit_do_insn;
+        if (rename_bank_user) begin
+            insn_done_comb = entry_unit_insn_clear & ~(csr_re | csr_we);
+        end
+        insn_done = insn_done_comb;
+    end
+
+    always @(*) begin
+        rename_bank_retire = retire & insn_done;
     end
 
     always @(*) begin
@@ -733,7 +747,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        rename_bank_rsp_we = rsp_we & entry_unit_do_insn;
+        rename_bank_rsp_we = rsp_we & insn_done;
     end
 
     always @(*) begin
@@ -741,7 +755,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        rename_bank_gs_we = gs_we & entry_unit_do_insn;
+        rename_bank_gs_we = gs_we & insn_done;
     end
 
     always @(*) begin
@@ -911,8 +925,6 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     localparam addr_entry_crit = 8'h1;
     localparam addr_cstack = 8'h2;
     localparam addr_status = 8'h3;
-    localparam addr_event_info = 8'h4;
-    localparam addr_event_data = 8'h5;
     localparam addr_urip = 8'h10;
     localparam addr_ursp = 8'h11;
     localparam addr_ugs = 8'h12;
@@ -967,6 +979,12 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     // Local signals
     reg write_ok;
+    reg [63:0] read_pair_entry;
+    reg [63:0] read_pair_cstack;
+    reg [63:0] read_pair_event;
+    reg [63:0] read_pair_user;
+    reg [63:0] read_kernel;
+    reg [63:0] read_user;
     reg [63:0] status_word;
 
     // Sub module instances
@@ -1030,6 +1048,12 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] csr_rdata_comb;
     reg if_q_wdata_comb;
+    reg [63:0] read_kernel_comb;
+    reg [63:0] read_pair_cstack_comb;
+    reg [63:0] read_pair_entry_comb;
+    reg [63:0] read_pair_event_comb;
+    reg [63:0] read_pair_user_comb;
+    reg [63:0] read_user_comb;
     reg [63:0] status_word_comb;
 
     // Update code
@@ -1102,7 +1126,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
-        write_ok = insn_en & csr_we & ~csr_fault;
+        write_ok = insn_en & csr_we & ~user;
     end
 
     always @(*) begin
@@ -1162,34 +1186,62 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        read_pair_entry_comb = entry_q_q;
+        if (csr_addr[0]) begin
+            read_pair_entry_comb = entry_crit_q_q;
+        end
+        read_pair_entry = read_pair_entry_comb;
+    end
+
+    always @(*) begin
+        read_pair_cstack_comb = cstack_q_q;
+        if (csr_addr[0]) begin
+            read_pair_cstack_comb = status_word;
+        end
+        read_pair_cstack = read_pair_cstack_comb;
+    end
+
+    always @(*) begin
+        read_pair_event_comb = event_info;
+        if (csr_addr[0]) begin
+            read_pair_event_comb = event_data;
+        end
+        read_pair_event = read_pair_event_comb;
+    end
+
+    always @(*) begin
+        read_pair_user_comb = user_rip;
+        if (csr_addr[0]) begin
+            read_pair_user_comb = user_rsp;
+        end
+        read_pair_user = read_pair_user_comb;
+    end
+
+    always @(*) begin
+        read_kernel_comb = read_pair_entry;
+        if (csr_addr[1]) begin
+            read_kernel_comb = read_pair_cstack;
+        end
+        if (csr_addr[2]) begin
+            read_kernel_comb = read_pair_event;
+        end
+        read_kernel = read_kernel_comb;
+    end
+
+    always @(*) begin
+        read_user_comb = read_pair_user;
+        if (csr_addr[1]) begin
+            read_user_comb = user_gs;
+        end
+        read_user = read_user_comb;
+    end
+
+    always @(*) begin
         csr_rdata_comb = zero;
         if (csr_re & ~csr_fault & read_en) begin
-            if (csr_addr == addr_entry) begin
-                csr_rdata_comb = entry_q_q;
-            end
-            if (csr_addr == addr_entry_crit) begin
-                csr_rdata_comb = entry_crit_q_q;
-            end
-            if (csr_addr == addr_cstack) begin
-                csr_rdata_comb = cstack_q_q;
-            end
-            if (csr_addr == addr_status) begin
-                csr_rdata_comb = status_word;
-            end
-            if (csr_addr == addr_event_info) begin
-                csr_rdata_comb = event_info;
-            end
-            if (csr_addr == addr_event_data) begin
-                csr_rdata_comb = event_data;
-            end
-            if (csr_addr == addr_urip) begin
-                csr_rdata_comb = user_rip;
-            end
-            if (csr_addr == addr_ursp) begin
-                csr_rdata_comb = user_rsp;
-            end
-            if (csr_addr == addr_ugs) begin
-                csr_rdata_comb = user_gs;
+            csr_rdata_comb = read_kernel;
+            if (csr_addr[4]) begin
+                csr_rdata_comb = read_user;
             end
         end
         csr_rdata = csr_rdata_comb;
@@ -1319,7 +1371,7 @@ module ptu_reg_w64(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w64
 
-module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
+module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
     // Module arguments
     input wire clock;
@@ -1359,6 +1411,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     output reg shutdown;
     output reg idle;
     output reg do_insn;
+    output reg insn_clear;
     output reg do_eret;
     output reg enter;
     output reg [63:0] krip_value;
@@ -1475,10 +1528,12 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg take_nmi;
     reg take_critical;
     reg fault;
-    reg take_fault;
     reg take_irq;
     reg take_syscall;
-    reg accept;
+    reg nmi_ready;
+    reg calm;
+    reg irq_ok;
+    reg ordinary;
     reg immediate;
     reg push_done;
     reg double_fault;
@@ -1778,31 +1833,43 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        take_fault = idle & ~take_critical & fault;
+        nmi_ready = nmi_pending_q & ~status_nmi_blocked;
     end
 
     always @(*) begin
-        take_irq = idle & ~take_critical & ~fault & irq & (user | status_if);
+        calm = idle & ~mce_pending_q & ~nmi_ready;
     end
 
     always @(*) begin
-        take_syscall = idle & ~take_critical & ~fault & ~take_irq & op_syscall;
+        irq_ok = irq & (user | status_if);
     end
 
     always @(*) begin
-        accept = take_critical | take_fault | take_irq | take_syscall;
+        take_irq = calm & ~fault & irq_ok;
     end
 
     always @(*) begin
-        do_eret = idle & ~accept & op_eret;
+        take_syscall = calm & ~fault & ~irq_ok & op_syscall;
     end
 
     always @(*) begin
-        do_insn = idle & ~accept & ~op_eret;
+        ordinary = calm & (fault | irq_ok | op_syscall);
     end
 
     always @(*) begin
-        immediate = accept & ~take_critical & user;
+        do_eret = calm & op_eret & ~user & ~exc_valid & ~csr_fault & ~irq_ok & ~op_syscall;
+    end
+
+    always @(*) begin
+        insn_clear = calm & ~exc_valid & ~op_eret & ~irq_ok & ~op_syscall;
+    end
+
+    always @(*) begin
+        do_insn = insn_clear & ~csr_fault;
+    end
+
+    always @(*) begin
+        immediate = ordinary & user;
     end
 
     always @(*) begin
@@ -1811,11 +1878,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         new_error_valid = 1'h0;
         new_data_comb = zero;
         new_info_comb = type_syscall;
-        if (take_irq) begin
+        if (irq_ok) begin
             new_vector_comb = irq_vector;
             new_info_comb = type_irq;
         end
-        if (take_fault) begin
+        if (fault) begin
             new_info_comb = type_exception;
             if (exc_valid) begin
                 new_vector_comb = exc_vector;
@@ -1830,13 +1897,16 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
                 new_error_valid = 1'h1;
             end
         end
-        if (take_nmi) begin
+        if (mce_pending_q | nmi_ready) begin
+            new_error_comb = zero_error;
+            new_error_valid = 1'h0;
+            new_data_comb = zero;
             new_vector_comb = vector_nmi;
             new_info_comb = type_nmi;
-        end
-        if (take_mce) begin
-            new_vector_comb = vector_mc;
-            new_info_comb = type_exception;
+            if (mce_pending_q) begin
+                new_vector_comb = vector_mc;
+                new_info_comb = type_exception;
+            end
         end
         new_info_comb = new_info_comb | (vector_wide_y << vector_lsb) | (error_wide_y << error_lsb);
         if (new_error_valid) begin
@@ -1953,7 +2023,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        start_push = (accept & ~immediate) | double_fault;
+        start_push = take_critical | (ordinary & ~user) | double_fault;
     end
 
     always @(*) begin
@@ -2182,7 +2252,6 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] addr_wdata_comb;
     reg [2:0] index_wdata_comb;
-    reg [63:0] mem_addr_comb;
     reg [63:0] mem_wdata_comb;
 
     // Update code
@@ -2255,11 +2324,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        mem_addr_comb = zero;
-        if (active_q) begin
-            mem_addr_comb = addr_q;
-        end
-        mem_addr = mem_addr_comb;
+        mem_addr = addr_q;
     end
 
     always @(*) begin
@@ -2322,6 +2387,9 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         if (pop_q) begin
             addr_wdata_comb = word_above_y;
         end
+        if (done | bus_error) begin
+            addr_wdata_comb = zero;
+        end
         if (start) begin
             index_wdata_comb = word_0;
             addr_wdata_comb = start_addr;
@@ -2331,7 +2399,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        addr_we = start | answer;
+        addr_we = start | answer | bus_error;
     end
 
 endmodule // ptu_frame_sequencer

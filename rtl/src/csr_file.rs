@@ -33,7 +33,8 @@ pub struct CsrFile {
     pub csr_wdata: Signal<In, Bits<64>>,
     /// The unit is in user mode.
     pub user: Signal<In, Bit>,
-    /// The current instruction takes effect at this edge (no event, not busy).
+    /// The current instruction takes effect at this edge unless its CSR
+    /// access faults (no other event, not busy).
     pub insn_en: Signal<In, Bit>,
     /// Instruction inputs are looked at in this cycle (neither busy nor shut down).
     pub read_en: Signal<In, Bit>,
@@ -95,8 +96,6 @@ pub struct CsrFile {
     addr_entry_crit: Constant<Bits<8>>,
     addr_cstack: Constant<Bits<8>>,
     addr_status: Constant<Bits<8>>,
-    addr_event_info: Constant<Bits<8>>,
-    addr_event_data: Constant<Bits<8>>,
     addr_urip: Constant<Bits<8>>,
     addr_ursp: Constant<Bits<8>>,
     addr_ugs: Constant<Bits<8>>,
@@ -107,6 +106,12 @@ pub struct CsrFile {
     mask_prev_user: Constant<Bits<64>>,
     mask_critical: Constant<Bits<64>>,
     write_ok: Signal<Local, Bit>,
+    read_pair_entry: Signal<Local, Bits<64>>,
+    read_pair_cstack: Signal<Local, Bits<64>>,
+    read_pair_event: Signal<Local, Bits<64>>,
+    read_pair_user: Signal<Local, Bits<64>>,
+    read_kernel: Signal<Local, Bits<64>>,
+    read_user: Signal<Local, Bits<64>>,
     status_word: Signal<Local, Bits<64>>,
     /// ENTRY.
     entry_q: Reg<Bits<64>>,
@@ -125,6 +130,22 @@ pub struct CsrFile {
     /// STATUS.critical.
     critical_q: Reg<Bit>,
 }
+
+// The read tree (bit 4: user copies; bits 2:0 below it) is built for
+// these addresses.
+const READ_TREE_FITS: () = assert!(
+    csr::ENTRY == 0x00
+        && csr::ENTRY_CRIT == 0x01
+        && csr::CSTACK == 0x02
+        && csr::STATUS == 0x03
+        && csr::EVENT_INFO == 0x04
+        && csr::EVENT_DATA == 0x05
+        && csr::URIP == 0x10
+        && csr::URSP == 0x11
+        && csr::UGS == 0x12
+);
+#[allow(clippy::let_unit_value)]
+const _: () = READ_TREE_FITS;
 
 // The CSR write of STATUS takes `if` from bit 0 of the write data.
 const _: () = assert!(status::IF == 0);
@@ -158,6 +179,20 @@ fn status_bit(bit: u32) -> Reg<Bit> {
 
 impl Default for CsrFile {
     fn default() -> Self {
+        for a in [
+            csr::ENTRY,
+            csr::ENTRY_CRIT,
+            csr::CSTACK,
+            csr::STATUS,
+            csr::URIP,
+            csr::URSP,
+            csr::UGS,
+        ] {
+            assert!(
+                csr::exists(a) && !csr::read_only(a),
+                "the CSR file writes CSR 0x{a:02x}, which csr::TABLE must list as writable"
+            );
+        }
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -199,8 +234,6 @@ impl Default for CsrFile {
             addr_entry_crit: addr(csr::ENTRY_CRIT),
             addr_cstack: addr(csr::CSTACK),
             addr_status: addr(csr::STATUS),
-            addr_event_info: addr(csr::EVENT_INFO),
-            addr_event_data: addr(csr::EVENT_DATA),
             addr_urip: addr(csr::URIP),
             addr_ursp: addr(csr::URSP),
             addr_ugs: addr(csr::UGS),
@@ -211,6 +244,12 @@ impl Default for CsrFile {
             mask_prev_user: mask(status::PREV_USER),
             mask_critical: mask(status::CRITICAL),
             write_ok: Default::default(),
+            read_pair_entry: Default::default(),
+            read_pair_cstack: Default::default(),
+            read_pair_event: Default::default(),
+            read_pair_user: Default::default(),
+            read_kernel: Default::default(),
+            read_user: Default::default(),
             status_word: Default::default(),
             entry_q: csr_reg(csr::ENTRY),
             entry_crit_q: csr_reg(csr::ENTRY_CRIT),
@@ -257,7 +296,11 @@ impl Logic for CsrFile {
                         .csr_read_only
                         .val()
                         .get_bit(self.csr_addr.val().index())));
-        self.write_ok.next = self.insn_en.val() & self.csr_we.val() & !self.csr_fault.val();
+        // A write takes effect in kernel mode; every address written below
+        // is a writable CSR of the table (checked at elaboration), so it
+        // cannot fault otherwise, and the write does not wait for the
+        // decode of `csr_fault`.
+        self.write_ok.next = self.insn_en.val() & self.csr_we.val() & !self.user.val();
         // STATUS as a word: five bits, the rest read 0.
         self.status_word.next = self.zero.val();
         if self.if_q.q.val() {
@@ -285,34 +328,43 @@ impl Logic for CsrFile {
         self.entry_crit.next = self.entry_crit_q.q.val();
         self.cstack.next = self.cstack_q.q.val();
         // Read port: the value before this edge, of the CSR at `csr_addr`.
+        // A tree of 2:1 multiplexers on the address bits picks the value
+        // (a few logic levels where a chain of comparisons is nine), and
+        // `csr_fault`, computed beside it, zeroes every address that is not
+        // a CSR. The tree's shape is the table's addresses, which
+        // `READ_TREE_FITS` checks at compile time.
+        self.read_pair_entry.next = self.entry_q.q.val();
+        if self.csr_addr.val().get_bit(0) {
+            self.read_pair_entry.next = self.entry_crit_q.q.val();
+        }
+        self.read_pair_cstack.next = self.cstack_q.q.val();
+        if self.csr_addr.val().get_bit(0) {
+            self.read_pair_cstack.next = self.status_word.val();
+        }
+        self.read_pair_event.next = self.event_info.val();
+        if self.csr_addr.val().get_bit(0) {
+            self.read_pair_event.next = self.event_data.val();
+        }
+        self.read_pair_user.next = self.user_rip.val();
+        if self.csr_addr.val().get_bit(0) {
+            self.read_pair_user.next = self.user_rsp.val();
+        }
+        self.read_kernel.next = self.read_pair_entry.val();
+        if self.csr_addr.val().get_bit(1) {
+            self.read_kernel.next = self.read_pair_cstack.val();
+        }
+        if self.csr_addr.val().get_bit(2) {
+            self.read_kernel.next = self.read_pair_event.val();
+        }
+        self.read_user.next = self.read_pair_user.val();
+        if self.csr_addr.val().get_bit(1) {
+            self.read_user.next = self.user_gs.val();
+        }
         self.csr_rdata.next = self.zero.val();
         if self.csr_re.val() & !self.csr_fault.val() & self.read_en.val() {
-            if self.csr_addr.val() == self.addr_entry.val() {
-                self.csr_rdata.next = self.entry_q.q.val();
-            }
-            if self.csr_addr.val() == self.addr_entry_crit.val() {
-                self.csr_rdata.next = self.entry_crit_q.q.val();
-            }
-            if self.csr_addr.val() == self.addr_cstack.val() {
-                self.csr_rdata.next = self.cstack_q.q.val();
-            }
-            if self.csr_addr.val() == self.addr_status.val() {
-                self.csr_rdata.next = self.status_word.val();
-            }
-            if self.csr_addr.val() == self.addr_event_info.val() {
-                self.csr_rdata.next = self.event_info.val();
-            }
-            if self.csr_addr.val() == self.addr_event_data.val() {
-                self.csr_rdata.next = self.event_data.val();
-            }
-            if self.csr_addr.val() == self.addr_urip.val() {
-                self.csr_rdata.next = self.user_rip.val();
-            }
-            if self.csr_addr.val() == self.addr_ursp.val() {
-                self.csr_rdata.next = self.user_rsp.val();
-            }
-            if self.csr_addr.val() == self.addr_ugs.val() {
-                self.csr_rdata.next = self.user_gs.val();
+            self.csr_rdata.next = self.read_kernel.val();
+            if self.csr_addr.val().get_bit(4) {
+                self.csr_rdata.next = self.read_user.val();
             }
         }
         // Writes that take effect: the CSR at `csr_addr` takes `csr_wdata`

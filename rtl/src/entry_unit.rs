@@ -5,7 +5,9 @@
 //! blocked), a fault of the current instruction, an interrupt (user mode,
 //! or `if`), then the instruction itself (SYSCALL, ERET, CSR access,
 //! retire). The decision is one prioritised block of one-hot `take_*`
-//! signals; the registers only consume them.
+//! signals; what reaches the wide registers (`do_insn`, `start_push`,
+//! the entry's completion) is the same decision written flat, a few logic
+//! levels from the registers and inputs it reads.
 //!
 //! An ordinary event from user mode completes at the accepting edge. Any
 //! other event starts a frame push and completes at the fifth bus answer
@@ -96,6 +98,9 @@ pub struct EntryUnit {
     pub idle: Signal<Out, Bit>,
     /// The current instruction takes effect at this edge (retire, RSP/GS/CSR writes).
     pub do_insn: Signal<Out, Bit>,
+    /// No event but perhaps the #GP of the current CSR access, and no
+    /// ERET: `do_insn` is this without that #GP.
+    pub insn_clear: Signal<Out, Bit>,
     /// ERET in kernel mode is accepted at this edge.
     pub do_eret: Signal<Out, Bit>,
     /// An entry completes at this edge: CPL 0, kernel RIP = `krip_value`, STATUS = `load_*`.
@@ -126,10 +131,12 @@ pub struct EntryUnit {
     take_nmi: Signal<Local, Bit>,
     take_critical: Signal<Local, Bit>,
     fault: Signal<Local, Bit>,
-    take_fault: Signal<Local, Bit>,
     take_irq: Signal<Local, Bit>,
     take_syscall: Signal<Local, Bit>,
-    accept: Signal<Local, Bit>,
+    nmi_ready: Signal<Local, Bit>,
+    calm: Signal<Local, Bit>,
+    irq_ok: Signal<Local, Bit>,
+    ordinary: Signal<Local, Bit>,
     immediate: Signal<Local, Bit>,
     push_done: Signal<Local, Bit>,
     double_fault: Signal<Local, Bit>,
@@ -240,6 +247,7 @@ impl Default for EntryUnit {
             shutdown: Default::default(),
             idle: Default::default(),
             do_insn: Default::default(),
+            insn_clear: Default::default(),
             do_eret: Default::default(),
             enter: Default::default(),
             krip_value: Default::default(),
@@ -257,10 +265,12 @@ impl Default for EntryUnit {
             take_nmi: Default::default(),
             take_critical: Default::default(),
             fault: Default::default(),
-            take_fault: Default::default(),
             take_irq: Default::default(),
             take_syscall: Default::default(),
-            accept: Default::default(),
+            nmi_ready: Default::default(),
+            calm: Default::default(),
+            irq_ok: Default::default(),
+            ordinary: Default::default(),
             immediate: Default::default(),
             push_done: Default::default(),
             double_fault: Default::default(),
@@ -367,37 +377,49 @@ impl Logic for EntryUnit {
         self.take_critical.next = self.take_mce.val() | self.take_nmi.val();
         self.fault.next =
             self.exc_valid.val() | self.csr_fault.val() | (self.op_eret.val() & self.user.val());
-        self.take_fault.next = self.idle.val() & !self.take_critical.val() & self.fault.val();
-        self.take_irq.next = self.idle.val()
-            & !self.take_critical.val()
-            & !self.fault.val()
-            & self.irq.val()
-            & (self.user.val() | self.status_if.val());
-        self.take_syscall.next = self.idle.val()
-            & !self.take_critical.val()
-            & !self.fault.val()
-            & !self.take_irq.val()
-            & self.op_syscall.val();
-        self.accept.next = self.take_critical.val()
-            | self.take_fault.val()
-            | self.take_irq.val()
-            | self.take_syscall.val();
-        self.do_eret.next = self.idle.val() & !self.accept.val() & self.op_eret.val();
-        self.do_insn.next = self.idle.val() & !self.accept.val() & !self.op_eret.val();
+        // The signals that reach wide registers are written flat, each as
+        // one AND of few terms: `calm` (idle, no critical event ready) from
+        // registers only, and the instruction's inputs. The chain of takes
+        // above is the same function, but many logic levels deep.
+        self.nmi_ready.next = self.nmi_pending.q.val() & !self.status_nmi_blocked.val();
+        self.calm.next = self.idle.val() & !self.mce_pending.q.val() & !self.nmi_ready.val();
+        self.irq_ok.next = self.irq.val() & (self.user.val() | self.status_if.val());
+        self.take_irq.next = self.calm.val() & !self.fault.val() & self.irq_ok.val();
+        self.take_syscall.next =
+            self.calm.val() & !self.fault.val() & !self.irq_ok.val() & self.op_syscall.val();
+        self.ordinary.next =
+            self.calm.val() & (self.fault.val() | self.irq_ok.val() | self.op_syscall.val());
+        self.do_eret.next = self.calm.val()
+            & self.op_eret.val()
+            & !self.user.val()
+            & !self.exc_valid.val()
+            & !self.csr_fault.val()
+            & !self.irq_ok.val()
+            & !self.op_syscall.val();
+        self.insn_clear.next = self.calm.val()
+            & !self.exc_valid.val()
+            & !self.op_eret.val()
+            & !self.irq_ok.val()
+            & !self.op_syscall.val();
+        self.do_insn.next = self.insn_clear.val() & !self.csr_fault.val();
         // Ordinary events from user mode complete at once; the rest push a frame.
-        self.immediate.next = self.accept.val() & !self.take_critical.val() & self.user.val();
+        self.immediate.next = self.ordinary.val() & self.user.val();
 
         // What the event is.
+        // Its value matters only when an event is accepted, so the
+        // selections read the events' conditions, not the takes: a later
+        // `if` wins, in priority order, and a critical event clears what a
+        // fault set.
         self.new_vector.next = self.vector_syscall.val();
         self.new_error.next = self.zero_error.val();
         self.new_error_valid.next = false;
         self.new_data.next = self.zero.val();
         self.new_info.next = self.type_syscall.val();
-        if self.take_irq.val() {
+        if self.irq_ok.val() {
             self.new_vector.next = self.irq_vector.val();
             self.new_info.next = self.type_irq.val();
         }
-        if self.take_fault.val() {
+        if self.fault.val() {
             self.new_info.next = self.type_exception.val();
             if self.exc_valid.val() {
                 self.new_vector.next = self.exc_vector.val();
@@ -412,13 +434,16 @@ impl Logic for EntryUnit {
                 self.new_error_valid.next = true;
             }
         }
-        if self.take_nmi.val() {
+        if self.mce_pending.q.val() | self.nmi_ready.val() {
+            self.new_error.next = self.zero_error.val();
+            self.new_error_valid.next = false;
+            self.new_data.next = self.zero.val();
             self.new_vector.next = self.vector_nmi.val();
             self.new_info.next = self.type_nmi.val();
-        }
-        if self.take_mce.val() {
-            self.new_vector.next = self.vector_mc.val();
-            self.new_info.next = self.type_exception.val();
+            if self.mce_pending.q.val() {
+                self.new_vector.next = self.vector_mc.val();
+                self.new_info.next = self.type_exception.val();
+            }
         }
         self.vector_wide.x.next = self.new_vector.val();
         self.error_wide.x.next = self.new_error.val();
@@ -485,8 +510,9 @@ impl Logic for EntryUnit {
         if self.double_fault.val() & !self.status_critical.val() {
             self.push_addr.next = self.cstack_step.y.val();
         }
-        self.start_push.next =
-            (self.accept.val() & !self.immediate.val()) | self.double_fault.val();
+        self.start_push.next = self.take_critical.val()
+            | (self.ordinary.val() & !self.user.val())
+            | self.double_fault.val();
         // The event whose frame a push starts: the accepted event, or a
         // #DF of the state from before a failed transfer (which committed
         // nothing).

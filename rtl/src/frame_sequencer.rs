@@ -78,7 +78,7 @@ pub struct FrameSequencer {
     pop: Reg<Bit>,
     /// Index of the word being transferred.
     index: Reg<Bits<3>>,
-    /// Address of the word being transferred.
+    /// Address of the word being transferred; 0 outside a transfer.
     addr: Reg<Bits<64>>,
     /// The word above `addr` (pops go up).
     word_above: WordStep,
@@ -148,11 +148,10 @@ impl Logic for FrameSequencer {
         // The bus: registered request, zero outside a transfer.
         self.mem_valid.next = self.active.q.val();
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
-        self.mem_addr.next = self.zero.val();
+        // `addr` is 0 outside a transfer (reset, and cleared when one
+        // ends), so the address needs no gate of its own.
+        self.mem_addr.next = self.addr.q.val();
         self.mem_wdata.next = self.zero.val();
-        if self.active.q.val() {
-            self.mem_addr.next = self.addr.q.val();
-        }
         if self.active.q.val() & !self.pop.q.val() {
             if self.index.q.val() == self.word_0.val() {
                 self.mem_wdata.next = self.word_rip.val();
@@ -177,10 +176,13 @@ impl Logic for FrameSequencer {
         self.pop.wdata.next = self.start_pop.val();
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
-        self.addr.we.next = self.start.val() | self.answer.val();
+        self.addr.we.next = self.start.val() | self.answer.val() | self.bus_error.val();
         self.addr.wdata.next = self.word_below.y.val();
         if self.pop.q.val() {
             self.addr.wdata.next = self.word_above.y.val();
+        }
+        if self.done.val() | self.bus_error.val() {
+            self.addr.wdata.next = self.zero.val();
         }
         if self.start.val() {
             self.index.wdata.next = self.word_0.val();

@@ -108,6 +108,8 @@ pub struct Ptu {
     return_path: ReturnPath,
     frame_sequencer: FrameSequencer,
     csr_file: CsrFile,
+    /// The current instruction takes effect at this edge.
+    insn_done: Signal<Local, Bit>,
     /// `redirect`.
     redirect_q: Reg<Bit>,
 }
@@ -163,6 +165,7 @@ impl Ptu {
             return_path: Default::default(),
             frame_sequencer: Default::default(),
             csr_file: Default::default(),
+            insn_done: Default::default(),
             redirect_q: Default::default(),
         })
     }
@@ -248,7 +251,7 @@ impl Logic for Ptu {
         self.csr_file.csr_addr.next = self.csr_addr.val();
         self.csr_file.csr_wdata.next = self.csr_wdata.val();
         self.csr_file.user.next = self.rename_bank.user.val();
-        self.csr_file.insn_en.next = self.entry_unit.do_insn.val();
+        self.csr_file.insn_en.next = self.entry_unit.insn_clear.val();
         self.csr_file.read_en.next = self.entry_unit.idle.val();
         self.csr_file.user_rip.next = self.rename_bank.user_rip.val();
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
@@ -271,11 +274,19 @@ impl Logic for Ptu {
         }
 
         // Rename bank: instruction writes, CSR writes, entries and returns.
-        self.rename_bank.retire.next = self.retire.val() & self.entry_unit.do_insn.val();
+        // `do_insn`, written per level: in user mode every CSR access
+        // faults, so the instruction's writes to the user copies do not
+        // wait for the address decode.
+        self.insn_done.next = self.entry_unit.do_insn.val();
+        if self.rename_bank.user.val() {
+            self.insn_done.next =
+                self.entry_unit.insn_clear.val() & !(self.csr_re.val() | self.csr_we.val());
+        }
+        self.rename_bank.retire.next = self.retire.val() & self.insn_done.val();
         self.rename_bank.next_rip.next = self.next_rip.val();
-        self.rename_bank.rsp_we.next = self.rsp_we.val() & self.entry_unit.do_insn.val();
+        self.rename_bank.rsp_we.next = self.rsp_we.val() & self.insn_done.val();
         self.rename_bank.rsp_wdata.next = self.rsp_wdata.val();
-        self.rename_bank.gs_we.next = self.gs_we.val() & self.entry_unit.do_insn.val();
+        self.rename_bank.gs_we.next = self.gs_we.val() & self.insn_done.val();
         self.rename_bank.gs_wdata.next = self.gs_wdata.val();
         self.rename_bank.urip_we.next = self.csr_file.urip_we.val();
         self.rename_bank.ursp_we.next = self.csr_file.ursp_we.val();
