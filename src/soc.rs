@@ -10,6 +10,8 @@ use ptu_soc::run::{run, RunOptions};
 use ptu_soc::soc::SocConfig;
 use ptu_soc::{diff, kernel};
 use ptu_tools::check_failed;
+use ptu_waveforms::names::{self, Format, Group, Row};
+use ptu_waveforms::reader::Vcd;
 use std::path::{Path, PathBuf};
 
 /// `ptu soc`.
@@ -114,7 +116,15 @@ fn run_program(a: &RunArgs) -> Result<()> {
         Sim::Verilator => format!("{} cycles, Verilator", out.cycles),
     };
     if let Some(v) = &a.vcd {
-        println!("wrote {}", v.display());
+        let gtkw = write_gtkw(v)?;
+        println!("wrote {} and {}", v.display(), gtkw.display());
+        println!("  look: ptu wave {} --summary", v.display());
+        println!(
+            "        ptu wave {} --svg {}",
+            v.display(),
+            v.with_extension("svg").display()
+        );
+        println!("        gtkwave {}", gtkw.display());
     }
     match out.verdict() {
         Some(ToHost::Pass) => {
@@ -215,4 +225,57 @@ fn load(path: &Path) -> Result<Vec<u8>> {
         );
     }
     Ok(program.image)
+}
+
+/// The core's signals in the SoC's VCD (relative to the core's scope):
+/// label, path, format.
+const CORE_ROWS: &[(&str, &str, Format)] = &[
+    ("state", "state.q", Format::Hex),
+    ("pc=rip", "rip", Format::Hex),
+    ("instruction", "ir.q", Format::Hex),
+    ("rd", "rd", Format::Hex),
+    ("rd_we", "rd_we.q", Format::Bit),
+    ("rd_value", "res.q", Format::Hex),
+    ("retire", "retire", Format::Bit),
+    ("redirect", "redirect", Format::Bit),
+    ("busy", "busy", Format::Bit),
+    ("bus_addr", "bus_addr", Format::Hex),
+    ("bus_we", "bus_we", Format::Bit),
+    ("bus_wdata", "bus_wdata", Format::Hex),
+    ("bus_rdata", "bus_rdata", Format::Hex),
+];
+
+/// The core's group of a SoC VCD: the rows of [`CORE_ROWS`] under the
+/// first scope named `cpu`. An error if the file has no such scope.
+pub fn core_group(vcd: &Vcd) -> Result<Group> {
+    let Some(scope) = vcd
+        .vars
+        .iter()
+        .find(|v| v.scope == "cpu" || v.scope.ends_with(".cpu"))
+        .map(|v| v.scope.clone())
+    else {
+        bail!(
+            "{} has no `cpu` scope: it is not a VCD of the SoC",
+            vcd.path.display()
+        );
+    };
+    let rows = CORE_ROWS
+        .iter()
+        .filter_map(|(label, rel, format)| {
+            names::at(vcd, &scope, rel).map(|var| Row {
+                label: label.to_string(),
+                var,
+                format: *format,
+            })
+        })
+        .collect();
+    Ok(Group { name: "core", rows })
+}
+
+/// Write the GTKWave save file beside the SoC's VCD `vcd`: the core's
+/// group, then the unit's groups, zoomed to fit.
+fn write_gtkw(vcd: &Path) -> Result<PathBuf> {
+    let file = Vcd::open(vcd)?;
+    let core = core_group(&file)?;
+    ptu_waveforms::gtkw::write_gtkw_with(vcd, &[core])
 }

@@ -34,6 +34,22 @@
 use crate::map;
 use rust_hdl::prelude::*;
 
+/// A deliberately broken instruction, for tests that must catch it
+/// (`soc/tests/core_mutant.rs`). Chosen while elaborating: the hardware
+/// has no run-time switch, only the constant the choice sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutant {
+    /// `sra`, `srai`, `sraw` and `sraiw` shift in zeros, like `srl`.
+    SraAsSrl,
+}
+
+/// How the core is built.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CpuConfig {
+    /// A broken instruction (tests only; `None` is the real core).
+    pub mutant: Option<Mutant>,
+}
+
 /// The core's states (see the module documentation).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, LogicState)]
 pub enum CpuState {
@@ -164,6 +180,9 @@ pub struct Cpu {
     ram_end: Constant<Bits<64>>,
     dev_base: Constant<Bits<64>>,
     dev_end: Constant<Bits<64>>,
+    /// Arithmetic right shifts fill with the sign bit (1; 0 only in the
+    /// `Mutant::SraAsSrl` core).
+    sra_sign_fill: Constant<Bit>,
     // ---- Combinational temporaries.
     /// The unit is busy, shut down or redirecting: drop the instruction.
     pub(crate) abort: Signal<Local, Bit>,
@@ -255,8 +274,13 @@ impl Default for Cpu {
 }
 
 impl Cpu {
-    /// The core (it has no configuration: the memory map is `crate::map`).
+    /// The core (the memory map is `crate::map`).
     pub fn new() -> Self {
+        Self::with_config(&CpuConfig::default())
+    }
+
+    /// The core as `cfg` says (a mutant, for tests).
+    pub fn with_config(cfg: &CpuConfig) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -324,6 +348,7 @@ impl Cpu {
             ram_end: Constant::new((map::RAM_BASE + map::RAM_BYTES).into()),
             dev_base: Constant::new(map::DEVICES_BASE.into()),
             dev_end: Constant::new(map::DEVICES_END.into()),
+            sra_sign_fill: Constant::new(cfg.mutant != Some(Mutant::SraAsSrl)),
             abort: Default::default(),
             commit: Default::default(),
             user: Default::default(),
@@ -675,7 +700,7 @@ impl Logic for Cpu {
             }
         }
         self.alu_sra.next = self.alu_a_shift.val() >> self.alu_shamt.val();
-        if self.alu_a_shift.val().get_bit(63) {
+        if self.alu_a_shift.val().get_bit(63) & self.sra_sign_fill.val() {
             self.alu_sra.next = !((!self.alu_a_shift.val()) >> self.alu_shamt.val());
         }
         self.lt_signed.next =

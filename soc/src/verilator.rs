@@ -1,24 +1,36 @@
-//! Running a program on the emitted SoC (`ptu_soc.v`) under Verilator,
+//! Running programs on the emitted SoC (`ptu_soc.v`) under Verilator,
 //! the way `testbenches/src/verilator.rs` builds the unit's harness: the
-//! emitted file (the program is the RAM's `initial` contents), a small C++
-//! main, `verilator --cc --exe --build -O2`, then the executable.
+//! emitted file (without a RAM image), a small C++ main,
+//! `verilator --cc --exe --build -O2`, then the executable, once per
+//! program: the harness writes each program's image into the RAM before
+//! the first clock, so one build runs them all. [`build`] keeps the build
+//! in its folder and rebuilds only when the emitted Verilog, the Verilator
+//! configuration or the harness change.
 //!
 //! The harness resets the SoC for one edge (as [`crate::run::SocSim`]
 //! does), clocks it until `tohost_valid` or the cycle limit, raises `nmi`
 //! for 4 cycles at each requested cycle, and decodes the UART's serial
-//! line (8N1, `cycles_per_bit`). It prints one line per result, which
-//! [`run`] reads back into an [`Outcome`](crate::run::Outcome) (without
+//! line (8N1, `cycles_per_bit`), finishing a byte already on the line
+//! when `tohost` is stored (the cycle count stops at the store). It
+//! prints one line per result, which [`run`] reads back into an [`Outcome`](crate::run::Outcome) (without
 //! the per-instruction trace and `instret`, which are not ports).
 
 use crate::run::{Outcome, RunOptions};
 use crate::soc::{self, SocConfig, TOP};
 use anyhow::{anyhow, bail, Context, Result};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::Mutex;
 
 /// The harness (C++), reading its options from the command line:
-/// `max_cycles cycles_per_bit [nmi_at ...]`.
+/// `max_cycles cycles_per_bit [nmi_at ...]`, and the program image (bytes
+/// from address 0) from its standard input.
 pub const HARNESS: &str = r#"// ptu_soc_tb.cpp: runs the emitted ptu_soc until tohost (soc/src/verilator.rs).
+// The program image comes on standard input and is written into the RAM
+// (made public by ptu_soc_public.vlt) before the first clock.
 #include "Vptu_soc.h"
+#include "Vptu_soc___024root.h"
 #include "verilated.h"
 #include <cstdio>
 #include <cstdlib>
@@ -33,8 +45,24 @@ int main(int argc, char **argv) {
     const unsigned long long cpb = std::strtoull(argv[2], nullptr, 0);
     std::vector<unsigned long long> nmi_at;
     for (int i = 3; i < argc; i++) nmi_at.push_back(std::strtoull(argv[i], nullptr, 0));
+    std::vector<unsigned char> image;
+    unsigned char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0) image.insert(image.end(), buf, buf + n);
     VerilatedContext ctx;
     Vptu_soc soc{&ctx};
+    auto &mem = soc.rootp->ptu_soc__DOT__ram__DOT__mem;
+    const size_t words = sizeof mem.m_storage / sizeof mem.m_storage[0];
+    if (image.size() > words * 8) {
+        std::fprintf(stderr, "the image is %zu bytes and the RAM %zu bytes\n", image.size(), words * 8);
+        return 2;
+    }
+    for (size_t i = 0; i < words; i++) {
+        unsigned long long w = 0;
+        for (size_t b = 0; b < 8 && i * 8 + b < image.size(); b++)
+            w |= (unsigned long long)image[i * 8 + b] << (8 * b);
+        mem[i] = w;
+    }
     soc.clock = 0;
     soc.nmi = 0;
     soc.reset = 1;
@@ -48,14 +76,20 @@ int main(int argc, char **argv) {
     unsigned rx_bits = 0, rx_byte = 0;
     unsigned long long cycle = 0;
     bool done = false;
-    while (cycle < max_cycles && !done) {
+    // After tohost, the clock runs on (uncounted) only to finish decoding
+    // a byte whose start bit was already on the line, as the rust-hdl run
+    // counts a byte when the transmitter takes it.
+    unsigned long long end = 0;
+    for (;;) {
+        if (!done && cycle >= max_cycles) break;
+        if (done && (!rx_busy || cycle > end + cpb * 11)) break;
         bool nmi = false;
         for (auto at : nmi_at) nmi = nmi || (cycle >= at && cycle < at + 4);
         soc.clock = 0;
         soc.nmi = nmi;
         soc.eval();
         const bool tx = soc.tx;
-        if (!rx_busy && !tx) {
+        if (!rx_busy && !tx && !done) {
             rx_busy = true;
             rx_start = cycle;
             rx_bits = 0;
@@ -73,16 +107,167 @@ int main(int argc, char **argv) {
         soc.clock = 1;
         soc.eval();
         cycle++;
-        done = soc.tohost_valid;
+        if (!done && soc.tohost_valid) {
+            done = true;
+            end = cycle;
+            std::printf("tohost %llu\n", (unsigned long long)soc.tohost);
+        }
     }
-    if (done) std::printf("tohost %llu\n", (unsigned long long)soc.tohost);
-    std::printf("cycles %llu\n", cycle);
+    std::printf("cycles %llu\n", done ? end : cycle);
     return 0;
 }
 "#;
 
-/// Build the SoC for `cfg` under Verilator in `work` (created) and run it
-/// with `opts` (`trace` and `vcd` are not supported here).
+/// A built Verilator model of the SoC: one executable for every program
+/// (the harness loads the RAM before the first clock).
+pub struct Build {
+    exe: PathBuf,
+    work: PathBuf,
+    ram_bytes: usize,
+    cycles_per_bit: u64,
+    /// Whether this call built it (`false`: the cached build was current).
+    pub built: bool,
+}
+
+/// Builds in this process wait for each other (tests run in threads).
+static BUILD_LOCK: Mutex<()> = Mutex::new(());
+
+/// The file in the work folder naming the hash of what the build was made
+/// from; the build is reused while it matches.
+const STAMP: &str = "build.hash";
+
+/// FNV-1a over length-prefixed parts (stable across Rust versions).
+fn hash(parts: &[&[u8]]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in (p.len() as u64).to_le_bytes().iter().chain(p.iter()) {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Build the SoC of `cfg` (its RAM size, UART speed, core and unit; not
+/// its image, which [`Build::run`] loads) under Verilator in `work`
+/// (created), or reuse the build there if the emitted Verilog, waivers and
+/// harness are the same.
+pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
+    let mut cfg = cfg.clone();
+    cfg.image = Vec::new();
+    cfg.image_in_verilog = false;
+    let verilog = soc::emit(&cfg)?;
+    let key = hash(&[
+        verilog.as_bytes(),
+        WAIVERS.as_bytes(),
+        PUBLIC.as_bytes(),
+        HARNESS.as_bytes(),
+    ]);
+    let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    std::fs::create_dir_all(work)
+        .with_context(|| format!("cannot create folder {}", work.display()))?;
+    // Absolute: the harness runs in `work`, and `work` may be relative.
+    let exe = std::path::absolute(work.join("obj_dir").join(format!("V{TOP}")))
+        .with_context(|| format!("cannot resolve {}", work.display()))?;
+    let stamp = work.join(STAMP);
+    let cached = exe.exists()
+        && std::fs::read_to_string(&stamp)
+            .map(|s| s.trim() == key)
+            .unwrap_or(false);
+    if !cached {
+        let _ = std::fs::remove_file(&stamp);
+        ptu_tools::write_atomic(&work.join(format!("{TOP}.v")), verilog.as_bytes())?;
+        ptu_tools::write_atomic(&work.join("ptu_soc.vlt"), WAIVERS.as_bytes())?;
+        ptu_tools::write_atomic(&work.join("ptu_soc_public.vlt"), PUBLIC.as_bytes())?;
+        ptu_tools::write_atomic(&work.join("ptu_soc_tb.cpp"), HARNESS.as_bytes())?;
+        let build_log = work.join("verilator-build.log");
+        ptu_tools::run_ok(
+            "verilator",
+            &[
+                "--cc",
+                "--exe",
+                "--build",
+                "-O2",
+                "-Wall",
+                "--top-module",
+                TOP,
+                "-MAKEFLAGS",
+                "OPT_FAST=-O2",
+                "ptu_soc.vlt",
+                "ptu_soc_public.vlt",
+                "ptu_soc.v",
+                "ptu_soc_tb.cpp",
+            ],
+            work,
+            &build_log,
+        )
+        .with_context(|| {
+            format!(
+                "building the SoC with Verilator (log: {})",
+                build_log.display()
+            )
+        })?;
+        ptu_tools::write_atomic(&stamp, format!("{key}\n").as_bytes())?;
+    }
+    Ok(Build {
+        exe,
+        work: work.to_path_buf(),
+        ram_bytes: cfg.ram_words * 8,
+        cycles_per_bit: cfg.cycles_per_bit,
+        built: !cached,
+    })
+}
+
+impl Build {
+    /// Run `image` (loaded at address 0, the rest of RAM zero) with `opts`
+    /// (`trace` and `vcd` are not supported here).
+    pub fn run(&self, image: &[u8], opts: &RunOptions) -> Result<Outcome> {
+        if opts.max_cycles == 0 {
+            bail!("--max-cycles must be at least 1");
+        }
+        if opts.vcd.is_some() {
+            bail!("--vcd is for the rust-hdl simulation: drop --sim verilator, or --vcd");
+        }
+        if image.len() > self.ram_bytes {
+            bail!(
+                "the program image is {} bytes and the RAM {} bytes: make the program smaller",
+                image.len(),
+                self.ram_bytes
+            );
+        }
+        let mut args = vec![opts.max_cycles.to_string(), self.cycles_per_bit.to_string()];
+        args.extend(opts.nmi_at.iter().map(|c| c.to_string()));
+        let mut child = std::process::Command::new(&self.exe)
+            .args(&args)
+            .current_dir(&self.work)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {}", self.exe.display()))?;
+        // The harness reads all of stdin before it prints anything.
+        child
+            .stdin
+            .take()
+            .expect("piped stdin")
+            .write_all(image)
+            .with_context(|| format!("cannot send the image to {}", self.exe.display()))?;
+        let out = child
+            .wait_with_output()
+            .with_context(|| format!("cannot run {}", self.exe.display()))?;
+        if !out.status.success() {
+            bail!(
+                "{} failed: {}",
+                self.exe.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        parse(&String::from_utf8_lossy(&out.stdout))
+    }
+}
+
+/// Build (or reuse) the SoC for `cfg` under Verilator in `work` and run
+/// its image with `opts` (`trace` and `vcd` are not supported here).
 pub fn run(cfg: &SocConfig, opts: &RunOptions, work: &Path) -> Result<Outcome> {
     if opts.max_cycles == 0 {
         bail!("--max-cycles must be at least 1");
@@ -90,58 +275,16 @@ pub fn run(cfg: &SocConfig, opts: &RunOptions, work: &Path) -> Result<Outcome> {
     if opts.vcd.is_some() {
         bail!("--vcd is for the rust-hdl simulation: drop --sim verilator, or --vcd");
     }
-    std::fs::create_dir_all(work)
-        .with_context(|| format!("cannot create folder {}", work.display()))?;
-    let mut cfg = cfg.clone();
-    cfg.image_in_verilog = true;
-    ptu_tools::write_atomic(&work.join(format!("{TOP}.v")), soc::emit(&cfg)?.as_bytes())?;
-    ptu_tools::write_atomic(&work.join("ptu_soc.vlt"), WAIVERS.as_bytes())?;
-    ptu_tools::write_atomic(&work.join("ptu_soc_tb.cpp"), HARNESS.as_bytes())?;
-    let build_log = work.join("verilator-build.log");
-    ptu_tools::run_ok(
-        "verilator",
-        &[
-            "--cc",
-            "--exe",
-            "--build",
-            "-O2",
-            "-Wall",
-            "--top-module",
-            TOP,
-            "-MAKEFLAGS",
-            "OPT_FAST=-O2",
-            "ptu_soc.vlt",
-            "ptu_soc.v",
-            "ptu_soc_tb.cpp",
-        ],
-        work,
-        &build_log,
-    )
-    .with_context(|| {
-        format!(
-            "building the SoC with Verilator (log: {})",
-            build_log.display()
-        )
-    })?;
-    // Absolute: the harness runs in `work`, and `work` may be relative.
-    let exe = std::path::absolute(work.join("obj_dir").join("Vptu_soc"))
-        .with_context(|| format!("cannot resolve {}", work.display()))?;
-    let mut args = vec![opts.max_cycles.to_string(), cfg.cycles_per_bit.to_string()];
-    args.extend(opts.nmi_at.iter().map(|c| c.to_string()));
-    let out = std::process::Command::new(&exe)
-        .args(&args)
-        .current_dir(work)
-        .output()
-        .with_context(|| format!("cannot run {}", exe.display()))?;
-    if !out.status.success() {
-        bail!(
-            "{} failed: {}",
-            exe.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        );
-    }
-    parse(&String::from_utf8_lossy(&out.stdout))
+    cfg.validate()?;
+    build(cfg, work)?.run(&cfg.image, opts)
 }
+
+/// Verilator configuration that makes the RAM's array writable from the
+/// harness (`rootp->ptu_soc__DOT__ram__DOT__mem`); the emitted Verilog
+/// itself stays free of simulator pragmas.
+pub const PUBLIC: &str = "`verilator_config\n\
+// The harness writes the program image into the RAM before the first clock.\n\
+public_flat_rw -module \"ptu_soc_sync_ram_*\" -var \"mem\"\n";
 
 /// The Verilator waivers of the emitted SoC (`soc/ptu_soc.vlt`).
 pub const WAIVERS: &str = include_str!("../ptu_soc.vlt");

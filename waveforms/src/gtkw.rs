@@ -192,6 +192,22 @@ pub fn write_gtkw_window(vcd: &Path, from: Option<Bound>, to: Option<Bound>) -> 
     Ok(out)
 }
 
+/// A save file for `vcd` that opens zoomed to fit the whole file (with
+/// markers at the transitions), showing `extra` groups (say, a core's
+/// state beside the unit it drives) before the unit's groups.
+pub fn write_gtkw_with(vcd: &Path, extra: &[names::Group]) -> Result<PathBuf> {
+    let file = Vcd::open(vcd)?;
+    let f = focus(
+        &file,
+        Some(Bound::TimeFs(0)),
+        Some(Bound::TimeFs(file.end_time.saturating_mul(file.unit_fs))),
+    )?;
+    let text = gtkw_text_with(&file, &f, extra)?;
+    let out = vcd.with_extension("gtkw");
+    crate::write_atomic(&out, text.as_bytes())?;
+    Ok(out)
+}
+
 /// The `*` line: zoom, primary marker (none), the 26 named markers.
 fn zoom_line(f: &Focus) -> String {
     let mut s = format!("*{:.6} -1", f.zoom());
@@ -208,10 +224,16 @@ fn zoom_line(f: &Focus) -> String {
 
 /// The contents of the save file for `vcd`, opening on `focus`.
 pub fn gtkw_text(vcd: &Vcd, focus: &Focus) -> Result<String> {
+    gtkw_text_with(vcd, focus, &[])
+}
+
+/// [`gtkw_text`] with `extra` groups before the default ones.
+pub fn gtkw_text_with(vcd: &Vcd, focus: &Focus, extra: &[names::Group]) -> Result<String> {
     let abs = std::path::absolute(&vcd.path)?;
     let filters = std::path::absolute(filters_for(&abs)?)?;
     let ptu = crate::view::find_unit(vcd);
-    let groups = names::default_groups(vcd, ptu.as_deref());
+    let mut groups = extra.to_vec();
+    groups.extend(names::default_groups(vcd, ptu.as_deref()));
     let mut s = String::new();
     let _ = writeln!(
         s,
