@@ -148,7 +148,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Build(args) => board::build(&args),
         Command::Program(args) => board::program(&args),
         Command::Bench(args) => match args.what {
-            BenchWhat::Synth(what) => ptu_synth::bench::run(&what),
+            BenchWhat::Synth(what) => {
+                ptu_synth::bench::run_with(&what, Some(&board::soc_bench_design))
+            }
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
         Command::Prove(args) => ptu_formal::cli::run(&args, Some(ptu_waveforms::write_gtkw)),
