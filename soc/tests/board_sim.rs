@@ -53,18 +53,20 @@ const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top through it
 #include <cstring>
 #include <vector>
 
-// usage: max_cycles cycles_per_bit passes hold [nmi:EDGE|run:EDGE ...]
-// Prints `uart B` per byte, `led V EDGE` when the LEDs change, `pass EDGE`
-// when LED 0 (active low) lights, `cycles N` at the end; stops after
-// `passes` passes.
+// usage: max_cycles cycles_per_bit passes hold invert [nmi:EDGE|run:EDGE ...]
+// Prints `uart B` per byte, `led V EDGE` when the LED pins change, `pass
+// EDGE` when LED 0 lights (its pin is inverted if bit 0 of `invert` is
+// set), `run EDGE` when a run press starts, `cycles N` at the end; stops
+// 12 bits after the `passes`th pass (the last byte may be on the line).
 int main(int argc, char **argv) {
-    if (argc < 5) return 2;
+    if (argc < 6) return 2;
     const unsigned long long max_cycles = std::strtoull(argv[1], nullptr, 0);
     const unsigned long long cpb = std::strtoull(argv[2], nullptr, 0);
     const unsigned passes = std::strtoul(argv[3], nullptr, 0);
     const unsigned long long hold = std::strtoull(argv[4], nullptr, 0);
+    const unsigned invert = std::strtoul(argv[5], nullptr, 0);
     std::vector<unsigned long long> nmi_at, run_at;
-    for (int i = 5; i < argc; i++) {
+    for (int i = 6; i < argc; i++) {
         if (!std::strncmp(argv[i], "nmi:", 4)) nmi_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
         else if (!std::strncmp(argv[i], "run:", 4)) run_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
         else return 2;
@@ -80,10 +82,14 @@ int main(int argc, char **argv) {
     unsigned rx_bits = 0, rx_byte = 0;
     unsigned led = 0x100, seen_passes = 0;
     unsigned long long edge = 0;
-    for (; edge < max_cycles && seen_passes < passes; edge++) {
+    unsigned long long stop = max_cycles;
+    for (; edge < max_cycles && edge < stop; edge++) {
         bool nmi = false, run = false;
         for (auto at : nmi_at) nmi = nmi || (edge >= at && edge < at + hold);
-        for (auto at : run_at) run = run || (edge >= at && edge < at + hold);
+        for (auto at : run_at) {
+            run = run || (edge >= at && edge < at + hold);
+            if (edge == at) std::printf("run %llu\n", edge);
+        }
         top.clock = 0;
         top.nmi_button = nmi;
         top.button = run;
@@ -105,9 +111,9 @@ int main(int argc, char **argv) {
             }
         }
         if (top.led != led) {
-            if ((led & 1) && !(top.led & 1)) {
+            if (!((led ^ invert) & 1) && ((top.led ^ invert) & 1)) {
                 std::printf("pass %llu\n", edge);
-                seen_passes++;
+                if (++seen_passes == passes) stop = edge + 12 * cpb;
             }
             led = top.led;
             std::printf("led %u %llu\n", led, edge);
@@ -120,7 +126,8 @@ int main(int argc, char **argv) {
 }
 "#;
 
-/// What the harness printed: one transcript per run (split at each pass),
+/// What the harness printed: one transcript per run (split at each run
+/// press),
 /// the LED changes, the edge count.
 struct Sim {
     transcripts: Vec<String>,
@@ -165,11 +172,16 @@ fn build(dir: &Path, verilog: &str) -> PathBuf {
 }
 
 fn simulate(exe: &Path, passes: u32, presses: &[String]) -> Sim {
+    simulate_at(exe, 4, 3_000_000, options().led_active_low, passes, presses)
+}
+
+fn simulate_at(exe: &Path, cpb: u64, max: u64, invert: u8, passes: u32, presses: &[String]) -> Sim {
     let mut args = vec![
-        "3000000".to_string(),
-        "4".into(),
+        max.to_string(),
+        cpb.to_string(),
         passes.to_string(),
         HOLD.to_string(),
+        invert.to_string(),
     ];
     args.extend(presses.iter().cloned());
     let text = run(Command::new(exe).args(&args));
@@ -185,10 +197,8 @@ fn simulate(exe: &Path, passes: u32, presses: &[String]) -> Sim {
         match w.as_slice() {
             ["uart", b] => bytes.last_mut().unwrap().push(b.parse().unwrap()),
             ["uart", _, "framing-error"] => panic!("UART framing error after {bytes:?}"),
-            ["pass", e] => {
-                sim.passes.push(e.parse().unwrap());
-                bytes.push(Vec::new());
-            }
+            ["pass", e] => sim.passes.push(e.parse().unwrap()),
+            ["run", _] => bytes.push(Vec::new()),
             ["led", v, e] => sim.leds.push((v.parse().unwrap(), e.parse().unwrap())),
             ["cycles", n] => sim.cycles = n.parse().unwrap(),
             _ => panic!("the harness printed {line:?}"),
@@ -326,4 +336,76 @@ fn the_board_top_lints_clean_in_verilator_icarus_and_yosys() {
             .current_dir(&dir)),
         "yosys",
     );
+}
+
+/// The top as the ULX3S gets it (25 MHz, 217 cycles per bit at 115200
+/// baud, 1 ms power-on reset): the kernel, whose every byte now takes 50
+/// times longer to send, still passes with its whole transcript.
+#[test]
+fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
+    let k = kernel::build(kernel::Variant::Correct).unwrap_or_else(|e| panic!("{e:#}"));
+    let b = ptu_synth::boards::find("ulx3s").unwrap();
+    let opts = board::options(&b).unwrap();
+    let cpb = (opts.clock_hz + opts.baud / 2) / opts.baud;
+    assert_eq!(cpb, 217);
+    let verilog = board::emit(&board::kernel_soc().unwrap(), &opts).unwrap();
+    let exe = build(&scratch("ulx3s-sim"), &verilog);
+    let sim = simulate_at(&exe, cpb, 40_000_000, opts.led_active_low, 1, &[]);
+    assert_eq!(sim.passes.len(), 1, "no pass in {} cycles", sim.cycles);
+    let t = &sim.transcripts[0];
+    let expect = Expect {
+        nmi_user: 0,
+        nmi_nested: 0,
+        fault_address: k.header.task_a,
+    };
+    kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
+    // The power-on reset holds the SoC for 1 ms.
+    assert!(sim.passes[0] > opts.por_cycles);
+}
+
+/// The flow refuses the SoC on the iCE40 boards in its generate stage,
+/// with the one-line reason, and leaves no build folder.
+#[test]
+fn the_flow_refuses_the_soc_where_it_does_not_fit() {
+    use ptu_synth::{boards, flow};
+    for name in ["icebreaker", "alchitry-cu"] {
+        let root = scratch(&format!("refuse-{name}"));
+        let mut opts = flow::BuildOptions::new(boards::find(name).unwrap());
+        opts.out = root.join(name);
+        let e = flow::build(&opts, &board::SocBuild, &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not fit"), "{e}");
+        assert!(e.contains("64 KiB of RAM need block RAM"), "{e}");
+        assert!(e.contains("--board ulx3s --design soc"), "{e}");
+        assert!(!opts.out.exists(), "{name}: a build folder was written");
+    }
+}
+
+/// `ptu build --board ulx3s --design soc` end to end (about five minutes
+/// on two busy cores): a bitstream that meets 25 MHz, the RAM in block
+/// RAM, the unit kept as its own module. A separate, slower command:
+/// `cargo test --release -p ptu-soc --test board_sim -- --ignored`.
+#[test]
+#[ignore = "slow: run with --ignored (docs/soc-boards.md)"]
+fn ulx3s_builds_the_soc_meeting_25_mhz() {
+    use ptu_synth::{boards, flow};
+    let root = scratch("ulx3s");
+    let mut opts = flow::BuildOptions::new(boards::find("ulx3s").unwrap());
+    opts.out = root.join("ulx3s-soc");
+    let built =
+        flow::build(&opts, &board::SocBuild, &mut |_| {}).unwrap_or_else(|e| panic!("{e:#}"));
+    let r = &built.report;
+    assert!(r.timing_met, "{}", r.summary());
+    assert!(r.block_rams.used >= 32, "{}", r.summary());
+    assert!(r
+        .figures
+        .iter()
+        .any(|(k, v)| k == "kernel_image_bytes" && *v > 0x8000));
+    let ys = std::fs::read_to_string(opts.out.join("synth.ys")).unwrap();
+    assert!(
+        ys.contains("setattr -mod -set keep_hierarchy 1 ptu_soc_board_soc_ptu\n"),
+        "{ys}"
+    );
+    assert!(opts.out.join("ptu_soc_board.bit").is_file());
 }
