@@ -56,7 +56,7 @@ enum Command {
     /// Build the board demo into a bitstream with the open FPGA tools:
     /// synth/build/<board>/ with every log, build.sh and report.json.
     #[command(
-        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board"
+        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board\n  ptu build --board ulx3s --design soc  the SoC with its kernel (docs/soc-boards.md)"
     )]
     Build(board::BuildArgs),
     /// Load the built bitstream onto a board (iceprog / openFPGALoader).
