@@ -382,7 +382,7 @@ fn the_flow_refuses_the_soc_where_it_does_not_fit() {
     }
 }
 
-/// `ptu build --board ulx3s --design soc` end to end (about five minutes
+/// `ptu build --board ulx3s --design soc` end to end (2 to 5 minutes
 /// on two busy cores): a bitstream that meets 25 MHz, the RAM in block
 /// RAM, the unit kept as its own module. A separate, slower command:
 /// `cargo test --release -p ptu-soc --test board_sim -- --ignored`.
