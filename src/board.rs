@@ -1,12 +1,16 @@
-//! `ptu build` and `ptu program`: the board demo (`ptu_demo`) made for a
-//! board (`ptu_synth::boards`) and handed to the FPGA flow
-//! (`ptu_synth::flow`), and the bitstream it wrote loaded onto the board.
+//! `ptu build` and `ptu program`: a design made for a board
+//! (`ptu_synth::boards`) and handed to the FPGA flow (`ptu_synth::flow`),
+//! and the bitstream it wrote loaded onto the board. The designs: the
+//! board demo (`ptu_demo`, the default) and the SoC with its kernel
+//! (`ptu_soc_board`, `--design soc`, docs/soc-boards.md).
 
 use anyhow::Result;
 use clap::Args;
-use ptu_demo::board_demo::TOP;
+use ptu_demo::board_demo::TOP as DEMO_TOP;
 use ptu_demo::demo_program::Corruption;
 use ptu_demo::design::DemoBuild;
+use ptu_soc::board::{SocBuild, TOP as SOC_TOP};
+use ptu_synth::design as flow_design;
 use ptu_synth::{boards, flow, program};
 use std::path::PathBuf;
 
@@ -40,13 +44,37 @@ impl clap::builder::TypedValueParser for BoardParser {
     }
 }
 
+/// What `ptu build` builds.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesignKind {
+    /// The board demo: the unit replaying the reference model's sequence.
+    Demo,
+    /// The SoC (RV64I core, the unit, 64 KiB RAM) running the kernel.
+    Soc,
+}
+
+impl DesignKind {
+    /// The top module, which names the bitstream.
+    pub fn top(self) -> &'static str {
+        match self {
+            DesignKind::Demo => DEMO_TOP,
+            DesignKind::Soc => SOC_TOP,
+        }
+    }
+}
+
 /// `ptu build`.
 #[derive(Args, Debug, Clone)]
 pub struct BuildArgs {
     /// The board.
     #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
-    /// Build folder (default: synth/build/<board>).
+    /// The design: the board demo, or the SoC with its kernel (the ulx3s
+    /// only: the 64-bit SoC does not fit the iCE40 boards).
+    #[arg(long, value_enum, default_value = "demo")]
+    pub design: DesignKind,
+    /// Build folder (default: synth/build/<board>, or
+    /// synth/build/<board>-soc for the SoC).
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// nextpnr's placement seed.
@@ -64,22 +92,47 @@ pub struct ProgramArgs {
     /// The board.
     #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
-    /// The bitstream (default: the one `ptu build --board B` wrote).
+    /// The design whose bitstream to load (see `ptu build --design`).
+    #[arg(long, value_enum, default_value = "demo")]
+    pub design: DesignKind,
+    /// The bitstream (default: the one `ptu build --board B [--design D]`
+    /// wrote).
     #[arg(long)]
     pub bitstream: Option<PathBuf>,
 }
 
-/// `ptu build`: the demo for the board, through the flow.
+/// The default build folder of `design` on `board`.
+fn default_out(board: &boards::Board, design: DesignKind) -> PathBuf {
+    let out = flow::default_out(board);
+    match design {
+        DesignKind::Demo => out,
+        DesignKind::Soc => out.with_file_name(format!("{}-soc", board.name)),
+    }
+}
+
+/// `ptu build`: the design for the board, through the flow.
 pub fn build(args: &BuildArgs) -> Result<()> {
     let board = boards::find(&args.board)?;
-    let mut opts = flow::BuildOptions::new(board);
-    if let Some(o) = &args.out {
-        opts.out = o.clone();
+    if args.design == DesignKind::Soc {
+        if args.corrupt.is_some() {
+            anyhow::bail!("--corrupt is for the board demo: drop it, or --design soc");
+        }
+        // Before anything is written: a board it does not fit is one line.
+        ptu_soc::board::fits(&board)?;
     }
+    let mut opts = flow::BuildOptions::new(board);
+    opts.out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&opts.board, args.design));
     opts.seed = args.seed;
     let demo = DemoBuild {
         corrupt: args.corrupt.as_deref().map(Corruption::parse).transpose()?,
         ..DemoBuild::default()
+    };
+    let design: &dyn flow_design::Elaborate = match args.design {
+        DesignKind::Demo => &demo,
+        DesignKind::Soc => &SocBuild,
     };
     println!(
         "building in {}.partial, which becomes {} when the build succeeds ({}.failed if it fails)",
@@ -87,13 +140,17 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         opts.out.display(),
         opts.out.display()
     );
-    let built = flow::build(&opts, &demo, &mut |line| println!("{line}"))?;
+    let built = flow::build(&opts, design, &mut |line| println!("{line}"))?;
     println!("{}", built.report.summary());
     println!(
-        "report: {}; rerun without ptu: {}; load it: ptu program --board {}",
+        "report: {}; rerun without ptu: {}; load it: ptu program --board {}{}",
         built.dir.join("report.json").display(),
         built.dir.join("build.sh").display(),
-        opts.board.name
+        opts.board.name,
+        match args.design {
+            DesignKind::Demo => "",
+            DesignKind::Soc => " --design soc",
+        }
     );
     if !built.report.timing_met {
         ptu_tools::check_failed!(
@@ -105,20 +162,49 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     Ok(())
 }
 
-/// `ptu program`: the demo's bitstream onto the board.
+/// `ptu program`: the design's bitstream onto the board.
 pub fn program(args: &ProgramArgs) -> Result<()> {
     let board = boards::find(&args.board)?;
     let bitstream = args.bitstream.clone().unwrap_or_else(|| {
-        flow::default_out(&board).join(format!("{TOP}.{}", board.bitstream_ext))
+        default_out(&board, args.design).join(format!(
+            "{}.{}",
+            args.design.top(),
+            board.bitstream_ext
+        ))
     });
     let out = program::program(&board, &bitstream, None)?;
     if let Some(last) = out.lines().last() {
         println!("{last}");
     }
     println!(
-        "loaded {} onto the {}; open its serial port at 115200 8N1 and press the button to run the demo again",
+        "loaded {} onto the {}; open its serial port at 115200 8N1 and press the button to run the {} again",
         bitstream.display(),
-        board.title
+        board.title,
+        match args.design {
+            DesignKind::Demo => "demo",
+            DesignKind::Soc => "kernel (the second button injects an NMI)",
+        }
     );
     Ok(())
+}
+
+/// The SoC's board top with its kernel for `ptu bench synth --design soc`
+/// on `family` (the clock of that family's board: the UART's divisor is
+/// the only difference), the core and the unit counted alone.
+pub fn soc_bench_design(family: boards::Family) -> Result<ptu_synth::bench::WholeDesign> {
+    let board = boards::all()
+        .into_iter()
+        .find(|b| b.family == family)
+        .expect("a board per family");
+    let cfg = ptu_soc::board::kernel_soc()?;
+    let opts = ptu_soc::board::options(&board)?;
+    Ok(ptu_synth::bench::WholeDesign {
+        name: "the SoC's board top".into(),
+        top: SOC_TOP.into(),
+        verilog: ptu_soc::board::emit(&cfg, &opts)?,
+        kept: vec![
+            ("core".into(), format!("{SOC_TOP}_soc_cpu")),
+            ("unit".into(), ptu_soc::board::unit_module()),
+        ],
+    })
 }

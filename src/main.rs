@@ -56,7 +56,7 @@ enum Command {
     /// Build the board demo into a bitstream with the open FPGA tools:
     /// synth/build/<board>/ with every log, build.sh and report.json.
     #[command(
-        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board"
+        after_help = "Examples:\n  ptu build                             the iCEBreaker bitstream in synth/build/icebreaker/\n  ptu build --board ulx3s --seed 3\n  ptu build --corrupt 0x21:rip          a demo that prints FAIL on the board\n  ptu build --board ulx3s --design soc  the SoC with its kernel (docs/soc-boards.md)"
     )]
     Build(board::BuildArgs),
     /// Load the built bitstream onto a board (iceprog / openFPGALoader).
@@ -148,7 +148,9 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Build(args) => board::build(&args),
         Command::Program(args) => board::program(&args),
         Command::Bench(args) => match args.what {
-            BenchWhat::Synth(what) => ptu_synth::bench::run(&what),
+            BenchWhat::Synth(what) => {
+                ptu_synth::bench::run_with(&what, Some(&board::soc_bench_design))
+            }
             BenchWhat::Sim(a) => ptu_testbenches::cli::bench_sim(&a),
         },
         Command::Prove(args) => ptu_formal::cli::run(&args, Some(ptu_waveforms::write_gtkw)),

@@ -5,6 +5,7 @@
 pub mod map;
 
 // The core and the SoC (rust-hdl).
+pub mod board;
 pub mod cpu;
 pub mod run;
 pub mod soc;

@@ -125,6 +125,12 @@ pub struct Board {
     /// A PLL that derives a slower clock from the oscillator, for designs
     /// that cannot run at the board clock.
     pub pll: Option<Ice40Pll>,
+    /// The part's logic: 4-input LUTs.
+    pub luts: u64,
+    /// The part's block RAM that Yosys infers from a memory, in bytes of
+    /// data (iCE40 `SB_RAM40_4K`, ECP5 DP16KD without parity; not the
+    /// UP5K's SPRAM, which needs its primitive instantiated).
+    pub block_ram_bytes: u64,
     /// The named pins a design may use.
     pub resources: Vec<Resource>,
     /// The bitstream's file extension: `bin` (iCE40) or `bit` (ECP5).
@@ -313,6 +319,9 @@ pub fn all() -> [Board; 3] {
             clock_io: clock(&icebreaker).1,
             clock_hz: icebreaker.clock_hz,
             pll: None,
+            // 30 SB_RAM40_4K of 4 Kbit.
+            luts: 5280,
+            block_ram_bytes: 30 * 512,
             resources: resources(
                 &icebreaker,
                 &[
@@ -350,6 +359,9 @@ pub fn all() -> [Board; 3] {
                 divq: 4,
                 filter_range: 2,
             }),
+            // 32 SB_RAM40_4K of 4 Kbit.
+            luts: 7680,
+            block_ram_bytes: 32 * 512,
             resources: resources(
                 &cu,
                 &[
@@ -378,6 +390,9 @@ pub fn all() -> [Board; 3] {
             clock_io: clock(&ulx3s).1,
             clock_hz: ulx3s.clock_hz,
             pll: None,
+            // 208 DP16KD of 16 Kbit of data (18 with parity).
+            luts: 83_640,
+            block_ram_bytes: 208 * 2048,
             resources: resources(
                 &ulx3s,
                 &[

@@ -1,0 +1,412 @@
+//! `SocBoard`: the SoC ([`crate::soc::Soc`]) made for an FPGA board,
+//! emitted as module `ptu_soc_board`, and the SoC as a design for the flow
+//! (`ptu build --board B --design soc`).
+//!
+//! * **Clock**: the board's, or an iCE40 PLL's output (the demo's
+//!   [`ClockGen`]); the UART's cycles per bit come from that frequency
+//!   (115200 baud on the boards).
+//! * **Reset**: a power-on reset ([`PowerOnReset`]) for `por_cycles`,
+//!   then the run button (`button`, debounced): one press resets the
+//!   core, the unit and the devices for one cycle, so the kernel boots
+//!   again from its first instruction. The RAM is not reset (block RAM
+//!   gets its contents with the bitstream only), and the kernel does not
+//!   set up again what its first run changed (its counters, its tasks'
+//!   structs and stacks): the second run boots, then a task finds its
+//!   stack not its own (`A: my stack is not mine`) and the summary counts
+//!   the first run's tasks. A clean rerun is a reload of the bitstream
+//!   (`ptu program`); making the run button one needs the kernel to
+//!   initialise its data at boot, or a loader in the SoC.
+//! * **NMI**: the inject button (`nmi_button`, debounced) gives one
+//!   cycle on the SoC's `nmi`, which the unit takes on its rising edge.
+//! * **The kernel** (`soc/programs/kernel/kernel.S`) is the RAM's initial
+//!   contents, in the Verilog (the block RAM is loaded with the
+//!   bitstream). It prints over the UART (`tx`, 8N1).
+//! * **LEDs** (`led`, after the board's polarities): 0 `tohost` says
+//!   pass (1), 1 `tohost` says anything else, 2 heartbeat (bit 23 of a
+//!   free-running counter: the clock runs), 3 an NMI was injected since
+//!   the last reset, 4 the kernel runs (no `tohost` yet).
+//!
+//! The buttons' debouncer, the power-on reset and the clock generator are
+//! the board demo's (`ptu-demo`), so both designs behave the same on the
+//! board.
+//!
+//! Which boards it fits: [`fits`] says it before any tool runs, from the
+//! part's block RAM and LUTs (`ptu_synth::boards`).
+
+use crate::kernel;
+use crate::map;
+use crate::soc::{self, Soc, SocConfig};
+use anyhow::{anyhow, bail, Result};
+use ptu_demo::clock_gen::ClockGen;
+use ptu_demo::debouncer::Debouncer;
+use ptu_demo::power_on_reset::PowerOnReset;
+use ptu_synth::boards::{Board, Ice40Pll};
+use ptu_synth::design::{Design, Elaborate, PortMap};
+use rust_hdl::prelude::*;
+
+/// Name of the emitted top module.
+pub const TOP: &str = "ptu_soc_board";
+/// The top's clock port.
+pub const CLOCK_PORT: &str = "clock";
+/// Number of LEDs the top drives.
+pub const LEDS: usize = 5;
+/// LED bit: `tohost` is 1 (the kernel passed).
+pub const LED_PASS: usize = 0;
+/// LED bit: `tohost` is another value (the kernel failed).
+pub const LED_FAIL: usize = 1;
+/// LED bit: the heartbeat.
+pub const LED_HEARTBEAT: usize = 2;
+/// LED bit: an NMI was injected since the last reset.
+pub const LED_NMI: usize = 3;
+/// LED bit: the kernel runs (no `tohost` yet).
+pub const LED_RUNNING: usize = 4;
+/// Bits of the heartbeat counter; its top bit is the LED (0.7 s at
+/// 25 MHz, 1.4 s at 12 MHz).
+const HEARTBEAT_BITS: usize = 24;
+
+/// The LUT4s the SoC's board top takes on iCE40 (Yosys `synth_ice40`,
+/// `ptu bench synth --design soc`): 7,884, of which the unit 2,392 and the
+/// core, devices and board logic 5,492 (and 136 block RAMs of 4 Kbit: 128
+/// for the RAM, 8 for the core's registers).
+pub const SOC64_LUTS: u64 = 7_884;
+
+/// How the SoC's top is built for a board.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoardOptions {
+    /// Frequency of the logic's clock, in Hz (the board's, or the PLL's).
+    pub clock_hz: u64,
+    /// UART baud rate (115200 on the boards).
+    pub baud: u64,
+    /// Cycles everything is held in reset after configuration.
+    pub por_cycles: u64,
+    /// Cycles a button must be stable to count.
+    pub debounce_cycles: u64,
+    /// LEDs that light when their pin is low (bit `i` for `led[i]`).
+    pub led_active_low: u8,
+    /// The run button's pin is low when pressed.
+    pub button_active_low: bool,
+    /// The NMI button's pin is low when pressed.
+    pub nmi_active_low: bool,
+    /// Run from an iCE40 PLL; `clock_hz` is then its output.
+    pub pll: Option<Ice40Pll>,
+}
+
+impl BoardOptions {
+    /// A `clock_hz` clock: 115200 baud, 1 ms power-on reset, 10 ms
+    /// debounce, active-high LEDs and buttons.
+    pub fn new(clock_hz: u64) -> Self {
+        Self {
+            clock_hz,
+            baud: 115_200,
+            por_cycles: clock_hz / 1000,
+            debounce_cycles: clock_hz / 100,
+            led_active_low: 0,
+            button_active_low: false,
+            nmi_active_low: false,
+            pll: None,
+        }
+    }
+}
+
+/// The SoC's board top (see the module documentation).
+#[derive(LogicBlock)]
+pub struct SocBoard {
+    /// The board clock.
+    pub clock: Signal<In, Clock>,
+    /// Run button: runs the kernel again from reset.
+    pub button: Signal<In, Bit>,
+    /// Inject button: an NMI.
+    pub nmi_button: Signal<In, Bit>,
+    /// UART transmit line, 8N1.
+    pub tx: Signal<Out, Bit>,
+    /// LEDs: pass, fail, heartbeat, NMI injected, running.
+    pub led: Signal<Out, Bits<LEDS>>,
+    clock_gen: ClockGen,
+    power_on: PowerOnReset,
+    run_btn: Debouncer,
+    nmi_btn: Debouncer,
+    soc: Soc,
+    heartbeat: DFF<Bits<HEARTBEAT_BITS>>,
+    nmi_seen: DFF<Bit>,
+    pass_value: Constant<Bits<64>>,
+    led_invert: Constant<Bits<LEDS>>,
+    clk: Signal<Local, Clock>,
+    restart: Signal<Local, Bit>,
+}
+
+impl SocBoard {
+    /// The top for `opts` around the SoC of `cfg` (whose `cycles_per_bit`
+    /// it replaces by the one `opts` gives).
+    pub fn new(cfg: &SocConfig, opts: &BoardOptions) -> Result<Self> {
+        let mut cfg = cfg.clone();
+        cfg.cycles_per_bit = crate::uart_tx::divisor(opts.clock_hz, opts.baud)?;
+        let button =
+            |active_low| Debouncer::new("debounce_cycles", active_low, opts.debounce_cycles);
+        Ok(Self {
+            clock: Default::default(),
+            button: Default::default(),
+            nmi_button: Default::default(),
+            tx: Default::default(),
+            led: Default::default(),
+            clock_gen: ClockGen::new(opts.pll),
+            power_on: PowerOnReset::new(opts.por_cycles)?,
+            run_btn: button(opts.button_active_low)?,
+            nmi_btn: button(opts.nmi_active_low)?,
+            soc: Soc::new(&cfg)?,
+            heartbeat: Default::default(),
+            nmi_seen: Default::default(),
+            pass_value: Constant::new(1u64.into()),
+            led_invert: Constant::new((opts.led_active_low as u64).into()),
+            clk: Default::default(),
+            restart: Default::default(),
+        })
+    }
+}
+
+impl Logic for SocBoard {
+    #[hdl_gen]
+    fn update(&mut self) {
+        // ---- Clock, power-on reset, buttons.
+        self.clock_gen.clock_in.next = self.clock.val();
+        self.clk.next = self.clock_gen.clock_out.val();
+        self.power_on.clock.next = self.clk.val();
+        self.run_btn.clock.next = self.clk.val();
+        self.nmi_btn.clock.next = self.clk.val();
+        self.soc.clock.next = self.clk.val();
+        self.heartbeat.clock.next = self.clk.val();
+        self.nmi_seen.clock.next = self.clk.val();
+        self.run_btn.reset.next = self.power_on.reset.val();
+        self.nmi_btn.reset.next = self.power_on.reset.val();
+        self.run_btn.pin.next = self.button.val();
+        self.nmi_btn.pin.next = self.nmi_button.val();
+
+        // ---- The SoC.
+        self.restart.next = self.power_on.reset.val() | self.run_btn.press.val();
+        self.soc.reset.next = self.restart.val();
+        self.soc.nmi.next = self.nmi_btn.press.val();
+        self.tx.next = self.soc.tx.val();
+
+        // ---- LEDs.
+        self.heartbeat.d.next = self.heartbeat.q.val() + 1;
+        self.nmi_seen.d.next = self.nmi_seen.q.val() | self.nmi_btn.press.val();
+        if self.restart.val() {
+            self.nmi_seen.d.next = false;
+        }
+        self.led.next = (bit_cast::<LEDS, 1>(
+            (self.soc.tohost_valid.val() & (self.soc.tohost.val() == self.pass_value.val())).into(),
+        ) | (bit_cast::<LEDS, 1>(
+            (self.soc.tohost_valid.val() & (self.soc.tohost.val() != self.pass_value.val())).into(),
+        ) << 1)
+            | (bit_cast::<LEDS, 1>(self.heartbeat.q.val().get_bit(23).into()) << 2)
+            | (bit_cast::<LEDS, 1>(self.nmi_seen.q.val().into()) << 3)
+            | (bit_cast::<LEDS, 1>((!self.soc.tohost_valid.val()).into()) << 4))
+            ^ self.led_invert.val();
+    }
+}
+
+/// rust-hdl's own Verilog of the board top (top module `top`).
+pub fn raw(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
+    let mut top = SocBoard::new(cfg, opts)?;
+    top.connect_all();
+    check_all(&top)
+        .map_err(|e| anyhow!("rust-hdl design check of the SoC's board top failed: {e:?}"))?;
+    Ok(generate_verilog(&top))
+}
+
+/// The Verilog of the board top, module [`TOP`], through the project's
+/// emitter. The RAM's initial contents are `cfg`'s image.
+pub fn emit(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
+    let mut cfg = cfg.clone();
+    cfg.image_in_verilog = true;
+    let cycles_per_bit = crate::uart_tx::divisor(opts.clock_hz, opts.baud)?;
+    let header = format!(
+        "// {TOP}.v: the ptu SoC on a board (soc/src/board.rs): an RV64I core whose pc, sp and tp\n\
+         // are the unit's, 64 KiB of RAM holding the kernel, UART, timer, NMI button.\n\
+         // Generated by ptu {} (rust-hdl 0.46.0) with `ptu build --design soc`; do not edit.\n\
+         // Unit configuration: {}; RAM {} bytes ({} bytes of program image); clock {} Hz{}; \
+         UART {} baud ({cycles_per_bit} cycles per bit).\n",
+        env!("CARGO_PKG_VERSION"),
+        cfg.ptu.describe(),
+        cfg.ram_words * 8,
+        cfg.image.len(),
+        opts.clock_hz,
+        match &opts.pll {
+            Some(p) => format!(
+                " (iCE40 PLL: DIVR {} DIVF {} DIVQ {} FILTER_RANGE {})",
+                p.divr, p.divf, p.divq, p.filter_range
+            ),
+            None => String::new(),
+        },
+        opts.baud,
+    );
+    ptu_emit::tidy(&raw(&cfg, opts)?, TOP, &header)
+}
+
+/// The Verilator waivers of the emitted board top.
+pub const WAIVERS: &str = include_str!("../ptu_soc_board.vlt");
+
+/// The SoC holding the kernel (`soc/programs/kernel/kernel.S`, assembled
+/// now) with the memory map's 64 KiB of RAM.
+pub fn kernel_soc() -> Result<SocConfig> {
+    let k = kernel::build(kernel::Variant::Correct)?;
+    Ok(SocConfig::new(k.program.image))
+}
+
+/// Each port of the top but the clock, with the board resource it goes
+/// to: the run button on the board's own button (`button0`), the NMI
+/// button on `button1`, `tx` on the serial port, `led[i]` on `led{i}`.
+pub fn port_map() -> Vec<PortMap> {
+    let mut v: Vec<(String, String)> = vec![
+        ("button".into(), "button0".into()),
+        ("nmi_button".into(), "button1".into()),
+        ("tx".into(), "uart_tx".into()),
+    ];
+    v.extend((0..LEDS).map(|i| (format!("led[{i}]"), format!("led{i}"))));
+    v.into_iter()
+        .map(|(port, resource)| PortMap { port, resource })
+        .collect()
+}
+
+/// The top's options on `board`: its clock (or PLL) and the polarity of
+/// every LED and button from the resource it is on.
+pub fn options(board: &Board) -> Result<BoardOptions> {
+    let mut o = BoardOptions::new(board.design_clock_hz());
+    o.pll = board.pll;
+    let map = port_map();
+    let low = |port: &str| -> Result<bool> {
+        let p = map
+            .iter()
+            .find(|p| p.port == port)
+            .expect("a port of the board top");
+        Ok(board.resource(&p.resource)?.active_low)
+    };
+    o.button_active_low = low("button")?;
+    o.nmi_active_low = low("nmi_button")?;
+    for i in 0..LEDS {
+        if low(&format!("led[{i}]"))? {
+            o.led_active_low |= 1 << i;
+        }
+    }
+    Ok(o)
+}
+
+/// Whether the 64-bit SoC fits `board`'s part: its RAM (64 KiB, the
+/// memory map's: the kernel below 0x8000, the user window above) must be
+/// inferable block RAM, and it needs [`SOC64_LUTS`] LUTs. The error is one line: why, and what to build
+/// instead.
+pub fn fits(board: &Board) -> Result<()> {
+    let ram = map::RAM_BYTES;
+    let mut why = Vec::new();
+    if board.block_ram_bytes < ram {
+        why.push(format!(
+            "its {} KiB of RAM need block RAM and the part has {} KiB",
+            ram / 1024,
+            board.block_ram_bytes / 1024
+        ));
+    }
+    if board.luts < SOC64_LUTS {
+        why.push(format!(
+            "it needs {SOC64_LUTS} LUTs and the part has {}",
+            board.luts
+        ));
+    }
+    if why.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "the 64-bit SoC does not fit the {} ({}): {}; build it for the ulx3s (`--board ulx3s --design soc`), \
+         or build the board demo here (`--design demo`); a 32-bit unit and RV32I core for small parts is not there yet",
+        board.name,
+        board.part,
+        why.join(", and ")
+    )
+}
+
+/// The SoC with its kernel as the flow builds it.
+#[derive(Clone, Debug, Default)]
+pub struct SocBuild;
+
+impl Elaborate for SocBuild {
+    fn describe(&self, board: &Board) -> String {
+        format!(
+            "SoC top `{TOP}` for {} (the kernel {} in block RAM)",
+            board.title,
+            kernel::SOURCE
+        )
+    }
+
+    fn elaborate(&self, board: &Board) -> Result<Design> {
+        fits(board)?;
+        let cfg = kernel_soc()?;
+        let opts = options(board)?;
+        let verilog = emit(&cfg, &opts)?;
+        Ok(Design {
+            name: "the ptu SoC with its kernel".into(),
+            top: TOP.into(),
+            verilog,
+            clock_port: CLOCK_PORT.into(),
+            clock_hz: opts.clock_hz,
+            ports: port_map(),
+            keep: vec![(
+                format!("{TOP}_soc_ptu"),
+                format!(
+                    "The unit (module {TOP}_soc_ptu) is kept as its own module, so that its\n\
+                     cells and the nets of the critical path that cross it carry its name."
+                ),
+            )],
+            files: vec![],
+            figures: vec![("kernel_image_bytes".into(), cfg.image.len() as u64)],
+        })
+    }
+}
+
+/// The module names the emitter gives the SoC's blocks inside the top.
+pub fn unit_module() -> String {
+    format!("{TOP}_soc_ptu")
+}
+
+/// The SoC's own Verilog (module `ptu_soc`) for `board`'s clock, for
+/// synthesis figures of the SoC alone (`ptu bench synth`).
+pub fn soc_for(board: &Board) -> Result<String> {
+    let mut cfg = kernel_soc()?;
+    cfg.cycles_per_bit = crate::uart_tx::divisor(board.design_clock_hz(), 115_200)?;
+    soc::emit(&cfg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ptu_synth::boards;
+
+    #[test]
+    fn the_soc_fits_the_ulx3s_only() {
+        assert!(fits(&boards::find("ulx3s").unwrap()).is_ok());
+        let e = fits(&boards::find("icebreaker").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("64 KiB of RAM need block RAM and the part has 15 KiB"),
+            "{e}"
+        );
+        assert!(e.contains("part has 5280"), "{e}");
+        assert!(!e.contains('\n'), "{e}");
+        let e = fits(&boards::find("alchitry-cu").unwrap())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the part has 16 KiB"), "{e}");
+        assert!(
+            e.contains("it needs 7884 LUTs and the part has 7680"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn options_follow_the_boards_resources() {
+        let o = options(&boards::find("ulx3s").unwrap()).unwrap();
+        assert_eq!(o.clock_hz, 25_000_000);
+        assert!(!o.button_active_low && !o.nmi_active_low && o.led_active_low == 0);
+        let o = options(&boards::find("icebreaker").unwrap()).unwrap();
+        assert!(o.button_active_low && !o.nmi_active_low);
+        assert_eq!(o.led_active_low, 0b00011);
+    }
+}

@@ -1,0 +1,411 @@
+//! The SoC's board top (`ptu_soc_board`, soc/src/board.rs) as `ptu build
+//! --design soc` emits it, with the kernel in its RAM, simulated under
+//! Verilator through its pins only: the board clock, the two buttons, the
+//! UART's serial line (decoded by the harness, 8N1) and the LEDs. The
+//! UART runs at 4 cycles per bit (the clock is 4 x the baud rate) so that
+//! the run is cycle for cycle the one of `soc/tests/kernel_rtl.rs`, and
+//! the NMI button is pressed so that its debounced pulse reaches the SoC
+//! at the cycles of `kernel::RTL_NMI_CYCLES` (one inside a system call's
+//! handler, one in user mode). Then the run button boots the kernel again.
+
+use ptu_soc::board::{self, BoardOptions, LEDS, LED_FAIL, LED_NMI, LED_PASS, LED_RUNNING, TOP};
+use ptu_soc::kernel::{self, Expect, RTL_NMI_CYCLES};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Cycles of the power-on reset and of the debouncers in the simulation.
+const POR: u64 = 16;
+const DEBOUNCE: u64 = 8;
+/// Cycles a simulated press is held (longer than the debounce).
+const HOLD: u64 = DEBOUNCE + 20;
+
+fn scratch(name: &str) -> PathBuf {
+    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("soc-board-{name}"));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// The options of the simulated board: 4 cycles per bit, short reset and
+/// debounce, buttons active high, LEDs 0 and 1 active low (as on the
+/// iCEBreaker, so the inversion is exercised).
+fn options() -> BoardOptions {
+    let mut o = BoardOptions::new(4 * 115_200);
+    o.por_cycles = POR;
+    o.debounce_cycles = DEBOUNCE;
+    o.led_active_low = 0b00011;
+    o
+}
+
+/// The board edge at which a press must start for its debounced pulse to
+/// reach the SoC at its `cycle` (counted from its first edge out of
+/// reset): two synchroniser flip-flops, `DEBOUNCE` + 1 cycles of counting,
+/// the pulse's register.
+fn press_for(cycle: u64) -> u64 {
+    POR + cycle - 3 - DEBOUNCE
+}
+
+const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top through its pins (soc/tests/board_sim.rs).
+#include "Vptu_soc_board.h"
+#include "verilated.h"
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+// usage: max_cycles cycles_per_bit passes hold invert [nmi:EDGE|run:EDGE ...]
+// Prints `uart B` per byte, `led V EDGE` when the LED pins change, `pass
+// EDGE` when LED 0 lights (its pin is inverted if bit 0 of `invert` is
+// set), `run EDGE` when a run press starts, `cycles N` at the end; stops
+// 12 bits after the `passes`th pass (the last byte may be on the line).
+int main(int argc, char **argv) {
+    if (argc < 6) return 2;
+    const unsigned long long max_cycles = std::strtoull(argv[1], nullptr, 0);
+    const unsigned long long cpb = std::strtoull(argv[2], nullptr, 0);
+    const unsigned passes = std::strtoul(argv[3], nullptr, 0);
+    const unsigned long long hold = std::strtoull(argv[4], nullptr, 0);
+    const unsigned invert = std::strtoul(argv[5], nullptr, 0);
+    std::vector<unsigned long long> nmi_at, run_at;
+    for (int i = 6; i < argc; i++) {
+        if (!std::strncmp(argv[i], "nmi:", 4)) nmi_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
+        else if (!std::strncmp(argv[i], "run:", 4)) run_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
+        else return 2;
+    }
+    VerilatedContext ctx;
+    Vptu_soc_board top{&ctx};
+    top.clock = 0;
+    top.button = 0;
+    top.nmi_button = 0;
+    top.eval();
+    bool rx_busy = false;
+    unsigned long long rx_start = 0;
+    unsigned rx_bits = 0, rx_byte = 0;
+    unsigned led = 0x100, seen_passes = 0;
+    unsigned long long edge = 0;
+    unsigned long long stop = max_cycles;
+    for (; edge < max_cycles && edge < stop; edge++) {
+        bool nmi = false, run = false;
+        for (auto at : nmi_at) nmi = nmi || (edge >= at && edge < at + hold);
+        for (auto at : run_at) {
+            run = run || (edge >= at && edge < at + hold);
+            if (edge == at) std::printf("run %llu\n", edge);
+        }
+        top.clock = 0;
+        top.nmi_button = nmi;
+        top.button = run;
+        top.eval();
+        const bool tx = top.tx;
+        if (!rx_busy && !tx) {
+            rx_busy = true;
+            rx_start = edge;
+            rx_bits = 0;
+            rx_byte = 0;
+        } else if (rx_busy) {
+            const unsigned long long t = edge - rx_start;
+            if (rx_bits < 8 && t == cpb * (rx_bits + 1) + cpb / 2) {
+                rx_byte |= (tx ? 1u : 0u) << rx_bits;
+                rx_bits++;
+            } else if (rx_bits == 8 && t == cpb * 9 + cpb / 2) {
+                std::printf("uart %u%s\n", rx_byte, tx ? "" : " framing-error");
+                rx_busy = false;
+            }
+        }
+        if (top.led != led) {
+            if (!((led ^ invert) & 1) && ((top.led ^ invert) & 1)) {
+                std::printf("pass %llu\n", edge);
+                if (++seen_passes == passes) stop = edge + 12 * cpb;
+            }
+            led = top.led;
+            std::printf("led %u %llu\n", led, edge);
+        }
+        top.clock = 1;
+        top.eval();
+    }
+    std::printf("cycles %llu\n", edge);
+    return 0;
+}
+"#;
+
+/// What the harness printed: one transcript per run (split at each run
+/// press),
+/// the LED changes, the edge count.
+struct Sim {
+    transcripts: Vec<String>,
+    passes: Vec<u64>,
+    leds: Vec<(u8, u64)>,
+    cycles: u64,
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
+    text
+}
+
+/// Build the harness once in `dir` around `verilog`.
+fn build(dir: &Path, verilog: &str) -> PathBuf {
+    std::fs::write(dir.join(format!("{TOP}.v")), verilog).unwrap();
+    std::fs::write(dir.join("ptu_soc_board.vlt"), board::WAIVERS).unwrap();
+    std::fs::write(dir.join("ptu_soc_board_tb.cpp"), HARNESS).unwrap();
+    run(Command::new("verilator")
+        .args([
+            "--cc",
+            "--exe",
+            "--build",
+            "-O2",
+            "-Wall",
+            "--top-module",
+            TOP,
+            "-MAKEFLAGS",
+            "OPT_FAST=-O2",
+            "ptu_soc_board.vlt",
+            "ptu_soc_board.v",
+            "ptu_soc_board_tb.cpp",
+        ])
+        .current_dir(dir));
+    dir.join("obj_dir").join(format!("V{TOP}"))
+}
+
+fn simulate(exe: &Path, passes: u32, presses: &[String]) -> Sim {
+    simulate_at(exe, 4, 3_000_000, options().led_active_low, passes, presses)
+}
+
+fn simulate_at(exe: &Path, cpb: u64, max: u64, invert: u8, passes: u32, presses: &[String]) -> Sim {
+    let mut args = vec![
+        max.to_string(),
+        cpb.to_string(),
+        passes.to_string(),
+        HOLD.to_string(),
+        invert.to_string(),
+    ];
+    args.extend(presses.iter().cloned());
+    let text = run(Command::new(exe).args(&args));
+    let mut sim = Sim {
+        transcripts: vec![],
+        passes: vec![],
+        leds: vec![],
+        cycles: 0,
+    };
+    let mut bytes: Vec<Vec<u8>> = vec![Vec::new()];
+    for line in text.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        match w.as_slice() {
+            ["uart", b] => bytes.last_mut().unwrap().push(b.parse().unwrap()),
+            ["uart", _, "framing-error"] => panic!("UART framing error after {bytes:?}"),
+            ["pass", e] => sim.passes.push(e.parse().unwrap()),
+            ["run", _] => bytes.push(Vec::new()),
+            ["led", v, e] => sim.leds.push((v.parse().unwrap(), e.parse().unwrap())),
+            ["cycles", n] => sim.cycles = n.parse().unwrap(),
+            _ => panic!("the harness printed {line:?}"),
+        }
+    }
+    sim.transcripts = bytes
+        .into_iter()
+        .map(|b| String::from_utf8(b).expect("the transcript is text"))
+        .collect();
+    sim
+}
+
+/// The LEDs as lit (after the active-low inversion of LEDs 0 and 1).
+fn lit(v: u8) -> u8 {
+    v ^ 0b00011
+}
+
+#[test]
+fn the_board_top_runs_the_kernel_prints_it_and_takes_the_nmi_button() {
+    let k = kernel::build(kernel::Variant::Correct).unwrap_or_else(|e| panic!("{e:#}"));
+    let cfg = board::kernel_soc().unwrap();
+    let verilog = board::emit(&cfg, &options()).unwrap();
+    assert!(verilog.contains("module ptu_soc_board(clock,button,nmi_button,tx,led);"));
+    assert!(verilog.contains("UART 115200 baud (4 cycles per bit)"));
+    let dir = scratch("sim");
+    let exe = build(&dir, &verilog);
+
+    // Run 1: both NMIs through the button; then the run button.
+    let mut presses: Vec<String> = RTL_NMI_CYCLES
+        .iter()
+        .map(|&c| format!("nmi:{}", press_for(c)))
+        .collect();
+    let first = simulate(&exe, 1, &presses);
+    assert_eq!(first.passes.len(), 1, "the kernel did not pass");
+    let pass1 = first.passes[0];
+    presses.push(format!("run:{}", pass1 + 1000));
+    let sim = simulate(&exe, 2, &presses);
+    assert_eq!(sim.passes.len(), 2, "the second run did not pass");
+    assert_eq!(sim.passes[0], pass1, "the simulation is not repeatable");
+    let expect = Expect {
+        nmi_user: 1,
+        nmi_nested: 1,
+        fault_address: k.header.task_a,
+    };
+    let t1 = &sim.transcripts[0];
+    let f1 = kernel::check_transcript(t1, &expect).unwrap_or_else(|e| panic!("run 1: {e:#}\n{t1}"));
+    assert_eq!(f1.nmis, 2);
+    // The same transcript as the SoC alone with the NMI input driven
+    // directly (soc/tests/kernel_rtl.rs): the board adds nothing between
+    // the button and the unit but the debouncer's fixed delay.
+    let alone = ptu_soc::diff::run_kernel(&k, &RTL_NMI_CYCLES).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(
+        *t1,
+        alone.transcript(),
+        "the board's run 1 and the SoC's differ"
+    );
+    // The run button resets the core, the unit and the devices: the
+    // kernel boots again. The RAM keeps what run 1 left in it, which this
+    // kernel does not set up again (its counters, its tasks' structs and
+    // stacks), so the second run is not the first one's transcript (see
+    // docs/soc-boards.md); it is a boot nonetheless.
+    let t2 = &sim.transcripts[1];
+    assert!(
+        t2.starts_with("kernel: boot: ") && t2.lines().count() >= 2,
+        "run 2 did not boot:\n{t2}"
+    );
+
+    // LEDs: running from reset, then pass (never fail); the NMI LED from
+    // the first NMI press until the run button.
+    let bit = |v: u8, b: usize| lit(v) >> b & 1 == 1;
+    let (v0, e0) = sim.leds[0];
+    assert_eq!(e0, 0);
+    assert!(bit(v0, LED_RUNNING) && !bit(v0, LED_PASS) && !bit(v0, LED_FAIL));
+    assert!(sim.leds.iter().all(|&(v, _)| !bit(v, LED_FAIL)));
+    let nmi_on = sim
+        .leds
+        .iter()
+        .find(|&&(v, _)| bit(v, LED_NMI))
+        .expect("the NMI LED lit")
+        .1;
+    assert_eq!(nmi_on, press_for(RTL_NMI_CYCLES[0]) + 3 + DEBOUNCE + 1);
+    let at_pass1 = sim.leds.iter().rev().find(|&&(_, e)| e <= pass1).unwrap().0;
+    assert!(bit(at_pass1, LED_PASS) && bit(at_pass1, LED_NMI) && !bit(at_pass1, LED_RUNNING));
+    let rerun = sim
+        .leds
+        .iter()
+        .find(|&&(v, e)| e > pass1 && bit(v, LED_RUNNING))
+        .expect("the run button restarted the kernel");
+    assert!(!bit(rerun.0, LED_NMI) && !bit(rerun.0, LED_PASS));
+    assert!(sim.leds.iter().all(|&(v, _)| (v as usize) < 1 << LEDS));
+    assert!(sim.cycles >= sim.passes[1]);
+}
+
+#[test]
+fn the_board_top_lints_clean_in_verilator_icarus_and_yosys() {
+    let dir = scratch("lint");
+    let cfg = board::kernel_soc().unwrap();
+    let f = dir.join(format!("{TOP}.v"));
+    std::fs::write(&f, board::emit(&cfg, &options()).unwrap()).unwrap();
+    std::fs::write(dir.join("w.vlt"), board::WAIVERS).unwrap();
+    let quiet = |text: String, tool: &str| {
+        let bad: Vec<&str> = text
+            .lines()
+            .filter(|l| {
+                let l = l.to_lowercase();
+                l.contains("warning") || l.contains("error")
+            })
+            .collect();
+        assert!(bad.is_empty(), "{tool}:\n{}", bad.join("\n"));
+    };
+    quiet(
+        run(Command::new("verilator")
+            .args(["--lint-only", "-Wall", "--top-module", TOP, "w.vlt"])
+            .arg(&f)
+            .current_dir(&dir)),
+        "verilator -Wall",
+    );
+    quiet(
+        run(Command::new("iverilog")
+            .args(["-g2005", "-s", TOP, "-o", "/dev/null"])
+            .arg(&f)
+            .current_dir(&dir)),
+        "iverilog",
+    );
+    quiet(
+        run(Command::new("yosys")
+            .args([
+                "-q",
+                "-p",
+                &format!(
+                    "read_verilog {}; hierarchy -check -top {TOP}; proc; check -assert",
+                    f.display()
+                ),
+            ])
+            .current_dir(&dir)),
+        "yosys",
+    );
+}
+
+/// The top as the ULX3S gets it (25 MHz, 217 cycles per bit at 115200
+/// baud, 1 ms power-on reset): the kernel, whose every byte now takes 50
+/// times longer to send, still passes with its whole transcript.
+#[test]
+fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
+    let k = kernel::build(kernel::Variant::Correct).unwrap_or_else(|e| panic!("{e:#}"));
+    let b = ptu_synth::boards::find("ulx3s").unwrap();
+    let opts = board::options(&b).unwrap();
+    let cpb = (opts.clock_hz + opts.baud / 2) / opts.baud;
+    assert_eq!(cpb, 217);
+    let verilog = board::emit(&board::kernel_soc().unwrap(), &opts).unwrap();
+    let exe = build(&scratch("ulx3s-sim"), &verilog);
+    let sim = simulate_at(&exe, cpb, 40_000_000, opts.led_active_low, 1, &[]);
+    assert_eq!(sim.passes.len(), 1, "no pass in {} cycles", sim.cycles);
+    let t = &sim.transcripts[0];
+    let expect = Expect {
+        nmi_user: 0,
+        nmi_nested: 0,
+        fault_address: k.header.task_a,
+    };
+    kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
+    // The power-on reset holds the SoC for 1 ms.
+    assert!(sim.passes[0] > opts.por_cycles);
+}
+
+/// The flow refuses the SoC on the iCE40 boards in its generate stage,
+/// with the one-line reason, and leaves no build folder.
+#[test]
+fn the_flow_refuses_the_soc_where_it_does_not_fit() {
+    use ptu_synth::{boards, flow};
+    for name in ["icebreaker", "alchitry-cu"] {
+        let root = scratch(&format!("refuse-{name}"));
+        let mut opts = flow::BuildOptions::new(boards::find(name).unwrap());
+        opts.out = root.join(name);
+        let e = flow::build(&opts, &board::SocBuild, &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not fit"), "{e}");
+        assert!(e.contains("64 KiB of RAM need block RAM"), "{e}");
+        assert!(e.contains("--board ulx3s --design soc"), "{e}");
+        assert!(!opts.out.exists(), "{name}: a build folder was written");
+    }
+}
+
+/// `ptu build --board ulx3s --design soc` end to end (2 to 5 minutes
+/// on two busy cores): a bitstream that meets 25 MHz, the RAM in block
+/// RAM, the unit kept as its own module. A separate, slower command:
+/// `cargo test --release -p ptu-soc --test board_sim -- --ignored`.
+#[test]
+#[ignore = "slow: run with --ignored (docs/soc-boards.md)"]
+fn ulx3s_builds_the_soc_meeting_25_mhz() {
+    use ptu_synth::{boards, flow};
+    let root = scratch("ulx3s");
+    let mut opts = flow::BuildOptions::new(boards::find("ulx3s").unwrap());
+    opts.out = root.join("ulx3s-soc");
+    let built =
+        flow::build(&opts, &board::SocBuild, &mut |_| {}).unwrap_or_else(|e| panic!("{e:#}"));
+    let r = &built.report;
+    assert!(r.timing_met, "{}", r.summary());
+    assert!(r.block_rams.used >= 32, "{}", r.summary());
+    assert!(r
+        .figures
+        .iter()
+        .any(|(k, v)| k == "kernel_image_bytes" && *v > 0x8000));
+    let ys = std::fs::read_to_string(opts.out.join("synth.ys")).unwrap();
+    assert!(
+        ys.contains("setattr -mod -set keep_hierarchy 1 ptu_soc_board_soc_ptu\n"),
+        "{ys}"
+    );
+    assert!(opts.out.join("ptu_soc_board.bit").is_file());
+}
