@@ -1,5 +1,5 @@
 //! A UART transmitter, 8 data bits, no parity, one stop bit (8N1), for the
-//! board demo's report line.
+//! board demo's report line and the SoC's UART (`ptu_soc::uart_tx`).
 //!
 //! The bit time is a whole number of clock cycles, `divisor`, chosen in
 //! [`UartTx::new`] from the clock and the baud rate (12 MHz / 115200 gives

@@ -13,7 +13,8 @@ pub mod soc;
 // The RTL's runs as the model's traces (differential tests, the kernel).
 pub mod diff;
 pub mod sync_ram;
-pub mod uart_tx;
+/// The UART transmitter is the board demo's (`demo/src/uart_tx.rs`).
+pub use ptu_demo::uart_tx;
 pub mod verilator;
 
 // Programs and the instruction-level model.
