@@ -671,8 +671,20 @@ pub fn synthesise_blocks(family: Family, yosys: &Path, dir: &Path) -> Result<Bre
 }
 
 fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
+    place_top(design.top(), part, nextpnr, dir, seed)?.map_err(|failed| failed.failure())
+}
+
+/// Places `top.json` (in `dir`) on `part` with `seed`: the run, or
+/// nextpnr's own failed run (the design does not fit, or does not route)
+/// for the caller to report; `Err` for anything else.
+fn place_top(
+    top: &str,
+    part: &Part,
+    nextpnr: &Path,
+    dir: &Path,
+    seed: u64,
+) -> Result<std::result::Result<Run, tools::Run>> {
     let t = Instant::now();
-    let top = design.top();
     let report = format!("report-{top}-{}-{seed}.json", part.name);
     let log = dir.join(format!("nextpnr-{top}-{}-{seed}.log", part.name));
     let json_file = format!("{top}.json");
@@ -712,7 +724,7 @@ fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> 
         &mut |l| flow::router_stalled(l, flow::ROUTER_STALL_SECONDS),
     )?;
     if !run.success() {
-        return Err(run.failure());
+        return Ok(Err(run));
     }
     let text = std::fs::read_to_string(dir.join(&report))
         .with_context(|| format!("nextpnr wrote no {}", dir.join(&report).display()))?;
@@ -724,13 +736,13 @@ fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> 
         .or_else(|| clocks.first())
         .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
     let (lc, _, _) = report::site_names(part.family);
-    Ok(Run {
+    Ok(Ok(Run {
         seed,
         fmax_mhz: clock.fmax_mhz,
         logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
         critical_path: critical_path(&v).unwrap_or_else(|| "not reported".into()),
         seconds: t.elapsed().as_secs_f64(),
-    })
+    }))
 }
 
 /// The result for one part.

@@ -33,7 +33,7 @@ pub struct WholeResult {
 }
 
 /// Places `top.json` (in `dir`) on `part` with `seed`; `Ok(Err(line))` when
-/// nextpnr stops with an error (the design does not fit).
+/// nextpnr stops with an error (the design does not fit): its `ERROR:` line.
 fn place_whole(
     top: &str,
     part: &Part,
@@ -41,74 +41,19 @@ fn place_whole(
     dir: &Path,
     seed: u64,
 ) -> Result<std::result::Result<Run, String>> {
-    let t = Instant::now();
-    let report = format!("report-{top}-{}-{seed}.json", part.name);
-    let log = dir.join(format!("nextpnr-{top}-{}-{seed}.log", part.name));
-    let mut args: Vec<String> = [
-        part.device_arg,
-        "--package",
-        part.package,
-        "--json",
-        &format!("{top}.json"),
-        "--freq",
-        &part.target_mhz.to_string(),
-        "--timing-allow-fail",
-        "--seed",
-        &seed.to_string(),
-        "--report",
-        &report,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    match part.family {
-        Family::Ice40 => args.push("--pcf-allow-unconstrained".into()),
-        Family::Ecp5 => args.push("--lpf-allow-unconstrained".into()),
-    }
-    let cache = flow::yowasp_cache();
-    let env: Vec<(&str, &std::ffi::OsStr)> = match part.family {
-        Family::Ecp5 => vec![("YOWASP_CACHE_DIR", cache.as_os_str())],
-        Family::Ice40 => vec![],
-    };
-    let run = tools::run_watched(
-        nextpnr.to_str().unwrap_or("nextpnr"),
-        &args,
-        dir,
-        &log,
-        &env,
-        std::time::Duration::from_secs(2),
-        &mut |l| flow::router_stalled(l, flow::ROUTER_STALL_SECONDS),
-    )?;
-    if !run.success() {
-        let text = std::fs::read_to_string(&log).unwrap_or_default();
-        return Ok(Err(text
+    Ok(place_top(top, part, nextpnr, dir, seed)?.map_err(|failed| {
+        failed
+            .output
             .lines()
             .find(|l| l.starts_with("ERROR:"))
             .map(|l| l.trim_start_matches("ERROR:").trim().to_string())
             .unwrap_or_else(|| {
                 format!(
                     "nextpnr failed ({}), log: {}",
-                    run.status_text(),
-                    log.display()
+                    failed.status_text(),
+                    failed.log.display()
                 )
-            })));
-    }
-    let text = std::fs::read_to_string(dir.join(&report))
-        .with_context(|| format!("nextpnr wrote no {}", dir.join(&report).display()))?;
-    let v: Value = serde_json::from_str(&text).context("nextpnr's report is not JSON")?;
-    let (clocks, util) = report::nextpnr_report(&text)?;
-    let clock = clocks
-        .iter()
-        .find(|c| clock_name(&c.name) == "clock")
-        .or_else(|| clocks.first())
-        .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
-    let (lc, _, _) = report::site_names(part.family);
-    Ok(Ok(Run {
-        seed,
-        fmax_mhz: clock.fmax_mhz,
-        logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
-        critical_path: critical_path(&v).unwrap_or_else(|| "not reported".into()),
-        seconds: t.elapsed().as_secs_f64(),
+            })
     }))
 }
 
