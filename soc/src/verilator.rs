@@ -136,18 +136,6 @@ static BUILD_LOCK: Mutex<()> = Mutex::new(());
 /// from; the build is reused while it matches.
 const STAMP: &str = "build.hash";
 
-/// FNV-1a over length-prefixed parts (stable across Rust versions).
-fn hash(parts: &[&[u8]]) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for p in parts {
-        for b in (p.len() as u64).to_le_bytes().iter().chain(p.iter()) {
-            h ^= *b as u64;
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{h:016x}")
-}
-
 /// Build the SoC of `cfg` (its RAM size, UART speed, core and unit; not
 /// its image, which [`Build::run`] loads) under Verilator in `work`
 /// (created), or reuse the build there if the emitted Verilog, waivers and
@@ -157,12 +145,12 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
     cfg.image = Vec::new();
     cfg.image_in_verilog = false;
     let verilog = soc::emit(&cfg)?;
-    let key = hash(&[
-        verilog.as_bytes(),
-        WAIVERS.as_bytes(),
-        PUBLIC.as_bytes(),
-        HARNESS.as_bytes(),
-    ]);
+    let key = ptu_tools::Fnv::new()
+        .part(&verilog)
+        .part(WAIVERS)
+        .part(PUBLIC)
+        .part(HARNESS)
+        .hex();
     let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     std::fs::create_dir_all(work)
         .with_context(|| format!("cannot create folder {}", work.display()))?;

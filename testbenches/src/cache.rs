@@ -5,6 +5,7 @@
 //! in threads or processes, wait for one build instead of racing.
 
 use anyhow::{Context, Result};
+use ptu_tools::Fnv;
 use std::cell::RefCell;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -46,34 +47,6 @@ pub(crate) fn with_notice<T>(notice: Notice, f: impl FnOnce() -> T) -> T {
     let r = f();
     NOTICE.with(|n| *n.borrow_mut() = old);
     r
-}
-
-/// FNV-1a, 64 bits: stable across Rust versions, unlike `DefaultHasher`.
-#[derive(Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl Fnv {
-    pub fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-
-    /// Add a part; parts are separated so that ("ab", "c") != ("a", "bc").
-    pub fn part(mut self, bytes: impl AsRef<[u8]>) -> Self {
-        let bytes = bytes.as_ref();
-        for b in (bytes.len() as u64)
-            .to_le_bytes()
-            .iter()
-            .chain(bytes.iter())
-        {
-            self.0 ^= *b as u64;
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
-        self
-    }
-
-    pub fn hex(self) -> String {
-        format!("{:016x}", self.0)
-    }
 }
 
 /// The folder `work/kind/<key>`, built by `build` (given the empty
@@ -136,16 +109,6 @@ pub(crate) fn tool_version(tool: &str, flag: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv_separates_parts_and_is_stable() {
-        assert_ne!(
-            Fnv::new().part("ab").part("c").hex(),
-            Fnv::new().part("a").part("bc").hex()
-        );
-        assert_eq!(Fnv::new().part("x").hex(), Fnv::new().part("x").hex());
-        assert_eq!(Fnv::new().hex(), "cbf29ce484222325");
-    }
 
     #[test]
     fn a_build_runs_once() {

@@ -1,10 +1,11 @@
 //! The Icarus Verilog vector testbench `ptu_vectors_tb`, generated from
 //! the port table, and how it is compiled and run.
 
-use crate::cache::{self, Fnv};
+use crate::cache;
 use anyhow::{bail, Result};
 use ptu_sim::vectors::{width, INPUTS, OUTPUTS};
 use ptu_tools::verilog::range;
+use ptu_tools::Fnv;
 use ptu_tools::{self as tools, Run};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

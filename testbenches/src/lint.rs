@@ -6,9 +6,10 @@
 //! `/* verilator lint_off RULE */` line per rule at the top of the file,
 //! unless the caller is strict.
 
-use crate::cache::{self, Fnv};
+use crate::cache;
 use anyhow::Result;
 use ptu_tools as tools;
+use ptu_tools::Fnv;
 use std::collections::BTreeSet;
 use std::path::Path;
 

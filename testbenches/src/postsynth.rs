@@ -5,9 +5,10 @@
 //! at x in other cell libraries; either way the testbench's reset edge
 //! puts them in the reset state before the first compared cycle.
 
-use crate::cache::{self, Fnv};
+use crate::cache;
 use anyhow::{bail, Result};
 use ptu_tools as tools;
+use ptu_tools::Fnv;
 use std::path::{Path, PathBuf};
 
 /// File name of the synthesised netlist in the build folder.

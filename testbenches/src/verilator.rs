@@ -13,10 +13,11 @@
 //! loop and no UNOPTFLAT waiver, and the harness needs no wrapper that
 //! registers the inputs: the figures are those of the design alone.
 
-use crate::cache::{self, Fnv};
+use crate::cache;
 use anyhow::{bail, Result};
 use ptu_rtl::verilog::{TOP, WAIVERS};
 use ptu_sim::vectors::{width, INPUTS, OUTPUTS};
+use ptu_tools::Fnv;
 use ptu_tools::{self as tools, Run};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

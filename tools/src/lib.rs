@@ -11,11 +11,13 @@
 //!   share.
 
 pub mod files;
+pub mod hash;
 pub mod progress;
 pub mod run;
 pub mod verilog;
 
 pub use files::{wave_command, write_atomic};
+pub use hash::Fnv;
 
 /// An error that means "a check failed" (a simulation differs from the
 /// reference model, a property is not proven, timing is not met), as
