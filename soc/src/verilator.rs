@@ -4,8 +4,8 @@
 //! `verilator --cc --exe --build -O2`, then the executable, once per
 //! program: the harness writes each program's image into the RAM before
 //! the first clock, so one build runs them all. [`build`] keeps the build
-//! in its folder and rebuilds only when the emitted Verilog, the Verilator
-//! configuration or the harness change.
+//! in the shared build cache, and builds again only when the emitted
+//! Verilog, the Verilator configuration, the harness or Verilator change.
 //!
 //! The harness resets the SoC for one edge (as [`crate::run::SocSim`]
 //! does), clocks it until `tohost_valid` or the cycle limit, raises `nmi`
@@ -21,7 +21,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::Mutex;
 
 /// The harness (C++), reading its options from the command line:
 /// `max_cycles cycles_per_bit [nmi_at ...]`, and the program image (bytes
@@ -121,25 +120,34 @@ int main(int argc, char **argv) {
 /// A built Verilator model of the SoC: one executable for every program
 /// (the harness loads the RAM before the first clock).
 pub struct Build {
+    /// The build's folder in the cache (`WORK/<hash>/`, absolute): the
+    /// emitted `ptu_soc.v`, the harness, `obj_dir/` and the build log.
+    pub dir: PathBuf,
     exe: PathBuf,
-    work: PathBuf,
     ram_bytes: usize,
     cycles_per_bit: u64,
-    /// Whether this call built it (`false`: the cached build was current).
+    /// Whether this call built it (`false`: the cache had it).
     pub built: bool,
 }
 
-/// Builds in this process wait for each other (tests run in threads).
-static BUILD_LOCK: Mutex<()> = Mutex::new(());
-
-/// The file in the work folder naming the hash of what the build was made
-/// from; the build is reused while it matches.
-const STAMP: &str = "build.hash";
+/// Verilator's options for the SoC, before the files.
+const FLAGS: &[&str] = &[
+    "--cc",
+    "--exe",
+    "--build",
+    "-O2",
+    "-Wall",
+    "--top-module",
+    TOP,
+    "-MAKEFLAGS",
+    "OPT_FAST=-O2",
+];
 
 /// Build the SoC of `cfg` (its RAM size, UART speed, core and unit; not
-/// its image, which [`Build::run`] loads) under Verilator in `work`
-/// (created), or reuse the build there if the emitted Verilog, waivers and
-/// harness are the same.
+/// its image, which [`Build::run`] loads) under Verilator, in the build
+/// cache under `work` ([`ptu_tools::build_cache`]: one folder per hash of
+/// the emitted Verilog, waivers, harness, flags and Verilator's version,
+/// built once across processes), saying on stderr when it builds.
 pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
     let mut cfg = cfg.clone();
     cfg.image = Vec::new();
@@ -150,59 +158,43 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
         .part(WAIVERS)
         .part(PUBLIC)
         .part(HARNESS)
-        .hex();
-    let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    std::fs::create_dir_all(work)
-        .with_context(|| format!("cannot create folder {}", work.display()))?;
-    // Absolute: the harness runs in `work`, and `work` may be relative.
-    let exe = std::path::absolute(work.join("obj_dir").join(format!("V{TOP}")))
-        .with_context(|| format!("cannot resolve {}", work.display()))?;
-    let stamp = work.join(STAMP);
-    let cached = exe.exists()
-        && std::fs::read_to_string(&stamp)
-            .map(|s| s.trim() == key)
-            .unwrap_or(false);
-    if !cached {
-        let _ = std::fs::remove_file(&stamp);
-        ptu_tools::write_atomic(&work.join(format!("{TOP}.v")), verilog.as_bytes())?;
-        ptu_tools::write_atomic(&work.join("ptu_soc.vlt"), WAIVERS.as_bytes())?;
-        ptu_tools::write_atomic(&work.join("ptu_soc_public.vlt"), PUBLIC.as_bytes())?;
-        ptu_tools::write_atomic(&work.join("ptu_soc_tb.cpp"), HARNESS.as_bytes())?;
-        let build_log = work.join("verilator-build.log");
-        ptu_tools::run_ok(
+        .part(FLAGS.join(" "))
+        .part(ptu_tools::build_cache::tool_version(
             "verilator",
-            &[
-                "--cc",
-                "--exe",
-                "--build",
-                "-O2",
-                "-Wall",
-                "--top-module",
-                TOP,
-                "-MAKEFLAGS",
-                "OPT_FAST=-O2",
-                "ptu_soc.vlt",
-                "ptu_soc_public.vlt",
-                "ptu_soc.v",
-                "ptu_soc_tb.cpp",
-            ],
-            work,
-            &build_log,
-        )
-        .with_context(|| {
-            format!(
-                "building the SoC with Verilator (log: {})",
-                build_log.display()
-            )
-        })?;
-        ptu_tools::write_atomic(&stamp, format!("{key}\n").as_bytes())?;
-    }
+            "--version",
+        )?);
+    let entry = ptu_tools::build_cache::cached(
+        work,
+        key,
+        "the SoC under Verilator",
+        &mut |line| eprintln!("{line}"),
+        |dir| {
+            // In Verilator's order: the waivers before the Verilog.
+            let files = [
+                ("ptu_soc.vlt", WAIVERS),
+                ("ptu_soc_public.vlt", PUBLIC),
+                ("ptu_soc.v", verilog.as_str()),
+                ("ptu_soc_tb.cpp", HARNESS),
+            ];
+            for (name, text) in files {
+                ptu_tools::write_atomic(&dir.join(name), text.as_bytes())?;
+            }
+            let mut args = FLAGS.to_vec();
+            args.extend(files.map(|(name, _)| name));
+            let log = dir.join("verilator-build.log");
+            ptu_tools::run_ok("verilator", &args, dir, &log)
+                .with_context(|| {
+                    format!("building the SoC with Verilator (log: {})", log.display())
+                })
+                .map(|_| ())
+        },
+    )?;
     Ok(Build {
-        exe,
-        work: work.to_path_buf(),
+        exe: entry.dir.join("obj_dir").join(format!("V{TOP}")),
+        dir: entry.dir,
         ram_bytes: cfg.ram_words * 8,
         cycles_per_bit: cfg.cycles_per_bit,
-        built: !cached,
+        built: entry.built,
     })
 }
 
@@ -227,7 +219,7 @@ impl Build {
         args.extend(opts.nmi_at.iter().map(|c| c.to_string()));
         let mut child = std::process::Command::new(&self.exe)
             .args(&args)
-            .current_dir(&self.work)
+            .current_dir(&self.dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

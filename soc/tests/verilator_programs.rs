@@ -26,7 +26,7 @@ fn every_isa_program_passes_on_verilator_as_on_rust_hdl() {
         t.elapsed()
     );
     // The Verilog built has no program in it: the harness loads each one.
-    let verilog = std::fs::read_to_string(work.join("ptu_soc.v")).unwrap();
+    let verilog = std::fs::read_to_string(build.dir.join("ptu_soc.v")).unwrap();
     assert!(verilog.contains("0 bytes of program image, not in this file"));
     assert!(
         !verilog.contains("initial begin"),

@@ -212,7 +212,8 @@ pub fn prepare_text(sim: Simulator, ptu_v: &str, work: &Path) -> Result<Prepared
 /// [`prepare_text`], where lint warnings (Verilator's `-Wall`, Icarus's
 /// `-Wall`) are an error only if `strict`; otherwise they are waived for
 /// the build and listed in [`Prepared::warnings`]. `on_build` is called
-/// (with the kind of build) before anything that was not cached is built.
+/// (with a line saying what is built where) before anything that was not
+/// cached is built, and before waiting for another process building it.
 pub fn prepare_text_with(
     sim: Simulator,
     ptu_v: &str,

@@ -8,15 +8,14 @@
 
 use crate::cache;
 use anyhow::Result;
-use ptu_tools as tools;
 use ptu_tools::Fnv;
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// `verilator --lint-only -Wall` of `ptu_v` with ptu's waivers (cached).
-/// Returns the build folder, where [`cache::WARNINGS`] holds any
-/// warnings.
-pub(crate) fn verilator_lint(ptu_v: &str, work: &Path) -> Result<std::path::PathBuf> {
+/// [`ptu_tools::lint::verilator_lint`] of `ptu_v` with ptu's waivers
+/// (cached). Returns the build folder, where [`cache::WARNINGS`] holds
+/// any warnings; an error in the Verilog is an error here.
+pub(crate) fn verilator_lint(ptu_v: &str, work: &Path) -> Result<PathBuf> {
     let vlt = ptu_rtl::verilog::WAIVERS;
     let key = Fnv::new()
         .part("verilator-lint")
@@ -26,28 +25,19 @@ pub(crate) fn verilator_lint(ptu_v: &str, work: &Path) -> Result<std::path::Path
     let (dir, _) = cache::cached(work, "verilator-lint", key, |d| {
         std::fs::write(d.join("ptu.v"), ptu_v)?;
         std::fs::write(d.join("ptu.vlt"), vlt)?;
-        let log = d.join("verilator-lint.log");
-        let top = ptu_rtl::verilog::TOP;
-        let run = tools::run(
-            "verilator",
-            &[
-                "--lint-only",
-                "-Wall",
-                "--top-module",
-                top,
-                "ptu.vlt",
-                "ptu.v",
-            ],
-            d,
-            &log,
+        let report = ptu_tools::lint::verilator_lint(
+            &d.join("ptu.v"),
+            ptu_rtl::verilog::TOP,
+            Some(&d.join("ptu.vlt")),
         )?;
-        let warnings: Vec<&str> = run
-            .output
-            .lines()
-            .filter(|l| l.starts_with("%Warning"))
-            .collect();
-        // Errors are left to the build, which reports them.
-        cache::keep_warnings(d, "verilator --lint-only -Wall on ptu.v", &log, &warnings)
+        let lines: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        cache::keep_warnings(
+            d,
+            "verilator --lint-only -Wall on ptu.v",
+            &report.log,
+            &lines,
+        )
     })?;
     Ok(dir)
 }

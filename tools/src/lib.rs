@@ -5,13 +5,18 @@
 //!
 //! - [`run`]: find a tool on `PATH`, run it with its output in a log, and
 //!   say how to install it when it is missing (`./setup.sh`).
+//! - [`build_cache`]: slow builds kept in one folder per hash of their
+//!   inputs, built once across threads and processes.
 //! - [`files`]: write an output through a temporary file and a rename.
+//! - [`lint`]: Verilator's lint of a Verilog file, read into warnings.
 //! - [`progress`]: percent and time left of a long run, on a terminal only.
 //! - [`verilog`]: small pieces of Verilog text that generated harnesses
 //!   share.
 
+pub mod build_cache;
 pub mod files;
 pub mod hash;
+pub mod lint;
 pub mod progress;
 pub mod run;
 pub mod verilog;
