@@ -58,8 +58,9 @@ struct RunArgs {
     /// emitted ptu_soc.v, built in --work).
     #[arg(long, value_enum, default_value_t = Sim::RustHdl)]
     sim: Sim,
-    /// Folder for the Verilator build (the emitted ptu_soc.v, the harness,
-    /// obj_dir/ and the build log).
+    /// Folder of the Verilator builds: one folder per design, named by a
+    /// hash of its inputs (the emitted ptu_soc.v, the harness, obj_dir/
+    /// and the build log).
     #[arg(long, default_value = "build/soc-verilator")]
     work: PathBuf,
 }
