@@ -9,13 +9,9 @@
 //!   then the run button (`button`, debounced): one press resets the
 //!   core, the unit and the devices for one cycle, so the kernel boots
 //!   again from its first instruction. The RAM is not reset (block RAM
-//!   gets its contents with the bitstream only), and the kernel does not
-//!   set up again what its first run changed (its counters, its tasks'
-//!   structs and stacks): the second run boots, then a task finds its
-//!   stack not its own (`A: my stack is not mine`) and the summary counts
-//!   the first run's tasks. A clean rerun is a reload of the bitstream
-//!   (`ptu program`); making the run button one needs the kernel to
-//!   initialise its data at boot, or a loader in the SoC.
+//!   gets its contents with the bitstream only), but the kernel sets up
+//!   its writable data at boot from read-only initial copies, so the
+//!   second run prints the first one's transcript (`soc/tests/board_sim.rs`).
 //! * **NMI**: the inject button (`nmi_button`, debounced) gives one
 //!   cycle on the SoC's `nmi`, which the unit takes on its rising edge.
 //! * **The kernel** (`soc/programs/kernel/kernel.S`) is the RAM's initial
