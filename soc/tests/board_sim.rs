@@ -388,6 +388,12 @@ fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
     kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
     // The power-on reset holds the SoC for 1 ms.
     assert!(sim.passes[0] > opts.por_cycles);
+    eprintln!(
+        "ULX3S top: the kernel passes {} cycles after the power-on reset ({:.1} ms at {} MHz)",
+        sim.passes[0] - opts.por_cycles,
+        (sim.passes[0] - opts.por_cycles) as f64 * 1e3 / opts.clock_hz as f64,
+        opts.clock_hz / 1_000_000
+    );
 }
 
 /// The flow refuses the SoC on the iCE40 boards in its generate stage,
