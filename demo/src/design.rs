@@ -6,7 +6,7 @@
 use crate::board_demo::{self, DemoOptions, LEDS, TOP};
 use crate::demo_program::Corruption;
 use crate::sequence;
-use anyhow::Result;
+use anyhow::{anyhow, Result};
 use ptu_arch::PtuConfig;
 use ptu_synth::boards::Board;
 use ptu_synth::design::{Design, Elaborate, PortMap};
@@ -19,16 +19,15 @@ pub const CLOCK_PORT: &str = "clock";
 /// and IRQ buttons on `button1` and `button2`, `tx` on the serial port,
 /// `led[i]` on `led{i}` (pass on the green LED where there is one).
 pub fn port_map() -> Vec<PortMap> {
-    let mut v: Vec<(String, String)> = vec![
-        ("button".into(), "button0".into()),
-        ("nmi_button".into(), "button1".into()),
-        ("irq_button".into(), "button2".into()),
-        ("tx".into(), "uart_tx".into()),
-    ];
-    v.extend((0..LEDS).map(|i| (format!("led[{i}]"), format!("led{i}"))));
-    v.into_iter()
-        .map(|(port, resource)| PortMap { port, resource })
-        .collect()
+    ports_on(
+        &[
+            ("button", "button0"),
+            ("nmi_button", "button1"),
+            ("irq_button", "button2"),
+            ("tx", "uart_tx"),
+        ],
+        LEDS,
+    )
 }
 
 /// The demo's options on `board`: the clock the board gives designs (its
@@ -38,22 +37,46 @@ pub fn options(board: &Board) -> Result<DemoOptions> {
     let mut o = DemoOptions::new(board.design_clock_hz());
     o.pll = board.pll;
     let map = port_map();
-    let low = |port: &str| -> Result<bool> {
-        let p = map
-            .iter()
-            .find(|p| p.port == port)
-            .expect("a port of the demo");
-        Ok(board.resource(&p.resource)?.active_low)
-    };
-    o.button_active_low = low("button")?;
-    o.nmi_active_low = low("nmi_button")?;
-    o.irq_active_low = low("irq_button")?;
-    for i in 0..LEDS {
-        if low(&format!("led[{i}]"))? {
-            o.led_active_low |= 1 << i;
+    o.button_active_low = active_low(board, &map, "button")?;
+    o.nmi_active_low = active_low(board, &map, "nmi_button")?;
+    o.irq_active_low = active_low(board, &map, "irq_button")?;
+    o.led_active_low = leds_active_low(board, &map, LEDS)?;
+    Ok(o)
+}
+
+/// A board top's ports but the clock, each with the board resource it
+/// goes to: `ports` (port, resource), then `led[i]` on `led{i}` for each
+/// of its `leds` LEDs. The demo's top and the SoC's (`ptu_soc::board`)
+/// both place their ports with it.
+pub fn ports_on(ports: &[(&str, &str)], leds: usize) -> Vec<PortMap> {
+    ports
+        .iter()
+        .map(|&(port, resource)| (port.to_string(), resource.to_string()))
+        .chain((0..leds).map(|i| (format!("led[{i}]"), format!("led{i}"))))
+        .map(|(port, resource)| PortMap { port, resource })
+        .collect()
+}
+
+/// Whether `port` of a top placed by `map` is active low on `board`: the
+/// polarity of the resource it goes to.
+pub fn active_low(board: &Board, map: &[PortMap], port: &str) -> Result<bool> {
+    let p = map
+        .iter()
+        .find(|p| p.port == port)
+        .ok_or_else(|| anyhow!("the top has no port {port} in its port map"))?;
+    Ok(board.resource(&p.resource)?.active_low)
+}
+
+/// The active-low mask (bit `i` for `led[i]`) of a top's `leds` LEDs
+/// placed by `map` on `board`.
+pub fn leds_active_low(board: &Board, map: &[PortMap], leds: usize) -> Result<u8> {
+    let mut mask = 0;
+    for i in 0..leds {
+        if active_low(board, map, &format!("led[{i}]"))? {
+            mask |= 1 << i;
         }
     }
-    Ok(o)
+    Ok(mask)
 }
 
 /// The demo as the flow builds it: the unit's configuration and,
@@ -120,6 +143,19 @@ mod tests {
         assert!(o.pll.is_some() && o.button_active_low && o.led_active_low == 0);
         let o = options(&boards::find("ulx3s").unwrap()).unwrap();
         assert!(!o.button_active_low && o.led_active_low == 0);
+    }
+
+    #[test]
+    fn a_port_outside_the_map_is_refused_by_name() {
+        let b = boards::find("icebreaker").unwrap();
+        let map = ports_on(&[("tx", "uart_tx")], 2);
+        assert_eq!(
+            map.iter().map(|p| p.port.as_str()).collect::<Vec<_>>(),
+            ["tx", "led[0]", "led[1]"]
+        );
+        assert_eq!(leds_active_low(&b, &map, 2).unwrap(), 0b11);
+        let e = active_low(&b, &map, "button").unwrap_err().to_string();
+        assert_eq!(e, "the top has no port button in its port map");
     }
 
     /// Every board places every port of the demo top.

@@ -9,13 +9,9 @@
 //!   then the run button (`button`, debounced): one press resets the
 //!   core, the unit and the devices for one cycle, so the kernel boots
 //!   again from its first instruction. The RAM is not reset (block RAM
-//!   gets its contents with the bitstream only), and the kernel does not
-//!   set up again what its first run changed (its counters, its tasks'
-//!   structs and stacks): the second run boots, then a task finds its
-//!   stack not its own (`A: my stack is not mine`) and the summary counts
-//!   the first run's tasks. A clean rerun is a reload of the bitstream
-//!   (`ptu program`); making the run button one needs the kernel to
-//!   initialise its data at boot, or a loader in the SoC.
+//!   gets its contents with the bitstream only), but the kernel sets up
+//!   its writable data at boot from read-only initial copies, so the
+//!   second run prints the first one's transcript (`soc/tests/board_sim.rs`).
 //! * **NMI**: the inject button (`nmi_button`, debounced) gives one
 //!   cycle on the SoC's `nmi`, which the unit takes on its rising edge.
 //! * **The kernel** (`soc/programs/kernel/kernel.S`) is the RAM's initial
@@ -28,7 +24,11 @@
 //!
 //! The buttons' debouncer, the power-on reset and the clock generator are
 //! the board demo's (`ptu-demo`), so both designs behave the same on the
-//! board.
+//! board; so is the placement of the ports on the board's resources and
+//! their polarities ([`ptu_demo::design::ports_on`],
+//! [`ptu_demo::design::active_low`]). What both tops still write alike is
+//! one clock, reset or pin assignment per block in `update`, which
+//! `#[hdl_gen]` needs in the top that owns the block.
 //!
 //! Which boards it fits: [`fits`] says it before any tool runs, from the
 //! part's block RAM and LUTs (`ptu_synth::boards`).
@@ -39,6 +39,7 @@ use crate::soc::{self, Soc, SocConfig};
 use anyhow::{anyhow, bail, Result};
 use ptu_demo::clock_gen::ClockGen;
 use ptu_demo::debouncer::Debouncer;
+use ptu_demo::design;
 use ptu_demo::power_on_reset::PowerOnReset;
 use ptu_synth::boards::{Board, Ice40Pll};
 use ptu_synth::design::{Design, Elaborate, PortMap};
@@ -254,17 +255,18 @@ pub fn kernel_soc() -> Result<SocConfig> {
 
 /// Each port of the top but the clock, with the board resource it goes
 /// to: the run button on the board's own button (`button0`), the NMI
-/// button on `button1`, `tx` on the serial port, `led[i]` on `led{i}`.
+/// button on `button1`, `tx` on the serial port, `led[i]` on `led{i}` (as
+/// the board demo's, [`ptu_demo::design::port_map`], without its IRQ
+/// button).
 pub fn port_map() -> Vec<PortMap> {
-    let mut v: Vec<(String, String)> = vec![
-        ("button".into(), "button0".into()),
-        ("nmi_button".into(), "button1".into()),
-        ("tx".into(), "uart_tx".into()),
-    ];
-    v.extend((0..LEDS).map(|i| (format!("led[{i}]"), format!("led{i}"))));
-    v.into_iter()
-        .map(|(port, resource)| PortMap { port, resource })
-        .collect()
+    design::ports_on(
+        &[
+            ("button", "button0"),
+            ("nmi_button", "button1"),
+            ("tx", "uart_tx"),
+        ],
+        LEDS,
+    )
 }
 
 /// The top's options on `board`: its clock (or PLL) and the polarity of
@@ -273,20 +275,9 @@ pub fn options(board: &Board) -> Result<BoardOptions> {
     let mut o = BoardOptions::new(board.design_clock_hz());
     o.pll = board.pll;
     let map = port_map();
-    let low = |port: &str| -> Result<bool> {
-        let p = map
-            .iter()
-            .find(|p| p.port == port)
-            .expect("a port of the board top");
-        Ok(board.resource(&p.resource)?.active_low)
-    };
-    o.button_active_low = low("button")?;
-    o.nmi_active_low = low("nmi_button")?;
-    for i in 0..LEDS {
-        if low(&format!("led[{i}]"))? {
-            o.led_active_low |= 1 << i;
-        }
-    }
+    o.button_active_low = design::active_low(board, &map, "button")?;
+    o.nmi_active_low = design::active_low(board, &map, "nmi_button")?;
+    o.led_active_low = design::leds_active_low(board, &map, LEDS)?;
     Ok(o)
 }
 

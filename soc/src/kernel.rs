@@ -49,14 +49,14 @@ pub fn source() -> PathBuf {
 
 /// The NMI cycles the kernel runs with on the instruction-level model,
 /// as [`choose_nmi_cycles`] finds them (a test checks that it still does).
-pub const ISS_NMI_CYCLES: [u64; 2] = [4085, 7085];
+pub const ISS_NMI_CYCLES: [u64; 2] = [4875, 7875];
 
 /// The NMI cycles the kernel runs with on the rust-hdl SoC (and on
 /// Verilator, which is cycle-exact with it), as [`choose_nmi_cycles`]
 /// finds them with the RTL runner: the first lands inside the `self()`
 /// system call's handler (a framed, nested entry), the second in user
 /// mode (`soc/tests/kernel_rtl.rs` checks that it still does).
-pub const RTL_NMI_CYCLES: [u64; 2] = [26889, 35987];
+pub const RTL_NMI_CYCLES: [u64; 2] = [31147, 40250];
 
 /// Instructions after which a run without `tohost` stops.
 pub const MAX_INSTRUCTIONS: u64 = 500_000;
@@ -69,6 +69,11 @@ pub enum Variant {
     /// Assembled with `BROKEN_URSP = 1`: the task switch does not load the
     /// incoming task's URSP (the tests check that this kernel fails).
     BrokenUrsp,
+    /// Assembled with `NO_DATA_INIT = 1`: boot does not set up the
+    /// writable data from their initial copies, so a second run after a
+    /// reset that does not reload the RAM starts from what the first left
+    /// (the tests check that it then differs).
+    NoDataInit,
 }
 
 /// Where the kernel's paths are: the kernel header at address 8.
@@ -128,17 +133,19 @@ pub struct Kernel {
 
 /// Assemble the kernel (into `target/soc-programs/`).
 pub fn build(variant: Variant) -> Result<Kernel> {
+    let with = |symbol: &str, stem: &str| -> Result<Program> {
+        // The include path holds soc/programs/include; the kernel is one
+        // folder over.
+        let text = format!(".equ {symbol}, 1\n.include \"../{SOURCE}\"\n");
+        let a = asm::assemble_text(stem, &text)?;
+        let mut p = Program::from_file(&a.bin)?;
+        p.name = format!("kernel/kernel ({symbol})");
+        Ok(p)
+    };
     let program = match variant {
         Variant::Correct => asm::load(&source())?,
-        Variant::BrokenUrsp => {
-            // The include path holds soc/programs/include; the kernel is
-            // one folder over.
-            let text = format!(".equ BROKEN_URSP, 1\n.include \"../{SOURCE}\"\n");
-            let a = asm::assemble_text("kernel-broken-ursp", &text)?;
-            let mut p = Program::from_file(&a.bin)?;
-            p.name = "kernel/kernel (BROKEN_URSP)".into();
-            p
-        }
+        Variant::BrokenUrsp => with("BROKEN_URSP", "kernel-broken-ursp")?,
+        Variant::NoDataInit => with("NO_DATA_INIT", "kernel-no-data-init")?,
     };
     let header = Header::read(&program.image).with_context(|| program.name.clone())?;
     Ok(Kernel { program, header })
@@ -171,14 +178,36 @@ impl Run {
 /// Run `kernel` on the instruction-level model with NMIs at `nmi_cycles`
 /// (ascending), to `tohost` or [`MAX_INSTRUCTIONS`].
 pub fn run_iss(kernel: &Kernel, nmi_cycles: &[u64]) -> Run {
-    let mut iss = Iss::new(
+    run_on(iss_after_reset(kernel), nmi_cycles).0
+}
+
+/// Run `kernel` on the instruction-level model, then reset it without
+/// reloading anything (as the board's run button does): the second run
+/// starts from the RAM and the registers the first left (the unit, the
+/// timer and the UART are reset). NMIs at `nmi_cycles` in both runs,
+/// counted from each one's reset. A kernel that sets up its writable data
+/// at boot prints the same transcript twice.
+pub fn rerun_iss(kernel: &Kernel, nmi_cycles: &[u64]) -> (Run, Run) {
+    let (first, left) = run_on(iss_after_reset(kernel), nmi_cycles);
+    let mut iss = iss_after_reset(kernel);
+    iss.ram = left.ram;
+    iss.regs = left.regs;
+    (first, run_on(iss, nmi_cycles).0)
+}
+
+fn iss_after_reset(kernel: &Kernel) -> Iss {
+    Iss::new(
         &kernel.program,
         Config {
             max_instructions: MAX_INSTRUCTIONS,
             timer: true,
             nmi_at: None,
         },
-    );
+    )
+}
+
+/// Run `iss` with NMIs at `nmi_cycles` to its end; the model as it ended.
+fn run_on(mut iss: Iss, nmi_cycles: &[u64]) -> (Run, Iss) {
     let mut records = Vec::new();
     let mut next_nmi = 0;
     loop {
@@ -205,10 +234,11 @@ pub fn run_iss(kernel: &Kernel, nmi_cycles: &[u64]) -> Run {
             break;
         }
     }
-    Run {
+    let run = Run {
         outcome: iss.outcome(),
         records,
-    }
+    };
+    (run, iss)
 }
 
 /// Choose the NMI cycles on any core, given a way to run the kernel with a
@@ -414,6 +444,40 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
         timer_interrupts: nums[3],
         nmis: nums[4],
     })
+}
+
+/// Check that a run of [`Variant::BrokenUrsp`] without NMIs fails, and
+/// for the reason it is broken: the task switch leaves the outgoing task's
+/// URSP, so the incoming task runs on the other's stack, finds a canary
+/// that is not its id there, says so and exits with code 1; the transcript
+/// check rejects it for that line, and `tohost` says fail (test 1: a task
+/// exited with an error). Without NMIs, so that nothing else differs from
+/// the correct kernel's run.
+pub fn check_broken_ursp_run(run: &Run, fault_address: u64) -> Result<()> {
+    let text = run.transcript();
+    let expect = Expect {
+        nmi_user: 0,
+        nmi_nested: 0,
+        fault_address,
+    };
+    let Err(err) = check_transcript(&text, &expect) else {
+        bail!("the broken kernel's transcript passed the check:\n{text}");
+    };
+    let err = format!("{err:#}");
+    ensure!(
+        err.contains(" printed ") && err.contains(": my stack is not mine"),
+        "the broken kernel's transcript fails the check, but not for its stack: {err}\n{text}"
+    );
+    ensure!(
+        text.lines().any(|l| l.ends_with(" exited with code 1")),
+        "no task of the broken kernel exited with code 1:\n{text}"
+    );
+    ensure!(
+        run.outcome.end == crate::iss::End::ToHost(crate::map::ToHost::Fail(1)),
+        "the broken kernel ended with {:?}, not tohost 3 (test 1 failed):\n{text}",
+        run.outcome.end
+    );
+    Ok(())
 }
 
 // ------------------------------------------------------------------ the measurement
@@ -679,6 +743,95 @@ pub fn measure(records: &[Record], header: &Header) -> Measurement {
             })
             .collect(),
     }
+}
+
+/// Check what crossed the unit in a run of the correct kernel with its two
+/// NMIs (one from user mode, one nested in a system call) against the
+/// unit's own costs, docs/spec.md section 13, on any runner:
+///
+/// * every ordinary entry from user mode (system calls, timer, #PF) is one
+///   cycle, the accepting edge, with no memory access; each NMI is framed,
+///   that edge and five frame words written in their cycles; no other
+///   entry;
+/// * every ERET is one cycle unframed, and `1 + 5 * frame_read_cycles`
+///   framed (five frame words read: one cycle each on a zero-wait bus, two
+///   on a synchronous RAM that answers in the next cycle), measured where
+///   an instruction follows it; an unframed ERET's row may show one cycle
+///   more where an NMI or interrupt came before the next instruction;
+/// * one unframed ERET per system call and timer interrupt (the #PF's
+///   returns to the next task, the last exit does not return), one framed
+///   to user mode, one framed to the kernel.
+pub fn check_unit_costs(
+    run: &Run,
+    m: &Measurement,
+    facts: &Facts,
+    frame_read_cycles: u64,
+) -> Result<()> {
+    let table = m.to_string();
+    let entry = |kind: &str| -> Result<(u64, u64, u64)> {
+        let c = m
+            .entry(kind)
+            .ok_or_else(|| anyhow!("no {kind:?} row\n{table}"))?;
+        ensure!(
+            c.cycles.min == c.cycles.max && c.mem.min == c.mem.max,
+            "{kind}: not always the same cost\n{table}"
+        );
+        Ok((c.cycles.count, c.cycles.min, c.mem.min))
+    };
+    let want = [
+        ("SYSCALL from user", (SYSCALLS, 1, 0)),
+        ("timer interrupt from user", (facts.timer_interrupts, 1, 0)),
+        ("#PF from user", (1, 1, 0)),
+        ("NMI from user (framed, CSTACK)", (1, 6, 5)),
+        ("NMI nested in the kernel (framed)", (1, 6, 5)),
+    ];
+    for (kind, want) in want {
+        let got = entry(kind)?;
+        ensure!(
+            got == want,
+            "{kind}: (count, cycles, words) {got:?}, not {want:?}\n{table}"
+        );
+    }
+    ensure!(m.entry("other entry").is_none(), "an other entry\n{table}");
+
+    let framed = 1 + 5 * frame_read_cycles;
+    for (i, r) in run.records.iter().enumerate() {
+        if let (Trace::Eret { .. }, Some(next)) = (r.entry, run.records.get(i + 1)) {
+            if matches!(next.entry, Trace::Retire { .. }) {
+                let want = if r.mem == 0 { 1 } else { framed };
+                let got = next.cycle - r.cycle;
+                ensure!(
+                    got == want,
+                    "{} at cycle {}: {got} cycles, not {want}",
+                    r.entry,
+                    r.cycle
+                );
+            }
+        }
+    }
+    let eret = |kind: &str| -> Result<(u64, u64, u64, u64)> {
+        let c = m
+            .eret(kind)
+            .ok_or_else(|| anyhow!("no {kind:?} row\n{table}"))?;
+        Ok((c.cycles.count, c.cycles.min, c.cycles.max, c.mem.max))
+    };
+    let (count, min, max, mem) = eret("ERET to user, unframed")?;
+    let unframed = SYSCALLS + facts.timer_interrupts;
+    ensure!(
+        (count, min, mem) == (unframed, 1, 0) && max <= 2,
+        "ERET to user, unframed: {count} of {min}..{max} cycles, {mem} words, not {unframed} of 1 (at most 2), 0\n{table}"
+    );
+    for kind in [
+        "ERET to user, framed (after an NMI)",
+        "ERET to the kernel, framed",
+    ] {
+        let got = eret(kind)?;
+        ensure!(
+            got == (1, framed, framed, 5),
+            "{kind}: (count, min, max, words) {got:?}, not (1, {framed}, {framed}, 5)\n{table}"
+        );
+    }
+    Ok(())
 }
 
 impl Measurement {

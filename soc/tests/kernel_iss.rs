@@ -5,9 +5,8 @@
 //! task switch forgets URSP fails, and the measurement shows the unit's
 //! costs (docs/spec.md section 13).
 
-use ptu_soc::iss::{End, Trace};
+use ptu_soc::iss::Trace;
 use ptu_soc::kernel::{self, Expect, Kernel, Variant};
-use ptu_soc::map::ToHost;
 
 fn build(v: Variant) -> Kernel {
     kernel::build(v).unwrap_or_else(|e| panic!("{e:#}"))
@@ -87,14 +86,14 @@ fn a_run_is_deterministic() {
 #[test]
 fn a_switch_that_does_not_restore_ursp_fails() {
     let k = build(Variant::BrokenUrsp);
-    let run = kernel::run_iss(&k, &kernel::ISS_NMI_CYCLES);
-    let text = run.transcript();
-    let err = kernel::check_transcript(&text, &expect(&k, 1, 1))
-        .expect_err("the broken kernel's transcript passed the check");
-    // The tasks share one stack: one of them finds the other's canary.
-    assert!(text.contains("my stack is not mine"), "{text}");
-    assert!(format!("{err:#}").contains("printed"), "{err:#}");
-    assert_ne!(run.outcome.end, End::ToHost(ToHost::Pass), "{text}");
+    let run = kernel::run_iss(&k, &[]);
+    kernel::check_broken_ursp_run(&run, k.header.task_a).unwrap_or_else(|e| panic!("{e:#}"));
+    // The same check rejects the correct kernel's run.
+    let good = build(Variant::Correct);
+    let run = kernel::run_iss(&good, &[]);
+    run.outcome.check("kernel").unwrap();
+    let err = kernel::check_broken_ursp_run(&run, good.header.task_a).unwrap_err();
+    assert!(format!("{err}").contains("passed the check"), "{err}");
 }
 
 #[test]
@@ -148,36 +147,14 @@ fn the_measurement_shows_what_the_unit_costs() {
     let facts = kernel::check_transcript(&run.transcript(), &expect(&k, 1, 1)).unwrap();
     let m = kernel::measure(&run.records, &k.header);
     let table = m.to_string();
-    // (kind, count, cycles, memory accesses), SPEC section 13 on a
-    // zero-wait bus.
-    let entry = |kind: &str| {
-        let c = m
-            .entry(kind)
-            .unwrap_or_else(|| panic!("no {kind:?}\n{table}"));
-        assert_eq!(c.cycles.min, c.cycles.max, "{kind}\n{table}");
-        assert_eq!(c.mem.min, c.mem.max, "{kind}\n{table}");
-        (c.cycles.count, c.cycles.min, c.mem.min)
-    };
-    assert_eq!(entry("SYSCALL from user"), (kernel::SYSCALLS, 1, 0));
-    assert_eq!(
-        entry("timer interrupt from user"),
-        (facts.timer_interrupts, 1, 0)
-    );
-    assert_eq!(entry("#PF from user"), (1, 1, 0));
-    assert_eq!(entry("NMI from user (framed, CSTACK)"), (1, 6, 5));
-    assert_eq!(entry("NMI nested in the kernel (framed)"), (1, 6, 5));
-    assert!(m.entry("other entry").is_none(), "{table}");
-    let eret = |kind: &str| {
-        let c = m
-            .eret(kind)
-            .unwrap_or_else(|| panic!("no {kind:?}\n{table}"));
-        (c.cycles.count, c.cycles.min, c.cycles.max, c.mem.max)
-    };
-    // Every entry from user but the last exit returns unframed.
-    let unframed = kernel::SYSCALLS + facts.timer_interrupts + 1 - 1;
-    assert_eq!(eret("ERET to user, unframed"), (unframed, 1, 1, 0));
-    assert_eq!(eret("ERET to user, framed (after an NMI)"), (1, 6, 6, 5));
-    assert_eq!(eret("ERET to the kernel, framed"), (1, 6, 6, 5));
+    // A zero-wait bus: a frame word read in one cycle.
+    kernel::check_unit_costs(&run, &m, &facts, 1).unwrap_or_else(|e| panic!("{e:#}"));
+    // The same check with the RTL's frame reads (2 cycles a word) fails.
+    let err = kernel::check_unit_costs(&run, &m, &facts, 2).unwrap_err();
+    assert!(format!("{err}").contains("not 11"), "{err}");
+    // No NMI or interrupt waits after an ERET on this model.
+    let unframed = m.eret("ERET to user, unframed").unwrap();
+    assert_eq!(unframed.cycles.max, 1, "{table}");
     // The paths: on this model one instruction is one cycle, so a round
     // trip is its instructions plus the ecall's cycle.
     let path = |name: &str| {

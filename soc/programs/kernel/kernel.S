@@ -15,12 +15,22 @@
 # the critical stack (CSTACK) 0x7800..0x8000, user code, data and stacks
 # in the user window 0x8000..0xFFFF.
 #
-# Assembled with --defsym BROKEN_URSP=1 (soc/src/kernel.rs), the task
-# switch forgets to load the incoming task's URSP: the tests check that
-# this broken kernel fails.
+# Its writable data (counters, task structs, the tasks' tp blocks) are
+# set up at boot from read-only initial copies, so a reset that does not
+# reload the RAM (the board's run button) runs it again from the same
+# state: the same transcript.
+#
+# Assembled with BROKEN_URSP = 1 (soc/src/kernel.rs), the task switch
+# forgets to load the incoming task's URSP: the tests check that this
+# broken kernel fails. With NO_DATA_INIT = 1, boot does not set up the
+# writable data: the tests check that a second run without a reload of
+# the RAM then differs from the first.
 
 .ifndef BROKEN_URSP
 .equ BROKEN_URSP, 0
+.endif
+.ifndef NO_DATA_INIT
+.equ NO_DATA_INIT, 0
 .endif
 
 .equ UART, 0x10000000
@@ -81,6 +91,16 @@ kernel_header:
 # ---------------------------------------------------------------- boot
 boot:
     li sp, KSTACK_TOP
+.if NO_DATA_INIT == 0
+    la a0, kdata                # the kernel's writable data ...
+    la a1, init_kdata
+    la a2, init_kdata_end
+    call kcopy
+    la a0, udata                # ... and the tasks' tp blocks, as assembled
+    la a1, init_udata
+    la a2, init_udata_end
+    call kcopy
+.endif
     la t0, kentry
     csrw 0x5C0, t0              # ENTRY
     la t0, kcrit
@@ -441,6 +461,19 @@ crit_return:
     addi sp, sp, C_SAVE
     sret                        # framed: pops the frame, back where it was
 
+# kcopy(a0, a1, a2): the dwords from a1 up to a2 to a0 (all 8-aligned).
+# Uses a0, a1, t0.
+kcopy:
+    beq a1, a2, 2f
+1:
+    ld t0, 0(a1)
+    sd t0, 0(a0)
+    addi a0, a0, 8
+    addi a1, a1, 8
+    bne a1, a2, 1b
+2:
+    ret
+
 # ---------------------------------------------------------------- output
 # kputc(a0): one byte to the UART once it is idle. Uses t0, t1.
 kputc:
@@ -531,28 +564,42 @@ kputdec:
     ret
 
 # ---------------------------------------------------------------- kernel data
-    .section .data
+# Read-only: the powers of ten, the names and messages.
+    .section .rodata
     .balign 8
 pow10:
     .dword 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1, 0
-n_syscalls: .dword 0
-n_timer:    .dword 0
-n_faults:   .dword 0
-n_exited:   .dword 0
-n_bad_exits: .dword 0
-n_nmis:     .dword 0
 
-# The tasks: registers, the user pc, sp and tp to start with, state, name,
-# next. A and B run the same code; only their tp blocks differ.
+# The writable data, assembled twice from one macro: the initial copy
+# (read-only, labels prefixed init_) and the live one that boot fills
+# from it (labels without prefix). The tasks: registers, the user pc, sp
+# and tp to start with, state, name, next. A and B run the same code;
+# only their tp blocks differ.
 .macro TASK label, entry, stack, tls, name, next
     .balign 8
 \label:
     .space 256
     .dword \entry, \stack, \tls, 1, \name, \next
 .endm
-    TASK task_a, task_main, 0xD000, tls_a, name_a, task_b
-    TASK task_b, task_main, 0xE000, tls_b, name_b, task_c
-    TASK task_c, task_c_main, 0xF000, tls_c, name_c, task_a
+.macro KDATA p
+    .balign 8
+\p\()kdata:
+\p\()n_syscalls: .dword 0
+\p\()n_timer:    .dword 0
+\p\()n_faults:   .dword 0
+\p\()n_exited:   .dword 0
+\p\()n_bad_exits: .dword 0
+\p\()n_nmis:     .dword 0
+    TASK \p\()task_a, task_main, 0xD000, tls_a, name_a, task_b
+    TASK \p\()task_b, task_main, 0xE000, tls_b, name_b, task_c
+    TASK \p\()task_c, task_c_main, 0xF000, tls_c, name_c, task_a
+    .balign 8
+\p\()kdata_end:
+.endm
+    KDATA init_
+    .section .data
+    KDATA
+    .section .rodata
 
 name_a: .asciz "A"
 name_b: .asciz "B"
@@ -684,7 +731,9 @@ task_c_main:
     li a7, SYS_EXIT
     ecall
 
-    .section .user.data, "aw"
+# The tasks' writable data (their tp blocks), assembled twice as the
+# kernel's: the initial copy in the kernel's read-only data, the live one
+# in the user window.
 .macro TLS label, id, name
     .balign 8
 \label:
@@ -695,12 +744,22 @@ task_c_main:
     .ascii "\name: my stack is not mine\n"
     .ascii "\name: self() is not my id\n"
 .endm
-    TLS tls_a, 1, A
-    TLS tls_b, 2, B
+.macro UDATA p
     .balign 8
-tls_c:
+\p\()udata:
+    TLS \p\()tls_a, 1, A
+    TLS \p\()tls_b, 2, B
+    .balign 8
+\p\()tls_c:
     .dword 3
-c_line:
+\p\()c_line:
     .ascii "C: writing to kernel memory\n"
-c_alive:
+\p\()c_alive:
     .ascii "C: still running after #PF\n"
+    .balign 8
+\p\()udata_end:
+.endm
+    .section .rodata
+    UDATA init_
+    .section .user.data, "aw"
+    UDATA
