@@ -12,6 +12,7 @@ pub mod soc;
 
 // The RTL's runs as the model's traces (differential tests, the kernel).
 pub mod diff;
+pub mod spram;
 pub mod sync_ram;
 /// The UART transmitter is the board demo's (`demo/src/uart_tx.rs`).
 pub use ptu_demo::uart_tx;

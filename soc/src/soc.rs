@@ -1,7 +1,7 @@
 //! `Soc`: the core, the unit, RAM, a UART transmitter, the timer and
 //! `tohost` (`docs/soc.md`, "Memory map"), emitted as module `ptu_soc`.
 //!
-//! * **RAM**: 64 KiB of 64-bit words ([`SyncRam`], synchronous read),
+//! * **RAM**: 64 KiB of 64-bit words ([`SocRam`], synchronous read),
 //!   loaded with the program image. The core reads a word in one cycle and
 //!   has it in the next; a store is a whole-word write of the word the
 //!   core read and merged. The unit's frame bus shares the RAM: while the
@@ -21,7 +21,7 @@
 
 use crate::cpu::{Cpu, CpuConfig};
 use crate::map;
-use crate::sync_ram::SyncRam;
+use crate::spram::{RamKind, SocRam};
 use crate::uart_tx::UartTx;
 use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
@@ -51,6 +51,9 @@ pub struct SocConfig {
     pub image_in_verilog: bool,
     /// The core's configuration (a mutant core, for tests).
     pub cpu: CpuConfig,
+    /// How the RAM is built: inferred block RAM, or the iCE40UP5K's SPRAM
+    /// loaded at power-up (`spram.rs`; the SoC waits in reset meanwhile).
+    pub ram_kind: RamKind,
 }
 
 impl SocConfig {
@@ -64,6 +67,7 @@ impl SocConfig {
             image,
             image_in_verilog: true,
             cpu: CpuConfig::default(),
+            ram_kind: RamKind::Inferred,
         }
     }
 
@@ -132,7 +136,7 @@ pub struct Soc {
     pub tohost: Signal<Out, Bits<64>>,
     pub(crate) cpu: Cpu,
     pub(crate) ptu: Ptu,
-    pub(crate) ram: SyncRam<RAM_WORD_BITS>,
+    pub(crate) ram: SocRam<RAM_WORD_BITS>,
     pub(crate) uart: UartTx,
     /// Cycles since reset.
     mtime: DFF<Bits<64>>,
@@ -169,7 +173,12 @@ impl Soc {
             tohost: Default::default(),
             cpu: Cpu::with_config(&cfg.cpu),
             ptu: Ptu::new(&cfg.ptu)?,
-            ram: SyncRam::new(cfg.ram_words, &cfg.image_words(), cfg.image_in_verilog),
+            ram: SocRam::new(
+                cfg.ram_kind,
+                cfg.ram_words,
+                &cfg.image_words(),
+                cfg.image_in_verilog,
+            ),
             uart: UartTx::new(cfg.cycles_per_bit),
             mtime: Default::default(),
             mtimecmp: Default::default(),
@@ -214,9 +223,9 @@ impl Logic for Soc {
         self.ptu.clock.next = self.clock.val();
         self.ram.clock.next = self.clock.val();
         self.uart.clock.next = self.clock.val();
-        self.cpu.reset.next = self.reset.val();
-        self.ptu.reset.next = self.reset.val();
-        self.uart.reset.next = self.reset.val();
+        self.cpu.reset.next = self.reset.val() | self.ram.booting.val();
+        self.ptu.reset.next = self.reset.val() | self.ram.booting.val();
+        self.uart.reset.next = self.reset.val() | self.ram.booting.val();
 
         // ---- The core and the unit.
         self.cpu.cpl.next = self.ptu.cpl.val();
@@ -309,7 +318,7 @@ impl Logic for Soc {
                 self.tohost_valid_q.d.next = true;
             }
         }
-        if self.reset.val() {
+        if self.reset.val() | self.ram.booting.val() {
             self.mtime.d.next = 0.into();
             self.mtimecmp.d.next = 0.into();
             self.tohost_q.d.next = 0.into();
