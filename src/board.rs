@@ -196,7 +196,7 @@ pub fn soc_bench_design(family: boards::Family) -> Result<ptu_synth::bench::Whol
         .into_iter()
         .find(|b| b.family == family)
         .expect("a board per family");
-    let cfg = ptu_soc::board::kernel_soc()?;
+    let cfg = ptu_soc::board::kernel_soc_for(&board)?;
     let opts = ptu_soc::board::options(&board)?;
     Ok(ptu_synth::bench::WholeDesign {
         name: "the SoC's board top".into(),

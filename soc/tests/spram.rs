@@ -290,7 +290,9 @@ fn the_spram_soc_verilog_lints_and_runs_a_program_under_icarus_as_on_rust_hdl() 
     // the SPRAM's model alone, cut out of it.
     let vlt = waivers(&dir);
     let text = std::fs::read_to_string(&cells).unwrap();
-    let from = text.find("module SB_SPRAM256KA").expect("SB_SPRAM256KA in cells_sim.v");
+    let from = text
+        .find("module SB_SPRAM256KA")
+        .expect("SB_SPRAM256KA in cells_sim.v");
     let to = from + text[from..].find("endmodule").unwrap() + "endmodule".len();
     let model = dir.join("sb_spram256ka_cells_sim.v");
     std::fs::write(&model, format!("{}\n", &text[from..to])).unwrap();

@@ -23,6 +23,8 @@ pub struct WholeResult {
     pub part: Part,
     pub total: Area,
     pub block_rams: u64,
+    /// The iCE40UP5K's single-port RAMs (`SB_SPRAM256KA`) it uses.
+    pub sprams: u64,
     pub kept: Vec<(String, Area)>,
     pub runs: Vec<Run>,
     /// Why nextpnr could not place it (its first error line).
@@ -110,8 +112,15 @@ pub fn measure_whole(
             .map(|(_, m)| format!("setattr -mod -set keep_hierarchy 1 {m}\n"))
             .collect();
         let top = &d.top;
+        // The iCE40 cells a design instantiates (the UP5K's SPRAM), known
+        // before `hierarchy -check` as synth_ice40 knows them.
+        let cells_lib = match part.family {
+            Family::Ice40 => "read_verilog -lib +/ice40/cells_sim.v\n",
+            Family::Ecp5 => "",
+        };
         let script = format!(
-            "read_verilog {top}.v\n\
+            "{cells_lib}\
+             read_verilog {top}.v\n\
              hierarchy -check -top {top}\n\
              {keep}\
              {} -top {top} -json {top}.json\n\
@@ -179,6 +188,7 @@ pub fn measure_whole(
             part: part.clone(),
             total: Area::of(part.family, &cells),
             block_rams: cells.get(bram_cell).copied().unwrap_or(0),
+            sprams: cells.get("SB_SPRAM256KA").copied().unwrap_or(0),
             kept,
             runs,
             does_not_fit,
@@ -199,6 +209,7 @@ pub fn whole_json(d: &str, results: &[WholeResult], seeds: u64) -> String {
                 "title": r.part.title,
                 "total": r.total.to_json(),
                 "block_rams": r.block_rams,
+                "sprams": r.sprams,
                 "kept": r.kept.iter().map(|(l, a)| json!({"module": l, "area": a.to_json()})).collect::<Vec<_>>(),
                 "target_mhz": r.part.target_mhz,
                 "median_fmax_mhz": if f.is_empty() { Value::Null } else { json!(median(&mut f)) },
@@ -254,6 +265,9 @@ pub(super) fn run_whole_cli(
             "{}: {} LUTs, {} flip-flops, {} carries, {} block RAMs",
             r.part.title, r.total.luts, r.total.flip_flops, r.total.carries, r.block_rams
         );
+        if r.sprams > 0 {
+            line.push_str(&format!(", {} SB_SPRAM256KA", r.sprams));
+        }
         for (l, x) in &r.kept {
             line.push_str(&format!("; {l} {} LUTs {} FFs", x.luts, x.flip_flops));
         }
