@@ -79,9 +79,10 @@ const HEARTBEAT_BITS: usize = 24;
 /// core's registers).
 pub const SOC64_LUTS: u64 = 7_884;
 
-/// The same with the RAM in the UP5K's SPRAM (`ptu bench synth --design
-/// soc --parts up5k`): 7,689 (the block RAM's read multiplexers are gone;
-/// the boot copier and its ROM's 8 block RAMs came).
+/// The same with the RAM in the UP5K's SPRAM, the boot copier included
+/// (`ptu bench synth --design soc --parts up5k`): 7,689, with 4
+/// `SB_SPRAM256KA` and 16 block RAMs (8 the boot ROM, 8 the core's
+/// registers).
 pub const SOC64_SPRAM_LUTS: u64 = 7_689;
 
 /// How the SoC's top is built for a board.
