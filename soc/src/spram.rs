@@ -414,9 +414,12 @@ impl<const N: usize> Logic for SocRam<N> {
             RamKind::Inferred => {
                 let ram = SyncRam::<N>::new(self._mem.len(), &self._image, self._initial);
                 match ram.hdl() {
-                    Verilog::Custom(code) => {
-                        Verilog::Custom(format!("{code}always @(*) booting = 1'b0;\n"))
-                    }
+                    // `booting` is a register that stays 0 (a constant
+                    // `always @(*)` would never run in Icarus).
+                    Verilog::Custom(code) => Verilog::Custom(format!(
+                        "{code}initial booting = 1'b0;\n\
+                         always @(posedge clock) booting <= 1'b0;\n"
+                    )),
                     other => other,
                 }
             }
