@@ -1,13 +1,14 @@
-//! `SocRam`: the SoC's RAM, 64-bit words behind [`SyncRam`]'s ports,
-//! built one of two ways ([`RamKind`]):
+//! `SocRam`: the SoC's RAM, 64-bit words (or `D`-bit: 16, 32 or 48)
+//! behind [`SyncRam`]'s ports, built one of two ways ([`RamKind`]):
 //!
 //! * **Inferred** block RAM: [`SyncRam`]'s Verilog (the textbook template,
 //!   the image as `initial` contents, so the bitstream loads it). The
 //!   ECP5 and the simulations use it.
 //! * **`Up5kSpram`**: the iCE40UP5K's single-port RAM, `SB_SPRAM256KA`
 //!   (16K × 16 bits each, synchronous read, one port, a nibble write
-//!   mask), [`SocRam::SPRAM_LANES`] of them side by side for a 64-bit word
-//!   (16K × 64 bits, 128 KiB; the SoC uses the first `words`). SPRAM has
+//!   mask), [`SocRam::SPRAM_LANES`] of them side by side, 16 bits each:
+//!   four for a 64-bit word (16K × 64 bits, 128 KiB; the SoC uses the
+//!   first `words`), two for a 32-bit one (16K × 32, 64 KiB). SPRAM has
 //!   no initial contents in the bitstream, so this kind **copies the
 //!   image in at power-up**: a boot ROM (inferred, so in `SB_RAM40_4K`,
 //!   loaded with the bitstream) holds the image's non-zero runs packed
@@ -113,20 +114,21 @@ fn bits_for(n: usize) -> usize {
     (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1) as usize
 }
 
-/// The SoC's RAM: `words` 64-bit words (a power of two, at most `2^N`)
-/// of the kind asked for (see the module documentation).
+/// The SoC's RAM: `words` words of `D` bits (64 unless said; a power of
+/// two, at most `2^N`) of the kind asked for (see the module
+/// documentation).
 #[derive(LogicBlock)]
-pub struct SocRam<const N: usize> {
+pub struct SocRam<const N: usize, const D: usize = 64> {
     /// Clock of the port.
     pub clock: Signal<In, Clock>,
     /// The word read at the next rising edge (without `write_enable`).
     pub read_address: Signal<In, Bits<N>>,
     /// The word at `read_address` as it was before the last rising edge.
-    pub read_data: Signal<Out, Bits<64>>,
+    pub read_data: Signal<Out, Bits<D>>,
     /// The word written at the next rising edge when `write_enable`.
     pub write_address: Signal<In, Bits<N>>,
     /// The value written.
-    pub write_data: Signal<In, Bits<64>>,
+    pub write_data: Signal<In, Bits<D>>,
     /// Write `write_data` at `write_address` at the next rising edge.
     pub write_enable: Signal<In, Bit>,
     /// The image is being copied in (SPRAM, after configuration): the RAM
@@ -139,9 +141,9 @@ pub struct SocRam<const N: usize> {
     _boot_left: u64,
 }
 
-impl<const N: usize> SocRam<N> {
-    /// `SB_SPRAM256KA`s side by side for a 64-bit word (16 bits each).
-    pub const SPRAM_LANES: usize = 4;
+impl<const N: usize, const D: usize> SocRam<N, D> {
+    /// `SB_SPRAM256KA`s side by side for a word (16 bits each).
+    pub const SPRAM_LANES: usize = D / 16;
     /// Words of one `SB_SPRAM256KA`.
     pub const SPRAM_WORDS: usize = 16 * 1024;
 
@@ -152,8 +154,12 @@ impl<const N: usize> SocRam<N> {
     /// empty (SPRAM: zero) and its user loads it.
     pub fn new(kind: RamKind, words: usize, image: &[u64], initial: bool) -> Self {
         assert!(
-            words.is_power_of_two() && words <= (1 << N) && image.len() <= words,
-            "SocRam: {words} words (image {}) for a {N}-bit address",
+            words.is_power_of_two()
+                && words <= (1 << N)
+                && image.len() <= words
+                && [16, 32, 48, 64].contains(&D)
+                && (D == 64 || image.iter().all(|w| *w >> D == 0)),
+            "SocRam: {words} words of {D} bits (image {}) for a {N}-bit address",
             image.len()
         );
         assert!(
@@ -208,12 +214,55 @@ impl<const N: usize> SocRam<N> {
         (a.to_u64() as usize) & (self._mem.len() - 1)
     }
 
+    /// Block RAM of `D`-bit words ([`SyncRam`]'s template, which is
+    /// 64 bits wide).
+    fn inferred_verilog(&self) -> String {
+        let words = self._mem.len();
+        let abits = bits_for(words);
+        let sel = |port: &str| {
+            if abits == N {
+                port.to_string()
+            } else {
+                format!("{port}[{}:0]", abits - 1)
+            }
+        };
+        let mut init = String::new();
+        if self._initial && self._image.iter().any(|w| *w != 0) {
+            init.push_str("initial begin\n");
+            for (i, w) in self._image.iter().enumerate().filter(|(_, w)| **w != 0) {
+                init.push_str(&format!(
+                    "   mem[{i}] = {D}'h{w:0digits$x};\n",
+                    digits = D / 4
+                ));
+            }
+            init.push_str("end\n");
+        }
+        format!(
+            "// Module name: soc_ram_a{N}_w{words}_d{D}{tag}\n\
+             reg [{msb}:0] mem[{last}:0];\n\
+             {init}\
+             initial booting = 1'b0;\n\
+             always @(posedge clock) begin\n\
+             \x20  booting <= 1'b0;\n\
+             \x20  read_data <= mem[{ra}];\n\
+             \x20  if (write_enable) begin\n\
+             \x20     mem[{wa}] <= write_data;\n\
+             \x20  end\n\
+             end\n",
+            tag = if init.is_empty() { "" } else { "_image" },
+            msb = D - 1,
+            last = words - 1,
+            ra = sel("read_address"),
+            wa = sel("write_address"),
+        )
+    }
+
     /// The SPRAM kind's Verilog (see the module documentation).
     fn spram_verilog(&self) -> String {
         let words = self._mem.len();
         let abits = bits_for(words);
         let lanes = Self::SPRAM_LANES;
-        let width = 16 * lanes;
+        let width = D;
         let image: &[u64] = if self._initial { &self._image } else { &[] };
         let segs = segments(image);
         let rom: Vec<u64> = segs
@@ -284,7 +333,10 @@ impl<const N: usize> SocRam<N> {
             line(format!("   boot_ptr = {ptr_bits}'d0;"));
             line(format!("   boot_q = {width}'d0;"));
             for (i, w) in rom.iter().enumerate() {
-                line(format!("   boot_rom[{i}] = {width}'h{w:016x};"));
+                line(format!(
+                    "   boot_rom[{i}] = {width}'h{w:0digits$x};",
+                    digits = width / 4
+                ));
             }
         }
         line("end".into());
@@ -382,7 +434,7 @@ impl<const N: usize> SocRam<N> {
     }
 }
 
-impl<const N: usize> Logic for SocRam<N> {
+impl<const N: usize, const D: usize> Logic for SocRam<N, D> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             if self._boot_left > 0 {
@@ -411,6 +463,7 @@ impl<const N: usize> Logic for SocRam<N> {
 
     fn hdl(&self) -> Verilog {
         match self._kind {
+            RamKind::Inferred if D != 64 => Verilog::Custom(self.inferred_verilog()),
             RamKind::Inferred => {
                 let ram = SyncRam::<N>::new(self._mem.len(), &self._image, self._initial);
                 match ram.hdl() {

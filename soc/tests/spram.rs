@@ -400,3 +400,120 @@ fn yosys_maps_the_ram_to_four_sprams_and_the_boot_rom_to_block_ram() {
         "the kernel's RAM: 4 SB_SPRAM256KA, {brams} SB_RAM40_4K for {rom_words} boot ROM words"
     );
 }
+
+/// An Icarus testbench for the RAM alone (module `top`, `D`-bit words):
+/// counts the edges until `booting` falls, then reads words `0..words`
+/// and prints them, then writes `word ^ 1` to word 3 and reads it back.
+fn ram_testbench(d: usize, abits: usize, words: usize) -> String {
+    format!(
+        r#"`timescale 1ns/1ps
+module tb;
+   reg clock = 1'b0;
+   reg [{am}:0] read_address = 0;
+   reg [{am}:0] write_address = 0;
+   reg [{dm}:0] write_data = 0;
+   reg write_enable = 1'b0;
+   wire [{dm}:0] read_data;
+   wire booting;
+   top dut(.clock(clock), .read_address(read_address), .read_data(read_data), .write_address(write_address),
+           .write_data(write_data), .write_enable(write_enable), .booting(booting));
+   integer edges = 0;
+   integer i;
+   task tick; begin #5 clock = 1'b1; #5 clock = 1'b0; end endtask
+   initial begin
+      #1;
+      while (booting) begin tick; edges = edges + 1; end
+      $display("boot %0d", edges);
+      for (i = 0; i < {words}; i = i + 1) begin
+         read_address = i; tick; #1 $display("word %0d %0d", i, read_data);
+      end
+      write_address = 3; write_data = 1234567; write_enable = 1'b1; tick;
+      write_enable = 1'b0; read_address = 3; tick; #1 $display("after %0d", read_data);
+      $finish;
+   end
+endmodule
+"#,
+        am = abits - 1,
+        dm = d - 1
+    )
+}
+
+/// The width is a parameter: two SPRAMs side by side make 16K words of 32
+/// bits (the 32-bit SoC's 64 KiB). The RAM alone lints, runs under Icarus
+/// with Yosys's SPRAM model (the boot copies the image, zeros the rest,
+/// in the model's cycles; then a write reads back) and Yosys maps it to
+/// two `SB_SPRAM256KA`.
+#[test]
+fn a_32_bit_ram_is_two_sprams_and_boots_its_image() {
+    const N: usize = 14;
+    let dir = scratch("spram-32");
+    let words = 1 << N;
+    let mut image = vec![0u64; 40];
+    for (i, w) in image.iter_mut().enumerate() {
+        if i % 7 != 3 {
+            *w = 0x8000_0001u64.wrapping_mul(i as u64 + 1) & 0xffff_ffff;
+        }
+    }
+    let mut ram = SocRam::<N, 32>::new(RamKind::Up5kSpram, words, &image, true);
+    ram.connect_all();
+    let v = generate_verilog(&ram);
+    assert_eq!(v.matches("SB_SPRAM256KA spram_").count(), 2);
+    let f = dir.join("ram.v");
+    std::fs::write(&f, &v).unwrap();
+    let cells = cells_sim();
+
+    let tb = dir.join("tb.v");
+    let shown = 64;
+    std::fs::write(&tb, ram_testbench(32, N, shown)).unwrap();
+    let exe = dir.join("tb.vvp");
+    tool(Command::new("iverilog").current_dir(&dir).args([
+        "-g2005",
+        "-DNO_ICE40_DEFAULT_ASSIGNMENTS",
+        "-s",
+        "tb",
+        "-o",
+        exe.to_str().unwrap(),
+        tb.to_str().unwrap(),
+        f.to_str().unwrap(),
+        cells.to_str().unwrap(),
+    ]));
+    let out = tool(
+        Command::new("vvp")
+            .current_dir(&dir)
+            .args(["-n", exe.to_str().unwrap()]),
+    );
+    let mut seen = vec![None; shown];
+    let (mut boot, mut after) = (None, None);
+    for line in out.lines() {
+        let w: Vec<&str> = line.split_whitespace().collect();
+        match w.as_slice() {
+            ["boot", n] => boot = Some(n.parse::<u64>().unwrap()),
+            ["word", i, x] => seen[i.parse::<usize>().unwrap()] = x.parse::<u64>().ok(),
+            ["after", x] => after = x.parse::<u64>().ok(),
+            _ => {}
+        }
+    }
+    assert_eq!(
+        boot,
+        Some(SocRam::<N, 32>::boot_cycles(RamKind::Up5kSpram, words)),
+        "{out}"
+    );
+    for (i, s) in seen.iter().enumerate() {
+        let want = image.get(i).copied().unwrap_or(0);
+        assert_eq!(*s, Some(want), "word {i}\n{out}");
+    }
+    assert_eq!(after, Some(1_234_567), "{out}");
+
+    let script = format!("read_verilog {}; synth_ice40 -top top; stat", f.display());
+    let out = tool(
+        Command::new("yosys")
+            .current_dir(&dir)
+            .args(["-p", &script]),
+    );
+    let spram_line = out
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with("SB_SPRAM256KA"))
+        .unwrap_or_else(|| panic!("no SB_SPRAM256KA in\n{out}"));
+    assert_eq!(spram_line.split_whitespace().nth(1), Some("2"), "{out}");
+}
