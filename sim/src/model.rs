@@ -102,6 +102,21 @@ pub enum Seq {
     Pop(Pop),
 }
 
+/// A deliberate error in the model ([`Model::mutant`]), so that tests can
+/// show that their checks catch one mistake per option. `None` in every
+/// real use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutant {
+    /// Option `irq_entry`: interrupts still enter at ENTRY (ENTRY_IRQ is
+    /// kept, but not used).
+    IrqEntryIgnored,
+    /// Option `fs_bank`: one FS base for both levels (`fs_we` and UFS
+    /// write the same register, `fs_base` shows it at either level).
+    FsNotBanked,
+    /// `xlen = 32`: the frame's two EVENT_INFO words pushed swapped.
+    Frame32InfoSwapped,
+}
+
 /// Every flip-flop of the unit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Model {
@@ -114,6 +129,8 @@ pub struct Model {
     pub irq_entry: bool,
     /// Option `fs_bank`: a renamed FS base, `fs_we`/`fs_wdata`, CSR UFS.
     pub fs_bank: bool,
+    /// A deliberate error, for tests of the tests; kept across reset.
+    pub mutant: Option<Mutant>,
     pub k_rip: u64,
     pub u_rip: u64,
     pub k_rsp: u64,
@@ -174,6 +191,7 @@ impl Model {
             xlen: self.xlen,
             irq_entry: self.irq_entry,
             fs_bank: self.fs_bank,
+            mutant: self.mutant,
             ..Self::reset_state(self.reset_rip, nmi, mce)
         };
     }
@@ -234,6 +252,7 @@ impl Model {
             xlen: ptu_arch::XLEN,
             irq_entry: false,
             fs_bank: false,
+            mutant: None,
             k_fs: 0,
             u_fs: 0,
             entry_irq: 0,
@@ -299,6 +318,7 @@ impl Model {
             csr::URSP => self.u_rsp,
             csr::UGS => self.u_gs,
             ENTRY_IRQ => self.entry_irq,
+            UFS if self.mutant == Some(Mutant::FsNotBanked) => self.k_fs,
             UFS => self.u_fs,
             _ => unreachable!("CSR {} has no value in the model", c.name),
         })
@@ -314,6 +334,7 @@ impl Model {
             csr::URSP => &mut self.u_rsp,
             csr::UGS => &mut self.u_gs,
             ENTRY_IRQ if self.irq_entry => &mut self.entry_irq,
+            UFS if self.fs_bank && self.mutant == Some(Mutant::FsNotBanked) => &mut self.k_fs,
             UFS if self.fs_bank => &mut self.u_fs,
             _ => unreachable!("CSR 0x{addr:02x} has no storage in the model"),
         }
@@ -330,11 +351,14 @@ impl Model {
     /// on state only; `csr_rdata` follows notes §3.
     pub fn outputs(&self, inp: &Inputs) -> Outputs {
         let inp = &self.port_inputs(inp);
-        let (rip, rsp, gs_base, fs_base) = if self.user {
+        let (rip, rsp, gs_base, mut fs_base) = if self.user {
             (self.u_rip, self.u_rsp, self.u_gs, self.u_fs)
         } else {
             (self.k_rip, self.k_rsp, self.k_gs, self.k_fs)
         };
+        if self.mutant == Some(Mutant::FsNotBanked) {
+            fs_base = self.k_fs;
+        }
         let (w, mask) = (self.frame().word_bytes, self.mask());
         let csr_rdata = if inp.csr_re && !self.csr_fault(inp) && !self.busy() && !self.shutdown {
             self.csr_value(inp.csr_addr).unwrap_or(0)
@@ -553,6 +577,9 @@ impl Model {
         for (i, w) in words.iter_mut().enumerate().take(f.words as usize) {
             *w = at(f.bytes - f.word_bytes * (i as u64 + 1));
         }
+        if self.mutant == Some(Mutant::Frame32InfoSwapped) && f.words == 6 {
+            words.swap(3, 4);
+        }
         self.seq = Seq::Push(Push {
             event: ev,
             top,
@@ -593,7 +620,10 @@ impl Model {
         // ENTRY_IRQ.
         self.k_rip = if ev.kind.critical() {
             self.entry_crit
-        } else if ev.kind == EventKind::Irq && self.irq_entry {
+        } else if ev.kind == EventKind::Irq
+            && self.irq_entry
+            && self.mutant != Some(Mutant::IrqEntryIgnored)
+        {
             self.entry_irq
         } else {
             self.entry
@@ -668,7 +698,11 @@ impl Model {
         }
         // `port_inputs` drops `fs_we` without `fs_bank`.
         if inp.fs_we {
-            *fs = inp.fs_wdata;
+            if self.mutant == Some(Mutant::FsNotBanked) {
+                self.k_fs = inp.fs_wdata;
+            } else {
+                *fs = inp.fs_wdata;
+            }
         }
         // A faulting CSR access never gets here, so this is kernel mode
         // and a known, writable address; the table's rule says what the
