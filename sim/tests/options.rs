@@ -45,6 +45,16 @@ fn spec_frame(xlen: usize) -> (u64, u64, [Option<u64>; 6]) {
 /// A random run of `cycles` on the model for `cfg`, with the options'
 /// invariants checked every cycle; returns what it covered.
 fn random_run(cfg: &PtuConfig, seed: u64, cycles: usize) -> HashMap<&'static str, u32> {
+    random_run_of(cfg, None, seed, cycles)
+}
+
+/// [`random_run`] on a model with `mutant`.
+fn random_run_of(
+    cfg: &PtuConfig,
+    mutant: Option<Mutant>,
+    seed: u64,
+    cycles: usize,
+) -> HashMap<&'static str, u32> {
     let rc = RandomCoreConfig {
         reset_prob: 1e-5,
         shutdown_reset_prob: 0.01,
@@ -55,6 +65,7 @@ fn random_run(cfg: &PtuConfig, seed: u64, cycles: usize) -> HashMap<&'static str
     mem.wait = Wait::Random { max: 2 };
     mem.error_prob = 0.006;
     let mut m = Model::new(cfg);
+    m.mutant = mutant;
     let mask = cfg.xlen_mask();
     let (wb, words, offs) = spec_frame(cfg.xlen);
     let frame_bytes = wb * words;
@@ -391,10 +402,28 @@ fn option_names_imply_their_option() {
 fn a_model_mutant_per_option_fails_its_scenario() {
     let all = option_scenarios();
     let by_name = |n: &str| all.iter().find(|s| s.name == n).unwrap();
-    for (mutant, scn, on) in [
-        (Mutant::IrqEntryIgnored, "irq-entry", "x86_64-irq-entry"),
-        (Mutant::FsNotBanked, "fs-bank", "x86_64-fs-bank"),
-        (Mutant::Frame32InfoSwapped, "nmi-frame-32", "ice40-small-32"),
+    // What each mutant gets wrong first: ENTRY (0x1000) for ENTRY_IRQ
+    // (0x3000); the user copy of FS (UFS) shown in kernel mode; the low
+    // EVENT_INFO word pushed where the high one belongs.
+    for (mutant, scn, on, wrong) in [
+        (
+            Mutant::IrqEntryIgnored,
+            "irq-entry",
+            "x86_64-irq-entry",
+            "rip is 0x1000, expected 0x3000",
+        ),
+        (
+            Mutant::FsNotBanked,
+            "fs-bank",
+            "x86_64-fs-bank",
+            "fs_base is 0x7770000, expected 0x0",
+        ),
+        (
+            Mutant::Frame32InfoSwapped,
+            "nmi-frame-32",
+            "ice40-small-32",
+            "mem_wdata is 0x12340e03, expected 0x3abcd",
+        ),
     ] {
         let cfg = preset(on);
         let s = by_name(scn);
@@ -407,6 +436,63 @@ fn a_model_mutant_per_option_fails_its_scenario() {
             .to_string();
         eprintln!("{mutant:?}: {e}");
         assert!(e.contains(&format!("{scn}.scn:")), "{e}");
-        assert!(e.contains("expected"), "{e}");
+        assert!(e.contains(wrong), "{e}");
     }
+}
+
+/// The random run's invariants catch each model mutant too.
+#[test]
+fn random_runs_catch_each_model_mutant() {
+    for (mutant, on) in [
+        (Mutant::IrqEntryIgnored, "x86_64-irq-entry"),
+        (Mutant::FsNotBanked, "x86_64-fs-bank"),
+        (Mutant::Frame32InfoSwapped, "ice40-small-32"),
+    ] {
+        let cfg = preset(on);
+        let r = std::panic::catch_unwind(|| random_run_of(&cfg, Some(mutant), 7, 100_000));
+        assert!(r.is_err(), "{mutant:?} on {on} kept every invariant");
+    }
+}
+
+/// Reset keeps the configuration; `reset_rip` and every XLEN-wide input
+/// are cut to XLEN bits.
+#[test]
+fn reset_keeps_the_configuration_and_values_fit_xlen() {
+    let cfg = PtuConfig {
+        reset_rip: 0xffff_f000,
+        ..preset("ice40-small-32")
+    };
+    let mut m = Model::new(&cfg);
+    assert_eq!(
+        (m.xlen, m.outputs(&Inputs::default()).rip),
+        (32, 0xffff_f000)
+    );
+    m.step(&Inputs {
+        rsp_we: true,
+        rsp_wdata: 0x1234_5678_9abc_def0,
+        ..Inputs::retire(0xffff_ffff_0000_0010)
+    });
+    let o = m.outputs(&Inputs::default());
+    assert_eq!((o.rip, o.rsp), (0x10, 0x9abc_def0));
+    m.step(&Inputs::reset());
+    assert_eq!(m, Model::new(&cfg));
+    assert_eq!(m.config().xlen, 32);
+    // EVENT_INFO_H exists only with xlen = 32, ENTRY_IRQ and UFS only
+    // with their options: elsewhere an access is #GP.
+    let read = |c: &PtuConfig, a: u8| !Model::new(c).csr_fault(&Inputs::csr_read(a));
+    for p in PRESETS {
+        let c = p.config();
+        assert_eq!(read(&c, EVENT_INFO_H), c.xlen == 32, "{}", p.name);
+        assert_eq!(read(&c, ENTRY_IRQ), c.irq_entry, "{}", p.name);
+        assert_eq!(read(&c, UFS), c.fs_bank, "{}", p.name);
+        assert!(read(&c, csr::ENTRY));
+    }
+    // Without fs_bank, fs_we is ignored and fs_base stays 0.
+    let mut m = Model::new(&PtuConfig::default());
+    m.step(&Inputs {
+        fs_we: true,
+        fs_wdata: 5,
+        ..Inputs::default()
+    });
+    assert_eq!((m.k_fs, m.outputs(&Inputs::default()).fs_base), (0, 0));
 }
