@@ -5,6 +5,14 @@
 //! behaviour is SPEC.md's, with the cycle-level choices of
 //! `docs/spec-notes.md` (cited below as "notes §N"); the RTL is checked
 //! against this model cycle by cycle.
+//!
+//! The model follows its configuration ([`Model::new`] takes a
+//! `PtuConfig`; docs/spec.md section 14): with `xlen = 32` every XLEN-wide
+//! input and register is cut to 32 bits, frames are six 4-byte words
+//! (EVENT_INFO as two) and EVENT_INFO_H reads EVENT_INFO bits 63:32; with
+//! `irq_entry` external interrupts enter at ENTRY_IRQ; with `fs_bank` the
+//! FS base has a kernel and a user copy (`fs_we`/`fs_wdata`, `fs_base`,
+//! UFS). The default configuration behaves as it always did.
 
 use ptu_arch::config::{ENTRY_IRQ, EVENT_INFO_H, UFS};
 use ptu_arch::csr::{self, Access};

@@ -236,11 +236,34 @@ fn random_run_of(
 }
 
 #[test]
-fn random_runs_keep_each_presets_invariants() {
-    for p in PRESETS {
-        let cfg = p.config();
-        let cov = random_run(&cfg, 0x0b7 + p.name.len() as u64, 200_000);
-        eprintln!("{}: {cov:?}", p.name);
+fn random_runs_keep_each_configurations_invariants() {
+    // Every preset, and every other combination of the options.
+    let mut cfgs: Vec<PtuConfig> = PRESETS.iter().map(|p| p.config()).collect();
+    for xlen in [32, 64] {
+        for irq_entry in [false, true] {
+            for fs_bank in [false, true] {
+                let c = PtuConfig {
+                    xlen,
+                    irq_entry,
+                    fs_bank,
+                    reset_rip: 0x100,
+                    ..PtuConfig::default()
+                };
+                if !PRESETS
+                    .iter()
+                    .any(|p| (p.xlen, p.irq_entry, p.fs_bank) == (xlen, irq_entry, fs_bank))
+                {
+                    cfgs.push(c);
+                }
+            }
+        }
+    }
+    assert_eq!(cfgs.len(), PRESETS.len() + 3);
+    for (k, cfg) in cfgs.iter().enumerate() {
+        let cfg = *cfg;
+        let p = &cfg;
+        let cov = random_run(&cfg, 0x0b7 + k as u64, 200_000);
+        eprintln!("{}: {cov:?}", p.values());
         let mut need = vec!["framed entry", "framed eret", "shutdown"];
         if cfg.irq_entry {
             need.push("irq at ENTRY_IRQ");
@@ -258,7 +281,7 @@ fn random_runs_keep_each_presets_invariants() {
             assert!(
                 cov.get(k).copied().unwrap_or(0) > 0,
                 "{}: never reached: {k} ({cov:?})",
-                p.name
+                p.values()
             );
         }
     }
