@@ -142,7 +142,31 @@ pub struct SimArgs {
     /// Folder for the waveforms of scenarios (default: waveforms).
     #[arg(long)]
     pub waves: Option<PathBuf>,
+    /// Run the scenarios on the reference model only (no RTL, no
+    /// waveform): for the configurations the RTL is not generated for yet.
+    /// Scenarios that do not fit the configuration are skipped with the
+    /// reason.
+    #[arg(long)]
+    pub model_only: bool,
+    /// A configuration file in TOML (keys in docs/config.md); with
+    /// --model-only.
+    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
+    pub config: Option<PathBuf>,
+    /// A named configuration (default x86_64-default; `ptu generate
+    /// --list-presets` names them); with --model-only.
+    #[arg(long, value_name = "NAME", value_parser = parse_preset)]
+    pub preset: Option<String>,
 }
+
+fn parse_preset(s: &str) -> Result<String, String> {
+    ptu_arch::config::preset(s)
+        .map(|p| p.name.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Where the scenarios of the generator's options are, inside the
+/// scenario folder.
+pub const OPTION_SCENARIO_DIR: &str = "options";
 
 /// The random run's settings, with their defaults.
 struct RandomArgs {
@@ -179,6 +203,17 @@ impl SimArgs {
         }
     }
 
+    /// The configuration asked for: the file, the preset or the default.
+    fn config(&self) -> Result<PtuConfig> {
+        let cfg = match (&self.config, &self.preset) {
+            (Some(path), _) => PtuConfig::load(path)?,
+            (None, Some(name)) => ptu_arch::config::preset(name)?.config(),
+            (None, None) => PtuConfig::default(),
+        };
+        cfg.check()?;
+        Ok(cfg)
+    }
+
     /// The folder for the scenarios' waveforms.
     pub fn waves(&self) -> PathBuf {
         self.waves
@@ -201,7 +236,25 @@ pub fn parse_cycles(s: &str) -> Result<u64, String> {
     Ok(n)
 }
 
+/// Whether `cfg` is the configuration the RTL is generated for (the
+/// default's values; its name may differ).
+fn is_generated(cfg: &PtuConfig) -> bool {
+    let d = PtuConfig::default();
+    (cfg.xlen, cfg.reset_rip, cfg.irq_entry, cfg.fs_bank)
+        == (d.xlen, d.reset_rip, d.irq_entry, d.fs_bank)
+}
+
 pub fn sim(args: &SimArgs) -> Result<()> {
+    let cfg = args.config()?;
+    if args.model_only {
+        return sim_model_only(args, &cfg);
+    }
+    if !is_generated(&cfg) {
+        bail!(
+            "ptu sim runs the RTL of the default configuration only (the generated unit is not generic yet), not {}: add --model-only to run the scenarios on the reference model",
+            cfg.describe()
+        );
+    }
     if args.random {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
@@ -256,7 +309,127 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     )
 }
 
-/// The scenarios named (by name in `dir`, or by path), or all in `dir`.
+/// `ptu sim --model-only`: the chosen scenarios (default: every one in
+/// the folder and in its `options/` folder) on the reference model for
+/// `cfg`, each PASS, FAIL or SKIP with the reason.
+fn sim_model_only(args: &SimArgs, cfg: &PtuConfig) -> Result<()> {
+    let refuse = |flag: &str| -> Result<()> {
+        bail!("{flag} does not go with --model-only, which runs scenarios on the reference model and writes no waveform: drop {flag}")
+    };
+    if args.random {
+        refuse("--random")?;
+    }
+    if args.simulator != Sim::RustHdl {
+        refuse("--sim")?;
+    }
+    if args.verilog.is_some() {
+        refuse("--verilog")?;
+    }
+    if args.waves.is_some() {
+        refuse("--waves")?;
+    }
+    if let Some(flag) = args.random_flags().first() {
+        refuse(flag)?;
+    }
+    let mut chosen = choose(&args.scenarios, &args.dir)?;
+    let options = args.dir.join(OPTION_SCENARIO_DIR);
+    if args.scenarios.is_empty() && options.is_dir() {
+        chosen.extend(scenario::load_dir(&options)?);
+    }
+    if args.list {
+        for s in &chosen {
+            println!("{:<20} {}", s.name, s.about);
+        }
+        return Ok(());
+    }
+    run_on_model(
+        &chosen,
+        cfg,
+        Print {
+            json: args.json,
+            quiet: args.quiet,
+        },
+    )
+}
+
+/// Run scenarios on the reference model for `cfg`, printing PASS, FAIL
+/// or SKIP (with the reason) for each.
+pub fn run_on_model(chosen: &[Scenario], cfg: &PtuConfig, print: Print) -> Result<()> {
+    let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
+    let mut results = vec![];
+    for s in chosen {
+        if let Some(why) = s.skip_reason(cfg) {
+            skipped += 1;
+            if print.human() {
+                println!("SKIP {:<20} {:<10} {why}", s.name, "model");
+            }
+            results.push(serde_json::json!({
+                "name": s.name, "simulator": "model", "pass": null, "skipped": why,
+            }));
+            continue;
+        }
+        match s.run(cfg, |_, _, _, _| Ok(())) {
+            Ok(sum) => {
+                passed += 1;
+                if print.human() && !print.quiet {
+                    println!(
+                        "{} {:<20} {:<10} {:>4} cycles",
+                        paint("PASS"),
+                        s.name,
+                        "model",
+                        sum.cycles
+                    );
+                    for t in &sum.transitions {
+                        println!("       {t}");
+                    }
+                }
+                results.push(serde_json::json!({
+                    "name": s.name, "simulator": "model", "pass": true, "cycles": sum.cycles,
+                    "transitions": sum.transitions.iter().map(transition_json).collect::<Vec<_>>(),
+                    "error": null,
+                }));
+            }
+            Err(e) => {
+                failed += 1;
+                let text = format!("{e:#}");
+                if print.human() {
+                    println!("{} {:<20} {:<10} {text}", paint("FAIL"), s.name, "model");
+                }
+                results.push(serde_json::json!({
+                    "name": s.name, "simulator": "model", "pass": false,
+                    "cycles": failure_cycle(&text), "transitions": [], "error": text,
+                }));
+            }
+        }
+    }
+    if print.json {
+        let doc = serde_json::json!({
+            "simulator": "model",
+            "configuration": cfg.describe(),
+            "passed": passed,
+            "failed": failed,
+            "skipped": skipped,
+            "scenarios": results,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "scenarios on the model of {}: {passed} passed, {failed} failed, {skipped} skipped",
+            cfg.describe()
+        );
+    }
+    if failed > 0 {
+        ptu_tools::check_failed!(
+            "{} failed on the model of {}",
+            ptu_arch::count(failed as u64, "scenario", "scenarios"),
+            cfg.name
+        );
+    }
+    Ok(())
+}
+
+/// The scenarios named (by name in `dir` or its `options/` folder, or by
+/// path), or all in `dir`.
 pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
     if names.is_empty() {
         if !dir.is_dir() {
@@ -282,6 +455,10 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
             let in_dir = dir.join(format!("{n}.scn"));
             if in_dir.is_file() {
                 return scenario::load(&in_dir);
+            }
+            let in_options = dir.join(OPTION_SCENARIO_DIR).join(format!("{n}.scn"));
+            if in_options.is_file() {
+                return scenario::load(&in_options);
             }
             let known: Vec<String> = scenario::load_dir(dir)
                 .map(|all| all.into_iter().map(|s| s.name).collect())
@@ -315,8 +492,19 @@ pub fn run_scenarios(
         None => None,
     };
     let mut failed = 0;
+    let mut skipped = 0;
     let mut results = vec![];
     for s in chosen {
+        if let Some(why) = s.skip_reason(&cfg) {
+            skipped += 1;
+            if print.human() {
+                println!("SKIP {:<20} {:<10} {why}", s.name, sim.name());
+            }
+            results.push(serde_json::json!({
+                "name": s.name, "simulator": sim.name(), "pass": null, "skipped": why,
+            }));
+            continue;
+        }
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
         // A FAIL points at this file: never at one from an earlier run.
         let _ = std::fs::remove_file(&vcd);
@@ -374,16 +562,22 @@ pub fn run_scenarios(
     if print.json {
         let doc = serde_json::json!({
             "simulator": sim.name(),
-            "passed": chosen.len() - failed,
+            "passed": chosen.len() - failed - skipped,
             "failed": failed,
+            "skipped": skipped,
             "scenarios": results,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        let skips = if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        };
         println!(
-            "scenarios on {}: {} passed, {} failed",
+            "scenarios on {}: {} passed, {} failed{skips}",
             sim.name(),
-            chosen.len() - failed,
+            chosen.len() - failed - skipped,
             failed
         );
     }
@@ -776,6 +970,7 @@ pub const JSON_SHAPE: &str = r#"Examples:
   ptu sim --random --seed 7 --cycles 100000  a random run against the model
   ptu sim --json > results.json              results for a script
   ptu sim --random --sim verilator --json    a random run's figures for a script
+  ptu sim --model-only --preset ice40-small-32   scenarios on the reference model of a preset
 
 With --json, stdout is one JSON document:
   {"simulator": "rust-hdl", "passed": 8, "failed": 1,
@@ -787,7 +982,10 @@ With --json, stdout is one JSON document:
                   "error": null}]}
   A failed scenario has "pass": false, "cycles": the failing cycle (or
   null), "transitions": [] and "error": the FAIL text; "vcd" is null when
-  no waveform was written.
+  no waveform was written. A scenario that does not fit the configuration
+  has "pass": null and "skipped": the reason; "skipped" counts them.
+  With --model-only, "simulator" is "model", "configuration" names it,
+  and there is no "vcd".
 
 With --random --json, stdout is one JSON document:
   {"simulator": "rust-hdl", "seed": 1, "cycles": 100000, "max_wait": 2,
