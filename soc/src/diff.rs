@@ -158,11 +158,13 @@ struct Pins {
     request: bool,
 }
 
-fn pins(sim: &SocSim) -> Pins {
+fn pins<const XLEN: usize>(sim: &SocSim<XLEN>) -> Pins {
     let p = &sim.soc().ptu;
     Pins {
         cpl: p.cpl.val().to_u64() as u8,
-        rip: p.rip.val().to_u64(),
+        // The pc as the core sees it (the low XLEN bits: see
+        // iss::UnitPort).
+        rip: p.rip.val().to_u64() & xlen_mask(XLEN),
         busy: p.busy.val(),
         redirect: p.redirect.val(),
         mem_valid: p.mem_valid.val(),
@@ -176,8 +178,17 @@ fn pins(sim: &SocSim) -> Pins {
     }
 }
 
+/// The low `xlen` bits.
+fn xlen_mask(xlen: usize) -> u64 {
+    if xlen >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << xlen) - 1
+    }
+}
+
 /// The 32-bit word of RAM at `pc` as the SoC holds it now.
-fn insn_at(sim: &SocSim, pc: u64) -> u32 {
+fn insn_at<const XLEN: usize>(sim: &SocSim<XLEN>, pc: u64) -> u32 {
     let w = sim.soc().ram_word(pc & !7);
     (w >> (8 * (pc & 4))) as u32
 }
@@ -189,9 +200,17 @@ pub fn run_traced(program: &Program, opts: &TraceOptions) -> Result<RtlRun> {
     run_traced_with(&SocConfig::new(program.image.clone()), opts)
 }
 
-/// [`run_traced`] on a given SoC configuration.
+/// [`run_traced`] on a given SoC configuration (its core the one
+/// `cfg.cpu.xlen` says).
 pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
-    let mut sim = SocSim::new(cfg)?;
+    cfg.validate()?;
+    match cfg.cpu.xlen {
+        32 => traced(SocSim::<32>::with_xlen(cfg)?, opts),
+        _ => traced(SocSim::<64>::with_xlen(cfg)?, opts),
+    }
+}
+
+fn traced<const XLEN: usize>(mut sim: SocSim<XLEN>, opts: &TraceOptions) -> Result<RtlRun> {
     let mut records = Vec::new();
     // The first cycle the next retired instruction owns.
     let mut begin = 0u64;

@@ -112,15 +112,12 @@ k_ld_nothing:
     TRAP_RIP_ADDR 0x30000
 
     # The kernel reaches all of RAM and the devices: a load from the UART
-    # reads 0 (never busy), mtime grows.
+    # reads 0 (never busy). (No mtime read: the RTL's cycles differ from
+    # the model's, and soc/tests/core_rv32.rs compares whole traces.)
     TEST_BEGIN 20
     li a1, UART
     lw a4, 0(a1)
     EXPECT a4, 0
-    li a1, MTIME
-    lw a2, 0(a1)
-    lw a3, 0(a1)
-    FAIL_UNLESS_LTU a2, a3
 
     # User loads, stores and fetches outside the user window: #PF with
     # U = 1, P = 1 inside RAM and the devices, P = 0 elsewhere, W for
