@@ -347,10 +347,15 @@ pub struct RandomDiff {
 /// the rust-hdl SoC and compare their traces: an error names the seed and
 /// the first entry that differs, or the run that did not pass.
 pub fn random_diff(seed: u64, len: usize) -> Result<RandomDiff> {
+    random_diff_xlen(seed, len, 64)
+}
+
+/// [`random_diff`] on the RV32I (`xlen` 32) or RV64I (64) model and SoC.
+pub fn random_diff_xlen(seed: u64, len: usize, xlen: usize) -> Result<RandomDiff> {
     use crate::iss::{compare_traces, Config, End, Iss};
     use crate::map::ToHost;
-    let p = crate::random::random_program(seed, len);
-    let mut iss = Iss::new(&p, Config::default());
+    let p = crate::random::random_program_xlen(seed, len, xlen);
+    let mut iss = Iss::with_xlen(&p, Config::default(), xlen)?;
     let out = iss.run();
     if out.end != End::ToHost(ToHost::Pass) {
         anyhow::bail!(
@@ -358,7 +363,9 @@ pub fn random_diff(seed: u64, len: usize) -> Result<RandomDiff> {
             out.end
         );
     }
-    let r = run_traced(&p, &TraceOptions::default())?;
+    let mut cfg = SocConfig::new(p.image.clone());
+    cfg.cpu.xlen = xlen;
+    let r = run_traced_with(&cfg, &TraceOptions::default())?;
     compare_traces(&iss.trace, &r.trace()).map_err(|e| anyhow::anyhow!("seed {seed}: {e}"))?;
     if r.end() != End::ToHost(ToHost::Pass) {
         anyhow::bail!("seed {seed}: the RTL ended with {:?}, not a pass", r.end());
