@@ -228,11 +228,16 @@ pub struct Cpu<const XLEN: usize = 64> {
     high20: Constant<Bits<XLEN>>,
     /// Bits 31:0 of a bus word.
     low32: Constant<Bits<64>>,
+    /// The regions of the memory map, each a power-of-two size at an
+    /// aligned base (`map.rs` checks it): an address is in a region when
+    /// its bits above the size equal the base's (`addr & mask == base`),
+    /// an equality instead of two magnitude comparisons.
+    ram_base: Constant<Bits<XLEN>>,
+    ram_mask: Constant<Bits<XLEN>>,
     user_base: Constant<Bits<XLEN>>,
-    user_end: Constant<Bits<XLEN>>,
-    ram_end: Constant<Bits<XLEN>>,
+    user_mask: Constant<Bits<XLEN>>,
     dev_base: Constant<Bits<XLEN>>,
-    dev_end: Constant<Bits<XLEN>>,
+    dev_mask: Constant<Bits<XLEN>>,
     /// The RV64I instructions exist (XLEN 64).
     rv64: Constant<Bit>,
     /// The bits of a shift amount: 0x3F (RV64I) or 0x1F (RV32I).
@@ -409,11 +414,12 @@ impl<const XLEN: usize> Cpu<XLEN> {
             high12: Constant::new(bits(!0u64 << 12)),
             high20: Constant::new(bits(!0u64 << 20)),
             low32: Constant::new(0xFFFF_FFFFu64.into()),
+            ram_base: Constant::new(bits(map::RAM_BASE)),
+            ram_mask: Constant::new(bits(!(map::RAM_BYTES - 1))),
             user_base: Constant::new(bits(map::USER_BASE)),
-            user_end: Constant::new(bits(map::USER_END)),
-            ram_end: Constant::new(bits(map::RAM_BASE + map::RAM_BYTES)),
+            user_mask: Constant::new(bits(!(map::USER_END - map::USER_BASE - 1))),
             dev_base: Constant::new(bits(map::DEVICES_BASE)),
-            dev_end: Constant::new(bits(map::DEVICES_END)),
+            dev_mask: Constant::new(bits(!(map::DEVICES_END - map::DEVICES_BASE - 1))),
             rv64: Constant::new(XLEN == 64),
             shamt_mask: Constant::new(if XLEN == 64 { 0x3Fu64 } else { 0x1F }.into()),
             sra_sign_fill: Constant::new(cfg.mutant != Some(Mutant::SraAsSrl)),
@@ -610,11 +616,9 @@ impl<const XLEN: usize> Logic for Cpu<XLEN> {
         self.present.next = !self.abort.val();
 
         // ---- Fetch: where `rip` points.
-        self.f_in_ram.next = self.rip.val() < self.ram_end.val();
-        self.f_in_user.next =
-            (self.rip.val() >= self.user_base.val()) & (self.rip.val() < self.user_end.val());
-        self.f_in_dev.next =
-            (self.rip.val() >= self.dev_base.val()) & (self.rip.val() < self.dev_end.val());
+        self.f_in_ram.next = (self.rip.val() & self.ram_mask.val()) == self.ram_base.val();
+        self.f_in_user.next = (self.rip.val() & self.user_mask.val()) == self.user_base.val();
+        self.f_in_dev.next = (self.rip.val() & self.dev_mask.val()) == self.dev_base.val();
         self.fetch_word.next = self.bus_rdata.val().get_bits::<32>(0);
         if self.pc.q.val().get_bit(2) {
             self.fetch_word.next = self.bus_rdata.val().get_bits::<32>(32);
@@ -856,11 +860,9 @@ impl<const XLEN: usize> Logic for Cpu<XLEN> {
         } else if self.funct3.val().get_bits::<2>(0) == 3 {
             self.a_misaligned.next = self.agen.val().get_bits::<3>(0) != 0;
         }
-        self.a_in_ram.next = self.agen.val() < self.ram_end.val();
-        self.a_in_user.next =
-            (self.agen.val() >= self.user_base.val()) & (self.agen.val() < self.user_end.val());
-        self.a_in_dev.next =
-            (self.agen.val() >= self.dev_base.val()) & (self.agen.val() < self.dev_end.val());
+        self.a_in_ram.next = (self.agen.val() & self.ram_mask.val()) == self.ram_base.val();
+        self.a_in_user.next = (self.agen.val() & self.user_mask.val()) == self.user_base.val();
+        self.a_in_dev.next = (self.agen.val() & self.dev_mask.val()) == self.dev_base.val();
         self.a_allowed.next = self.a_in_user.val();
         if !self.user.val() {
             self.a_allowed.next = self.a_in_ram.val() | self.a_in_dev.val();
