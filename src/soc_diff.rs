@@ -29,7 +29,7 @@ pub struct DiffArgs {
     xlen: usize,
 }
 
-fn parse_xlen(s: &str) -> Result<usize, String> {
+pub(crate) fn parse_xlen(s: &str) -> Result<usize, String> {
     match s {
         "32" => Ok(32),
         "64" => Ok(64),

@@ -82,7 +82,7 @@ impl ToHost {
 /// base` (checked when this file compiles).
 const fn aligned_region(base: u64, end: u64) -> bool {
     let size = end - base;
-    size.is_power_of_two() && base % size == 0
+    size.is_power_of_two() && base.is_multiple_of(size)
 }
 const _: () = assert!(aligned_region(RAM_BASE, RAM_BASE + RAM_BYTES));
 const _: () = assert!(aligned_region(USER_BASE, USER_END));
