@@ -7,7 +7,12 @@
 //! ```sh
 //! cargo run --release -p ptu-soc --example core_synth -- 32   # RV32I
 //! cargo run --release -p ptu-soc --example core_synth -- 64   # RV64I
+//! cargo run --release -p ptu-soc --example core_synth -- 32 soc
 //! ```
+//!
+//! With `soc`, the whole SoC (`ptu_soc`: core, today's 64-bit unit, UART,
+//! timer) with 8 KiB of RAM (16 block RAMs; the 64 KiB of the memory map
+//! do not fit the UP5K's 30 block RAMs) instead of the core alone.
 //!
 //! The Verilog and Yosys's log go to `target/core-synth/`.
 
@@ -28,8 +33,21 @@ fn run() -> Result<()> {
         Some("64") => 64,
         Some(x) => bail!("xlen {x}: give 32 or 64"),
     };
+    let whole = match std::env::args().nth(2).as_deref() {
+        None => false,
+        Some("soc") => true,
+        Some(x) => bail!("{x}: give `soc` for the whole SoC, or nothing for the core"),
+    };
+    let (top, tag) = if whole {
+        ("ptu_soc", "soc")
+    } else {
+        ("ptu_soc_cpu", "cpu")
+    };
     let mut cfg = SocConfig::new(vec![0x6f, 0, 0, 0]);
     cfg.cpu.xlen = xlen;
+    if whole {
+        cfg.ram_words = 1024;
+    }
     let dir = asm::build_dir()
         .parent()
         .map(|t| t.join("core-synth"))
@@ -37,13 +55,13 @@ fn run() -> Result<()> {
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let v = dir.join(format!("ptu_soc_rv{xlen}.v"));
     ptu_tools::write_atomic(&v, soc::emit(&cfg)?.as_bytes())?;
-    let json = dir.join(format!("ptu_soc_cpu_rv{xlen}.json"));
+    let json = dir.join(format!("ptu_{tag}_rv{xlen}.json"));
     let script = format!(
-        "read_verilog {}; synth_ice40 -top ptu_soc_cpu -json {}; stat",
+        "read_verilog {}; synth_ice40 -top {top} -json {}; stat",
         v.display(),
         json.display()
     );
-    let log = dir.join(format!("yosys_rv{xlen}.log"));
+    let log = dir.join(format!("yosys_{tag}_rv{xlen}.log"));
     let r = ptu_tools::run(
         "yosys",
         &["-q", "-p", &script, "-l", log.to_str().unwrap()],
@@ -55,7 +73,7 @@ fn run() -> Result<()> {
     }
     let text = std::fs::read_to_string(&log)?;
     // The last `stat` block is the top's.
-    let stat = text.rsplit("=== ptu_soc_cpu ===").next().unwrap_or("");
+    let stat = text.rsplit(&format!("=== {top} ===")).next().unwrap_or("");
     let count = |cell: &str| -> u64 {
         stat.lines()
             .filter_map(|l| {
@@ -72,7 +90,8 @@ fn run() -> Result<()> {
     let carry = count("SB_CARRY");
     let brams = count("SB_RAM40_4K");
     println!(
-        "RV{xlen}I core (ptu_soc_cpu) on iCE40 UP5K, Yosys synth_ice40: {luts} LUT4 ({:.1} % of 5280), {ffs} flip-flops, {carry} SB_CARRY, {brams} SB_RAM40_4K",
+        "RV{xlen}I {} ({top}) on iCE40 UP5K, Yosys synth_ice40: {luts} LUT4 ({:.1} % of 5280), {ffs} flip-flops, {carry} SB_CARRY, {brams} SB_RAM40_4K",
+        if whole { "SoC with 8 KiB RAM" } else { "core" },
         100.0 * luts as f64 / 5280.0
     );
     println!("(Verilog {}, log {})", v.display(), log.display());

@@ -790,28 +790,38 @@ impl<const XLEN: usize> Logic for Cpu<XLEN> {
         self.lt_signed.next =
             (self.rs1_val.val() ^ self.sign.val()) < (self.alu_b.val() ^ self.sign.val());
         self.lt_unsigned.next = self.rs1_val.val() < self.alu_b.val();
-        self.alu_out.next = self.rs1_val.val() + self.alu_b.val();
-        if self.funct3.val() == 0 {
-            if self.alu_alt.val() {
-                self.alu_out.next = self.rs1_val.val() - self.alu_b.val();
+        // One case on funct3 (a parallel multiplexer, not a chain).
+        match self.funct3.val().index() {
+            0 => {
+                self.alu_out.next = self.rs1_val.val() + self.alu_b.val();
+                if self.alu_alt.val() {
+                    self.alu_out.next = self.rs1_val.val() - self.alu_b.val();
+                }
             }
-        } else if self.funct3.val() == 1 {
-            self.alu_out.next = self.alu_a_shift.val() << self.alu_shamt.val();
-        } else if self.funct3.val() == 2 {
-            self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_signed.val().into());
-        } else if self.funct3.val() == 3 {
-            self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_unsigned.val().into());
-        } else if self.funct3.val() == 4 {
-            self.alu_out.next = self.rs1_val.val() ^ self.alu_b.val();
-        } else if self.funct3.val() == 5 {
-            self.alu_out.next = self.alu_a_shift.val() >> self.alu_shamt.val();
-            if self.alu_alt.val() {
-                self.alu_out.next = self.alu_sra.val();
+            1 => {
+                self.alu_out.next = self.alu_a_shift.val() << self.alu_shamt.val();
             }
-        } else if self.funct3.val() == 6 {
-            self.alu_out.next = self.rs1_val.val() | self.alu_b.val();
-        } else {
-            self.alu_out.next = self.rs1_val.val() & self.alu_b.val();
+            2 => {
+                self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_signed.val().into());
+            }
+            3 => {
+                self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_unsigned.val().into());
+            }
+            4 => {
+                self.alu_out.next = self.rs1_val.val() ^ self.alu_b.val();
+            }
+            5 => {
+                self.alu_out.next = self.alu_a_shift.val() >> self.alu_shamt.val();
+                if self.alu_alt.val() {
+                    self.alu_out.next = self.alu_sra.val();
+                }
+            }
+            6 => {
+                self.alu_out.next = self.rs1_val.val() | self.alu_b.val();
+            }
+            _ => {
+                self.alu_out.next = self.rs1_val.val() & self.alu_b.val();
+            }
         }
         self.alu_res.next = self.alu_out.val();
         if self.alu_word.val() {
