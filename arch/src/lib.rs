@@ -52,6 +52,7 @@ pub mod vector {
     pub const FIRST_IRQ: u8 = 32;
 }
 
+pub mod cli;
 pub mod config;
 pub mod csr;
 pub mod internal;
