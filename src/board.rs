@@ -164,7 +164,11 @@ pub fn build(args: &BuildArgs) -> Result<()> {
             " --bitstream {}",
             built
                 .dir
-                .join(format!("{}.{}", args.design.top(), opts.board.bitstream_ext))
+                .join(format!(
+                    "{}.{}",
+                    args.design.top(),
+                    opts.board.bitstream_ext
+                ))
                 .display()
         )
     } else {
@@ -207,8 +211,7 @@ impl flow_design::Elaborate for Configured {
         let cfg: &PtuConfig = &self.0.cfg;
         let mut d = self.0.elaborate(board)?;
         d.name = format!("{}, configuration {}", d.name, cfg.describe());
-        d.files
-            .push(("configuration.toml".into(), cfg.to_toml()));
+        d.files.push(("configuration.toml".into(), cfg.to_toml()));
         Ok(d)
     }
 }

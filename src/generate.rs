@@ -59,8 +59,9 @@ impl GenerateArgs {
         if let Some(rip) = self.reset_rip {
             cfg.reset_rip = rip;
         }
-        self.cfg
-            .in_file(cfg.require_generated(", or `ptu sim --model-only` for its reference model"))?;
+        self.cfg.in_file(
+            cfg.require_generated(", or `ptu sim --model-only` for its reference model"),
+        )?;
         Ok(cfg)
     }
 }

@@ -458,7 +458,13 @@ pub fn run_scenarios(
     print: Print,
 ) -> Result<()> {
     let prepared = match sim.external() {
-        Some(ext) => Some(prepare(cfg, ext, verilog, strict, print.quiet || print.json)?),
+        Some(ext) => Some(prepare(
+            cfg,
+            ext,
+            verilog,
+            strict,
+            print.quiet || print.json,
+        )?),
         None if verilog.is_some() => {
             bail!(
                 "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"

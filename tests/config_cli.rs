@@ -100,14 +100,24 @@ fn a_configuration_the_rtl_is_not_generated_for_is_one_line_on_every_command() {
     // The reference model takes every configuration.
     let o = ptu_in(
         Path::new(ROOT),
-        &["sim", "--model-only", "--preset", "ice40-small-32", "--list"],
+        &[
+            "sim",
+            "--model-only",
+            "--preset",
+            "ice40-small-32",
+            "--list",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     // `ptu sim` on the RTL says where the model is; `ptu prove --list` too
     // refuses it.
     let e = refused(&["sim"], &["--preset", "ice40-small-32"], "sim-hint");
     assert!(e.ends_with(", or add --model-only to run the scenarios on its reference model"));
-    refused(&["prove", "--list"], &["--preset", "ice40-small-32"], "list");
+    refused(
+        &["prove", "--list"],
+        &["--preset", "ice40-small-32"],
+        "list",
+    );
 }
 
 #[test]
@@ -146,7 +156,9 @@ fn a_bad_file_is_one_line_naming_the_file_and_the_line_on_every_command() {
     for cmd in COMMANDS {
         let e = refused(cmd, &["--preset", "x86"], "bad-preset");
         assert!(
-            e.starts_with("error: invalid value 'x86' for '--preset <NAME>': no preset called `x86`"),
+            e.starts_with(
+                "error: invalid value 'x86' for '--preset <NAME>': no preset called `x86`"
+            ),
             "{cmd:?}: {e}"
         );
     }
@@ -163,7 +175,13 @@ fn the_default_preset_gives_what_no_flag_gives() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = ptu_in(
         &dir,
-        &["generate", "--out", b.to_str().unwrap(), "--preset", "x86_64-default"],
+        &[
+            "generate",
+            "--out",
+            b.to_str().unwrap(),
+            "--preset",
+            "x86_64-default",
+        ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let files = contents(&a);
@@ -208,8 +226,14 @@ fn the_default_preset_gives_what_no_flag_gives() {
     for (cmd, bad) in [
         (&["prove", "P99"][..], "no property called `P99`"),
         (&["build", "--corrupt", "zz"], ""),
-        (&["bench", "synth", "--parts", "nope"], "unknown part `nope`"),
-        (&["bench", "sim", "--bus-errors", "2"], "is not a probability"),
+        (
+            &["bench", "synth", "--parts", "nope"],
+            "unknown part `nope`",
+        ),
+        (
+            &["bench", "sim", "--bus-errors", "2"],
+            "is not a probability",
+        ),
     ] {
         let plain = refused(cmd, &[], "next");
         assert!(plain.contains(bad), "{cmd:?}: {plain}");
@@ -268,14 +292,21 @@ fn a_configuration_with_another_name_is_simulated_and_named_in_the_results() {
             e.starts_with(&format!(
                 "error: {f}: configuration soc-a has reset_rip = 0x1000, but ptu {} runs the \
                  default unit (reset_rip = 0x0) only",
-                if cmd.len() == 1 { "sim on the RTL" } else { "bench sim" }
+                if cmd.len() == 1 {
+                    "sim on the RTL"
+                } else {
+                    "bench sim"
+                }
             )),
             "{cmd:?}: {e}"
         );
     }
     // ptu generate follows it: the header names the configuration.
     let out = dir.join("out");
-    let o = ptu_in(&dir, &["generate", "--config", f, "--out", out.to_str().unwrap()]);
+    let o = ptu_in(
+        &dir,
+        &["generate", "--config", f, "--out", out.to_str().unwrap()],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     for name in ["ptu.v", "ptu_defs.vh", "ptu_inst.vh", "ptu.core"] {
         let text = std::fs::read_to_string(out.join(name)).unwrap();
@@ -286,9 +317,19 @@ fn a_configuration_with_another_name_is_simulated_and_named_in_the_results() {
     }
     // The SoC's unit is the default only.
     let e = refused(&["build", "--design", "soc"], &["--config", f], "soc");
-    assert!(e.contains("--design soc builds the SoC, whose unit is x86_64-default"), "{e}");
-    let e = refused(&["bench", "synth", "--design", "soc"], &["--config", f], "soc-bench");
-    assert!(e.contains("--design soc measures the SoC, whose unit is x86_64-default"), "{e}");
+    assert!(
+        e.contains("--design soc builds the SoC, whose unit is x86_64-default"),
+        "{e}"
+    );
+    let e = refused(
+        &["bench", "synth", "--design", "soc"],
+        &["--config", f],
+        "soc-bench",
+    );
+    assert!(
+        e.contains("--design soc measures the SoC, whose unit is x86_64-default"),
+        "{e}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

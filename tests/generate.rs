@@ -232,9 +232,7 @@ fn list_presets_says_which_are_generated_and_each_behaves_so() {
             let v = read(&dir.join(p.name).join("ptu.v"));
             assert!(v.contains(&format!("// Configuration: {} (", p.name)));
         } else {
-            assert!(
-                stderr(&o).contains("which the RTL does not generate yet")
-            );
+            assert!(stderr(&o).contains("which the RTL does not generate yet"));
         }
     }
 }

@@ -176,7 +176,8 @@ fn join_and(items: &[String]) -> String {
 
 /// How the flags are described in each command's `--help`: the default
 /// output folder for a configuration that is not the default.
-pub const OUT_FOLDER_HELP: &str = "With --config or --preset other than x86_64-default, the default \
+pub const OUT_FOLDER_HELP: &str =
+    "With --config or --preset other than x86_64-default, the default \
 output folder gets `-NAME` appended (NAME: the configuration's name), so that two configurations' \
 results never mix; an explicit --out is used as given.";
 
@@ -253,7 +254,10 @@ mod tests {
     #[test]
     fn out_folders_carry_the_name_unless_default() {
         let d = PtuConfig::default();
-        assert_eq!(d.out_folder(Path::new("build/formal")), Path::new("build/formal"));
+        assert_eq!(
+            d.out_folder(Path::new("build/formal")),
+            Path::new("build/formal")
+        );
         let small = preset("ice40-small-32").unwrap().config();
         assert_eq!(
             small.out_folder(Path::new("build/formal")),

@@ -6,8 +6,8 @@ use crate::properties::{self, PROPERTIES};
 use crate::prove::{self, Options};
 use anyhow::{bail, Result};
 use clap::Args;
-use ptu_arch::parse_u64;
 use ptu_arch::cli::ConfigArgs;
+use ptu_arch::parse_u64;
 use std::path::{Path, PathBuf};
 
 /// `ptu prove`.
@@ -236,7 +236,9 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            err.starts_with("configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"),
+            err.starts_with(
+                "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"
+            ),
             "{err}"
         );
     }

@@ -91,8 +91,7 @@ pub fn results_file(out: &Path) -> Result<PathBuf> {
 pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
     // The configuration first: a refused one writes nothing.
     let config = args.cfg.config()?;
-    args
-        .cfg
+    args.cfg
         .in_file(config.require_default_values("ptu bench sim", ""))?;
     if !(0.0..=1.0).contains(&args.bus_errors) {
         bail!(

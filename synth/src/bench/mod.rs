@@ -1105,7 +1105,12 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
     let cfg = a.cfg.generated("")?;
     let chosen = chosen_parts(&a.parts)?;
     let out = results_file(&a.out_dir(&cfg), a.area_only)?;
-    let work = cfg.out_folder(&flow::project_root().join("synth").join("build").join("bench"));
+    let work = cfg.out_folder(
+        &flow::project_root()
+            .join("synth")
+            .join("build")
+            .join("bench"),
+    );
     let t = Instant::now();
     // Notes on stdout and a progress line on stderr (a terminal only);
     // with --json, neither.
