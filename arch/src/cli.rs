@@ -23,7 +23,8 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     pub config: Option<PathBuf>,
     /// A named configuration (default x86_64-default; `ptu generate
-    /// --list-presets` names them).
+    /// --list-presets` names them and says which the RTL is generated
+    /// for: the others are refused here, docs/config.md).
     #[arg(long, value_name = "NAME", value_parser = parse_preset)]
     pub preset: Option<String>,
 }
@@ -173,13 +174,6 @@ fn join_and(items: &[String]) -> String {
         [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
-
-/// How the flags are described in each command's `--help`: the default
-/// output folder for a configuration that is not the default.
-pub const OUT_FOLDER_HELP: &str =
-    "With --config or --preset other than x86_64-default, the default \
-output folder gets `-NAME` appended (NAME: the configuration's name), so that two configurations' \
-results never mix; an explicit --out is used as given.";
 
 #[cfg(test)]
 mod tests {
