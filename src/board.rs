@@ -262,3 +262,48 @@ pub fn soc_bench_design(family: boards::Family) -> Result<ptu_synth::bench::Whol
         ],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flow_design::Elaborate;
+    use ptu_arch::ConfigName;
+
+    #[test]
+    fn the_demo_build_names_its_configuration_and_follows_it() {
+        let board = boards::find("icebreaker").unwrap();
+        let cfg = PtuConfig {
+            name: ConfigName::new("soc-a").unwrap(),
+            reset_rip: 0x1000,
+            ..PtuConfig::default()
+        };
+        let demo = |cfg| Configured(DemoBuild { cfg, corrupt: None });
+        let d = demo(cfg).elaborate(&board).unwrap();
+        assert!(
+            d.name
+                .ends_with(&format!(", configuration {}", cfg.describe())),
+            "{}",
+            d.name
+        );
+        let file = d.files.iter().find(|f| f.0 == "configuration.toml");
+        let toml = &file.expect("configuration.toml").1;
+        assert_eq!(PtuConfig::from_toml(toml, "c", "c").unwrap(), cfg);
+        assert!(demo(cfg)
+            .describe(&board)
+            .ends_with(", configuration soc-a"));
+        // The unit inside follows the configuration: another reset RIP is
+        // other Verilog.
+        let rip0 = PtuConfig {
+            reset_rip: 0,
+            ..cfg
+        };
+        let other = demo(rip0).elaborate(&board).unwrap();
+        assert_ne!(d.verilog, other.verilog);
+        assert_eq!(
+            cfg.out_folder(&default_out(&board, DesignKind::Demo))
+                .file_name()
+                .unwrap(),
+            "icebreaker-soc-a"
+        );
+    }
+}
