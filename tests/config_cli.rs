@@ -76,6 +76,16 @@ fn refused(cmd: &[&str], extra: &[&str], name: &str) -> String {
     assert!(e.ends_with('\n'));
     assert_eq!(stdout(&o), "", "ptu {args:?} printed on stdout");
     assert_eq!(contents(&cwd), Vec::<PathBuf>::new(), "ptu {args:?} wrote");
+    // Nor in the repository's folders that the configuration would name
+    // (ptu bench synth and ptu build write there whatever the cwd).
+    for f in [
+        "synth/build/bench-ice40-small-32",
+        "synth/build/bench-x86_64-full",
+        "synth/build/icebreaker-ice40-small-32",
+        "synth/build/icebreaker-x86_64-full",
+    ] {
+        assert!(!Path::new(ROOT).join(f).exists(), "ptu {args:?} wrote {f}");
+    }
     let _ = std::fs::remove_dir_all(&cwd);
     e.trim_end().to_string()
 }
