@@ -87,9 +87,9 @@ fn the_rtl_refuses_a_configuration_it_is_not_generated_for() {
     let e = err(&o);
     assert_eq!(
         e.trim_end(),
-        "error: ptu sim runs the RTL of the default configuration only (the generated unit \
-         is not generic yet), not x86_64-irq-entry (xlen=64 reset_rip=0x0 irq_entry=true \
-         fs_bank=false): add --model-only to run the scenarios on the reference model"
+        "error: configuration x86_64-irq-entry has irq_entry = true, which the RTL does not \
+         generate yet: use --preset x86_64-default, or add --model-only to run the scenarios \
+         on its reference model"
     );
     assert!(out(&o).is_empty());
     let o = ptu(&["sim", "--model-only", "--random"]);

@@ -1,6 +1,7 @@
 //! Architectural encodings of the privilege-transition unit, its
-//! configuration ([`config`]: options, presets, TOML form), and the
-//! bundles of its ports.
+//! configuration ([`config`]: options, presets, TOML form; [`cli`]: its
+//! `--config FILE | --preset NAME` flags, shared by every command, and the
+//! check of what the RTL is generated for), and the bundles of its ports.
 //!
 //! This is the one place where SPEC.md's numbers live: event types,
 //! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
@@ -52,6 +53,7 @@ pub mod vector {
     pub const FIRST_IRQ: u8 = 32;
 }
 
+pub mod cli;
 pub mod config;
 pub mod csr;
 pub mod internal;
