@@ -6,6 +6,8 @@
 
 use anyhow::Result;
 use clap::Args;
+use ptu_arch::cli::ConfigArgs;
+use ptu_arch::PtuConfig;
 use ptu_demo::board_demo::TOP as DEMO_TOP;
 use ptu_demo::demo_program::Corruption;
 use ptu_demo::design::DemoBuild;
@@ -74,9 +76,15 @@ pub struct BuildArgs {
     #[arg(long, value_enum, default_value = "demo")]
     pub design: DesignKind,
     /// Build folder (default: synth/build/<board>, or
-    /// synth/build/<board>-soc for the SoC).
+    /// synth/build/<board>-soc for the SoC; with a configuration NAME
+    /// other than x86_64-default, synth/build/<board>-NAME).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The unit's configuration in the demo: --config FILE or --preset
+    /// NAME; only one the RTL is generated for (others are refused with
+    /// one line, nothing built). The SoC's unit is x86_64-default only.
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
     /// nextpnr's placement seed.
     #[arg(long)]
     pub seed: Option<u64>,
@@ -113,6 +121,14 @@ fn default_out(board: &boards::Board, design: DesignKind) -> PathBuf {
 /// `ptu build`: the design for the board, through the flow.
 pub fn build(args: &BuildArgs) -> Result<()> {
     let board = boards::find(&args.board)?;
+    // The configuration before anything is written: one the RTL is not
+    // generated for is one line.
+    let cfg = args.cfg.generated("")?;
+    if args.design == DesignKind::Soc && !cfg.is_default() {
+        anyhow::bail!(
+            "--design soc builds the SoC, whose unit is x86_64-default: drop --config and --preset"
+        );
+    }
     if args.design == DesignKind::Soc {
         if args.corrupt.is_some() {
             anyhow::bail!("--corrupt is for the board demo: drop it, or --design soc");
@@ -124,12 +140,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     opts.out = args
         .out
         .clone()
-        .unwrap_or_else(|| default_out(&opts.board, args.design));
+        .unwrap_or_else(|| cfg.out_folder(&default_out(&opts.board, args.design)));
     opts.seed = args.seed;
-    let demo = DemoBuild {
+    let demo = Configured(DemoBuild {
+        cfg,
         corrupt: args.corrupt.as_deref().map(Corruption::parse).transpose()?,
-        ..DemoBuild::default()
-    };
+    });
     let design: &dyn flow_design::Elaborate = match args.design {
         DesignKind::Demo => &demo,
         DesignKind::Soc => &SocBuild,
@@ -142,8 +158,24 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     );
     let built = flow::build(&opts, design, &mut |line| println!("{line}"))?;
     println!("{}", built.report.summary());
+    let bitstream = if args.out.is_some() || !cfg.is_default() {
+        // Not where `ptu program` looks by default: say where it is.
+        format!(
+            " --bitstream {}",
+            built
+                .dir
+                .join(format!(
+                    "{}.{}",
+                    args.design.top(),
+                    opts.board.bitstream_ext
+                ))
+                .display()
+        )
+    } else {
+        String::new()
+    };
     println!(
-        "report: {}; rerun without ptu: {}; load it: ptu program --board {}{}",
+        "report: {}; rerun without ptu: {}; load it: ptu program --board {}{}{bitstream}",
         built.dir.join("report.json").display(),
         built.dir.join("build.sh").display(),
         opts.board.name,
@@ -160,6 +192,28 @@ pub fn build(args: &BuildArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The demo, its build naming its configuration: in the `# Synthesis of`
+/// line of build.sh, and as `configuration.toml` in the build folder.
+struct Configured(DemoBuild);
+
+impl flow_design::Elaborate for Configured {
+    fn describe(&self, board: &boards::Board) -> String {
+        format!(
+            "{}, configuration {}",
+            self.0.describe(board),
+            self.0.cfg.name
+        )
+    }
+
+    fn elaborate(&self, board: &boards::Board) -> Result<flow_design::Design> {
+        let cfg: &PtuConfig = &self.0.cfg;
+        let mut d = self.0.elaborate(board)?;
+        d.name = format!("{}, configuration {}", d.name, cfg.describe());
+        d.files.push(("configuration.toml".into(), cfg.to_toml()));
+        Ok(d)
+    }
 }
 
 /// `ptu program`: the design's bitstream onto the board.
@@ -207,4 +261,49 @@ pub fn soc_bench_design(family: boards::Family) -> Result<ptu_synth::bench::Whol
             ("unit".into(), ptu_soc::board::unit_module()),
         ],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use flow_design::Elaborate;
+    use ptu_arch::ConfigName;
+
+    #[test]
+    fn the_demo_build_names_its_configuration_and_follows_it() {
+        let board = boards::find("icebreaker").unwrap();
+        let cfg = PtuConfig {
+            name: ConfigName::new("soc-a").unwrap(),
+            reset_rip: 0x1000,
+            ..PtuConfig::default()
+        };
+        let demo = |cfg| Configured(DemoBuild { cfg, corrupt: None });
+        let d = demo(cfg).elaborate(&board).unwrap();
+        assert!(
+            d.name
+                .ends_with(&format!(", configuration {}", cfg.describe())),
+            "{}",
+            d.name
+        );
+        let file = d.files.iter().find(|f| f.0 == "configuration.toml");
+        let toml = &file.expect("configuration.toml").1;
+        assert_eq!(PtuConfig::from_toml(toml, "c", "c").unwrap(), cfg);
+        assert!(demo(cfg)
+            .describe(&board)
+            .ends_with(", configuration soc-a"));
+        // The unit inside follows the configuration: another reset RIP is
+        // other Verilog.
+        let rip0 = PtuConfig {
+            reset_rip: 0,
+            ..cfg
+        };
+        let other = demo(rip0).elaborate(&board).unwrap();
+        assert_ne!(d.verilog, other.verilog);
+        assert_eq!(
+            cfg.out_folder(&default_out(&board, DesignKind::Demo))
+                .file_name()
+                .unwrap(),
+            "icebreaker-soc-a"
+        );
+    }
 }

@@ -15,6 +15,7 @@
 
 use anyhow::Result;
 use clap::Args;
+use ptu_arch::cli::ConfigArgs;
 use ptu_arch::config::{self, PtuConfig};
 use ptu_arch::{csr, event_info, event_type, status, vector, Dir, CPL_KERNEL, CPL_USER};
 use ptu_tools::write_atomic;
@@ -29,12 +30,9 @@ pub struct GenerateArgs {
     /// Output folder (created if missing).
     #[arg(long, default_value = "build")]
     pub out: PathBuf,
-    /// A configuration file in TOML (keys in docs/config.md).
-    #[arg(long, value_name = "FILE", conflicts_with = "preset")]
-    pub config: Option<PathBuf>,
-    /// A named configuration (default x86_64-default; --list-presets names them).
-    #[arg(long, value_name = "NAME", value_parser = parse_preset)]
-    pub preset: Option<String>,
+    /// The configuration: --config FILE or --preset NAME.
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
     /// Kernel RIP after reset (decimal or 0x hex); overrides the file's or
     /// the preset's value.
     #[arg(long, value_parser = ptu_arch::parse_u64)]
@@ -52,30 +50,18 @@ Examples:
   ptu generate --config my-soc.toml --out rtl/ptu
   ptu generate --list-presets";
 
-fn parse_preset(s: &str) -> Result<String, String> {
-    config::preset(s)
-        .map(|p| p.name.to_string())
-        .map_err(|e| e.to_string())
-}
-
 impl GenerateArgs {
-    /// The configuration asked for: the file, the preset or the default,
-    /// then `--reset-rip`; checked against what is generated today.
+    /// The configuration asked for (`--config`, `--preset` or the
+    /// default), then `--reset-rip`; refused unless the RTL is generated
+    /// for it.
     pub fn config(&self) -> Result<PtuConfig> {
-        let mut cfg = match (&self.config, &self.preset) {
-            (Some(file), _) => PtuConfig::load(file)?,
-            (None, Some(name)) => config::preset(name)?.config(),
-            (None, None) => PtuConfig::default(),
-        };
+        let mut cfg = self.cfg.config()?;
         if let Some(rip) = self.reset_rip {
             cfg.reset_rip = rip;
         }
-        if let Err(e) = cfg.validate() {
-            match &self.config {
-                Some(file) => anyhow::bail!("{}: {e}", file.display()),
-                None => return Err(e),
-            }
-        }
+        self.cfg.in_file(
+            cfg.require_generated(", or `ptu sim --model-only` for its reference model"),
+        )?;
         Ok(cfg)
     }
 }

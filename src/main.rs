@@ -187,6 +187,7 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
     println!("== scenarios (rust-hdl design vs reference model)");
     let all = simulate::choose(&[], Path::new(simulate::SCENARIO_DIR))?;
     simulate::run_scenarios(
+        &cfg,
         &all,
         simulate::Sim::RustHdl,
         waves,
@@ -203,7 +204,7 @@ fn run(out: &Path, waves: &Path, cycles: u64) -> Result<()> {
         pictures.push(svg);
     }
     println!("== random differential run");
-    simulate::random_run(1, cycles, 2, 0.002, None, simulate::Print::default())?;
+    simulate::random_run(&cfg, 1, cycles, 2, 0.002, None, simulate::Print::default())?;
     println!("== outputs");
     println!("Verilog:   {}", v.display());
     println!(

@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use ptu_arch::cli::ConfigArgs;
 use ptu_arch::PtuConfig;
 use ptu_sim::rtl::RtlSim;
 use ptu_sim::scenario::{self, Scenario};
@@ -59,14 +60,14 @@ pub const SIM_BUILD: &str = "build/sim";
 /// The outer error is a tool that could not run (bad input or a missing
 /// tool: it stops `ptu sim`); the inner one is the scenario's FAIL.
 fn run_external(
+    cfg: &PtuConfig,
     s: &Scenario,
     prepared: &Prepared,
     vcd: &Path,
 ) -> Result<Result<scenario::Summary>> {
-    let cfg = PtuConfig::default();
     let mut w = VectorWriter::new(Vec::new())?;
     let mut origins = vec![];
-    let sum = s.run(&cfg, |_, inp, out, origin| {
+    let sum = s.run(cfg, |_, inp, out, origin| {
         origins.push(origin.clone());
         Ok(w.cycle(inp, out)?)
     });
@@ -142,7 +143,22 @@ pub struct SimArgs {
     /// Folder for the waveforms of scenarios (default: waveforms).
     #[arg(long)]
     pub waves: Option<PathBuf>,
+    /// Run the scenarios on the reference model only (no RTL, no
+    /// waveform): for the configurations the RTL is not generated for yet.
+    /// Scenarios that do not fit the configuration are skipped with the
+    /// reason.
+    #[arg(long)]
+    pub model_only: bool,
+    /// The configuration: --config FILE or --preset NAME. On the RTL,
+    /// only a configuration the RTL is generated for (today
+    /// x86_64-default's values; any name); with --model-only, any.
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
 }
+
+/// Where the scenarios of the generator's options are, inside the
+/// scenario folder.
+pub const OPTION_SCENARIO_DIR: &str = "options";
 
 /// The random run's settings, with their defaults.
 struct RandomArgs {
@@ -202,6 +218,16 @@ pub fn parse_cycles(s: &str) -> Result<u64, String> {
 }
 
 pub fn sim(args: &SimArgs) -> Result<()> {
+    let cfg = args.cfg.config()?;
+    if args.model_only {
+        return sim_model_only(args, &cfg);
+    }
+    // The RTL, the random stimulus and the harnesses follow the default
+    // unit's values today; nothing is written before this.
+    args.cfg.in_file(cfg.require_default_values(
+        "ptu sim on the RTL",
+        ", or add --model-only to run the scenarios on its reference model",
+    ))?;
     if args.random {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
@@ -215,7 +241,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             quiet: args.quiet,
         };
         if let Some(ext) = args.simulator.external() {
-            return random_external(args, &r, ext, print);
+            return random_external(args, &cfg, &r, ext, print);
         }
         if args.verilog.is_some() {
             bail!(
@@ -223,6 +249,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             );
         }
         return random_run(
+            &cfg,
             r.seed,
             r.cycles,
             r.max_wait,
@@ -244,6 +271,7 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         return Ok(());
     }
     run_scenarios(
+        &cfg,
         &chosen,
         args.simulator,
         &args.waves(),
@@ -256,7 +284,127 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     )
 }
 
-/// The scenarios named (by name in `dir`, or by path), or all in `dir`.
+/// `ptu sim --model-only`: the chosen scenarios (default: every one in
+/// the folder and in its `options/` folder) on the reference model for
+/// `cfg`, each PASS, FAIL or SKIP with the reason.
+fn sim_model_only(args: &SimArgs, cfg: &PtuConfig) -> Result<()> {
+    let refuse = |flag: &str| -> Result<()> {
+        bail!("{flag} does not go with --model-only, which runs scenarios on the reference model and writes no waveform: drop {flag}")
+    };
+    if args.random {
+        refuse("--random")?;
+    }
+    if args.simulator != Sim::RustHdl {
+        refuse("--sim")?;
+    }
+    if args.verilog.is_some() {
+        refuse("--verilog")?;
+    }
+    if args.waves.is_some() {
+        refuse("--waves")?;
+    }
+    if let Some(flag) = args.random_flags().first() {
+        refuse(flag)?;
+    }
+    let mut chosen = choose(&args.scenarios, &args.dir)?;
+    let options = args.dir.join(OPTION_SCENARIO_DIR);
+    if args.scenarios.is_empty() && options.is_dir() {
+        chosen.extend(scenario::load_dir(&options)?);
+    }
+    if args.list {
+        for s in &chosen {
+            println!("{:<20} {}", s.name, s.about);
+        }
+        return Ok(());
+    }
+    run_on_model(
+        &chosen,
+        cfg,
+        Print {
+            json: args.json,
+            quiet: args.quiet,
+        },
+    )
+}
+
+/// Run scenarios on the reference model for `cfg`, printing PASS, FAIL
+/// or SKIP (with the reason) for each.
+pub fn run_on_model(chosen: &[Scenario], cfg: &PtuConfig, print: Print) -> Result<()> {
+    let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
+    let mut results = vec![];
+    for s in chosen {
+        if let Some(why) = s.skip_reason(cfg) {
+            skipped += 1;
+            if print.human() {
+                println!("SKIP {:<20} {:<10} {why}", s.name, "model");
+            }
+            results.push(serde_json::json!({
+                "name": s.name, "simulator": "model", "pass": null, "skipped": why,
+            }));
+            continue;
+        }
+        match s.run(cfg, |_, _, _, _| Ok(())) {
+            Ok(sum) => {
+                passed += 1;
+                if print.human() && !print.quiet {
+                    println!(
+                        "{} {:<20} {:<10} {:>4} cycles",
+                        paint("PASS"),
+                        s.name,
+                        "model",
+                        sum.cycles
+                    );
+                    for t in &sum.transitions {
+                        println!("       {t}");
+                    }
+                }
+                results.push(serde_json::json!({
+                    "name": s.name, "simulator": "model", "pass": true, "cycles": sum.cycles,
+                    "transitions": sum.transitions.iter().map(transition_json).collect::<Vec<_>>(),
+                    "error": null,
+                }));
+            }
+            Err(e) => {
+                failed += 1;
+                let text = format!("{e:#}");
+                if print.human() {
+                    println!("{} {:<20} {:<10} {text}", paint("FAIL"), s.name, "model");
+                }
+                results.push(serde_json::json!({
+                    "name": s.name, "simulator": "model", "pass": false,
+                    "cycles": failure_cycle(&text), "transitions": [], "error": text,
+                }));
+            }
+        }
+    }
+    if print.json {
+        let doc = serde_json::json!({
+            "simulator": "model",
+            "configuration": cfg.describe(),
+            "passed": passed,
+            "failed": failed,
+            "skipped": skipped,
+            "scenarios": results,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "scenarios on the model of {}: {passed} passed, {failed} failed, {skipped} skipped",
+            cfg.describe()
+        );
+    }
+    if failed > 0 {
+        ptu_tools::check_failed!(
+            "{} failed on the model of {}",
+            ptu_arch::count(failed as u64, "scenario", "scenarios"),
+            cfg.name
+        );
+    }
+    Ok(())
+}
+
+/// The scenarios named (by name in `dir` or its `options/` folder, or by
+/// path), or all in `dir`.
 pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
     if names.is_empty() {
         if !dir.is_dir() {
@@ -283,6 +431,10 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
             if in_dir.is_file() {
                 return scenario::load(&in_dir);
             }
+            let in_options = dir.join(OPTION_SCENARIO_DIR).join(format!("{n}.scn"));
+            if in_options.is_file() {
+                return scenario::load(&in_options);
+            }
             let known: Vec<String> = scenario::load_dir(dir)
                 .map(|all| all.into_iter().map(|s| s.name).collect())
                 .unwrap_or_default();
@@ -297,6 +449,7 @@ pub fn choose(names: &[String], dir: &Path) -> Result<Vec<Scenario>> {
 
 /// Run scenarios on a simulator, printing PASS/FAIL and the transitions.
 pub fn run_scenarios(
+    cfg: &PtuConfig,
     chosen: &[Scenario],
     sim: Sim,
     waves: &Path,
@@ -304,9 +457,14 @@ pub fn run_scenarios(
     strict: bool,
     print: Print,
 ) -> Result<()> {
-    let cfg = PtuConfig::default();
     let prepared = match sim.external() {
-        Some(ext) => Some(prepare(ext, verilog, strict, print.quiet || print.json)?),
+        Some(ext) => Some(prepare(
+            cfg,
+            ext,
+            verilog,
+            strict,
+            print.quiet || print.json,
+        )?),
         None if verilog.is_some() => {
             bail!(
                 "--verilog needs an external simulator: add --sim icarus, verilator or post-synth"
@@ -315,14 +473,25 @@ pub fn run_scenarios(
         None => None,
     };
     let mut failed = 0;
+    let mut skipped = 0;
     let mut results = vec![];
     for s in chosen {
+        if let Some(why) = s.skip_reason(cfg) {
+            skipped += 1;
+            if print.human() {
+                println!("SKIP {:<20} {:<10} {why}", s.name, sim.name());
+            }
+            results.push(serde_json::json!({
+                "name": s.name, "simulator": sim.name(), "pass": null, "skipped": why,
+            }));
+            continue;
+        }
         let vcd = waves.join(format!("{}-{}.vcd", s.name, sim.name()));
         // A FAIL points at this file: never at one from an earlier run.
         let _ = std::fs::remove_file(&vcd);
         let result = match &prepared {
-            None => s.run_rtl(&cfg, Some(&vcd)),
-            Some(p) => run_external(s, p, &vcd)?.and_then(|sum| {
+            None => s.run_rtl(cfg, Some(&vcd)),
+            Some(p) => run_external(cfg, s, p, &vcd)?.and_then(|sum| {
                 ptu_waveforms::write_gtkw(&vcd)?;
                 Ok(sum)
             }),
@@ -374,16 +543,28 @@ pub fn run_scenarios(
     if print.json {
         let doc = serde_json::json!({
             "simulator": sim.name(),
-            "passed": chosen.len() - failed,
+            "configuration": cfg.describe(),
+            "passed": chosen.len() - failed - skipped,
             "failed": failed,
+            "skipped": skipped,
             "scenarios": results,
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
+        let skips = if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        };
+        let of = if cfg.is_default() {
+            String::new()
+        } else {
+            format!(" (configuration {})", cfg.name)
+        };
         println!(
-            "scenarios on {}: {} passed, {} failed",
+            "scenarios on {}{of}: {} passed, {} failed{skips}",
             sim.name(),
-            chosen.len() - failed,
+            chosen.len() - failed - skipped,
             failed
         );
     }
@@ -398,6 +579,7 @@ pub fn run_scenarios(
 }
 
 pub fn random_run(
+    cfg: &PtuConfig,
     seed: u64,
     cycles: u64,
     max_wait: u32,
@@ -406,8 +588,7 @@ pub fn random_run(
     print: Print,
 ) -> Result<()> {
     check_probability(bus_errors)?;
-    let cfg = PtuConfig::default();
-    let mut rtl = RtlSim::new(&cfg)?;
+    let mut rtl = RtlSim::new(cfg)?;
     if let Some(p) = vcd {
         rtl.trace_to(p)?;
     }
@@ -446,6 +627,7 @@ pub fn random_run(
     let secs = start.elapsed().as_secs_f64();
     let mut doc = RandomJson {
         simulator: Sim::RustHdl,
+        configuration: cfg.describe(),
         seed,
         cycles,
         max_wait,
@@ -465,7 +647,7 @@ pub fn random_run(
                 println!("       look: {}", ptu_tools::wave_command(p, done));
             }
         }
-        let path = shrink_failure(&cfg, seed, done, max_wait, bus_errors, print)?;
+        let path = shrink_failure(cfg, seed, done, max_wait, bus_errors, print)?;
         if print.human() {
             println!(
                 "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
@@ -503,6 +685,8 @@ pub fn random_run(
 /// The document `ptu sim --random --json` prints (see [`JSON_SHAPE`]).
 struct RandomJson {
     simulator: Sim,
+    /// The configuration simulated ([`PtuConfig::describe`]).
+    configuration: String,
     seed: u64,
     cycles: u64,
     max_wait: u32,
@@ -530,6 +714,7 @@ impl RandomJson {
         };
         serde_json::json!({
             "simulator": self.simulator.name(),
+            "configuration": self.configuration,
             "seed": self.seed,
             "cycles": self.cycles,
             "max_wait": self.max_wait,
@@ -593,9 +778,16 @@ fn shrink_failure(
 /// A random run on an external simulator: the model's vectors streamed
 /// into the generated harness; the seed replays a failure. (Shrinking to
 /// a scenario runs on the rust-hdl design: `--sim rust-hdl`.)
-fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator, print: Print) -> Result<()> {
+fn random_external(
+    args: &SimArgs,
+    cfg: &PtuConfig,
+    ra: &RandomArgs,
+    ext: Simulator,
+    print: Print,
+) -> Result<()> {
     check_probability(ra.bus_errors)?;
     let prepared = prepare(
+        cfg,
         ext,
         args.verilog.as_deref(),
         args.strict,
@@ -619,6 +811,7 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator, print: Print
     if print.json {
         RandomJson {
             simulator: args.simulator,
+            configuration: cfg.describe(),
             seed: ra.seed,
             cycles: ra.cycles,
             max_wait: ra.max_wait,
@@ -702,8 +895,14 @@ fn random_external(args: &SimArgs, ra: &RandomArgs, ext: Simulator, print: Print
 /// The harness of `ext` for the unit (or `--verilog FILE`), built or
 /// taken from the cache, saying which; lint warnings printed (an error
 /// if `strict`).
-fn prepare(ext: Simulator, verilog: Option<&Path>, strict: bool, quiet: bool) -> Result<Prepared> {
-    let text = unit_verilog(verilog)?;
+fn prepare(
+    cfg: &PtuConfig,
+    ext: Simulator,
+    verilog: Option<&Path>,
+    strict: bool,
+    quiet: bool,
+) -> Result<Prepared> {
+    let text = unit_verilog(cfg, verilog)?;
     let mut told = false;
     let p = ptu_testbenches::prepare_text_with(
         ext,
@@ -776,9 +975,17 @@ pub const JSON_SHAPE: &str = r#"Examples:
   ptu sim --random --seed 7 --cycles 100000  a random run against the model
   ptu sim --json > results.json              results for a script
   ptu sim --random --sim verilator --json    a random run's figures for a script
+  ptu sim --model-only --preset ice40-small-32   scenarios on the reference model of a preset
+
+--config FILE / --preset NAME: on the RTL (rust-hdl, icarus, verilator,
+post-synth) only a configuration the RTL is generated for is simulated;
+any other is refused with one line before anything is written. With
+--model-only, any configuration.
 
 With --json, stdout is one JSON document:
-  {"simulator": "rust-hdl", "passed": 8, "failed": 1,
+  {"simulator": "rust-hdl",
+   "configuration": "x86_64-default (xlen=64 reset_rip=0x0 irq_entry=false fs_bank=false)",
+   "passed": 8, "failed": 1,
    "scenarios": [{"name": "syscall-roundtrip", "simulator": "rust-hdl",
                   "pass": true, "cycles": 14,
                   "transitions": [{"what": "SYSCALL", "cycle": 8, "cycles": 1,
@@ -787,10 +994,13 @@ With --json, stdout is one JSON document:
                   "error": null}]}
   A failed scenario has "pass": false, "cycles": the failing cycle (or
   null), "transitions": [] and "error": the FAIL text; "vcd" is null when
-  no waveform was written.
+  no waveform was written. A scenario that does not fit the configuration
+  has "pass": null and "skipped": the reason; "skipped" counts them.
+  With --model-only, "simulator" is "model" and there is no "vcd".
 
 With --random --json, stdout is one JSON document:
-  {"simulator": "rust-hdl", "seed": 1, "cycles": 100000, "max_wait": 2,
+  {"simulator": "rust-hdl", "configuration": "x86_64-default (...)",
+   "seed": 1, "cycles": 100000, "max_wait": 2,
    "bus_errors": 0.002, "pass": true, "matched": 100000, "seconds": 1.52,
    "cycles_per_second": 65789, "transitions": 6270, "interrupts": 812,
    "bus_answers": 12744, "vcd": null, "failing_cycle": null,
@@ -855,12 +1065,12 @@ fn check_probability(bus_errors: f64) -> Result<()> {
 }
 
 /// The Verilog an external simulator runs: `--verilog FILE`, or the unit
-/// emitted for the default configuration.
-fn unit_verilog(verilog: Option<&Path>) -> Result<String> {
+/// emitted for `cfg`.
+fn unit_verilog(cfg: &PtuConfig, verilog: Option<&Path>) -> Result<String> {
     match verilog {
         Some(p) => std::fs::read_to_string(p)
             .with_context(|| format!("cannot read --verilog {}", p.display())),
-        None => ptu_rtl::verilog::emit(&PtuConfig::default()),
+        None => ptu_rtl::verilog::emit(cfg),
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::Instant;
 /// `ptu soc diff`.
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  ptu soc diff --seeds 1000\n  ptu soc diff --first-seed 4242 --seeds 1 --len 2000"
+    after_help = "Examples:\n  ptu soc diff --seeds 1000\n  ptu soc diff --first-seed 4242 --seeds 1 --len 2000\n  ptu soc diff --xlen 32 --seeds 100"
 )]
 pub struct DiffArgs {
     /// How many seeds to run.
@@ -23,6 +23,20 @@ pub struct DiffArgs {
     /// Random items per program (`ptu_soc::random::random_program`).
     #[arg(long, default_value_t = 300, value_parser = parse_u64)]
     len: u64,
+    /// The core's width: 64 (RV64I) or 32 (RV32I: the RV32I core and
+    /// model, RV32I-only programs; docs/soc.md "RV32I").
+    #[arg(long, default_value_t = 64, value_parser = parse_xlen)]
+    xlen: usize,
+}
+
+pub(crate) fn parse_xlen(s: &str) -> Result<usize, String> {
+    match s {
+        "32" => Ok(32),
+        "64" => Ok(64),
+        _ => Err(format!(
+            "{s} is not a core width: give 32 (RV32I) or 64 (RV64I)"
+        )),
+    }
 }
 
 /// The largest `--len`: the user code from 0x8000 must end below the data
@@ -43,21 +57,23 @@ pub fn diff(a: &DiffArgs) -> Result<()> {
     let t = Instant::now();
     let (mut entries, mut cycles) = (0u64, 0u64);
     for seed in a.first_seed..end {
-        match ptu_soc::diff::random_diff(seed, a.len as usize) {
+        match ptu_soc::diff::random_diff_xlen(seed, a.len as usize, a.xlen) {
             Ok(d) => {
                 entries += d.entries as u64;
                 cycles += d.cycles;
             }
             Err(e) => check_failed!(
-                "FAIL: {e:#}\n(reproduce: ptu soc diff --first-seed {seed} --seeds 1 --len {})",
+                "FAIL: {e:#}\n(reproduce: ptu soc diff --xlen {} --first-seed {seed} --seeds 1 --len {})",
+                a.xlen,
                 a.len
             ),
         }
     }
     println!(
-        "PASS: {} random programs of {} items (seeds {}..{end}): {entries} trace entries equal on the model and the RTL, {cycles} RTL cycles, {:.1} s",
+        "PASS: {} random programs of {} items (RV{}I, seeds {}..{end}): {entries} trace entries equal on the model and the RTL, {cycles} RTL cycles, {:.1} s",
         a.seeds,
         a.len,
+        a.xlen,
         a.first_seed,
         t.elapsed().as_secs_f64()
     );

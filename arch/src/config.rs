@@ -12,6 +12,7 @@
 //!   options specified but not yet generated (`xlen = 32`, `irq_entry`,
 //!   `fs_bank`) are refused here with a line that says so.
 
+use crate::csr::{self, Access, Csr};
 use crate::{Dir, PORTS, XLEN};
 use anyhow::{bail, Result};
 use std::path::Path;
@@ -45,6 +46,33 @@ pub const UFS: u8 = 0x13;
 /// CSR address of EVENT_INFO_H (`xlen = 32`): EVENT_INFO bits 63:32, read
 /// only; EVENT_INFO (0x04) then reads bits 31:0.
 pub const EVENT_INFO_H: u8 = 0x06;
+
+/// The CSRs the options add (docs/spec.md, section 14), in address order.
+/// A configuration has those of its options ([`PtuConfig::csrs`]); they
+/// stay out of `csr::TABLE`, which is the default unit's.
+pub const OPTION_CSRS: [Csr; 3] = [
+    Csr {
+        addr: EVENT_INFO_H,
+        name: "EVENT_INFO_H",
+        access: Access::ReadOnly,
+        reset: 0,
+        doc: "EVENT_INFO bits 63:32 (xlen = 32; EVENT_INFO then reads bits 31:0).",
+    },
+    Csr {
+        addr: ENTRY_IRQ,
+        name: "ENTRY_IRQ",
+        access: Access::ReadWrite,
+        reset: 0,
+        doc: "The entry point of external interrupts (irq_entry).",
+    },
+    Csr {
+        addr: UFS,
+        name: "UFS",
+        access: Access::UserCopy,
+        reset: 0,
+        doc: "The user copy of FS base (fs_bank).",
+    },
+];
 
 /// The ports whose width is `xlen` (all others have a fixed width:
 /// `event_info` is 64 bits whatever `xlen` is).
@@ -273,6 +301,62 @@ impl PtuConfig {
             }
         }
         v
+    }
+
+    /// The values an `xlen`-wide register can hold: `u64::MAX` or
+    /// `0xffff_ffff`.
+    pub fn xlen_mask(&self) -> u64 {
+        if self.xlen >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.xlen) - 1
+        }
+    }
+
+    /// Whether this configuration has the option CSR at `addr` (one of
+    /// [`OPTION_CSRS`]).
+    fn has_option_csr(&self, addr: u8) -> bool {
+        match addr {
+            EVENT_INFO_H => self.xlen == 32,
+            ENTRY_IRQ => self.irq_entry,
+            UFS => self.fs_bank,
+            _ => false,
+        }
+    }
+
+    /// Every CSR of this configuration, in address order: `csr::TABLE`
+    /// and the options' ([`OPTION_CSRS`]).
+    pub fn csrs(&self) -> Vec<Csr> {
+        let mut v: Vec<Csr> = csr::TABLE.to_vec();
+        v.extend(OPTION_CSRS.iter().filter(|c| self.has_option_csr(c.addr)));
+        v.sort_by_key(|c| c.addr);
+        v
+    }
+
+    /// The CSR at `addr` in this configuration, or `None`.
+    pub fn csr(&self, addr: u8) -> Option<Csr> {
+        csr::lookup(addr).copied().or_else(|| {
+            OPTION_CSRS
+                .iter()
+                .find(|c| c.addr == addr && self.has_option_csr(addr))
+                .copied()
+        })
+    }
+
+    /// The CSR called `name` (any case) in this configuration.
+    pub fn csr_by_name(&self, name: &str) -> Option<Csr> {
+        self.csrs()
+            .into_iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Does a kernel-mode access to `addr` raise #GP in this configuration
+    /// (an address it lacks, or a write to a read-only CSR)?
+    pub fn csr_faults(&self, addr: u8, write: bool) -> bool {
+        match self.csr(addr) {
+            None => true,
+            Some(c) => write && !c.access.writable(),
+        }
     }
 
     /// The frame this configuration pushes (docs/spec.md, "Frames" and
@@ -768,9 +852,35 @@ mod tests {
             (at("fs_base"), at("fs_we"), at("fs_wdata")),
             (at("gs_base") + 1, at("gs_wdata") + 1, at("gs_wdata") + 2)
         );
-        // The options' CSRs are free addresses today.
+        // The options' CSRs are free addresses of the default unit, and
+        // each configuration has exactly those of its options.
         for a in [ENTRY_IRQ, UFS, EVENT_INFO_H] {
             assert!(!csr::exists(a), "0x{a:02x}");
         }
+        let d = PtuConfig::default();
+        assert_eq!(d.csrs(), csr::TABLE.to_vec());
+        for p in PRESETS {
+            let c = p.config();
+            let has = |a| c.csr(a).is_some();
+            assert_eq!(has(EVENT_INFO_H), c.xlen == 32, "{}", p.name);
+            assert_eq!(has(ENTRY_IRQ), c.irq_entry, "{}", p.name);
+            assert_eq!(has(UFS), c.fs_bank, "{}", p.name);
+            assert_eq!(
+                c.csrs().len(),
+                csr::TABLE.len()
+                    + [c.xlen == 32, c.irq_entry, c.fs_bank]
+                        .iter()
+                        .filter(|b| **b)
+                        .count()
+            );
+            assert!(c.csr_faults(EVENT_INFO_H, true));
+            assert_eq!(c.csr_faults(ENTRY_IRQ, true), !c.irq_entry);
+            assert_eq!(c.csr_faults(UFS, false), !c.fs_bank);
+        }
+        let full = preset("x86_64-full").unwrap().config();
+        assert_eq!(full.csr_by_name("ufs").map(|c| c.addr), Some(UFS));
+        assert_eq!(d.csr_by_name("UFS"), None);
+        assert_eq!(small.xlen_mask(), 0xffff_ffff);
+        assert_eq!(d.xlen_mask(), u64::MAX);
     }
 }

@@ -1,6 +1,7 @@
 //! Architectural encodings of the privilege-transition unit, its
-//! configuration ([`config`]: options, presets, TOML form), and the
-//! bundles of its ports.
+//! configuration ([`config`]: options, presets, TOML form; [`cli`]: its
+//! `--config FILE | --preset NAME` flags, shared by every command, and the
+//! check of what the RTL is generated for), and the bundles of its ports.
 //!
 //! This is the one place where SPEC.md's numbers live: event types,
 //! vectors, CSR addresses, STATUS bits and EVENT_INFO fields. The RTL
@@ -52,6 +53,7 @@ pub mod vector {
     pub const FIRST_IRQ: u8 = 32;
 }
 
+pub mod cli;
 pub mod config;
 pub mod csr;
 pub mod internal;
@@ -222,6 +224,9 @@ pub struct Inputs {
     pub rsp_wdata: u64,
     pub gs_we: bool,
     pub gs_wdata: u64,
+    /// `fs_we`, `fs_wdata` (option `fs_bank`; ignored without it).
+    pub fs_we: bool,
+    pub fs_wdata: u64,
     pub op_syscall: bool,
     pub op_eret: bool,
     pub csr_re: bool,
@@ -318,6 +323,10 @@ pub struct Outputs {
     pub rip: u64,
     pub rsp: u64,
     pub gs_base: u64,
+    /// `fs_base` (option `fs_bank`; 0 without it). Not in
+    /// [`Outputs::ports`], which lists the default unit's ports; compared
+    /// by [`Outputs::diff`].
+    pub fs_base: u64,
     pub csr_rdata: u64,
     pub irq_ack: bool,
     pub redirect: bool,
@@ -353,14 +362,20 @@ impl Outputs {
         ]
     }
 
-    /// Every port whose value differs from `other`: (name, self, other).
+    /// Every port whose value differs from `other`: (name, self, other),
+    /// `fs_base` (option `fs_bank`) last.
     pub fn diff(&self, other: &Outputs) -> Vec<(&'static str, u64, u64)> {
-        self.ports()
+        let mut d: Vec<_> = self
+            .ports()
             .iter()
             .zip(other.ports().iter())
             .filter(|(a, b)| a.1 != b.1)
             .map(|(a, b)| (a.0, a.1, b.1))
-            .collect()
+            .collect();
+        if self.fs_base != other.fs_base {
+            d.push(("fs_base", self.fs_base, other.fs_base));
+        }
+        d
     }
 
     /// How the design's outputs `self` differ from the expected `want`,

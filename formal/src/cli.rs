@@ -6,9 +6,9 @@ use crate::properties::{self, PROPERTIES};
 use crate::prove::{self, Options};
 use anyhow::{bail, Result};
 use clap::Args;
+use ptu_arch::cli::ConfigArgs;
 use ptu_arch::parse_u64;
-use ptu_arch::PtuConfig;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `ptu prove`.
 #[derive(Args, Debug, Clone)]
@@ -24,18 +24,26 @@ pub struct ProveArgs {
     /// counterexample.
     #[arg(long, value_name = "NAME")]
     pub mutant: Option<String>,
-    /// Work folder: models, scripts and logs per property.
-    #[arg(long, default_value = "build/formal")]
-    pub out: PathBuf,
-    /// Folder for counterexample VCDs.
-    #[arg(long, default_value = "waveforms")]
-    pub waves: PathBuf,
+    /// Work folder: models, scripts and logs per property (default
+    /// build/formal, build/formal-NAME for a configuration NAME other than
+    /// x86_64-default).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Folder for counterexample VCDs (default waveforms, waveforms-NAME
+    /// for a configuration NAME other than x86_64-default).
+    #[arg(long)]
+    pub waves: Option<PathBuf>,
     /// Properties proven at the same time (default: one per CPU).
     #[arg(long)]
     pub jobs: Option<usize>,
-    /// Kernel RIP after reset of the configuration to prove (decimal or 0x hex).
-    #[arg(long, value_parser = parse_u64, default_value = "0")]
-    pub reset_rip: u64,
+    /// The configuration to prove: --config FILE or --preset NAME; only
+    /// one the RTL is generated for (others are refused with one line).
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
+    /// Kernel RIP after reset (decimal or 0x hex); overrides the file's or
+    /// the preset's value.
+    #[arg(long, value_parser = parse_u64)]
+    pub reset_rip: Option<u64>,
     /// Print the results as JSON on stdout, and nothing else there (shape:
     /// see `ptu prove --help`).
     #[arg(long)]
@@ -49,7 +57,8 @@ pub fn help() -> String {
          ptu prove                             every property (counterexamples in waveforms/)\n  \
          ptu prove P2 P8                       chosen properties (--list names them)\n  \
          ptu prove --mutant frame-at-stack-top a mutant: must fail with a counterexample\n  \
-         ptu prove --json > proofs.json        results for a script\n\n{}",
+         ptu prove --json > proofs.json        results for a script\n  \
+         ptu prove --config my-soc.toml        a configuration (work in build/formal-my-soc)\n\n{}",
         prove::JSON_SHAPE
     )
 }
@@ -69,11 +78,11 @@ pub fn listing() -> String {
 
 /// The options `args` ask for.
 pub fn options(args: &ProveArgs) -> Result<Options> {
-    let config = PtuConfig {
-        reset_rip: args.reset_rip,
-        ..PtuConfig::default()
-    };
-    config.validate()?;
+    let mut config = args.cfg.config()?;
+    if let Some(rip) = args.reset_rip {
+        config.reset_rip = rip;
+    }
+    args.cfg.in_file(config.require_generated(""))?;
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
             Some(m) => Some(m),
@@ -105,8 +114,14 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
         config,
         mutant,
         properties: props,
-        work: args.out.clone(),
-        waves: args.waves.clone(),
+        work: args
+            .out
+            .clone()
+            .unwrap_or_else(|| config.out_folder(Path::new("build/formal"))),
+        waves: args
+            .waves
+            .clone()
+            .unwrap_or_else(|| config.out_folder(Path::new("waveforms"))),
         jobs,
         save_file: None,
         progress: false,
@@ -118,6 +133,9 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
 /// file from `save_file`, if given.
 pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     if args.list {
+        // The listing is every configuration's, but a configuration the
+        // RTL is not generated for is refused here too.
+        args.cfg.generated("")?;
         if args.json {
             bail!("--list prints text: drop --json");
         }
@@ -157,6 +175,7 @@ pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
 mod tests {
     use super::*;
     use clap::Parser;
+    use ptu_arch::PtuConfig;
 
     #[derive(Parser)]
     struct Cli {
@@ -205,6 +224,23 @@ mod tests {
         assert_eq!(o.jobs, 1);
         let o = options(&parse(&["--reset-rip", "0x1000"])).unwrap();
         assert_eq!(o.config.reset_rip, 0x1000);
+        assert_eq!(o.work, PathBuf::from("build/formal-x86_64-default"));
+    }
+
+    #[test]
+    fn a_configuration_is_proven_in_its_own_folders_or_refused() {
+        let o = options(&parse(&["--preset", "x86_64-default"])).unwrap();
+        assert_eq!(o.config, PtuConfig::default());
+        assert_eq!(o.work, PathBuf::from("build/formal"));
+        let err = options(&parse(&["--preset", "ice40-small-32"]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"
+            ),
+            "{err}"
+        );
     }
 
     #[test]

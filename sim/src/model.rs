@@ -5,9 +5,18 @@
 //! behaviour is SPEC.md's, with the cycle-level choices of
 //! `docs/spec-notes.md` (cited below as "notes §N"); the RTL is checked
 //! against this model cycle by cycle.
+//!
+//! The model follows its configuration ([`Model::new`] takes a
+//! `PtuConfig`; docs/spec.md section 14): with `xlen = 32` every XLEN-wide
+//! input and register is cut to 32 bits, frames are six 4-byte words
+//! (EVENT_INFO as two) and EVENT_INFO_H reads EVENT_INFO bits 63:32; with
+//! `irq_entry` external interrupts enter at ENTRY_IRQ; with `fs_bank` the
+//! FS base has a kernel and a user copy (`fs_we`/`fs_wdata`, `fs_base`,
+//! UFS). The default configuration behaves as it always did.
 
+use ptu_arch::config::{ENTRY_IRQ, EVENT_INFO_H, UFS};
 use ptu_arch::csr::{self, Access};
-use ptu_arch::{event_info, event_type, frame, status, vector, Inputs, Outputs, PtuConfig};
+use ptu_arch::{event_info, event_type, status, vector, FrameLayout, Inputs, Outputs, PtuConfig};
 use ptu_arch::{CPL_KERNEL, CPL_USER};
 
 /// What kind of event is being entered. Decides the entry point, the
@@ -60,29 +69,36 @@ pub enum Decision {
     Insn,
 }
 
+/// Most words a frame has (six with `xlen = 32`, docs/spec.md §14.1).
+pub const MAX_FRAME_WORDS: usize = 6;
+
 /// A frame push in progress (framed entry, notes §4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Push {
-    /// The event that will be entered at the fifth answer.
+    /// The event that will be entered at the last answer.
     pub event: Event,
-    /// Stack top: word `i` (0-based, in push order) goes to `top - 8*(i+1)`.
+    /// Stack top: word `i` (0-based, in push order) goes to
+    /// `top - W*(i+1)`, W the word's bytes (8, or 4 with `xlen = 32`).
     pub top: u64,
     /// The words in push order (highest address first): return RIP,
-    /// kernel RSP, STATUS, EVENT_INFO, EVENT_DATA, all as before the event.
-    pub words: [u64; 5],
-    /// Words answered so far (0..5); the current request is word `count`.
+    /// kernel RSP, STATUS, EVENT_INFO, EVENT_DATA, all as before the event
+    /// (with `xlen = 32` six: EVENT_INFO bits 63:32, then bits 31:0);
+    /// unused words are 0.
+    pub words: [u64; MAX_FRAME_WORDS],
+    /// Words answered so far; the current request is word `count`.
     pub count: u8,
 }
 
 /// A frame pop in progress (framed ERET, notes §6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Pop {
-    /// The kernel RSP at the ERET: word `i` is read from `base + 8*i`.
+    /// The kernel RSP at the ERET: word `i` is read from `base + W*i`.
     pub base: u64,
     /// Words read so far, lowest address first: EVENT_DATA, EVENT_INFO,
-    /// STATUS, RSP, RIP.
-    pub words: [u64; 5],
-    /// Words answered so far (0..5); the current request is word `count`.
+    /// STATUS, RSP, RIP (with `xlen = 32`: EVENT_DATA, EVENT_INFO bits
+    /// 31:0, bits 63:32, STATUS, RSP, RIP).
+    pub words: [u64; MAX_FRAME_WORDS],
+    /// Words answered so far; the current request is word `count`.
     pub count: u8,
 }
 
@@ -94,21 +110,50 @@ pub enum Seq {
     Pop(Pop),
 }
 
+/// A deliberate error in the model ([`Model::mutant`]), so that tests can
+/// show that their checks catch one mistake per option. `None` in every
+/// real use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mutant {
+    /// Option `irq_entry`: interrupts still enter at ENTRY (ENTRY_IRQ is
+    /// kept, but not used).
+    IrqEntryIgnored,
+    /// Option `fs_bank`: one FS base for both levels (`fs_we` and UFS
+    /// write the same register, `fs_base` shows it at either level).
+    FsNotBanked,
+    /// `xlen = 32`: the frame's two EVENT_INFO words pushed swapped.
+    Frame32InfoSwapped,
+}
+
 /// Every flip-flop of the unit.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Model {
     /// Kernel RIP after reset (generation parameter).
     pub reset_rip: u64,
+    /// The configuration's width (32 or 64): every XLEN-wide register and
+    /// input is cut to it (docs/spec.md §14.1).
+    pub xlen: usize,
+    /// Option `irq_entry`: external interrupts enter at ENTRY_IRQ.
+    pub irq_entry: bool,
+    /// Option `fs_bank`: a renamed FS base, `fs_we`/`fs_wdata`, CSR UFS.
+    pub fs_bank: bool,
+    /// A deliberate error, for tests of the tests; kept across reset.
+    pub mutant: Option<Mutant>,
     pub k_rip: u64,
     pub u_rip: u64,
     pub k_rsp: u64,
     pub u_rsp: u64,
     pub k_gs: u64,
     pub u_gs: u64,
+    /// FS base, kernel and user copy (option `fs_bank`; 0 without it).
+    pub k_fs: u64,
+    pub u_fs: u64,
     /// `cpl = 3` (notes §7: CPL is stored as one bit).
     pub user: bool,
     pub entry: u64,
     pub entry_crit: u64,
+    /// ENTRY_IRQ (option `irq_entry`; 0 without it).
+    pub entry_irq: u64,
     pub cstack: u64,
     /// STATUS, only bits in `status::MASK`.
     pub status: u64,
@@ -137,16 +182,88 @@ fn with_bit(v: u64, b: u32, on: bool) -> u64 {
 impl Model {
     /// The state after reset (SPEC's State table; kernel RIP = `reset_rip`).
     pub fn new(cfg: &PtuConfig) -> Self {
-        Self::reset_state(cfg.reset_rip, false, false)
+        let mut m = Model {
+            reset_rip: cfg.reset_rip & cfg.xlen_mask(),
+            xlen: cfg.xlen,
+            irq_entry: cfg.irq_entry,
+            fs_bank: cfg.fs_bank,
+            ..Self::reset_state(0, false, false)
+        };
+        m.reset(false, false);
+        m
+    }
+
+    /// Reset: every register to its reset value, the configuration kept.
+    fn reset(&mut self, nmi: bool, mce: bool) {
+        *self = Model {
+            xlen: self.xlen,
+            irq_entry: self.irq_entry,
+            fs_bank: self.fs_bank,
+            mutant: self.mutant,
+            ..Self::reset_state(self.reset_rip, nmi, mce)
+        };
+    }
+
+    /// The configuration this model follows (its name is not kept).
+    pub fn config(&self) -> PtuConfig {
+        PtuConfig {
+            xlen: self.xlen,
+            reset_rip: self.reset_rip,
+            irq_entry: self.irq_entry,
+            fs_bank: self.fs_bank,
+            ..PtuConfig::default()
+        }
+    }
+
+    /// The values an XLEN-wide register holds.
+    pub fn mask(&self) -> u64 {
+        if self.xlen >= 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.xlen) - 1
+        }
+    }
+
+    /// The frame this configuration pushes and pops.
+    pub fn frame(&self) -> FrameLayout {
+        FrameLayout::for_xlen(self.xlen)
+    }
+
+    /// The inputs as the unit sees them: XLEN-wide inputs cut to XLEN
+    /// bits, `fs_we` only with `fs_bank`. The identity for the default.
+    pub fn port_inputs(&self, inp: &Inputs) -> Inputs {
+        let m = self.mask();
+        let mut i = *inp;
+        i.next_rip &= m;
+        i.rsp_wdata &= m;
+        i.gs_wdata &= m;
+        i.csr_wdata &= m;
+        i.exc_data &= m;
+        i.mem_rdata &= m;
+        if self.fs_bank {
+            i.fs_wdata &= m;
+        } else {
+            i.fs_we = false;
+            i.fs_wdata = 0;
+        }
+        i
     }
 
     /// Reset values (the CSRs' from `csr::TABLE`), with `nmi_q`/`mce_q`
     /// taking the levels present during reset so that a level held through
-    /// reset is not an edge (notes §1).
+    /// reset is not an edge (notes §1). The 64-bit default configuration;
+    /// [`Model::reset`] keeps the model's own.
     fn reset_state(reset_rip: u64, nmi: bool, mce: bool) -> Self {
         let reset = |addr| csr::get(addr).reset;
         Model {
             reset_rip,
+            xlen: ptu_arch::XLEN,
+            irq_entry: false,
+            fs_bank: false,
+            mutant: None,
+            k_fs: 0,
+            u_fs: 0,
+            entry_irq: 0,
             k_rip: reset_rip,
             u_rip: reset(csr::URIP),
             k_rsp: 0,
@@ -194,18 +311,24 @@ impl Model {
     /// This and [`Model::csr_storage`] are each CSR's behaviour; which
     /// CSRs exist and what an access may do is the table's.
     pub fn csr_value(&self, addr: u8) -> Option<u64> {
-        csr::lookup(addr)?;
+        let c = self.config().csr(addr)?;
+        let info = self.event_info & event_info::MASK;
         Some(match addr {
             csr::ENTRY => self.entry,
             csr::ENTRY_CRIT => self.entry_crit,
             csr::CSTACK => self.cstack,
             csr::STATUS => self.status & status::MASK,
-            csr::EVENT_INFO => self.event_info & event_info::MASK,
+            // XLEN bits of it; with xlen = 32 EVENT_INFO_H has the rest.
+            csr::EVENT_INFO => info & self.mask(),
+            EVENT_INFO_H => info >> 32,
             csr::EVENT_DATA => self.event_data,
             csr::URIP => self.u_rip,
             csr::URSP => self.u_rsp,
             csr::UGS => self.u_gs,
-            _ => unreachable!("CSR {} has no value in the model", csr::get(addr).name),
+            ENTRY_IRQ => self.entry_irq,
+            UFS if self.mutant == Some(Mutant::FsNotBanked) => self.k_fs,
+            UFS => self.u_fs,
+            _ => unreachable!("CSR {} has no value in the model", c.name),
         })
     }
 
@@ -218,6 +341,9 @@ impl Model {
             csr::URIP => &mut self.u_rip,
             csr::URSP => &mut self.u_rsp,
             csr::UGS => &mut self.u_gs,
+            ENTRY_IRQ if self.irq_entry => &mut self.entry_irq,
+            UFS if self.fs_bank && self.mutant == Some(Mutant::FsNotBanked) => &mut self.k_fs,
+            UFS if self.fs_bank => &mut self.u_fs,
             _ => unreachable!("CSR 0x{addr:02x} has no storage in the model"),
         }
     }
@@ -225,17 +351,23 @@ impl Model {
     /// SPEC "CSRs": a CSR access faults (#GP) in user mode, on an address
     /// `csr::TABLE` lacks, or when it writes a read-only CSR.
     pub fn csr_fault(&self, inp: &Inputs) -> bool {
-        (inp.csr_re || inp.csr_we) && (self.user || csr::faults(inp.csr_addr, inp.csr_we))
+        (inp.csr_re || inp.csr_we)
+            && (self.user || self.config().csr_faults(inp.csr_addr, inp.csr_we))
     }
 
     /// The outputs in the current cycle. Everything but `csr_rdata` depends
     /// on state only; `csr_rdata` follows notes §3.
     pub fn outputs(&self, inp: &Inputs) -> Outputs {
-        let (rip, rsp, gs_base) = if self.user {
-            (self.u_rip, self.u_rsp, self.u_gs)
+        let inp = &self.port_inputs(inp);
+        let (rip, rsp, gs_base, mut fs_base) = if self.user {
+            (self.u_rip, self.u_rsp, self.u_gs, self.u_fs)
         } else {
-            (self.k_rip, self.k_rsp, self.k_gs)
+            (self.k_rip, self.k_rsp, self.k_gs, self.k_fs)
         };
+        if self.mutant == Some(Mutant::FsNotBanked) {
+            fs_base = self.k_fs;
+        }
+        let (w, mask) = (self.frame().word_bytes, self.mask());
         let csr_rdata = if inp.csr_re && !self.csr_fault(inp) && !self.busy() && !self.shutdown {
             self.csr_value(inp.csr_addr).unwrap_or(0)
         } else {
@@ -246,13 +378,13 @@ impl Model {
             Seq::Push(p) => (
                 true,
                 true,
-                p.top.wrapping_sub(frame::WORD_BYTES * (p.count as u64 + 1)),
+                p.top.wrapping_sub(w * (p.count as u64 + 1)) & mask,
                 p.words[p.count as usize],
             ),
             Seq::Pop(p) => (
                 true,
                 false,
-                p.base.wrapping_add(frame::WORD_BYTES * p.count as u64),
+                p.base.wrapping_add(w * p.count as u64) & mask,
                 0,
             ),
         };
@@ -261,6 +393,7 @@ impl Model {
             rip,
             rsp,
             gs_base,
+            fs_base,
             csr_rdata,
             irq_ack: self.irq_ack,
             redirect: self.redirect,
@@ -279,8 +412,9 @@ impl Model {
     /// `nmi`/`mce`; then nothing in shutdown, the frame sequencer when busy,
     /// the event decision when idle.
     pub fn step(&mut self, inp: &Inputs) {
+        let inp = &self.port_inputs(inp);
         if inp.reset {
-            *self = Self::reset_state(self.reset_rip, inp.nmi, inp.mce);
+            self.reset(inp.nmi, inp.mce);
             return;
         }
         // Sampling. The decision below sees the pending flags from before
@@ -316,6 +450,7 @@ impl Model {
     /// before #GP), interrupt (`irq` and user mode or `if`), SYSCALL, ERET,
     /// then the instruction itself. Pure: reads state and inputs only.
     pub fn decide(&self, inp: &Inputs) -> Decision {
+        let inp = &self.port_inputs(inp);
         let from_user = self.user;
         let ev = |kind, ty, vec, error, error_valid, data| {
             Decision::Enter(Event {
@@ -426,16 +561,37 @@ impl Model {
         } else {
             self.k_rsp
         };
+        // The word at each offset (docs/spec.md §10, §14.1), then in push
+        // order: highest address first.
+        let f = self.frame();
+        let info = self.event_info;
+        let at = |off: u64| -> u64 {
+            if off == f.off_rip {
+                ret_rip
+            } else if off == f.off_rsp {
+                self.k_rsp
+            } else if off == f.off_status {
+                self.status
+            } else if Some(off) == f.off_event_info_hi {
+                info >> 32
+            } else if off == f.off_event_info {
+                info & self.mask()
+            } else {
+                debug_assert_eq!(off, f.off_event_data);
+                self.event_data
+            }
+        };
+        let mut words = [0; MAX_FRAME_WORDS];
+        for (i, w) in words.iter_mut().enumerate().take(f.words as usize) {
+            *w = at(f.bytes - f.word_bytes * (i as u64 + 1));
+        }
+        if self.mutant == Some(Mutant::Frame32InfoSwapped) && f.words == 6 {
+            words.swap(3, 4);
+        }
         self.seq = Seq::Push(Push {
             event: ev,
             top,
-            words: [
-                ret_rip,
-                self.k_rsp,
-                self.status,
-                self.event_info,
-                self.event_data,
-            ],
+            words,
             count: 0,
         });
     }
@@ -444,7 +600,7 @@ impl Model {
     /// CPL 0, kernel RIP = ENTRY (ENTRY_CRIT for critical events), `if` = 0,
     /// pulse `redirect`. Unframed (`frame_top` = `None`, ordinary event from
     /// user): `framed` = 0, `prev_user` = 1, `critical` = 0, `nmi_blocked`
-    /// kept. Framed: kernel RSP = top - 40, `framed` = 1, `prev_user` = the
+    /// kept. Framed: kernel RSP = top - 40 (top - 24 with `xlen = 32`), `framed` = 1, `prev_user` = the
     /// interrupted level, `critical` set by critical events and kept
     /// otherwise, `nmi_blocked` set by an NMI and kept otherwise.
     fn commit_entry(&mut self, ev: &Event, frame_top: Option<u64>) {
@@ -452,7 +608,7 @@ impl Model {
         let mut st = old & (1 << status::NMI_BLOCKED);
         st = with_bit(st, status::PREV_USER, self.user);
         if let Some(top) = frame_top {
-            self.k_rsp = top.wrapping_sub(frame::BYTES);
+            self.k_rsp = top.wrapping_sub(self.frame().bytes) & self.mask();
             st = with_bit(st, status::FRAMED, true);
             st = with_bit(
                 st,
@@ -467,8 +623,16 @@ impl Model {
         self.event_info = ev.info & event_info::MASK;
         self.event_data = ev.data;
         self.user = false;
+        // docs/spec.md §14.3: with `irq_entry`, interrupts (only they, not
+        // a #DF raised while pushing an interrupt's frame) enter at
+        // ENTRY_IRQ.
         self.k_rip = if ev.kind.critical() {
             self.entry_crit
+        } else if ev.kind == EventKind::Irq
+            && self.irq_entry
+            && self.mutant != Some(Mutant::IrqEntryIgnored)
+        {
+            self.entry_irq
         } else {
             self.entry
         };
@@ -483,7 +647,7 @@ impl Model {
         if self.status_bit(status::FRAMED) {
             self.seq = Seq::Pop(Pop {
                 base: self.k_rsp,
-                words: [0; 5],
+                words: [0; MAX_FRAME_WORDS],
                 count: 0,
             });
         } else {
@@ -495,14 +659,18 @@ impl Model {
     /// Framed ERET commit (notes §6): kernel RIP and kernel RSP from the
     /// frame's RIP and RSP words, STATUS / EVENT_INFO from their words
     /// (defined bits only), EVENT_DATA from its word; CPL 3 if `prev_user`
-    /// was set in the STATUS being left; `redirect`.
-    fn commit_eret(&mut self, w: &[u64; 5]) {
+    /// was set in the STATUS being left; `redirect`. With `xlen = 32`
+    /// EVENT_INFO comes from two words (bits 63:32 at the higher address).
+    fn commit_eret(&mut self, w: &[u64; MAX_FRAME_WORDS]) {
+        let f = self.frame();
+        let word = |off: u64| w[(off / f.word_bytes) as usize];
         let to_user = self.status_bit(status::PREV_USER);
-        self.event_data = w[(frame::OFF_EVENT_DATA / 8) as usize];
-        self.event_info = w[(frame::OFF_EVENT_INFO / 8) as usize] & event_info::MASK;
-        self.status = w[(frame::OFF_STATUS / 8) as usize] & status::MASK;
-        self.k_rsp = w[(frame::OFF_RSP / 8) as usize];
-        self.k_rip = w[(frame::OFF_RIP / 8) as usize];
+        let hi = f.off_event_info_hi.map_or(0, |off| word(off) << 32);
+        self.event_data = word(f.off_event_data);
+        self.event_info = (word(f.off_event_info) | hi) & event_info::MASK;
+        self.status = word(f.off_status) & status::MASK;
+        self.k_rsp = word(f.off_rsp);
+        self.k_rip = word(f.off_rip);
         self.user = to_user;
         self.redirect = true;
     }
@@ -512,10 +680,20 @@ impl Model {
     /// `rsp_we`/`gs_we` write the current level's RSP/GS base, a kernel CSR
     /// write writes ENTRY, ENTRY_CRIT, CSTACK, STATUS.`if` or a user copy.
     fn instruction(&mut self, inp: &Inputs) {
-        let (rip, rsp, gs) = if self.user {
-            (&mut self.u_rip, &mut self.u_rsp, &mut self.u_gs)
+        let (rip, rsp, gs, fs) = if self.user {
+            (
+                &mut self.u_rip,
+                &mut self.u_rsp,
+                &mut self.u_gs,
+                &mut self.u_fs,
+            )
         } else {
-            (&mut self.k_rip, &mut self.k_rsp, &mut self.k_gs)
+            (
+                &mut self.k_rip,
+                &mut self.k_rsp,
+                &mut self.k_gs,
+                &mut self.k_fs,
+            )
         };
         if inp.retire {
             *rip = inp.next_rip;
@@ -526,12 +704,23 @@ impl Model {
         if inp.gs_we {
             *gs = inp.gs_wdata;
         }
+        // `port_inputs` drops `fs_we` without `fs_bank`.
+        if inp.fs_we {
+            if self.mutant == Some(Mutant::FsNotBanked) {
+                self.k_fs = inp.fs_wdata;
+            } else {
+                *fs = inp.fs_wdata;
+            }
+        }
         // A faulting CSR access never gets here, so this is kernel mode
         // and a known, writable address; the table's rule says what the
         // write does.
         if inp.csr_we {
             let d = inp.csr_wdata;
-            let c = csr::get(inp.csr_addr);
+            let c = self
+                .config()
+                .csr(inp.csr_addr)
+                .expect("a CSR that does not fault exists");
             match c.access {
                 Access::ReadWrite | Access::UserCopy => *self.csr_storage(c.addr) = d,
                 Access::WriteIfOnly => {
@@ -563,11 +752,12 @@ impl Model {
             }
             return;
         }
+        let words = self.frame().words;
         match &mut self.seq {
             Seq::Idle => {}
             Seq::Push(p) => {
                 p.count += 1;
-                if p.count as u64 == frame::WORDS {
+                if p.count as u64 == words {
                     let (ev, top) = (p.event, p.top);
                     self.seq = Seq::Idle;
                     self.commit_entry(&ev, Some(top));
@@ -576,7 +766,7 @@ impl Model {
             Seq::Pop(p) => {
                 p.words[p.count as usize] = inp.mem_rdata;
                 p.count += 1;
-                if p.count as u64 == frame::WORDS {
+                if p.count as u64 == words {
                     let w = p.words;
                     self.seq = Seq::Idle;
                     self.commit_eret(&w);

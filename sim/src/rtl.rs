@@ -153,6 +153,8 @@ impl RtlSim {
             mem_addr: u.mem_addr.val().to_u64(),
             mem_wdata: u.mem_wdata.val().to_u64(),
             shutdown: u.shutdown.val(),
+            // The generated unit has no `fs_bank` yet.
+            fs_base: 0,
         }
     }
 

@@ -18,12 +18,20 @@
 //! `rsp = V`, `gs = V`, `csr read|write|swap NAME [= V] [expect=V]`,
 //! `syscall`, `eret`, `fault`, `nmi`, `mce`, `idle`, `reset`) or a
 //! *directive* that takes no cycle of its own (`let`, `irq on|off`,
-//! `mem`, `expect`) or idles (`wait N`, `wait until COND`).
+//! `mem`, `expect`, `requires`) or idles (`wait N`, `wait until COND`).
+//!
+//! A scenario may need a configuration: `requires xlen = 32`,
+//! `requires irq_entry`, `requires fs_bank = false`, ...; naming a CSR or
+//! port of an option (ENTRY_IRQ, UFS, EVENT_INFO_H, `fs = V`, `fs_base`)
+//! needs that option too. [`Scenario::skip_reason`] says why a scenario
+//! does not fit a configuration; [`Scenario::run`] refuses to run it.
 
 use crate::bus::{Memory, Wait};
 use crate::model::{Decision, Model};
 use anyhow::{anyhow, bail, Context, Result};
+use ptu_arch::config::{ENTRY_IRQ, EVENT_INFO_H, OPTION_CSRS, UFS};
 use ptu_arch::{csr, event_info, event_type, vector, Inputs, Outputs, PtuConfig, CPL_USER};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -38,6 +46,71 @@ pub struct Scenario {
     /// The first comment lines: what the scenario shows.
     pub about: String,
     steps: Vec<Step>,
+    /// What it needs of the configuration, in the order written.
+    pub requires: Vec<Requirement>,
+}
+
+/// One thing a scenario needs of the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub need: Need,
+    /// The line that asks for it.
+    pub line: usize,
+    /// How: `` `requires xlen = 64` ``, or `names CSR UFS`, ...
+    pub why: String,
+}
+
+/// An option value a scenario needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    Xlen(usize),
+    IrqEntry(bool),
+    FsBank(bool),
+}
+
+impl Need {
+    /// Does `cfg` have it?
+    pub fn met(self, cfg: &PtuConfig) -> bool {
+        match self {
+            Need::Xlen(x) => cfg.xlen == x,
+            Need::IrqEntry(b) => cfg.irq_entry == b,
+            Need::FsBank(b) => cfg.fs_bank == b,
+        }
+    }
+
+    /// `cfg`'s value of this option, as `key = value`.
+    fn has(self, cfg: &PtuConfig) -> String {
+        match self {
+            Need::Xlen(_) => format!("xlen = {}", cfg.xlen),
+            Need::IrqEntry(_) => format!("irq_entry = {}", cfg.irq_entry),
+            Need::FsBank(_) => format!("fs_bank = {}", cfg.fs_bank),
+        }
+    }
+}
+
+impl std::fmt::Display for Need {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Need::Xlen(x) => write!(f, "xlen = {x}"),
+            Need::IrqEntry(b) => write!(f, "irq_entry = {b}"),
+            Need::FsBank(b) => write!(f, "fs_bank = {b}"),
+        }
+    }
+}
+
+/// The option an option CSR belongs to.
+fn csr_need(addr: u8) -> Option<Need> {
+    match addr {
+        EVENT_INFO_H => Some(Need::Xlen(32)),
+        ENTRY_IRQ => Some(Need::IrqEntry(true)),
+        UFS => Some(Need::FsBank(true)),
+        _ => None,
+    }
+}
+
+/// Every CSR a scenario may name: the default unit's and the options'.
+fn all_csrs() -> impl Iterator<Item = &'static csr::Csr> {
+    csr::TABLE.iter().chain(OPTION_CSRS.iter())
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +151,7 @@ enum Field {
     GsWdata,
     CsrWdata,
     ExcData,
+    FsWdata,
 }
 
 impl Field {
@@ -88,6 +162,7 @@ impl Field {
             Field::GsWdata => i.gs_wdata = v,
             Field::CsrWdata => i.csr_wdata = v,
             Field::ExcData => i.exc_data = v,
+            Field::FsWdata => i.fs_wdata = v,
         }
     }
 }
@@ -194,11 +269,55 @@ struct Parser<'a> {
     file: &'a str,
     line: usize,
     lets: BTreeMap<String, u64>,
+    /// Requirements found so far (written and implied).
+    requires: RefCell<Vec<Requirement>>,
 }
 
 impl Parser<'_> {
     fn err(&self, msg: impl std::fmt::Display) -> anyhow::Error {
         anyhow!("{}:{}: {msg}", self.file, self.line)
+    }
+
+    /// Note that this line needs `need`.
+    fn need(&self, need: Need, why: String) {
+        self.requires.borrow_mut().push(Requirement {
+            need,
+            line: self.line,
+            why,
+        });
+    }
+
+    /// The CSR called `name` (the default unit's or an option's; naming
+    /// an option's needs that option).
+    fn csr_named(&self, name: &str) -> Option<u8> {
+        let c = all_csrs().find(|c| c.name == name)?;
+        if let Some(n) = csr_need(c.addr) {
+            self.need(n, format!("names CSR {}", c.name));
+        }
+        Some(c.addr)
+    }
+
+    /// A `requires` line: items separated by `,`, each `xlen = 32|64`,
+    /// `irq_entry [= true|false]` or `fs_bank [= true|false]`.
+    fn requires(&self, rest: &str) -> Result<()> {
+        let allowed = "expected `requires xlen = 32`, `xlen = 64`, `irq_entry`, `fs_bank` or                        `irq_entry = false`, `fs_bank = false` (several separated by `,`)";
+        if rest.trim().is_empty() {
+            bail!(self.err(allowed));
+        }
+        for item in rest.split(',') {
+            let t: String = item.chars().filter(|c| !c.is_whitespace()).collect();
+            let need = match t.as_str() {
+                "xlen=32" => Need::Xlen(32),
+                "xlen=64" => Need::Xlen(64),
+                "irq_entry" | "irq_entry=true" => Need::IrqEntry(true),
+                "irq_entry=false" => Need::IrqEntry(false),
+                "fs_bank" | "fs_bank=true" => Need::FsBank(true),
+                "fs_bank=false" => Need::FsBank(false),
+                _ => bail!(self.err(format!("'{}' in `requires`: {allowed}", item.trim()))),
+            };
+            self.need(need, format!("`requires {}`", rest.trim()));
+        }
+        Ok(())
     }
 
     fn value(&self, s: &str) -> Result<Value> {
@@ -221,8 +340,8 @@ impl Parser<'_> {
         if let Some(v) = self.lets.get(name) {
             return Ok(Value::Num(v.wrapping_add_signed(off)));
         }
-        if let Some(c) = csr::TABLE.iter().find(|c| c.name == name) {
-            return Ok(Value::Csr(c.addr, off));
+        if let Some(a) = self.csr_named(name) {
+            return Ok(Value::Csr(a, off));
         }
         if name.chars().next().is_some_and(|c| c.is_ascii_digit()) {
             bail!(self.err(not_a_number(name)));
@@ -278,18 +397,14 @@ impl Parser<'_> {
     }
 
     fn csr_addr(&self, s: &str) -> Result<u8> {
-        if let Some(c) = csr::TABLE.iter().find(|c| c.name == s) {
-            return Ok(c.addr);
+        if let Some(a) = self.csr_named(s) {
+            return Ok(a);
         }
         match parse_num(s) {
             Some(n) if n < 256 => Ok(n as u8),
             _ => Err(self.err(format!(
                 "unknown CSR '{s}': use a name ({}) or an address 0x00..0xff",
-                csr::TABLE
-                    .iter()
-                    .map(|c| c.name)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                all_csrs().map(|c| c.name).collect::<Vec<_>>().join(", ")
             ))),
         }
     }
@@ -321,7 +436,10 @@ impl Parser<'_> {
         };
         match head {
             "reset" | "idle" | "nmi" | "mce" | "eret" if !rest.is_empty() => {
-                bail!(self.err(format!("`{head}` takes no arguments, got '{}'", rest.join(" "))))
+                bail!(self.err(format!(
+                    "`{head}` takes no arguments, got '{}'",
+                    rest.join(" ")
+                )))
             }
             "reset" => c.inputs.reset = true,
             "idle" => {}
@@ -334,7 +452,9 @@ impl Parser<'_> {
             "retire" | "syscall" => {
                 let o = self.options(rest, &["next"], head)?;
                 let next = o.get("next").ok_or_else(|| {
-                    self.err(format!("`{head}` needs next=ADDR (the address of the next instruction)"))
+                    self.err(format!(
+                        "`{head}` needs next=ADDR (the address of the next instruction)"
+                    ))
                 })?;
                 if head == "retire" {
                     c.inputs.retire = true;
@@ -344,7 +464,7 @@ impl Parser<'_> {
                 }
                 self.wide(c, Field::NextRip, next)?;
             }
-            "rsp" | "gs" => {
+            "rsp" | "gs" | "fs" => {
                 let v = match rest {
                     ["=", v] => *v,
                     _ => bail!(self.err(format!("expected `{head} = VALUE`"))),
@@ -352,6 +472,10 @@ impl Parser<'_> {
                 if head == "rsp" {
                     c.inputs.rsp_we = true;
                     self.wide(c, Field::RspWdata, v)?;
+                } else if head == "fs" {
+                    self.need(Need::FsBank(true), "writes the FS base (`fs = V`)".into());
+                    c.inputs.fs_we = true;
+                    self.wide(c, Field::FsWdata, v)?;
                 } else {
                     c.inputs.gs_we = true;
                     self.wide(c, Field::GsWdata, v)?;
@@ -361,14 +485,20 @@ impl Parser<'_> {
                 instruction(seen, "csr")?;
                 let (op, name, tail) = match rest {
                     [op, name, tail @ ..] => (*op, *name, tail),
-                    _ => bail!(self.err("expected `csr read NAME`, `csr write NAME = V` or `csr swap NAME = V`")),
+                    _ => bail!(self.err(
+                        "expected `csr read NAME`, `csr write NAME = V` or `csr swap NAME = V`"
+                    )),
                 };
                 c.inputs.csr_addr = self.csr_addr(name)?;
                 let (value, opts) = match (op, tail) {
                     ("read", opts) => (None, opts),
                     ("write" | "swap", ["=", v, opts @ ..]) => (Some(*v), opts),
-                    ("write" | "swap", _) => bail!(self.err(format!("expected `csr {op} {name} = VALUE`"))),
-                    _ => bail!(self.err(format!("unknown CSR operation '{op}': expected read, write or swap"))),
+                    ("write" | "swap", _) => {
+                        bail!(self.err(format!("expected `csr {op} {name} = VALUE`")))
+                    }
+                    _ => bail!(self.err(format!(
+                        "unknown CSR operation '{op}': expected read, write or swap"
+                    ))),
                 };
                 c.inputs.csr_re = op != "write";
                 c.inputs.csr_we = op != "read";
@@ -385,7 +515,9 @@ impl Parser<'_> {
             }
             "irq" => {
                 let o = self.options(rest, &["vector"], "irq")?;
-                let v = o.get("vector").ok_or_else(|| self.err("`irq` needs vector=N"))?;
+                let v = o
+                    .get("vector")
+                    .ok_or_else(|| self.err("`irq` needs vector=N"))?;
                 c.inputs.irq = true;
                 c.inputs.irq_vector = self.small(v, 8, "vector")? as u8;
             }
@@ -407,9 +539,9 @@ impl Parser<'_> {
             "fault" => {
                 instruction(seen, "fault")?;
                 let o = self.options(rest, &["vector", "error", "data"], "fault")?;
-                let v = o
-                    .get("vector")
-                    .ok_or_else(|| self.err("`fault` needs vector=N (or a name: PF, GP, UD, DE...)"))?;
+                let v = o.get("vector").ok_or_else(|| {
+                    self.err("`fault` needs vector=N (or a name: PF, GP, UD, DE...)")
+                })?;
                 c.inputs.exc_valid = true;
                 c.inputs.exc_vector = match vector_by_name(v) {
                     Some(n) => n,
@@ -424,8 +556,9 @@ impl Parser<'_> {
                 }
             }
             _ => bail!(self.err(format!(
-                "unknown step '{head}': expected a cycle (reset, idle, retire, rsp, gs, csr, syscall, \
-                 eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, wait, expect)"
+                "unknown step '{head}': expected a cycle (reset, idle, retire, rsp, gs, fs, csr, \
+                 syscall, eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, wait, \
+                 expect, requires)"
             ))),
         }
         let i = &c.inputs;
@@ -444,6 +577,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
         file,
         line: 0,
         lets: BTreeMap::new(),
+        requires: RefCell::new(vec![]),
     };
     let mut steps = vec![];
     let mut about = String::new();
@@ -465,6 +599,10 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
         in_header = false;
         let words: Vec<&str> = code.split_whitespace().collect();
         let kind = match words[0] {
+            "requires" => {
+                p.requires(code["requires".len()..].trim())?;
+                continue;
+            }
             "let" => match words.as_slice() {
                 [_, name, "=", v] => {
                     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -555,6 +693,9 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
                             expect_keys().join(", ")
                         )));
                     }
+                    if k == "fs_base" {
+                        p.need(Need::FsBank(true), "expects port fs_base".into());
+                    }
                     checks.push((k.to_string(), value));
                 }
                 Kind::Expect(checks)
@@ -587,6 +728,7 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario> {
         path: PathBuf::from(file),
         about,
         steps,
+        requires: p.requires.into_inner(),
     })
 }
 
@@ -603,6 +745,7 @@ const EVENT_KEYS: [&str; 5] = [
 fn expect_keys() -> Vec<&'static str> {
     crate::vectors::OUTPUTS
         .iter()
+        .chain(["fs_base"].iter())
         .chain(EVENT_KEYS.iter())
         .copied()
         .collect()
@@ -638,6 +781,7 @@ fn observe(o: &Outputs, key: &str) -> u64 {
         "event.error" => f.error as u64,
         "event.from_user" => f.from_user as u64,
         "event.error_valid" => f.error_valid as u64,
+        "fs_base" => o.fs_base,
         _ => o
             .ports()
             .iter()
@@ -707,6 +851,22 @@ impl Tracker {
 }
 
 impl Scenario {
+    /// Why this scenario does not fit `cfg`, in one line naming the file
+    /// and line of the first requirement `cfg` does not meet; `None` when
+    /// it fits.
+    pub fn skip_reason(&self, cfg: &PtuConfig) -> Option<String> {
+        let r = self.requires.iter().find(|r| !r.need.met(cfg))?;
+        Some(format!(
+            "{}:{}: needs {} ({}), but configuration {} has {}",
+            self.path.display(),
+            r.line,
+            r.need,
+            r.why,
+            cfg.name,
+            r.need.has(cfg)
+        ))
+    }
+
     /// Run on the reference model, calling `sink` with the inputs of
     /// every cycle, the outputs the model predicts, and the step the cycle
     /// came from. Explicit expectations are checked against the model (a
@@ -714,9 +874,21 @@ impl Scenario {
     pub fn run(
         &self,
         cfg: &PtuConfig,
+        sink: impl FnMut(u64, &Inputs, &Outputs, &Origin) -> Result<()>,
+    ) -> Result<Summary> {
+        if let Some(why) = self.skip_reason(cfg) {
+            bail!("the scenario does not fit the configuration: {why}");
+        }
+        self.run_model(Model::new(cfg), sink)
+    }
+
+    /// [`Scenario::run`] from a given model (after reset; a mutant, say),
+    /// without checking the scenario's requirements against it.
+    pub fn run_model(
+        &self,
+        mut model: Model,
         mut sink: impl FnMut(u64, &Inputs, &Outputs, &Origin) -> Result<()>,
     ) -> Result<Summary> {
-        let mut model = Model::new(cfg);
         let mut mem = Memory::new(0);
         let mut irq: Option<u8> = None;
         let mut cycle = 0u64;
@@ -920,8 +1092,8 @@ mod tests {
         assert_eq!(
             err("reset\nfrobnicate\n"),
             "t.scn:2: unknown step 'frobnicate': expected a cycle (reset, idle, retire, rsp, gs, \
-             csr, syscall, eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, wait, \
-             expect)"
+             fs, csr, syscall, eret, fault, nmi, mce, irq, answer) or a directive (let, irq, mem, \
+             wait, expect, requires)"
         );
         assert!(err("retire next=12zz")
             .starts_with("t.scn:1: '12zz' is not a number: write it in decimal or as 0x hex"));

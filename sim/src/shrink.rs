@@ -195,6 +195,7 @@ mod tests {
                     mem_ready: v[22] == 1,
                     mem_rdata: v[23],
                     mem_err: v[24] == 1,
+                    ..Inputs::default()
                 }
             })
             .collect()

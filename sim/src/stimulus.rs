@@ -9,9 +9,19 @@
 //! that frames land on sane, 8-aligned stacks, then runs random kernel and
 //! user code. The bus inputs (`mem_ready`, `mem_rdata`, `mem_err`) are
 //! left 0 for a [`crate::bus::Memory`] to fill.
+//!
+//! The core follows the unit's configuration ([`RandomCore::for_unit`]):
+//! with `xlen = 32` every XLEN-wide input is a 32-bit value; with
+//! `irq_entry` the setup writes ENTRY_IRQ; with `fs_bank` it writes UFS
+//! and the kernel FS base, and instructions come with `fs_we` now and
+//! then; CSR accesses pick among the configuration's CSRs (EVENT_INFO_H
+//! with `xlen = 32`). For the default configuration the sequence is the
+//! one [`RandomCore::new`] always gave: the options draw random numbers
+//! only when they are on.
 
 use crate::bus::rng::Rng;
-use ptu_arch::{csr, Inputs, Outputs, CPL_USER};
+use ptu_arch::config::{ENTRY_IRQ, UFS};
+use ptu_arch::{csr, Inputs, Outputs, PtuConfig, CPL_USER};
 use std::collections::VecDeque;
 
 /// Probabilities of the random core, per cycle unless said otherwise.
@@ -100,6 +110,10 @@ pub struct RandomCore {
     reset_left: u32,
     /// The instruction inputs of the previous cycle (held while stalled).
     last: Inputs,
+    /// The unit's configuration, whose inputs and CSRs this core uses.
+    unit: PtuConfig,
+    /// Its CSRs' addresses (`csr::TABLE`'s and the options').
+    csrs: Vec<u8>,
 }
 
 impl RandomCore {
@@ -110,7 +124,15 @@ impl RandomCore {
 
     /// A core with the given probabilities.
     pub fn with_config(seed: u64, cfg: RandomCoreConfig) -> Self {
+        Self::for_unit(seed, cfg, &PtuConfig::default())
+    }
+
+    /// A core with the given probabilities for a unit configured as
+    /// `unit`: its widths, its CSRs, its option inputs.
+    pub fn for_unit(seed: u64, cfg: RandomCoreConfig, unit: &PtuConfig) -> Self {
         let mut c = RandomCore {
+            unit: *unit,
+            csrs: unit.csrs().iter().map(|c| c.addr).collect(),
             cfg,
             rng: Rng::new(seed),
             setup: VecDeque::new(),
@@ -153,12 +175,26 @@ impl RandomCore {
             csr_w(csr::URSP, ustack),
             csr_w(csr::UGS, ugs),
         ];
+        let (irq_entry, fs_bank) = (self.unit.irq_entry, self.unit.fs_bank);
+        let (entry_irq, ufs, kfs) = (
+            irq_entry.then(|| 0xffff_ffff_8020_0000 + 16 * r.below(0x1000)),
+            fs_bank.then(|| r.next_u64()),
+            fs_bank.then(|| r.next_u64()),
+        );
+        if let Some(e) = entry_irq {
+            plan.push(csr_w(ENTRY_IRQ, e));
+        }
+        if let Some(u) = ufs {
+            plan.push(csr_w(UFS, u));
+        }
         plan.push(Inputs {
             retire: true,
             rsp_we: true,
             rsp_wdata: kstack,
             gs_we: true,
             gs_wdata: kgs,
+            fs_we: kfs.is_some(),
+            fs_wdata: kfs.unwrap_or(0),
             ..Inputs::default()
         });
         self.setup = plan.into();
@@ -169,6 +205,29 @@ impl RandomCore {
     /// so `out` may come from `Model::outputs(&Inputs::default())`. The bus
     /// fields are left 0.
     pub fn next(&mut self, out: &Outputs) -> Inputs {
+        let inp = self.next_wide(out);
+        self.to_width(inp)
+    }
+
+    /// The inputs as the unit's ports carry them: XLEN-wide values cut to
+    /// `xlen` bits (the identity with 64).
+    fn to_width(&self, mut i: Inputs) -> Inputs {
+        let m = self.unit.xlen_mask();
+        for v in [
+            &mut i.next_rip,
+            &mut i.rsp_wdata,
+            &mut i.gs_wdata,
+            &mut i.fs_wdata,
+            &mut i.csr_wdata,
+            &mut i.exc_data,
+        ] {
+            *v &= m;
+        }
+        i
+    }
+
+    /// [`RandomCore::next`] before the cut to `xlen`.
+    fn next_wide(&mut self, out: &Outputs) -> Inputs {
         let mut inp = self.instruction(out);
         self.last = inp;
 
@@ -330,10 +389,14 @@ impl RandomCore {
             inp.csr_addr = if r.chance(p_bad) {
                 r.next_u64() as u8
             } else {
-                r.pick(csr::TABLE).addr
+                r.pick(&self.csrs)
             };
             // Writes to the read-only CSRs (#GP) only now and then.
-            if we && csr::read_only(inp.csr_addr) && r.chance(0.8) {
+            let read_only = self
+                .unit
+                .csr(inp.csr_addr)
+                .is_some_and(|c| !c.access.writable());
+            if we && read_only && r.chance(0.8) {
                 inp.csr_addr = r.pick(&[csr::ENTRY, csr::STATUS, csr::URIP, csr::URSP, csr::UGS]);
             }
             inp.csr_wdata = match inp.csr_addr {
@@ -341,6 +404,7 @@ impl RandomCore {
                 csr::URSP => USER_STACK_BASE - 8 * r.below(0x1000),
                 csr::STATUS => r.below(0x40),
                 csr::ENTRY | csr::ENTRY_CRIT | csr::URIP => r.next_u64() & !3,
+                ENTRY_IRQ if self.unit.irq_entry => r.next_u64() & !3,
                 _ => r.next_u64(),
             };
             inp.retire = r.chance(0.9);
@@ -361,6 +425,10 @@ impl RandomCore {
         }
         if self.rng.chance(p_gs) {
             inp.gs_we = true;
+        }
+        if self.unit.fs_bank && self.rng.chance(p_gs) {
+            inp.fs_we = true;
+            inp.fs_wdata = self.rng.next_u64();
         }
         inp
     }

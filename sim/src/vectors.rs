@@ -13,8 +13,15 @@
 //! The harnesses (Icarus, Verilator) apply the inputs after the falling
 //! edge, compare every output just before the rising edge, and report
 //! each differing port of the first failing cycle.
+//!
+//! Another configuration of the unit ([`Columns::for_config`]) has the
+//! columns of its own ports, in the order of `PtuConfig::ports`: with
+//! `fs_bank` `fs_we` and `fs_wdata` after `gs_wdata` and `fs_base` after
+//! `gs_base`; with `xlen = 32` the same columns, 32 bits wide. Its header
+//! counts them, and a second comment line names the configuration. The
+//! default configuration's vectors are exactly the format above.
 
-use ptu_arch::{Inputs, Outputs, PORTS};
+use ptu_arch::{Dir, Inputs, Outputs, PtuConfig, PORTS};
 use std::io::{self, Write};
 
 /// First line of a vector file.
@@ -137,10 +144,117 @@ fn push_hex(s: &mut String, v: u64) {
     s.push_str(std::str::from_utf8(&buf[n..]).expect("hex digits are ASCII"));
 }
 
+/// The value of input port `name` in `i`.
+fn input_value(i: &Inputs, name: &str) -> u64 {
+    match name {
+        "reset" => i.reset as u64,
+        "retire" => i.retire as u64,
+        "next_rip" => i.next_rip,
+        "rsp_we" => i.rsp_we as u64,
+        "rsp_wdata" => i.rsp_wdata,
+        "gs_we" => i.gs_we as u64,
+        "gs_wdata" => i.gs_wdata,
+        "fs_we" => i.fs_we as u64,
+        "fs_wdata" => i.fs_wdata,
+        "op_syscall" => i.op_syscall as u64,
+        "op_eret" => i.op_eret as u64,
+        "csr_re" => i.csr_re as u64,
+        "csr_we" => i.csr_we as u64,
+        "csr_addr" => i.csr_addr as u64,
+        "csr_wdata" => i.csr_wdata,
+        "exc_valid" => i.exc_valid as u64,
+        "exc_vector" => i.exc_vector as u64,
+        "exc_error" => i.exc_error as u64,
+        "exc_error_valid" => i.exc_error_valid as u64,
+        "exc_data" => i.exc_data,
+        "irq" => i.irq as u64,
+        "irq_vector" => i.irq_vector as u64,
+        "nmi" => i.nmi as u64,
+        "mce" => i.mce as u64,
+        "mem_ready" => i.mem_ready as u64,
+        "mem_rdata" => i.mem_rdata,
+        "mem_err" => i.mem_err as u64,
+        _ => panic!("no input port {name}"),
+    }
+}
+
+/// The value of output port `name` in `o`.
+fn output_value(o: &Outputs, name: &str) -> u64 {
+    if name == "fs_base" {
+        return o.fs_base;
+    }
+    o.ports()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+        .unwrap_or_else(|| panic!("no output port {name}"))
+}
+
+/// The columns of the vectors of one configuration: its ports (without
+/// `clock`), inputs then outputs, each with its width.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Columns {
+    pub inputs: Vec<(&'static str, usize)>,
+    pub outputs: Vec<(&'static str, usize)>,
+    /// The header lines (the default's is [`HEADER`] alone).
+    pub header: String,
+}
+
+impl Columns {
+    /// The columns of `cfg`'s ports.
+    pub fn for_config(cfg: &PtuConfig) -> Self {
+        let ports = cfg.ports();
+        let pick = |dir: Dir| -> Vec<(&'static str, usize)> {
+            ports
+                .iter()
+                .filter(|(n, d, _)| *d == dir && *n != "clock")
+                .map(|(n, _, w)| (*n, *w))
+                .collect()
+        };
+        let (inputs, outputs) = (pick(Dir::In), pick(Dir::Out));
+        let header = if cfg.ports() == PORTS.to_vec() {
+            HEADER.to_string()
+        } else {
+            format!(
+                "# ptu vectors v1: {} inputs then {} outputs, hex\n# configuration {}",
+                inputs.len(),
+                outputs.len(),
+                cfg.describe()
+            )
+        };
+        Columns {
+            inputs,
+            outputs,
+            header,
+        }
+    }
+
+    /// The width of a port of this configuration.
+    pub fn width(&self, port: &str) -> usize {
+        self.inputs
+            .iter()
+            .chain(self.outputs.iter())
+            .find(|(n, _)| *n == port)
+            .map(|(_, w)| *w)
+            .unwrap_or_else(|| panic!("no port {port}"))
+    }
+
+    /// One line's values: the inputs, then the outputs, in column order.
+    pub fn values(&self, inp: &Inputs, out: &Outputs) -> Vec<u64> {
+        self.inputs
+            .iter()
+            .map(|(n, _)| input_value(inp, n))
+            .chain(self.outputs.iter().map(|(n, _)| output_value(out, n)))
+            .collect()
+    }
+}
+
 /// Writes vectors to any sink (a file, or a pipe into a simulator).
 pub struct VectorWriter<W: Write> {
     out: W,
     line: String,
+    /// The columns of a configuration other than the default's.
+    columns: Option<Columns>,
 }
 
 impl<W: Write> VectorWriter<W> {
@@ -150,12 +264,34 @@ impl<W: Write> VectorWriter<W> {
         Ok(Self {
             out,
             line: String::with_capacity(512),
+            columns: None,
+        })
+    }
+
+    /// Start a vector stream of the configuration `cfg` (its columns,
+    /// [`Columns::for_config`]); the default's is [`VectorWriter::new`]'s.
+    pub fn for_config(mut out: W, cfg: &PtuConfig) -> io::Result<Self> {
+        let c = Columns::for_config(cfg);
+        writeln!(out, "{}", c.header)?;
+        Ok(Self {
+            out,
+            line: String::with_capacity(512),
+            columns: (c.header != HEADER).then_some(c),
         })
     }
 
     /// One cycle: its inputs and the outputs the model predicts.
     pub fn cycle(&mut self, inp: &Inputs, expected: &Outputs) -> io::Result<()> {
         self.line.clear();
+        if let Some(c) = &self.columns {
+            for v in c.values(inp, expected) {
+                push_hex(&mut self.line, v);
+                self.line.push(' ');
+            }
+            self.line.pop();
+            self.line.push('\n');
+            return self.out.write_all(self.line.as_bytes());
+        }
         for v in input_values(inp)
             .iter()
             .chain(output_values(expected).iter())
@@ -185,18 +321,32 @@ pub fn random_cycles(
     cycles: u64,
     max_wait: u32,
     bus_errors: f64,
+    f: impl FnMut(u64, &Inputs, &Outputs) -> bool,
+) {
+    random_cycles_for(&PtuConfig::default(), seed, cycles, max_wait, bus_errors, f)
+}
+
+/// [`random_cycles`] for the unit configured as `cfg`: the random core
+/// and the model of that configuration. For the default, the same cycles.
+pub fn random_cycles_for(
+    cfg: &PtuConfig,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
     mut f: impl FnMut(u64, &Inputs, &Outputs) -> bool,
 ) {
     use crate::bus::{Memory, Wait};
     use crate::model::Model;
     use crate::stimulus::{RandomCore, RandomCoreConfig};
-    let mut core = RandomCore::with_config(
+    let mut core = RandomCore::for_unit(
         seed,
         RandomCoreConfig {
             reset_prob: 0.0002,
             shutdown_reset_prob: 0.05,
             ..RandomCoreConfig::default()
         },
+        cfg,
     );
     let mut mem = Memory::new(seed ^ 0x5eed_5eed);
     mem.wait = if max_wait == 0 {
@@ -205,13 +355,16 @@ pub fn random_cycles(
         Wait::Random { max: max_wait }
     };
     mem.error_prob = bus_errors;
-    let mut model = Model::new(&ptu_arch::PtuConfig::default());
+    let mut model = Model::new(cfg);
+    let mask = cfg.xlen_mask();
     for cycle in 0..cycles {
         let state = model.outputs(&Inputs::default());
         let mut inp = core.next(&state);
         let (ready, rdata, err) = mem.respond(&state);
         inp.mem_ready = ready;
-        inp.mem_rdata = rdata;
+        // The memory holds what the unit wrote; a word it never wrote is
+        // 0. Cut to the port's width all the same.
+        inp.mem_rdata = rdata & mask;
         inp.mem_err = err;
         if !f(cycle, &inp, &model.outputs(&inp)) {
             return;
@@ -282,6 +435,10 @@ mod tests {
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some(HEADER));
+        // The default configuration's writer writes the same.
+        let mut d = VectorWriter::for_config(Vec::new(), &PtuConfig::default()).unwrap();
+        d.cycle(&inp, &out).unwrap();
+        assert_eq!(String::from_utf8(d.finish().unwrap()).unwrap(), text);
         let fields: Vec<_> = lines.next().unwrap().split(' ').collect();
         assert_eq!(fields.len(), 40);
         assert_eq!(fields[10], "1", "csr_we");
@@ -289,5 +446,47 @@ mod tests {
         assert_eq!(fields[12], "dead", "csr_wdata");
         assert_eq!(fields[25], "3", "cpl");
         assert_eq!(fields[26], "401000", "rip");
+    }
+
+    #[test]
+    fn an_option_configuration_has_its_ports_as_columns() {
+        let d = Columns::for_config(&PtuConfig::default());
+        assert_eq!(d.header, HEADER);
+        assert_eq!(d.inputs.iter().map(|c| c.0).collect::<Vec<_>>(), INPUTS);
+        assert_eq!(d.outputs.iter().map(|c| c.0).collect::<Vec<_>>(), OUTPUTS);
+        let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+        let c = Columns::for_config(&fs);
+        assert_eq!((c.inputs.len(), c.outputs.len()), (27, 16));
+        assert!(c.header.starts_with(
+            "# ptu vectors v1: 27 inputs then 16 outputs, hex\n# configuration x86_64-fs-bank"
+        ));
+        let at = |n: &str| c.inputs.iter().position(|x| x.0 == n).unwrap();
+        assert_eq!(
+            (at("fs_we"), at("fs_wdata")),
+            (at("gs_wdata") + 1, at("gs_wdata") + 2)
+        );
+        let inp = Inputs {
+            fs_we: true,
+            fs_wdata: 0xf5,
+            ..Inputs::default()
+        };
+        let out = Outputs {
+            fs_base: 0xf6,
+            ..Outputs::default()
+        };
+        let v = c.values(&inp, &out);
+        assert_eq!((v[at("fs_we")], v[at("fs_wdata")]), (1, 0xf5));
+        let base = 27 + c.outputs.iter().position(|x| x.0 == "fs_base").unwrap();
+        assert_eq!(v[base], 0xf6);
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let c = Columns::for_config(&small);
+        assert_eq!((c.width("mem_addr"), c.width("event_info")), (32, 64));
+        // A random run of the small unit: every value fits its column.
+        random_cycles_for(&small, 3, 20_000, 2, 0.01, |_, i, o| {
+            for ((n, w), v) in c.inputs.iter().chain(c.outputs.iter()).zip(c.values(i, o)) {
+                assert!(*w == 64 || v >> w == 0, "{n} = 0x{v:x} wider than {w} bits");
+            }
+            true
+        });
     }
 }

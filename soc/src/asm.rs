@@ -9,7 +9,11 @@
 //!
 //! The target is RV64I with the Zicsr instructions (llvm-mc's `riscv64`
 //! without extensions: the compressed, M, A, F and D instructions are
-//! rejected by the assembler). Relaxation is off so that every `la`, `call`
+//! rejected by the assembler). [`assemble_xlen`] and [`load_xlen`] with
+//! `xlen` 32 assemble for RV32I instead (`-triple=riscv32`, and
+//! `ld.lld -m elf32lriscv`): `ld`, `sd` and the `*W` instructions are
+//! rejected, and `li` of a 64-bit value is an error. The RV32I directed
+//! programs are `soc/programs/isa32/*.S` ([`isa32_programs`]). Relaxation is off so that every `la`, `call`
 //! and branch assembles to the instructions written, whatever the layout.
 //! `X.bin` is the flat image loaded at [`map::RAM_BASE`]; the outputs go to
 //! `target/soc-programs/` (never committed). A failure names the tool and
@@ -52,7 +56,16 @@ pub fn build_dir() -> PathBuf {
 
 /// The directed ISA programs, `soc/programs/isa/*.S`, sorted by name.
 pub fn isa_programs() -> Result<Vec<PathBuf>> {
-    let dir = programs_dir().join("isa");
+    programs_in("isa")
+}
+
+/// The directed RV32I programs, `soc/programs/isa32/*.S`, sorted by name.
+pub fn isa32_programs() -> Result<Vec<PathBuf>> {
+    programs_in("isa32")
+}
+
+fn programs_in(folder: &str) -> Result<Vec<PathBuf>> {
+    let dir = programs_dir().join(folder);
     let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("cannot list {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -77,9 +90,19 @@ pub fn assemble(src: &Path) -> Result<Assembled> {
     assemble_into(src, &build_dir())
 }
 
+/// [`assemble`] for an RV32I (`xlen` 32) or RV64I (64) core.
+pub fn assemble_xlen(src: &Path, xlen: usize) -> Result<Assembled> {
+    assemble_into_xlen(src, &build_dir(), xlen)
+}
+
 /// Assemble `src`, then load its flat image.
 pub fn load(src: &Path) -> Result<Program> {
-    let a = assemble(src)?;
+    load_xlen(src, 64)
+}
+
+/// [`load`] for an RV32I (`xlen` 32) or RV64I (64) core.
+pub fn load_xlen(src: &Path, xlen: usize) -> Result<Program> {
+    let a = assemble_xlen(src, xlen)?;
     let mut p = Program::from_file(&a.bin)?;
     p.name = display_name(&src.canonicalize().unwrap_or_else(|_| src.to_path_buf()));
     Ok(p)
@@ -89,6 +112,11 @@ pub fn load(src: &Path) -> Result<Program> {
 /// is written to `build_dir()/src/NAME.S` and assembled from there, so
 /// errors name that file.
 pub fn assemble_text(name: &str, text: &str) -> Result<Assembled> {
+    assemble_text_xlen(name, text, 64)
+}
+
+/// [`assemble_text`] for an RV32I (`xlen` 32) or RV64I (64) core.
+pub fn assemble_text_xlen(name: &str, text: &str, xlen: usize) -> Result<Assembled> {
     let dir = build_dir().join("src");
     let src = dir.join(format!("{name}.S"));
     // Like ptu_tools::write_atomic, with a temporary name unique to this
@@ -104,7 +132,7 @@ pub fn assemble_text(name: &str, text: &str) -> Result<Assembled> {
         let _ = std::fs::remove_file(&tmp);
         format!("cannot write {}", src.display())
     })?;
-    assemble(&src)
+    assemble_xlen(&src, xlen)
 }
 
 /// How a source is named in messages and outputs: its path under
@@ -123,6 +151,23 @@ static SERIAL: AtomicU64 = AtomicU64::new(0);
 
 /// [`assemble`] into `out_dir`.
 pub fn assemble_into(src: &Path, out_dir: &Path) -> Result<Assembled> {
+    assemble_into_xlen(src, out_dir, 64)
+}
+
+/// The assembler's target and the linker's emulation for a core width.
+fn target(xlen: usize) -> Result<(&'static str, &'static str)> {
+    match xlen {
+        32 => Ok(("riscv32", "elf32lriscv")),
+        64 => Ok(("riscv64", "elf64lriscv")),
+        x => Err(anyhow!(
+            "cannot assemble for xlen {x}: use 32 (RV32I) or 64 (RV64I)"
+        )),
+    }
+}
+
+/// [`assemble_xlen`] into `out_dir`.
+pub fn assemble_into_xlen(src: &Path, out_dir: &Path, xlen: usize) -> Result<Assembled> {
+    let (triple, emulation) = target(xlen)?;
     if !src.is_file() {
         return Err(anyhow!(
             "cannot assemble {}: no such file (the programs are in {})",
@@ -145,7 +190,8 @@ pub fn assemble_into(src: &Path, out_dir: &Path) -> Result<Assembled> {
     };
     let (obj, elf, bin) = (tmp("o"), tmp("elf"), tmp("bin"));
     let log = tmp("log");
-    let result = run_tools(&src, &stem, &obj, &elf, &bin, &log, out_dir);
+    let tools = Tools { triple, emulation };
+    let result = run_tools(&tools, &src, &stem, &obj, &elf, &bin, &log, out_dir);
     let _ = std::fs::remove_file(&obj);
     let _ = std::fs::remove_file(&log);
     match result {
@@ -158,7 +204,15 @@ pub fn assemble_into(src: &Path, out_dir: &Path) -> Result<Assembled> {
     }
 }
 
+/// What `run_tools` assembles for.
+struct Tools {
+    triple: &'static str,
+    emulation: &'static str,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn run_tools(
+    tools: &Tools,
     src: &Path,
     stem: &str,
     obj: &Path,
@@ -170,7 +224,7 @@ fn run_tools(
     let shown = display_path(src);
     let src_dir = src.parent().unwrap_or(Path::new("."));
     let mc_args: Vec<String> = vec![
-        "-triple=riscv64".into(),
+        format!("-triple={}", tools.triple),
         "-mattr=-relax".into(),
         "-g".into(),
         "-filetype=obj".into(),
@@ -187,6 +241,8 @@ fn run_tools(
         return Err(tool_error("assemble", &shown, &run));
     }
     let ld_args: Vec<String> = vec![
+        "-m".into(),
+        tools.emulation.into(),
         "-T".into(),
         link_script().display().to_string(),
         "--no-relax".into(),

@@ -1,5 +1,13 @@
-//! `Cpu`: an RV64I + Zicsr core, in order and multi-cycle, whose pc, sp
-//! and tp are the unit's `rip`, `rsp` and `gs_base` (`docs/soc.md`).
+//! `Cpu`: an RV64I + Zicsr core (or RV32I + Zicsr: `Cpu<32>`), in order
+//! and multi-cycle, whose pc, sp and tp are the unit's `rip`, `rsp` and
+//! `gs_base` (`docs/soc.md`).
+//!
+//! **Width.** The datapath is `XLEN` bits wide (registers, pc, addresses,
+//! the unit's ports); the bus keeps 64-bit words (the SoC's RAM) and
+//! `mtime` 64 bits. `Cpu` is `Cpu<64>`. With `XLEN` 32 the RV64-only
+//! encodings (`ld`, `sd`, `lwu`, the `*W` instructions, immediate shifts
+//! with shamt bit 5 set) are #UD and register shifts use 5 bits of `rs2`;
+//! the choice is the constant `rv64` set while elaborating.
 //!
 //! One state machine (PicoRV32's shape), one instruction at a time:
 //!
@@ -44,10 +52,51 @@ pub enum Mutant {
 }
 
 /// How the core is built.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CpuConfig {
     /// A broken instruction (tests only; `None` is the real core).
     pub mutant: Option<Mutant>,
+    /// The core's width: 64 (RV64I, `Cpu<64>`) or 32 (RV32I, `Cpu<32>`).
+    pub xlen: usize,
+}
+
+impl Default for CpuConfig {
+    fn default() -> Self {
+        Self {
+            mutant: None,
+            xlen: 64,
+        }
+    }
+}
+
+impl CpuConfig {
+    /// The RV32I core.
+    pub fn rv32() -> Self {
+        Self {
+            xlen: 32,
+            ..Self::default()
+        }
+    }
+
+    /// Check the configuration; the error names the field and the fix.
+    pub fn validate(&self) -> anyhow::Result<()> {
+        if self.xlen != 32 && self.xlen != 64 {
+            anyhow::bail!(
+                "the core's xlen {} is not a width: use 32 (RV32I) or 64 (RV64I)",
+                self.xlen
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `v` cut to `N` bits, as a constant of that width.
+fn bits<const N: usize>(v: u64) -> Bits<N> {
+    if N >= 64 {
+        v.into()
+    } else {
+        (v & ((1u64 << N) - 1)).into()
+    }
 }
 
 /// The core's states (see the module documentation).
@@ -62,9 +111,9 @@ pub enum CpuState {
     Commit,
 }
 
-/// The RV64I + Zicsr core.
+/// The RV64I + Zicsr core (`XLEN` 64) or the RV32I + Zicsr core (32).
 #[derive(LogicBlock)]
-pub struct Cpu {
+pub struct Cpu<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: back to `Fetch`, `instret` 0.
@@ -73,13 +122,13 @@ pub struct Cpu {
     /// The unit's current privilege level (3: user).
     pub cpl: Signal<In, Bits<2>>,
     /// pc: the unit's RIP of the current level.
-    pub rip: Signal<In, Bits<64>>,
+    pub rip: Signal<In, Bits<XLEN>>,
     /// x2: the unit's RSP of the current level.
-    pub rsp: Signal<In, Bits<64>>,
+    pub rsp: Signal<In, Bits<XLEN>>,
     /// x4: the unit's GS base of the current level.
-    pub gs_base: Signal<In, Bits<64>>,
+    pub gs_base: Signal<In, Bits<XLEN>>,
     /// The unit's CSR read data (combinational, with `csr_re`).
-    pub csr_rdata: Signal<In, Bits<64>>,
+    pub csr_rdata: Signal<In, Bits<XLEN>>,
     /// The unit completed an entry or ERET: fetch from `rip`.
     pub redirect: Signal<In, Bit>,
     /// The unit pushes or pops a frame: stall.
@@ -90,15 +139,15 @@ pub struct Cpu {
     /// The instruction completes: RIP becomes `next_rip`.
     pub retire: Signal<Out, Bit>,
     /// The next pc.
-    pub next_rip: Signal<Out, Bits<64>>,
+    pub next_rip: Signal<Out, Bits<XLEN>>,
     /// The instruction writes x2.
     pub rsp_we: Signal<Out, Bit>,
     /// The value written to x2.
-    pub rsp_wdata: Signal<Out, Bits<64>>,
+    pub rsp_wdata: Signal<Out, Bits<XLEN>>,
     /// The instruction writes x4.
     pub gs_we: Signal<Out, Bit>,
     /// The value written to x4.
-    pub gs_wdata: Signal<Out, Bits<64>>,
+    pub gs_wdata: Signal<Out, Bits<XLEN>>,
     /// The instruction is `ecall`.
     pub op_syscall: Signal<Out, Bit>,
     /// The instruction is `sret`.
@@ -110,7 +159,7 @@ pub struct Cpu {
     /// The unit CSR: the RISC-V CSR number minus 0x5C0.
     pub csr_addr: Signal<Out, Bits<8>>,
     /// The value written to the unit CSR.
-    pub csr_wdata: Signal<Out, Bits<64>>,
+    pub csr_wdata: Signal<Out, Bits<XLEN>>,
     /// The instruction faults.
     pub exc_valid: Signal<Out, Bit>,
     /// The fault's vector.
@@ -120,33 +169,33 @@ pub struct Cpu {
     /// The fault has an error code.
     pub exc_error_valid: Signal<Out, Bit>,
     /// The fault's EVENT_DATA (an address).
-    pub exc_data: Signal<Out, Bits<64>>,
+    pub exc_data: Signal<Out, Bits<XLEN>>,
     // ---- The SoC's bus.
     /// Byte address of this cycle's read (its word is on `bus_rdata` in
     /// the next cycle) or, with `bus_we`, write.
-    pub bus_addr: Signal<Out, Bits<64>>,
+    pub bus_addr: Signal<Out, Bits<XLEN>>,
     /// Write `bus_wdata` to the word at `bus_addr`.
     pub bus_we: Signal<Out, Bit>,
     /// The whole 64-bit word to write (a store's bytes merged in).
     pub bus_wdata: Signal<Out, Bits<64>>,
     /// The word at the address of the previous cycle's `bus_addr`.
     pub bus_rdata: Signal<In, Bits<64>>,
-    /// The cycle counter (`rdcycle`, `rdtime`).
-    pub mtime: Signal<In, Bits<64>>,
+    /// The cycle counter's low XLEN bits (`rdcycle`, `rdtime`).
+    pub mtime: Signal<In, Bits<XLEN>>,
     // ---- State.
     state: DFF<CpuState>,
     /// The instruction's pc.
-    pc: DFF<Bits<64>>,
+    pc: DFF<Bits<XLEN>>,
     /// The instruction.
     ir: DFF<Bits<32>>,
     /// The value for `rd` (or, for a CSR access, the CSR's source operand).
-    res: DFF<Bits<64>>,
+    res: DFF<Bits<XLEN>>,
     /// The instruction writes `rd`.
     rd_we: DFF<Bit>,
     /// `next_rip`.
-    npc: DFF<Bits<64>>,
+    npc: DFF<Bits<XLEN>>,
     /// The load or store's byte address.
-    addr: DFF<Bits<64>>,
+    addr: DFF<Bits<XLEN>>,
     /// The store's data (rs2), then the merged word.
     st_data: DFF<Bits<64>>,
     is_load: DFF<Bit>,
@@ -161,25 +210,38 @@ pub struct Cpu {
     x_vector: DFF<Bits<8>>,
     x_error: DFF<Bits<32>>,
     x_error_valid: DFF<Bit>,
-    x_data: DFF<Bits<64>>,
+    x_data: DFF<Bits<XLEN>>,
     /// Instructions retired (`rdinstret`).
-    instret: DFF<Bits<64>>,
+    instret: DFF<Bits<XLEN>>,
     /// Register file: two copies (one per read port), x1..x31 (x0, x2
     /// and x4 are never written).
-    rf_a: crate::sync_ram::SyncRam<5>,
-    rf_b: crate::sync_ram::SyncRam<5>,
-    sign64: Constant<Bits<64>>,
-    not_one: Constant<Bits<64>>,
-    high32: Constant<Bits<64>>,
-    high16: Constant<Bits<64>>,
-    high8: Constant<Bits<64>>,
-    high12: Constant<Bits<64>>,
-    high20: Constant<Bits<64>>,
-    user_base: Constant<Bits<64>>,
-    user_end: Constant<Bits<64>>,
-    ram_end: Constant<Bits<64>>,
-    dev_base: Constant<Bits<64>>,
-    dev_end: Constant<Bits<64>>,
+    rf_a: crate::sync_ram::SyncRam<5, XLEN>,
+    rf_b: crate::sync_ram::SyncRam<5, XLEN>,
+    /// The sign bit of a register.
+    sign: Constant<Bits<XLEN>>,
+    not_one: Constant<Bits<XLEN>>,
+    /// Bits 63:32 of a register (none with XLEN 32).
+    high32: Constant<Bits<XLEN>>,
+    high16: Constant<Bits<XLEN>>,
+    high8: Constant<Bits<XLEN>>,
+    high12: Constant<Bits<XLEN>>,
+    high20: Constant<Bits<XLEN>>,
+    /// Bits 31:0 of a bus word.
+    low32: Constant<Bits<64>>,
+    /// The regions of the memory map, each a power-of-two size at an
+    /// aligned base (`map.rs` checks it): an address is in a region when
+    /// its bits above the size equal the base's (`addr & mask == base`),
+    /// an equality instead of two magnitude comparisons.
+    ram_base: Constant<Bits<XLEN>>,
+    ram_mask: Constant<Bits<XLEN>>,
+    user_base: Constant<Bits<XLEN>>,
+    user_mask: Constant<Bits<XLEN>>,
+    dev_base: Constant<Bits<XLEN>>,
+    dev_mask: Constant<Bits<XLEN>>,
+    /// The RV64I instructions exist (XLEN 64).
+    rv64: Constant<Bit>,
+    /// The bits of a shift amount: 0x3F (RV64I) or 0x1F (RV32I).
+    shamt_mask: Constant<Bits<6>>,
     /// Arithmetic right shifts fill with the sign bit (1; 0 only in the
     /// `Mutant::SraAsSrl` core).
     sra_sign_fill: Constant<Bit>,
@@ -207,13 +269,13 @@ pub struct Cpu {
     rs1: Signal<Local, Bits<5>>,
     rs2: Signal<Local, Bits<5>>,
     csr: Signal<Local, Bits<12>>,
-    rs1_val: Signal<Local, Bits<64>>,
-    rs2_val: Signal<Local, Bits<64>>,
-    imm_i: Signal<Local, Bits<64>>,
-    imm_s: Signal<Local, Bits<64>>,
-    imm_b: Signal<Local, Bits<64>>,
-    imm_u: Signal<Local, Bits<64>>,
-    imm_j: Signal<Local, Bits<64>>,
+    rs1_val: Signal<Local, Bits<XLEN>>,
+    rs2_val: Signal<Local, Bits<XLEN>>,
+    imm_i: Signal<Local, Bits<XLEN>>,
+    imm_s: Signal<Local, Bits<XLEN>>,
+    imm_b: Signal<Local, Bits<XLEN>>,
+    imm_u: Signal<Local, Bits<XLEN>>,
+    imm_j: Signal<Local, Bits<XLEN>>,
     op_lui: Signal<Local, Bit>,
     op_auipc: Signal<Local, Bit>,
     op_jal: Signal<Local, Bit>,
@@ -233,21 +295,21 @@ pub struct Cpu {
     op_wfi: Signal<Local, Bit>,
     op_csr: Signal<Local, Bit>,
     legal: Signal<Local, Bit>,
-    alu_b: Signal<Local, Bits<64>>,
+    alu_b: Signal<Local, Bits<XLEN>>,
     alu_word: Signal<Local, Bit>,
     alu_alt: Signal<Local, Bit>,
-    alu_a_shift: Signal<Local, Bits<64>>,
+    alu_a_shift: Signal<Local, Bits<XLEN>>,
     alu_shamt: Signal<Local, Bits<6>>,
-    alu_sra: Signal<Local, Bits<64>>,
-    alu_out: Signal<Local, Bits<64>>,
-    alu_res: Signal<Local, Bits<64>>,
+    alu_sra: Signal<Local, Bits<XLEN>>,
+    alu_out: Signal<Local, Bits<XLEN>>,
+    alu_res: Signal<Local, Bits<XLEN>>,
     lt_signed: Signal<Local, Bit>,
     lt_unsigned: Signal<Local, Bit>,
     br_taken: Signal<Local, Bit>,
     jumps: Signal<Local, Bit>,
-    target: Signal<Local, Bits<64>>,
-    pc_plus4: Signal<Local, Bits<64>>,
-    agen: Signal<Local, Bits<64>>,
+    target: Signal<Local, Bits<XLEN>>,
+    pc_plus4: Signal<Local, Bits<XLEN>>,
+    agen: Signal<Local, Bits<XLEN>>,
     a_misaligned: Signal<Local, Bit>,
     a_in_ram: Signal<Local, Bit>,
     a_in_user: Signal<Local, Bit>,
@@ -257,13 +319,13 @@ pub struct Cpu {
     csr_counter: Signal<Local, Bit>,
     csr_writes: Signal<Local, Bit>,
     csr_reads: Signal<Local, Bit>,
-    csr_src: Signal<Local, Bits<64>>,
+    csr_src: Signal<Local, Bits<XLEN>>,
     shift: Signal<Local, Bits<6>>,
     size_mask: Signal<Local, Bits<64>>,
     lane_mask: Signal<Local, Bits<64>>,
     loaded: Signal<Local, Bits<64>>,
-    load_val: Signal<Local, Bits<64>>,
-    wb_val: Signal<Local, Bits<64>>,
+    load_val: Signal<Local, Bits<XLEN>>,
+    wb_val: Signal<Local, Bits<XLEN>>,
     present: Signal<Local, Bit>,
 }
 
@@ -274,13 +336,21 @@ impl Default for Cpu {
 }
 
 impl Cpu {
-    /// The core (the memory map is `crate::map`).
+    /// The RV64I core (the memory map is `crate::map`).
     pub fn new() -> Self {
         Self::with_config(&CpuConfig::default())
     }
+}
 
-    /// The core as `cfg` says (a mutant, for tests).
+impl<const XLEN: usize> Cpu<XLEN> {
+    /// The core as `cfg` says (a mutant, for tests). `cfg.xlen` must be
+    /// `XLEN` (`SocConfig::validate` says so for user input).
     pub fn with_config(cfg: &CpuConfig) -> Self {
+        assert!(
+            cfg.xlen == XLEN && (XLEN == 32 || XLEN == 64),
+            "Cpu<{XLEN}> built from a configuration with xlen {}",
+            cfg.xlen
+        );
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -336,18 +406,22 @@ impl Cpu {
             instret: Default::default(),
             rf_a: crate::sync_ram::SyncRam::new(32, &[], false),
             rf_b: crate::sync_ram::SyncRam::new(32, &[], false),
-            sign64: Constant::new((1u64 << 63).into()),
-            not_one: Constant::new((!1u64).into()),
-            high32: Constant::new(0xFFFF_FFFF_0000_0000u64.into()),
-            high16: Constant::new(0xFFFF_FFFF_FFFF_0000u64.into()),
-            high8: Constant::new(0xFFFF_FFFF_FFFF_FF00u64.into()),
-            high12: Constant::new((!0u64 << 12).into()),
-            high20: Constant::new((!0u64 << 20).into()),
-            user_base: Constant::new(map::USER_BASE.into()),
-            user_end: Constant::new(map::USER_END.into()),
-            ram_end: Constant::new((map::RAM_BASE + map::RAM_BYTES).into()),
-            dev_base: Constant::new(map::DEVICES_BASE.into()),
-            dev_end: Constant::new(map::DEVICES_END.into()),
+            sign: Constant::new(bits(1u64 << (XLEN - 1))),
+            not_one: Constant::new(bits(!1u64)),
+            high32: Constant::new(bits(0xFFFF_FFFF_0000_0000u64)),
+            high16: Constant::new(bits(0xFFFF_FFFF_FFFF_0000u64)),
+            high8: Constant::new(bits(0xFFFF_FFFF_FFFF_FF00u64)),
+            high12: Constant::new(bits(!0u64 << 12)),
+            high20: Constant::new(bits(!0u64 << 20)),
+            low32: Constant::new(0xFFFF_FFFFu64.into()),
+            ram_base: Constant::new(bits(map::RAM_BASE)),
+            ram_mask: Constant::new(bits(!(map::RAM_BYTES - 1))),
+            user_base: Constant::new(bits(map::USER_BASE)),
+            user_mask: Constant::new(bits(!(map::USER_END - map::USER_BASE - 1))),
+            dev_base: Constant::new(bits(map::DEVICES_BASE)),
+            dev_mask: Constant::new(bits(!(map::DEVICES_END - map::DEVICES_BASE - 1))),
+            rv64: Constant::new(XLEN == 64),
+            shamt_mask: Constant::new(if XLEN == 64 { 0x3Fu64 } else { 0x1F }.into()),
             sra_sign_fill: Constant::new(cfg.mutant != Some(Mutant::SraAsSrl)),
             abort: Default::default(),
             commit: Default::default(),
@@ -475,7 +549,7 @@ impl Cpu {
     }
 }
 
-impl Logic for Cpu {
+impl<const XLEN: usize> Logic for Cpu<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -542,11 +616,9 @@ impl Logic for Cpu {
         self.present.next = !self.abort.val();
 
         // ---- Fetch: where `rip` points.
-        self.f_in_ram.next = self.rip.val() < self.ram_end.val();
-        self.f_in_user.next =
-            (self.rip.val() >= self.user_base.val()) & (self.rip.val() < self.user_end.val());
-        self.f_in_dev.next =
-            (self.rip.val() >= self.dev_base.val()) & (self.rip.val() < self.dev_end.val());
+        self.f_in_ram.next = (self.rip.val() & self.ram_mask.val()) == self.ram_base.val();
+        self.f_in_user.next = (self.rip.val() & self.user_mask.val()) == self.user_base.val();
+        self.f_in_dev.next = (self.rip.val() & self.dev_mask.val()) == self.dev_base.val();
         self.fetch_word.next = self.bus_rdata.val().get_bits::<32>(0);
         if self.pc.q.val().get_bit(2) {
             self.fetch_word.next = self.bus_rdata.val().get_bits::<32>(32);
@@ -588,19 +660,19 @@ impl Logic for Cpu {
         }
 
         // ---- Immediates, sign-extended from bit 31.
-        self.imm_i.next = bit_cast::<64, 12>(self.ir.q.val().get_bits::<12>(20));
-        self.imm_s.next = bit_cast::<64, 12>(
+        self.imm_i.next = bit_cast::<XLEN, 12>(self.ir.q.val().get_bits::<12>(20));
+        self.imm_s.next = bit_cast::<XLEN, 12>(
             (bit_cast::<12, 7>(self.ir.q.val().get_bits::<7>(25)) << 5)
                 | bit_cast::<12, 5>(self.ir.q.val().get_bits::<5>(7)),
         );
-        self.imm_b.next = bit_cast::<64, 13>(
+        self.imm_b.next = bit_cast::<XLEN, 13>(
             (bit_cast::<13, 1>(self.ir.q.val().get_bits::<1>(7)) << 11)
                 | (bit_cast::<13, 6>(self.ir.q.val().get_bits::<6>(25)) << 5)
                 | (bit_cast::<13, 4>(self.ir.q.val().get_bits::<4>(8)) << 1),
         );
         self.imm_u.next =
-            bit_cast::<64, 32>(bit_cast::<32, 20>(self.ir.q.val().get_bits::<20>(12)) << 12);
-        self.imm_j.next = bit_cast::<64, 21>(
+            bit_cast::<XLEN, 32>(bit_cast::<32, 20>(self.ir.q.val().get_bits::<20>(12)) << 12);
+        self.imm_j.next = bit_cast::<XLEN, 21>(
             (bit_cast::<21, 8>(self.ir.q.val().get_bits::<8>(12)) << 12)
                 | (bit_cast::<21, 1>(self.ir.q.val().get_bits::<1>(20)) << 11)
                 | (bit_cast::<21, 10>(self.ir.q.val().get_bits::<10>(21)) << 1),
@@ -620,14 +692,25 @@ impl Logic for Cpu {
         self.op_jalr.next = (self.opcode.val() == 0x67) & (self.funct3.val() == 0);
         self.op_branch.next =
             (self.opcode.val() == 0x63) & (self.funct3.val() != 2) & (self.funct3.val() != 3);
-        self.op_load.next = (self.opcode.val() == 0x03) & (self.funct3.val() != 7);
-        self.op_store.next = (self.opcode.val() == 0x23) & !self.funct3.val().get_bit(2);
+        // ld and lwu (funct3 3 and 6), sd (3): RV64I only.
+        self.op_load.next = (self.opcode.val() == 0x03)
+            & (self.funct3.val() != 7)
+            & (self.rv64.val() | ((self.funct3.val() != 3) & (self.funct3.val() != 6)));
+        self.op_store.next = (self.opcode.val() == 0x23)
+            & !self.funct3.val().get_bit(2)
+            & (self.rv64.val() | (self.funct3.val() != 3));
+        // RV32I: an immediate shift with shamt bit 5 (instruction bit 25)
+        // set is reserved.
         self.op_imm.next = (self.opcode.val() == 0x13)
             & ((self.funct3.val() != 1) | (self.ir.q.val().get_bits::<6>(26) == 0))
             & ((self.funct3.val() != 5)
                 | (self.ir.q.val().get_bits::<6>(26) == 0)
-                | (self.ir.q.val().get_bits::<6>(26) == 0x10));
-        self.op_imm32.next = (self.opcode.val() == 0x1b)
+                | (self.ir.q.val().get_bits::<6>(26) == 0x10))
+            & (self.rv64.val()
+                | ((self.funct3.val() != 1) & (self.funct3.val() != 5))
+                | !self.ir.q.val().get_bit(25));
+        self.op_imm32.next = self.rv64.val()
+            & (self.opcode.val() == 0x1b)
             & ((self.funct3.val() == 0)
                 | ((self.funct3.val() == 1) & (self.funct7.val() == 0))
                 | ((self.funct3.val() == 5)
@@ -636,7 +719,8 @@ impl Logic for Cpu {
             & ((self.funct7.val() == 0)
                 | ((self.funct7.val() == 0x20)
                     & ((self.funct3.val() == 0) | (self.funct3.val() == 5))));
-        self.op_reg32.next = (self.opcode.val() == 0x3b)
+        self.op_reg32.next = self.rv64.val()
+            & (self.opcode.val() == 0x3b)
             & (((self.funct7.val() == 0)
                 & ((self.funct3.val() == 0)
                     | (self.funct3.val() == 1)
@@ -660,7 +744,7 @@ impl Logic for Cpu {
         self.csr_reads.next = (self.funct3.val().get_bits::<2>(0) != 1) | (self.rd.val() != 0);
         self.csr_src.next = self.rs1_val.val();
         if self.funct3.val().get_bit(2) {
-            self.csr_src.next = bit_cast::<64, 5>(self.rs1.val());
+            self.csr_src.next = bit_cast::<XLEN, 5>(self.rs1.val());
         }
 
         self.legal.next = self.op_lui.val()
@@ -691,47 +775,57 @@ impl Logic for Cpu {
             self.alu_b.next = self.rs2_val.val();
         }
         self.alu_a_shift.next = self.rs1_val.val();
-        self.alu_shamt.next = self.alu_b.val().get_bits::<6>(0);
+        self.alu_shamt.next = self.alu_b.val().get_bits::<6>(0) & self.shamt_mask.val();
         if self.alu_word.val() {
             self.alu_shamt.next = bit_cast::<6, 5>(self.alu_b.val().get_bits::<5>(0));
-            self.alu_a_shift.next = bit_cast::<64, 32>(self.rs1_val.val().get_bits::<32>(0));
+            self.alu_a_shift.next = bit_cast::<XLEN, 32>(self.rs1_val.val().get_bits::<32>(0));
             if self.alu_alt.val() & self.rs1_val.val().get_bit(31) {
                 self.alu_a_shift.next = self.alu_a_shift.val() | self.high32.val();
             }
         }
         self.alu_sra.next = self.alu_a_shift.val() >> self.alu_shamt.val();
-        if self.alu_a_shift.val().get_bit(63) & self.sra_sign_fill.val() {
+        if (self.alu_a_shift.val() & self.sign.val()).any() & self.sra_sign_fill.val() {
             self.alu_sra.next = !((!self.alu_a_shift.val()) >> self.alu_shamt.val());
         }
         self.lt_signed.next =
-            (self.rs1_val.val() ^ self.sign64.val()) < (self.alu_b.val() ^ self.sign64.val());
+            (self.rs1_val.val() ^ self.sign.val()) < (self.alu_b.val() ^ self.sign.val());
         self.lt_unsigned.next = self.rs1_val.val() < self.alu_b.val();
-        self.alu_out.next = self.rs1_val.val() + self.alu_b.val();
-        if self.funct3.val() == 0 {
-            if self.alu_alt.val() {
-                self.alu_out.next = self.rs1_val.val() - self.alu_b.val();
+        // One case on funct3 (a parallel multiplexer, not a chain).
+        match self.funct3.val().index() {
+            0 => {
+                self.alu_out.next = self.rs1_val.val() + self.alu_b.val();
+                if self.alu_alt.val() {
+                    self.alu_out.next = self.rs1_val.val() - self.alu_b.val();
+                }
             }
-        } else if self.funct3.val() == 1 {
-            self.alu_out.next = self.alu_a_shift.val() << self.alu_shamt.val();
-        } else if self.funct3.val() == 2 {
-            self.alu_out.next = bit_cast::<64, 1>(self.lt_signed.val().into());
-        } else if self.funct3.val() == 3 {
-            self.alu_out.next = bit_cast::<64, 1>(self.lt_unsigned.val().into());
-        } else if self.funct3.val() == 4 {
-            self.alu_out.next = self.rs1_val.val() ^ self.alu_b.val();
-        } else if self.funct3.val() == 5 {
-            self.alu_out.next = self.alu_a_shift.val() >> self.alu_shamt.val();
-            if self.alu_alt.val() {
-                self.alu_out.next = self.alu_sra.val();
+            1 => {
+                self.alu_out.next = self.alu_a_shift.val() << self.alu_shamt.val();
             }
-        } else if self.funct3.val() == 6 {
-            self.alu_out.next = self.rs1_val.val() | self.alu_b.val();
-        } else {
-            self.alu_out.next = self.rs1_val.val() & self.alu_b.val();
+            2 => {
+                self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_signed.val().into());
+            }
+            3 => {
+                self.alu_out.next = bit_cast::<XLEN, 1>(self.lt_unsigned.val().into());
+            }
+            4 => {
+                self.alu_out.next = self.rs1_val.val() ^ self.alu_b.val();
+            }
+            5 => {
+                self.alu_out.next = self.alu_a_shift.val() >> self.alu_shamt.val();
+                if self.alu_alt.val() {
+                    self.alu_out.next = self.alu_sra.val();
+                }
+            }
+            6 => {
+                self.alu_out.next = self.rs1_val.val() | self.alu_b.val();
+            }
+            _ => {
+                self.alu_out.next = self.rs1_val.val() & self.alu_b.val();
+            }
         }
         self.alu_res.next = self.alu_out.val();
         if self.alu_word.val() {
-            self.alu_res.next = bit_cast::<64, 32>(self.alu_out.val().get_bits::<32>(0));
+            self.alu_res.next = bit_cast::<XLEN, 32>(self.alu_out.val().get_bits::<32>(0));
             if self.alu_out.val().get_bit(31) {
                 self.alu_res.next = self.alu_res.val() | self.high32.val();
             }
@@ -776,11 +870,9 @@ impl Logic for Cpu {
         } else if self.funct3.val().get_bits::<2>(0) == 3 {
             self.a_misaligned.next = self.agen.val().get_bits::<3>(0) != 0;
         }
-        self.a_in_ram.next = self.agen.val() < self.ram_end.val();
-        self.a_in_user.next =
-            (self.agen.val() >= self.user_base.val()) & (self.agen.val() < self.user_end.val());
-        self.a_in_dev.next =
-            (self.agen.val() >= self.dev_base.val()) & (self.agen.val() < self.dev_end.val());
+        self.a_in_ram.next = (self.agen.val() & self.ram_mask.val()) == self.ram_base.val();
+        self.a_in_user.next = (self.agen.val() & self.user_mask.val()) == self.user_base.val();
+        self.a_in_dev.next = (self.agen.val() & self.dev_mask.val()) == self.dev_base.val();
         self.a_allowed.next = self.a_in_user.val();
         if !self.user.val() {
             self.a_allowed.next = self.a_in_ram.val() | self.a_in_dev.val();
@@ -792,22 +884,22 @@ impl Logic for Cpu {
         if self.funct3.val().get_bits::<2>(0) == 1 {
             self.size_mask.next = 0xFFFF.into();
         } else if self.funct3.val().get_bits::<2>(0) == 2 {
-            self.size_mask.next = !self.high32.val();
+            self.size_mask.next = self.low32.val();
         } else if self.funct3.val().get_bits::<2>(0) == 3 {
             self.size_mask.next = !self.size_mask.val() | 0xFF;
         }
         self.lane_mask.next = self.size_mask.val() << self.shift.val();
         self.loaded.next = (self.bus_rdata.val() >> self.shift.val()) & self.size_mask.val();
-        self.load_val.next = self.loaded.val();
+        self.load_val.next = self.loaded.val().get_bits::<XLEN>(0);
         if !self.funct3.val().get_bit(2) {
             if (self.funct3.val().get_bits::<2>(0) == 0) & self.loaded.val().get_bit(7) {
-                self.load_val.next = self.loaded.val() | self.high8.val();
+                self.load_val.next = self.loaded.val().get_bits::<XLEN>(0) | self.high8.val();
             }
             if (self.funct3.val().get_bits::<2>(0) == 1) & self.loaded.val().get_bit(15) {
-                self.load_val.next = self.loaded.val() | self.high16.val();
+                self.load_val.next = self.loaded.val().get_bits::<XLEN>(0) | self.high16.val();
             }
             if (self.funct3.val().get_bits::<2>(0) == 2) & self.loaded.val().get_bit(31) {
-                self.load_val.next = self.loaded.val() | self.high32.val();
+                self.load_val.next = self.loaded.val().get_bits::<XLEN>(0) | self.high32.val();
             }
         }
 
@@ -883,7 +975,7 @@ impl Logic for Cpu {
             self.rd_we.d.next = self.rd.val() != 0;
             self.npc.d.next = self.pc_plus4.val();
             self.addr.d.next = self.agen.val();
-            self.st_data.d.next = self.rs2_val.val();
+            self.st_data.d.next = bit_cast::<64, XLEN>(self.rs2_val.val());
             self.is_load.d.next = false;
             self.is_store.d.next = false;
             self.is_syscall.d.next = false;

@@ -158,11 +158,13 @@ struct Pins {
     request: bool,
 }
 
-fn pins(sim: &SocSim) -> Pins {
+fn pins<const XLEN: usize>(sim: &SocSim<XLEN>) -> Pins {
     let p = &sim.soc().ptu;
     Pins {
         cpl: p.cpl.val().to_u64() as u8,
-        rip: p.rip.val().to_u64(),
+        // The pc as the core sees it (the low XLEN bits: see
+        // iss::UnitPort).
+        rip: p.rip.val().to_u64() & xlen_mask(XLEN),
         busy: p.busy.val(),
         redirect: p.redirect.val(),
         mem_valid: p.mem_valid.val(),
@@ -176,8 +178,17 @@ fn pins(sim: &SocSim) -> Pins {
     }
 }
 
+/// The low `xlen` bits.
+fn xlen_mask(xlen: usize) -> u64 {
+    if xlen >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << xlen) - 1
+    }
+}
+
 /// The 32-bit word of RAM at `pc` as the SoC holds it now.
-fn insn_at(sim: &SocSim, pc: u64) -> u32 {
+fn insn_at<const XLEN: usize>(sim: &SocSim<XLEN>, pc: u64) -> u32 {
     let w = sim.soc().ram_word(pc & !7);
     (w >> (8 * (pc & 4))) as u32
 }
@@ -189,9 +200,17 @@ pub fn run_traced(program: &Program, opts: &TraceOptions) -> Result<RtlRun> {
     run_traced_with(&SocConfig::new(program.image.clone()), opts)
 }
 
-/// [`run_traced`] on a given SoC configuration.
+/// [`run_traced`] on a given SoC configuration (its core the one
+/// `cfg.cpu.xlen` says).
 pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
-    let mut sim = SocSim::new(cfg)?;
+    cfg.validate()?;
+    match cfg.cpu.xlen {
+        32 => traced(SocSim::<32>::with_xlen(cfg)?, opts),
+        _ => traced(SocSim::<64>::with_xlen(cfg)?, opts),
+    }
+}
+
+fn traced<const XLEN: usize>(mut sim: SocSim<XLEN>, opts: &TraceOptions) -> Result<RtlRun> {
     let mut records = Vec::new();
     // The first cycle the next retired instruction owns.
     let mut begin = 0u64;
@@ -328,10 +347,15 @@ pub struct RandomDiff {
 /// the rust-hdl SoC and compare their traces: an error names the seed and
 /// the first entry that differs, or the run that did not pass.
 pub fn random_diff(seed: u64, len: usize) -> Result<RandomDiff> {
+    random_diff_xlen(seed, len, 64)
+}
+
+/// [`random_diff`] on the RV32I (`xlen` 32) or RV64I (64) model and SoC.
+pub fn random_diff_xlen(seed: u64, len: usize, xlen: usize) -> Result<RandomDiff> {
     use crate::iss::{compare_traces, Config, End, Iss};
     use crate::map::ToHost;
-    let p = crate::random::random_program(seed, len);
-    let mut iss = Iss::new(&p, Config::default());
+    let p = crate::random::random_program_xlen(seed, len, xlen);
+    let mut iss = Iss::with_xlen(&p, Config::default(), xlen)?;
     let out = iss.run();
     if out.end != End::ToHost(ToHost::Pass) {
         anyhow::bail!(
@@ -339,7 +363,9 @@ pub fn random_diff(seed: u64, len: usize) -> Result<RandomDiff> {
             out.end
         );
     }
-    let r = run_traced(&p, &TraceOptions::default())?;
+    let mut cfg = SocConfig::new(p.image.clone());
+    cfg.cpu.xlen = xlen;
+    let r = run_traced_with(&cfg, &TraceOptions::default())?;
     compare_traces(&iss.trace, &r.trace()).map_err(|e| anyhow::anyhow!("seed {seed}: {e}"))?;
     if r.end() != End::ToHost(ToHost::Pass) {
         anyhow::bail!("seed {seed}: the RTL ended with {:?}, not a pass", r.end());

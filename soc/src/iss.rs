@@ -1,8 +1,19 @@
 //! The instruction-level model of the core and its SoC (docs/soc.md):
-//! RV64I with the Zicsr instructions, whose pc, sp and tp are the unit's
-//! `rip`, `rsp` and `gs_base`, on the SoC's memory map, with the unit
-//! itself played by the project's one reference model
-//! ([`ptu_sim::model::Model`]).
+//! RV64I or RV32I ([`Iss::with_xlen`]) with the Zicsr instructions, whose
+//! pc, sp and tp are the unit's `rip`, `rsp` and `gs_base`, on the SoC's
+//! memory map, with the unit itself played by the project's one reference
+//! model ([`ptu_sim::model::Model`]).
+//!
+//! # RV32I
+//!
+//! With `xlen` 32 the registers, pc, addresses and every result are 32
+//! bits (kept zero-extended in the `u64`s here and in the trace): the `*W`
+//! instructions, `ld`, `sd` and `lwu` are #UD, register shifts use 5 bits
+//! of `rs2`, and `slli`/`srli`/`srai` with shamt bit 5 set are #UD. The
+//! memory map is the same. The unit is still the 64-bit model (there is no
+//! 32-bit unit yet): the core writes it zero-extended values and sees the
+//! low 32 bits of what it outputs. [`UnitPort`] is that seam, the one
+//! place where the 32-bit unit's model will plug in (docs/soc.md, "RV32I").
 //!
 //! # How it runs
 //!
@@ -252,9 +263,51 @@ enum Exec {
     Fault(Fault),
 }
 
+/// The seam between the core and the unit's model: which model plays the
+/// unit for a core of `xlen` bits, and how the core sees its values.
+///
+/// Today both widths run the 64-bit model (`PtuConfig::default()` with
+/// `reset_rip` = RAM_BASE): an RV32 core presents zero-extended values and
+/// reads the low 32 bits of `rip`, `rsp`, `gs_base` and `csr_rdata`, as the
+/// RV32 SoC wires the 64-bit unit (`soc.rs`). When the 32-bit unit's model
+/// exists, [`UnitPort::model`] builds it for `xlen` 32 (its frame layout,
+/// EVENT_INFO_H) and [`UnitPort::view`] stays the identity on its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnitPort {
+    /// The core's width: 32 or 64.
+    pub xlen: usize,
+}
+
+impl UnitPort {
+    /// The unit's model for a core of this width.
+    pub fn model(&self) -> Model {
+        Model::new(&PtuConfig {
+            reset_rip: map::RAM_BASE,
+            ..PtuConfig::default()
+        })
+    }
+
+    /// A value of the unit (rip, rsp, gs_base, csr_rdata) as the core's
+    /// register sees it.
+    pub fn view(&self, v: u64) -> u64 {
+        v & self.mask()
+    }
+
+    /// The core's register mask: the low `xlen` bits.
+    pub fn mask(&self) -> u64 {
+        if self.xlen == 32 {
+            0xffff_ffff
+        } else {
+            u64::MAX
+        }
+    }
+}
+
 /// The instruction-level model.
 pub struct Iss {
     pub cfg: Config,
+    /// The core's width and how it meets the unit.
+    pub port: UnitPort,
     /// The unit: pc, sp, tp, privilege level and the unit's CSRs.
     pub unit: Model,
     /// x0..x31; x0, x2 and x4 are unused (zero, `rsp`, `gs_base`).
@@ -293,17 +346,26 @@ fn sext(v: u64, bits: u32) -> u64 {
 }
 
 impl Iss {
-    /// The SoC after reset with `program` in RAM.
+    /// The RV64I SoC after reset with `program` in RAM.
     pub fn new(program: &Program, cfg: Config) -> Self {
+        Self::build(program, cfg, UnitPort { xlen: 64 })
+    }
+
+    /// The SoC with an RV32I (`xlen` 32) or RV64I (64) core.
+    pub fn with_xlen(program: &Program, cfg: Config, xlen: usize) -> Result<Self> {
+        if xlen != 32 && xlen != 64 {
+            bail!("xlen {xlen} is not a core width: use 32 (RV32I) or 64 (RV64I)");
+        }
+        Ok(Self::build(program, cfg, UnitPort { xlen }))
+    }
+
+    fn build(program: &Program, cfg: Config, port: UnitPort) -> Self {
         let mut ram = vec![0u8; map::RAM_BYTES as usize];
         ram[..program.image.len()].copy_from_slice(&program.image);
-        let unit = Model::new(&PtuConfig {
-            reset_rip: map::RAM_BASE,
-            ..PtuConfig::default()
-        });
         Iss {
             cfg,
-            unit,
+            port,
+            unit: port.model(),
             regs: [0; 32],
             ram,
             mtimecmp: 0,
@@ -344,9 +406,9 @@ impl Iss {
         self.end
     }
 
-    /// The current pc (the unit's `rip`).
+    /// The current pc (the unit's `rip`, as the core sees it).
     pub fn pc(&self) -> u64 {
-        self.unit.outputs(&Inputs::default()).rip
+        self.port.view(self.unit.outputs(&Inputs::default()).rip)
     }
 
     /// Register `r` as the current instruction sees it.
@@ -354,9 +416,27 @@ impl Iss {
         let o = self.unit.outputs(&Inputs::default());
         match r {
             0 => 0,
-            2 => o.rsp,
-            4 => o.gs_base,
+            2 => self.port.view(o.rsp),
+            4 => self.port.view(o.gs_base),
             r => self.regs[r as usize],
+        }
+    }
+
+    fn rv32(&self) -> bool {
+        self.port.xlen == 32
+    }
+
+    /// `v` cut to the register width.
+    fn x(&self, v: u64) -> u64 {
+        v & self.port.mask()
+    }
+
+    /// `v` (a register value) as a signed number.
+    fn signed(&self, v: u64) -> i64 {
+        if self.rv32() {
+            v as u32 as i32 as i64
+        } else {
+            v as i64
         }
     }
 
@@ -385,7 +465,7 @@ impl Iss {
             return false;
         }
         let out = self.unit.outputs(&Inputs::default());
-        let pc = out.rip;
+        let pc = self.port.view(out.rip);
         let user = out.cpl == ptu_arch::CPL_USER;
         let exec = match self.fetch(pc, user) {
             Ok(insn) => (insn, self.execute(pc, insn, user)),
@@ -403,7 +483,7 @@ impl Iss {
                     inp.csr_addr = c.addr;
                     inp.csr_re = c.read;
                     let old = if c.read {
-                        self.unit.outputs(&inp).csr_rdata
+                        self.port.view(self.unit.outputs(&inp).csr_rdata)
                     } else {
                         0
                     };
@@ -432,7 +512,7 @@ impl Iss {
             }
             Exec::Syscall => {
                 inp.op_syscall = true;
-                inp.next_rip = pc.wrapping_add(4);
+                inp.next_rip = self.x(pc.wrapping_add(4));
             }
             Exec::Eret => inp.op_eret = true,
             Exec::Fault(f) => {
@@ -658,7 +738,7 @@ impl Iss {
                 | (((insn >> 8) & 0xf) << 1)) as u64,
             13,
         );
-        let imm_u = sext((insn & 0xffff_f000) as u64, 32);
+        let imm_u = self.x(sext((insn & 0xffff_f000) as u64, 32));
         let imm_j = sext(
             ((((insn >> 31) & 1) << 20)
                 | (((insn >> 12) & 0xff) << 12)
@@ -666,14 +746,18 @@ impl Iss {
                 | (((insn >> 21) & 0x3ff) << 1)) as u64,
             21,
         );
-        let next = pc.wrapping_add(4);
+        let (imm_i, imm_s, imm_b, imm_j) =
+            (self.x(imm_i), self.x(imm_s), self.x(imm_b), self.x(imm_j));
+        let rv32 = self.rv32();
+        let next = self.x(pc.wrapping_add(4));
         let write = |v: u64| Exec::Retire {
             next,
-            rd: (rd != 0).then_some((rd, v)),
+            rd: (rd != 0).then_some((rd, self.x(v))),
             store: None,
             csr: None,
         };
         let jump = |target: u64, link: Option<u64>| {
+            let target = self.x(target);
             if !target.is_multiple_of(4) {
                 return Exec::Fault(Fault {
                     vector: vector::GP,
@@ -698,8 +782,8 @@ impl Iss {
                 let taken = match f3 {
                     0 => a == b,
                     1 => a != b,
-                    4 => (a as i64) < (b as i64),
-                    5 => (a as i64) >= (b as i64),
+                    4 => self.signed(a) < self.signed(b),
+                    5 => self.signed(a) >= self.signed(b),
                     6 => a < b,
                     7 => a >= b,
                     _ => return ud,
@@ -715,13 +799,13 @@ impl Iss {
                     0 => (1, true),
                     1 => (2, true),
                     2 => (4, true),
-                    3 => (8, false),
+                    3 if !rv32 => (8, false),
                     4 => (1, false),
                     5 => (2, false),
-                    6 => (4, false),
+                    6 if !rv32 => (4, false),
                     _ => return ud,
                 };
-                let addr = a.wrapping_add(imm_i);
+                let addr = self.x(a.wrapping_add(imm_i));
                 if let Err(f) = self.check_access(addr, size, false, user) {
                     return Exec::Fault(f);
                 }
@@ -730,10 +814,11 @@ impl Iss {
             }
             0x23 => {
                 let size = match f3 {
-                    0..=3 => 1u64 << f3,
+                    0..=2 => 1u64 << f3,
+                    3 if !rv32 => 8,
                     _ => return ud,
                 };
-                let addr = a.wrapping_add(imm_s);
+                let addr = self.x(a.wrapping_add(imm_s));
                 if let Err(f) = self.check_access(addr, size, true, user) {
                     return Exec::Fault(f);
                 }
@@ -756,19 +841,25 @@ impl Iss {
             0x13 => {
                 let shamt = (insn >> 20) & 63;
                 let f6 = insn >> 26;
+                // RV32I: a shift amount of 32 or more is reserved.
+                if rv32 && (f3 == 1 || f3 == 5) && shamt >= 32 {
+                    return ud;
+                }
                 write(match f3 {
                     0 => a.wrapping_add(imm_i),
-                    2 => ((a as i64) < (imm_i as i64)) as u64,
+                    2 => (self.signed(a) < self.signed(imm_i)) as u64,
                     3 => (a < imm_i) as u64,
                     4 => a ^ imm_i,
                     6 => a | imm_i,
                     7 => a & imm_i,
                     1 if f6 == 0 => a << shamt,
                     5 if f6 == 0 => a >> shamt,
-                    5 if f6 == 0x10 => ((a as i64) >> shamt) as u64,
+                    5 if f6 == 0x10 => (self.signed(a) >> shamt) as u64,
                     _ => return ud,
                 })
             }
+            // The W instructions are RV64I only.
+            0x1b | 0x3b if rv32 => ud,
             0x1b => {
                 let shamt = (insn >> 20) & 31;
                 let w = |v: u64| sext(v & 0xffff_ffff, 32);
@@ -780,19 +871,22 @@ impl Iss {
                     _ => return ud,
                 })
             }
-            0x33 => write(match (f3, f7) {
-                (0, 0) => a.wrapping_add(b),
-                (0, 0x20) => a.wrapping_sub(b),
-                (1, 0) => a << (b & 63),
-                (2, 0) => ((a as i64) < (b as i64)) as u64,
-                (3, 0) => (a < b) as u64,
-                (4, 0) => a ^ b,
-                (5, 0) => a >> (b & 63),
-                (5, 0x20) => ((a as i64) >> (b & 63)) as u64,
-                (6, 0) => a | b,
-                (7, 0) => a & b,
-                _ => return ud,
-            }),
+            0x33 => {
+                let sh = if rv32 { b & 31 } else { b & 63 };
+                write(match (f3, f7) {
+                    (0, 0) => a.wrapping_add(b),
+                    (0, 0x20) => a.wrapping_sub(b),
+                    (1, 0) => a << sh,
+                    (2, 0) => (self.signed(a) < self.signed(b)) as u64,
+                    (3, 0) => (a < b) as u64,
+                    (4, 0) => a ^ b,
+                    (5, 0) => a >> sh,
+                    (5, 0x20) => (self.signed(a) >> sh) as u64,
+                    (6, 0) => a | b,
+                    (7, 0) => a & b,
+                    _ => return ud,
+                })
+            }
             0x3b => {
                 let w = |v: u64| sext(v & 0xffff_ffff, 32);
                 let sh = b & 31;
@@ -819,7 +913,7 @@ impl Iss {
     }
 
     fn system(&self, insn: u32, pc: u64, rd: u8, f3: u32, rs1: u32, a: u64) -> Exec {
-        let next = pc.wrapping_add(4);
+        let next = self.x(pc.wrapping_add(4));
         let ud = Exec::Fault(Fault::ud());
         match f3 {
             0 => match insn {
@@ -873,7 +967,7 @@ impl Iss {
                     };
                     Exec::Retire {
                         next,
-                        rd: rd.map(|(r, _)| (r, v)),
+                        rd: rd.map(|(r, _)| (r, self.x(v))),
                         store: None,
                         csr: None,
                     }

@@ -77,6 +77,17 @@ impl ToHost {
     }
 }
 
+/// RAM, the user window and the devices are each a power-of-two size at
+/// a base aligned to it: the core decodes them as `addr & !(size - 1) ==
+/// base` (checked when this file compiles).
+const fn aligned_region(base: u64, end: u64) -> bool {
+    let size = end - base;
+    size.is_power_of_two() && base.is_multiple_of(size)
+}
+const _: () = assert!(aligned_region(RAM_BASE, RAM_BASE + RAM_BYTES));
+const _: () = assert!(aligned_region(USER_BASE, USER_END));
+const _: () = assert!(aligned_region(DEVICES_BASE, DEVICES_END));
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,6 +1,15 @@
-//! Seeded random RV64I programs, for running the same program on the
-//! instruction-level model ([`crate::iss`]) and on the RTL core and
-//! comparing their retire traces.
+//! Seeded random RV64I programs (or RV32I: [`generate_xlen`]), for
+//! running the same program on the instruction-level model
+//! ([`crate::iss`]) and on the RTL core and comparing their retire traces.
+//!
+//! **RV32I** (`xlen` 32): the same layout and kinds of instruction without
+//! the RV64-only ones (no `*W` instructions, `ld`, `lwu`, `sd`; immediate
+//! shifts by 0..31), the table's values 32 bits wide and read with `lw`
+//! (the low half of each 8-byte slot), and a handler that tells a SYSCALL
+//! from user mode from one from kernel mode by STATUS.framed (a 32-bit CSR
+//! read of EVENT_INFO has no `from_user`); a user round trip leaves
+//! x31 = 2 instead of 0. The 64-bit programs are the same as before for
+//! every seed.
 //!
 //! [`random_program`]`(seed, len)` gives a program of `len` random
 //! instructions in user mode, with a fixed kernel around them:
@@ -68,6 +77,41 @@ pub struct RandomProgram {
 /// `auipc`+`jalr` pair counts as one).
 pub fn random_program(seed: u64, len: usize) -> Program {
     generate(seed, len).program
+}
+
+/// [`random_program`] for an RV32I (`xlen` 32) or RV64I (64) core.
+pub fn random_program_xlen(seed: u64, len: usize, xlen: usize) -> Program {
+    generate_xlen(seed, len, xlen).program
+}
+
+/// How many of each table's first entries a core of `xlen` bits has (the
+/// RV64-only ones come last).
+struct Ops {
+    r: usize,
+    i: usize,
+    shift: usize,
+    loads: &'static [(&'static str, u32, u64)],
+    stores: usize,
+}
+
+fn ops(xlen: usize) -> Ops {
+    if xlen == 32 {
+        Ops {
+            r: 10,
+            i: 6,
+            shift: 3,
+            loads: &LOADS32,
+            stores: 3,
+        }
+    } else {
+        Ops {
+            r: R_OPS.len(),
+            i: I_OPS.len(),
+            shift: SHIFT_OPS.len(),
+            loads: &LOADS,
+            stores: STORES.len(),
+        }
+    }
 }
 
 // The encodings of RV64I's formats.
@@ -150,6 +194,14 @@ const LOADS: [(&str, u32, u64); 7] = [
     ("lhu", 5, 2),
     ("lwu", 6, 4),
 ];
+/// The RV32I loads (no `ld`, no `lwu`).
+const LOADS32: [(&str, u32, u64); 5] = [
+    ("lb", 0, 1),
+    ("lh", 1, 2),
+    ("lw", 2, 4),
+    ("lbu", 4, 1),
+    ("lhu", 5, 2),
+];
 const STORES: [(&str, u32, u64); 4] = [("sb", 0, 1), ("sh", 1, 2), ("sw", 2, 4), ("sd", 3, 8)];
 const BRANCHES: [(&str, u32); 6] = [
     ("beq", 0),
@@ -198,13 +250,14 @@ fn one(w: u32, text: String) -> Item {
     Item::Plain(vec![(w, text)])
 }
 
-fn random_item(rng: &mut Rng) -> Item {
+fn random_item(rng: &mut Rng, xlen: usize) -> Item {
+    let ops = ops(xlen);
     let writable = |rng: &mut Rng| WRITABLE[rng.below(WRITABLE.len() as u64) as usize];
     let any = |rng: &mut Rng| rng.below(32) as u32;
     let skip = |rng: &mut Rng| rng.below(4) as usize;
     match rng.below(100) {
         0..=24 => {
-            let (name, f7, f3, op) = R_OPS[rng.below(R_OPS.len() as u64) as usize];
+            let (name, f7, f3, op) = R_OPS[rng.below(ops.r as u64) as usize];
             let (rd, rs1, rs2) = (writable(rng), any(rng), any(rng));
             one(
                 r(f7, rs2, rs1, f3, rd, op),
@@ -212,7 +265,7 @@ fn random_item(rng: &mut Rng) -> Item {
             )
         }
         25..=42 => {
-            let (name, f3, op) = I_OPS[rng.below(I_OPS.len() as u64) as usize];
+            let (name, f3, op) = I_OPS[rng.below(ops.i as u64) as usize];
             let (rd, rs1) = (writable(rng), any(rng));
             let imm = rng.range(0, 4095) as i32 - 2048;
             one(
@@ -221,7 +274,8 @@ fn random_item(rng: &mut Rng) -> Item {
             )
         }
         43..=50 => {
-            let (name, hi, f3, op, width) = SHIFT_OPS[rng.below(SHIFT_OPS.len() as u64) as usize];
+            let (name, hi, f3, op, width) = SHIFT_OPS[rng.below(ops.shift as u64) as usize];
+            let width = if xlen == 32 { 5 } else { width };
             let (rd, rs1) = (writable(rng), any(rng));
             let sh = rng.below(1 << width) as u32;
             one(
@@ -239,7 +293,7 @@ fn random_item(rng: &mut Rng) -> Item {
             }
         }
         55..=67 => {
-            let (name, f3, size) = LOADS[rng.below(LOADS.len() as u64) as usize];
+            let (name, f3, size) = ops.loads[rng.below(ops.loads.len() as u64) as usize];
             let rd = writable(rng);
             let off = (rng.below(DATA_BYTES / size) * size) as i32;
             one(
@@ -248,7 +302,7 @@ fn random_item(rng: &mut Rng) -> Item {
             )
         }
         68..=79 => {
-            let (name, f3, size) = STORES[rng.below(STORES.len() as u64) as usize];
+            let (name, f3, size) = STORES[rng.below(ops.stores as u64) as usize];
             let rs2 = any(rng);
             let off = (rng.below(DATA_BYTES / size) * size) as i32;
             one(
@@ -346,8 +400,13 @@ fn ld(rd: u32, off: i32, rs1: u32) -> (u32, String) {
     (i(off, rs1, 3, rd, 0x03), format!("ld x{rd}, {off}(x{rs1})"))
 }
 
+fn lw(rd: u32, off: i32, rs1: u32) -> (u32, String) {
+    (i(off, rs1, 2, rd, 0x03), format!("lw x{rd}, {off}(x{rs1})"))
+}
+
 /// The kernel prelude at address 0 (see the module's table).
-fn kernel_prelude() -> Vec<(u32, String)> {
+fn kernel_prelude(xlen: usize) -> Vec<(u32, String)> {
+    let ld = if xlen == 32 { lw } else { ld };
     let t = 31;
     let mut v = vec![(
         u((TABLE >> 12) as u32, t, 0x37),
@@ -368,6 +427,49 @@ fn kernel_prelude() -> Vec<(u32, String)> {
     v.push(ld(t, 8 * t as i32, t));
     v.push((0x1020_0073, "sret".into()));
     v
+}
+
+/// The RV32I handler at [`HANDLER`]: SYSCALL from kernel mode is the
+/// framed one (STATUS bit 1).
+fn handler32() -> Vec<(u32, String)> {
+    let tohost_hi = (map::TOHOST >> 12) as u32;
+    let tohost_lo = (map::TOHOST & 0xfff) as i32;
+    vec![
+        (i(0x5C4, 0, 2, 31, 0x73), "csrrs x31, 0x5c4, x0".into()),
+        (i(-7, 31, 0, 31, 0x13), "addi x31, x31, -7".into()),
+        // Not a SYSCALL: the end.
+        (b(36, 0, 31, 1), "bne x31, x0, 36".into()),
+        (i(0x5C3, 0, 2, 31, 0x73), "csrrs x31, 0x5c3, x0".into()),
+        (i(2, 31, 7, 31, 0x13), "andi x31, x31, 2".into()),
+        // Framed: the SYSCALL from kernel mode (the one below).
+        (b(16, 0, 31, 1), "bne x31, x0, 16".into()),
+        (i(1, 30, 0, 30, 0x13), "addi x30, x30, 1".into()),
+        (0x0000_0073, "ecall".into()),
+        (0x1020_0073, "sret".into()),
+        (i(1, 4, 0, 4, 0x13), "addi x4, x4, 1".into()),
+        (0x1020_0073, "sret".into()),
+        // The end: ebreak passes, anything else fails with its info.
+        (i(0x5C4, 0, 2, 31, 0x73), "csrrs x31, 0x5c4, x0".into()),
+        (u(tohost_hi, 30, 0x37), format!("lui x30, 0x{tohost_hi:x}")),
+        (
+            i(tohost_lo, 30, 0, 30, 0x13),
+            format!("addi x30, x30, {tohost_lo}"),
+        ),
+        (
+            u((TABLE >> 12) as u32, 29, 0x37),
+            format!("lui x29, 0x{:x}", TABLE >> 12),
+        ),
+        lw(29, 8 * T_BP_INFO as i32, 29),
+        (b(24, 29, 31, 0), "beq x31, x29, 24".into()),
+        (i(16, 31, 1, 31, 0x13), "slli x31, x31, 16".into()),
+        (i(15, 31, 5, 31, 0x13), "srli x31, x31, 15".into()),
+        (i(1, 31, 6, 31, 0x13), "ori x31, x31, 1".into()),
+        (s(0, 31, 30, 2, 0x23), "sw x31, 0(x30)".into()),
+        (j(0, 0), "jal x0, 0".into()),
+        (i(1, 0, 0, 31, 0x13), "addi x31, x0, 1".into()),
+        (s(0, 31, 30, 2, 0x23), "sw x31, 0(x30)".into()),
+        (j(0, 0), "jal x0, 0".into()),
+    ]
 }
 
 /// The handler at [`HANDLER`].
@@ -418,8 +520,14 @@ fn handler() -> Vec<(u32, String)> {
 
 /// The program for `seed` with `len` random items, with its listing.
 pub fn generate(seed: u64, len: usize) -> RandomProgram {
+    generate_xlen(seed, len, 64)
+}
+
+/// [`generate`] for an RV32I (`xlen` 32) or RV64I (64) core.
+pub fn generate_xlen(seed: u64, len: usize, xlen: usize) -> RandomProgram {
+    assert!(xlen == 32 || xlen == 64, "xlen {xlen}: 32 or 64");
     let mut rng = Rng::new(seed);
-    let mut items: Vec<Item> = (0..len).map(|_| random_item(&mut rng)).collect();
+    let mut items: Vec<Item> = (0..len).map(|_| random_item(&mut rng, xlen)).collect();
     items.push(one(0x0010_0073, "ebreak".into()));
     let syscalls = items.iter().filter(|it| matches!(it, Item::Ecall)).count();
     let user = layout(&items);
@@ -447,9 +555,15 @@ pub fn generate(seed: u64, len: usize) -> RandomProgram {
         true,
         false,
     );
+    if xlen == 32 {
+        // 32-bit registers; EVENT_INFO as a 32-bit CSR read sees it.
+        for v in table.iter_mut() {
+            *v &= 0xffff_ffff;
+        }
+    }
 
-    let kernel = kernel_prelude();
-    let handler = handler();
+    let kernel = kernel_prelude(xlen);
+    let handler = if xlen == 32 { handler32() } else { handler() };
     let mut image = vec![0u8; (DATA + DATA_BYTES) as usize];
     let mut put = |at: u64, bytes: &[u8]| {
         image[at as usize..at as usize + bytes.len()].copy_from_slice(bytes);
@@ -470,8 +584,13 @@ pub fn generate(seed: u64, len: usize) -> RandomProgram {
         .flat_map(|_| rng.next_u64().to_le_bytes())
         .collect();
     put(DATA, &data);
-    let program = Program::from_image(&format!("random-{seed}-{len}"), image)
-        .expect("the random program's layout fits in RAM");
+    let name = if xlen == 32 {
+        format!("random32-{seed}-{len}")
+    } else {
+        format!("random-{seed}-{len}")
+    };
+    let program =
+        Program::from_image(&name, image).expect("the random program's layout fits in RAM");
     RandomProgram {
         program,
         kernel,
@@ -489,6 +608,27 @@ mod tests {
     fn the_same_seed_gives_the_same_program_and_another_seed_another() {
         assert_eq!(random_program(7, 300), random_program(7, 300));
         assert_ne!(random_program(7, 300).image, random_program(8, 300).image);
+    }
+
+    #[test]
+    fn the_rv32_programs_have_no_rv64_only_instruction() {
+        for seed in 0..20 {
+            let p = generate_xlen(seed, 300, 32);
+            for (w, text) in p.kernel.iter().chain(&p.handler).chain(&p.user) {
+                let (op, f3) = (w & 0x7f, (w >> 12) & 7);
+                assert!(op != 0x1b && op != 0x3b, "seed {seed}: {text}");
+                assert!(!(op == 0x03 && (f3 == 3 || f3 == 6)), "seed {seed}: {text}");
+                assert!(!(op == 0x23 && f3 == 3), "seed {seed}: {text}");
+                let shift = op == 0x13 && (f3 == 1 || f3 == 5);
+                assert!(!(shift && (w >> 25) & 1 == 1), "seed {seed}: {text}");
+            }
+        }
+        // The 64-bit programs do have them.
+        let p = generate(1, 300);
+        assert!(p
+            .user
+            .iter()
+            .any(|(w, _)| w & 0x7f == 0x1b || w & 0x7f == 0x3b));
     }
 
     #[test]

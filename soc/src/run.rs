@@ -82,9 +82,9 @@ pub struct RunOptions {
     pub vcd: Option<PathBuf>,
 }
 
-/// The SoC, stepped one clock at a time.
-pub struct SocSim {
-    soc: Soc,
+/// The SoC, stepped one clock at a time (`SocSim<32>`: the RV32I SoC).
+pub struct SocSim<const XLEN: usize = 64> {
+    soc: Soc<XLEN>,
     cycle: u64,
     vcd: Option<(VCDProbe<BufWriter<File>>, PathBuf, PathBuf)>,
     /// Bytes sent to the UART so far.
@@ -94,9 +94,17 @@ pub struct SocSim {
 }
 
 impl SocSim {
-    /// Elaborate, check and reset the SoC for `cfg`.
+    /// Elaborate, check and reset the RV64I SoC for `cfg`.
     pub fn new(cfg: &SocConfig) -> Result<Self> {
-        let mut soc = Soc::new(cfg)?;
+        Self::with_xlen(cfg)
+    }
+}
+
+impl<const XLEN: usize> SocSim<XLEN> {
+    /// Elaborate, check and reset the SoC for `cfg`, whose `cpu.xlen`
+    /// must be `XLEN`.
+    pub fn with_xlen(cfg: &SocConfig) -> Result<Self> {
+        let mut soc = Soc::<XLEN>::with_xlen(cfg)?;
         soc.connect_all();
         check_all(&soc).map_err(|e| anyhow!("rust-hdl design check of the SoC failed: {e:?}"))?;
         let mut sim = Self {
@@ -220,7 +228,7 @@ impl SocSim {
     }
 
     /// The SoC (its unit's outputs, RAM, ...).
-    pub fn soc(&self) -> &Soc {
+    pub fn soc(&self) -> &Soc<XLEN> {
         &self.soc
     }
 
@@ -258,11 +266,19 @@ impl SocSim {
 
 /// Run `cfg`'s image until it stores to `tohost` or `opts.max_cycles`
 /// pass (then the outcome's `tohost` is `None`).
+/// The core is the one `cfg.cpu.xlen` says.
 pub fn run(cfg: &SocConfig, opts: &RunOptions) -> Result<Outcome> {
     if opts.max_cycles == 0 {
         bail!("--max-cycles must be at least 1");
     }
-    let mut sim = SocSim::new(cfg)?;
+    cfg.validate()?;
+    match cfg.cpu.xlen {
+        32 => run_on(SocSim::<32>::with_xlen(cfg)?, opts),
+        _ => run_on(SocSim::<64>::with_xlen(cfg)?, opts),
+    }
+}
+
+fn run_on<const XLEN: usize>(mut sim: SocSim<XLEN>, opts: &RunOptions) -> Result<Outcome> {
     if let Some(vcd) = &opts.vcd {
         sim.trace_to(vcd)?;
     }

@@ -18,6 +18,13 @@
 //!   store sets `tohost` and raises `tohost_valid` until reset.
 //! * **NMI**: the `nmi` input goes to the unit's `nmi` (edge-triggered
 //!   there).
+//! * **RV32I** (`Soc<32>`, `SocConfig::cpu.xlen` 32): the core is
+//!   `Cpu<32>` and the unit is still the 64-bit one (there is no 32-bit
+//!   unit yet). The seam is here: the core's `XLEN`-wide values go to the
+//!   unit zero-extended (`next_rip`, `rsp_wdata`, `gs_wdata`, `csr_wdata`,
+//!   `exc_data`) and the core sees the low `XLEN` bits of `rip`, `rsp`,
+//!   `gs_base` and `csr_rdata`; frames are the 64-bit unit's (docs/soc.md,
+//!   "RV32I").
 
 use crate::cpu::{Cpu, CpuConfig};
 use crate::map;
@@ -49,7 +56,8 @@ pub struct SocConfig {
     /// Put the image into the Verilog as the RAM's `initial` contents
     /// (boards; the Verilator harness loads the RAM itself).
     pub image_in_verilog: bool,
-    /// The core's configuration (a mutant core, for tests).
+    /// The core's configuration: its width (`xlen` 64 builds `Soc<64>`,
+    /// 32 builds `Soc<32>`) and, for tests, a mutant.
     pub cpu: CpuConfig,
     /// How the RAM is built: inferred block RAM, or the iCE40UP5K's SPRAM
     /// loaded at power-up (`spram.rs`; the SoC waits in reset meanwhile).
@@ -71,9 +79,19 @@ impl SocConfig {
         }
     }
 
+    /// The RV32I SoC of `docs/soc.md` holding `image` (the core
+    /// `Cpu<32>`, the 64-bit unit).
+    pub fn rv32(image: Vec<u8>) -> Self {
+        Self {
+            cpu: CpuConfig::rv32(),
+            ..Self::new(image)
+        }
+    }
+
     /// Check the configuration; the error names the field and the fix.
     pub fn validate(&self) -> Result<()> {
         self.ptu.validate()?;
+        self.cpu.validate()?;
         if self.ptu.reset_rip != map::RAM_BASE {
             bail!(
                 "the SoC starts at RAM_BASE {:#x}: build the unit with reset_rip {:#x}, not {:#x}",
@@ -119,9 +137,10 @@ impl SocConfig {
     }
 }
 
-/// The SoC (see the module documentation).
+/// The SoC (see the module documentation): `Soc` is the RV64I one,
+/// `Soc<32>` the RV32I one.
 #[derive(LogicBlock)]
-pub struct Soc {
+pub struct Soc<const XLEN: usize = 64> {
     /// Clock of everything.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high: the unit, the core, the devices.
@@ -134,7 +153,7 @@ pub struct Soc {
     pub tohost_valid: Signal<Out, Bit>,
     /// The value of the store to `tohost`.
     pub tohost: Signal<Out, Bits<64>>,
-    pub(crate) cpu: Cpu,
+    pub(crate) cpu: Cpu<XLEN>,
     pub(crate) ptu: Ptu,
     pub(crate) ram: SocRam<RAM_WORD_BITS>,
     pub(crate) uart: UartTx,
@@ -158,12 +177,30 @@ pub struct Soc {
     core_dev: Signal<Local, Bit>,
     core_reg: Signal<Local, Bits<2>>,
     uart_store: Signal<Local, Bit>,
+    /// The core's bus address, zero-extended.
+    core_addr: Signal<Local, Bits<64>>,
 }
 
 impl Soc {
-    /// The SoC for `cfg`; fails if the configuration is invalid.
+    /// The RV64I SoC for `cfg`; fails if the configuration is invalid or
+    /// not RV64I.
     pub fn new(cfg: &SocConfig) -> Result<Self> {
+        Self::with_xlen(cfg)
+    }
+}
+
+impl<const XLEN: usize> Soc<XLEN> {
+    /// The SoC for `cfg`, whose core is `XLEN` bits wide; fails if the
+    /// configuration is invalid or its `cpu.xlen` is not `XLEN`.
+    pub fn with_xlen(cfg: &SocConfig) -> Result<Self> {
         cfg.validate()?;
+        if cfg.cpu.xlen != XLEN {
+            bail!(
+                "the SoC is built for a {XLEN}-bit core and the configuration asks for xlen {}: build Soc<{}>",
+                cfg.cpu.xlen,
+                cfg.cpu.xlen
+            );
+        }
         Ok(Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -196,6 +233,7 @@ impl Soc {
             core_dev: Default::default(),
             core_reg: Default::default(),
             uart_store: Default::default(),
+            core_addr: Default::default(),
         })
     }
 
@@ -205,7 +243,7 @@ impl Soc {
     }
 }
 
-impl Logic for Soc {
+impl<const XLEN: usize> Logic for Soc<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -229,31 +267,33 @@ impl Logic for Soc {
 
         // ---- The core and the unit.
         self.cpu.cpl.next = self.ptu.cpl.val();
-        self.cpu.rip.next = self.ptu.rip.val();
-        self.cpu.rsp.next = self.ptu.rsp.val();
-        self.cpu.gs_base.next = self.ptu.gs_base.val();
-        self.cpu.csr_rdata.next = self.ptu.csr_rdata.val();
+        // The core sees the low XLEN bits of the unit's values and gives
+        // it its own zero-extended (all 64 with XLEN 64).
+        self.cpu.rip.next = self.ptu.rip.val().get_bits::<XLEN>(0);
+        self.cpu.rsp.next = self.ptu.rsp.val().get_bits::<XLEN>(0);
+        self.cpu.gs_base.next = self.ptu.gs_base.val().get_bits::<XLEN>(0);
+        self.cpu.csr_rdata.next = self.ptu.csr_rdata.val().get_bits::<XLEN>(0);
         self.cpu.redirect.next = self.ptu.redirect.val();
         self.cpu.busy.next = self.ptu.busy.val();
         self.cpu.shutdown.next = self.ptu.shutdown.val();
-        self.cpu.mtime.next = self.mtime.q.val();
+        self.cpu.mtime.next = self.mtime.q.val().get_bits::<XLEN>(0);
         self.ptu.retire.next = self.cpu.retire.val();
-        self.ptu.next_rip.next = self.cpu.next_rip.val();
+        self.ptu.next_rip.next = bit_cast::<64, XLEN>(self.cpu.next_rip.val());
         self.ptu.rsp_we.next = self.cpu.rsp_we.val();
-        self.ptu.rsp_wdata.next = self.cpu.rsp_wdata.val();
+        self.ptu.rsp_wdata.next = bit_cast::<64, XLEN>(self.cpu.rsp_wdata.val());
         self.ptu.gs_we.next = self.cpu.gs_we.val();
-        self.ptu.gs_wdata.next = self.cpu.gs_wdata.val();
+        self.ptu.gs_wdata.next = bit_cast::<64, XLEN>(self.cpu.gs_wdata.val());
         self.ptu.op_syscall.next = self.cpu.op_syscall.val();
         self.ptu.op_eret.next = self.cpu.op_eret.val();
         self.ptu.csr_re.next = self.cpu.csr_re.val();
         self.ptu.csr_we.next = self.cpu.csr_we.val();
         self.ptu.csr_addr.next = self.cpu.csr_addr.val();
-        self.ptu.csr_wdata.next = self.cpu.csr_wdata.val();
+        self.ptu.csr_wdata.next = bit_cast::<64, XLEN>(self.cpu.csr_wdata.val());
         self.ptu.exc_valid.next = self.cpu.exc_valid.val();
         self.ptu.exc_vector.next = self.cpu.exc_vector.val();
         self.ptu.exc_error.next = self.cpu.exc_error.val();
         self.ptu.exc_error_valid.next = self.cpu.exc_error_valid.val();
-        self.ptu.exc_data.next = self.cpu.exc_data.val();
+        self.ptu.exc_data.next = bit_cast::<64, XLEN>(self.cpu.exc_data.val());
         self.ptu.irq.next =
             self.mtimecmp.q.val().any() & (self.mtime.q.val() >= self.mtimecmp.q.val());
         self.ptu.irq_vector.next = self.timer_vector.val();
@@ -261,9 +301,10 @@ impl Logic for Soc {
         self.ptu.mce.next = false;
 
         // ---- Who the core's address is.
-        self.core_ram.next = self.cpu.bus_addr.val() < self.ram_end.val();
-        self.core_dev.next = (self.cpu.bus_addr.val() >= self.dev_base.val())
-            & (self.cpu.bus_addr.val() < self.dev_end.val());
+        self.core_addr.next = bit_cast::<64, XLEN>(self.cpu.bus_addr.val());
+        self.core_ram.next = self.core_addr.val() < self.ram_end.val();
+        self.core_dev.next = (self.core_addr.val() >= self.dev_base.val())
+            & (self.core_addr.val() < self.dev_end.val());
         self.core_reg.next = self.cpu.bus_addr.val().get_bits::<2>(3);
 
         // ---- RAM: the frame bus while the unit uses it, else the core.
@@ -333,9 +374,18 @@ impl Logic for Soc {
     }
 }
 
-/// rust-hdl's own Verilog of the SoC (top module `top`).
+/// rust-hdl's own Verilog of the SoC (top module `top`), with the core
+/// `cfg.cpu.xlen` says.
 pub fn raw(cfg: &SocConfig) -> Result<String> {
-    let mut soc = Soc::new(cfg)?;
+    cfg.validate()?;
+    match cfg.cpu.xlen {
+        32 => raw_for::<32>(cfg),
+        _ => raw_for::<64>(cfg),
+    }
+}
+
+fn raw_for<const XLEN: usize>(cfg: &SocConfig) -> Result<String> {
+    let mut soc = Soc::<XLEN>::with_xlen(cfg)?;
     soc.connect_all();
     check_all(&soc).map_err(|e| anyhow!("rust-hdl design check of the SoC failed: {e:?}"))?;
     Ok(generate_verilog(&soc))
@@ -344,9 +394,10 @@ pub fn raw(cfg: &SocConfig) -> Result<String> {
 /// The Verilog of the SoC, module [`TOP`], through the project's emitter.
 pub fn emit(cfg: &SocConfig) -> Result<String> {
     let header = format!(
-        "// {TOP}.v: the ptu SoC (soc/src/soc.rs): an RV64I core whose pc, sp and tp are the unit's.\n\
+        "// {TOP}.v: the ptu SoC (soc/src/soc.rs): an {} core whose pc, sp and tp are the unit's.\n\
          // Generated by ptu {} (rust-hdl 0.46.0); do not edit.\n\
-         // Unit configuration: {}; RAM {} bytes ({} bytes of program image{}); UART {} cycles per bit.\n{}",
+         // Unit configuration: {}; RAM {} bytes ({} bytes of program image{}); UART {} cycles per bit.\n{}{}",
+        if cfg.cpu.xlen == 32 { "RV32I" } else { "RV64I" },
         env!("CARGO_PKG_VERSION"),
         cfg.ptu.describe(),
         cfg.ram_words * 8,
@@ -356,6 +407,11 @@ pub fn emit(cfg: &SocConfig) -> Result<String> {
         match cfg.cpu.mutant {
             Some(m) => format!("// A BROKEN core for tests: mutant {m:?}.\n"),
             None => String::new(),
+        },
+        if cfg.cpu.xlen == 32 {
+            "// The RV32I core drives the 64-bit unit: its values zero-extended, the low 32 bits of the unit's.\n"
+        } else {
+            ""
         },
     );
     ptu_emit::tidy(&raw(cfg)?, TOP, &header)

@@ -1,4 +1,4 @@
-//! `SyncRam`: a 64-bit-wide memory with one synchronous read port and one
+//! `SyncRam`: a 64-bit-wide (or `D`-bit) memory with one synchronous read port and one
 //! write port on one clock, the shape FPGA block RAMs have.
 //!
 //! rust-hdl's `RAM` keeps its contents in a `BTreeMap` and writes every
@@ -12,20 +12,20 @@
 
 use rust_hdl::prelude::*;
 
-/// A synchronous RAM of `words` 64-bit words (a power of two, at most
-/// `2^N`), addressed by word.
+/// A synchronous RAM of `words` words of `D` bits (64 unless said; a
+/// power of two, at most `2^N`), addressed by word.
 #[derive(LogicBlock)]
-pub struct SyncRam<const N: usize> {
+pub struct SyncRam<const N: usize, const D: usize = 64> {
     /// Clock of both ports.
     pub clock: Signal<In, Clock>,
     /// The word read at the next rising edge.
     pub read_address: Signal<In, Bits<N>>,
     /// The word at `read_address` as it was before the last rising edge.
-    pub read_data: Signal<Out, Bits<64>>,
+    pub read_data: Signal<Out, Bits<D>>,
     /// The word written at the next rising edge when `write_enable`.
     pub write_address: Signal<In, Bits<N>>,
     /// The value written.
-    pub write_data: Signal<In, Bits<64>>,
+    pub write_data: Signal<In, Bits<D>>,
     /// Write `write_data` at `write_address` at the next rising edge.
     pub write_enable: Signal<In, Bit>,
     _mem: Vec<u64>,
@@ -33,13 +33,16 @@ pub struct SyncRam<const N: usize> {
     _initial: bool,
 }
 
-impl<const N: usize> SyncRam<N> {
+impl<const N: usize, const D: usize> SyncRam<N, D> {
     /// A RAM of `words` words (a power of two, at most `2^N`) holding
     /// `image` from word 0 (the rest zero). The image is the Verilog's
     /// `initial` contents too, written when `initial` is set.
     pub fn new(words: usize, image: &[u64], initial: bool) -> Self {
         assert!(
-            words.is_power_of_two() && words <= (1 << N) && image.len() <= words,
+            words.is_power_of_two()
+                && words <= (1 << N)
+                && image.len() <= words
+                && (D == 64 || image.iter().all(|w| *w >> D == 0)),
             "SyncRam: {words} words (image {}) for a {N}-bit address",
             image.len()
         );
@@ -73,7 +76,7 @@ impl<const N: usize> SyncRam<N> {
     }
 }
 
-impl<const N: usize> Logic for SyncRam<N> {
+impl<const N: usize, const D: usize> Logic for SyncRam<N, D> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let r = self.index(self.read_address.val());
@@ -105,15 +108,15 @@ impl<const N: usize> Logic for SyncRam<N> {
                 .iter()
                 .enumerate()
                 .filter(|(_, w)| **w != 0)
-                .map(|(i, w)| format!("   mem[{i}] = 64'h{w:016x};"))
+                .map(|(i, w)| format!("   mem[{i}] = {D}'h{w:0width$x};", width = D / 4))
                 .collect();
             format!("initial begin\n{}\nend\n", lines.join("\n"))
         } else {
             String::new()
         };
         Verilog::Custom(format!(
-            "// Module name: sync_ram_a{N}_w{words}{tag}\n\
-             reg [63:0] mem[{last}:0];\n\
+            "// Module name: sync_ram_a{N}_w{words}{width}{tag}\n\
+             reg [{msb}:0] mem[{last}:0];\n\
              {init}\n\
              always @(posedge clock) begin\n\
              \x20  read_data <= mem[{ra}];\n\
@@ -124,6 +127,12 @@ impl<const N: usize> Logic for SyncRam<N> {
             words = self._mem.len(),
             tag = if init.is_empty() { "" } else { "_image" },
             last = self._mem.len() - 1,
+            msb = D - 1,
+            width = if D == 64 {
+                String::new()
+            } else {
+                format!("_d{D}")
+            },
             ra = sel("read_address"),
             wa = sel("write_address"),
         ))

@@ -23,6 +23,7 @@ fn mutant(image: Vec<u8>) -> SocConfig {
     let mut cfg = SocConfig::new(image);
     cfg.cpu = CpuConfig {
         mutant: Some(Mutant::SraAsSrl),
+        ..CpuConfig::default()
     };
     cfg
 }

@@ -43,6 +43,9 @@ pub fn random_source(
 /// What to measure.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
+    /// The configuration measured (named in the results). Its values must
+    /// be the default's: the random run's model is the default unit's.
+    pub config: PtuConfig,
     /// Seed of the random run.
     pub seed: u64,
     /// Most bus wait states.
@@ -70,6 +73,7 @@ pub struct BenchOptions {
 impl Default for BenchOptions {
     fn default() -> Self {
         Self {
+            config: PtuConfig::default(),
             seed: 1,
             max_wait: 2,
             bus_errors: 0.002,
@@ -206,8 +210,11 @@ impl ThroughputReport {
         );
         let _ = writeln!(
             j,
-            "  \"seed\": {},\n  \"max_wait\": {},\n  \"bus_errors\": {},",
-            o.seed, o.max_wait, o.bus_errors
+            "  \"configuration\": \"{}\",\n  \"seed\": {},\n  \"max_wait\": {},\n  \"bus_errors\": {},",
+            o.config.describe(),
+            o.seed,
+            o.max_wait,
+            o.bus_errors
         );
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -254,7 +261,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
             let p = work.join("bench").join("ptu.v");
             std::fs::create_dir_all(p.parent().expect("has a parent"))
                 .with_context(|| format!("cannot create {}", work.display()))?;
-            std::fs::write(&p, ptu_rtl::verilog::emit(&PtuConfig::default())?)
+            std::fs::write(&p, ptu_rtl::verilog::emit(&opts.config)?)
                 .with_context(|| format!("cannot write {}", p.display()))?;
             p
         }
@@ -275,7 +282,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
     let mut results = Vec::new();
     let cpu = thread_cpu();
     let r = run_vectors_rust_hdl(
-        &PtuConfig::default(),
+        &opts.config,
         random("rust-hdl", opts.rust_hdl_cycles),
         None,
         work,

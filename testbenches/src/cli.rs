@@ -3,6 +3,7 @@
 use crate::bench::{bench_throughput, BenchOptions, DEFAULT_OUT, RESULTS_FILE};
 use anyhow::{bail, Result};
 use clap::Args;
+use ptu_arch::cli::ConfigArgs;
 use std::path::{Path, PathBuf};
 
 /// `ptu bench sim`: cycles per second of one seeded random run on
@@ -34,11 +35,17 @@ pub struct BenchSimArgs {
     /// Folder for builds (cached) and run logs.
     #[arg(long, default_value = "build/sim")]
     pub work: PathBuf,
-    /// Folder for the results (DIR/throughput.json). The default keeps
-    /// the committed figures as they are: refresh them on purpose with
-    /// `--out testbenches/bench`.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
-    pub out: PathBuf,
+    /// Folder for the results (DIR/throughput.json; default build/bench,
+    /// build/bench-NAME for a configuration NAME other than
+    /// x86_64-default). The default keeps the committed figures as they
+    /// are: refresh them on purpose with `--out testbenches/bench`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The configuration: --config FILE or --preset NAME; only one with
+    /// the default unit's values (the random run's model is the
+    /// default's), any name.
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
     /// Print the results as JSON on stdout (the same document as the
     /// results file), and nothing else there.
     #[arg(long)]
@@ -56,7 +63,7 @@ pub const HELP: &str = r#"Examples:
   ptu bench sim --json > throughput.json     results for a script
 
 The results (the file, and stdout with --json) are one JSON document:
-  {"what": "...", "seed": 1, "max_wait": 2, "bus_errors": 0.002, "cores": 2,
+  {"what": "...", "configuration": "x86_64-default (xlen=64 ...)", "seed": 1, "max_wait": 2, "bus_errors": 0.002, "cores": 2,
    "results": [{"simulator": "rust-hdl", "cycles": 200000, "seconds": 2.016,
                 "cycles_per_second": 99187, "cpu_seconds": 2.013,
                 "cycles_per_cpu_second": 99352, "build_seconds": 0.0}, ...]}
@@ -82,14 +89,24 @@ pub fn results_file(out: &Path) -> Result<PathBuf> {
 
 /// Run the benchmark, print the table and where the JSON went.
 pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
+    // The configuration first: a refused one writes nothing.
+    let config = args.cfg.config()?;
+    args.cfg
+        .in_file(config.require_default_values("ptu bench sim", ""))?;
     if !(0.0..=1.0).contains(&args.bus_errors) {
         bail!(
             "--bus-errors {} is not a probability: give a value from 0 to 1",
             args.bus_errors
         );
     }
-    let out = results_file(&args.out)?;
+    let out = results_file(
+        &args
+            .out
+            .clone()
+            .unwrap_or_else(|| config.out_folder(Path::new(DEFAULT_OUT))),
+    )?;
     let opts = BenchOptions {
+        config,
         seed: args.seed,
         max_wait: args.max_wait,
         bus_errors: args.bus_errors,
@@ -131,15 +148,16 @@ mod tests {
     #[test]
     fn results_go_to_a_build_folder_unless_told_otherwise() {
         let a = Cli::try_parse_from(["sim"]).unwrap().args;
+        assert_eq!(a.out, None);
         assert_eq!(
-            results_file(&a.out).unwrap(),
+            results_file(Path::new(DEFAULT_OUT)).unwrap(),
             Path::new("build/bench/throughput.json")
         );
         let a = Cli::try_parse_from(["sim", "--out", "testbenches/bench"])
             .unwrap()
             .args;
         assert_eq!(
-            results_file(&a.out).unwrap(),
+            results_file(&a.out.unwrap()).unwrap(),
             Path::new("testbenches/bench/throughput.json")
         );
         let e = results_file(Path::new("testbenches/bench/throughput.json")).unwrap_err();

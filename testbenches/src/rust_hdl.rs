@@ -65,6 +65,8 @@ pub fn inputs_from(v: &[u64]) -> Inputs {
         mem_ready: b(22),
         mem_rdata: v[23],
         mem_err: b(24),
+        // Vector format v1 has no `fs_bank` ports.
+        ..Inputs::default()
     }
 }
 

@@ -23,6 +23,7 @@ use crate::flow::{self, Tool};
 use crate::report::{self, clock_name};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
+use ptu_arch::cli::ConfigArgs;
 use ptu_arch::{Dir, PtuConfig, PORTS};
 use ptu_tools as tools;
 use serde_json::{json, Value};
@@ -55,10 +56,12 @@ pub struct BenchSynthArgs {
     #[arg(long, value_delimiter = ',')]
     pub parts: Vec<String>,
     /// Folder for the results: DIR/results.json (DIR/area.json with
-    /// --area-only). The default keeps the committed figures as they are:
-    /// refresh them on purpose with `--out synth/bench`.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_OUT)]
-    pub out: PathBuf,
+    /// --area-only); default build/bench, build/bench-NAME for a
+    /// configuration NAME other than x86_64-default. The default keeps the
+    /// committed figures as they are: refresh them on purpose with `--out
+    /// synth/bench`.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Synthesis only: the unit's area and its per-block breakdown, no
     /// place and route (seconds instead of minutes).
     #[arg(long)]
@@ -72,6 +75,21 @@ pub struct BenchSynthArgs {
     /// where it fits, its Fmax; results in DIR/soc.json).
     #[arg(long, default_value = "unit", value_parser = ["unit", "soc"])]
     pub design: String,
+    /// The unit's configuration: --config FILE or --preset NAME; only one
+    /// the RTL is generated for (others are refused with one line). With
+    /// --design soc, only x86_64-default (the SoC's unit).
+    #[command(flatten)]
+    pub cfg: ConfigArgs,
+}
+
+impl BenchSynthArgs {
+    /// The results folder for `cfg`: `--out`, or [`DEFAULT_OUT`] with
+    /// `-NAME` for a configuration other than the default.
+    pub fn out_dir(&self, cfg: &PtuConfig) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| cfg.out_folder(Path::new(DEFAULT_OUT)))
+    }
 }
 
 /// The `--help` examples of `ptu bench synth` and its JSON's shape.
@@ -81,9 +99,11 @@ pub const HELP: &str = r#"Examples:
   ptu bench synth --area-only              area by block only (synthesis), build/bench/area.json
   ptu bench synth --out synth/bench        refresh the committed figures (on purpose)
   ptu bench synth --json > results.json    results for a script
+  ptu bench synth --preset x86_64-default --area-only   a configuration (others: build/bench-NAME/)
 
 The results (the file, and stdout with --json) are one JSON document:
-  {"what": "...", "command": "ptu bench synth --seeds 5",
+  {"what": "...", "configuration": "x86_64-default (xlen=64 ...)",
+   "command": "ptu bench synth --seeds 5",
    "parts": [{"part": "up5k", "title": "iCE40UP5K-SG48", "luts": 1234,
               "flip_flops": 567, "carries": 89, "blocks": {"by_block": [...],
               "sum": {...}}, "target_mhz": 40, "median_fmax_mhz": 31.2,
@@ -156,6 +176,9 @@ pub fn run_with(
 ) -> Result<()> {
     match what {
         BenchWhat::Synth(a) if a.design == "soc" => match soc {
+            _ if !a.cfg.config()?.is_default() => bail!(
+                "--design soc measures the SoC, whose unit is x86_64-default: drop --config and --preset"
+            ),
             Some(source) => run_whole_cli(a, source),
             None => bail!("--design soc needs the ptu command line (ptu bench synth --design soc)"),
         },
@@ -824,12 +847,12 @@ fn family_dir(work: &Path, family: Family) -> PathBuf {
 /// Synthesises the unit (flattened, and with its blocks kept) and the
 /// yardstick for every family of `parts`, once per family, in `work`.
 pub fn measure_area(
+    cfg: &PtuConfig,
     parts: &[Part],
     work: &Path,
     progress: &mut dyn FnMut(Event),
 ) -> Result<Vec<PartArea>> {
     std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
-    let cfg = PtuConfig::default();
     // Every part's tools first: a missing one fails before minutes of work.
     let tools: Vec<(PathBuf, PathBuf)> = parts
         .iter()
@@ -841,7 +864,7 @@ pub fn measure_area(
         if !done.iter().any(|d| d.0 == part.family) {
             let dir = family_dir(work, part.family);
             std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(&cfg)?)?;
+            std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(cfg)?)?;
             std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
             std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
             progress(Event::Note(&format!(
@@ -870,6 +893,7 @@ pub fn measure_area(
 
 /// Measures `parts` with `seeds` seeds each, in `work`.
 pub fn measure(
+    cfg: &PtuConfig,
     parts: &[Part],
     seeds: u64,
     work: &Path,
@@ -878,7 +902,7 @@ pub fn measure(
     if seeds == 0 {
         bail!("--seeds must be at least 1");
     }
-    let areas = measure_area(parts, work, progress)?;
+    let areas = measure_area(cfg, parts, work, progress)?;
     let mut results = Vec::new();
     for area in areas {
         let part = area.part.clone();
@@ -913,9 +937,10 @@ pub fn median_run(r: &PartResult) -> &Run {
 }
 
 /// The results as JSON.
-pub fn to_json(results: &[PartResult], seeds: u64) -> String {
+pub fn to_json(cfg: &PtuConfig, results: &[PartResult], seeds: u64) -> String {
     let v = json!({
         "what": "ptu alone, out of context in the registered wrapper ptu_bench (synth/src/bench/mod.rs)",
+        "configuration": cfg.describe(),
         "command": format!("ptu bench synth --seeds {seeds}"),
         "parts": results.iter().map(|r| json!({
             "part": r.part.name,
@@ -1040,9 +1065,10 @@ pub fn table(results: &[PartResult]) -> String {
 }
 
 /// The area-only results as JSON.
-pub fn area_json(areas: &[PartArea]) -> String {
+pub fn area_json(cfg: &PtuConfig, areas: &[PartArea]) -> String {
     let v = json!({
         "what": "ptu alone: synthesis only (ptu bench synth --area-only), no place and route",
+        "configuration": cfg.describe(),
         "parts": areas.iter().map(|r| json!({
             "part": r.part.name,
             "title": r.part.title,
@@ -1075,12 +1101,16 @@ fn chosen_parts(names: &[String]) -> Result<Vec<Part>> {
 
 /// `ptu bench synth`.
 pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
+    // The configuration first: a refused one writes nothing.
+    let cfg = a.cfg.generated("")?;
     let chosen = chosen_parts(&a.parts)?;
-    let out = results_file(&a.out, a.area_only)?;
-    let work = flow::project_root()
-        .join("synth")
-        .join("build")
-        .join("bench");
+    let out = results_file(&a.out_dir(&cfg), a.area_only)?;
+    let work = cfg.out_folder(
+        &flow::project_root()
+            .join("synth")
+            .join("build")
+            .join("bench"),
+    );
     let t = Instant::now();
     // Notes on stdout and a progress line on stderr (a terminal only);
     // with --json, neither.
@@ -1104,9 +1134,9 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
         }
     };
     if a.area_only {
-        let areas = measure_area(&chosen, &work, &mut say)?;
+        let areas = measure_area(&cfg, &chosen, &work, &mut say)?;
         drop(bar);
-        let text = area_json(&areas);
+        let text = area_json(&cfg, &areas);
         tools::write_atomic(&out, text.as_bytes())?;
         if a.json {
             print!("{text}");
@@ -1121,9 +1151,9 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let results = measure(&chosen, a.seeds, &work, &mut say)?;
+    let results = measure(&cfg, &chosen, a.seeds, &work, &mut say)?;
     drop(bar);
-    let text = to_json(&results, a.seeds);
+    let text = to_json(&cfg, &results, a.seeds);
     tools::write_atomic(&out, text.as_bytes())?;
     if a.json {
         print!("{text}");
@@ -1163,19 +1193,20 @@ mod tests {
             args: BenchSynthArgs,
         }
         let a = Cli::try_parse_from(["synth"]).unwrap().args;
+        let d = PtuConfig::default();
         assert_eq!(
-            results_file(&a.out, false).unwrap(),
+            results_file(&a.out_dir(&d), false).unwrap(),
             Path::new("build/bench/results.json")
         );
         assert_eq!(
-            results_file(&a.out, true).unwrap(),
+            results_file(&a.out_dir(&d), true).unwrap(),
             Path::new("build/bench/area.json")
         );
         let a = Cli::try_parse_from(["synth", "--out", "synth/bench"])
             .unwrap()
             .args;
         assert_eq!(
-            results_file(&a.out, false).unwrap(),
+            results_file(&a.out_dir(&d), false).unwrap(),
             Path::new("synth/bench/results.json")
         );
         let e = results_file(Path::new("synth/bench/results.json"), false).unwrap_err();

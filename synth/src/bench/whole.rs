@@ -237,10 +237,11 @@ pub(super) fn run_whole_cli(
         bail!("--area-only is for the unit: drop it with --design soc");
     }
     let chosen = chosen_parts(&a.parts)?;
-    if a.out.extension().is_some_and(|e| e == "json") {
+    let out_dir = a.out_dir(&ptu_arch::PtuConfig::default());
+    if out_dir.extension().is_some_and(|e| e == "json") {
         bail!("--out takes a folder, not a file");
     }
-    let out = a.out.join("soc.json");
+    let out = out_dir.join("soc.json");
     let work = flow::project_root()
         .join("synth")
         .join("build")
