@@ -2,9 +2,11 @@
 //! `RamKind::Up5kSpram`) runs programs as the SoC with inferred block RAM
 //! does, once the boot copy is done:
 //!
-//! * rust-hdl: the directed programs and the kernel give the same verdict,
-//!   UART bytes and instructions, and exactly [`SocRam::boot_cycles`] more
-//!   cycles (the SoC waits in reset while the image is copied in);
+//! * rust-hdl: the directed programs (RV64I and RV32I) and the kernel
+//!   give the same verdict, UART bytes and instructions, and exactly
+//!   `SocRam::boot_cycles` - 1 more cycles (the SoC waits in reset while
+//!   the image is copied in; the copy's first edge is the run's reset);
+//! * a 32-bit-word RAM is two SPRAMs and boots its image under Icarus;
 //! * the emitted Verilog, with Yosys's `SB_SPRAM256KA` model
 //!   (`ice40/cells_sim.v`), lints clean in Verilator `-Wall` and Icarus,
 //!   and runs a program under Icarus to rust-hdl's verdict, UART bytes and
@@ -100,6 +102,35 @@ fn the_directed_programs_run_the_same_on_spram_and_block_ram() {
             block.cycles,
             spram.cycles
         );
+    }
+}
+
+/// The RV32I SoC (`Soc<32>`, whose RAM is still 64 bits wide for the
+/// 64-bit unit's frames) on SPRAM, as on block RAM.
+#[test]
+fn the_rv32i_programs_run_the_same_on_spram_and_block_ram() {
+    for name in [
+        "alu",
+        "branch",
+        "jump",
+        "mem",
+        "shift",
+        "priv_mem",
+        "priv_syscall",
+        "priv_user",
+    ] {
+        let src = asm::programs_dir().join("isa32").join(format!("{name}.S"));
+        let img = asm::load_xlen(&src, 32)
+            .unwrap_or_else(|e| panic!("{e:#}"))
+            .image;
+        let on = |kind| {
+            let mut cfg = SocConfig::rv32(img.clone());
+            cfg.ram_kind = kind;
+            cfg
+        };
+        let block = rtl(&on(RamKind::Inferred), 2_000_000);
+        let spram = rtl(&on(RamKind::Up5kSpram), 2_000_000 + boot());
+        same_but_boot(&format!("rv32 {name}"), &block, &spram);
     }
 }
 
