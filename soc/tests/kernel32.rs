@@ -3,11 +3,17 @@
 //! (the 64-bit unit behind the seam of docs/soc.md, "RV32I"): the same
 //! checks as the RV64I kernel's (`kernel_iss.rs`, `kernel_rtl.rs`): the
 //! transcript, the unit's costs, the NMI cycles chosen on each runner, and
-//! the kernel whose task switch forgets URSP fails. Its transcript is the
-//! RV64I kernel's, but for the addresses of kernel code (`at 0x...`).
+//! the kernel whose task switch forgets URSP fails; and the emitted RV32I
+//! SoC under Verilator prints the rust-hdl run's transcript in the same
+//! cycles. Its transcript is the RV64I kernel's, but for the addresses of
+//! code (`at 0x...`) and of task A's struct (task C's #PF address).
 
 use ptu_soc::iss::Trace;
 use ptu_soc::kernel::{self, Expect, Kernel, Measurement, Run, Variant};
+use ptu_soc::run::RunOptions;
+use ptu_soc::soc::SocConfig;
+use ptu_soc::verilator;
+use std::path::PathBuf;
 
 fn build(v: Variant) -> Kernel {
     kernel::build_xlen(v, 32).unwrap_or_else(|e| panic!("{e:#}"))
@@ -180,6 +186,22 @@ fn the_rv32_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs()
     }
     let switch = path(&m, kernel::TIMER_SWITCH);
     assert_eq!(switch.cycles.count, facts.timer_interrupts, "{table}");
+
+    // The emitted RV32I SoC under Verilator: the same transcript in the
+    // same cycles.
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("soc-verilator-kernel32");
+    let cfg = SocConfig::rv32(k.program.image.clone());
+    let opts = RunOptions {
+        max_cycles: ptu_soc::diff::KERNEL_MAX_CYCLES,
+        nmi_at: chosen.clone(),
+        trace: false,
+        vcd: None,
+    };
+    let vl = verilator::run(&cfg, &opts, &work).unwrap_or_else(|e| panic!("{e:#}"));
+    assert_eq!(vl.uart_text(), text, "Verilator's transcript");
+    assert_eq!(vl.verdict(), Some(ptu_soc::map::ToHost::Pass));
+    assert_eq!(vl.cycles, run.outcome.cycles, "Verilator's cycles");
+
     eprintln!(
         "RV32I kernel on the RTL: {} cycles, {} instructions retired, NMIs at {chosen:?}\n{text}\n{m}",
         run.outcome.cycles, run.outcome.retired
