@@ -31,6 +31,16 @@
 //! the kernel's handler of the system call `self()` (a framed, nested
 //! entry), the second in user mode. On another core, run
 //! [`choose_nmi_cycles`] with that core's runner.
+//!
+//! # RV64I and RV32I
+//!
+//! One source builds both: [`build`] (RV64I) and [`build_xlen`] (`XLEN =
+//! 32` defined before the source). The [`Kernel`] carries its width, so
+//! [`run_iss`] runs it on the model of that width and [`run_rtl`] on the
+//! rust-hdl SoC of that width (`Soc<32>` with the 64-bit unit behind the
+//! seam of docs/soc.md, "RV32I"); the checks are the same for both. The
+//! NMI cycles differ per width and runner ([`iss_nmi_cycles`],
+//! [`rtl_nmi_cycles`]).
 
 use crate::asm;
 use crate::iss::{Config, Iss, Outcome, Trace};
@@ -854,10 +864,11 @@ pub fn measure(records: &[Record], header: &Header) -> Measurement {
 ///
 /// * every ordinary entry from user mode (system calls, timer, #PF) is one
 ///   cycle, the accepting edge, with no memory access; each NMI is framed,
-///   that edge and five frame words written in their cycles; no other
+///   that edge and the frame's words (five with the [`UNIT_XLEN`]-bit
+///   unit, `ptu_arch::FrameLayout`) written in their cycles; no other
 ///   entry;
-/// * every ERET is one cycle unframed, and `1 + 5 * frame_read_cycles`
-///   framed (five frame words read: one cycle each on a zero-wait bus, two
+/// * every ERET is one cycle unframed, and `1 + words * frame_read_cycles`
+///   framed (the frame's words read: one cycle each on a zero-wait bus, two
 ///   on a synchronous RAM that answers in the next cycle), measured where
 ///   an instruction follows it; an unframed ERET's row may show one cycle
 ///   more where an NMI or interrupt came before the next instruction;
@@ -871,6 +882,8 @@ pub fn check_unit_costs(
     frame_read_cycles: u64,
 ) -> Result<()> {
     let table = m.to_string();
+    // The unit's frame: five words with a 64-bit unit (six with a 32-bit one).
+    let words = ptu_arch::FrameLayout::for_xlen(UNIT_XLEN).words;
     let entry = |kind: &str| -> Result<(u64, u64, u64)> {
         let c = m
             .entry(kind)
@@ -885,8 +898,8 @@ pub fn check_unit_costs(
         ("SYSCALL from user", (SYSCALLS, 1, 0)),
         ("timer interrupt from user", (facts.timer_interrupts, 1, 0)),
         ("#PF from user", (1, 1, 0)),
-        ("NMI from user (framed, CSTACK)", (1, 6, 5)),
-        ("NMI nested in the kernel (framed)", (1, 6, 5)),
+        ("NMI from user (framed, CSTACK)", (1, 1 + words, words)),
+        ("NMI nested in the kernel (framed)", (1, 1 + words, words)),
     ];
     for (kind, want) in want {
         let got = entry(kind)?;
@@ -897,7 +910,7 @@ pub fn check_unit_costs(
     }
     ensure!(m.entry("other entry").is_none(), "an other entry\n{table}");
 
-    let framed = 1 + 5 * frame_read_cycles;
+    let framed = 1 + words * frame_read_cycles;
     for (i, r) in run.records.iter().enumerate() {
         if let (Trace::Eret { .. }, Some(next)) = (r.entry, run.records.get(i + 1)) {
             if matches!(next.entry, Trace::Retire { .. }) {
@@ -930,8 +943,8 @@ pub fn check_unit_costs(
     ] {
         let got = eret(kind)?;
         ensure!(
-            got == (1, framed, framed, 5),
-            "{kind}: (count, min, max, words) {got:?}, not (1, {framed}, {framed}, 5)\n{table}"
+            got == (1, framed, framed, words),
+            "{kind}: (count, min, max, words) {got:?}, not (1, {framed}, {framed}, {words})\n{table}"
         );
     }
     Ok(())
@@ -1032,8 +1045,8 @@ mod tests {
     fn the_kernels_frame_offsets_are_the_units() {
         let text = std::fs::read_to_string(source()).unwrap();
         for xlen in [64usize, 32] {
-            let open = format!(".if UNIT_XLEN == 64\n");
-            let start = text.find(&open).expect("the frame block of kernel.S");
+            let open = ".if UNIT_XLEN == 64\n";
+            let start = text.find(open).expect("the frame block of kernel.S");
             let block = &text[start + open.len()..];
             let (wide, rest) = block.split_once(".else\n").unwrap();
             let narrow = rest.split_once(".endif").unwrap().0;
