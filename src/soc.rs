@@ -48,7 +48,8 @@ struct RunArgs {
     #[arg(long, default_value_t = 10_000_000, value_parser = parse_cycles)]
     max_cycles: u64,
     /// Raise the NMI input at this cycle (repeatable; the kernel's default
-    /// is the two cycles of `ptu_soc::kernel::RTL_NMI_CYCLES`).
+    /// is the two cycles of `ptu_soc::kernel::RTL_NMI_CYCLES`, or
+    /// `RTL_NMI_CYCLES_RV32` with --xlen 32).
     #[arg(long, value_parser = parse_u64)]
     nmi_at: Vec<u64>,
     /// Write a VCD of every signal of the SoC to this file (rust-hdl only).
@@ -64,7 +65,7 @@ struct RunArgs {
     #[arg(long, default_value = "build/soc-verilator")]
     work: PathBuf,
     /// The core's width: 64 (RV64I) or 32 (RV32I, on today's 64-bit unit:
-    /// docs/soc.md "RV32I"; rust-hdl only, with --program).
+    /// docs/soc.md "RV32I"). Without --program, the kernel built for it.
     #[arg(long, default_value_t = 64, value_parser = crate::soc_diff::parse_xlen)]
     xlen: usize,
 }
@@ -96,17 +97,8 @@ pub fn soc(args: &SocArgs) -> Result<()> {
 
 fn run_program(a: &RunArgs) -> Result<()> {
     let Some(program) = &a.program else {
-        if a.xlen != 64 {
-            bail!("--xlen {}: the example kernel is RV64I; give --program with an RV32I program (e.g. from soc/programs/isa32)", a.xlen);
-        }
         return run_kernel(a);
     };
-    if a.xlen != 64 && a.sim == Sim::Verilator {
-        bail!(
-            "--xlen {} runs on rust-hdl only: drop --sim verilator",
-            a.xlen
-        );
-    }
     let image = load(program)?;
     let mut cfg = SocConfig::new(image);
     cfg.cpu.xlen = a.xlen;
@@ -168,27 +160,33 @@ fn run_program(a: &RunArgs) -> Result<()> {
 /// `ptu soc run` with no program: the example kernel, its transcript, and
 /// (on rust-hdl) the table of what crossed the unit and what its paths cost.
 fn run_kernel(a: &RunArgs) -> Result<()> {
-    let k = kernel::build(kernel::Variant::Correct)?;
+    let k = kernel::build_xlen(kernel::Variant::Correct, a.xlen)?;
     let nmi = if a.nmi_at.is_empty() {
-        kernel::RTL_NMI_CYCLES.to_vec()
+        kernel::rtl_nmi_cycles(a.xlen).to_vec()
     } else {
         a.nmi_at.clone()
     };
     let name = &k.program.name;
     eprintln!(
-        "running the kernel ({}) on {} with NMIs at cycles {nmi:?} ...",
+        "running the kernel ({}, RV{}I) on {} with NMIs at cycles {nmi:?} ...",
         kernel::SOURCE,
+        a.xlen,
         match a.sim {
             Sim::RustHdl => "the rust-hdl SoC",
             Sim::Verilator => "the emitted SoC in Verilator",
         }
     );
+    let bin = if a.xlen == 32 {
+        "kernel32.bin"
+    } else {
+        "kernel-kernel.bin"
+    };
     let (verdict, stats) = match a.sim {
         Sim::RustHdl => {
             if a.vcd.is_some() {
-                bail!("--vcd with the kernel is not supported: give --program with the kernel's binary (target/soc-programs/kernel-kernel.bin) to write a VCD");
+                bail!("--vcd with the kernel is not supported: give --program with the kernel's binary (target/soc-programs/{bin}) to write a VCD");
             }
-            let run = diff::run_kernel(&k, &nmi)?;
+            let run = kernel::run_rtl(&k, &nmi)?;
             let m = kernel::measure(&run.records, &k.header);
             print!("{}", run.transcript());
             println!();
@@ -204,7 +202,8 @@ fn run_kernel(a: &RunArgs) -> Result<()> {
             (verdict, stats)
         }
         Sim::Verilator => {
-            let cfg = SocConfig::new(k.program.image.clone());
+            let mut cfg = SocConfig::new(k.program.image.clone());
+            cfg.cpu.xlen = a.xlen;
             let opts = RunOptions {
                 max_cycles: diff::KERNEL_MAX_CYCLES.min(a.max_cycles),
                 nmi_at: nmi,

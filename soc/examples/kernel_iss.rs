@@ -4,20 +4,32 @@
 //!
 //! ```sh
 //! cargo run --release -p ptu-soc --example kernel_iss
+//! cargo run --release -p ptu-soc --example kernel_iss -- --xlen 32   # the RV32I kernel
 //! ```
 
 use anyhow::{bail, Result};
 use ptu_soc::kernel::{self, Variant};
 
 fn main() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let json = match args.as_slice() {
-        [] => false,
-        [a] if a == "--json" => true,
-        _ => bail!("usage: kernel_iss [--json]"),
-    };
-    let k = kernel::build(Variant::Correct)?;
-    let run = kernel::run_iss(&k, &kernel::ISS_NMI_CYCLES);
+    let mut json = false;
+    let mut xlen = 64;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--xlen" => {
+                xlen = match args.next().as_deref() {
+                    Some("32") => 32,
+                    Some("64") => 64,
+                    _ => bail!("--xlen takes 32 (RV32I) or 64 (RV64I)"),
+                }
+            }
+            _ => bail!("usage: kernel_iss [--json] [--xlen 32|64]"),
+        }
+    }
+    let k = kernel::build_xlen(Variant::Correct, xlen)?;
+    let nmi = kernel::iss_nmi_cycles(xlen);
+    let run = kernel::run_iss(&k, &nmi);
     let m = kernel::measure(&run.records, &k.header);
     if json {
         print!("{}", m.to_json());
@@ -25,8 +37,8 @@ fn main() -> Result<()> {
         print!("{}", run.transcript());
         println!();
         println!(
-            "instruction-level model, NMIs at cycles {:?}: {} instructions retired, {} cycles",
-            kernel::ISS_NMI_CYCLES,
+            "instruction-level model (RV{xlen}I), NMIs at cycles {:?}: {} instructions retired, {} cycles",
+            nmi,
             run.outcome.retired,
             run.outcome.cycles
         );

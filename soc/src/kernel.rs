@@ -31,6 +31,16 @@
 //! the kernel's handler of the system call `self()` (a framed, nested
 //! entry), the second in user mode. On another core, run
 //! [`choose_nmi_cycles`] with that core's runner.
+//!
+//! # RV64I and RV32I
+//!
+//! One source builds both: [`build`] (RV64I) and [`build_xlen`] (`XLEN =
+//! 32` defined before the source). The [`Kernel`] carries its width, so
+//! [`run_iss`] runs it on the model of that width and [`run_rtl`] on the
+//! rust-hdl SoC of that width (`Soc<32>` with the 64-bit unit behind the
+//! seam of docs/soc.md, "RV32I"); the checks are the same for both. The
+//! NMI cycles differ per width and runner ([`iss_nmi_cycles`],
+//! [`rtl_nmi_cycles`]).
 
 use crate::asm;
 use crate::iss::{Config, Iss, Outcome, Trace};
@@ -57,6 +67,41 @@ pub const ISS_NMI_CYCLES: [u64; 2] = [4875, 7875];
 /// system call's handler (a framed, nested entry), the second in user
 /// mode (`soc/tests/kernel_rtl.rs` checks that it still does).
 pub const RTL_NMI_CYCLES: [u64; 2] = [31147, 40250];
+
+/// [`ISS_NMI_CYCLES`] for the RV32I kernel on the RV32I model, as
+/// [`choose_nmi_cycles`] finds them (`soc/tests/kernel32.rs` checks it).
+pub const ISS_NMI_CYCLES_RV32: [u64; 2] = [5045, 8045];
+
+/// [`RTL_NMI_CYCLES`] for the RV32I kernel on the rust-hdl `Soc<32>`, as
+/// [`choose_nmi_cycles`] finds them with [`run_rtl`]
+/// (`soc/tests/kernel32.rs` checks it).
+pub const RTL_NMI_CYCLES_RV32: [u64; 2] = [32065, 41663];
+
+/// The NMI cycles of the kernel for a core width on the model.
+pub fn iss_nmi_cycles(xlen: usize) -> [u64; 2] {
+    if xlen == 32 {
+        ISS_NMI_CYCLES_RV32
+    } else {
+        ISS_NMI_CYCLES
+    }
+}
+
+/// The NMI cycles of the kernel for a core width on the RTL.
+pub fn rtl_nmi_cycles(xlen: usize) -> [u64; 2] {
+    if xlen == 32 {
+        RTL_NMI_CYCLES_RV32
+    } else {
+        RTL_NMI_CYCLES
+    }
+}
+
+/// The width of the unit both kernels run with: the RV32I SoC has the
+/// 64-bit unit behind a zero-extending seam until the 32-bit unit exists
+/// (docs/soc.md, "RV32I"); kernel.S's `UNIT_XLEN`.
+pub const UNIT_XLEN: usize = 64;
+
+/// The kernel's critical stack top (CSTACK, kernel.S's `CRIT_STACK_TOP`).
+pub const CSTACK: u64 = 0x8000;
 
 /// Instructions after which a run without `tohost` stops.
 pub const MAX_INSTRUCTIONS: u64 = 500_000;
@@ -129,26 +174,61 @@ impl Header {
 pub struct Kernel {
     pub program: Program,
     pub header: Header,
+    /// The core it is built for: 64 (RV64I) or 32 (RV32I).
+    pub xlen: usize,
 }
 
-/// Assemble the kernel (into `target/soc-programs/`).
+/// Assemble the RV64I kernel (into `target/soc-programs/`).
 pub fn build(variant: Variant) -> Result<Kernel> {
-    let with = |symbol: &str, stem: &str| -> Result<Program> {
+    build_xlen(variant, 64)
+}
+
+/// Assemble the kernel for an RV64I (`xlen` 64) or RV32I (32) core, from
+/// the one source: the RV32I build defines `XLEN = 32` before it
+/// (`target/soc-programs/kernel32.bin` and friends).
+pub fn build_xlen(variant: Variant, xlen: usize) -> Result<Kernel> {
+    ensure!(
+        xlen == 32 || xlen == 64,
+        "cannot build the kernel for xlen {xlen}: use 32 (RV32I) or 64 (RV64I)"
+    );
+    let symbol = match variant {
+        Variant::Correct => None,
+        Variant::BrokenUrsp => Some("BROKEN_URSP"),
+        Variant::NoDataInit => Some("NO_DATA_INIT"),
+    };
+    let program = if xlen == 64 && symbol.is_none() {
+        asm::load(&source())?
+    } else {
         // The include path holds soc/programs/include; the kernel is one
         // folder over.
-        let text = format!(".equ {symbol}, 1\n.include \"../{SOURCE}\"\n");
-        let a = asm::assemble_text(stem, &text)?;
+        let mut text = String::new();
+        let mut stem = if xlen == 32 { "kernel32" } else { "kernel" }.to_string();
+        let mut name = if xlen == 32 {
+            "kernel/kernel (RV32I)".to_string()
+        } else {
+            "kernel/kernel".to_string()
+        };
+        if xlen == 32 {
+            text.push_str(".equ XLEN, 32\n");
+        }
+        if let Some(symbol) = symbol {
+            text.push_str(&format!(".equ {symbol}, 1\n"));
+            stem.push('-');
+            stem.push_str(&symbol.to_lowercase().replace('_', "-"));
+            name = format!("{name} ({symbol})");
+        }
+        text.push_str(&format!(".include \"../{SOURCE}\"\n"));
+        let a = asm::assemble_text_xlen(&stem, &text, xlen)?;
         let mut p = Program::from_file(&a.bin)?;
-        p.name = format!("kernel/kernel ({symbol})");
-        Ok(p)
-    };
-    let program = match variant {
-        Variant::Correct => asm::load(&source())?,
-        Variant::BrokenUrsp => with("BROKEN_URSP", "kernel-broken-ursp")?,
-        Variant::NoDataInit => with("NO_DATA_INIT", "kernel-no-data-init")?,
+        p.name = name;
+        p
     };
     let header = Header::read(&program.image).with_context(|| program.name.clone())?;
-    Ok(Kernel { program, header })
+    Ok(Kernel {
+        program,
+        header,
+        xlen,
+    })
 }
 
 /// One entry of a trace, stamped.
@@ -196,14 +276,42 @@ pub fn rerun_iss(kernel: &Kernel, nmi_cycles: &[u64]) -> (Run, Run) {
 }
 
 fn iss_after_reset(kernel: &Kernel) -> Iss {
-    Iss::new(
+    Iss::with_xlen(
         &kernel.program,
         Config {
             max_instructions: MAX_INSTRUCTIONS,
             timer: true,
             nmi_at: None,
         },
+        kernel.xlen,
     )
+    .expect("build_xlen makes kernels for 32 or 64 bits only")
+}
+
+/// Run `kernel` on the rust-hdl SoC of its width (`Soc<64>`, or `Soc<32>`
+/// with the 64-bit unit behind the seam) with NMI pulses at `nmi_cycles`;
+/// see [`crate::diff::run_kernel`].
+pub fn run_rtl(kernel: &Kernel, nmi_cycles: &[u64]) -> Result<Run> {
+    if kernel.xlen == 64 {
+        return crate::diff::run_kernel(kernel, nmi_cycles);
+    }
+    let run = crate::diff::run_traced_with(
+        &crate::soc::SocConfig::rv32(kernel.program.image.clone()),
+        &crate::diff::TraceOptions {
+            max_cycles: crate::diff::KERNEL_MAX_CYCLES,
+            nmi_at: nmi_cycles.to_vec(),
+            ..Default::default()
+        },
+    )?;
+    Ok(Run {
+        outcome: crate::iss::Outcome {
+            end: run.end(),
+            uart: run.uart.clone(),
+            retired: run.instret,
+            cycles: run.cycles,
+        },
+        records: run.records,
+    })
 }
 
 /// Run `iss` with NMIs at `nmi_cycles` to its end; the model as it ended.
@@ -316,6 +424,11 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
             .is_some_and(|l| l.starts_with("kernel: boot: ")),
         "the transcript does not start with the boot line"
     );
+    // The frame's lowest word: CSTACK minus the unit's frame.
+    let frame_end = format!(
+        ", frame at 0x{:016x}, returning",
+        CSTACK - ptu_arch::FrameLayout::for_xlen(UNIT_XLEN).bytes
+    );
     let mut task_lines: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
     let mut last_task = None;
     let mut alternations = 0;
@@ -347,7 +460,7 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
             exits.push(r.to_string());
         } else if l.starts_with("critical: NMI from user mode in task ") {
             ensure!(
-                l.ends_with(", frame at 0x0000000000007fd8, returning"),
+                l.ends_with(&frame_end),
                 "line {}: {l:?}: the NMI frame is not just below CSTACK (0x8000)",
                 n + 1
             );
@@ -356,7 +469,7 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
             "critical: NMI nested in the kernel, inside the event 0x0001000000000007 at 0x",
         ) {
             ensure!(
-                l.ends_with(", frame at 0x0000000000007fd8, returning"),
+                l.ends_with(&frame_end),
                 "line {}: {l:?}: the NMI frame is not just below CSTACK (0x8000)",
                 n + 1
             );
@@ -751,10 +864,11 @@ pub fn measure(records: &[Record], header: &Header) -> Measurement {
 ///
 /// * every ordinary entry from user mode (system calls, timer, #PF) is one
 ///   cycle, the accepting edge, with no memory access; each NMI is framed,
-///   that edge and five frame words written in their cycles; no other
+///   that edge and the frame's words (five with the [`UNIT_XLEN`]-bit
+///   unit, `ptu_arch::FrameLayout`) written in their cycles; no other
 ///   entry;
-/// * every ERET is one cycle unframed, and `1 + 5 * frame_read_cycles`
-///   framed (five frame words read: one cycle each on a zero-wait bus, two
+/// * every ERET is one cycle unframed, and `1 + words * frame_read_cycles`
+///   framed (the frame's words read: one cycle each on a zero-wait bus, two
 ///   on a synchronous RAM that answers in the next cycle), measured where
 ///   an instruction follows it; an unframed ERET's row may show one cycle
 ///   more where an NMI or interrupt came before the next instruction;
@@ -768,6 +882,8 @@ pub fn check_unit_costs(
     frame_read_cycles: u64,
 ) -> Result<()> {
     let table = m.to_string();
+    // The unit's frame: five words with a 64-bit unit (six with a 32-bit one).
+    let words = ptu_arch::FrameLayout::for_xlen(UNIT_XLEN).words;
     let entry = |kind: &str| -> Result<(u64, u64, u64)> {
         let c = m
             .entry(kind)
@@ -782,8 +898,8 @@ pub fn check_unit_costs(
         ("SYSCALL from user", (SYSCALLS, 1, 0)),
         ("timer interrupt from user", (facts.timer_interrupts, 1, 0)),
         ("#PF from user", (1, 1, 0)),
-        ("NMI from user (framed, CSTACK)", (1, 6, 5)),
-        ("NMI nested in the kernel (framed)", (1, 6, 5)),
+        ("NMI from user (framed, CSTACK)", (1, 1 + words, words)),
+        ("NMI nested in the kernel (framed)", (1, 1 + words, words)),
     ];
     for (kind, want) in want {
         let got = entry(kind)?;
@@ -794,7 +910,7 @@ pub fn check_unit_costs(
     }
     ensure!(m.entry("other entry").is_none(), "an other entry\n{table}");
 
-    let framed = 1 + 5 * frame_read_cycles;
+    let framed = 1 + words * frame_read_cycles;
     for (i, r) in run.records.iter().enumerate() {
         if let (Trace::Eret { .. }, Some(next)) = (r.entry, run.records.get(i + 1)) {
             if matches!(next.entry, Trace::Retire { .. }) {
@@ -827,8 +943,8 @@ pub fn check_unit_costs(
     ] {
         let got = eret(kind)?;
         ensure!(
-            got == (1, framed, framed, 5),
-            "{kind}: (count, min, max, words) {got:?}, not (1, {framed}, {framed}, 5)\n{table}"
+            got == (1, framed, framed, words),
+            "{kind}: (count, min, max, words) {got:?}, not (1, {framed}, {framed}, {words})\n{table}"
         );
     }
     Ok(())
@@ -922,6 +1038,36 @@ impl fmt::Display for Measurement {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The frame offsets kernel.S names (its one place for them, per
+    /// unit width) are `ptu_arch`'s frame layout.
+    #[test]
+    fn the_kernels_frame_offsets_are_the_units() {
+        let text = std::fs::read_to_string(source()).unwrap();
+        for xlen in [64usize, 32] {
+            let open = ".if UNIT_XLEN == 64\n";
+            let start = text.find(open).expect("the frame block of kernel.S");
+            let block = &text[start + open.len()..];
+            let (wide, rest) = block.split_once(".else\n").unwrap();
+            let narrow = rest.split_once(".endif").unwrap().0;
+            let block = if xlen == 64 { wide } else { narrow };
+            let value = |name: &str| -> u64 {
+                let line = block
+                    .lines()
+                    .find(|l| l.starts_with(&format!(".equ {name}, ")))
+                    .unwrap_or_else(|| panic!("no {name} for a {xlen}-bit unit in kernel.S"));
+                line.rsplit(' ').next().unwrap().parse().unwrap()
+            };
+            let f = ptu_arch::FrameLayout::for_xlen(xlen);
+            assert_eq!(value("FRAME_BYTES"), f.bytes, "{xlen}");
+            assert_eq!(value("FRAME_INFO_LO"), f.off_event_info, "{xlen}");
+            // EVENT_INFO bits 63:32: a word of their own with a 32-bit
+            // unit, the upper half of the one 8-byte word with a 64-bit one.
+            let hi = f.off_event_info_hi.unwrap_or(f.off_event_info + 4);
+            assert_eq!(value("FRAME_INFO_HI"), hi, "{xlen}");
+            assert_eq!(value("FRAME_RIP"), f.off_rip, "{xlen}");
+        }
+    }
 
     #[test]
     fn an_image_without_the_header_is_refused_by_name() {

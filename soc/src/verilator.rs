@@ -155,7 +155,7 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
     let verilog = soc::emit(&cfg)?;
     let key = ptu_tools::Fnv::new()
         .part(&verilog)
-        .part(WAIVERS)
+        .part(waivers(&cfg))
         .part(PUBLIC)
         .part(HARNESS)
         .part(FLAGS.join(" "))
@@ -170,8 +170,9 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
         &mut |line| eprintln!("{line}"),
         |dir| {
             // In Verilator's order: the waivers before the Verilog.
+            let waivers = waivers(&cfg);
             let files = [
-                ("ptu_soc.vlt", WAIVERS),
+                ("ptu_soc.vlt", waivers.as_str()),
                 ("ptu_soc_public.vlt", PUBLIC),
                 ("ptu_soc.v", verilog.as_str()),
                 ("ptu_soc_tb.cpp", HARNESS),
@@ -268,6 +269,23 @@ public_flat_rw -module \"ptu_soc_sync_ram_*\" -var \"mem\"\n";
 
 /// The Verilator waivers of the emitted SoC (`soc/ptu_soc.vlt`).
 pub const WAIVERS: &str = include_str!("../ptu_soc.vlt");
+
+/// The waivers of the RV32I SoC's seam to the 64-bit unit
+/// (`soc/ptu_soc_rv32.vlt`), used beside [`WAIVERS`].
+pub const WAIVERS_RV32: &str = include_str!("../ptu_soc_rv32.vlt");
+
+/// The waivers for the SoC of `cfg`: [`WAIVERS`], and [`WAIVERS_RV32`]
+/// after them for an RV32I core.
+fn waivers(cfg: &SocConfig) -> String {
+    if cfg.cpu.xlen == 32 {
+        let rv32 = WAIVERS_RV32
+            .strip_prefix("`verilator_config\n")
+            .unwrap_or(WAIVERS_RV32);
+        format!("{WAIVERS}\n{rv32}")
+    } else {
+        WAIVERS.to_string()
+    }
+}
 
 fn parse(text: &str) -> Result<Outcome> {
     let mut o = Outcome {

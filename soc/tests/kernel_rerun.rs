@@ -6,15 +6,16 @@
 //! without that set-up (`Variant::NoDataInit`) passes once and then
 //! differs, so the check can fail.
 //!
-//! On the instruction-level model here; on the RTL, through the board
-//! top's run button under Verilator, in `soc/tests/board_sim.rs`.
+//! On the instruction-level model here, for the RV64I kernel and its RV32I
+//! build; on the RTL, through the board top's run button under Verilator,
+//! in `soc/tests/board_sim.rs`.
 
 use ptu_soc::iss::End;
 use ptu_soc::kernel::{self, Expect, Kernel, Variant};
 use ptu_soc::map::ToHost;
 
-fn build(v: Variant) -> Kernel {
-    kernel::build(v).unwrap_or_else(|e| panic!("{e:#}"))
+fn build(v: Variant, xlen: usize) -> Kernel {
+    kernel::build_xlen(v, xlen).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 fn expect(k: &Kernel, nmis: usize) -> Expect {
@@ -27,8 +28,27 @@ fn expect(k: &Kernel, nmis: usize) -> Expect {
 
 #[test]
 fn a_reset_without_a_reload_runs_the_kernel_again_the_same() {
-    let k = build(Variant::Correct);
-    let (first, second) = kernel::rerun_iss(&k, &kernel::ISS_NMI_CYCLES);
+    rerun_the_same(64);
+}
+
+#[test]
+fn a_reset_without_a_reload_runs_the_rv32_kernel_again_the_same() {
+    rerun_the_same(32);
+}
+
+#[test]
+fn without_the_set_up_at_boot_the_second_run_differs() {
+    without_set_up_differs(64);
+}
+
+#[test]
+fn without_the_set_up_at_boot_the_second_rv32_run_differs() {
+    without_set_up_differs(32);
+}
+
+fn rerun_the_same(xlen: usize) {
+    let k = build(Variant::Correct, xlen);
+    let (first, second) = kernel::rerun_iss(&k, &kernel::iss_nmi_cycles(xlen));
     let (t1, t2) = (first.transcript(), second.transcript());
     first.outcome.check("kernel, run 1").unwrap();
     second.outcome.check("kernel, run 2").unwrap();
@@ -39,10 +59,9 @@ fn a_reset_without_a_reload_runs_the_kernel_again_the_same() {
     assert_eq!(first.records, second.records);
 }
 
-#[test]
-fn without_the_set_up_at_boot_the_second_run_differs() {
+fn without_set_up_differs(xlen: usize) {
     // Without NMIs: the cycles of ISS_NMI_CYCLES are the correct kernel's.
-    let k = build(Variant::NoDataInit);
+    let k = build(Variant::NoDataInit, xlen);
     let (first, second) = kernel::rerun_iss(&k, &[]);
     let (t1, t2) = (first.transcript(), second.transcript());
     // From a freshly loaded RAM this kernel runs as the correct one ...

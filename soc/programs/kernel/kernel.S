@@ -33,6 +33,71 @@
 .equ NO_DATA_INIT, 0
 .endif
 
+# ---------------------------------------------------------------- widths
+# One source for RV64I and RV32I: XLEN (the core's width, 64 unless the
+# build says 32; soc/src/kernel.rs assembles the RV32I kernel with
+# `.equ XLEN, 32`) chooses the register size and the loads and stores
+# (LREG, SREG), and UNIT_XLEN the unit's frame layout. Until the 32-bit
+# unit exists, the RV32I SoC has the 64-bit unit behind a zero-extending
+# seam (docs/soc.md, "RV32I"), so UNIT_XLEN is 64 on both.
+.ifndef XLEN
+.equ XLEN, 64
+.endif
+.ifndef UNIT_XLEN
+.equ UNIT_XLEN, 64
+.endif
+.equ WORD, XLEN / 8             # bytes per register
+.if XLEN == 64
+.equ LOG_WORD, 3
+.macro LREG rd, addr
+    ld \rd, \addr
+.endm
+.macro SREG rs, addr
+    sd \rs, \addr
+.endm
+.else
+.equ LOG_WORD, 2
+.macro LREG rd, addr
+    lw \rd, \addr
+.endm
+.macro SREG rs, addr
+    sw \rs, \addr
+.endm
+.endif
+# Words of XLEN bits (addresses, counters).
+.macro WORDS v:vararg
+.if XLEN == 64
+    .dword \v
+.else
+    .word \v
+.endif
+.endm
+# An address in an 8-byte slot on both widths (the kernel header, which
+# soc/src/kernel.rs reads as 8-byte little-endian words).
+.macro SLOT v
+.if XLEN == 64
+    .dword \v
+.else
+    .word \v, 0
+.endif
+.endm
+
+# The unit's frame (docs/spec.md sections 10 and 14.1): offsets from its
+# lowest word. This is the one place the kernel names them; a test in
+# soc/src/kernel.rs checks them against ptu_arch::FrameLayout. EVENT_INFO
+# is read as two 32-bit halves (FRAME_INFO_LO, FRAME_INFO_HI) on RV32I.
+.if UNIT_XLEN == 64
+.equ FRAME_BYTES, 40
+.equ FRAME_INFO_LO, 8
+.equ FRAME_INFO_HI, 12
+.equ FRAME_RIP, 32
+.else
+.equ FRAME_BYTES, 24
+.equ FRAME_INFO_LO, 4
+.equ FRAME_INFO_HI, 8
+.equ FRAME_RIP, 20
+.endif
+
 .equ UART, 0x10000000
 .equ MTIME, 0x10000008
 .equ TOHOST, 0x10000018
@@ -56,20 +121,21 @@
 .equ SYS_COUNT, 4
 
 # A task (kernel memory; the kernel's tp points at the current one).
-.equ T_REGS, 0          # x1, x3, x5..x31 at 8 * n (x0, sp and tp are not saved)
-.equ T_A0, 80           # x10, where a system call's result goes
-.equ T_URIP, 256        # the user pc, sp and tp while the task is not running
-.equ T_URSP, 264
-.equ T_UGS, 272
-.equ T_STATE, 280       # 1 runnable, 0 ended
-.equ T_NAME, 288        # its name, zero-terminated
-.equ T_NEXT, 296        # the next task in the ring
+.equ T_REGS, 0          # x1, x3, x5..x31 at WORD * n (x0, sp and tp are not saved)
+.equ T_A0, 10 * WORD    # x10, where a system call's result goes
+.equ T_URIP, 32 * WORD  # the user pc, sp and tp while the task is not running
+.equ T_URSP, 33 * WORD
+.equ T_UGS, 34 * WORD
+.equ T_STATE, 35 * WORD # 1 runnable, 0 ended
+.equ T_NAME, 36 * WORD  # its name, zero-terminated
+.equ T_NEXT, 37 * WORD  # the next task in the ring
 
-# The critical handler's save area below the frame, and the frame's words
-# above it (docs/spec.md section 10).
-.equ C_SAVE, 80
-.equ F_INFO, C_SAVE + 8
-.equ F_RIP, C_SAVE + 32
+# The critical handler's save area below the frame (eight registers, kept
+# a multiple of 16 bytes on RV64I), and the frame's words above it.
+.equ C_SAVE, 10 * WORD
+.equ F_INFO_LO, C_SAVE + FRAME_INFO_LO
+.equ F_INFO_HI, C_SAVE + FRAME_INFO_HI
+.equ F_RIP, C_SAVE + FRAME_RIP
 
     .section .text.init, "ax"
     .globl _start
@@ -80,13 +146,13 @@ _start:
 # the paths it measures).
 kernel_header:
     .dword 0x6c656e72656b7470   # "ptkernel"
-    .dword kentry               # ENTRY
-    .dword kcrit                # ENTRY_CRIT
-    .dword sys_call             # the jump into a system call's handler
-    .dword ret_to_user          # the exit path to user mode
-    .dword switch_to_next       # the task switch
-    .dword sys_self             # the system call self()
-    .dword task_a               # task A's struct (task C writes to it)
+    SLOT kentry                 # ENTRY
+    SLOT kcrit                  # ENTRY_CRIT
+    SLOT sys_call               # the jump into a system call's handler
+    SLOT ret_to_user            # the exit path to user mode
+    SLOT switch_to_next         # the task switch
+    SLOT sys_self               # the system call self()
+    SLOT task_a                 # task A's struct (task C writes to it)
 
 # ---------------------------------------------------------------- boot
 boot:
@@ -112,14 +178,14 @@ boot:
     la a0, msg_boot
     call kputs
     li t0, MTIME                # the first time slice (mtimecmp = MTIME + 8)
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, QUANTUM
-    sd t1, 8(t0)
-    ld t0, T_URIP(tp)           # task A's user pc, sp and tp
+    SREG t1, 8(t0)
+    LREG t0, T_URIP(tp)           # task A's user pc, sp and tp
     csrw 0x5D0, t0              # URIP
-    ld t0, T_URSP(tp)
+    LREG t0, T_URSP(tp)
     csrw 0x5D1, t0              # URSP
-    ld t0, T_UGS(tp)
+    LREG t0, T_UGS(tp)
     csrw 0x5D2, t0              # UGS
     j ret_to_user
 
@@ -131,11 +197,16 @@ boot:
 # are then garbage, and the kernel panics.
 kentry:
     .irp r, 1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-    sd x\r, (8 * \r)(tp)
+    SREG x\r, (WORD * \r)(tp)
     .endr
     csrr s0, 0x5C4              # EVENT_INFO
+.if XLEN == 64
     srli t0, s0, 48             # from_user
     andi t0, t0, 1
+.else
+    csrr t0, 0x5C3              # STATUS: prev_user (EVENT_INFO's from_user
+    andi t0, t0, 8              # is in its bits 63:32, out of a 32-bit read)
+.endif
     beqz t0, kernel_panic
     andi t0, s0, 7              # the event type
     li t1, 7
@@ -147,29 +218,29 @@ kentry:
 
 syscall:
     la t0, n_syscalls
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
     li t0, SYS_COUNT
     bgeu a7, t0, sys_bad
-    slli t0, a7, 3
+    slli t0, a7, LOG_WORD
     la t1, sys_table
     add t1, t1, t0
-    ld t1, 0(t1)
+    LREG t1, 0(t1)
 sys_call:
     jalr ra, 0(t1)
-    sd a0, T_A0(tp)             # the result, in the user's a0
+    SREG a0, T_A0(tp)             # the result, in the user's a0
 # Back to user mode: restore what kentry saved and return (unframed: the
 # user's pc, sp and tp come back from URIP, URSP and UGS in the same edge).
 ret_to_user:
     .irp r, 1, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
-    ld x\r, (8 * \r)(tp)
+    LREG x\r, (WORD * \r)(tp)
     .endr
     sret
 
 sys_bad:
     li a0, -1
-    sd a0, T_A0(tp)
+    SREG a0, T_A0(tp)
     j ret_to_user
 
 # The timer (type 0, vector 32): the next task.
@@ -179,16 +250,16 @@ interrupt:
     li t1, 32
     bne t0, t1, kernel_panic
     la t0, n_timer
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
     j switch_to_next
 
 # A fault from user mode: say what the unit latched, end the task.
 exception:
     la a0, msg_task
     call kputs
-    ld a0, T_NAME(tp)
+    LREG a0, T_NAME(tp)
     call kputs
     la a0, msg_fault
     call kputs
@@ -197,8 +268,12 @@ exception:
     call kputdec
     la a0, msg_error
     call kputs
+.if XLEN == 64
     slli a0, s0, 16             # the error code, bits 47:16
     srli a0, a0, 32
+.else
+    srli a0, s0, 16             # the error code's bits 15:0 (bits 31:16)
+.endif
     li a1, 0
     call kputhex
     la a0, msg_data
@@ -214,10 +289,10 @@ exception:
     la a0, msg_ended
     call kputs
     la t0, n_faults
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
-    sd zero, T_STATE(tp)
+    SREG t1, 0(t0)
+    SREG zero, T_STATE(tp)
     j switch_to_next
 
 # ---------------------------------------------------------------- switch
@@ -228,37 +303,37 @@ exception:
 switch_to_next:
     li sp, KSTACK_TOP
     csrr t0, 0x5D0              # URIP
-    sd t0, T_URIP(tp)
+    SREG t0, T_URIP(tp)
     csrr t0, 0x5D1              # URSP
-    sd t0, T_URSP(tp)
+    SREG t0, T_URSP(tp)
     csrr t0, 0x5D2              # UGS
-    sd t0, T_UGS(tp)
+    SREG t0, T_UGS(tp)
     mv t1, tp
 1:
-    ld t1, T_NEXT(t1)
-    ld t2, T_STATE(t1)
+    LREG t1, T_NEXT(t1)
+    LREG t2, T_STATE(t1)
     bnez t2, 2f
     bne t1, tp, 1b
     j all_done                  # round the ring: every task has ended
 2:
     mv tp, t1                   # the kernel's GS base: the new current task
-    ld t0, T_URIP(tp)
+    LREG t0, T_URIP(tp)
     csrw 0x5D0, t0              # URIP
 .if BROKEN_URSP == 0
-    ld t0, T_URSP(tp)
+    LREG t0, T_URSP(tp)
     csrw 0x5D1, t0              # URSP
 .endif
-    ld t0, T_UGS(tp)
+    LREG t0, T_UGS(tp)
     csrw 0x5D2, t0              # UGS
     li t0, MTIME                # its time slice starts now, however long
-    ld t1, 0(t0)                # the kernel took (mtimecmp = MTIME + 8)
+    LREG t1, 0(t0)                # the kernel took (mtimecmp = MTIME + 8)
     addi t1, t1, QUANTUM
-    sd t1, 8(t0)
+    SREG t1, 8(t0)
     j ret_to_user
 
 # ---------------------------------------------------------------- system calls
 sys_table:
-    .dword sys_write, sys_yield, sys_exit, sys_self
+    WORDS sys_write, sys_yield, sys_exit, sys_self
 
 # write(a0 = buf, a1 = len): the buffer must lie in the user window.
 sys_write:
@@ -286,7 +361,7 @@ sys_write:
     ret
 
 sys_yield:
-    sd zero, T_A0(tp)
+    SREG zero, T_A0(tp)
     j switch_to_next
 
 # exit(a0 = code)
@@ -294,7 +369,7 @@ sys_exit:
     mv s1, a0
     la a0, msg_task
     call kputs
-    ld a0, T_NAME(tp)
+    LREG a0, T_NAME(tp)
     call kputs
     la a0, msg_exited
     call kputs
@@ -303,16 +378,16 @@ sys_exit:
     li a0, '\n'
     call kputc
     la t0, n_exited
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
     beqz s1, 1f
     la t0, n_bad_exits
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
 1:
-    sd zero, T_STATE(tp)
+    SREG zero, T_STATE(tp)
     j switch_to_next
 
 # self(): the first word of the caller's tp block. The kernel's own tp is
@@ -323,7 +398,7 @@ sys_self:
     bltu t0, t1, 9f
     li t1, USER_END - 8
     bgtu t0, t1, 9f
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     ret
 9:
     li a0, -1
@@ -332,42 +407,42 @@ sys_self:
 # ---------------------------------------------------------------- the end
 all_done:
     li t0, MTIME
-    sd zero, 8(t0)              # mtimecmp = 0: the timer stops
+    SREG zero, 8(t0)              # mtimecmp = 0: the timer stops
     la a0, msg_summary
     call kputs
     la t0, n_exited
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     call kputdec
     la a0, msg_sum_faults
     call kputs
     la t0, n_faults
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     call kputdec
     la a0, msg_sum_syscalls
     call kputs
     la t0, n_syscalls
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     call kputdec
     la a0, msg_sum_timer
     call kputs
     la t0, n_timer
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     call kputdec
     la a0, msg_sum_nmis
     call kputs
     la t0, n_nmis
-    ld a0, 0(t0)
+    LREG a0, 0(t0)
     call kputdec
     li a0, '\n'
     call kputc
     li t0, TOHOST
     li t1, 1                    # pass ...
     la t2, n_bad_exits
-    ld t2, 0(t2)
+    LREG t2, 0(t2)
     beqz t2, 1f
     li t1, 3                    # ... unless a task exited with an error (test 1)
 1:
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
 2:
     j 2b
 
@@ -387,7 +462,7 @@ kernel_panic:
     call kputc
     li t0, TOHOST
     li t1, 5
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
 1:
     j 1b
 
@@ -398,14 +473,14 @@ kernel_panic:
 # register it uses below the frame and returns with a framed sret.
 kcrit:
     addi sp, sp, -C_SAVE
-    sd ra, 0(sp)
-    sd t0, 8(sp)
-    sd t1, 16(sp)
-    sd t2, 24(sp)
-    sd t3, 32(sp)
-    sd a0, 40(sp)
-    sd a1, 48(sp)
-    sd a2, 56(sp)
+    SREG ra, 0*WORD(sp)
+    SREG t0, 1*WORD(sp)
+    SREG t1, 2*WORD(sp)
+    SREG t2, 3*WORD(sp)
+    SREG t3, 4*WORD(sp)
+    SREG a0, 5*WORD(sp)
+    SREG a1, 6*WORD(sp)
+    SREG a2, 7*WORD(sp)
     csrr t0, 0x5C4              # EVENT_INFO
     srli t0, t0, 8
     andi t0, t0, 0xff
@@ -418,27 +493,41 @@ kcrit:
     j crit_return
 nmi:
     la t0, n_nmis
-    ld t1, 0(t0)
+    LREG t1, 0(t0)
     addi t1, t1, 1
-    sd t1, 0(t0)
+    SREG t1, 0(t0)
+.if XLEN == 64
     csrr t0, 0x5C4
     srli t0, t0, 48             # from_user
     andi t0, t0, 1
+.else
+    csrr t0, 0x5C3              # STATUS: prev_user, the interrupted level
+    andi t0, t0, 8
+.endif
     beqz t0, 1f
     la a0, msg_nmi_user         # from user mode: the current task was running
     call kputs
-    ld a0, T_NAME(tp)
+    LREG a0, T_NAME(tp)
     call kputs
     j 2f
 1:
     la a0, msg_nmi_kernel       # nested: inside a handler of the kernel
     call kputs
-    ld a0, F_INFO(sp)           # the frame's EVENT_INFO: the interrupted handler's event
+.if XLEN == 64
+    LREG a0, F_INFO_LO(sp)      # the frame's EVENT_INFO: the interrupted handler's event
     li a1, 16
     call kputhex
+.else
+    lw a0, F_INFO_HI(sp)        # the same, 64 bits in two halves
+    li a1, 8
+    call kputhex
+    lw a0, F_INFO_LO(sp)
+    li a1, 8
+    call kputhex
+.endif
     la a0, msg_nmi_rip
     call kputs
-    ld a0, F_RIP(sp)            # the frame's RIP: where that handler resumes
+    LREG a0, F_RIP(sp)            # the frame's RIP: where that handler resumes
     li a1, 16
     call kputhex
 2:
@@ -450,26 +539,26 @@ nmi:
     la a0, msg_nmi_end
     call kputs
 crit_return:
-    ld ra, 0(sp)
-    ld t0, 8(sp)
-    ld t1, 16(sp)
-    ld t2, 24(sp)
-    ld t3, 32(sp)
-    ld a0, 40(sp)
-    ld a1, 48(sp)
-    ld a2, 56(sp)
+    LREG ra, 0*WORD(sp)
+    LREG t0, 1*WORD(sp)
+    LREG t1, 2*WORD(sp)
+    LREG t2, 3*WORD(sp)
+    LREG t3, 4*WORD(sp)
+    LREG a0, 5*WORD(sp)
+    LREG a1, 6*WORD(sp)
+    LREG a2, 7*WORD(sp)
     addi sp, sp, C_SAVE
     sret                        # framed: pops the frame, back where it was
 
-# kcopy(a0, a1, a2): the dwords from a1 up to a2 to a0 (all 8-aligned).
+# kcopy(a0, a1, a2): the words from a1 up to a2 to a0 (all WORD-aligned).
 # Uses a0, a1, t0.
 kcopy:
     beq a1, a2, 2f
 1:
-    ld t0, 0(a1)
-    sd t0, 0(a0)
-    addi a0, a0, 8
-    addi a1, a1, 8
+    LREG t0, 0(a1)
+    SREG t0, 0(a0)
+    addi a0, a0, WORD
+    addi a1, a1, WORD
     bne a1, a2, 1b
 2:
     ret
@@ -499,13 +588,13 @@ kputs:
 3:
     ret
 
-# kputhex(a0, a1): a0 in hex, a1 digits (0: as many as it needs). Uses
-# a1, t0..t3.
+# kputhex(a0, a1): a0 in hex, a1 digits (0: as many as it needs; on
+# RV32I the digits above the register's eight are 0). Uses a1, t0..t3.
 kputhex:
     bnez a1, 2f
     li a1, 1
 1:
-    li t1, 16
+    li t1, XLEN / 4
     beq a1, t1, 2f
     slli t0, a1, 2
     srl t1, a0, t0
@@ -516,6 +605,11 @@ kputhex:
     li t3, UART
 3:
     addi a1, a1, -1
+.if XLEN == 32
+    li t1, 0                    # a digit above bit 31: 0
+    li t2, 8
+    bgeu a1, t2, 4f
+.endif
     slli t0, a1, 2
     srl t1, a0, t0
     andi t1, t1, 15
@@ -537,7 +631,7 @@ kputdec:
     la t3, pow10
     li a1, 0                    # a digit was printed
 1:
-    ld t0, 0(t3)
+    LREG t0, 0(t3)
     beqz t0, 7f
     li t1, 0
 2:
@@ -546,7 +640,7 @@ kputdec:
     addi t1, t1, 1
     j 2b
 3:
-    addi t3, t3, 8
+    addi t3, t3, WORD
     bnez t1, 5f
     bnez a1, 5f
     li t2, 1
@@ -568,7 +662,7 @@ kputdec:
     .section .rodata
     .balign 8
 pow10:
-    .dword 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1, 0
+    WORDS 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1, 0
 
 # The writable data, assembled twice from one macro: the initial copy
 # (read-only, labels prefixed init_) and the live one that boot fills
@@ -578,18 +672,18 @@ pow10:
 .macro TASK label, entry, stack, tls, name, next
     .balign 8
 \label:
-    .space 256
-    .dword \entry, \stack, \tls, 1, \name, \next
+    .space 32 * WORD
+    WORDS \entry, \stack, \tls, 1, \name, \next
 .endm
 .macro KDATA p
     .balign 8
 \p\()kdata:
-\p\()n_syscalls: .dword 0
-\p\()n_timer:    .dword 0
-\p\()n_faults:   .dword 0
-\p\()n_exited:   .dword 0
-\p\()n_bad_exits: .dword 0
-\p\()n_nmis:     .dword 0
+\p\()n_syscalls: WORDS 0
+\p\()n_timer:    WORDS 0
+\p\()n_faults:   WORDS 0
+\p\()n_exited:   WORDS 0
+\p\()n_bad_exits: WORDS 0
+\p\()n_nmis:     WORDS 0
     TASK \p\()task_a, task_main, 0xD000, tls_a, name_a, task_b
     TASK \p\()task_b, task_main, 0xE000, tls_b, name_b, task_c
     TASK \p\()task_c, task_c_main, 0xF000, tls_c, name_c, task_a
@@ -647,17 +741,17 @@ msg_nmi_end:    .asciz ", returning\n"
 # the task's own stack, so a switch that loses URSP shows.
 task_main:
     addi sp, sp, -16
-    ld t0, 0(tp)
-    sd t0, 8(sp)                # the canary
-    sd zero, 0(sp)              # the step counter
+    LREG t0, 0(tp)
+    SREG t0, 8(sp)                # the canary
+    SREG zero, 0(sp)              # the step counter
 1:
     li a7, SYS_SELF
     ecall                       # a0 = my id, read by the kernel through UGS
-    ld t0, 8(sp)
-    ld t1, 0(tp)
+    LREG t0, 8(sp)
+    LREG t1, 0(tp)
     bne t0, t1, not_my_stack
     bne a0, t1, not_my_tp
-    ld t0, 0(sp)
+    LREG t0, 0(sp)
     addi t0, t0, '0'
     sb t0, TLS_STEP_N(tp)
     addi t0, a0, '0'
@@ -670,9 +764,9 @@ task_main:
 2:
     addi t0, t0, -1
     bnez t0, 2b
-    ld t0, 0(sp)
+    LREG t0, 0(sp)
     addi t0, t0, 1
-    sd t0, 0(sp)
+    SREG t0, 0(sp)
     li t1, YIELD_AT
     bne t0, t1, 3f
     li a7, SYS_YIELD
@@ -681,7 +775,7 @@ task_main:
     li a1, 19
     li a7, SYS_WRITE
     ecall
-    ld t0, 0(sp)
+    LREG t0, 0(sp)
 3:
     li t1, STEPS
     bltu t0, t1, 1b
@@ -722,7 +816,7 @@ task_c_main:
     li a7, SYS_WRITE
     ecall
     la t0, task_a
-    sd zero, 0(t0)              # kernel memory: #PF, P | W | U
+    SREG zero, 0(t0)              # kernel memory: #PF, P | W | U
     la a0, c_alive
     li a1, 27
     li a7, SYS_WRITE
@@ -737,7 +831,7 @@ task_c_main:
 .macro TLS label, id, name
     .balign 8
 \label:
-    .dword \id
+    .dword \id                  # 8 bytes on both widths (LREG reads its low word)
     .ascii "\name: step 0, self() = 0\n"
     .ascii "\name: back from yield\n"
     .ascii "\name: done\n"
@@ -751,7 +845,7 @@ task_c_main:
     TLS \p\()tls_b, 2, B
     .balign 8
 \p\()tls_c:
-    .dword 3
+    .dword 3                    # its id, as in TLS
 \p\()c_line:
     .ascii "C: writing to kernel memory\n"
 \p\()c_alive:
