@@ -29,8 +29,6 @@ use std::process::Command;
 /// of the debouncers in the simulation.
 const POR: u64 = 9_000;
 const DEBOUNCE: u64 = 8;
-/// Cycles a simulated press is held (longer than the debounce).
-const HOLD: u64 = DEBOUNCE + 20;
 /// Cycles the SPRAM's boot copy takes from configuration.
 const BOOT_COPY: u64 = 8_193;
 
@@ -76,20 +74,22 @@ const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top through it
 #include <cstring>
 #include <vector>
 
-// usage: max_cycles cycles_per_bit passes hold invert [nmi:EDGE|run:EDGE ...]
+// usage: max_cycles cycles_per_bit passes hold invert buttons_low [nmi:EDGE|run:EDGE ...]
+// (bit 0 of buttons_low: the run button's pin is low when pressed; bit 1: the NMI button's)
 // Prints `uart B` per byte, `led V EDGE` when the LED pins change, `pass
 // EDGE` when LED 0 lights (its pin is inverted if bit 0 of `invert` is
 // set), `run EDGE` when a run press starts, `cycles N` at the end; stops
 // 12 bits after the `passes`th pass (the last byte may be on the line).
 int main(int argc, char **argv) {
-    if (argc < 6) return 2;
+    if (argc < 7) return 2;
     const unsigned long long max_cycles = std::strtoull(argv[1], nullptr, 0);
     const unsigned long long cpb = std::strtoull(argv[2], nullptr, 0);
     const unsigned passes = std::strtoul(argv[3], nullptr, 0);
     const unsigned long long hold = std::strtoull(argv[4], nullptr, 0);
     const unsigned invert = std::strtoul(argv[5], nullptr, 0);
+    const unsigned buttons_low = std::strtoul(argv[6], nullptr, 0);
     std::vector<unsigned long long> nmi_at, run_at;
-    for (int i = 6; i < argc; i++) {
+    for (int i = 7; i < argc; i++) {
         if (!std::strncmp(argv[i], "nmi:", 4)) nmi_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
         else if (!std::strncmp(argv[i], "run:", 4)) run_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
         else return 2;
@@ -97,8 +97,8 @@ int main(int argc, char **argv) {
     VerilatedContext ctx;
     Vptu_soc_board top{&ctx};
     top.clock = 0;
-    top.button = 0;
-    top.nmi_button = 0;
+    top.button = buttons_low & 1;
+    top.nmi_button = (buttons_low >> 1) & 1;
     top.eval();
     bool rx_busy = false;
     unsigned long long rx_start = 0;
@@ -114,8 +114,8 @@ int main(int argc, char **argv) {
             if (edge == at) std::printf("run %llu\n", edge);
         }
         top.clock = 0;
-        top.nmi_button = nmi;
-        top.button = run;
+        top.nmi_button = nmi != bool((buttons_low >> 1) & 1);
+        top.button = run != bool(buttons_low & 1);
         top.eval();
         const bool tx = top.tx;
         if (!rx_busy && !tx) {
@@ -241,13 +241,23 @@ fn build(dir: &Path, cfg: &ptu_soc::soc::SocConfig, verilog: &str) -> PathBuf {
     dir.join("obj_dir").join(format!("V{TOP}"))
 }
 
-fn simulate_at(exe: &Path, cpb: u64, max: u64, invert: u8, passes: u32, presses: &[String]) -> Sim {
+/// Run the harness with the board's `opts` (its LEDs' and buttons'
+/// polarities, its debounce: a press is held 20 cycles longer).
+fn simulate_at(
+    exe: &Path,
+    opts: &BoardOptions,
+    cpb: u64,
+    max: u64,
+    passes: u32,
+    presses: &[String],
+) -> Sim {
     let mut args = vec![
         max.to_string(),
         cpb.to_string(),
         passes.to_string(),
-        HOLD.to_string(),
-        invert.to_string(),
+        (opts.debounce_cycles + 20).to_string(),
+        opts.led_active_low.to_string(),
+        (opts.button_active_low as u8 | (opts.nmi_active_low as u8) << 1).to_string(),
     ];
     args.extend(presses.iter().cloned());
     let text = run(Command::new(exe).args(&args));
@@ -305,7 +315,7 @@ fn the_icebreaker_top_copies_the_rv32i_kernel_into_spram_runs_it_and_takes_the_n
         .iter()
         .map(|&c| format!("nmi:{}", after_reset_at(POR, c)))
         .collect();
-    let first = simulate_at(&exe, 4, 3_000_000, invert, 1, &presses);
+    let first = simulate_at(&exe, &opts, 4, 3_000_000, 1, &presses);
     assert_eq!(
         first.passes.len(),
         1,
@@ -321,7 +331,7 @@ fn the_icebreaker_top_copies_the_rv32i_kernel_into_spram_runs_it_and_takes_the_n
             .iter()
             .map(|&c| format!("nmi:{}", after_reset_at(start2, c))),
     );
-    let sim = simulate_at(&exe, 4, 6_000_000, invert, 2, &presses);
+    let sim = simulate_at(&exe, &opts, 4, 6_000_000, 2, &presses);
     assert_eq!(sim.passes.len(), 2, "the second run did not pass");
     assert_eq!(sim.passes[0], pass1, "the simulation is not repeatable");
     let expect = Expect {
@@ -363,9 +373,8 @@ fn the_icebreaker_top_copies_the_rv32i_kernel_into_spram_runs_it_and_takes_the_n
     assert!(bit(at_pass1, LED_PASS) && bit(at_pass1, LED_NMI) && !bit(at_pass1, LED_RUNNING));
     assert!(sim.leds.iter().all(|&(v, _)| (v as usize) < 1 << LEDS));
     eprintln!(
-        "iCEBreaker top (RV32I, SPRAM): the kernel passes {} cycles after the power-on reset ({:.1} ms at 12 MHz with a 4-cycle bit; the board's UART bit is 104 cycles)",
-        pass1 - POR,
-        (pass1 - POR) as f64 / 12e3
+        "iCEBreaker top (RV32I, SPRAM, 4 cycles per bit): the kernel passes {} cycles after the power-on reset",
+        pass1 - POR
     );
 }
 
@@ -378,17 +387,51 @@ fn the_spram_copy_holds_the_soc_in_reset_until_it_ends() {
     let (cfg, mut opts) = ice();
     let dir = scratch("short-por");
     let exe_long = build(&dir, &cfg, &board::emit(&cfg, &opts).unwrap());
-    let long = simulate_at(&exe_long, 4, 3_000_000, opts.led_active_low, 1, &[]);
+    let long = simulate_at(&exe_long, &opts, 4, 3_000_000, 1, &[]);
     assert_eq!(long.passes.len(), 1, "no pass with the long reset");
     opts.por_cycles = 16;
     let dir = scratch("short-por-2");
     let exe_short = build(&dir, &cfg, &board::emit(&cfg, &opts).unwrap());
-    let short = simulate_at(&exe_short, 4, 3_000_000, opts.led_active_low, 1, &[]);
+    let short = simulate_at(&exe_short, &opts, 4, 3_000_000, 1, &[]);
     assert_eq!(short.passes.len(), 1, "no pass with the short reset");
     assert_eq!(short.transcripts[0], long.transcripts[0]);
     let late = long.passes[0] - short.passes[0];
     assert!(
         (POR - BOOT_COPY..=POR - BOOT_COPY + 2).contains(&late),
         "the short reset's run passes {late} cycles earlier; the copy ends at {BOOT_COPY}"
+    );
+}
+
+/// The top exactly as the iCEBreaker gets it (12 MHz, 104 cycles per bit
+/// at 115200 baud, the 1 ms power-on reset, 10 ms debounce, the run
+/// button active low): the copy ends inside the power-on reset and the
+/// RV32I kernel passes with its whole transcript.
+#[test]
+fn the_icebreaker_top_at_115200_baud_runs_the_rv32i_kernel_to_its_summary() {
+    let k = kernel::build_xlen(kernel::Variant::Correct, 32).unwrap_or_else(|e| panic!("{e:#}"));
+    let b = ptu_synth::boards::find("icebreaker").unwrap();
+    let opts = board::options(&b).unwrap();
+    assert!(opts.button_active_low);
+    assert!(
+        opts.por_cycles > BOOT_COPY,
+        "the copy ends inside the power-on reset"
+    );
+    let cpb = (opts.clock_hz + opts.baud / 2) / opts.baud;
+    assert_eq!(cpb, 104);
+    let cfg = board::kernel_soc_for(&b).unwrap();
+    let exe = build(&scratch("12mhz"), &cfg, &board::emit(&cfg, &opts).unwrap());
+    let sim = simulate_at(&exe, &opts, cpb, 20_000_000, 1, &[]);
+    assert_eq!(sim.passes.len(), 1, "no pass in {} cycles", sim.cycles);
+    let t = &sim.transcripts[0];
+    let expect = Expect {
+        nmi_user: 0,
+        nmi_nested: 0,
+        fault_address: k.header.task_a,
+    };
+    kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
+    eprintln!(
+        "iCEBreaker top at 12 MHz: the kernel passes {} cycles after the power-on reset ({:.1} ms)",
+        sim.passes[0] - opts.por_cycles,
+        (sim.passes[0] - opts.por_cycles) as f64 * 1e3 / opts.clock_hz as f64,
     );
 }
