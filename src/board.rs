@@ -51,7 +51,8 @@ impl clap::builder::TypedValueParser for BoardParser {
 pub enum DesignKind {
     /// The board demo: the unit replaying the reference model's sequence.
     Demo,
-    /// The SoC (RV64I core, the unit, 64 KiB RAM) running the kernel.
+    /// The SoC (RV64I core, or RV32I on iCE40, the unit, 64 KiB RAM)
+    /// running the kernel.
     Soc,
 }
 
@@ -72,7 +73,8 @@ pub struct BuildArgs {
     #[arg(long, default_value = "icebreaker", value_parser = BoardParser)]
     pub board: String,
     /// The design: the board demo, or the SoC with its kernel (the ulx3s
-    /// only: the 64-bit SoC does not fit the iCE40 boards).
+    /// gets the RV64I SoC, the icebreaker the RV32I one with its RAM in
+    /// SPRAM; neither fits the alchitry-cu's 16 KiB of block RAM).
     #[arg(long, value_enum, default_value = "demo")]
     pub design: DesignKind,
     /// Build folder (default: synth/build/<board>, or
