@@ -1522,6 +1522,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg shutdown_q_we;
     reg shutdown_q_wdata;
     wire shutdown_q_q;
+    reg settled_q_clock;
+    reg settled_q_reset;
+    reg settled_q_we;
+    reg settled_q_wdata;
+    wire settled_q_q;
 
     // Local signals
     reg take_mce;
@@ -1532,6 +1537,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg take_syscall;
     reg nmi_ready;
     reg calm;
+    reg mce_pending_next;
     reg irq_ok;
     reg ordinary;
     reg immediate;
@@ -1660,6 +1666,13 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .wdata(shutdown_q_wdata),
         .q(shutdown_q_q)
     );
+    ptu_reg_w1_reset_1 settled_q(
+        .clock(settled_q_clock),
+        .reset(settled_q_reset),
+        .we(settled_q_we),
+        .wdata(settled_q_wdata),
+        .q(settled_q_q)
+    );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] df_info_comb;
@@ -1689,6 +1702,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         mce_q_we = 1'h1;
         nmi_pending_we = 1'h1;
         mce_pending_we = 1'h1;
+        settled_q_we = 1'h1;
         irq_ack_q_we = 1'h1;
     end
 
@@ -1745,6 +1759,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        settled_q_clock = clock;
+    end
+
+    always @(*) begin
         nmi_pending_reset = reset;
     end
 
@@ -1793,6 +1811,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        settled_q_reset = reset;
+    end
+
+    always @(*) begin
         event_info = event_info_q_q;
     end
 
@@ -1837,7 +1859,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        calm = idle & ~mce_pending_q & ~nmi_ready;
+        calm = ~busy & settled_q_q & ~nmi_ready;
     end
 
     always @(*) begin
@@ -2089,11 +2111,19 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        mce_pending_next = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+    end
+
+    always @(*) begin
         nmi_pending_wdata = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
     end
 
     always @(*) begin
-        mce_pending_wdata = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+        mce_pending_wdata = mce_pending_next;
+    end
+
+    always @(*) begin
+        settled_q_wdata = ~(shutdown_q_q | triple_fault) & ~mce_pending_next;
     end
 
     always @(*) begin
@@ -2135,6 +2165,27 @@ module ptu_entry_unit_error_wide(x,y);
     // Update code (custom)
     always @(*) y = {32'd0, x};
 endmodule // ptu_entry_unit_error_wide
+
+// Shared by: ptu_entry_unit_settled_q
+module ptu_reg_w1_reset_1(clock,reset,we,wdata,q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire we;
+    input wire wdata;
+    output reg q;
+
+    // Constant declarations
+    localparam reset_value = 1'b1;
+
+    // Update code (custom)
+    // Module name: reg_w1_reset_1
+    always @(posedge clock) begin
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
+    end
+endmodule // ptu_reg_w1_reset_1
 
 module ptu_entry_unit_vector_wide(x,y);
 
