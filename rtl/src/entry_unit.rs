@@ -17,7 +17,7 @@
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
 
-use crate::primitives::{Reg, WordStep, ZeroExtend};
+use crate::primitives::{Reg, ZeroExtend};
 use ptu_arch::{csr, event_info, event_type, vector};
 use rust_hdl::prelude::*;
 
@@ -123,7 +123,7 @@ pub struct EntryUnit {
     pub load_critical: Signal<Out, Bit>,
     /// Start pushing a frame at this edge.
     pub start_push: Signal<Out, Bit>,
-    /// Address of the first (highest) word of that frame.
+    /// The stack top of that frame: its first (highest) word is just below.
     pub push_addr: Signal<Out, Bits<64>>,
     /// Word 0 of the frame being pushed: the return RIP.
     pub return_rip: Signal<Out, Bits<64>>,
@@ -150,10 +150,6 @@ pub struct EntryUnit {
     df_info: Signal<Local, Bits<64>>,
     vector_wide: ZeroExtend<8, 64>,
     error_wide: ZeroExtend<32, 64>,
-    /// The word below the kernel RSP.
-    krsp_step: WordStep,
-    /// The word below CSTACK.
-    cstack_step: WordStep,
     zero: Constant<Bits<64>>,
     zero_error: Constant<Bits<32>>,
     vector_lsb: Constant<Bits<64>>,
@@ -288,8 +284,6 @@ impl Default for EntryUnit {
             df_info: Default::default(),
             vector_wide: Default::default(),
             error_wide: Default::default(),
-            krsp_step: WordStep::down(),
-            cstack_step: WordStep::down(),
             zero: c64(0),
             zero_error: Constant::new(0u64.into()),
             vector_lsb: c64(event_info::VECTOR_LSB as u64),
@@ -510,18 +504,14 @@ impl Logic for EntryUnit {
             self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
-        // Both candidate first words are computed from registers alone
-        // (`WordStep`: short carry chains), so the event decision only
-        // selects one; the subtraction after the decision was the unit's
-        // critical path.
-        self.krsp_step.x.next = self.kernel_rsp.val();
-        self.cstack_step.x.next = self.cstack.val();
-        self.push_addr.next = self.krsp_step.y.val();
+        // The frame sequencer writes the first word just below the top
+        // (its own `WordStep`, which it steps through the frame with).
+        self.push_addr.next = self.kernel_rsp.val();
         if self.take_critical.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_step.y.val();
+            self.push_addr.next = self.cstack.val();
         }
         if self.double_fault.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_step.y.val();
+            self.push_addr.next = self.cstack.val();
         }
         self.start_push.next = self.take_critical.val()
             | (self.ordinary.val() & !self.user.val())

@@ -22,11 +22,12 @@ pub struct FrameSequencer {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
     pub reset: Signal<In, Bit>,
-    /// Start pushing a frame; its first word goes to `start_addr`.
+    /// Start pushing a frame below the stack top `start_addr`: its first
+    /// word goes to `start_addr - 8`.
     pub start_push: Signal<In, Bit>,
     /// Start popping a frame whose lowest word is at `start_addr`.
     pub start_pop: Signal<In, Bit>,
-    /// First address of the transfer.
+    /// The stack top of a push, the first address of a pop.
     pub start_addr: Signal<In, Bits<64>>,
     /// Word 0 of a push (highest address): the return RIP.
     pub word_rip: Signal<In, Bits<64>>,
@@ -72,17 +73,22 @@ pub struct FrameSequencer {
     word_last: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
+    /// Address of the word being transferred; 0 outside a transfer.
+    word_addr: Signal<Local, Bits<64>>,
     /// A transfer runs.
     active: Reg<Bit>,
     /// The transfer is a pop.
     pop: Reg<Bit>,
     /// Index of the word being transferred.
     index: Reg<Bits<3>>,
-    /// Address of the word being transferred; 0 outside a transfer.
+    /// A pop: the address of the word being transferred. A push: the
+    /// address just above it (the stack top, then each word written), so
+    /// one `WordStep` down gives the word, and the next value too. 0
+    /// outside a transfer.
     addr: Reg<Bits<64>>,
     /// The word above `addr` (pops go up).
     word_above: WordStep,
-    /// The word below `addr` (pushes go down).
+    /// The word below `addr`: the word a push writes.
     word_below: WordStep,
 }
 
@@ -120,6 +126,7 @@ impl Default for FrameSequencer {
             word_last: Constant::new((frame::WORDS - 1).into()),
             word_step: Constant::new(1u64.into()),
             start: Default::default(),
+            word_addr: Default::default(),
             active: Default::default(),
             pop: Default::default(),
             index: Default::default(),
@@ -141,7 +148,15 @@ impl Logic for FrameSequencer {
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
         self.word.next = self.index.q.val();
-        self.frame_addr.next = self.addr.q.val();
+        // The word of this cycle: `addr`, or for a push the word below it.
+        // Next word: pushes go down, pops go up.
+        self.word_above.x.next = self.addr.q.val();
+        self.word_below.x.next = self.addr.q.val();
+        self.word_addr.next = self.addr.q.val();
+        if self.active.q.val() & !self.pop.q.val() {
+            self.word_addr.next = self.word_below.y.val();
+        }
+        self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
         self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
         self.done.next = self.answer.val() & (self.index.q.val() == self.word_last.val());
@@ -150,7 +165,7 @@ impl Logic for FrameSequencer {
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
         // `addr` is 0 outside a transfer (reset, and cleared when one
         // ends), so the address needs no gate of its own.
-        self.mem_addr.next = self.addr.q.val();
+        self.mem_addr.next = self.word_addr.val();
         self.mem_wdata.next = self.zero.val();
         if self.active.q.val() & !self.pop.q.val() {
             if self.index.q.val() == self.word_0.val() {
@@ -165,9 +180,6 @@ impl Logic for FrameSequencer {
                 self.mem_wdata.next = self.word_data.val();
             }
         }
-        // Next word: pushes go down, pops go up.
-        self.word_above.x.next = self.addr.q.val();
-        self.word_below.x.next = self.addr.q.val();
         // A start (re)starts a transfer; each answer moves to the next word.
         self.start.next = self.start_push.val() | self.start_pop.val();
         self.active.we.next = self.start.val() | self.done.val() | self.bus_error.val();

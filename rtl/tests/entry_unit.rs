@@ -264,7 +264,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "MCE push_addr"
     );
     edge!(sim, x);
@@ -300,7 +300,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "NMI nested: current stack"
     );
     edge!(sim, x);
@@ -345,7 +345,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "NMI from user: CSTACK"
     );
     edge!(sim, x);
@@ -494,7 +494,7 @@ block_test!(nmi_edges, EntryUnit, unit(), 160, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "NMI push_addr"
     );
     edge!(sim, x);
@@ -618,7 +618,7 @@ block_test!(mce_edges_and_nesting, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "MCE: CSTACK"
     );
     edge!(sim, x);
@@ -649,7 +649,7 @@ block_test!(mce_edges_and_nesting, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "nested: current stack"
     );
     edge!(sim, x);
@@ -770,7 +770,7 @@ block_test!(
                 sim,
                 x,
                 x.push_addr.val().to_u64(),
-                KRSP - 8,
+                KRSP,
                 "SYSCALL push_addr"
             );
             let before = event(&x);
@@ -832,7 +832,7 @@ block_test!(
             sim,
             x,
             x.push_addr.val().to_u64(),
-            CSTACK - 8,
+            CSTACK,
             "NMI from user: CSTACK"
         );
         edge!(sim, x);
@@ -913,7 +913,7 @@ block_test!(
                 sim,
                 x,
                 x.push_addr.val().to_u64(),
-                top - 8,
+                top,
                 "{ctx}: push_addr"
             );
             edge!(sim, x);
@@ -1121,7 +1121,7 @@ block_test!(double_and_triple_fault, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "#DF on CSTACK"
     );
     edge!(sim, x);
@@ -1150,7 +1150,7 @@ block_test!(double_and_triple_fault, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "#DF in a critical handler"
     );
     edge!(sim, x);
