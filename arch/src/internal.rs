@@ -92,7 +92,7 @@ pub const TABLE: &[Internal] = &[
     // The frame sequencer.
     n("frame_addr",                    "frame_sequencer.word_addr",       64, "address of the frame word being transferred"),
     n("frame_addr_reg",                "frame_sequencer.addr.q",          64, "the sequencer's address register: a pop's word, or the word above a push's"),
-    n("frame_word_below",              "frame_sequencer.word_below.y",    64, "the word below the address register: the word a push transfers"),
+    n("frame_step",                    "frame_sequencer.step.y",          64, "the next word from the address register: below it in a push (the word it transfers), above it in a pop"),
     n("frame_word",                    "frame_sequencer.index.q",          3, "index of the frame word being transferred (0 to 4)"),
     n("frame_word_status",             "frame_sequencer.word_status",     64, "the STATUS word of the frame being pushed"),
     n("frame_word_info",               "frame_sequencer.word_info",       64, "the EVENT_INFO word of the frame being pushed"),

@@ -80,7 +80,7 @@ pub const MUTANTS: [Mutant; 11] = [
         breaks: "P5",
         bug: "a frame starts at its stack top instead of 8 bytes below it",
         instance: "frame_sequencer",
-        find: "{frame_addr} = {frame_word_below};",
+        find: "{frame_addr} = {frame_step};",
         replace: "{frame_addr} = {frame_addr_reg};",
     },
     Mutant {

@@ -2197,10 +2197,9 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     reg addr_we;
     reg [63:0] addr_wdata;
     wire [63:0] addr_q;
-    reg [63:0] word_above_x;
-    wire [63:0] word_above_y;
-    reg [63:0] word_below_x;
-    wire [63:0] word_below_y;
+    reg [63:0] step_x;
+    reg step_up;
+    wire [63:0] step_y;
 
     // Local signals
     reg start;
@@ -2235,13 +2234,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         .wdata(addr_wdata),
         .q(addr_q)
     );
-    ptu_word_up word_above(
-        .x(word_above_x),
-        .y(word_above_y)
-    );
-    ptu_word_down word_below(
-        .x(word_below_x),
-        .y(word_below_y)
+    ptu_frame_step step(
+        .x(step_x),
+        .up(step_up),
+        .y(step_y)
     );
 
     // Private copies: each is computed, then written once per evaluation.
@@ -2296,17 +2292,17 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        word_above_x = addr_q;
+        step_x = addr_q;
     end
 
     always @(*) begin
-        word_below_x = addr_q;
+        step_up = pop_q;
     end
 
     always @(*) begin
         word_addr_comb = addr_q;
         if (active_q & ~pop_q) begin
-            word_addr_comb = word_below_y;
+            word_addr_comb = step_y;
         end
         word_addr = word_addr_comb;
     end
@@ -2387,10 +2383,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     always @(*) begin
         index_wdata_comb = index_q + word_step;
-        addr_wdata_comb = word_below_y;
-        if (pop_q) begin
-            addr_wdata_comb = word_above_y;
-        end
+        addr_wdata_comb = step_y;
         if (done | bus_error) begin
             addr_wdata_comb = zero;
         end
@@ -2429,53 +2422,30 @@ module ptu_reg_w3(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w3
 
-// Shared by: ptu_frame_sequencer_word_above
-module ptu_word_up(x,y);
+// Shared by: ptu_frame_sequencer_step
+module ptu_frame_step(x,up,y);
 
     // Module arguments
     input wire [63:0] x;
+    input wire up;
     output reg [63:0] y;
 
     // Update code (custom)
-    // Module name: word_up
+    // Module name: frame_step
     wire [60:0] index = x[63:3];
     reg [60:0] next_index;
     // Private copies: each is computed, then written once per evaluation.
     reg [60:0] next_index_comb;
 
     always @(*) begin
-        next_index_comb[15:0] = index[15:0] + 16'h1;
-        next_index_comb[31:16] = (&index[15:0]) ? index[31:16] + 16'h1 : index[31:16];
-        next_index_comb[47:32] = (&index[31:0]) ? index[47:32] + 16'h1 : index[47:32];
-        next_index_comb[60:48] = (&index[47:0]) ? index[60:48] + 13'h1 : index[60:48];
+        next_index_comb[15:0] = index[15:0] + {{15{~up}}, 1'b1};
+        next_index_comb[31:16] = (up ? &index[15:0] : ~|index[15:0]) ? index[31:16] + {{15{~up}}, 1'b1} : index[31:16];
+        next_index_comb[47:32] = (up ? &index[31:0] : ~|index[31:0]) ? index[47:32] + {{15{~up}}, 1'b1} : index[47:32];
+        next_index_comb[60:48] = (up ? &index[47:0] : ~|index[47:0]) ? index[60:48] + {{12{~up}}, 1'b1} : index[60:48];
         next_index = next_index_comb;
     end
     always @(*) y = {next_index, x[2:0]};
-endmodule // ptu_word_up
-
-// Shared by: ptu_frame_sequencer_word_below
-module ptu_word_down(x,y);
-
-    // Module arguments
-    input wire [63:0] x;
-    output reg [63:0] y;
-
-    // Update code (custom)
-    // Module name: word_down
-    wire [60:0] index = x[63:3];
-    reg [60:0] next_index;
-    // Private copies: each is computed, then written once per evaluation.
-    reg [60:0] next_index_comb;
-
-    always @(*) begin
-        next_index_comb[15:0] = index[15:0] - 16'h1;
-        next_index_comb[31:16] = (~|index[15:0]) ? index[31:16] - 16'h1 : index[31:16];
-        next_index_comb[47:32] = (~|index[31:0]) ? index[47:32] - 16'h1 : index[47:32];
-        next_index_comb[60:48] = (~|index[47:0]) ? index[60:48] - 13'h1 : index[60:48];
-        next_index = next_index_comb;
-    end
-    always @(*) y = {next_index, x[2:0]};
-endmodule // ptu_word_down
+endmodule // ptu_frame_step
 
 module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 

@@ -11,7 +11,7 @@
 //! A start while a transfer runs restarts it (the entry unit does this to
 //! push a #DF frame at the edge of a bus error).
 
-use crate::primitives::{Reg, WordStep};
+use crate::primitives::{FrameStep, Reg};
 use ptu_arch::frame;
 use rust_hdl::prelude::*;
 
@@ -83,13 +83,12 @@ pub struct FrameSequencer {
     index: Reg<Bits<3>>,
     /// A pop: the address of the word being transferred. A push: the
     /// address just above it (the stack top, then each word written), so
-    /// one `WordStep` down gives the word, and the next value too. 0
-    /// outside a transfer.
+    /// one step down gives the word, and the next value too. 0 outside a
+    /// transfer.
     addr: Reg<Bits<64>>,
-    /// The word above `addr` (pops go up).
-    word_above: WordStep,
-    /// The word below `addr`: the word a push writes.
-    word_below: WordStep,
+    /// The next word from `addr`: above it for a pop, below it for a push
+    /// (the word a push writes).
+    step: FrameStep,
 }
 
 impl Default for FrameSequencer {
@@ -131,8 +130,7 @@ impl Default for FrameSequencer {
             pop: Default::default(),
             index: Default::default(),
             addr: Default::default(),
-            word_above: WordStep::up(),
-            word_below: WordStep::down(),
+            step: Default::default(),
         }
     }
 }
@@ -150,11 +148,11 @@ impl Logic for FrameSequencer {
         self.word.next = self.index.q.val();
         // The word of this cycle: `addr`, or for a push the word below it.
         // Next word: pushes go down, pops go up.
-        self.word_above.x.next = self.addr.q.val();
-        self.word_below.x.next = self.addr.q.val();
+        self.step.x.next = self.addr.q.val();
+        self.step.up.next = self.pop.q.val();
         self.word_addr.next = self.addr.q.val();
         if self.active.q.val() & !self.pop.q.val() {
-            self.word_addr.next = self.word_below.y.val();
+            self.word_addr.next = self.step.y.val();
         }
         self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
@@ -189,10 +187,7 @@ impl Logic for FrameSequencer {
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
         self.addr.we.next = self.start.val() | self.answer.val() | self.bus_error.val();
-        self.addr.wdata.next = self.word_below.y.val();
-        if self.pop.q.val() {
-            self.addr.wdata.next = self.word_above.y.val();
-        }
+        self.addr.wdata.next = self.step.y.val();
         if self.done.val() | self.bus_error.val() {
             self.addr.wdata.next = self.zero.val();
         }
