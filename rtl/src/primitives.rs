@@ -9,6 +9,7 @@
 //!   every block is a `Reg`; no block resets a flip-flop by hand.
 //! * [`RegPair`] is a renamed register (RIP, RSP, GS base): a kernel and a
 //!   user [`Reg`], the level selecting which one an instruction writes.
+//! * [`WordStep`] and [`FrameStep`] are `x ± 8` in short carry chains.
 //! * rust-hdl has no concatenation, and its `bit_cast` widens by AND-ing
 //!   with a wide mask, which `verilator -Wall` reports as a width mismatch.
 //!   [`ZeroExtend`] widens with a real concatenation instead; its
@@ -257,9 +258,9 @@ const _: () = assert!(WORD_BYTES == ptu_arch::frame::WORD_BYTES);
 pub const STEP_CHUNK_BITS: usize = 16;
 
 /// The neighbouring frame word of a 64-bit address: `y = x + 8`
-/// ([`WordStep::up`]) or `x - 8` ([`WordStep::down`]), modulo 2^64. The
-/// frame sequencer steps through a frame with them; the entry unit finds a
-/// frame's first word below a stack top with `down`.
+/// ([`WordStep::up`]) or `x - 8` ([`WordStep::down`]), modulo 2^64, the
+/// direction fixed at construction. The unit itself steps with
+/// [`FrameStep`], the same chains with the direction an input.
 ///
 /// A plain `x ± 8` is one 61-bit carry chain, which was the unit's
 /// critical path on iCE40 (58 carry steps, about 17 ns on an UP5K). The
