@@ -505,7 +505,7 @@ impl Logic for EntryUnit {
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
         // The frame sequencer writes the first word just below the top
-        // (its own `WordStep`, which it steps through the frame with).
+        // (its `FrameStep`, which it steps through the frame with).
         self.push_addr.next = self.kernel_rsp.val();
         if self.take_critical.val() & !self.status_critical.val() {
             self.push_addr.next = self.cstack.val();
