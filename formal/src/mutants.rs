@@ -78,10 +78,10 @@ pub const MUTANTS: [Mutant; 11] = [
     Mutant {
         name: "frame-at-stack-top",
         breaks: "P5",
-        bug: "a frame below the kernel RSP starts at the RSP instead of 8 bytes below it",
-        instance: "entry_unit",
-        find: "{push_addr} = {word_below_krsp};",
-        replace: "{push_addr} = {entry_unit_kernel_rsp};",
+        bug: "a frame starts at its stack top instead of 8 bytes below it",
+        instance: "frame_sequencer",
+        find: "{frame_addr} = {frame_step};",
+        replace: "{frame_addr} = {frame_addr_reg};",
     },
     Mutant {
         name: "critical-always-on-cstack",

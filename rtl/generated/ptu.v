@@ -134,7 +134,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg return_path_do_eret;
     reg return_path_status_framed;
     reg return_path_status_prev_user;
-    reg [63:0] return_path_kernel_rsp;
     reg return_path_seq_popping;
     reg return_path_seq_answer;
     reg [2:0] return_path_seq_word;
@@ -142,7 +141,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] return_path_mem_rdata;
     wire return_path_leave;
     wire return_path_start_pop;
-    wire [63:0] return_path_pop_addr;
     wire return_path_restore;
     wire return_path_restore_user;
     wire [63:0] return_path_restore_rip;
@@ -311,7 +309,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .do_eret(return_path_do_eret),
         .status_framed(return_path_status_framed),
         .status_prev_user(return_path_status_prev_user),
-        .kernel_rsp(return_path_kernel_rsp),
         .seq_popping(return_path_seq_popping),
         .seq_answer(return_path_seq_answer),
         .seq_word(return_path_seq_word),
@@ -319,7 +316,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .mem_rdata(return_path_mem_rdata),
         .leave(return_path_leave),
         .start_pop(return_path_start_pop),
-        .pop_addr(return_path_pop_addr),
         .restore(return_path_restore),
         .restore_user(return_path_restore_user),
         .restore_rip(return_path_restore_rip),
@@ -407,7 +403,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg csr_file_load_if_comb;
     reg csr_file_load_nmi_blocked_comb;
     reg csr_file_load_prev_user_comb;
-    reg [63:0] frame_sequencer_start_addr_comb;
     reg insn_done_comb;
     reg [63:0] rename_bank_krip_value_comb;
     reg [63:0] rename_bank_krsp_value_comb;
@@ -591,10 +586,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        return_path_kernel_rsp = rename_bank_kernel_rsp;
-    end
-
-    always @(*) begin
         return_path_seq_popping = frame_sequencer_popping;
     end
 
@@ -623,11 +614,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        frame_sequencer_start_addr_comb = return_path_pop_addr;
-        if (entry_unit_start_push) begin
-            frame_sequencer_start_addr_comb = entry_unit_push_addr;
-        end
-        frame_sequencer_start_addr = frame_sequencer_start_addr_comb;
+        frame_sequencer_start_addr = entry_unit_push_addr;
     end
 
     always @(*) begin
@@ -1448,10 +1435,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     wire [63:0] vector_wide_y;
     reg [31:0] error_wide_x;
     wire [63:0] error_wide_y;
-    reg [63:0] krsp_step_x;
-    wire [63:0] krsp_step_y;
-    reg [63:0] cstack_step_x;
-    wire [63:0] cstack_step_y;
     reg nmi_q_clock;
     reg nmi_q_reset;
     reg nmi_q_we;
@@ -1522,6 +1505,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg shutdown_q_we;
     reg shutdown_q_wdata;
     wire shutdown_q_q;
+    reg settled_q_clock;
+    reg settled_q_reset;
+    reg settled_q_we;
+    reg settled_q_wdata;
+    wire settled_q_q;
 
     // Local signals
     reg take_mce;
@@ -1532,6 +1520,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg take_syscall;
     reg nmi_ready;
     reg calm;
+    reg mce_pending_next;
     reg irq_ok;
     reg ordinary;
     reg immediate;
@@ -1553,14 +1542,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     ptu_entry_unit_error_wide error_wide(
         .x(error_wide_x),
         .y(error_wide_y)
-    );
-    ptu_word_down krsp_step(
-        .x(krsp_step_x),
-        .y(krsp_step_y)
-    );
-    ptu_word_down cstack_step(
-        .x(cstack_step_x),
-        .y(cstack_step_y)
     );
     ptu_reg_w1 nmi_q(
         .clock(nmi_q_clock),
@@ -1660,6 +1641,13 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .wdata(shutdown_q_wdata),
         .q(shutdown_q_q)
     );
+    ptu_reg_w1_reset_1 settled_q(
+        .clock(settled_q_clock),
+        .reset(settled_q_reset),
+        .we(settled_q_we),
+        .wdata(settled_q_wdata),
+        .q(settled_q_q)
+    );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] df_info_comb;
@@ -1689,6 +1677,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         mce_q_we = 1'h1;
         nmi_pending_we = 1'h1;
         mce_pending_we = 1'h1;
+        settled_q_we = 1'h1;
         irq_ack_q_we = 1'h1;
     end
 
@@ -1745,6 +1734,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        settled_q_clock = clock;
+    end
+
+    always @(*) begin
         nmi_pending_reset = reset;
     end
 
@@ -1793,6 +1786,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        settled_q_reset = reset;
+    end
+
+    always @(*) begin
         event_info = event_info_q_q;
     end
 
@@ -1837,7 +1834,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        calm = idle & ~mce_pending_q & ~nmi_ready;
+        calm = ~busy & settled_q_q & ~nmi_ready;
     end
 
     always @(*) begin
@@ -2004,20 +2001,12 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        krsp_step_x = kernel_rsp;
-    end
-
-    always @(*) begin
-        cstack_step_x = cstack;
-    end
-
-    always @(*) begin
-        push_addr_comb = krsp_step_y;
+        push_addr_comb = kernel_rsp;
         if (take_critical & ~status_critical) begin
-            push_addr_comb = cstack_step_y;
+            push_addr_comb = cstack;
         end
         if (double_fault & ~status_critical) begin
-            push_addr_comb = cstack_step_y;
+            push_addr_comb = cstack;
         end
         push_addr = push_addr_comb;
     end
@@ -2089,11 +2078,19 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        mce_pending_next = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+    end
+
+    always @(*) begin
         nmi_pending_wdata = (nmi_pending_q & ~take_nmi) | (nmi & ~nmi_q_q);
     end
 
     always @(*) begin
-        mce_pending_wdata = (mce_pending_q & ~take_mce) | (mce & ~mce_q_q);
+        mce_pending_wdata = mce_pending_next;
+    end
+
+    always @(*) begin
+        settled_q_wdata = ~(shutdown_q_q | triple_fault) & ~mce_pending_next;
     end
 
     always @(*) begin
@@ -2101,30 +2098,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
 endmodule // ptu_entry_unit
-
-// Shared by: ptu_entry_unit_cstack_step, ptu_entry_unit_krsp_step, ptu_frame_sequencer_word_below
-module ptu_word_down(x,y);
-
-    // Module arguments
-    input wire [63:0] x;
-    output reg [63:0] y;
-
-    // Update code (custom)
-    // Module name: word_down
-    wire [60:0] index = x[63:3];
-    reg [60:0] next_index;
-    // Private copies: each is computed, then written once per evaluation.
-    reg [60:0] next_index_comb;
-
-    always @(*) begin
-        next_index_comb[15:0] = index[15:0] - 16'h1;
-        next_index_comb[31:16] = (~|index[15:0]) ? index[31:16] - 16'h1 : index[31:16];
-        next_index_comb[47:32] = (~|index[31:0]) ? index[47:32] - 16'h1 : index[47:32];
-        next_index_comb[60:48] = (~|index[47:0]) ? index[60:48] - 13'h1 : index[60:48];
-        next_index = next_index_comb;
-    end
-    always @(*) y = {next_index, x[2:0]};
-endmodule // ptu_word_down
 
 module ptu_entry_unit_error_wide(x,y);
 
@@ -2135,6 +2108,27 @@ module ptu_entry_unit_error_wide(x,y);
     // Update code (custom)
     always @(*) y = {32'd0, x};
 endmodule // ptu_entry_unit_error_wide
+
+// Shared by: ptu_entry_unit_settled_q
+module ptu_reg_w1_reset_1(clock,reset,we,wdata,q);
+
+    // Module arguments
+    input wire clock;
+    input wire reset;
+    input wire we;
+    input wire wdata;
+    output reg q;
+
+    // Constant declarations
+    localparam reset_value = 1'b1;
+
+    // Update code (custom)
+    // Module name: reg_w1_reset_1
+    always @(posedge clock) begin
+        if (reset) q <= reset_value;
+        else if (we) q <= wdata;
+    end
+endmodule // ptu_reg_w1_reset_1
 
 module ptu_entry_unit_vector_wide(x,y);
 
@@ -2203,13 +2197,13 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     reg addr_we;
     reg [63:0] addr_wdata;
     wire [63:0] addr_q;
-    reg [63:0] word_above_x;
-    wire [63:0] word_above_y;
-    reg [63:0] word_below_x;
-    wire [63:0] word_below_y;
+    reg [63:0] step_x;
+    reg step_up;
+    wire [63:0] step_y;
 
     // Local signals
     reg start;
+    reg [63:0] word_addr;
 
     // Sub module instances
     ptu_reg_w1 active(
@@ -2240,19 +2234,17 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         .wdata(addr_wdata),
         .q(addr_q)
     );
-    ptu_word_up word_above(
-        .x(word_above_x),
-        .y(word_above_y)
-    );
-    ptu_word_down word_below(
-        .x(word_below_x),
-        .y(word_below_y)
+    ptu_frame_step step(
+        .x(step_x),
+        .up(step_up),
+        .y(step_y)
     );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] addr_wdata_comb;
     reg [2:0] index_wdata_comb;
     reg [63:0] mem_wdata_comb;
+    reg [63:0] word_addr_comb;
 
     // Update code
     always @(*) begin
@@ -2300,7 +2292,23 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        frame_addr = addr_q;
+        step_x = addr_q;
+    end
+
+    always @(*) begin
+        step_up = pop_q;
+    end
+
+    always @(*) begin
+        word_addr_comb = addr_q;
+        if (active_q & ~pop_q) begin
+            word_addr_comb = step_y;
+        end
+        word_addr = word_addr_comb;
+    end
+
+    always @(*) begin
+        frame_addr = word_addr;
     end
 
     always @(*) begin
@@ -2324,7 +2332,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        mem_addr = addr_q;
+        mem_addr = word_addr;
     end
 
     always @(*) begin
@@ -2347,14 +2355,6 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
             end
         end
         mem_wdata = mem_wdata_comb;
-    end
-
-    always @(*) begin
-        word_above_x = addr_q;
-    end
-
-    always @(*) begin
-        word_below_x = addr_q;
     end
 
     always @(*) begin
@@ -2383,10 +2383,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     always @(*) begin
         index_wdata_comb = index_q + word_step;
-        addr_wdata_comb = word_below_y;
-        if (pop_q) begin
-            addr_wdata_comb = word_above_y;
-        end
+        addr_wdata_comb = step_y;
         if (done | bus_error) begin
             addr_wdata_comb = zero;
         end
@@ -2425,29 +2422,30 @@ module ptu_reg_w3(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w3
 
-// Shared by: ptu_frame_sequencer_word_above
-module ptu_word_up(x,y);
+// Shared by: ptu_frame_sequencer_step
+module ptu_frame_step(x,up,y);
 
     // Module arguments
     input wire [63:0] x;
+    input wire up;
     output reg [63:0] y;
 
     // Update code (custom)
-    // Module name: word_up
+    // Module name: frame_step
     wire [60:0] index = x[63:3];
     reg [60:0] next_index;
     // Private copies: each is computed, then written once per evaluation.
     reg [60:0] next_index_comb;
 
     always @(*) begin
-        next_index_comb[15:0] = index[15:0] + 16'h1;
-        next_index_comb[31:16] = (&index[15:0]) ? index[31:16] + 16'h1 : index[31:16];
-        next_index_comb[47:32] = (&index[31:0]) ? index[47:32] + 16'h1 : index[47:32];
-        next_index_comb[60:48] = (&index[47:0]) ? index[60:48] + 13'h1 : index[60:48];
+        next_index_comb[15:0] = index[15:0] + {{15{~up}}, 1'b1};
+        next_index_comb[31:16] = (up ? &index[15:0] : ~|index[15:0]) ? index[31:16] + {{15{~up}}, 1'b1} : index[31:16];
+        next_index_comb[47:32] = (up ? &index[31:0] : ~|index[31:0]) ? index[47:32] + {{15{~up}}, 1'b1} : index[47:32];
+        next_index_comb[60:48] = (up ? &index[47:0] : ~|index[47:0]) ? index[60:48] + {{12{~up}}, 1'b1} : index[60:48];
         next_index = next_index_comb;
     end
     always @(*) y = {next_index, x[2:0]};
-endmodule // ptu_word_up
+endmodule // ptu_frame_step
 
 module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 
@@ -2852,7 +2850,7 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we
 
 endmodule // ptu_reg_pair_w64
 
-module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel_rsp,seq_popping,seq_answer,seq_word,seq_done,mem_rdata,leave,start_pop,pop_addr,restore,restore_user,restore_rip,restore_rsp,restore_info,restore_data,restore_if,restore_framed,restore_nmi_blocked,restore_prev_user,restore_critical);
+module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_popping,seq_answer,seq_word,seq_done,mem_rdata,leave,start_pop,restore,restore_user,restore_rip,restore_rsp,restore_info,restore_data,restore_if,restore_framed,restore_nmi_blocked,restore_prev_user,restore_critical);
 
     // Module arguments
     input wire clock;
@@ -2860,7 +2858,6 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     input wire do_eret;
     input wire status_framed;
     input wire status_prev_user;
-    input wire [63:0] kernel_rsp;
     input wire seq_popping;
     input wire seq_answer;
     input wire [2:0] seq_word;
@@ -2868,7 +2865,6 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
     input wire [63:0] mem_rdata;
     output reg leave;
     output reg start_pop;
-    output reg [63:0] pop_addr;
     output reg restore;
     output reg restore_user;
     output reg [63:0] restore_rip;
@@ -2982,10 +2978,6 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,kernel
 
     always @(*) begin
         start_pop = do_eret & status_framed;
-    end
-
-    always @(*) begin
-        pop_addr = kernel_rsp;
     end
 
     always @(*) begin

@@ -17,7 +17,7 @@
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
 
-use crate::primitives::{Reg, WordStep, ZeroExtend};
+use crate::primitives::{Reg, ZeroExtend};
 use ptu_arch::{csr, event_info, event_type, vector};
 use rust_hdl::prelude::*;
 
@@ -123,7 +123,7 @@ pub struct EntryUnit {
     pub load_critical: Signal<Out, Bit>,
     /// Start pushing a frame at this edge.
     pub start_push: Signal<Out, Bit>,
-    /// Address of the first (highest) word of that frame.
+    /// The stack top of that frame: its first (highest) word is just below.
     pub push_addr: Signal<Out, Bits<64>>,
     /// Word 0 of the frame being pushed: the return RIP.
     pub return_rip: Signal<Out, Bits<64>>,
@@ -135,6 +135,7 @@ pub struct EntryUnit {
     take_syscall: Signal<Local, Bit>,
     nmi_ready: Signal<Local, Bit>,
     calm: Signal<Local, Bit>,
+    mce_pending_next: Signal<Local, Bit>,
     irq_ok: Signal<Local, Bit>,
     ordinary: Signal<Local, Bit>,
     immediate: Signal<Local, Bit>,
@@ -149,10 +150,6 @@ pub struct EntryUnit {
     df_info: Signal<Local, Bits<64>>,
     vector_wide: ZeroExtend<8, 64>,
     error_wide: ZeroExtend<32, 64>,
-    /// The word below the kernel RSP.
-    krsp_step: WordStep,
-    /// The word below CSTACK.
-    cstack_step: WordStep,
     zero: Constant<Bits<64>>,
     zero_error: Constant<Bits<32>>,
     vector_lsb: Constant<Bits<64>>,
@@ -197,6 +194,9 @@ pub struct EntryUnit {
     irq_ack_q: Reg<Bit>,
     /// `shutdown`.
     shutdown_q: Reg<Bit>,
+    /// Not shut down and no machine check pending, computed at the edge
+    /// before from those registers' next values.
+    settled_q: Reg<Bit>,
 }
 
 fn c64(v: u64) -> Constant<Bits<64>> {
@@ -269,6 +269,7 @@ impl Default for EntryUnit {
             take_syscall: Default::default(),
             nmi_ready: Default::default(),
             calm: Default::default(),
+            mce_pending_next: Default::default(),
             irq_ok: Default::default(),
             ordinary: Default::default(),
             immediate: Default::default(),
@@ -283,8 +284,6 @@ impl Default for EntryUnit {
             df_info: Default::default(),
             vector_wide: Default::default(),
             error_wide: Default::default(),
-            krsp_step: WordStep::down(),
-            cstack_step: WordStep::down(),
             zero: c64(0),
             zero_error: Constant::new(0u64.into()),
             vector_lsb: c64(event_info::VECTOR_LSB as u64),
@@ -320,6 +319,8 @@ impl Default for EntryUnit {
             return_rip_q: Default::default(),
             irq_ack_q: Default::default(),
             shutdown_q: Default::default(),
+            // After reset nothing is shut down or pending.
+            settled_q: Reg::new(true),
         }
     }
 }
@@ -343,7 +344,8 @@ impl Logic for EntryUnit {
             inflight_df,
             return_rip_q,
             irq_ack_q,
-            shutdown_q
+            shutdown_q,
+            settled_q
         );
         // Every register resets with the unit, except the samples of `nmi`
         // and `mce`: a level held high through reset is not an edge.
@@ -361,6 +363,7 @@ impl Logic for EntryUnit {
         self.return_rip_q.reset.next = self.reset.val();
         self.irq_ack_q.reset.next = self.reset.val();
         self.shutdown_q.reset.next = self.reset.val();
+        self.settled_q.reset.next = self.reset.val();
         self.event_info.next = self.event_info_q.q.val();
         self.event_data.next = self.event_data_q.q.val();
         self.irq_ack.next = self.irq_ack_q.q.val();
@@ -381,8 +384,12 @@ impl Logic for EntryUnit {
         // one AND of few terms: `calm` (idle, no critical event ready) from
         // registers only, and the instruction's inputs. The chain of takes
         // above is the same function, but many logic levels deep.
+        // Its terms from the entry unit's own registers (shutdown, machine
+        // check pending) come as one register, `settled_q`, loaded at the
+        // edge before with the same function of their next values: one
+        // logic level less before the wide enables.
         self.nmi_ready.next = self.nmi_pending.q.val() & !self.status_nmi_blocked.val();
-        self.calm.next = self.idle.val() & !self.mce_pending.q.val() & !self.nmi_ready.val();
+        self.calm.next = !self.busy.val() & self.settled_q.q.val() & !self.nmi_ready.val();
         self.irq_ok.next = self.irq.val() & (self.user.val() | self.status_if.val());
         self.take_irq.next = self.calm.val() & !self.fault.val() & self.irq_ok.val();
         self.take_syscall.next =
@@ -497,18 +504,14 @@ impl Logic for EntryUnit {
             self.seq_bus_error.val() & !(!self.seq_popping.val() & self.inflight_df.q.val());
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
-        // Both candidate first words are computed from registers alone
-        // (`WordStep`: short carry chains), so the event decision only
-        // selects one; the subtraction after the decision was the unit's
-        // critical path.
-        self.krsp_step.x.next = self.kernel_rsp.val();
-        self.cstack_step.x.next = self.cstack.val();
-        self.push_addr.next = self.krsp_step.y.val();
+        // The frame sequencer writes the first word just below the top
+        // (its `FrameStep`, which it steps through the frame with).
+        self.push_addr.next = self.kernel_rsp.val();
         if self.take_critical.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_step.y.val();
+            self.push_addr.next = self.cstack.val();
         }
         if self.double_fault.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack_step.y.val();
+            self.push_addr.next = self.cstack.val();
         }
         self.start_push.next = self.take_critical.val()
             | (self.ordinary.val() & !self.user.val())
@@ -547,12 +550,17 @@ impl Logic for EntryUnit {
         self.nmi_q.wdata.next = self.nmi.val();
         self.mce_q.we.next = true;
         self.mce_q.wdata.next = self.mce.val();
+        self.mce_pending_next.next = (self.mce_pending.q.val() & !self.take_mce.val())
+            | (self.mce.val() & !self.mce_q.q.val());
         self.nmi_pending.we.next = true;
         self.nmi_pending.wdata.next = (self.nmi_pending.q.val() & !self.take_nmi.val())
             | (self.nmi.val() & !self.nmi_q.q.val());
         self.mce_pending.we.next = true;
-        self.mce_pending.wdata.next = (self.mce_pending.q.val() & !self.take_mce.val())
-            | (self.mce.val() & !self.mce_q.q.val());
+        self.mce_pending.wdata.next = self.mce_pending_next.val();
+        // `settled_q` after this edge (reset makes it 1).
+        self.settled_q.we.next = true;
+        self.settled_q.wdata.next =
+            !(self.shutdown_q.q.val() | self.triple_fault.val()) & !self.mce_pending_next.val();
         self.irq_ack_q.we.next = true;
         self.irq_ack_q.wdata.next = self.take_irq.val();
     }

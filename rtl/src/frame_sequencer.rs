@@ -11,7 +11,7 @@
 //! A start while a transfer runs restarts it (the entry unit does this to
 //! push a #DF frame at the edge of a bus error).
 
-use crate::primitives::{Reg, WordStep};
+use crate::primitives::{FrameStep, Reg};
 use ptu_arch::frame;
 use rust_hdl::prelude::*;
 
@@ -22,11 +22,12 @@ pub struct FrameSequencer {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
     pub reset: Signal<In, Bit>,
-    /// Start pushing a frame; its first word goes to `start_addr`.
+    /// Start pushing a frame below the stack top `start_addr`: its first
+    /// word goes to `start_addr - 8`.
     pub start_push: Signal<In, Bit>,
     /// Start popping a frame whose lowest word is at `start_addr`.
     pub start_pop: Signal<In, Bit>,
-    /// First address of the transfer.
+    /// The stack top of a push, the first address of a pop.
     pub start_addr: Signal<In, Bits<64>>,
     /// Word 0 of a push (highest address): the return RIP.
     pub word_rip: Signal<In, Bits<64>>,
@@ -72,18 +73,22 @@ pub struct FrameSequencer {
     word_last: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
+    /// Address of the word being transferred; 0 outside a transfer.
+    word_addr: Signal<Local, Bits<64>>,
     /// A transfer runs.
     active: Reg<Bit>,
     /// The transfer is a pop.
     pop: Reg<Bit>,
     /// Index of the word being transferred.
     index: Reg<Bits<3>>,
-    /// Address of the word being transferred; 0 outside a transfer.
+    /// A pop: the address of the word being transferred. A push: the
+    /// address just above it (the stack top, then each word written), so
+    /// one step down gives the word, and the next value too. 0 outside a
+    /// transfer.
     addr: Reg<Bits<64>>,
-    /// The word above `addr` (pops go up).
-    word_above: WordStep,
-    /// The word below `addr` (pushes go down).
-    word_below: WordStep,
+    /// The next word from `addr`: above it for a pop, below it for a push
+    /// (the word a push writes).
+    step: FrameStep,
 }
 
 impl Default for FrameSequencer {
@@ -120,12 +125,12 @@ impl Default for FrameSequencer {
             word_last: Constant::new((frame::WORDS - 1).into()),
             word_step: Constant::new(1u64.into()),
             start: Default::default(),
+            word_addr: Default::default(),
             active: Default::default(),
             pop: Default::default(),
             index: Default::default(),
             addr: Default::default(),
-            word_above: WordStep::up(),
-            word_below: WordStep::down(),
+            step: Default::default(),
         }
     }
 }
@@ -141,7 +146,15 @@ impl Logic for FrameSequencer {
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
         self.word.next = self.index.q.val();
-        self.frame_addr.next = self.addr.q.val();
+        // The word of this cycle: `addr`, or for a push the word below it.
+        // Next word: pushes go down, pops go up.
+        self.step.x.next = self.addr.q.val();
+        self.step.up.next = self.pop.q.val();
+        self.word_addr.next = self.addr.q.val();
+        if self.active.q.val() & !self.pop.q.val() {
+            self.word_addr.next = self.step.y.val();
+        }
+        self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
         self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
         self.done.next = self.answer.val() & (self.index.q.val() == self.word_last.val());
@@ -150,7 +163,7 @@ impl Logic for FrameSequencer {
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
         // `addr` is 0 outside a transfer (reset, and cleared when one
         // ends), so the address needs no gate of its own.
-        self.mem_addr.next = self.addr.q.val();
+        self.mem_addr.next = self.word_addr.val();
         self.mem_wdata.next = self.zero.val();
         if self.active.q.val() & !self.pop.q.val() {
             if self.index.q.val() == self.word_0.val() {
@@ -165,9 +178,6 @@ impl Logic for FrameSequencer {
                 self.mem_wdata.next = self.word_data.val();
             }
         }
-        // Next word: pushes go down, pops go up.
-        self.word_above.x.next = self.addr.q.val();
-        self.word_below.x.next = self.addr.q.val();
         // A start (re)starts a transfer; each answer moves to the next word.
         self.start.next = self.start_push.val() | self.start_pop.val();
         self.active.we.next = self.start.val() | self.done.val() | self.bus_error.val();
@@ -177,10 +187,7 @@ impl Logic for FrameSequencer {
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
         self.addr.we.next = self.start.val() | self.answer.val() | self.bus_error.val();
-        self.addr.wdata.next = self.word_below.y.val();
-        if self.pop.q.val() {
-            self.addr.wdata.next = self.word_above.y.val();
-        }
+        self.addr.wdata.next = self.step.y.val();
         if self.done.val() | self.bus_error.val() {
             self.addr.wdata.next = self.zero.val();
         }

@@ -9,6 +9,7 @@
 //!   every block is a `Reg`; no block resets a flip-flop by hand.
 //! * [`RegPair`] is a renamed register (RIP, RSP, GS base): a kernel and a
 //!   user [`Reg`], the level selecting which one an instruction writes.
+//! * [`WordStep`] and [`FrameStep`] are `x ± 8` in short carry chains.
 //! * rust-hdl has no concatenation, and its `bit_cast` widens by AND-ing
 //!   with a wide mask, which `verilator -Wall` reports as a width mismatch.
 //!   [`ZeroExtend`] widens with a real concatenation instead; its
@@ -257,9 +258,9 @@ const _: () = assert!(WORD_BYTES == ptu_arch::frame::WORD_BYTES);
 pub const STEP_CHUNK_BITS: usize = 16;
 
 /// The neighbouring frame word of a 64-bit address: `y = x + 8`
-/// ([`WordStep::up`]) or `x - 8` ([`WordStep::down`]), modulo 2^64. The
-/// frame sequencer steps through a frame with them; the entry unit finds a
-/// frame's first word below a stack top with `down`.
+/// ([`WordStep::up`]) or `x - 8` ([`WordStep::down`]), modulo 2^64, the
+/// direction fixed at construction. The unit itself steps with
+/// [`FrameStep`], the same chains with the direction an input.
 ///
 /// A plain `x ± 8` is one 61-bit carry chain, which was the unit's
 /// critical path on iCE40 (58 carry steps, about 17 ns on an UP5K). The
@@ -340,6 +341,78 @@ fn word_step_verilog(up: bool) -> String {
             s.push_str(&format!(
                 "    next_index[{hi}:{lo}] = ({reduce}index[{}:0]) ? {stepped} : index[{hi}:{lo}];\n",
                 lo - 1
+            ));
+        }
+        lo = hi + 1;
+    }
+    s.push_str(&format!(
+        "end\nalways @(*) y = {{next_index, x[{}:0]}};",
+        shift - 1
+    ));
+    s
+}
+
+/// [`WordStep`] with the direction chosen at run time: `y = x + 8` when
+/// `up`, else `x - 8` (modulo 2^64). The frame sequencer steps pushes down
+/// and pops up with it: one set of chunked carry chains where two
+/// `WordStep`s and a selection between them were.
+///
+/// Its Verilog is [`WordStep`]'s, each chunk adding `+1` or `-1` (all
+/// ones) to its part of the word index, with the carry-in of a chunk
+/// "every lower index bit one" going up and "every lower index bit zero"
+/// going down. A test proves it equal to `up ? x + 8 : x - 8` with Yosys'
+/// SAT solver.
+#[derive(Clone, Debug, Default, LogicBlock)]
+pub struct FrameStep {
+    /// The address.
+    pub x: Signal<In, Bits<64>>,
+    /// Step up (else down).
+    pub up: Signal<In, Bit>,
+    /// The neighbouring word's address.
+    pub y: Signal<Out, Bits<64>>,
+}
+
+impl Logic for FrameStep {
+    fn update(&mut self) {
+        let x = self.x.val().to_u64();
+        self.y.next = if self.up.val() {
+            x.wrapping_add(WORD_BYTES)
+        } else {
+            x.wrapping_sub(WORD_BYTES)
+        }
+        .into();
+    }
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        Verilog::Custom(frame_step_verilog())
+    }
+}
+
+/// The body of [`FrameStep`]'s Verilog (see there).
+fn frame_step_verilog() -> String {
+    let shift = WORD_BYTES.trailing_zeros() as usize;
+    let index_bits = 64 - shift;
+    let mut s = format!(
+        "// Module name: frame_step\n\
+         wire [{m}:0] index = x[63:{shift}];\n\
+         reg [{m}:0] next_index;\n\
+         always @(*) begin\n",
+        m = index_bits - 1
+    );
+    let mut lo = 0;
+    while lo < index_bits {
+        let hi = (lo + STEP_CHUNK_BITS).min(index_bits) - 1;
+        let w = hi - lo + 1;
+        // +1 going up, -1 (all ones) going down.
+        let stepped = format!("index[{hi}:{lo}] + {{{{{}{{~up}}}}, 1'b1}}", w - 1);
+        if lo == 0 {
+            s.push_str(&format!("    next_index[{hi}:{lo}] = {stepped};\n"));
+        } else {
+            s.push_str(&format!(
+                "    next_index[{hi}:{lo}] = (up ? &index[{l}:0] : ~|index[{l}:0]) ? {stepped} : index[{hi}:{lo}];\n",
+                l = lo - 1
             ));
         }
         lo = hi + 1;

@@ -223,7 +223,6 @@ impl Logic for Ptu {
         self.return_path.do_eret.next = self.entry_unit.do_eret.val();
         self.return_path.status_framed.next = self.csr_file.status_framed.val();
         self.return_path.status_prev_user.next = self.csr_file.status_prev_user.val();
-        self.return_path.kernel_rsp.next = self.rename_bank.kernel_rsp.val();
         self.return_path.seq_popping.next = self.frame_sequencer.popping.val();
         self.return_path.seq_answer.next = self.frame_sequencer.answer.val();
         self.return_path.seq_word.next = self.frame_sequencer.word.val();
@@ -233,10 +232,12 @@ impl Logic for Ptu {
         // Frame sequencer: pushes for the entry unit, pops for the return path.
         self.frame_sequencer.start_push.next = self.entry_unit.start_push.val();
         self.frame_sequencer.start_pop.next = self.return_path.start_pop.val();
-        self.frame_sequencer.start_addr.next = self.return_path.pop_addr.val();
-        if self.entry_unit.start_push.val() {
-            self.frame_sequencer.start_addr.next = self.entry_unit.push_addr.val();
-        }
+        // One address for both starts, chosen without the decision: the
+        // entry unit's stack top is the kernel RSP (a pop's first word)
+        // whenever a pop can start, since CSTACK is chosen only for a
+        // critical event ready (which wins over ERET) or a double fault
+        // (which needs a transfer running).
+        self.frame_sequencer.start_addr.next = self.entry_unit.push_addr.val();
         self.frame_sequencer.word_rip.next = self.entry_unit.return_rip.val();
         self.frame_sequencer.word_rsp.next = self.rename_bank.kernel_rsp.val();
         self.frame_sequencer.word_status.next = self.csr_file.status.val();

@@ -26,8 +26,6 @@ pub struct ReturnPath {
     pub status_framed: Signal<In, Bit>,
     /// STATUS.prev_user of the handler executing ERET (or being left by the pop).
     pub status_prev_user: Signal<In, Bit>,
-    /// The kernel copy of RSP: the frame's lowest word.
-    pub kernel_rsp: Signal<In, Bits<64>>,
     /// The running transfer is a pop.
     pub seq_popping: Signal<In, Bit>,
     /// A word completes without error at this edge.
@@ -40,10 +38,8 @@ pub struct ReturnPath {
     pub mem_rdata: Signal<In, Bits<64>>,
     /// Return to user now, without a frame.
     pub leave: Signal<Out, Bit>,
-    /// Start popping the frame at `pop_addr`.
+    /// Start popping the frame whose lowest word is at the kernel RSP.
     pub start_pop: Signal<Out, Bit>,
-    /// Address of the frame's lowest word.
-    pub pop_addr: Signal<Out, Bits<64>>,
     /// The pop completes at this edge: restore what follows.
     pub restore: Signal<Out, Bit>,
     /// CPL after the pop: user when the STATUS being left says `prev_user`.
@@ -99,7 +95,6 @@ impl Default for ReturnPath {
             do_eret: Default::default(),
             status_framed: Default::default(),
             status_prev_user: Default::default(),
-            kernel_rsp: Default::default(),
             seq_popping: Default::default(),
             seq_answer: Default::default(),
             seq_word: Default::default(),
@@ -107,7 +102,6 @@ impl Default for ReturnPath {
             mem_rdata: Default::default(),
             leave: Default::default(),
             start_pop: Default::default(),
-            pop_addr: Default::default(),
             restore: Default::default(),
             restore_user: Default::default(),
             restore_rip: Default::default(),
@@ -150,7 +144,6 @@ impl Logic for ReturnPath {
         self.popped_rsp.reset.next = self.reset.val();
         self.leave.next = self.do_eret.val() & !self.status_framed.val();
         self.start_pop.next = self.do_eret.val() & self.status_framed.val();
-        self.pop_addr.next = self.kernel_rsp.val();
         // Hold the first four words; the fifth (RIP) commits with them.
         self.capture.next = self.seq_popping.val() & self.seq_answer.val();
         self.popped_data.we.next =

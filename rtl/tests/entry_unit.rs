@@ -260,13 +260,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
     irq(&mut x, 0x41);
     settle!(sim, x);
     check!(sim, x, decision(&x), PUSH, "MCE wins");
-    check!(
-        sim,
-        x,
-        x.push_addr.val().to_u64(),
-        CSTACK - 8,
-        "MCE push_addr"
-    );
+    check!(sim, x, x.push_addr.val().to_u64(), CSTACK, "MCE push_addr");
     edge!(sim, x);
     check!(sim, x, x.irq_ack.val(), false, "no irq_ack: MCE won");
     check!(sim, x, x.return_rip.val().to_u64(), KRIP, "MCE return RIP");
@@ -300,7 +294,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "NMI nested: current stack"
     );
     edge!(sim, x);
@@ -345,7 +339,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        CSTACK - 8,
+        CSTACK,
         "NMI from user: CSTACK"
     );
     edge!(sim, x);
@@ -490,13 +484,7 @@ block_test!(nmi_edges, EntryUnit, unit(), 160, |sim, x| {
     edge!(sim, x);
     settle!(sim, x);
     check!(sim, x, decision(&x), PUSH, "taken at the next edge");
-    check!(
-        sim,
-        x,
-        x.push_addr.val().to_u64(),
-        CSTACK - 8,
-        "NMI push_addr"
-    );
+    check!(sim, x, x.push_addr.val().to_u64(), CSTACK, "NMI push_addr");
     edge!(sim, x);
     push_to_done!(sim, x);
     check!(sim, x, loads(&x).3, true, "NMI sets nmi_blocked");
@@ -614,13 +602,7 @@ block_test!(mce_edges_and_nesting, EntryUnit, unit(), 100, |sim, x| {
     edge!(sim, x);
     settle!(sim, x);
     check!(sim, x, decision(&x), PUSH, "taken at the next edge");
-    check!(
-        sim,
-        x,
-        x.push_addr.val().to_u64(),
-        CSTACK - 8,
-        "MCE: CSTACK"
-    );
+    check!(sim, x, x.push_addr.val().to_u64(), CSTACK, "MCE: CSTACK");
     edge!(sim, x);
     push_to_done!(sim, x);
     check!(
@@ -649,7 +631,7 @@ block_test!(mce_edges_and_nesting, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "nested: current stack"
     );
     edge!(sim, x);
@@ -770,7 +752,7 @@ block_test!(
                 sim,
                 x,
                 x.push_addr.val().to_u64(),
-                KRSP - 8,
+                KRSP,
                 "SYSCALL push_addr"
             );
             let before = event(&x);
@@ -832,7 +814,7 @@ block_test!(
             sim,
             x,
             x.push_addr.val().to_u64(),
-            CSTACK - 8,
+            CSTACK,
             "NMI from user: CSTACK"
         );
         edge!(sim, x);
@@ -909,13 +891,7 @@ block_test!(
             settle!(sim, x);
             let ctx = format!("event {ev}, critical {critical}");
             check!(sim, x, x.start_push.val(), true, "{ctx}: start_push");
-            check!(
-                sim,
-                x,
-                x.push_addr.val().to_u64(),
-                top - 8,
-                "{ctx}: push_addr"
-            );
+            check!(sim, x, x.push_addr.val().to_u64(), top, "{ctx}: push_addr");
             edge!(sim, x);
         }
     }
@@ -1117,13 +1093,7 @@ block_test!(double_and_triple_fault, EntryUnit, unit(), 100, |sim, x| {
         false,
         "the failed push commits nothing"
     );
-    check!(
-        sim,
-        x,
-        x.push_addr.val().to_u64(),
-        CSTACK - 8,
-        "#DF on CSTACK"
-    );
+    check!(sim, x, x.push_addr.val().to_u64(), CSTACK, "#DF on CSTACK");
     edge!(sim, x);
     check!(sim, x, x.return_rip.val().to_u64(), KRIP, "#DF return RIP");
     check!(sim, x, x.shutdown.val(), false, "no shutdown");
@@ -1150,7 +1120,7 @@ block_test!(double_and_triple_fault, EntryUnit, unit(), 100, |sim, x| {
         sim,
         x,
         x.push_addr.val().to_u64(),
-        KRSP - 8,
+        KRSP,
         "#DF in a critical handler"
     );
     edge!(sim, x);

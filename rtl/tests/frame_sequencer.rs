@@ -27,6 +27,8 @@ const WORDS: [u64; 5] = [
 ];
 /// First request address of a push (the frame's top word).
 const PUSH_AT: u64 = 0xffff_c900_0000_7ff8;
+/// The stack top a push starts below (its `start_addr`).
+const PUSH_TOP: u64 = PUSH_AT + 8;
 /// First request address of a pop (the frame's lowest word).
 const POP_AT: u64 = 0xffff_c900_0000_7fd8;
 
@@ -98,7 +100,7 @@ block_test!(
         check!(sim, x, strobes(&x), NO_STROBE, "idle, mem_ready high");
         edge!(sim, x);
         x.start_push.next = true;
-        x.start_addr.next = PUSH_AT.into();
+        x.start_addr.next = PUSH_TOP.into();
         settle!(sim, x);
         check!(
             sim,
@@ -151,7 +153,7 @@ block_test!(
         edge!(sim, x);
         quiet(&mut x);
         x.start_push.next = true;
-        x.start_addr.next = PUSH_AT.into();
+        x.start_addr.next = PUSH_TOP.into();
         edge!(sim, x);
         quiet(&mut x);
         // Wait states before each answer; `mem_err` without `mem_ready`
@@ -284,7 +286,7 @@ block_test!(
             quiet(&mut x);
             x.start_push.next = !pop;
             x.start_pop.next = pop;
-            x.start_addr.next = if pop { POP_AT } else { PUSH_AT }.into();
+            x.start_addr.next = if pop { POP_AT } else { PUSH_TOP }.into();
             edge!(sim, x);
             quiet(&mut x);
             x.mem_ready.next = true;
@@ -359,7 +361,7 @@ block_test!(
         edge!(sim, x);
         quiet(&mut x);
         x.start_push.next = true;
-        x.start_addr.next = PUSH_AT.into();
+        x.start_addr.next = PUSH_TOP.into();
         edge!(sim, x);
         quiet(&mut x);
         x.mem_ready.next = true;
@@ -374,7 +376,7 @@ block_test!(
         );
         quiet(&mut x);
         x.start_push.next = true;
-        x.start_addr.next = B.into();
+        x.start_addr.next = (B + 8).into();
         edge!(sim, x);
         quiet(&mut x);
         check!(sim, x, req(&x), push_req(B, 0), "restarted at B");
@@ -386,7 +388,7 @@ block_test!(
         check!(sim, x, req(&x), push_req(B, 1), "word 1 at B");
         x.mem_err.next = true;
         x.start_push.next = true;
-        x.start_addr.next = C.into();
+        x.start_addr.next = (C + 8).into();
         settle!(sim, x);
         check!(sim, x, strobes(&x), (false, false, true), "error at B");
         edge!(sim, x);
@@ -461,7 +463,7 @@ block_test!(
         // Reset in the middle of a transfer: idle at once.
         quiet(&mut x);
         x.start_push.next = true;
-        x.start_addr.next = PUSH_AT.into();
+        x.start_addr.next = PUSH_TOP.into();
         edge!(sim, x);
         quiet(&mut x);
         x.mem_ready.next = true;

@@ -1,10 +1,11 @@
-//! `WordStep`, the frame sequencer's and entry unit's `x ± 8`: its Verilog
+//! `WordStep` (`x ± 8`) and `FrameStep` (`up ? x + 8 : x - 8`, the frame
+//! sequencer's): their Verilog
 //! (chunked carry chains with carry-ins computed beside them) is proved
 //! equal to the plain sum for every 64-bit `x` with Yosys' SAT solver,
 //! and the proof is shown able to fail. Its rust-hdl model is checked at
 //! the chunk boundaries and the wrap-around.
 
-use ptu_rtl::primitives::{WordStep, STEP_CHUNK_BITS};
+use ptu_rtl::primitives::{FrameStep, WordStep, STEP_CHUNK_BITS};
 use rust_hdl::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
@@ -103,5 +104,70 @@ fn model_steps_across_chunk_boundaries_and_wraps() {
         assert!(simulate(&mut down, 10));
         assert_eq!(up.y.val().to_u64(), x.wrapping_add(8), "up {x:#x}");
         assert_eq!(down.y.val().to_u64(), x.wrapping_sub(8), "down {x:#x}");
+    }
+}
+
+/// Asks Yosys' SAT solver whether `FrameStep`'s Verilog equals `expect`
+/// (a Verilog expression of `x` and `up`) for every `x` and `up`.
+fn prove_frame_step(name: &str, expect: &str) -> Result<(), String> {
+    let mut uut = FrameStep::default();
+    uut.connect_all();
+    let verilog = generate_verilog(&uut).replace("module top(", "module frame_step(");
+    let dir = scratch(name);
+    let miter = format!(
+        "{verilog}\n\
+         module miter(input wire [63:0] x, input wire up, output wire ok);\n\
+         \x20   wire [63:0] y;\n\
+         \x20   frame_step uut(.x(x), .up(up), .y(y));\n\
+         \x20   assign ok = y == ({expect});\n\
+         endmodule\n"
+    );
+    std::fs::write(dir.join("miter.v"), miter).unwrap();
+    let out = Command::new("yosys")
+        .current_dir(&dir)
+        .args([
+            "-q",
+            "-p",
+            "read_verilog miter.v; prep -top miter; flatten; sat -prove ok 1 -verify -show-inputs",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run yosys ({e}); install it with ./setup.sh"));
+    let _ = std::fs::remove_dir_all(&dir);
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+#[test]
+fn verilog_of_frame_step_is_x_plus_or_minus_8_for_every_x() {
+    prove_frame_step("frame", "up ? x + 64'd8 : x - 64'd8").unwrap();
+    // The same proof fails when the direction is the other way round.
+    let err = prove_frame_step("frame-wrong", "up ? x - 64'd8 : x + 64'd8").unwrap_err();
+    assert!(err.contains("proof did fail"), "{err}");
+}
+
+#[test]
+fn frame_step_model_steps_both_ways() {
+    let mut step = FrameStep::default();
+    step.connect_all();
+    let edge = 1u64 << (3 + STEP_CHUNK_BITS);
+    for x in [0u64, 8, edge - 8, edge, u64::MAX - 7, 1 << 63] {
+        for up in [false, true] {
+            step.x.next = x.into();
+            step.up.next = up;
+            assert!(simulate(&mut step, 10));
+            let want = if up {
+                x.wrapping_add(8)
+            } else {
+                x.wrapping_sub(8)
+            };
+            assert_eq!(step.y.val().to_u64(), want, "up {up} {x:#x}");
+        }
     }
 }
