@@ -5,10 +5,10 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use ptu_arch::parse_u64;
 use ptu_soc::iss::End;
+use ptu_soc::kernel;
 use ptu_soc::map::ToHost;
 use ptu_soc::run::{run, RunOptions};
 use ptu_soc::soc::SocConfig;
-use ptu_soc::{diff, kernel};
 use ptu_tools::check_failed;
 use ptu_waveforms::names::{self, Format, Group, Row};
 use ptu_waveforms::reader::Vcd;
@@ -205,7 +205,7 @@ fn run_kernel(a: &RunArgs) -> Result<()> {
             let mut cfg = SocConfig::new(k.program.image.clone());
             cfg.cpu.xlen = a.xlen;
             let opts = RunOptions {
-                max_cycles: diff::KERNEL_MAX_CYCLES.min(a.max_cycles),
+                max_cycles: kernel::KERNEL_MAX_CYCLES.min(a.max_cycles),
                 nmi_at: nmi,
                 trace: false,
                 vcd: None,

@@ -1,7 +1,7 @@
 //! The rust-hdl SoC's run as the instruction-level model's trace: the
 //! adapter the differential tests compare through ([`crate::iss::Trace`],
 //! [`crate::iss::compare_traces`]) and the runner the kernel's measurement
-//! reads ([`crate::kernel::Record`]).
+//! reads ([`Record`]).
 //!
 //! # What the trace holds
 //!
@@ -49,7 +49,6 @@
 //! or ERET.
 
 use crate::iss::{Store, Trace};
-use crate::kernel::Record;
 use crate::program::Program;
 use crate::run::{Retired, SocSim};
 use crate::soc::SocConfig;
@@ -200,6 +199,16 @@ pub fn run_traced(program: &Program, opts: &TraceOptions) -> Result<RtlRun> {
     run_traced_with(&SocConfig::new(program.image.clone()), opts)
 }
 
+/// One entry of a trace, stamped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The cycle at which this entry's instruction began.
+    pub cycle: u64,
+    /// Frame-bus words (reads or writes) the unit moved for it.
+    pub mem: u32,
+    pub entry: Trace,
+}
+
 /// [`run_traced`] on a given SoC configuration (its core the one
 /// `cfg.cpu.xlen` says).
 pub fn run_traced_with(cfg: &SocConfig, opts: &TraceOptions) -> Result<RtlRun> {
@@ -302,36 +311,6 @@ fn traced<const XLEN: usize>(mut sim: SocSim<XLEN>, opts: &TraceOptions) -> Resu
     };
     sim.finish()?;
     Ok(run)
-}
-
-/// Cycles after which a kernel run on the RTL without `tohost` stops.
-pub const KERNEL_MAX_CYCLES: u64 = 8 * crate::kernel::MAX_INSTRUCTIONS;
-
-/// Run `kernel` on the rust-hdl SoC with NMI pulses at `nmi_cycles`
-/// (each held 4 cycles), to `tohost` or [`KERNEL_MAX_CYCLES`], as a
-/// [`crate::kernel::Run`] that `kernel::measure`,
-/// `kernel::check_transcript` and `kernel::choose_nmi_cycles` read.
-pub fn run_kernel(
-    kernel: &crate::kernel::Kernel,
-    nmi_cycles: &[u64],
-) -> Result<crate::kernel::Run> {
-    let run = run_traced(
-        &kernel.program,
-        &TraceOptions {
-            max_cycles: KERNEL_MAX_CYCLES,
-            nmi_at: nmi_cycles.to_vec(),
-            ..TraceOptions::default()
-        },
-    )?;
-    Ok(crate::kernel::Run {
-        outcome: crate::iss::Outcome {
-            end: run.end(),
-            uart: run.uart.clone(),
-            retired: run.instret,
-            cycles: run.cycles,
-        },
-        records: run.records,
-    })
 }
 
 /// What one random program did on both.

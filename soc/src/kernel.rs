@@ -231,15 +231,8 @@ pub fn build_xlen(variant: Variant, xlen: usize) -> Result<Kernel> {
     })
 }
 
-/// One entry of a trace, stamped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Record {
-    /// The cycle at which this entry's instruction began.
-    pub cycle: u64,
-    /// Frame-bus words (reads or writes) the unit moved for it.
-    pub mem: u32,
-    pub entry: Trace,
-}
+/// One entry of a trace, stamped (defined beside the RTL's traces).
+pub use crate::diff::Record;
 
 /// A run of the kernel.
 #[derive(Clone, Debug)]
@@ -288,17 +281,23 @@ fn iss_after_reset(kernel: &Kernel) -> Iss {
     .expect("build_xlen makes kernels for 32 or 64 bits only")
 }
 
+/// Cycles after which a kernel run on the RTL without `tohost` stops.
+pub const KERNEL_MAX_CYCLES: u64 = 8 * MAX_INSTRUCTIONS;
+
 /// Run `kernel` on the rust-hdl SoC of its width (`Soc<64>`, or `Soc<32>`
-/// with the 64-bit unit behind the seam) with NMI pulses at `nmi_cycles`;
-/// see [`crate::diff::run_kernel`].
+/// with the 64-bit unit behind the seam) with NMI pulses at `nmi_cycles`
+/// (each held 4 cycles), to `tohost` or [`KERNEL_MAX_CYCLES`], as the
+/// [`Run`] that [`measure`], [`check_transcript`] and
+/// [`choose_nmi_cycles`] read.
 pub fn run_rtl(kernel: &Kernel, nmi_cycles: &[u64]) -> Result<Run> {
-    if kernel.xlen == 64 {
-        return crate::diff::run_kernel(kernel, nmi_cycles);
-    }
+    let soc = match kernel.xlen {
+        32 => crate::soc::SocConfig::rv32(kernel.program.image.clone()),
+        _ => crate::soc::SocConfig::new(kernel.program.image.clone()),
+    };
     let run = crate::diff::run_traced_with(
-        &crate::soc::SocConfig::rv32(kernel.program.image.clone()),
+        &soc,
         &crate::diff::TraceOptions {
-            max_cycles: crate::diff::KERNEL_MAX_CYCLES,
+            max_cycles: KERNEL_MAX_CYCLES,
             nmi_at: nmi_cycles.to_vec(),
             ..Default::default()
         },

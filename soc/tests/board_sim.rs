@@ -271,7 +271,7 @@ fn the_board_top_runs_the_kernel_prints_it_and_takes_the_nmi_button() {
     // The same transcript as the SoC alone with the NMI input driven
     // directly (soc/tests/kernel_rtl.rs): the board adds nothing between
     // the button and the unit but the debouncer's fixed delay.
-    let alone = ptu_soc::diff::run_kernel(&k, &RTL_NMI_CYCLES).unwrap_or_else(|e| panic!("{e:#}"));
+    let alone = ptu_soc::kernel::run_rtl(&k, &RTL_NMI_CYCLES).unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(
         *t1,
         alone.transcript(),

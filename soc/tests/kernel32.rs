@@ -195,7 +195,7 @@ fn the_rv32_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs()
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("soc-verilator-kernel32");
     let cfg = SocConfig::rv32(k.program.image.clone());
     let opts = RunOptions {
-        max_cycles: ptu_soc::diff::KERNEL_MAX_CYCLES,
+        max_cycles: ptu_soc::kernel::KERNEL_MAX_CYCLES,
         nmi_at: chosen.clone(),
         trace: false,
         vcd: None,

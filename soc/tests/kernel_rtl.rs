@@ -12,7 +12,6 @@
 //! (docs/soc.md, "The frame bus"); every path costs 5 or 6 cycles per
 //! instruction, the core's (docs/soc.md, "One instruction at a time").
 
-use ptu_soc::diff;
 use ptu_soc::iss::Trace;
 use ptu_soc::kernel::RTL_NMI_CYCLES;
 use ptu_soc::kernel::{self, Expect, Kernel, Measurement, Run, Variant};
@@ -31,7 +30,7 @@ fn expect(k: &Kernel, nmi_user: usize, nmi_nested: usize) -> Expect {
 }
 
 fn rtl(k: &Kernel, nmi: &[u64]) -> Run {
-    diff::run_kernel(k, nmi).unwrap_or_else(|e| panic!("{e:#}"))
+    kernel::run_rtl(k, nmi).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 fn check_measurement(k: &Kernel, run: &Run, facts: &kernel::Facts, m: &Measurement) {
@@ -87,7 +86,7 @@ fn the_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs() {
     let k = build(Variant::Correct);
     let mut plain = None;
     let chosen = kernel::choose_nmi_cycles(&k.header, |c| {
-        let run = diff::run_kernel(&k, c)?;
+        let run = kernel::run_rtl(&k, c)?;
         let records = run.records.clone();
         if c.is_empty() {
             plain = Some(run);
