@@ -5,7 +5,10 @@
 //! and the proof is shown able to fail. Its rust-hdl model is checked at
 //! the chunk boundaries and the wrap-around.
 
-use ptu_rtl::primitives::{FrameStep, WordStep, STEP_CHUNK_BITS};
+use ptu_rtl::primitives::{FrameStep as FrameStepOf, WordStep, STEP_CHUNK_BITS};
+
+/// The 64-bit step.
+type FrameStep = FrameStepOf<64>;
 use rust_hdl::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
