@@ -353,8 +353,10 @@ fn word_step_verilog(up: bool) -> String {
     s
 }
 
-/// [`WordStep`] with the direction chosen at run time: `y = x + 8` when
-/// `up`, else `x - 8` (modulo 2^64). The frame sequencer steps pushes down
+/// [`WordStep`] with the direction chosen at run time, for an XLEN-bit
+/// address and the frame word of that width (XLEN / 8 bytes): `y = x + 8`
+/// when `up`, else `x - 8`, modulo 2^64 (`x ± 4` modulo 2^32 for the
+/// 32-bit unit). The frame sequencer steps pushes down
 /// and pops up with it: one set of chunked carry chains where two
 /// `WordStep`s and a selection between them were.
 ///
