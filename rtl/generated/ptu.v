@@ -209,6 +209,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_urip_we;
     wire csr_file_ursp_we;
     wire csr_file_ugs_we;
+    reg [63:0] info_word_x;
+    wire [63:0] info_word_y;
+    reg [63:0] restore_info_wide_x;
+    wire [63:0] restore_info_wide_y;
     reg redirect_q_clock;
     reg redirect_q_reset;
     reg redirect_q_we;
@@ -389,6 +393,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .ursp_we(csr_file_ursp_we),
         .ugs_we(csr_file_ugs_we)
     );
+    ptu_fit_w64_w64 info_word(
+        .x(info_word_x),
+        .y(info_word_y)
+    );
+    ptu_fit_w64_w64 restore_info_wide(
+        .x(restore_info_wide_x),
+        .y(restore_info_wide_y)
+    );
     ptu_reg_w1 redirect_q(
         .clock(redirect_q_clock),
         .reset(redirect_q_reset),
@@ -566,7 +578,11 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        entry_unit_restore_info = return_path_restore_info;
+        restore_info_wide_x = return_path_restore_info;
+    end
+
+    always @(*) begin
+        entry_unit_restore_info = restore_info_wide_y;
     end
 
     always @(*) begin
@@ -630,7 +646,11 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        frame_sequencer_word_info = entry_unit_event_info;
+        info_word_x = entry_unit_event_info;
+    end
+
+    always @(*) begin
+        frame_sequencer_word_info = info_word_y;
     end
 
     always @(*) begin
@@ -686,7 +706,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        csr_file_event_info = entry_unit_event_info;
+        csr_file_event_info = info_word_y;
     end
 
     always @(*) begin
@@ -2446,6 +2466,18 @@ module ptu_frame_step(x,up,y);
     end
     always @(*) y = {next_index, x[2:0]};
 endmodule // ptu_frame_step
+
+// Shared by: ptu_info_word, ptu_restore_info_wide
+module ptu_fit_w64_w64(x,y);
+
+    // Module arguments
+    input wire [63:0] x;
+    output reg [63:0] y;
+
+    // Update code (custom)
+    // Module name: fit_w64_w64
+    always @(*) y = x;
+endmodule // ptu_fit_w64_w64
 
 module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 

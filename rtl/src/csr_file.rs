@@ -18,7 +18,7 @@ use rust_hdl::prelude::*;
 
 /// Kernel control registers and CSR access decode.
 #[derive(LogicBlock)]
-pub struct CsrFile {
+pub struct CsrFile<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -30,7 +30,7 @@ pub struct CsrFile {
     /// CSR address.
     pub csr_addr: Signal<In, Bits<8>>,
     /// CSR write value.
-    pub csr_wdata: Signal<In, Bits<64>>,
+    pub csr_wdata: Signal<In, Bits<XLEN>>,
     /// The unit is in user mode.
     pub user: Signal<In, Bit>,
     /// The current instruction takes effect at this edge unless its CSR
@@ -39,15 +39,15 @@ pub struct CsrFile {
     /// Instruction inputs are looked at in this cycle (neither busy nor shut down).
     pub read_en: Signal<In, Bit>,
     /// URIP, for reads.
-    pub user_rip: Signal<In, Bits<64>>,
+    pub user_rip: Signal<In, Bits<XLEN>>,
     /// URSP, for reads.
-    pub user_rsp: Signal<In, Bits<64>>,
+    pub user_rsp: Signal<In, Bits<XLEN>>,
     /// UGS, for reads.
-    pub user_gs: Signal<In, Bits<64>>,
+    pub user_gs: Signal<In, Bits<XLEN>>,
     /// EVENT_INFO, for reads.
-    pub event_info: Signal<In, Bits<64>>,
+    pub event_info: Signal<In, Bits<XLEN>>,
     /// EVENT_DATA, for reads.
-    pub event_data: Signal<In, Bits<64>>,
+    pub event_data: Signal<In, Bits<XLEN>>,
     /// Replace STATUS (an entry or a framed ERET completes).
     pub status_load: Signal<In, Bit>,
     /// New `if` for `status_load`.
@@ -61,17 +61,17 @@ pub struct CsrFile {
     /// New `critical` for `status_load`.
     pub load_critical: Signal<In, Bit>,
     /// Value of the CSR read (0 without `csr_re`, or when the access faults).
-    pub csr_rdata: Signal<Out, Bits<64>>,
+    pub csr_rdata: Signal<Out, Bits<XLEN>>,
     /// The CSR access in this cycle raises #GP.
     pub csr_fault: Signal<Out, Bit>,
     /// ENTRY: the entry point of ordinary events.
-    pub entry: Signal<Out, Bits<64>>,
+    pub entry: Signal<Out, Bits<XLEN>>,
     /// ENTRY_CRIT: the entry point of critical events.
-    pub entry_crit: Signal<Out, Bits<64>>,
+    pub entry_crit: Signal<Out, Bits<XLEN>>,
     /// CSTACK: the stack top of critical events.
-    pub cstack: Signal<Out, Bits<64>>,
+    pub cstack: Signal<Out, Bits<XLEN>>,
     /// STATUS as a 64-bit word.
-    pub status: Signal<Out, Bits<64>>,
+    pub status: Signal<Out, Bits<XLEN>>,
     /// STATUS.if: interrupts enabled in kernel mode.
     pub status_if: Signal<Out, Bit>,
     /// STATUS.framed: the handler was entered with a frame.
@@ -99,26 +99,26 @@ pub struct CsrFile {
     addr_urip: Constant<Bits<8>>,
     addr_ursp: Constant<Bits<8>>,
     addr_ugs: Constant<Bits<8>>,
-    zero: Constant<Bits<64>>,
-    mask_if: Constant<Bits<64>>,
-    mask_framed: Constant<Bits<64>>,
-    mask_nmi_blocked: Constant<Bits<64>>,
-    mask_prev_user: Constant<Bits<64>>,
-    mask_critical: Constant<Bits<64>>,
+    zero: Constant<Bits<XLEN>>,
+    mask_if: Constant<Bits<XLEN>>,
+    mask_framed: Constant<Bits<XLEN>>,
+    mask_nmi_blocked: Constant<Bits<XLEN>>,
+    mask_prev_user: Constant<Bits<XLEN>>,
+    mask_critical: Constant<Bits<XLEN>>,
     write_ok: Signal<Local, Bit>,
-    read_pair_entry: Signal<Local, Bits<64>>,
-    read_pair_cstack: Signal<Local, Bits<64>>,
-    read_pair_event: Signal<Local, Bits<64>>,
-    read_pair_user: Signal<Local, Bits<64>>,
-    read_kernel: Signal<Local, Bits<64>>,
-    read_user: Signal<Local, Bits<64>>,
-    status_word: Signal<Local, Bits<64>>,
+    read_pair_entry: Signal<Local, Bits<XLEN>>,
+    read_pair_cstack: Signal<Local, Bits<XLEN>>,
+    read_pair_event: Signal<Local, Bits<XLEN>>,
+    read_pair_user: Signal<Local, Bits<XLEN>>,
+    read_kernel: Signal<Local, Bits<XLEN>>,
+    read_user: Signal<Local, Bits<XLEN>>,
+    status_word: Signal<Local, Bits<XLEN>>,
     /// ENTRY.
-    entry_q: Reg<Bits<64>>,
+    entry_q: Reg<Bits<XLEN>>,
     /// ENTRY_CRIT.
-    entry_crit_q: Reg<Bits<64>>,
+    entry_crit_q: Reg<Bits<XLEN>>,
     /// CSTACK.
-    cstack_q: Reg<Bits<64>>,
+    cstack_q: Reg<Bits<XLEN>>,
     /// STATUS.if.
     if_q: Reg<Bit>,
     /// STATUS.framed.
@@ -154,7 +154,7 @@ fn addr(a: u8) -> Constant<Bits<8>> {
     Constant::new((a as u64).into())
 }
 
-fn mask(bit: u32) -> Constant<Bits<64>> {
+fn mask<const XLEN: usize>(bit: u32) -> Constant<Bits<XLEN>> {
     Constant::new((1u64 << bit).into())
 }
 
@@ -168,7 +168,7 @@ fn address_map(pred: impl Fn(u8) -> bool) -> Constant<Bits<256>> {
 }
 
 /// A 64-bit CSR register with the table's reset value.
-fn csr_reg(addr: u8) -> Reg<Bits<64>> {
+fn csr_reg<const XLEN: usize>(addr: u8) -> Reg<Bits<XLEN>> {
     Reg::new(csr::get(addr).reset.into())
 }
 
@@ -177,7 +177,7 @@ fn status_bit(bit: u32) -> Reg<Bit> {
     Reg::new((csr::get(csr::STATUS).reset >> bit) & 1 == 1)
 }
 
-impl Default for CsrFile {
+impl<const XLEN: usize> Default for CsrFile<XLEN> {
     fn default() -> Self {
         for a in [
             csr::ENTRY,
@@ -263,7 +263,7 @@ impl Default for CsrFile {
     }
 }
 
-impl Logic for CsrFile {
+impl<const XLEN: usize> Logic for CsrFile<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(

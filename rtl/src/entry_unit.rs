@@ -23,7 +23,7 @@ use rust_hdl::prelude::*;
 
 /// Event priority, entry points, EVENT_INFO/EVENT_DATA, NMI/MCE pending.
 #[derive(LogicBlock)]
-pub struct EntryUnit {
+pub struct EntryUnit<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -47,7 +47,7 @@ pub struct EntryUnit {
     /// The fault has an error code.
     pub exc_error_valid: Signal<In, Bit>,
     /// EVENT_DATA of the fault (e.g. the fault address).
-    pub exc_data: Signal<In, Bits<64>>,
+    pub exc_data: Signal<In, Bits<XLEN>>,
     /// Level-sensitive interrupt request.
     pub irq: Signal<In, Bit>,
     /// Vector of the interrupt.
@@ -57,17 +57,17 @@ pub struct EntryUnit {
     /// Machine check, edge-triggered.
     pub mce: Signal<In, Bit>,
     /// Address of the next instruction (SYSCALL's return address).
-    pub next_rip: Signal<In, Bits<64>>,
+    pub next_rip: Signal<In, Bits<XLEN>>,
     /// The kernel copy of RIP.
-    pub kernel_rip: Signal<In, Bits<64>>,
+    pub kernel_rip: Signal<In, Bits<XLEN>>,
     /// The kernel copy of RSP.
-    pub kernel_rsp: Signal<In, Bits<64>>,
+    pub kernel_rsp: Signal<In, Bits<XLEN>>,
     /// CSTACK.
-    pub cstack: Signal<In, Bits<64>>,
+    pub cstack: Signal<In, Bits<XLEN>>,
     /// ENTRY.
-    pub entry: Signal<In, Bits<64>>,
+    pub entry: Signal<In, Bits<XLEN>>,
     /// ENTRY_CRIT.
-    pub entry_crit: Signal<In, Bits<64>>,
+    pub entry_crit: Signal<In, Bits<XLEN>>,
     /// STATUS.if.
     pub status_if: Signal<In, Bit>,
     /// STATUS.nmi_blocked.
@@ -85,11 +85,11 @@ pub struct EntryUnit {
     /// EVENT_INFO popped from the frame.
     pub restore_info: Signal<In, Bits<64>>,
     /// EVENT_DATA popped from the frame.
-    pub restore_data: Signal<In, Bits<64>>,
+    pub restore_data: Signal<In, Bits<XLEN>>,
     /// EVENT_INFO.
     pub event_info: Signal<Out, Bits<64>>,
     /// EVENT_DATA.
-    pub event_data: Signal<Out, Bits<64>>,
+    pub event_data: Signal<Out, Bits<XLEN>>,
     /// One-cycle pulse after the edge that accepts an interrupt.
     pub irq_ack: Signal<Out, Bit>,
     /// Set by a triple fault, cleared only by reset.
@@ -106,7 +106,7 @@ pub struct EntryUnit {
     /// An entry completes at this edge: CPL 0, kernel RIP = `krip_value`, STATUS = `load_*`.
     pub enter: Signal<Out, Bit>,
     /// The entry point of the completing entry.
-    pub krip_value: Signal<Out, Bits<64>>,
+    pub krip_value: Signal<Out, Bits<XLEN>>,
     /// The completing entry pushed a frame: kernel RSP = the frame's lowest word.
     pub krsp_load: Signal<Out, Bit>,
     /// The completing entry is a SYSCALL from user: user RIP = `next_rip`.
@@ -124,9 +124,9 @@ pub struct EntryUnit {
     /// Start pushing a frame at this edge.
     pub start_push: Signal<Out, Bit>,
     /// The stack top of that frame: its first (highest) word is just below.
-    pub push_addr: Signal<Out, Bits<64>>,
+    pub push_addr: Signal<Out, Bits<XLEN>>,
     /// Word 0 of the frame being pushed: the return RIP.
-    pub return_rip: Signal<Out, Bits<64>>,
+    pub return_rip: Signal<Out, Bits<XLEN>>,
     take_mce: Signal<Local, Bit>,
     take_nmi: Signal<Local, Bit>,
     take_critical: Signal<Local, Bit>,
@@ -146,11 +146,11 @@ pub struct EntryUnit {
     new_error: Signal<Local, Bits<32>>,
     new_error_valid: Signal<Local, Bit>,
     new_info: Signal<Local, Bits<64>>,
-    new_data: Signal<Local, Bits<64>>,
+    new_data: Signal<Local, Bits<XLEN>>,
     df_info: Signal<Local, Bits<64>>,
     vector_wide: ZeroExtend<8, 64>,
     error_wide: ZeroExtend<32, 64>,
-    zero: Constant<Bits<64>>,
+    zero: Constant<Bits<XLEN>>,
     zero_error: Constant<Bits<32>>,
     vector_lsb: Constant<Bits<64>>,
     error_lsb: Constant<Bits<64>>,
@@ -177,11 +177,11 @@ pub struct EntryUnit {
     /// EVENT_INFO.
     event_info_q: Reg<Bits<64>>,
     /// EVENT_DATA.
-    event_data_q: Reg<Bits<64>>,
+    event_data_q: Reg<Bits<XLEN>>,
     /// EVENT_INFO of the event whose frame is being pushed.
     inflight_info: Reg<Bits<64>>,
     /// EVENT_DATA of the event whose frame is being pushed.
-    inflight_data: Reg<Bits<64>>,
+    inflight_data: Reg<Bits<XLEN>>,
     /// The event being pushed is critical.
     inflight_critical: Reg<Bit>,
     /// The event being pushed is an NMI.
@@ -189,7 +189,7 @@ pub struct EntryUnit {
     /// The event being pushed is a double fault.
     inflight_df: Reg<Bit>,
     /// Word 0 of the frame being pushed: the RIP to return to.
-    return_rip_q: Reg<Bits<64>>,
+    return_rip_q: Reg<Bits<XLEN>>,
     /// `irq_ack`.
     irq_ack_q: Reg<Bit>,
     /// `shutdown`.
@@ -207,7 +207,7 @@ fn c8(v: u8) -> Constant<Bits<8>> {
     Constant::new((v as u64).into())
 }
 
-impl Default for EntryUnit {
+impl<const XLEN: usize> Default for EntryUnit<XLEN> {
     fn default() -> Self {
         Self {
             clock: Default::default(),
@@ -284,7 +284,7 @@ impl Default for EntryUnit {
             df_info: Default::default(),
             vector_wide: Default::default(),
             error_wide: Default::default(),
-            zero: c64(0),
+            zero: Constant::new(0u64.into()),
             zero_error: Constant::new(0u64.into()),
             vector_lsb: c64(event_info::VECTOR_LSB as u64),
             error_lsb: c64(event_info::ERROR_LSB as u64),
@@ -325,7 +325,7 @@ impl Default for EntryUnit {
     }
 }
 
-impl Logic for EntryUnit {
+impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(

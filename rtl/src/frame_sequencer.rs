@@ -17,7 +17,7 @@ use rust_hdl::prelude::*;
 
 /// Five-word frame transfers on the memory port.
 #[derive(LogicBlock)]
-pub struct FrameSequencer {
+pub struct FrameSequencer<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -28,17 +28,17 @@ pub struct FrameSequencer {
     /// Start popping a frame whose lowest word is at `start_addr`.
     pub start_pop: Signal<In, Bit>,
     /// The stack top of a push, the first address of a pop.
-    pub start_addr: Signal<In, Bits<64>>,
+    pub start_addr: Signal<In, Bits<XLEN>>,
     /// Word 0 of a push (highest address): the return RIP.
-    pub word_rip: Signal<In, Bits<64>>,
+    pub word_rip: Signal<In, Bits<XLEN>>,
     /// Word 1 of a push: the kernel RSP.
-    pub word_rsp: Signal<In, Bits<64>>,
+    pub word_rsp: Signal<In, Bits<XLEN>>,
     /// Word 2 of a push: STATUS.
-    pub word_status: Signal<In, Bits<64>>,
+    pub word_status: Signal<In, Bits<XLEN>>,
     /// Word 3 of a push: EVENT_INFO.
-    pub word_info: Signal<In, Bits<64>>,
+    pub word_info: Signal<In, Bits<XLEN>>,
     /// Word 4 of a push (lowest address): EVENT_DATA.
-    pub word_data: Signal<In, Bits<64>>,
+    pub word_data: Signal<In, Bits<XLEN>>,
     /// The bus answers the request of this cycle.
     pub mem_ready: Signal<In, Bit>,
     /// The answer is an error.
@@ -56,16 +56,16 @@ pub struct FrameSequencer {
     /// A word completes with `mem_err` at this edge.
     pub bus_error: Signal<Out, Bit>,
     /// Address of the current word (after a push: the frame's lowest word).
-    pub frame_addr: Signal<Out, Bits<64>>,
+    pub frame_addr: Signal<Out, Bits<XLEN>>,
     /// Memory request.
     pub mem_valid: Signal<Out, Bit>,
     /// The request is a write.
     pub mem_we: Signal<Out, Bit>,
     /// Address of the request.
-    pub mem_addr: Signal<Out, Bits<64>>,
+    pub mem_addr: Signal<Out, Bits<XLEN>>,
     /// Data of a write request.
-    pub mem_wdata: Signal<Out, Bits<64>>,
-    zero: Constant<Bits<64>>,
+    pub mem_wdata: Signal<Out, Bits<XLEN>>,
+    zero: Constant<Bits<XLEN>>,
     word_0: Constant<Bits<3>>,
     word_1: Constant<Bits<3>>,
     word_2: Constant<Bits<3>>,
@@ -74,7 +74,7 @@ pub struct FrameSequencer {
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
     /// Address of the word being transferred; 0 outside a transfer.
-    word_addr: Signal<Local, Bits<64>>,
+    word_addr: Signal<Local, Bits<XLEN>>,
     /// A transfer runs.
     active: Reg<Bit>,
     /// The transfer is a pop.
@@ -85,13 +85,13 @@ pub struct FrameSequencer {
     /// address just above it (the stack top, then each word written), so
     /// one step down gives the word, and the next value too. 0 outside a
     /// transfer.
-    addr: Reg<Bits<64>>,
+    addr: Reg<Bits<XLEN>>,
     /// The next word from `addr`: above it for a pop, below it for a push
     /// (the word a push writes).
-    step: FrameStep,
+    step: FrameStep<XLEN>,
 }
 
-impl Default for FrameSequencer {
+impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
     fn default() -> Self {
         Self {
             clock: Default::default(),
@@ -135,7 +135,7 @@ impl Default for FrameSequencer {
     }
 }
 
-impl Logic for FrameSequencer {
+impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(self, clock, active, pop, index, addr);

@@ -111,7 +111,7 @@ impl<T: Synth> Logic for Reg<T> {
 }
 
 /// A renamed register (SPEC.md, "Why it exists"): a kernel and a user copy
-/// of one 64-bit register, and the level that picks which one an
+/// of one XLEN-bit register, and the level that picks which one an
 /// instruction writes.
 ///
 /// `we` writes the copy of the current level (`user`), so an instruction
@@ -121,7 +121,7 @@ impl<T: Synth> Logic for Reg<T> {
 /// current level's copies of all its pairs with one selection, so the
 /// outputs never mix levels.
 #[derive(LogicBlock)]
-pub struct RegPair {
+pub struct RegPair<const XLEN: usize = 64> {
     /// Clock of both copies.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high: both copies take their reset values.
@@ -131,26 +131,26 @@ pub struct RegPair {
     /// Write the copy of the current level.
     pub we: Signal<In, Bit>,
     /// Value for `we`.
-    pub wdata: Signal<In, Bits<64>>,
+    pub wdata: Signal<In, Bits<XLEN>>,
     /// Write the kernel copy, whatever the level.
     pub kernel_we: Signal<In, Bit>,
     /// Value for `kernel_we`.
-    pub kernel_wdata: Signal<In, Bits<64>>,
+    pub kernel_wdata: Signal<In, Bits<XLEN>>,
     /// Write the user copy, whatever the level.
     pub user_we: Signal<In, Bit>,
     /// Value for `user_we`.
-    pub user_wdata: Signal<In, Bits<64>>,
+    pub user_wdata: Signal<In, Bits<XLEN>>,
     /// The kernel copy.
-    pub kernel_q: Signal<Out, Bits<64>>,
+    pub kernel_q: Signal<Out, Bits<XLEN>>,
     /// The user copy.
-    pub user_q: Signal<Out, Bits<64>>,
+    pub user_q: Signal<Out, Bits<XLEN>>,
     /// The kernel copy.
-    kernel_copy: Reg<Bits<64>>,
+    kernel_copy: Reg<Bits<XLEN>>,
     /// The user copy.
-    user_copy: Reg<Bits<64>>,
+    user_copy: Reg<Bits<XLEN>>,
 }
 
-impl RegPair {
+impl<const XLEN: usize> RegPair<XLEN> {
     /// A pair whose copies reset to `kernel_reset` and `user_reset`.
     pub fn new(kernel_reset: u64, user_reset: u64) -> Self {
         Self {
@@ -171,14 +171,15 @@ impl RegPair {
     }
 }
 
-impl RegPair {
+impl<const XLEN: usize> RegPair<XLEN> {
     /// The name of this pair's Verilog module (after the `<top>_` prefix):
-    /// `reg_pair_w64`, or with the copies' reset values when not 0.
+    /// `reg_pair_w<XLEN>`, or with the copies' reset values when not 0.
     pub fn module_name(&self) -> String {
         let kernel = self.kernel_copy.module_name();
         let user = self.user_copy.module_name();
-        let suffix = |n: &str| n.strip_prefix("reg_w64").unwrap_or(n).to_string();
-        let mut name = "reg_pair_w64".to_string();
+        let reg = format!("reg_w{XLEN}");
+        let suffix = |n: &str| n.strip_prefix(reg.as_str()).unwrap_or(n).to_string();
+        let mut name = format!("reg_pair_w{XLEN}");
         if !suffix(&kernel).is_empty() {
             name.push_str(&format!("_kernel{}", suffix(&kernel)));
         }
@@ -208,16 +209,16 @@ impl RegPair {
     }
 }
 
-impl Logic for RegPair {
+impl<const XLEN: usize> Logic for RegPair<XLEN> {
     fn update(&mut self) {
-        RegPair::update(self)
+        RegPair::<XLEN>::update(self)
     }
     fn connect(&mut self) {
-        RegPair::connect(self)
+        RegPair::<XLEN>::connect(self)
     }
     /// The generated Verilog, named by [`RegPair::module_name`].
     fn hdl(&self) -> Verilog {
-        match RegPair::hdl(self) {
+        match RegPair::<XLEN>::hdl(self) {
             Verilog::Combinatorial(mut code) => {
                 let name = format!("Module name: {}", self.module_name());
                 code.insert(0, ast::VerilogStatement::Comment(name));
@@ -352,8 +353,10 @@ fn word_step_verilog(up: bool) -> String {
     s
 }
 
-/// [`WordStep`] with the direction chosen at run time: `y = x + 8` when
-/// `up`, else `x - 8` (modulo 2^64). The frame sequencer steps pushes down
+/// [`WordStep`] with the direction chosen at run time, for an XLEN-bit
+/// address and the frame word of that width (XLEN / 8 bytes): `y = x + 8`
+/// when `up`, else `x - 8`, modulo 2^64 (`x ± 4` modulo 2^32 for the
+/// 32-bit unit). The frame sequencer steps pushes down
 /// and pops up with it: one set of chunked carry chains where two
 /// `WordStep`s and a selection between them were.
 ///
@@ -363,43 +366,43 @@ fn word_step_verilog(up: bool) -> String {
 /// going down. A test proves it equal to `up ? x + 8 : x - 8` with Yosys'
 /// SAT solver.
 #[derive(Clone, Debug, Default, LogicBlock)]
-pub struct FrameStep {
+pub struct FrameStep<const XLEN: usize = 64> {
     /// The address.
-    pub x: Signal<In, Bits<64>>,
+    pub x: Signal<In, Bits<XLEN>>,
     /// Step up (else down).
     pub up: Signal<In, Bit>,
     /// The neighbouring word's address.
-    pub y: Signal<Out, Bits<64>>,
+    pub y: Signal<Out, Bits<XLEN>>,
 }
 
-impl Logic for FrameStep {
+impl<const XLEN: usize> Logic for FrameStep<XLEN> {
     fn update(&mut self) {
-        let x = self.x.val().to_u64();
+        let step = Bits::<XLEN>::from(frame_word_bytes(XLEN));
         self.y.next = if self.up.val() {
-            x.wrapping_add(WORD_BYTES)
+            self.x.val() + step
         } else {
-            x.wrapping_sub(WORD_BYTES)
-        }
-        .into();
+            self.x.val() - step
+        };
     }
     fn connect(&mut self) {
         self.y.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(frame_step_verilog())
+        Verilog::Custom(frame_step_verilog(XLEN))
     }
 }
 
 /// The body of [`FrameStep`]'s Verilog (see there).
-fn frame_step_verilog() -> String {
-    let shift = WORD_BYTES.trailing_zeros() as usize;
-    let index_bits = 64 - shift;
+fn frame_step_verilog(xlen: usize) -> String {
+    let shift = frame_word_bytes(xlen).trailing_zeros() as usize;
+    let index_bits = xlen - shift;
     let mut s = format!(
         "// Module name: frame_step\n\
-         wire [{m}:0] index = x[63:{shift}];\n\
+         wire [{m}:0] index = x[{top}:{shift}];\n\
          reg [{m}:0] next_index;\n\
          always @(*) begin\n",
-        m = index_bits - 1
+        m = index_bits - 1,
+        top = xlen - 1
     );
     let mut lo = 0;
     while lo < index_bits {
@@ -422,4 +425,41 @@ fn frame_step_verilog() -> String {
         shift - 1
     ));
     s
+}
+
+/// The frame's word size for a width: XLEN / 8 bytes (8 for the 64-bit
+/// unit, 4 for the 32-bit one).
+pub const fn frame_word_bytes(xlen: usize) -> u64 {
+    (xlen / 8) as u64
+}
+
+/// A value of `M` bits as `N` bits: zero-extended when `N > M`, its low
+/// `N` bits when `N < M`, itself when `N == M`. The unit joins its 64-bit
+/// EVENT_INFO to its XLEN-bit words with it. Its Verilog module is
+/// `<top>_fit_w<M>_w<N>`.
+#[derive(Clone, Debug, LogicBlock, Default)]
+pub struct Fit<const M: usize, const N: usize> {
+    /// The value.
+    pub x: Signal<In, Bits<M>>,
+    /// `x` fitted to `N` bits.
+    pub y: Signal<Out, Bits<N>>,
+}
+
+impl<const M: usize, const N: usize> Logic for Fit<M, N> {
+    fn update(&mut self) {
+        self.y.next = bit_cast::<N, M>(self.x.val());
+    }
+    fn connect(&mut self) {
+        self.y.connect();
+    }
+    fn hdl(&self) -> Verilog {
+        let body = if N > M {
+            format!("always @(*) y = {{{}'d0, x}};", N - M)
+        } else if N < M {
+            format!("always @(*) y = x[{}:0];", N - 1)
+        } else {
+            "always @(*) y = x;".to_string()
+        };
+        Verilog::Custom(format!("// Module name: fit_w{M}_w{N}\n{body}"))
+    }
 }

@@ -12,7 +12,7 @@
 use crate::csr_file::CsrFile;
 use crate::entry_unit::EntryUnit;
 use crate::frame_sequencer::FrameSequencer;
-use crate::primitives::Reg;
+use crate::primitives::{Fit, Reg};
 use crate::rename_bank::RenameBank;
 use crate::return_path::ReturnPath;
 use ptu_arch::PtuConfig;
@@ -20,7 +20,7 @@ use rust_hdl::prelude::*;
 
 /// The privilege-transition unit.
 #[derive(LogicBlock)]
-pub struct Ptu {
+pub struct Ptu<const XLEN: usize = 64> {
     /// Clock; all inputs are sampled at its rising edge.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -28,23 +28,23 @@ pub struct Ptu {
     /// Current privilege level: 0 kernel, 3 user.
     pub cpl: Signal<Out, Bits<2>>,
     /// RIP of the current level.
-    pub rip: Signal<Out, Bits<64>>,
+    pub rip: Signal<Out, Bits<XLEN>>,
     /// RSP of the current level.
-    pub rsp: Signal<Out, Bits<64>>,
+    pub rsp: Signal<Out, Bits<XLEN>>,
     /// GS base of the current level.
-    pub gs_base: Signal<Out, Bits<64>>,
+    pub gs_base: Signal<Out, Bits<XLEN>>,
     /// The core completes the current instruction: RIP becomes `next_rip`.
     pub retire: Signal<In, Bit>,
     /// Address of the next instruction (also SYSCALL's return address).
-    pub next_rip: Signal<In, Bits<64>>,
+    pub next_rip: Signal<In, Bits<XLEN>>,
     /// Write RSP of the current level.
     pub rsp_we: Signal<In, Bit>,
     /// Value for `rsp_we`.
-    pub rsp_wdata: Signal<In, Bits<64>>,
+    pub rsp_wdata: Signal<In, Bits<XLEN>>,
     /// Write GS base of the current level.
     pub gs_we: Signal<In, Bit>,
     /// Value for `gs_we`.
-    pub gs_wdata: Signal<In, Bits<64>>,
+    pub gs_wdata: Signal<In, Bits<XLEN>>,
     /// The current instruction is SYSCALL.
     pub op_syscall: Signal<In, Bit>,
     /// The current instruction is ERET.
@@ -56,9 +56,9 @@ pub struct Ptu {
     /// CSR address.
     pub csr_addr: Signal<In, Bits<8>>,
     /// CSR write value.
-    pub csr_wdata: Signal<In, Bits<64>>,
+    pub csr_wdata: Signal<In, Bits<XLEN>>,
     /// With `csr_re`: the CSR's value before this edge; else 0.
-    pub csr_rdata: Signal<Out, Bits<64>>,
+    pub csr_rdata: Signal<Out, Bits<XLEN>>,
     /// The current instruction faults.
     pub exc_valid: Signal<In, Bit>,
     /// Vector of the fault.
@@ -68,7 +68,7 @@ pub struct Ptu {
     /// The fault has an error code.
     pub exc_error_valid: Signal<In, Bit>,
     /// EVENT_DATA of the fault.
-    pub exc_data: Signal<In, Bits<64>>,
+    pub exc_data: Signal<In, Bits<XLEN>>,
     /// Level-sensitive external interrupt request.
     pub irq: Signal<In, Bit>,
     /// Vector of the interrupt.
@@ -86,38 +86,57 @@ pub struct Ptu {
     /// EVENT_INFO.
     pub event_info: Signal<Out, Bits<64>>,
     /// EVENT_DATA.
-    pub event_data: Signal<Out, Bits<64>>,
+    pub event_data: Signal<Out, Bits<XLEN>>,
     /// Frame bus request.
     pub mem_valid: Signal<Out, Bit>,
     /// The request is a write.
     pub mem_we: Signal<Out, Bit>,
     /// Request address.
-    pub mem_addr: Signal<Out, Bits<64>>,
+    pub mem_addr: Signal<Out, Bits<XLEN>>,
     /// Write data.
-    pub mem_wdata: Signal<Out, Bits<64>>,
+    pub mem_wdata: Signal<Out, Bits<XLEN>>,
     /// The bus answers in this cycle.
     pub mem_ready: Signal<In, Bit>,
     /// Read data of the answer.
-    pub mem_rdata: Signal<In, Bits<64>>,
+    pub mem_rdata: Signal<In, Bits<XLEN>>,
     /// The answer is an error.
     pub mem_err: Signal<In, Bit>,
     /// Set by a triple fault, cleared only by reset.
     pub shutdown: Signal<Out, Bit>,
-    rename_bank: RenameBank,
-    entry_unit: EntryUnit,
-    return_path: ReturnPath,
-    frame_sequencer: FrameSequencer,
-    csr_file: CsrFile,
+    rename_bank: RenameBank<XLEN>,
+    entry_unit: EntryUnit<XLEN>,
+    return_path: ReturnPath<XLEN>,
+    frame_sequencer: FrameSequencer<XLEN>,
+    csr_file: CsrFile<XLEN>,
+    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word.
+    info_word: Fit<64, XLEN>,
+    /// EVENT_INFO popped from the frame, as 64 bits.
+    restore_info_wide: Fit<XLEN, 64>,
     /// The current instruction takes effect at this edge.
     insn_done: Signal<Local, Bit>,
     /// `redirect`.
     redirect_q: Reg<Bit>,
 }
 
-impl Ptu {
-    /// The unit for a configuration; fails if the configuration is invalid.
+impl Ptu<64> {
+    /// The 64-bit unit for a configuration; fails if the configuration is
+    /// invalid or not 64-bit.
     pub fn new(cfg: &PtuConfig) -> anyhow::Result<Self> {
+        Self::for_config(cfg)
+    }
+}
+
+impl<const XLEN: usize> Ptu<XLEN> {
+    /// The XLEN-bit unit for a configuration; fails if the configuration
+    /// is invalid or its `xlen` is not `XLEN`.
+    pub fn for_config(cfg: &PtuConfig) -> anyhow::Result<Self> {
         cfg.validate()?;
+        anyhow::ensure!(
+            cfg.xlen == XLEN,
+            "configuration {} has xlen = {}, this unit is built for {XLEN}",
+            cfg.name,
+            cfg.xlen
+        );
         Ok(Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -165,13 +184,15 @@ impl Ptu {
             return_path: Default::default(),
             frame_sequencer: Default::default(),
             csr_file: Default::default(),
+            info_word: Default::default(),
+            restore_info_wide: Default::default(),
             insn_done: Default::default(),
             redirect_q: Default::default(),
         })
     }
 }
 
-impl Logic for Ptu {
+impl<const XLEN: usize> Logic for Ptu<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         // Clocks and resets.
@@ -216,7 +237,8 @@ impl Logic for Ptu {
         self.entry_unit.seq_done.next = self.frame_sequencer.done.val();
         self.entry_unit.seq_bus_error.next = self.frame_sequencer.bus_error.val();
         self.entry_unit.restore.next = self.return_path.restore.val();
-        self.entry_unit.restore_info.next = self.return_path.restore_info.val();
+        self.restore_info_wide.x.next = self.return_path.restore_info.val();
+        self.entry_unit.restore_info.next = self.restore_info_wide.y.val();
         self.entry_unit.restore_data.next = self.return_path.restore_data.val();
 
         // Return path.
@@ -241,7 +263,8 @@ impl Logic for Ptu {
         self.frame_sequencer.word_rip.next = self.entry_unit.return_rip.val();
         self.frame_sequencer.word_rsp.next = self.rename_bank.kernel_rsp.val();
         self.frame_sequencer.word_status.next = self.csr_file.status.val();
-        self.frame_sequencer.word_info.next = self.entry_unit.event_info.val();
+        self.info_word.x.next = self.entry_unit.event_info.val();
+        self.frame_sequencer.word_info.next = self.info_word.y.val();
         self.frame_sequencer.word_data.next = self.entry_unit.event_data.val();
         self.frame_sequencer.mem_ready.next = self.mem_ready.val();
         self.frame_sequencer.mem_err.next = self.mem_err.val();
@@ -257,7 +280,7 @@ impl Logic for Ptu {
         self.csr_file.user_rip.next = self.rename_bank.user_rip.val();
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
-        self.csr_file.event_info.next = self.entry_unit.event_info.val();
+        self.csr_file.event_info.next = self.info_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();

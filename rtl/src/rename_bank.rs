@@ -17,7 +17,7 @@ use rust_hdl::prelude::*;
 
 /// Kernel and user copies of RIP, RSP and GS base, and CPL.
 #[derive(LogicBlock)]
-pub struct RenameBank {
+pub struct RenameBank<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -25,15 +25,15 @@ pub struct RenameBank {
     /// The current instruction completes: the current level's RIP becomes `next_rip`.
     pub retire: Signal<In, Bit>,
     /// Address of the next instruction.
-    pub next_rip: Signal<In, Bits<64>>,
+    pub next_rip: Signal<In, Bits<XLEN>>,
     /// Write the current level's RSP.
     pub rsp_we: Signal<In, Bit>,
     /// Value for `rsp_we`.
-    pub rsp_wdata: Signal<In, Bits<64>>,
+    pub rsp_wdata: Signal<In, Bits<XLEN>>,
     /// Write the current level's GS base.
     pub gs_we: Signal<In, Bit>,
     /// Value for `gs_we`.
-    pub gs_wdata: Signal<In, Bits<64>>,
+    pub gs_wdata: Signal<In, Bits<XLEN>>,
     /// Kernel CSR write of URIP.
     pub urip_we: Signal<In, Bit>,
     /// Kernel CSR write of URSP.
@@ -41,17 +41,17 @@ pub struct RenameBank {
     /// Kernel CSR write of UGS.
     pub ugs_we: Signal<In, Bit>,
     /// Value for the CSR writes.
-    pub csr_wdata: Signal<In, Bits<64>>,
+    pub csr_wdata: Signal<In, Bits<XLEN>>,
     /// An entry from user saves its return address: user RIP becomes `next_rip` (SYSCALL).
     pub urip_load: Signal<In, Bit>,
     /// Load the kernel RIP (entry point, or the RIP popped by ERET).
     pub krip_load: Signal<In, Bit>,
     /// Value for `krip_load`.
-    pub krip_value: Signal<In, Bits<64>>,
+    pub krip_value: Signal<In, Bits<XLEN>>,
     /// Load the kernel RSP (frame pushed, or the RSP popped by ERET).
     pub krsp_load: Signal<In, Bit>,
     /// Value for `krsp_load`.
-    pub krsp_value: Signal<In, Bits<64>>,
+    pub krsp_value: Signal<In, Bits<XLEN>>,
     /// Change the privilege level.
     pub cpl_load: Signal<In, Bit>,
     /// New level for `cpl_load`: 1 for user, 0 for kernel.
@@ -61,34 +61,34 @@ pub struct RenameBank {
     /// The unit is in user mode.
     pub user: Signal<Out, Bit>,
     /// RIP of the current level.
-    pub rip: Signal<Out, Bits<64>>,
+    pub rip: Signal<Out, Bits<XLEN>>,
     /// RSP of the current level.
-    pub rsp: Signal<Out, Bits<64>>,
+    pub rsp: Signal<Out, Bits<XLEN>>,
     /// GS base of the current level.
-    pub gs_base: Signal<Out, Bits<64>>,
+    pub gs_base: Signal<Out, Bits<XLEN>>,
     /// The kernel copy of RIP.
-    pub kernel_rip: Signal<Out, Bits<64>>,
+    pub kernel_rip: Signal<Out, Bits<XLEN>>,
     /// The kernel copy of RSP.
-    pub kernel_rsp: Signal<Out, Bits<64>>,
+    pub kernel_rsp: Signal<Out, Bits<XLEN>>,
     /// The user copy of RIP (URIP).
-    pub user_rip: Signal<Out, Bits<64>>,
+    pub user_rip: Signal<Out, Bits<XLEN>>,
     /// The user copy of RSP (URSP).
-    pub user_rsp: Signal<Out, Bits<64>>,
+    pub user_rsp: Signal<Out, Bits<XLEN>>,
     /// The user copy of GS base (UGS).
-    pub user_gs: Signal<Out, Bits<64>>,
+    pub user_gs: Signal<Out, Bits<XLEN>>,
     cpl_kernel: Constant<Bits<2>>,
     cpl_user_value: Constant<Bits<2>>,
     /// The kernel and user copies of RIP.
-    rip_copies: RegPair,
+    rip_copies: RegPair<XLEN>,
     /// The kernel and user copies of RSP.
-    rsp_copies: RegPair,
+    rsp_copies: RegPair<XLEN>,
     /// The kernel and user copies of GS base.
-    gs_copies: RegPair,
+    gs_copies: RegPair<XLEN>,
     /// The privilege level: user (CPL 3) when high, kernel (CPL 0) when low.
     user_mode: Reg<Bit>,
 }
 
-impl RenameBank {
+impl<const XLEN: usize> RenameBank<XLEN> {
     /// A bank whose kernel RIP resets to `cfg.reset_rip`.
     pub fn new(cfg: &PtuConfig) -> Self {
         Self {
@@ -131,7 +131,7 @@ impl RenameBank {
     }
 }
 
-impl Logic for RenameBank {
+impl<const XLEN: usize> Logic for RenameBank<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(self, clock, rip_copies, rsp_copies, gs_copies, user_mode);

@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 
 /// ERET: unframed return to user, or pop and restore.
 #[derive(LogicBlock)]
-pub struct ReturnPath {
+pub struct ReturnPath<const XLEN: usize = 64> {
     /// Clock of every register.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -35,7 +35,7 @@ pub struct ReturnPath {
     /// The fifth word completes at this edge.
     pub seq_done: Signal<In, Bit>,
     /// Read data of the bus answer.
-    pub mem_rdata: Signal<In, Bits<64>>,
+    pub mem_rdata: Signal<In, Bits<XLEN>>,
     /// Return to user now, without a frame.
     pub leave: Signal<Out, Bit>,
     /// Start popping the frame whose lowest word is at the kernel RSP.
@@ -45,13 +45,13 @@ pub struct ReturnPath {
     /// CPL after the pop: user when the STATUS being left says `prev_user`.
     pub restore_user: Signal<Out, Bit>,
     /// Kernel RIP from the frame.
-    pub restore_rip: Signal<Out, Bits<64>>,
+    pub restore_rip: Signal<Out, Bits<XLEN>>,
     /// Kernel RSP from the frame.
-    pub restore_rsp: Signal<Out, Bits<64>>,
+    pub restore_rsp: Signal<Out, Bits<XLEN>>,
     /// EVENT_INFO from the frame (defined fields only).
-    pub restore_info: Signal<Out, Bits<64>>,
+    pub restore_info: Signal<Out, Bits<XLEN>>,
     /// EVENT_DATA from the frame.
-    pub restore_data: Signal<Out, Bits<64>>,
+    pub restore_data: Signal<Out, Bits<XLEN>>,
     /// STATUS.if from the frame.
     pub restore_if: Signal<Out, Bit>,
     /// STATUS.framed from the frame.
@@ -62,31 +62,40 @@ pub struct ReturnPath {
     pub restore_prev_user: Signal<Out, Bit>,
     /// STATUS.critical from the frame.
     pub restore_critical: Signal<Out, Bit>,
-    info_mask: Constant<Bits<64>>,
+    info_mask: Constant<Bits<XLEN>>,
     word_data: Constant<Bits<3>>,
     word_info: Constant<Bits<3>>,
     word_status: Constant<Bits<3>>,
     word_rsp: Constant<Bits<3>>,
     capture: Signal<Local, Bit>,
     /// EVENT_DATA popped from the frame.
-    popped_data: Reg<Bits<64>>,
+    popped_data: Reg<Bits<XLEN>>,
     /// EVENT_INFO popped from the frame.
-    popped_info: Reg<Bits<64>>,
+    popped_info: Reg<Bits<XLEN>>,
     /// STATUS bits 4:0 popped from the frame.
     popped_status: Reg<Bits<5>>,
     /// Kernel RSP popped from the frame.
-    popped_rsp: Reg<Bits<64>>,
+    popped_rsp: Reg<Bits<XLEN>>,
 }
 
 // The popped STATUS keeps bits 4:0; their order is SPEC's.
 const _: () = assert!(status::IF == 0 && status::FRAMED == 1 && status::NMI_BLOCKED == 2);
 const _: () = assert!(status::PREV_USER == 3 && status::CRITICAL == 4 && status::MASK == 0x1f);
 
+/// The low `bits` bits set.
+fn low_mask(bits: usize) -> u64 {
+    if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    }
+}
+
 fn word(offset: u64) -> Constant<Bits<3>> {
     Constant::new((offset / ptu_arch::frame::WORD_BYTES).into())
 }
 
-impl Default for ReturnPath {
+impl<const XLEN: usize> Default for ReturnPath<XLEN> {
     fn default() -> Self {
         use ptu_arch::frame;
         Self {
@@ -113,7 +122,8 @@ impl Default for ReturnPath {
             restore_nmi_blocked: Default::default(),
             restore_prev_user: Default::default(),
             restore_critical: Default::default(),
-            info_mask: Constant::new(event_info::MASK.into()),
+            // EVENT_INFO's defined fields in the frame word that holds its bits XLEN-1:0.
+            info_mask: Constant::new((event_info::MASK & low_mask(XLEN)).into()),
             word_data: word(frame::OFF_EVENT_DATA),
             word_info: word(frame::OFF_EVENT_INFO),
             word_status: word(frame::OFF_STATUS),
@@ -127,7 +137,7 @@ impl Default for ReturnPath {
     }
 }
 
-impl Logic for ReturnPath {
+impl<const XLEN: usize> Logic for ReturnPath<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         clock!(

@@ -12,7 +12,10 @@
 mod common;
 
 use ptu_arch::{csr, status};
-use ptu_rtl::csr_file::CsrFile;
+use ptu_rtl::csr_file::CsrFile as CsrFileOf;
+
+/// The 64-bit block.
+type CsrFile = CsrFileOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "csr_file";

@@ -12,7 +12,10 @@ mod common;
 
 use ptu_arch::event_info::pack;
 use ptu_arch::{event_type as ty, vector};
-use ptu_rtl::entry_unit::EntryUnit;
+use ptu_rtl::entry_unit::EntryUnit as EntryUnitOf;
+
+/// The 64-bit block.
+type EntryUnit = EntryUnitOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "entry_unit";

@@ -12,7 +12,10 @@
 #[macro_use]
 mod common;
 
-use ptu_rtl::frame_sequencer::FrameSequencer;
+use ptu_rtl::frame_sequencer::FrameSequencer as FrameSequencerOf;
+
+/// The 64-bit block.
+type FrameSequencer = FrameSequencerOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "frame_sequencer";

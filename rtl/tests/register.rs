@@ -7,7 +7,10 @@
 #[macro_use]
 mod common;
 
-use ptu_rtl::primitives::{Reg, RegPair};
+use ptu_rtl::primitives::{Reg, RegPair as RegPairOf};
+
+/// The 64-bit pair.
+type RegPair = RegPairOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "register";

@@ -11,7 +11,10 @@
 mod common;
 
 use ptu_arch::PtuConfig;
-use ptu_rtl::rename_bank::RenameBank;
+use ptu_rtl::rename_bank::RenameBank as RenameBankOf;
+
+/// The 64-bit block.
+type RenameBank = RenameBankOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "rename_bank";

@@ -13,7 +13,10 @@
 mod common;
 
 use ptu_arch::{event_info, frame, status};
-use ptu_rtl::return_path::ReturnPath;
+use ptu_rtl::return_path::ReturnPath as ReturnPathOf;
+
+/// The 64-bit block.
+type ReturnPath = ReturnPathOf<64>;
 use rust_hdl::prelude::*;
 
 const BLOCK: &str = "return_path";

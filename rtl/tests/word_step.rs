@@ -1,11 +1,15 @@
 //! `WordStep` (`x ± 8`) and `FrameStep` (`up ? x + 8 : x - 8`, the frame
 //! sequencer's): their Verilog
 //! (chunked carry chains with carry-ins computed beside them) is proved
-//! equal to the plain sum for every 64-bit `x` with Yosys' SAT solver,
+//! equal to the plain sum for every 64-bit `x` (and `FrameStep<32>`'s,
+//! `x ± 4`, for every 32-bit `x`) with Yosys' SAT solver,
 //! and the proof is shown able to fail. Its rust-hdl model is checked at
 //! the chunk boundaries and the wrap-around.
 
-use ptu_rtl::primitives::{FrameStep, WordStep, STEP_CHUNK_BITS};
+use ptu_rtl::primitives::{FrameStep as FrameStepOf, WordStep, STEP_CHUNK_BITS};
+
+/// The 64-bit step.
+type FrameStep = FrameStepOf<64>;
 use rust_hdl::prelude::*;
 use std::path::PathBuf;
 use std::process::Command;
@@ -107,20 +111,22 @@ fn model_steps_across_chunk_boundaries_and_wraps() {
     }
 }
 
-/// Asks Yosys' SAT solver whether `FrameStep`'s Verilog equals `expect`
-/// (a Verilog expression of `x` and `up`) for every `x` and `up`.
-fn prove_frame_step(name: &str, expect: &str) -> Result<(), String> {
-    let mut uut = FrameStep::default();
+/// Asks Yosys' SAT solver whether the Verilog of `FrameStep<XLEN>`
+/// equals `expect` (a Verilog expression of `x` and `up`) for every `x`
+/// and `up`.
+fn prove_frame_step<const XLEN: usize>(name: &str, expect: &str) -> Result<(), String> {
+    let mut uut = FrameStepOf::<XLEN>::default();
     uut.connect_all();
     let verilog = generate_verilog(&uut).replace("module top(", "module frame_step(");
     let dir = scratch(name);
     let miter = format!(
         "{verilog}\n\
-         module miter(input wire [63:0] x, input wire up, output wire ok);\n\
-         \x20   wire [63:0] y;\n\
+         module miter(input wire [{m}:0] x, input wire up, output wire ok);\n\
+         \x20   wire [{m}:0] y;\n\
          \x20   frame_step uut(.x(x), .up(up), .y(y));\n\
          \x20   assign ok = y == ({expect});\n\
-         endmodule\n"
+         endmodule\n",
+        m = XLEN - 1
     );
     std::fs::write(dir.join("miter.v"), miter).unwrap();
     let out = Command::new("yosys")
@@ -146,10 +152,38 @@ fn prove_frame_step(name: &str, expect: &str) -> Result<(), String> {
 
 #[test]
 fn verilog_of_frame_step_is_x_plus_or_minus_8_for_every_x() {
-    prove_frame_step("frame", "up ? x + 64'd8 : x - 64'd8").unwrap();
+    prove_frame_step::<64>("frame", "up ? x + 64'd8 : x - 64'd8").unwrap();
     // The same proof fails when the direction is the other way round.
-    let err = prove_frame_step("frame-wrong", "up ? x - 64'd8 : x + 64'd8").unwrap_err();
+    let err = prove_frame_step::<64>("frame-wrong", "up ? x - 64'd8 : x + 64'd8").unwrap_err();
     assert!(err.contains("proof did fail"), "{err}");
+}
+
+#[test]
+fn verilog_of_the_32_bit_frame_step_is_x_plus_or_minus_4_for_every_x() {
+    prove_frame_step::<32>("frame32", "up ? x + 32'd4 : x - 32'd4").unwrap();
+    // A step of 8 (the 64-bit unit's word) is not the 32-bit unit's.
+    let err = prove_frame_step::<32>("frame32-wrong", "up ? x + 32'd8 : x - 32'd8").unwrap_err();
+    assert!(err.contains("proof did fail"), "{err}");
+}
+
+#[test]
+fn the_32_bit_frame_step_model_steps_by_4_and_wraps_at_2_pow_32() {
+    let mut step = FrameStepOf::<32>::default();
+    step.connect_all();
+    let edge = 1u64 << (2 + STEP_CHUNK_BITS);
+    for x in [0u64, 4, edge - 4, edge, 0xffff_fffc, 1 << 31] {
+        for up in [false, true] {
+            step.x.next = x.into();
+            step.up.next = up;
+            assert!(simulate(&mut step, 10));
+            let want = if up {
+                x.wrapping_add(4)
+            } else {
+                x.wrapping_sub(4)
+            } & 0xffff_ffff;
+            assert_eq!(step.y.val().to_u64(), want, "up {up} {x:#x}");
+        }
+    }
 }
 
 #[test]
