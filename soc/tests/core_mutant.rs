@@ -63,7 +63,10 @@ fn shift_fails_at_its_first_sra_case_on_a_core_whose_sra_is_srl() {
         "rust-hdl, mutant core: {hdl:?}"
     );
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("soc-verilator-mutant");
-    let vl = verilator::run(&cfg, &opts, &work).unwrap_or_else(|e| panic!("{e:#}"));
+    let build = verilator::build(&cfg, &work).unwrap_or_else(|e| panic!("{e:#}"));
+    let vl = build
+        .run(&cfg.image, &opts)
+        .unwrap_or_else(|e| panic!("{e:#}"));
     assert_eq!(
         vl.verdict(),
         Some(ToHost::Fail(FIRST_SRA_CASE)),
@@ -71,7 +74,7 @@ fn shift_fails_at_its_first_sra_case_on_a_core_whose_sra_is_srl() {
     );
     assert_eq!(vl.cycles, hdl.cycles);
     // The mutant's Verilog says what it is, and the real core's does not.
-    let text = std::fs::read_to_string(work.join("ptu_soc.v")).unwrap();
+    let text = std::fs::read_to_string(build.dir.join("ptu_soc.v")).unwrap();
     assert!(text.contains("mutant SraAsSrl"), "the mutant's header");
     assert!(
         text.contains("sra_sign_fill = 1'b0"),
