@@ -15,11 +15,12 @@ use ptu_soc::kernel::{self, Expect, RTL_NMI_CYCLES};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod board_top;
+use board_top::{run, simulate_at, Sim};
+
 /// Cycles of the power-on reset and of the debouncers in the simulation.
 const POR: u64 = 16;
 const DEBOUNCE: u64 = 8;
-/// Cycles a simulated press is held (longer than the debounce).
-const HOLD: u64 = DEBOUNCE + 20;
 
 fn scratch(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("soc-board-{name}"));
@@ -49,180 +50,26 @@ fn press_for(cycle: u64) -> u64 {
 
 /// The same for a SoC whose first edge out of reset is board edge `start`.
 fn after_reset_at(start: u64, cycle: u64) -> u64 {
-    start + cycle - 3 - DEBOUNCE
+    board_top::after_reset_at(start, cycle, DEBOUNCE)
 }
 
 /// The SoC's first edge out of reset after a run press that starts at
 /// board edge `press`: the press's debounced pulse (as an NMI press's,
 /// above) holds the SoC in reset for one edge.
 fn start_after_run_press(press: u64) -> u64 {
-    press + 3 + DEBOUNCE + 1
+    board_top::start_after_run_press(press, DEBOUNCE)
 }
-
-const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top through its pins (soc/tests/board_sim.rs).
-#include "Vptu_soc_board.h"
-#include "verilated.h"
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <vector>
-
-// usage: max_cycles cycles_per_bit passes hold invert [nmi:EDGE|run:EDGE ...]
-// Prints `uart B` per byte, `led V EDGE` when the LED pins change, `pass
-// EDGE` when LED 0 lights (its pin is inverted if bit 0 of `invert` is
-// set), `run EDGE` when a run press starts, `cycles N` at the end; stops
-// 12 bits after the `passes`th pass (the last byte may be on the line).
-int main(int argc, char **argv) {
-    if (argc < 6) return 2;
-    const unsigned long long max_cycles = std::strtoull(argv[1], nullptr, 0);
-    const unsigned long long cpb = std::strtoull(argv[2], nullptr, 0);
-    const unsigned passes = std::strtoul(argv[3], nullptr, 0);
-    const unsigned long long hold = std::strtoull(argv[4], nullptr, 0);
-    const unsigned invert = std::strtoul(argv[5], nullptr, 0);
-    std::vector<unsigned long long> nmi_at, run_at;
-    for (int i = 6; i < argc; i++) {
-        if (!std::strncmp(argv[i], "nmi:", 4)) nmi_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
-        else if (!std::strncmp(argv[i], "run:", 4)) run_at.push_back(std::strtoull(argv[i] + 4, nullptr, 0));
-        else return 2;
-    }
-    VerilatedContext ctx;
-    Vptu_soc_board top{&ctx};
-    top.clock = 0;
-    top.button = 0;
-    top.nmi_button = 0;
-    top.eval();
-    bool rx_busy = false;
-    unsigned long long rx_start = 0;
-    unsigned rx_bits = 0, rx_byte = 0;
-    unsigned led = 0x100, seen_passes = 0;
-    unsigned long long edge = 0;
-    unsigned long long stop = max_cycles;
-    for (; edge < max_cycles && edge < stop; edge++) {
-        bool nmi = false, run = false;
-        for (auto at : nmi_at) nmi = nmi || (edge >= at && edge < at + hold);
-        for (auto at : run_at) {
-            run = run || (edge >= at && edge < at + hold);
-            if (edge == at) std::printf("run %llu\n", edge);
-        }
-        top.clock = 0;
-        top.nmi_button = nmi;
-        top.button = run;
-        top.eval();
-        const bool tx = top.tx;
-        if (!rx_busy && !tx) {
-            rx_busy = true;
-            rx_start = edge;
-            rx_bits = 0;
-            rx_byte = 0;
-        } else if (rx_busy) {
-            const unsigned long long t = edge - rx_start;
-            if (rx_bits < 8 && t == cpb * (rx_bits + 1) + cpb / 2) {
-                rx_byte |= (tx ? 1u : 0u) << rx_bits;
-                rx_bits++;
-            } else if (rx_bits == 8 && t == cpb * 9 + cpb / 2) {
-                std::printf("uart %u%s\n", rx_byte, tx ? "" : " framing-error");
-                rx_busy = false;
-            }
-        }
-        if (top.led != led) {
-            if (!((led ^ invert) & 1) && ((top.led ^ invert) & 1)) {
-                std::printf("pass %llu\n", edge);
-                if (++seen_passes == passes) stop = edge + 12 * cpb;
-            }
-            led = top.led;
-            std::printf("led %u %llu\n", led, edge);
-        }
-        top.clock = 1;
-        top.eval();
-    }
-    std::printf("cycles %llu\n", edge);
-    return 0;
-}
-"#;
 
 /// What the harness printed: one transcript per run (split at each run
 /// press),
 /// the LED changes, the edge count.
-struct Sim {
-    transcripts: Vec<String>,
-    passes: Vec<u64>,
-    leds: Vec<(u8, u64)>,
-    cycles: u64,
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
-    text
-}
-
 /// Build the harness once in `dir` around `verilog`.
 fn build(dir: &Path, verilog: &str) -> PathBuf {
-    std::fs::write(dir.join(format!("{TOP}.v")), verilog).unwrap();
-    std::fs::write(dir.join("ptu_soc_board.vlt"), board::WAIVERS).unwrap();
-    std::fs::write(dir.join("ptu_soc_board_tb.cpp"), HARNESS).unwrap();
-    run(Command::new("verilator")
-        .args([
-            "--cc",
-            "--exe",
-            "--build",
-            "-O2",
-            "-Wall",
-            "--top-module",
-            TOP,
-            "-MAKEFLAGS",
-            "OPT_FAST=-O2",
-            "ptu_soc_board.vlt",
-            "ptu_soc_board.v",
-            "ptu_soc_board_tb.cpp",
-        ])
-        .current_dir(dir));
-    dir.join("obj_dir").join(format!("V{TOP}"))
+    board_top::build(dir, verilog, board::WAIVERS, &[])
 }
 
 fn simulate(exe: &Path, passes: u32, presses: &[String]) -> Sim {
-    simulate_at(exe, 4, 3_000_000, options().led_active_low, passes, presses)
-}
-
-fn simulate_at(exe: &Path, cpb: u64, max: u64, invert: u8, passes: u32, presses: &[String]) -> Sim {
-    let mut args = vec![
-        max.to_string(),
-        cpb.to_string(),
-        passes.to_string(),
-        HOLD.to_string(),
-        invert.to_string(),
-    ];
-    args.extend(presses.iter().cloned());
-    let text = run(Command::new(exe).args(&args));
-    let mut sim = Sim {
-        transcripts: vec![],
-        passes: vec![],
-        leds: vec![],
-        cycles: 0,
-    };
-    let mut bytes: Vec<Vec<u8>> = vec![Vec::new()];
-    for line in text.lines() {
-        let w: Vec<&str> = line.split_whitespace().collect();
-        match w.as_slice() {
-            ["uart", b] => bytes.last_mut().unwrap().push(b.parse().unwrap()),
-            ["uart", _, "framing-error"] => panic!("UART framing error after {bytes:?}"),
-            ["pass", e] => sim.passes.push(e.parse().unwrap()),
-            ["run", _] => bytes.push(Vec::new()),
-            ["led", v, e] => sim.leds.push((v.parse().unwrap(), e.parse().unwrap())),
-            ["cycles", n] => sim.cycles = n.parse().unwrap(),
-            _ => panic!("the harness printed {line:?}"),
-        }
-    }
-    sim.transcripts = bytes
-        .into_iter()
-        .map(|b| String::from_utf8(b).expect("the transcript is text"))
-        .collect();
-    sim
+    simulate_at(exe, &options(), 4, 3_000_000, passes, presses)
 }
 
 /// The LEDs as lit (after the active-low inversion of LEDs 0 and 1).
@@ -377,7 +224,7 @@ fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
     assert_eq!(cpb, 217);
     let verilog = board::emit(&board::kernel_soc().unwrap(), &opts).unwrap();
     let exe = build(&scratch("ulx3s-sim"), &verilog);
-    let sim = simulate_at(&exe, cpb, 40_000_000, opts.led_active_low, 1, &[]);
+    let sim = simulate_at(&exe, &opts, cpb, 40_000_000, 1, &[]);
     assert_eq!(sim.passes.len(), 1, "no pass in {} cycles", sim.cycles);
     let t = &sim.transcripts[0];
     let expect = Expect {

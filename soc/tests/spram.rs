@@ -23,6 +23,9 @@ use rust_hdl::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod board_top;
+use board_top::cells_sim;
+
 fn scratch(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&d);
@@ -188,32 +191,6 @@ fn the_spram_model_boots_for_its_cycles_and_then_takes_writes() {
 }
 
 // ---- The Verilog with the SPRAM primitives.
-
-/// Yosys's simulation models of the iCE40 cells.
-fn cells_sim() -> PathBuf {
-    let mut tried = Vec::new();
-    if let Ok(out) = Command::new("yosys-config").arg("--datdir").output() {
-        if out.status.success() {
-            tried.push(
-                PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
-                    .join("ice40/cells_sim.v"),
-            );
-        }
-    }
-    if let Ok(out) = Command::new("which").arg("yosys").output() {
-        let bin = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if let Some(prefix) = bin.parent().and_then(Path::parent) {
-            tried.push(prefix.join("share/yosys/ice40/cells_sim.v"));
-        }
-    }
-    tried
-        .iter()
-        .find(|p| p.is_file())
-        .cloned()
-        .unwrap_or_else(|| {
-            panic!("no Yosys ice40/cells_sim.v (looked at {tried:?}): run ./setup.sh")
-        })
-}
 
 fn tool(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
