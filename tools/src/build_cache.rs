@@ -14,6 +14,13 @@
 //!   second waits, then takes the first one's build;
 //! - a failed build stays in `ROOT/<key>.partial/` for its logs (the error
 //!   names them), unpublished, and the next request builds it again.
+//!
+//! The cache does not grow without end: taking a build marks it used (the
+//! [`COMPLETE`] file's modification time), and publishing a new build
+//! [`prune`]s the root: of the builds not used for [`PRUNE_AGE`], all but
+//! the [`KEEP`] most recently used are removed, and so are failed builds
+//! older than that. A build is never removed while its lock is held, and
+//! the age keeps a build that a running process has just taken.
 
 use crate::Fnv;
 use anyhow::{anyhow, Context, Result};
@@ -21,10 +28,18 @@ use std::collections::HashMap;
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 /// The file that marks a published build (written before the rename, so
 /// a folder of an older layout without it is never taken for one).
 pub const COMPLETE: &str = ".complete";
+
+/// How many published builds a root keeps at least, the most recently
+/// used ones, whatever their age.
+pub const KEEP: usize = 16;
+
+/// A build used within this time is never pruned.
+pub const PRUNE_AGE: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// A build taken from the cache.
 #[derive(Clone, Debug)]
@@ -52,6 +67,7 @@ pub fn cached(
     let hex = key.hex();
     let dir = root.join(&hex);
     if dir.join(COMPLETE).is_file() {
+        mark_used(&dir);
         return Ok(Entry { dir, built: false });
     }
     std::fs::create_dir_all(&root)
@@ -76,6 +92,7 @@ pub fn cached(
     }
     // Locked (until `lock` is dropped): the key is ours to build.
     if dir.join(COMPLETE).is_file() {
+        mark_used(&dir);
         return Ok(Entry { dir, built: false });
     }
     let partial = root.join(format!("{hex}.partial"));
@@ -107,7 +124,87 @@ pub fn cached(
         )
     })?;
     drop(lock);
+    // Old builds go; a failure to remove one never fails this build.
+    if let Ok(gone) = prune(&root, KEEP, PRUNE_AGE) {
+        if !gone.is_empty() {
+            say(&format!(
+                "removed {} build(s) unused for a day from {}",
+                gone.len(),
+                root.display()
+            ));
+        }
+    }
     Ok(Entry { dir, built: true })
+}
+
+/// Mark the published build in `dir` as used now (best effort: a cache
+/// on a read-only disk still serves its builds).
+fn mark_used(dir: &Path) {
+    if let Ok(f) = File::options().write(true).open(dir.join(COMPLETE)) {
+        let _ = f.set_modified(SystemTime::now());
+    }
+}
+
+/// When the build in `dir` was last used: its [`COMPLETE`] file's time,
+/// or the folder's own for a failed (`.partial`) build.
+fn last_used(dir: &Path) -> Option<SystemTime> {
+    let complete = dir.join(COMPLETE);
+    let probe = if complete.is_file() {
+        complete
+    } else {
+        dir.to_path_buf()
+    };
+    std::fs::metadata(probe).and_then(|m| m.modified()).ok()
+}
+
+/// Remove old builds from `root`: every published build but the `keep`
+/// most recently used, and every failed (`.partial`) build, if it was not
+/// used within `min_age` and nobody holds its lock. Returns the folders
+/// removed.
+pub fn prune(root: &Path, keep: usize, min_age: Duration) -> Result<Vec<PathBuf>> {
+    let now = SystemTime::now();
+    let mut published = Vec::new();
+    let mut failed = Vec::new();
+    let listing = std::fs::read_dir(root)
+        .with_context(|| format!("cannot list the build folder {}", root.display()))?;
+    for item in listing.flatten() {
+        let path = item.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(used) = last_used(&path) else {
+            continue;
+        };
+        if let Some(key) = name.strip_suffix(".partial") {
+            failed.push((used, key.to_string(), path));
+        } else if path.join(COMPLETE).is_file() {
+            published.push((used, name, path));
+        }
+    }
+    // Newest first: the first `keep` published builds stay.
+    published.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let candidates = published.into_iter().skip(keep).chain(failed);
+    let mut gone = Vec::new();
+    for (used, key, path) in candidates {
+        let old = now.duration_since(used).unwrap_or_default() >= min_age;
+        if !old {
+            continue;
+        }
+        // Taken while its key is locked, so no build of it runs meanwhile.
+        let Ok(lock) = File::create(root.join(format!("{key}.lock"))) else {
+            continue;
+        };
+        if lock.try_lock().is_err() {
+            continue;
+        }
+        if std::fs::remove_dir_all(&path).is_ok() {
+            gone.push(path);
+        }
+        drop(lock);
+    }
+    gone.sort();
+    Ok(gone)
 }
 
 /// The first line `tool` prints for `flag` (`--version`, `-V`), part of a

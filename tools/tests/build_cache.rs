@@ -1,12 +1,12 @@
 //! The build cache: one build per key across threads and processes, a new
 //! build when an input changes, and nothing published by a failed build.
 
-use ptu_tools::build_cache::{cached, Entry, COMPLETE};
+use ptu_tools::build_cache::{cached, prune, Entry, COMPLETE};
 use ptu_tools::Fnv;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ptu-build-cache-{name}-{}", std::process::id()));
@@ -265,5 +265,82 @@ fn a_folder_without_the_complete_mark_is_built_again() {
     .unwrap();
     assert!(e.built);
     assert!(e.dir.join("whole.o").is_file() && !e.dir.join("half.o").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+/// A published build `key` in `root` last used `age` ago.
+fn published(root: &Path, key: &str, age: Duration) -> PathBuf {
+    let dir = root.join(key);
+    std::fs::create_dir_all(&dir).unwrap();
+    let complete = dir.join(COMPLETE);
+    std::fs::write(&complete, "a build\n").unwrap();
+    set_age(&complete, age);
+    dir
+}
+
+fn set_age(path: &Path, age: Duration) {
+    let f = std::fs::File::options()
+        .read(true)
+        .open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    f.set_modified(SystemTime::now() - age).unwrap();
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+#[test]
+fn prune_removes_old_builds_beyond_the_most_recent_ones() {
+    let root = scratch("prune");
+    for (key, age) in [
+        ("k0", Duration::ZERO),
+        ("k1", HOUR),
+        ("k2", 2 * HOUR),
+        ("k3", 3 * DAY),
+        ("k4", 4 * DAY),
+        ("k5", 5 * DAY),
+    ] {
+        published(&root, key, age);
+    }
+    // A failed build, old, and another one, young.
+    let old_failed = root.join("k6.partial");
+    std::fs::create_dir_all(&old_failed).unwrap();
+    set_age(&old_failed, 2 * DAY);
+    std::fs::create_dir_all(root.join("k7.partial")).unwrap();
+    // k4's key is being built by someone: its lock is held.
+    let held = std::fs::File::create(root.join("k4.lock")).unwrap();
+    held.lock().unwrap();
+
+    let gone = prune(&root, 2, DAY).unwrap();
+    drop(held);
+    assert_eq!(gone, vec![root.join("k3"), root.join("k5"), old_failed]);
+    let left: Vec<String> = names(&root)
+        .into_iter()
+        .filter(|n| !n.ends_with(".lock"))
+        .collect();
+    // k2 is beyond the two most recent but young; k4 is locked.
+    assert_eq!(left, ["k0", "k1", "k2", "k4", "k7.partial"]);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn taking_a_build_from_the_cache_marks_it_used() {
+    let root = scratch("mark-used");
+    let runs = AtomicUsize::new(0);
+    let first = build_of(&root, "x", &runs);
+    set_age(&first.dir.join(COMPLETE), 3 * DAY);
+    let again = build_of(&root, "x", &runs);
+    assert!(!again.built, "the build is in the cache");
+    let used = std::fs::metadata(again.dir.join(COMPLETE))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let age = SystemTime::now().duration_since(used).unwrap_or_default();
+    assert!(
+        age < HOUR,
+        "taking the build did not mark it used: {age:?} old"
+    );
+    // Nothing else is old, so a prune keeps it.
+    assert!(prune(&root, 0, DAY).unwrap().is_empty());
     let _ = std::fs::remove_dir_all(&root);
 }
