@@ -228,6 +228,14 @@ pub fn sim(args: &SimArgs) -> Result<()> {
         "ptu sim on the RTL",
         ", or add --model-only to run the scenarios on its reference model",
     ))?;
+    // The external harnesses drive SPEC's ports without the FS ones.
+    if cfg.fs_bank && args.simulator != Sim::RustHdl {
+        bail!(
+            "configuration {} has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the {} harness does not drive yet: use --sim rust-hdl",
+            cfg.name,
+            args.simulator.name()
+        );
+    }
     if args.random {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
