@@ -108,8 +108,15 @@ pub struct Ptu<const XLEN: usize = 64> {
     return_path: ReturnPath<XLEN>,
     frame_sequencer: FrameSequencer<XLEN>,
     csr_file: CsrFile<XLEN>,
-    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word.
+    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word
+    /// (with XLEN = 32 its bits 31:0).
     info_word: Fit<64, XLEN>,
+    /// EVENT_INFO bits 63:32 as an XLEN-bit word: with XLEN = 32, the
+    /// value of EVENT_INFO_H and the frame's second EVENT_INFO word. With
+    /// XLEN = 64 nothing uses it.
+    info_hi_word: Fit<64, XLEN>,
+    /// Where EVENT_INFO's high word starts: bit 32.
+    info_hi_lsb: Constant<Bits<64>>,
     /// EVENT_INFO popped from the frame, as 64 bits.
     restore_info_wide: Fit<XLEN, 64>,
     /// The current instruction takes effect at this edge.
@@ -185,6 +192,8 @@ impl<const XLEN: usize> Ptu<XLEN> {
             frame_sequencer: Default::default(),
             csr_file: Default::default(),
             info_word: Default::default(),
+            info_hi_word: Default::default(),
+            info_hi_lsb: Constant::new(32u64.into()),
             restore_info_wide: Default::default(),
             insn_done: Default::default(),
             redirect_q: Default::default(),
@@ -265,6 +274,8 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.frame_sequencer.word_status.next = self.csr_file.status.val();
         self.info_word.x.next = self.entry_unit.event_info.val();
         self.frame_sequencer.word_info.next = self.info_word.y.val();
+        self.info_hi_word.x.next = self.entry_unit.event_info.val() >> self.info_hi_lsb.val();
+        self.frame_sequencer.word_info_hi.next = self.info_hi_word.y.val();
         self.frame_sequencer.word_data.next = self.entry_unit.event_data.val();
         self.frame_sequencer.mem_ready.next = self.mem_ready.val();
         self.frame_sequencer.mem_err.next = self.mem_err.val();
