@@ -217,8 +217,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire [63:0] info_word_y;
     reg [63:0] info_hi_word_x;
     wire [63:0] info_hi_word_y;
-    reg [63:0] restore_info_wide_x;
-    wire [63:0] restore_info_wide_y;
     reg redirect_q_clock;
     reg redirect_q_reset;
     reg redirect_q_we;
@@ -408,10 +406,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .x(info_hi_word_x),
         .y(info_hi_word_y)
     );
-    ptu_fit_w64_w64 restore_info_wide(
-        .x(restore_info_wide_x),
-        .y(restore_info_wide_y)
-    );
     ptu_reg_w1 redirect_q(
         .clock(redirect_q_clock),
         .reset(redirect_q_reset),
@@ -589,11 +583,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        restore_info_wide_x = return_path_restore_info;
-    end
-
-    always @(*) begin
-        entry_unit_restore_info = restore_info_wide_y;
+        entry_unit_restore_info = return_path_restore_info;
     end
 
     always @(*) begin
@@ -2492,7 +2482,7 @@ module ptu_frame_step(x,up,y);
     always @(*) y = {next_index, x[2:0]};
 endmodule // ptu_frame_step
 
-// Shared by: ptu_info_hi_word, ptu_info_word, ptu_restore_info_wide
+// Shared by: ptu_info_hi_word, ptu_info_word, ptu_return_path_rdata_wide
 module ptu_fit_w64_w64(x,y);
 
     // Module arguments
@@ -2936,12 +2926,17 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
 
     // Constant declarations
     localparam info_mask = 64'h3ffffffffff07;
+    localparam info_hi_lsb = 64'h20;
     localparam word_data = 3'b0;
     localparam word_info = 3'b1;
+    localparam word_info_hi = 3'b1;
+    localparam split_info = 1'b0;
     localparam word_status = 3'b10;
     localparam word_rsp = 3'b11;
 
     // Stub signals
+    reg [63:0] rdata_wide_x;
+    wire [63:0] rdata_wide_y;
     reg popped_data_clock;
     reg popped_data_reset;
     reg popped_data_we;
@@ -2967,6 +2962,10 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     reg capture;
 
     // Sub module instances
+    ptu_fit_w64_w64 rdata_wide(
+        .x(rdata_wide_x),
+        .y(rdata_wide_y)
+    );
     ptu_reg_w64 popped_data(
         .clock(popped_data_clock),
         .reset(popped_data_reset),
@@ -2995,6 +2994,9 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
         .wdata(popped_rsp_wdata),
         .q(popped_rsp_q)
     );
+
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] popped_info_wdata_comb;
 
     // Update code
     always @(*) begin
@@ -3050,11 +3052,19 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     end
 
     always @(*) begin
-        popped_info_we = capture & (seq_word == word_info);
+        rdata_wide_x = mem_rdata;
     end
 
     always @(*) begin
-        popped_info_wdata = mem_rdata & info_mask;
+        popped_info_we = capture & ((seq_word == word_info) | (split_info & (seq_word == word_info_hi)));
+    end
+
+    always @(*) begin
+        popped_info_wdata_comb = rdata_wide_y & info_mask;
+        if (split_info & (seq_word == word_info_hi)) begin
+            popped_info_wdata_comb = ((rdata_wide_y << info_hi_lsb) | popped_info_q) & info_mask;
+        end
+        popped_info_wdata = popped_info_wdata_comb;
     end
 
     always @(*) begin

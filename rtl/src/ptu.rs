@@ -117,8 +117,6 @@ pub struct Ptu<const XLEN: usize = 64> {
     info_hi_word: Fit<64, XLEN>,
     /// Where EVENT_INFO's high word starts: bit 32.
     info_hi_lsb: Constant<Bits<64>>,
-    /// EVENT_INFO popped from the frame, as 64 bits.
-    restore_info_wide: Fit<XLEN, 64>,
     /// The current instruction takes effect at this edge.
     insn_done: Signal<Local, Bit>,
     /// `redirect`.
@@ -194,7 +192,6 @@ impl<const XLEN: usize> Ptu<XLEN> {
             info_word: Default::default(),
             info_hi_word: Default::default(),
             info_hi_lsb: Constant::new(32u64.into()),
-            restore_info_wide: Default::default(),
             insn_done: Default::default(),
             redirect_q: Default::default(),
         })
@@ -246,8 +243,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.entry_unit.seq_done.next = self.frame_sequencer.done.val();
         self.entry_unit.seq_bus_error.next = self.frame_sequencer.bus_error.val();
         self.entry_unit.restore.next = self.return_path.restore.val();
-        self.restore_info_wide.x.next = self.return_path.restore_info.val();
-        self.entry_unit.restore_info.next = self.restore_info_wide.y.val();
+        self.entry_unit.restore_info.next = self.return_path.restore_info.val();
         self.entry_unit.restore_data.next = self.return_path.restore_data.val();
 
         // Return path.
