@@ -50,6 +50,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     // Constant declarations
     localparam no_user_fs = 64'h0;
+    localparam info_hi_lsb = 64'h20;
 
     // Stub signals
     reg rename_bank_clock;
@@ -165,6 +166,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] frame_sequencer_word_rsp;
     reg [63:0] frame_sequencer_word_status;
     reg [63:0] frame_sequencer_word_info;
+    reg [63:0] frame_sequencer_word_info_hi;
     reg [63:0] frame_sequencer_word_data;
     reg frame_sequencer_mem_ready;
     reg frame_sequencer_mem_err;
@@ -217,8 +219,8 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_ugs_we;
     reg [63:0] info_word_x;
     wire [63:0] info_word_y;
-    reg [63:0] restore_info_wide_x;
-    wire [63:0] restore_info_wide_y;
+    reg [63:0] info_hi_word_x;
+    wire [63:0] info_hi_word_y;
     reg redirect_q_clock;
     reg redirect_q_reset;
     reg redirect_q_we;
@@ -349,6 +351,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .word_rsp(frame_sequencer_word_rsp),
         .word_status(frame_sequencer_word_status),
         .word_info(frame_sequencer_word_info),
+        .word_info_hi(frame_sequencer_word_info_hi),
         .word_data(frame_sequencer_word_data),
         .mem_ready(frame_sequencer_mem_ready),
         .mem_err(frame_sequencer_mem_err),
@@ -406,9 +409,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .x(info_word_x),
         .y(info_word_y)
     );
-    ptu_fit_w64_w64 restore_info_wide(
-        .x(restore_info_wide_x),
-        .y(restore_info_wide_y)
+    ptu_fit_w64_w64 info_hi_word(
+        .x(info_hi_word_x),
+        .y(info_hi_word_y)
     );
     ptu_reg_w1 redirect_q(
         .clock(redirect_q_clock),
@@ -592,11 +595,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        restore_info_wide_x = return_path_restore_info;
-    end
-
-    always @(*) begin
-        entry_unit_restore_info = restore_info_wide_y;
+        entry_unit_restore_info = return_path_restore_info;
     end
 
     always @(*) begin
@@ -665,6 +664,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         frame_sequencer_word_info = info_word_y;
+    end
+
+    always @(*) begin
+        info_hi_word_x = entry_unit_event_info >> info_hi_lsb;
+    end
+
+    always @(*) begin
+        frame_sequencer_word_info_hi = info_hi_word_y;
     end
 
     always @(*) begin
@@ -2255,7 +2262,7 @@ module ptu_entry_unit_vector_wide(x,y);
     always @(*) y = {56'd0, x};
 endmodule // ptu_entry_unit_vector_wide
 
-module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
+module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_info_hi,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
 
     // Module arguments
     input wire clock;
@@ -2267,6 +2274,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     input wire [63:0] word_rsp;
     input wire [63:0] word_status;
     input wire [63:0] word_info;
+    input wire [63:0] word_info_hi;
     input wire [63:0] word_data;
     input wire mem_ready;
     input wire mem_err;
@@ -2284,10 +2292,12 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     // Constant declarations
     localparam zero = 64'h0;
-    localparam word_0 = 3'b0;
-    localparam word_1 = 3'b1;
-    localparam word_2 = 3'b10;
-    localparam word_3 = 3'b11;
+    localparam index_rip = 3'b0;
+    localparam index_rsp = 3'b1;
+    localparam index_status = 3'b10;
+    localparam index_info = 3'b11;
+    localparam index_info_hi = 3'b11;
+    localparam split_info = 1'b0;
     localparam word_last = 3'b100;
     localparam word_step = 3'b1;
 
@@ -2453,17 +2463,20 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     always @(*) begin
         mem_wdata_comb = zero;
         if (active_q & ~pop_q) begin
-            if (index_q == word_0) begin
+            if (index_q == index_rip) begin
                 mem_wdata_comb = word_rip;
             end
-            else if (index_q == word_1) begin
+            else if (index_q == index_rsp) begin
                 mem_wdata_comb = word_rsp;
             end
-            else if (index_q == word_2) begin
+            else if (index_q == index_status) begin
                 mem_wdata_comb = word_status;
             end
-            else if (index_q == word_3) begin
+            else if (index_q == index_info) begin
                 mem_wdata_comb = word_info;
+            end
+            else if (split_info & (index_q == index_info_hi)) begin
+                mem_wdata_comb = word_info_hi;
             end
             else begin
                 mem_wdata_comb = word_data;
@@ -2503,7 +2516,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
             addr_wdata_comb = zero;
         end
         if (start) begin
-            index_wdata_comb = word_0;
+            index_wdata_comb = index_rip;
             addr_wdata_comb = start_addr;
         end
         addr_wdata = addr_wdata_comb;
@@ -2562,7 +2575,7 @@ module ptu_frame_step(x,up,y);
     always @(*) y = {next_index, x[2:0]};
 endmodule // ptu_frame_step
 
-// Shared by: ptu_info_word, ptu_restore_info_wide
+// Shared by: ptu_info_hi_word, ptu_info_word, ptu_return_path_rdata_wide
 module ptu_fit_w64_w64(x,y);
 
     // Module arguments
@@ -3006,12 +3019,17 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
 
     // Constant declarations
     localparam info_mask = 64'h3ffffffffff07;
+    localparam info_hi_lsb = 64'h20;
     localparam word_data = 3'b0;
     localparam word_info = 3'b1;
+    localparam word_info_hi = 3'b1;
+    localparam split_info = 1'b0;
     localparam word_status = 3'b10;
     localparam word_rsp = 3'b11;
 
     // Stub signals
+    reg [63:0] rdata_wide_x;
+    wire [63:0] rdata_wide_y;
     reg popped_data_clock;
     reg popped_data_reset;
     reg popped_data_we;
@@ -3037,6 +3055,10 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     reg capture;
 
     // Sub module instances
+    ptu_fit_w64_w64 rdata_wide(
+        .x(rdata_wide_x),
+        .y(rdata_wide_y)
+    );
     ptu_reg_w64 popped_data(
         .clock(popped_data_clock),
         .reset(popped_data_reset),
@@ -3065,6 +3087,9 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
         .wdata(popped_rsp_wdata),
         .q(popped_rsp_q)
     );
+
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] popped_info_wdata_comb;
 
     // Update code
     always @(*) begin
@@ -3120,11 +3145,19 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     end
 
     always @(*) begin
-        popped_info_we = capture & (seq_word == word_info);
+        rdata_wide_x = mem_rdata;
     end
 
     always @(*) begin
-        popped_info_wdata = mem_rdata & info_mask;
+        popped_info_we = capture & ((seq_word == word_info) | (split_info & (seq_word == word_info_hi)));
+    end
+
+    always @(*) begin
+        popped_info_wdata_comb = rdata_wide_y & info_mask;
+        if (split_info & (seq_word == word_info_hi)) begin
+            popped_info_wdata_comb = ((rdata_wide_y << info_hi_lsb) | popped_info_q) & info_mask;
+        end
+        popped_info_wdata = popped_info_wdata_comb;
     end
 
     always @(*) begin
