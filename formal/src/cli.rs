@@ -83,6 +83,19 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
         config.reset_rip = rip;
     }
     args.cfg.in_file(config.require_generated(""))?;
+    // The wrapper drives SPEC's ports of the unit without options, and P3
+    // says every ordinary entry is at ENTRY.
+    if config.irq_entry || config.fs_bank {
+        args.cfg.in_file::<()>(Err(anyhow::anyhow!(
+            "configuration {} has {}, but the properties P1-P10 are written for the unit without options: use a configuration with irq_entry = false and fs_bank = false",
+            config.name,
+            match (config.irq_entry, config.fs_bank) {
+                (true, true) => "irq_entry = true and fs_bank = true",
+                (true, false) => "irq_entry = true",
+                _ => "fs_bank = true",
+            }
+        )))?;
+    }
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
             Some(m) => Some(m),

@@ -45,7 +45,9 @@ use rust_hdl::prelude::*;
 /// blocks), its constructors, its `update` and its [`Unit`] impl. The
 /// optional part, `fs: fs_base fs_we fs_wdata fs_bank`, names the FS ports
 /// and the FS bank: the top with option `fs_bank`. Each `$( .. )?` below is
-/// that option's share; every other line is both tops'.
+/// that option's share; every other line is both tops'. The body is not
+/// indented, so that it reads (and diffs) as the plain struct and `impl`s
+/// it stands for.
 macro_rules! ptu_top {
     (
         $(#[$attr:meta])*
