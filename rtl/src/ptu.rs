@@ -188,7 +188,7 @@ impl<const XLEN: usize> Ptu<XLEN> {
             entry_unit: Default::default(),
             return_path: Default::default(),
             frame_sequencer: Default::default(),
-            csr_file: Default::default(),
+            csr_file: CsrFile::new(cfg),
             info_word: Default::default(),
             info_hi_word: Default::default(),
             info_hi_lsb: Constant::new(32u64.into()),
@@ -288,6 +288,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
         self.csr_file.event_info.next = self.info_word.y.val();
+        self.csr_file.event_info_hi.next = self.info_hi_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();
