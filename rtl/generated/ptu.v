@@ -195,6 +195,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] csr_file_user_gs;
     reg [63:0] csr_file_user_fs;
     reg [63:0] csr_file_event_info;
+    reg [63:0] csr_file_event_info_hi;
     reg [63:0] csr_file_event_data;
     reg csr_file_status_load;
     reg csr_file_load_if;
@@ -382,6 +383,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .user_gs(csr_file_user_gs),
         .user_fs(csr_file_user_fs),
         .event_info(csr_file_event_info),
+        .event_info_hi(csr_file_event_info_hi),
         .event_data(csr_file_event_data),
         .status_load(csr_file_status_load),
         .load_if(csr_file_load_if),
@@ -731,6 +733,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        csr_file_event_info_hi = info_hi_word_y;
+    end
+
+    always @(*) begin
         csr_file_event_data = entry_unit_event_data;
     end
 
@@ -908,7 +914,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
 endmodule // ptu
 
-module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
+module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_info_hi,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
 
     // Module arguments
     input wire clock;
@@ -925,6 +931,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire [63:0] user_gs;
     input wire [63:0] user_fs;
     input wire [63:0] event_info;
+    input wire [63:0] event_info_hi;
     input wire [63:0] event_data;
     input wire status_load;
     input wire load_if;
@@ -951,6 +958,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Constant declarations
     localparam csr_known = 256'h7003f;
     localparam csr_read_only = 256'h30;
+    localparam has_info_hi = 1'b0;
     localparam addr_entry = 8'h0;
     localparam addr_entry_crit = 8'h1;
     localparam addr_cstack = 8'h2;
@@ -1020,6 +1028,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg [63:0] read_pair_entry;
     reg [63:0] read_pair_cstack;
     reg [63:0] read_pair_event;
+    reg [63:0] read_event;
     reg [63:0] read_pair_user;
     reg [63:0] read_kernel;
     reg [63:0] read_user;
@@ -1093,6 +1102,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] csr_rdata_comb;
     reg if_q_wdata_comb;
+    reg [63:0] read_event_comb;
     reg [63:0] read_kernel_comb;
     reg [63:0] read_pair_cstack_comb;
     reg [63:0] read_pair_entry_comb;
@@ -1267,6 +1277,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        read_event_comb = read_pair_event;
+        if (has_info_hi & csr_addr[1]) begin
+            read_event_comb = event_info_hi;
+        end
+        read_event = read_event_comb;
+    end
+
+    always @(*) begin
         read_pair_user_comb = user_rip;
         if (csr_addr[0]) begin
             read_pair_user_comb = user_rsp;
@@ -1280,7 +1298,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
             read_kernel_comb = read_pair_cstack;
         end
         if (csr_addr[2]) begin
-            read_kernel_comb = read_pair_event;
+            read_kernel_comb = read_event;
         end
         if (irq_entry & csr_addr[3]) begin
             read_kernel_comb = entry_irq_q_q;

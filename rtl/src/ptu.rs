@@ -365,6 +365,7 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
         self.csr_file.user_fs.next = self.no_user_fs.val();
         self.csr_file.event_info.next = self.info_word.y.val();
+        self.csr_file.event_info_hi.next = self.info_hi_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();
