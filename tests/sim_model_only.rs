@@ -87,9 +87,9 @@ fn the_rtl_refuses_a_configuration_it_is_not_generated_for() {
     let e = err(&o);
     assert_eq!(
         e.trim_end(),
-        "error: configuration ice40-small-32 has xlen = 32, which the RTL does not \
-         generate yet: use --preset x86_64-default, or add --model-only to run the scenarios \
-         on its reference model"
+        "error: configuration ice40-small-32 has xlen = 32, but ptu sim on the RTL runs the \
+         64-bit unit only so far: use --preset x86_64-default, or add --model-only to run the \
+         scenarios on its reference model"
     );
     assert!(out(&o).is_empty());
     // The options are generated: their scenarios run on the RTL.

@@ -463,34 +463,36 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
 
 impl<const XLEN: usize> Unit for $name<XLEN> {
     fn set_inputs(&mut self, inp: &Inputs) {
+        // The XLEN-wide inputs cut to XLEN bits, as the model cuts them.
+        let mask = if XLEN >= 64 { u64::MAX } else { (1u64 << XLEN) - 1 };
         self.reset.next = inp.reset;
         self.retire.next = inp.retire;
-        self.next_rip.next = inp.next_rip.into();
+        self.next_rip.next = (inp.next_rip & mask).into();
         self.rsp_we.next = inp.rsp_we;
-        self.rsp_wdata.next = inp.rsp_wdata.into();
+        self.rsp_wdata.next = (inp.rsp_wdata & mask).into();
         self.gs_we.next = inp.gs_we;
-        self.gs_wdata.next = inp.gs_wdata.into();
+        self.gs_wdata.next = (inp.gs_wdata & mask).into();
         $(
         self.$fs_we.next = inp.fs_we;
-        self.$fs_wdata.next = inp.fs_wdata.into();
+        self.$fs_wdata.next = (inp.fs_wdata & mask).into();
         )?
         self.op_syscall.next = inp.op_syscall;
         self.op_eret.next = inp.op_eret;
         self.csr_re.next = inp.csr_re;
         self.csr_we.next = inp.csr_we;
         self.csr_addr.next = (inp.csr_addr as u64).into();
-        self.csr_wdata.next = inp.csr_wdata.into();
+        self.csr_wdata.next = (inp.csr_wdata & mask).into();
         self.exc_valid.next = inp.exc_valid;
         self.exc_vector.next = (inp.exc_vector as u64).into();
         self.exc_error.next = (inp.exc_error as u64).into();
         self.exc_error_valid.next = inp.exc_error_valid;
-        self.exc_data.next = inp.exc_data.into();
+        self.exc_data.next = (inp.exc_data & mask).into();
         self.irq.next = inp.irq;
         self.irq_vector.next = (inp.irq_vector as u64).into();
         self.nmi.next = inp.nmi;
         self.mce.next = inp.mce;
         self.mem_ready.next = inp.mem_ready;
-        self.mem_rdata.next = inp.mem_rdata.into();
+        self.mem_rdata.next = (inp.mem_rdata & mask).into();
         self.mem_err.next = inp.mem_err;
     }
 

@@ -37,19 +37,23 @@ pub trait Unit {
     fn verilog(&self) -> String;
 }
 
-/// The 64-bit unit for `cfg` ([`Ptu`], or [`PtuFs`] with `fs_bank`),
-/// connected and checked by rust-hdl, with `mutant` if given.
+/// The unit for `cfg` ([`Ptu`], or [`PtuFs`] with `fs_bank`, of `cfg`'s
+/// width), connected and checked by rust-hdl, with `mutant` if given.
 pub fn build(cfg: &PtuConfig, mutant: Option<Mutant>) -> Result<Box<dyn Unit>> {
-    let mut uut: Box<dyn Unit> = if cfg.fs_bank {
-        let mut u = PtuFs::<64>::with_mutant(cfg, mutant)?;
-        u.connect_all();
-        Box::new(u)
-    } else {
-        let mut u = Ptu::<64>::with_mutant(cfg, mutant)?;
-        u.connect_all();
-        Box::new(u)
+    let mut uut: Box<dyn Unit> = match (cfg.xlen, cfg.fs_bank) {
+        (32, false) => top(Ptu::<32>::with_mutant(cfg, mutant)?),
+        (32, true) => top(PtuFs::<32>::with_mutant(cfg, mutant)?),
+        // Any other width is refused by `with_mutant`.
+        (_, false) => top(Ptu::<64>::with_mutant(cfg, mutant)?),
+        (_, true) => top(PtuFs::<64>::with_mutant(cfg, mutant)?),
     };
     check_all(uut.block()).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
     uut.set_clock(false);
     Ok(uut)
+}
+
+/// A top, connected, behind [`Unit`].
+fn top<U: Unit + Block + 'static>(mut u: U) -> Box<dyn Unit> {
+    u.connect_all();
+    Box::new(u)
 }

@@ -34,9 +34,10 @@ pub fn header(cfg: &PtuConfig) -> String {
     )
 }
 
-/// rust-hdl's own Verilog of the unit for `cfg` ([`crate::Ptu`], or
-/// [`crate::PtuFs`] with `fs_bank`; top module [`RAW_TOP`]), as
-/// `generate_verilog` writes it, after rust-hdl's design checks.
+/// rust-hdl's own Verilog of the unit for `cfg` (top module [`RAW_TOP`]),
+/// as `generate_verilog` writes it, after rust-hdl's design checks: the
+/// unit of `cfg`'s width and options ([`unit::build`]: `Ptu<64>`,
+/// `Ptu<32>`, or `PtuFs` with `fs_bank`).
 pub fn raw(cfg: &PtuConfig) -> Result<String> {
     Ok(unit::build(cfg, None)?.verilog())
 }

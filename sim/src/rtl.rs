@@ -5,6 +5,11 @@
 //! slow for long runs; here the block is stepped directly: set the inputs,
 //! settle, raise the clock, settle. A VCD of the whole hierarchy (ports
 //! and every internal register) can be streamed to a file while it runs.
+//!
+//! [`RtlSim`] holds the unit of its configuration (`ptu_rtl::unit::build`:
+//! `Ptu` or `PtuFs`, 64 or 32 bits); its inputs and outputs are the
+//! width-free `Inputs`/`Outputs`, the XLEN-wide inputs cut to XLEN bits as
+//! the reference model cuts them.
 
 use anyhow::{anyhow, Context, Result};
 use ptu_arch::{Inputs, Outputs, PtuConfig};

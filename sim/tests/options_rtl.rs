@@ -190,3 +190,16 @@ fn each_top_takes_only_its_own_fs_bank() {
         "configuration x86_64-default has fs_bank = false, this unit (PtuFs) is built for fs_bank = true"
     );
 }
+
+#[test]
+fn the_32_bit_unit_with_both_options_matches_the_model() {
+    let cfg = PtuConfig {
+        xlen: 32,
+        ..preset("x86_64-full")
+    };
+    let seen = lockstep(&cfg, None, 5, 50_000)
+        .unwrap_or_else(|e| panic!("32-bit full: the RTL differs from the model at {e}"));
+    eprintln!("32-bit full: {seen:?}");
+    assert!(seen.irq_entries_user > 10, "{seen:?}");
+    assert!(seen.fs_user_cycles_banked > 1000, "{seen:?}");
+}
