@@ -1627,6 +1627,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg fault;
     reg take_irq;
     reg take_syscall;
+    reg sys_ready;
+    reg load_candidates;
+    reg inflight_load;
+    reg df_done;
     reg nmi_ready;
     reg calm;
     reg mce_pending_next;
@@ -1876,11 +1880,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        inflight_info_reset = reset;
+        inflight_info_reset = reset | seq_bus_error;
     end
 
     always @(*) begin
-        inflight_data_reset = reset;
+        inflight_data_reset = reset | seq_bus_error;
     end
 
     always @(*) begin
@@ -1969,6 +1973,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         take_irq = calm & ~fault & irq_ok;
+    end
+
+    always @(*) begin
+        sys_ready = ~busy & ~mce_pending_q & ~nmi_ready & ~fault & ~irq_ok & op_syscall;
     end
 
     always @(*) begin
@@ -2103,6 +2111,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        df_done = ~seq_popping & inflight_df_q;
+    end
+
+    always @(*) begin
         event_info_q_we = immediate | push_done | restore;
     end
 
@@ -2113,13 +2125,12 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     always @(*) begin
         event_info_q_wdata_comb = new_info;
         event_data_q_wdata_comb = new_data;
-        if (push_done) begin
+        if (busy) begin
             event_info_q_wdata_comb = inflight_info_q;
+            if (df_done) begin
+                event_info_q_wdata_comb = inflight_info_q | df_info;
+            end
             event_data_q_wdata_comb = inflight_data_q;
-        end
-        if (restore) begin
-            event_info_q_wdata_comb = restore_info;
-            event_data_q_wdata_comb = restore_data;
         end
         event_data_q_wdata = event_data_q_wdata_comb;
         event_info_q_wdata = event_info_q_wdata_comb;
@@ -2149,11 +2160,23 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        inflight_info_we = start_push;
+        load_candidates = ~busy | seq_bus_error;
     end
 
     always @(*) begin
-        inflight_data_we = start_push;
+        inflight_load = ~busy | seq_popping;
+    end
+
+    always @(*) begin
+        inflight_info_we = inflight_load;
+    end
+
+    always @(*) begin
+        inflight_data_we = inflight_load;
+    end
+
+    always @(*) begin
+        return_rip_q_we = load_candidates;
     end
 
     always @(*) begin
@@ -2173,35 +2196,38 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        return_rip_q_we = start_push;
+        inflight_info_wdata_comb = new_info;
+        inflight_data_wdata_comb = new_data;
+        if (busy) begin
+            inflight_info_wdata_comb = restore_info;
+            inflight_data_wdata_comb = restore_data;
+        end
+        inflight_data_wdata = inflight_data_wdata_comb;
+        inflight_info_wdata = inflight_info_wdata_comb;
     end
 
     always @(*) begin
-        inflight_info_wdata_comb = new_info;
-        inflight_data_wdata_comb = new_data;
         inflight_critical_wdata_comb = take_critical;
         inflight_nmi_wdata_comb = take_nmi;
         inflight_df_wdata_comb = 1'h0;
         inflight_irq_wdata_comb = take_irq;
-        return_rip_q_wdata_comb = kernel_rip;
-        if (take_syscall) begin
-            return_rip_q_wdata_comb = next_rip;
-        end
         if (double_fault) begin
-            inflight_info_wdata_comb = df_info;
-            inflight_data_wdata_comb = zero;
             inflight_critical_wdata_comb = 1'h1;
             inflight_nmi_wdata_comb = 1'h0;
             inflight_df_wdata_comb = 1'h1;
             inflight_irq_wdata_comb = 1'h0;
-            return_rip_q_wdata_comb = kernel_rip;
         end
         inflight_critical_wdata = inflight_critical_wdata_comb;
-        inflight_data_wdata = inflight_data_wdata_comb;
         inflight_df_wdata = inflight_df_wdata_comb;
-        inflight_info_wdata = inflight_info_wdata_comb;
         inflight_irq_wdata = inflight_irq_wdata_comb;
         inflight_nmi_wdata = inflight_nmi_wdata_comb;
+    end
+
+    always @(*) begin
+        return_rip_q_wdata_comb = kernel_rip;
+        if (sys_ready) begin
+            return_rip_q_wdata_comb = next_rip;
+        end
         return_rip_q_wdata = return_rip_q_wdata_comb;
     end
 
