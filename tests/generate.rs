@@ -172,22 +172,6 @@ fn bad_configurations_are_one_line_naming_the_file_and_line() {
         &format!("error: {f}:2: reset_rip = 0x100000000 does not fit xlen = 32: write at most 0xffff_ffff"),
     );
     // Allowed by the specification, not generated yet.
-    with("xlen = 32\n");
-    refused(
-        &dir,
-        &["--config", f],
-        &format!("error: {f}: configuration ptu has xlen = 32, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model"),
-    );
-    refused(
-        &dir,
-        &["--preset", "x86_64-irq-entry"],
-        "error: configuration x86_64-irq-entry has irq_entry = true, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model",
-    );
-    refused(
-        &dir,
-        &["--preset", "x86_64-fs-bank"],
-        "error: configuration x86_64-fs-bank has fs_bank = true, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model",
-    );
     refused(
         &dir,
         &["--preset", "x86-64"],
@@ -205,6 +189,35 @@ fn bad_configurations_are_one_line_naming_the_file_and_line() {
     let o = ptu(&["generate", "--config", f, "--preset", "x86_64-default"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}
+
+/// A 32-bit configuration file gives the 32-bit unit and its headers
+/// (docs/spec.md section 14.1).
+#[test]
+fn a_32_bit_file_gives_the_32_bit_unit() {
+    let dir = scratch("file-32");
+    let file = dir.join("small.toml");
+    std::fs::write(&file, "xlen = 32\nreset_rip = 0x8000_0000\n").unwrap();
+    let out = generate(&dir, &["--config", file.to_str().unwrap()]);
+    let v = read(&out.join("ptu.v"));
+    assert!(
+        v.contains("// Configuration: small (xlen=32 reset_rip=0x80000000"),
+        "{}",
+        &v[..400]
+    );
+    assert!(v.contains("    input wire [31:0] next_rip;"));
+    assert!(v.contains("    output reg [63:0] event_info;"));
+    assert!(
+        v.contains("32'h80000000"),
+        "the reset RIP is not in the design"
+    );
+    let defs = defines(&read(&out.join("ptu_defs.vh")));
+    assert_eq!(defs["PTU_XLEN"], "32");
+    assert_eq!(defs["PTU_CSR_EVENT_INFO_H"], "8'h06");
+    assert_eq!(defs["PTU_FRAME_WORDS"], "6");
+    assert_eq!(defs["PTU_FRAME_BYTES"], "24");
+    let inst = read(&out.join("ptu_inst.vh"));
+    assert!(inst.contains("wire [31:0] mem_addr"), "{inst}");
 }
 
 #[test]

@@ -9,11 +9,12 @@
 //!   `reset_rip` that fits `xlen`). A bad value is refused with one line
 //!   naming the file, the line and the allowed values.
 //! * [`PtuConfig::validate`]: `check`, and what the RTL builds today. The
-//!   options specified but not yet generated (`xlen = 32`, `irq_entry`,
-//!   `fs_bank`) are refused here with a line that says so.
+//!   specification allows is generated today (`xlen` 32 or 64,
+//!   `irq_entry`, `fs_bank`); an option specified before it is built
+//!   would be refused here with a line that says so.
 
 use crate::csr::{self, Access, Csr};
-use crate::{Dir, PORTS, XLEN};
+use crate::{Dir, PORTS};
 use anyhow::{bail, Result};
 use std::path::Path;
 
@@ -26,20 +27,19 @@ pub struct PtuConfig {
     /// Only the headers of the generated files show it.
     pub name: ConfigName,
     /// Width of RIP, RSP, GS base, the CSRs and the memory port: 32 or 64.
-    /// Only 64 is generated today.
     pub xlen: usize,
     /// Kernel RIP after reset; must fit in `xlen` bits.
     pub reset_rip: u64,
     /// A third entry point for external interrupts, CSR ENTRY_IRQ
-    /// ([`ENTRY_IRQ`]). Specified, not yet generated.
+    /// ([`ENTRY_IRQ`]).
     pub irq_entry: bool,
     /// A banked FS base beside the GS base: ports `fs_base`, `fs_we`,
-    /// `fs_wdata` and CSR UFS ([`UFS`]). Specified, not yet generated.
+    /// `fs_wdata` and CSR UFS ([`UFS`]).
     pub fs_bank: bool,
 }
 
 /// CSR address of ENTRY_IRQ (option `irq_entry`): the entry point of
-/// external interrupts. Not in `csr::TABLE` until the option is generated.
+/// external interrupts. Not in `csr::TABLE`, which is the default unit's.
 pub const ENTRY_IRQ: u8 = 0x08;
 /// CSR address of UFS (option `fs_bank`): the user copy of the FS base.
 pub const UFS: u8 = 0x13;
@@ -244,25 +244,13 @@ impl PtuConfig {
         Ok(())
     }
 
-    /// [`check`](Self::check), and what the RTL generates today: xlen 64
-    /// without `irq_entry` and `fs_bank`. The others are specified in
-    /// docs/spec.md and refused here until the hardware is built.
+    /// [`check`](Self::check), and what the RTL generates today: every
+    /// configuration `check` allows (xlen 32 or 64, with or without
+    /// `irq_entry` and `fs_bank`). An option specified in docs/spec.md
+    /// before its hardware is built is refused here with a line that says
+    /// so.
     pub fn validate(&self) -> Result<()> {
-        self.check()?;
-        let later = "is specified in docs/spec.md (Options) but not yet generated";
-        if self.xlen != XLEN {
-            bail!(
-                "xlen = {} {later}: only xlen = 64 is implemented today",
-                self.xlen
-            );
-        }
-        if self.irq_entry {
-            bail!("irq_entry = true {later}: write irq_entry = false");
-        }
-        if self.fs_bank {
-            bail!("fs_bank = true {later}: write fs_bank = false");
-        }
-        Ok(())
+        self.check()
     }
 
     /// The option values in one line: `xlen=64 reset_rip=0x0 irq_entry=false
@@ -676,10 +664,8 @@ mod tests {
         }
         let l = list_presets();
         assert!(l.starts_with("x86_64-default     generated "), "{l}");
-        assert!(
-            l.contains("ice40-small-32     specified, not yet generated"),
-            "{l}"
-        );
+        assert!(l.contains("\nice40-small-32     generated "), "{l}");
+        assert!(l.contains("\nx86_64-full        generated "), "{l}");
         assert!(preset("x86_64").unwrap_err().to_string().starts_with(
             "no preset called `x86_64`: choose one of x86_64-default, x86_64-irq-entry,"
         ));
@@ -769,24 +755,26 @@ mod tests {
     fn validate_refuses_what_is_specified_but_not_generated() {
         let e = |c: PtuConfig| c.validate().unwrap_err().to_string();
         let d = PtuConfig::default();
-        assert_eq!(
-            e(PtuConfig { xlen: 32, ..d }),
-            "xlen = 32 is specified in docs/spec.md (Options) but not yet generated: only xlen = 64 is implemented today"
-        );
-        assert_eq!(
-            e(PtuConfig { irq_entry: true, ..d }),
-            "irq_entry = true is specified in docs/spec.md (Options) but not yet generated: write irq_entry = false"
-        );
-        assert_eq!(
-            e(PtuConfig { fs_bank: true, ..d }),
-            "fs_bank = true is specified in docs/spec.md (Options) but not yet generated: write fs_bank = false"
-        );
+        // Every width, and the options alone and together.
+        for xlen in [32, 64] {
+            for (irq_entry, fs_bank) in [(false, false), (true, false), (false, true), (true, true)]
+            {
+                PtuConfig {
+                    xlen,
+                    irq_entry,
+                    fs_bank,
+                    ..d
+                }
+                .validate()
+                .unwrap();
+            }
+        }
         assert_eq!(
             e(PtuConfig { xlen: 48, ..d }),
             "xlen = 48 is not allowed: write 32 or 64"
         );
         for p in PRESETS {
-            let ok = p.xlen == 64 && !p.irq_entry && !p.fs_bank;
+            let ok = true;
             assert_eq!(p.config().validate().is_ok(), ok, "{}", p.name);
         }
     }

@@ -82,7 +82,20 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
     if let Some(rip) = args.reset_rip {
         config.reset_rip = rip;
     }
-    args.cfg.in_file(config.require_generated(""))?;
+    args.cfg.in_file(config.require_64_bit("ptu prove", ""))?;
+    // The wrapper drives SPEC's ports of the unit without options, and P3
+    // says every ordinary entry is at ENTRY.
+    if config.irq_entry || config.fs_bank {
+        args.cfg.in_file::<()>(Err(anyhow::anyhow!(
+            "configuration {} has {}, but the properties P1-P10 are written for the unit without options: use a configuration with irq_entry = false and fs_bank = false",
+            config.name,
+            match (config.irq_entry, config.fs_bank) {
+                (true, true) => "irq_entry = true and fs_bank = true",
+                (true, false) => "irq_entry = true",
+                _ => "fs_bank = true",
+            }
+        )))?;
+    }
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
             Some(m) => Some(m),
@@ -134,8 +147,9 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
 pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     if args.list {
         // The listing is every configuration's, but a configuration the
-        // RTL is not generated for is refused here too.
-        args.cfg.generated("")?;
+        // proofs do not run on is refused here too.
+        let cfg = args.cfg.config()?;
+        args.cfg.in_file(cfg.require_64_bit("ptu prove", ""))?;
         if args.json {
             bail!("--list prints text: drop --json");
         }
@@ -237,7 +251,7 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with(
-                "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"
+                "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far"
             ),
             "{err}"
         );

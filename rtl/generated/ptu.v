@@ -48,6 +48,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     input wire mem_err;
     output reg shutdown;
 
+    // Constant declarations
+    localparam no_user_fs = 64'h0;
+    localparam info_hi_lsb = 64'h20;
+
     // Stub signals
     reg rename_bank_clock;
     reg rename_bank_reset;
@@ -100,6 +104,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] entry_unit_cstack;
     reg [63:0] entry_unit_entry;
     reg [63:0] entry_unit_entry_crit;
+    reg [63:0] entry_unit_entry_irq;
     reg entry_unit_status_if;
     reg entry_unit_status_nmi_blocked;
     reg entry_unit_status_critical;
@@ -161,6 +166,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] frame_sequencer_word_rsp;
     reg [63:0] frame_sequencer_word_status;
     reg [63:0] frame_sequencer_word_info;
+    reg [63:0] frame_sequencer_word_info_hi;
     reg [63:0] frame_sequencer_word_data;
     reg frame_sequencer_mem_ready;
     reg frame_sequencer_mem_err;
@@ -187,7 +193,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] csr_file_user_rip;
     reg [63:0] csr_file_user_rsp;
     reg [63:0] csr_file_user_gs;
+    reg [63:0] csr_file_user_fs;
     reg [63:0] csr_file_event_info;
+    reg [63:0] csr_file_event_info_hi;
     reg [63:0] csr_file_event_data;
     reg csr_file_status_load;
     reg csr_file_load_if;
@@ -199,6 +207,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_csr_fault;
     wire [63:0] csr_file_entry;
     wire [63:0] csr_file_entry_crit;
+    wire [63:0] csr_file_entry_irq;
     wire [63:0] csr_file_cstack;
     wire [63:0] csr_file_status;
     wire csr_file_status_if;
@@ -211,8 +220,8 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_ugs_we;
     reg [63:0] info_word_x;
     wire [63:0] info_word_y;
-    reg [63:0] restore_info_wide_x;
-    wire [63:0] restore_info_wide_y;
+    reg [63:0] info_hi_word_x;
+    wire [63:0] info_hi_word_y;
     reg redirect_q_clock;
     reg redirect_q_reset;
     reg redirect_q_we;
@@ -277,6 +286,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .cstack(entry_unit_cstack),
         .entry(entry_unit_entry),
         .entry_crit(entry_unit_entry_crit),
+        .entry_irq(entry_unit_entry_irq),
         .status_if(entry_unit_status_if),
         .status_nmi_blocked(entry_unit_status_nmi_blocked),
         .status_critical(entry_unit_status_critical),
@@ -342,6 +352,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .word_rsp(frame_sequencer_word_rsp),
         .word_status(frame_sequencer_word_status),
         .word_info(frame_sequencer_word_info),
+        .word_info_hi(frame_sequencer_word_info_hi),
         .word_data(frame_sequencer_word_data),
         .mem_ready(frame_sequencer_mem_ready),
         .mem_err(frame_sequencer_mem_err),
@@ -370,7 +381,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .user_rip(csr_file_user_rip),
         .user_rsp(csr_file_user_rsp),
         .user_gs(csr_file_user_gs),
+        .user_fs(csr_file_user_fs),
         .event_info(csr_file_event_info),
+        .event_info_hi(csr_file_event_info_hi),
         .event_data(csr_file_event_data),
         .status_load(csr_file_status_load),
         .load_if(csr_file_load_if),
@@ -382,6 +395,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .csr_fault(csr_file_csr_fault),
         .entry(csr_file_entry),
         .entry_crit(csr_file_entry_crit),
+        .entry_irq(csr_file_entry_irq),
         .cstack(csr_file_cstack),
         .status(csr_file_status),
         .status_if(csr_file_status_if),
@@ -397,9 +411,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .x(info_word_x),
         .y(info_word_y)
     );
-    ptu_fit_w64_w64 restore_info_wide(
-        .x(restore_info_wide_x),
-        .y(restore_info_wide_y)
+    ptu_fit_w64_w64 info_hi_word(
+        .x(info_hi_word_x),
+        .y(info_hi_word_y)
     );
     ptu_reg_w1 redirect_q(
         .clock(redirect_q_clock),
@@ -422,6 +436,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     // Update code
     always @(*) begin
         redirect_q_clock = clock;
+        csr_file_user_fs = no_user_fs;
         redirect_q_we = 1'h1;
     end
 
@@ -550,6 +565,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        entry_unit_entry_irq = csr_file_entry_irq;
+    end
+
+    always @(*) begin
         entry_unit_status_if = csr_file_status_if;
     end
 
@@ -578,11 +597,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        restore_info_wide_x = return_path_restore_info;
-    end
-
-    always @(*) begin
-        entry_unit_restore_info = restore_info_wide_y;
+        entry_unit_restore_info = return_path_restore_info;
     end
 
     always @(*) begin
@@ -654,6 +669,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        info_hi_word_x = entry_unit_event_info >> info_hi_lsb;
+    end
+
+    always @(*) begin
+        frame_sequencer_word_info_hi = info_hi_word_y;
+    end
+
+    always @(*) begin
         frame_sequencer_word_data = entry_unit_event_data;
     end
 
@@ -707,6 +730,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         csr_file_event_info = info_word_y;
+    end
+
+    always @(*) begin
+        csr_file_event_info_hi = info_hi_word_y;
     end
 
     always @(*) begin
@@ -887,7 +914,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
 endmodule // ptu
 
-module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,event_info,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
+module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_info_hi,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
 
     // Module arguments
     input wire clock;
@@ -902,7 +929,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire [63:0] user_rip;
     input wire [63:0] user_rsp;
     input wire [63:0] user_gs;
+    input wire [63:0] user_fs;
     input wire [63:0] event_info;
+    input wire [63:0] event_info_hi;
     input wire [63:0] event_data;
     input wire status_load;
     input wire load_if;
@@ -914,6 +943,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     output reg csr_fault;
     output reg [63:0] entry;
     output reg [63:0] entry_crit;
+    output reg [63:0] entry_irq;
     output reg [63:0] cstack;
     output reg [63:0] status;
     output reg status_if;
@@ -928,6 +958,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Constant declarations
     localparam csr_known = 256'h7003f;
     localparam csr_read_only = 256'h30;
+    localparam has_info_hi = 1'b0;
     localparam addr_entry = 8'h0;
     localparam addr_entry_crit = 8'h1;
     localparam addr_cstack = 8'h2;
@@ -935,6 +966,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     localparam addr_urip = 8'h10;
     localparam addr_ursp = 8'h11;
     localparam addr_ugs = 8'h12;
+    localparam addr_entry_irq = 8'h8;
+    localparam irq_entry = 1'b0;
+    localparam fs_bank = 1'b0;
     localparam zero = 64'h0;
     localparam mask_if = 64'h1;
     localparam mask_framed = 64'h2;
@@ -958,6 +992,11 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg cstack_q_we;
     reg [63:0] cstack_q_wdata;
     wire [63:0] cstack_q_q;
+    reg entry_irq_q_clock;
+    reg entry_irq_q_reset;
+    reg entry_irq_q_we;
+    reg [63:0] entry_irq_q_wdata;
+    wire [63:0] entry_irq_q_q;
     reg if_q_clock;
     reg if_q_reset;
     reg if_q_we;
@@ -989,6 +1028,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg [63:0] read_pair_entry;
     reg [63:0] read_pair_cstack;
     reg [63:0] read_pair_event;
+    reg [63:0] read_event;
     reg [63:0] read_pair_user;
     reg [63:0] read_kernel;
     reg [63:0] read_user;
@@ -1015,6 +1055,13 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         .we(cstack_q_we),
         .wdata(cstack_q_wdata),
         .q(cstack_q_q)
+    );
+    ptu_reg_w64 entry_irq_q(
+        .clock(entry_irq_q_clock),
+        .reset(entry_irq_q_reset),
+        .we(entry_irq_q_we),
+        .wdata(entry_irq_q_wdata),
+        .q(entry_irq_q_q)
     );
     ptu_reg_w1 if_q(
         .clock(if_q_clock),
@@ -1055,6 +1102,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] csr_rdata_comb;
     reg if_q_wdata_comb;
+    reg [63:0] read_event_comb;
     reg [63:0] read_kernel_comb;
     reg [63:0] read_pair_cstack_comb;
     reg [63:0] read_pair_entry_comb;
@@ -1074,6 +1122,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     always @(*) begin
         cstack_q_clock = clock;
+    end
+
+    always @(*) begin
+        entry_irq_q_clock = clock;
     end
 
     always @(*) begin
@@ -1106,6 +1158,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     always @(*) begin
         cstack_q_reset = reset;
+    end
+
+    always @(*) begin
+        entry_irq_q_reset = reset;
     end
 
     always @(*) begin
@@ -1193,6 +1249,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        entry_irq = entry_irq_q_q;
+    end
+
+    always @(*) begin
         read_pair_entry_comb = entry_q_q;
         if (csr_addr[0]) begin
             read_pair_entry_comb = entry_crit_q_q;
@@ -1217,6 +1277,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        read_event_comb = read_pair_event;
+        if (has_info_hi & csr_addr[1]) begin
+            read_event_comb = event_info_hi;
+        end
+        read_event = read_event_comb;
+    end
+
+    always @(*) begin
         read_pair_user_comb = user_rip;
         if (csr_addr[0]) begin
             read_pair_user_comb = user_rsp;
@@ -1230,7 +1298,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
             read_kernel_comb = read_pair_cstack;
         end
         if (csr_addr[2]) begin
-            read_kernel_comb = read_pair_event;
+            read_kernel_comb = read_event;
+        end
+        if (irq_entry & csr_addr[3]) begin
+            read_kernel_comb = entry_irq_q_q;
         end
         read_kernel = read_kernel_comb;
     end
@@ -1239,6 +1310,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         read_user_comb = read_pair_user;
         if (csr_addr[1]) begin
             read_user_comb = user_gs;
+        end
+        if (fs_bank & csr_addr[1] & csr_addr[0]) begin
+            read_user_comb = user_fs;
         end
         read_user = read_user_comb;
     end
@@ -1276,6 +1350,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     always @(*) begin
         cstack_q_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        entry_irq_q_we = irq_entry & write_ok & (csr_addr == addr_entry_irq);
+    end
+
+    always @(*) begin
+        entry_irq_q_wdata = csr_wdata;
     end
 
     always @(*) begin
@@ -1336,7 +1418,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
 endmodule // ptu_csr_file
 
-// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
+// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_irq, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
 module ptu_reg_w1(clock,reset,we,wdata,q);
 
     // Module arguments
@@ -1357,7 +1439,7 @@ module ptu_reg_w1(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w1
 
-// Shared by: ptu_csr_file_cstack_q, ptu_csr_file_entry_crit_q, ptu_csr_file_entry_q, ptu_entry_unit_event_data_q, ptu_entry_unit_event_info_q, ptu_entry_unit_inflight_data, ptu_entry_unit_inflight_info, ptu_entry_unit_return_rip_q, ptu_frame_sequencer_addr, ptu_rename_bank_gs_copies_kernel_copy, ptu_rename_bank_gs_copies_user_copy, ptu_rename_bank_rip_copies_kernel_copy, ptu_rename_bank_rip_copies_user_copy, ptu_rename_bank_rsp_copies_kernel_copy, ptu_rename_bank_rsp_copies_user_copy, ptu_return_path_popped_data, ptu_return_path_popped_info, ptu_return_path_popped_rsp
+// Shared by: ptu_csr_file_cstack_q, ptu_csr_file_entry_crit_q, ptu_csr_file_entry_irq_q, ptu_csr_file_entry_q, ptu_entry_unit_event_data_q, ptu_entry_unit_event_info_q, ptu_entry_unit_inflight_data, ptu_entry_unit_inflight_info, ptu_entry_unit_return_rip_q, ptu_frame_sequencer_addr, ptu_rename_bank_gs_copies_kernel_copy, ptu_rename_bank_gs_copies_user_copy, ptu_rename_bank_rip_copies_kernel_copy, ptu_rename_bank_rip_copies_user_copy, ptu_rename_bank_rsp_copies_kernel_copy, ptu_rename_bank_rsp_copies_user_copy, ptu_return_path_popped_data, ptu_return_path_popped_info, ptu_return_path_popped_rsp
 module ptu_reg_w64(clock,reset,we,wdata,q);
 
     // Module arguments
@@ -1378,7 +1460,7 @@ module ptu_reg_w64(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w64
 
-module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
+module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
     // Module arguments
     input wire clock;
@@ -1403,6 +1485,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     input wire [63:0] cstack;
     input wire [63:0] entry;
     input wire [63:0] entry_crit;
+    input wire [63:0] entry_irq;
     input wire status_if;
     input wire status_nmi_blocked;
     input wire status_critical;
@@ -1449,6 +1532,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     localparam vector_gp = 8'hd;
     localparam vector_syscall = 8'h0;
     localparam info_df = 64'h2000000000803;
+    localparam irq_entry = 1'b0;
 
     // Stub signals
     reg [7:0] vector_wide_x;
@@ -1510,6 +1594,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg inflight_df_we;
     reg inflight_df_wdata;
     wire inflight_df_q;
+    reg inflight_irq_clock;
+    reg inflight_irq_reset;
+    reg inflight_irq_we;
+    reg inflight_irq_wdata;
+    wire inflight_irq_q;
     reg return_rip_q_clock;
     reg return_rip_q_reset;
     reg return_rip_q_we;
@@ -1538,6 +1627,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg fault;
     reg take_irq;
     reg take_syscall;
+    reg sys_ready;
+    reg load_candidates;
+    reg inflight_load;
+    reg df_done;
     reg nmi_ready;
     reg calm;
     reg mce_pending_next;
@@ -1553,6 +1646,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [63:0] new_info;
     reg [63:0] new_data;
     reg [63:0] df_info;
+    reg enter_irq;
 
     // Sub module instances
     ptu_entry_unit_vector_wide vector_wide(
@@ -1640,6 +1734,13 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .wdata(inflight_df_wdata),
         .q(inflight_df_q)
     );
+    ptu_reg_w1 inflight_irq(
+        .clock(inflight_irq_clock),
+        .reset(inflight_irq_reset),
+        .we(inflight_irq_we),
+        .wdata(inflight_irq_wdata),
+        .q(inflight_irq_q)
+    );
     ptu_reg_w64 return_rip_q(
         .clock(return_rip_q_clock),
         .reset(return_rip_q_reset),
@@ -1677,6 +1778,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [63:0] inflight_data_wdata_comb;
     reg inflight_df_wdata_comb;
     reg [63:0] inflight_info_wdata_comb;
+    reg inflight_irq_wdata_comb;
     reg inflight_nmi_wdata_comb;
     reg [63:0] krip_value_comb;
     reg [63:0] new_data_comb;
@@ -1742,6 +1844,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        inflight_irq_clock = clock;
+    end
+
+    always @(*) begin
         return_rip_q_clock = clock;
     end
 
@@ -1774,11 +1880,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        inflight_info_reset = reset;
+        inflight_info_reset = reset | seq_bus_error;
     end
 
     always @(*) begin
-        inflight_data_reset = reset;
+        inflight_data_reset = reset | seq_bus_error;
     end
 
     always @(*) begin
@@ -1791,6 +1897,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         inflight_df_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_irq_reset = reset;
     end
 
     always @(*) begin
@@ -1863,6 +1973,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         take_irq = calm & ~fault & irq_ok;
+    end
+
+    always @(*) begin
+        sys_ready = ~busy & ~mce_pending_q & ~nmi_ready & ~fault & ~irq_ok & op_syscall;
     end
 
     always @(*) begin
@@ -1967,10 +2081,17 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         krip_value_comb = entry;
+        if (irq_entry & enter_irq) begin
+            krip_value_comb = entry_irq;
+        end
         if (push_done & inflight_critical_q) begin
             krip_value_comb = entry_crit;
         end
         krip_value = krip_value_comb;
+    end
+
+    always @(*) begin
+        enter_irq = (immediate & take_irq) | (push_done & inflight_irq_q);
     end
 
     always @(*) begin
@@ -1990,6 +2111,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        df_done = ~seq_popping & inflight_df_q;
+    end
+
+    always @(*) begin
         event_info_q_we = immediate | push_done | restore;
     end
 
@@ -2000,13 +2125,12 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     always @(*) begin
         event_info_q_wdata_comb = new_info;
         event_data_q_wdata_comb = new_data;
-        if (push_done) begin
+        if (busy) begin
             event_info_q_wdata_comb = inflight_info_q;
+            if (df_done) begin
+                event_info_q_wdata_comb = inflight_info_q | df_info;
+            end
             event_data_q_wdata_comb = inflight_data_q;
-        end
-        if (restore) begin
-            event_info_q_wdata_comb = restore_info;
-            event_data_q_wdata_comb = restore_data;
         end
         event_data_q_wdata = event_data_q_wdata_comb;
         event_info_q_wdata = event_info_q_wdata_comb;
@@ -2036,11 +2160,23 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        inflight_info_we = start_push;
+        load_candidates = ~busy | seq_bus_error;
     end
 
     always @(*) begin
-        inflight_data_we = start_push;
+        inflight_load = ~busy | seq_popping;
+    end
+
+    always @(*) begin
+        inflight_info_we = inflight_load;
+    end
+
+    always @(*) begin
+        inflight_data_we = inflight_load;
+    end
+
+    always @(*) begin
+        return_rip_q_we = load_candidates;
     end
 
     always @(*) begin
@@ -2056,32 +2192,42 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        return_rip_q_we = start_push;
+        inflight_irq_we = start_push;
     end
 
     always @(*) begin
         inflight_info_wdata_comb = new_info;
         inflight_data_wdata_comb = new_data;
+        if (busy) begin
+            inflight_info_wdata_comb = restore_info;
+            inflight_data_wdata_comb = restore_data;
+        end
+        inflight_data_wdata = inflight_data_wdata_comb;
+        inflight_info_wdata = inflight_info_wdata_comb;
+    end
+
+    always @(*) begin
         inflight_critical_wdata_comb = take_critical;
         inflight_nmi_wdata_comb = take_nmi;
         inflight_df_wdata_comb = 1'h0;
-        return_rip_q_wdata_comb = kernel_rip;
-        if (take_syscall) begin
-            return_rip_q_wdata_comb = next_rip;
-        end
+        inflight_irq_wdata_comb = take_irq;
         if (double_fault) begin
-            inflight_info_wdata_comb = df_info;
-            inflight_data_wdata_comb = zero;
             inflight_critical_wdata_comb = 1'h1;
             inflight_nmi_wdata_comb = 1'h0;
             inflight_df_wdata_comb = 1'h1;
-            return_rip_q_wdata_comb = kernel_rip;
+            inflight_irq_wdata_comb = 1'h0;
         end
         inflight_critical_wdata = inflight_critical_wdata_comb;
-        inflight_data_wdata = inflight_data_wdata_comb;
         inflight_df_wdata = inflight_df_wdata_comb;
-        inflight_info_wdata = inflight_info_wdata_comb;
+        inflight_irq_wdata = inflight_irq_wdata_comb;
         inflight_nmi_wdata = inflight_nmi_wdata_comb;
+    end
+
+    always @(*) begin
+        return_rip_q_wdata_comb = kernel_rip;
+        if (sys_ready) begin
+            return_rip_q_wdata_comb = next_rip;
+        end
         return_rip_q_wdata = return_rip_q_wdata_comb;
     end
 
@@ -2160,7 +2306,7 @@ module ptu_entry_unit_vector_wide(x,y);
     always @(*) y = {56'd0, x};
 endmodule // ptu_entry_unit_vector_wide
 
-module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
+module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_info_hi,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
 
     // Module arguments
     input wire clock;
@@ -2172,6 +2318,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     input wire [63:0] word_rsp;
     input wire [63:0] word_status;
     input wire [63:0] word_info;
+    input wire [63:0] word_info_hi;
     input wire [63:0] word_data;
     input wire mem_ready;
     input wire mem_err;
@@ -2189,10 +2336,12 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     // Constant declarations
     localparam zero = 64'h0;
-    localparam word_0 = 3'b0;
-    localparam word_1 = 3'b1;
-    localparam word_2 = 3'b10;
-    localparam word_3 = 3'b11;
+    localparam index_rip = 3'b0;
+    localparam index_rsp = 3'b1;
+    localparam index_status = 3'b10;
+    localparam index_info = 3'b11;
+    localparam index_info_hi = 3'b11;
+    localparam split_info = 1'b0;
     localparam word_last = 3'b100;
     localparam word_step = 3'b1;
 
@@ -2358,17 +2507,20 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     always @(*) begin
         mem_wdata_comb = zero;
         if (active_q & ~pop_q) begin
-            if (index_q == word_0) begin
+            if (index_q == index_rip) begin
                 mem_wdata_comb = word_rip;
             end
-            else if (index_q == word_1) begin
+            else if (index_q == index_rsp) begin
                 mem_wdata_comb = word_rsp;
             end
-            else if (index_q == word_2) begin
+            else if (index_q == index_status) begin
                 mem_wdata_comb = word_status;
             end
-            else if (index_q == word_3) begin
+            else if (index_q == index_info) begin
                 mem_wdata_comb = word_info;
+            end
+            else if (split_info & (index_q == index_info_hi)) begin
+                mem_wdata_comb = word_info_hi;
             end
             else begin
                 mem_wdata_comb = word_data;
@@ -2408,7 +2560,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
             addr_wdata_comb = zero;
         end
         if (start) begin
-            index_wdata_comb = word_0;
+            index_wdata_comb = index_rip;
             addr_wdata_comb = start_addr;
         end
         addr_wdata = addr_wdata_comb;
@@ -2467,7 +2619,7 @@ module ptu_frame_step(x,up,y);
     always @(*) y = {next_index, x[2:0]};
 endmodule // ptu_frame_step
 
-// Shared by: ptu_info_word, ptu_restore_info_wide
+// Shared by: ptu_info_hi_word, ptu_info_word, ptu_return_path_rdata_wide
 module ptu_fit_w64_w64(x,y);
 
     // Module arguments
@@ -2911,12 +3063,17 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
 
     // Constant declarations
     localparam info_mask = 64'h3ffffffffff07;
+    localparam info_hi_lsb = 64'h20;
     localparam word_data = 3'b0;
     localparam word_info = 3'b1;
+    localparam word_info_hi = 3'b1;
+    localparam split_info = 1'b0;
     localparam word_status = 3'b10;
     localparam word_rsp = 3'b11;
 
     // Stub signals
+    reg [63:0] rdata_wide_x;
+    wire [63:0] rdata_wide_y;
     reg popped_data_clock;
     reg popped_data_reset;
     reg popped_data_we;
@@ -2942,6 +3099,10 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     reg capture;
 
     // Sub module instances
+    ptu_fit_w64_w64 rdata_wide(
+        .x(rdata_wide_x),
+        .y(rdata_wide_y)
+    );
     ptu_reg_w64 popped_data(
         .clock(popped_data_clock),
         .reset(popped_data_reset),
@@ -2970,6 +3131,9 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
         .wdata(popped_rsp_wdata),
         .q(popped_rsp_q)
     );
+
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] popped_info_wdata_comb;
 
     // Update code
     always @(*) begin
@@ -3025,11 +3189,19 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     end
 
     always @(*) begin
-        popped_info_we = capture & (seq_word == word_info);
+        rdata_wide_x = mem_rdata;
     end
 
     always @(*) begin
-        popped_info_wdata = mem_rdata & info_mask;
+        popped_info_we = capture & ((seq_word == word_info) | (split_info & (seq_word == word_info_hi)));
+    end
+
+    always @(*) begin
+        popped_info_wdata_comb = rdata_wide_y & info_mask;
+        if (split_info & (seq_word == word_info_hi)) begin
+            popped_info_wdata_comb = ((rdata_wide_y << info_hi_lsb) | popped_info_q) & info_mask;
+        end
+        popped_info_wdata = popped_info_wdata_comb;
     end
 
     always @(*) begin

@@ -5,15 +5,27 @@
 //! a read-only CSR, or an unknown address raises #GP instead of taking
 //! effect. A write to STATUS changes only `if`. Which addresses exist and
 //! which are read-only is not written here: the decode reads two 256-bit
-//! maps built from `ptu_arch::csr::TABLE` at elaboration, and each
-//! register resets to the table's value. What this file says per CSR is
+//! maps built at elaboration from the configuration's CSR table
+//! (`PtuConfig::csrs`: `ptu_arch::csr::TABLE` and the CSRs its options
+//! add, such as EVENT_INFO_H with XLEN = 32), and each register resets to
+//! the table's value. What this file says per CSR is
 //! its behaviour: where a read takes the value from and what a write does.
 //! The user copies (URIP, URSP, UGS) live in the rename bank; this block
 //! decodes their writes and reads their values. EVENT_INFO and EVENT_DATA
-//! live in the entry unit, which latches them.
+//! live in the entry unit, which latches them; with XLEN = 32, EVENT_INFO
+//! (0x04) reads EVENT_INFO bits 31:0 and EVENT_INFO_H (0x06) bits 63:32
+//! (docs/spec.md section 14.1).
+//!
+//! Options (docs/spec.md §14), fixed at elaboration by [`CsrFile::new`]:
+//! two constants switch the options' registers on. With `irq_entry` the
+//! file holds ENTRY_IRQ (0x08); with `fs_bank` it reads UFS (0x13) from
+//! `user_fs` (the FS bank decodes UFS's writes). Without an option its
+//! address is unknown (#GP), and the option's logic reads a constant 0,
+//! which synthesis removes.
 
 use crate::primitives::Reg;
-use ptu_arch::{csr, status};
+use ptu_arch::config::{ENTRY_IRQ, EVENT_INFO_H, UFS};
+use ptu_arch::{csr, status, PtuConfig};
 use rust_hdl::prelude::*;
 
 /// Kernel control registers and CSR access decode.
@@ -44,8 +56,13 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub user_rsp: Signal<In, Bits<XLEN>>,
     /// UGS, for reads.
     pub user_gs: Signal<In, Bits<XLEN>>,
-    /// EVENT_INFO, for reads.
+    /// UFS, for reads (option `fs_bank`; not read without it).
+    pub user_fs: Signal<In, Bits<XLEN>>,
+    /// EVENT_INFO (with XLEN = 32 its bits 31:0), for reads.
     pub event_info: Signal<In, Bits<XLEN>>,
+    /// EVENT_INFO bits 63:32, for reads of EVENT_INFO_H (XLEN = 32; with
+    /// XLEN = 64 there is no EVENT_INFO_H and this input is not read).
+    pub event_info_hi: Signal<In, Bits<XLEN>>,
     /// EVENT_DATA, for reads.
     pub event_data: Signal<In, Bits<XLEN>>,
     /// Replace STATUS (an entry or a framed ERET completes).
@@ -68,9 +85,11 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub entry: Signal<Out, Bits<XLEN>>,
     /// ENTRY_CRIT: the entry point of critical events.
     pub entry_crit: Signal<Out, Bits<XLEN>>,
+    /// ENTRY_IRQ: the entry point of external interrupts (option `irq_entry`).
+    pub entry_irq: Signal<Out, Bits<XLEN>>,
     /// CSTACK: the stack top of critical events.
     pub cstack: Signal<Out, Bits<XLEN>>,
-    /// STATUS as a 64-bit word.
+    /// STATUS as an XLEN-bit word.
     pub status: Signal<Out, Bits<XLEN>>,
     /// STATUS.if: interrupts enabled in kernel mode.
     pub status_if: Signal<Out, Bit>,
@@ -88,10 +107,13 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub ursp_we: Signal<Out, Bit>,
     /// Write UGS.
     pub ugs_we: Signal<Out, Bit>,
-    /// Bit `a` set: address `a` is a CSR (from `csr::TABLE`).
+    /// Bit `a` set: address `a` is a CSR (from the configuration's table).
     csr_known: Constant<Bits<256>>,
-    /// Bit `a` set: a write to address `a` raises #GP (from `csr::TABLE`).
+    /// Bit `a` set: a write to address `a` raises #GP (from the
+    /// configuration's table).
     csr_read_only: Constant<Bits<256>>,
+    /// The configuration has EVENT_INFO_H (XLEN = 32).
+    has_info_hi: Constant<Bit>,
     addr_entry: Constant<Bits<8>>,
     addr_entry_crit: Constant<Bits<8>>,
     addr_cstack: Constant<Bits<8>>,
@@ -99,6 +121,11 @@ pub struct CsrFile<const XLEN: usize = 64> {
     addr_urip: Constant<Bits<8>>,
     addr_ursp: Constant<Bits<8>>,
     addr_ugs: Constant<Bits<8>>,
+    addr_entry_irq: Constant<Bits<8>>,
+    /// Option `irq_entry`: ENTRY_IRQ exists.
+    irq_entry: Constant<Bit>,
+    /// Option `fs_bank`: UFS exists.
+    fs_bank: Constant<Bit>,
     zero: Constant<Bits<XLEN>>,
     mask_if: Constant<Bits<XLEN>>,
     mask_framed: Constant<Bits<XLEN>>,
@@ -109,6 +136,7 @@ pub struct CsrFile<const XLEN: usize = 64> {
     read_pair_entry: Signal<Local, Bits<XLEN>>,
     read_pair_cstack: Signal<Local, Bits<XLEN>>,
     read_pair_event: Signal<Local, Bits<XLEN>>,
+    read_event: Signal<Local, Bits<XLEN>>,
     read_pair_user: Signal<Local, Bits<XLEN>>,
     read_kernel: Signal<Local, Bits<XLEN>>,
     read_user: Signal<Local, Bits<XLEN>>,
@@ -119,6 +147,8 @@ pub struct CsrFile<const XLEN: usize = 64> {
     entry_crit_q: Reg<Bits<XLEN>>,
     /// CSTACK.
     cstack_q: Reg<Bits<XLEN>>,
+    /// ENTRY_IRQ (option `irq_entry`).
+    entry_irq_q: Reg<Bits<XLEN>>,
     /// STATUS.if.
     if_q: Reg<Bit>,
     /// STATUS.framed.
@@ -140,9 +170,12 @@ const READ_TREE_FITS: () = assert!(
         && csr::STATUS == 0x03
         && csr::EVENT_INFO == 0x04
         && csr::EVENT_DATA == 0x05
+        && EVENT_INFO_H == 0x06
         && csr::URIP == 0x10
         && csr::URSP == 0x11
         && csr::UGS == 0x12
+        && ENTRY_IRQ == 0x08
+        && UFS == 0x13
 );
 #[allow(clippy::let_unit_value)]
 const _: () = READ_TREE_FITS;
@@ -167,18 +200,46 @@ fn address_map(pred: impl Fn(u8) -> bool) -> Constant<Bits<256>> {
     Constant::new(map)
 }
 
-/// A 64-bit CSR register with the table's reset value.
-fn csr_reg<const XLEN: usize>(addr: u8) -> Reg<Bits<XLEN>> {
-    Reg::new(csr::get(addr).reset.into())
+/// An XLEN-bit CSR register with the table's reset value.
+fn csr_reg<const XLEN: usize>(cfg: &PtuConfig, addr: u8) -> Reg<Bits<XLEN>> {
+    Reg::new(table_entry(cfg, addr).reset.into())
 }
 
 /// A STATUS bit register with the table's reset value of that bit.
-fn status_bit(bit: u32) -> Reg<Bit> {
-    Reg::new((csr::get(csr::STATUS).reset >> bit) & 1 == 1)
+fn status_bit(cfg: &PtuConfig, bit: u32) -> Reg<Bit> {
+    Reg::new((table_entry(cfg, csr::STATUS).reset >> bit) & 1 == 1)
+}
+
+/// The CSR at `addr` in `cfg`'s table; panics naming the address if the
+/// table lacks it (the CSR file names CSRs by their constants).
+fn table_entry(cfg: &PtuConfig, addr: u8) -> csr::Csr {
+    cfg.csr(addr).unwrap_or_else(|| {
+        panic!(
+            "CSR address 0x{addr:02x} is not in the CSR table of configuration {}",
+            cfg.name
+        )
+    })
 }
 
 impl<const XLEN: usize> Default for CsrFile<XLEN> {
+    /// The CSR file of the XLEN-bit unit without options.
     fn default() -> Self {
+        Self::new(&PtuConfig {
+            xlen: XLEN,
+            ..PtuConfig::default()
+        })
+    }
+}
+
+impl<const XLEN: usize> CsrFile<XLEN> {
+    /// The CSR file of configuration `cfg` (whose `xlen` must be XLEN):
+    /// its decode is `cfg`'s CSR table, and its options.
+    pub fn new(cfg: &PtuConfig) -> Self {
+        assert_eq!(
+            cfg.xlen, XLEN,
+            "configuration {} is not {XLEN}-bit",
+            cfg.name
+        );
         for a in [
             csr::ENTRY,
             csr::ENTRY_CRIT,
@@ -189,10 +250,16 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             csr::UGS,
         ] {
             assert!(
-                csr::exists(a) && !csr::read_only(a),
-                "the CSR file writes CSR 0x{a:02x}, which csr::TABLE must list as writable"
+                table_entry(cfg, a).access.writable(),
+                "the CSR file writes CSR 0x{a:02x}, which the CSR table must list as writable"
             );
         }
+        let has_info_hi = cfg.csr(EVENT_INFO_H).is_some();
+        assert_eq!(
+            has_info_hi,
+            XLEN == 32,
+            "EVENT_INFO_H exists with XLEN = 32 only"
+        );
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -206,7 +273,9 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             user_rip: Default::default(),
             user_rsp: Default::default(),
             user_gs: Default::default(),
+            user_fs: Default::default(),
             event_info: Default::default(),
+            event_info_hi: Default::default(),
             event_data: Default::default(),
             status_load: Default::default(),
             load_if: Default::default(),
@@ -218,6 +287,7 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             csr_fault: Default::default(),
             entry: Default::default(),
             entry_crit: Default::default(),
+            entry_irq: Default::default(),
             cstack: Default::default(),
             status: Default::default(),
             status_if: Default::default(),
@@ -228,8 +298,9 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             urip_we: Default::default(),
             ursp_we: Default::default(),
             ugs_we: Default::default(),
-            csr_known: address_map(csr::exists),
-            csr_read_only: address_map(csr::read_only),
+            csr_known: address_map(|a| cfg.csr(a).is_some()),
+            csr_read_only: address_map(|a| cfg.csr(a).is_some() && cfg.csr_faults(a, true)),
+            has_info_hi: Constant::new(has_info_hi),
             addr_entry: addr(csr::ENTRY),
             addr_entry_crit: addr(csr::ENTRY_CRIT),
             addr_cstack: addr(csr::CSTACK),
@@ -237,6 +308,9 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             addr_urip: addr(csr::URIP),
             addr_ursp: addr(csr::URSP),
             addr_ugs: addr(csr::UGS),
+            addr_entry_irq: addr(ENTRY_IRQ),
+            irq_entry: Constant::new(cfg.irq_entry),
+            fs_bank: Constant::new(cfg.fs_bank),
             zero: Constant::new(0u64.into()),
             mask_if: mask(status::IF),
             mask_framed: mask(status::FRAMED),
@@ -247,18 +321,21 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             read_pair_entry: Default::default(),
             read_pair_cstack: Default::default(),
             read_pair_event: Default::default(),
+            read_event: Default::default(),
             read_pair_user: Default::default(),
             read_kernel: Default::default(),
             read_user: Default::default(),
             status_word: Default::default(),
-            entry_q: csr_reg(csr::ENTRY),
-            entry_crit_q: csr_reg(csr::ENTRY_CRIT),
-            cstack_q: csr_reg(csr::CSTACK),
-            if_q: status_bit(status::IF),
-            framed_q: status_bit(status::FRAMED),
-            nmi_blocked_q: status_bit(status::NMI_BLOCKED),
-            prev_user_q: status_bit(status::PREV_USER),
-            critical_q: status_bit(status::CRITICAL),
+            entry_q: csr_reg(cfg, csr::ENTRY),
+            entry_crit_q: csr_reg(cfg, csr::ENTRY_CRIT),
+            cstack_q: csr_reg(cfg, csr::CSTACK),
+            // ENTRY_IRQ resets to 0 (docs/spec.md §14.3).
+            entry_irq_q: Reg::default(),
+            if_q: status_bit(cfg, status::IF),
+            framed_q: status_bit(cfg, status::FRAMED),
+            nmi_blocked_q: status_bit(cfg, status::NMI_BLOCKED),
+            prev_user_q: status_bit(cfg, status::PREV_USER),
+            critical_q: status_bit(cfg, status::CRITICAL),
         }
     }
 }
@@ -272,6 +349,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
             entry_q,
             entry_crit_q,
             cstack_q,
+            entry_irq_q,
             if_q,
             framed_q,
             nmi_blocked_q,
@@ -281,6 +359,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.entry_q.reset.next = self.reset.val();
         self.entry_crit_q.reset.next = self.reset.val();
         self.cstack_q.reset.next = self.reset.val();
+        self.entry_irq_q.reset.next = self.reset.val();
         self.if_q.reset.next = self.reset.val();
         self.framed_q.reset.next = self.reset.val();
         self.nmi_blocked_q.reset.next = self.reset.val();
@@ -327,6 +406,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.entry.next = self.entry_q.q.val();
         self.entry_crit.next = self.entry_crit_q.q.val();
         self.cstack.next = self.cstack_q.q.val();
+        self.entry_irq.next = self.entry_irq_q.q.val();
         // Read port: the value before this edge, of the CSR at `csr_addr`.
         // A tree of 2:1 multiplexers on the address bits picks the value
         // (a few logic levels where a chain of comparisons is nine), and
@@ -345,6 +425,12 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         if self.csr_addr.val().get_bit(0) {
             self.read_pair_event.next = self.event_data.val();
         }
+        // EVENT_INFO_H (0x06) with XLEN = 32; `has_info_hi` is a constant,
+        // so with XLEN = 64 this is no logic (0x06 is unknown there).
+        self.read_event.next = self.read_pair_event.val();
+        if self.has_info_hi.val() & self.csr_addr.val().get_bit(1) {
+            self.read_event.next = self.event_info_hi.val();
+        }
         self.read_pair_user.next = self.user_rip.val();
         if self.csr_addr.val().get_bit(0) {
             self.read_pair_user.next = self.user_rsp.val();
@@ -354,11 +440,19 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
             self.read_kernel.next = self.read_pair_cstack.val();
         }
         if self.csr_addr.val().get_bit(2) {
-            self.read_kernel.next = self.read_pair_event.val();
+            self.read_kernel.next = self.read_event.val();
+        }
+        // ENTRY_IRQ (0x08, option `irq_entry`).
+        if self.irq_entry.val() & self.csr_addr.val().get_bit(3) {
+            self.read_kernel.next = self.entry_irq_q.q.val();
         }
         self.read_user.next = self.read_pair_user.val();
         if self.csr_addr.val().get_bit(1) {
             self.read_user.next = self.user_gs.val();
+        }
+        // UFS (0x13, option `fs_bank`).
+        if self.fs_bank.val() & self.csr_addr.val().get_bit(1) & self.csr_addr.val().get_bit(0) {
+            self.read_user.next = self.user_fs.val();
         }
         self.csr_rdata.next = self.zero.val();
         if self.csr_re.val() & !self.csr_fault.val() & self.read_en.val() {
@@ -377,6 +471,10 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.cstack_q.we.next =
             self.write_ok.val() & (self.csr_addr.val() == self.addr_cstack.val());
         self.cstack_q.wdata.next = self.csr_wdata.val();
+        self.entry_irq_q.we.next = self.irq_entry.val()
+            & self.write_ok.val()
+            & (self.csr_addr.val() == self.addr_entry_irq.val());
+        self.entry_irq_q.wdata.next = self.csr_wdata.val();
         self.urip_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_urip.val());
         self.ursp_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ursp.val());
         self.ugs_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ugs.val());

@@ -16,6 +16,12 @@
 //! double fault's frame shuts the unit down. NMI and MCE are edge
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
+//!
+//! Option `irq_entry` (docs/spec.md §14.3, a constant fixed by
+//! [`EntryUnit::new`]): an external interrupt's entry, unframed or framed,
+//! completes at ENTRY_IRQ (`entry_irq`) instead of ENTRY; a #DF raised
+//! while pushing its frame still enters at ENTRY_CRIT. Without the option
+//! `entry_irq` is not looked at.
 
 use crate::primitives::{Reg, ZeroExtend};
 use ptu_arch::{csr, event_info, event_type, vector};
@@ -68,6 +74,8 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub entry: Signal<In, Bits<XLEN>>,
     /// ENTRY_CRIT.
     pub entry_crit: Signal<In, Bits<XLEN>>,
+    /// ENTRY_IRQ (option `irq_entry`).
+    pub entry_irq: Signal<In, Bits<XLEN>>,
     /// STATUS.if.
     pub status_if: Signal<In, Bit>,
     /// STATUS.nmi_blocked.
@@ -82,9 +90,10 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub seq_bus_error: Signal<In, Bit>,
     /// A framed ERET completes: EVENT_INFO/EVENT_DATA come from the frame.
     pub restore: Signal<In, Bit>,
-    /// EVENT_INFO popped from the frame.
+    /// EVENT_INFO popped from the frame: its final value from at least
+    /// one edge of the pop before the last answer on.
     pub restore_info: Signal<In, Bits<64>>,
-    /// EVENT_DATA popped from the frame.
+    /// EVENT_DATA popped from the frame, held like `restore_info`.
     pub restore_data: Signal<In, Bits<XLEN>>,
     /// EVENT_INFO.
     pub event_info: Signal<Out, Bits<64>>,
@@ -133,6 +142,14 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     fault: Signal<Local, Bit>,
     take_irq: Signal<Local, Bit>,
     take_syscall: Signal<Local, Bit>,
+    /// SYSCALL is the event if one is accepted at this edge.
+    sys_ready: Signal<Local, Bit>,
+    /// The return RIP loads.
+    load_candidates: Signal<Local, Bit>,
+    /// The in-flight EVENT_INFO/EVENT_DATA load.
+    inflight_load: Signal<Local, Bit>,
+    /// The completing push is a #DF's.
+    df_done: Signal<Local, Bit>,
     nmi_ready: Signal<Local, Bit>,
     calm: Signal<Local, Bit>,
     mce_pending_next: Signal<Local, Bit>,
@@ -165,6 +182,10 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     vector_gp: Constant<Bits<8>>,
     vector_syscall: Constant<Bits<8>>,
     info_df: Constant<Bits<64>>,
+    /// Option `irq_entry`: interrupts enter at ENTRY_IRQ.
+    irq_entry: Constant<Bit>,
+    /// The completing entry is an external interrupt's.
+    enter_irq: Signal<Local, Bit>,
     /// `nmi` at the last edge (sampled through reset too: a level held
     /// high through reset is not an edge).
     nmi_q: Reg<Bit>,
@@ -178,9 +199,12 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     event_info_q: Reg<Bits<64>>,
     /// EVENT_DATA.
     event_data_q: Reg<Bits<XLEN>>,
-    /// EVENT_INFO of the event whose frame is being pushed.
+    /// EVENT_INFO of the event whose frame is being pushed (loaded at
+    /// every edge without a transfer, cleared at a bus error), or of the
+    /// frame being popped.
     inflight_info: Reg<Bits<64>>,
-    /// EVENT_DATA of the event whose frame is being pushed.
+    /// EVENT_DATA of the event whose frame is being pushed, or of the
+    /// frame being popped (loaded like `inflight_info`).
     inflight_data: Reg<Bits<XLEN>>,
     /// The event being pushed is critical.
     inflight_critical: Reg<Bit>,
@@ -188,7 +212,10 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     inflight_nmi: Reg<Bit>,
     /// The event being pushed is a double fault.
     inflight_df: Reg<Bit>,
-    /// Word 0 of the frame being pushed: the RIP to return to.
+    /// The event being pushed is an external interrupt.
+    inflight_irq: Reg<Bit>,
+    /// Word 0 of the frame being pushed: the RIP to return to (loaded at
+    /// every edge without a transfer, and at a bus error).
     return_rip_q: Reg<Bits<XLEN>>,
     /// `irq_ack`.
     irq_ack_q: Reg<Bit>,
@@ -208,7 +235,15 @@ fn c8(v: u8) -> Constant<Bits<8>> {
 }
 
 impl<const XLEN: usize> Default for EntryUnit<XLEN> {
+    /// The entry unit without `irq_entry`.
     fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl<const XLEN: usize> EntryUnit<XLEN> {
+    /// The entry unit; `irq_entry` is the option of that name.
+    pub fn new(irq_entry: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -232,6 +267,7 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
             cstack: Default::default(),
             entry: Default::default(),
             entry_crit: Default::default(),
+            entry_irq: Default::default(),
             status_if: Default::default(),
             status_nmi_blocked: Default::default(),
             status_critical: Default::default(),
@@ -267,6 +303,10 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
             fault: Default::default(),
             take_irq: Default::default(),
             take_syscall: Default::default(),
+            sys_ready: Default::default(),
+            load_candidates: Default::default(),
+            inflight_load: Default::default(),
+            df_done: Default::default(),
             nmi_ready: Default::default(),
             calm: Default::default(),
             mce_pending_next: Default::default(),
@@ -305,6 +345,8 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
                 false,
                 true,
             )),
+            irq_entry: Constant::new(irq_entry),
+            enter_irq: Default::default(),
             nmi_q: Default::default(),
             mce_q: Default::default(),
             nmi_pending: Default::default(),
@@ -316,6 +358,7 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
             inflight_critical: Default::default(),
             inflight_nmi: Default::default(),
             inflight_df: Default::default(),
+            inflight_irq: Default::default(),
             return_rip_q: Default::default(),
             irq_ack_q: Default::default(),
             shutdown_q: Default::default(),
@@ -342,6 +385,7 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             inflight_critical,
             inflight_nmi,
             inflight_df,
+            inflight_irq,
             return_rip_q,
             irq_ack_q,
             shutdown_q,
@@ -355,11 +399,12 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.mce_pending.reset.next = self.reset.val();
         self.event_info_q.reset.next = self.reset.val();
         self.event_data_q.reset.next = self.reset.val();
-        self.inflight_info.reset.next = self.reset.val();
-        self.inflight_data.reset.next = self.reset.val();
+        self.inflight_info.reset.next = self.reset.val() | self.seq_bus_error.val();
+        self.inflight_data.reset.next = self.reset.val() | self.seq_bus_error.val();
         self.inflight_critical.reset.next = self.reset.val();
         self.inflight_nmi.reset.next = self.reset.val();
         self.inflight_df.reset.next = self.reset.val();
+        self.inflight_irq.reset.next = self.reset.val();
         self.return_rip_q.reset.next = self.reset.val();
         self.irq_ack_q.reset.next = self.reset.val();
         self.shutdown_q.reset.next = self.reset.val();
@@ -392,6 +437,12 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.calm.next = !self.busy.val() & self.settled_q.q.val() & !self.nmi_ready.val();
         self.irq_ok.next = self.irq.val() & (self.user.val() | self.status_if.val());
         self.take_irq.next = self.calm.val() & !self.fault.val() & self.irq_ok.val();
+        self.sys_ready.next = !self.busy.val()
+            & !self.mce_pending.q.val()
+            & !self.nmi_ready.val()
+            & !self.fault.val()
+            & !self.irq_ok.val()
+            & self.op_syscall.val();
         self.take_syscall.next =
             self.calm.val() & !self.fault.val() & !self.irq_ok.val() & self.op_syscall.val();
         self.ordinary.next =
@@ -472,6 +523,11 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.krsp_load.next = self.push_done.val();
         self.urip_load.next = self.immediate.val() & self.take_syscall.val();
         self.krip_value.next = self.entry.val();
+        self.enter_irq.next = (self.immediate.val() & self.take_irq.val())
+            | (self.push_done.val() & self.inflight_irq.q.val());
+        if self.irq_entry.val() & self.enter_irq.val() {
+            self.krip_value.next = self.entry_irq.val();
+        }
         if self.push_done.val() & self.inflight_critical.q.val() {
             self.krip_value.next = self.entry_crit.val();
         }
@@ -483,20 +539,25 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.load_critical.next =
             self.push_done.val() & (self.inflight_critical.q.val() | self.status_critical.val());
         // EVENT_INFO/EVENT_DATA: the event, at its completion; or the
-        // frame's, when a framed ERET completes.
+        // frame's, when a framed ERET completes. An immediate entry
+        // happens only when no transfer runs, a completion only while one
+        // does, so `busy` (a register) chooses the value: the event's own,
+        // or the in-flight copy, which holds the pushed event's or, during
+        // a pop, the frame's (below). A #DF's in-flight copy is cleared
+        // at the bus error that raises it; its EVENT_INFO is added here.
+        self.df_done.next = !self.seq_popping.val() & self.inflight_df.q.val();
         self.event_info_q.we.next =
             self.immediate.val() | self.push_done.val() | self.restore.val();
         self.event_data_q.we.next =
             self.immediate.val() | self.push_done.val() | self.restore.val();
         self.event_info_q.wdata.next = self.new_info.val();
         self.event_data_q.wdata.next = self.new_data.val();
-        if self.push_done.val() {
+        if self.busy.val() {
             self.event_info_q.wdata.next = self.inflight_info.q.val();
+            if self.df_done.val() {
+                self.event_info_q.wdata.next = self.inflight_info.q.val() | self.df_info.val();
+            }
             self.event_data_q.wdata.next = self.inflight_data.q.val();
-        }
-        if self.restore.val() {
-            self.event_info_q.wdata.next = self.restore_info.val();
-            self.event_data_q.wdata.next = self.restore_data.val();
         }
 
         // Start of a framed entry: the stack switch rule picks the top.
@@ -518,29 +579,46 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             | self.double_fault.val();
         // The event whose frame a push starts: the accepted event, or a
         // #DF of the state from before a failed transfer (which committed
-        // nothing).
-        self.inflight_info.we.next = self.start_push.val();
-        self.inflight_data.we.next = self.start_push.val();
+        // nothing). The wide copies (EVENT_INFO, EVENT_DATA, return RIP)
+        // are loaded at every edge where no transfer runs: they are read
+        // only during a push, which starts at one of those edges and
+        // loads them. So their enables and their selections do not wait
+        // for the decision; only the one-bit copies take the decision
+        // itself. At a bus error the return RIP loads the kernel RIP and
+        // the EVENT_INFO/EVENT_DATA copies clear (their reset), for the
+        // #DF. During a pop these copies take the frame's words from the
+        // return path, which holds them from their answers on, so they
+        // are in place at the pop's last answer.
+        self.load_candidates.next = !self.busy.val() | self.seq_bus_error.val();
+        self.inflight_load.next = !self.busy.val() | self.seq_popping.val();
+        self.inflight_info.we.next = self.inflight_load.val();
+        self.inflight_data.we.next = self.inflight_load.val();
+        self.return_rip_q.we.next = self.load_candidates.val();
         self.inflight_critical.we.next = self.start_push.val();
         self.inflight_nmi.we.next = self.start_push.val();
         self.inflight_df.we.next = self.start_push.val();
-        self.return_rip_q.we.next = self.start_push.val();
+        self.inflight_irq.we.next = self.start_push.val();
         self.inflight_info.wdata.next = self.new_info.val();
         self.inflight_data.wdata.next = self.new_data.val();
+        if self.busy.val() {
+            self.inflight_info.wdata.next = self.restore_info.val();
+            self.inflight_data.wdata.next = self.restore_data.val();
+        }
         self.inflight_critical.wdata.next = self.take_critical.val();
         self.inflight_nmi.wdata.next = self.take_nmi.val();
         self.inflight_df.wdata.next = false;
+        self.inflight_irq.wdata.next = self.take_irq.val();
+        // The return RIP: `next_rip` for a SYSCALL (the event when no
+        // fault, interrupt or critical event is ready), else the kernel RIP.
         self.return_rip_q.wdata.next = self.kernel_rip.val();
-        if self.take_syscall.val() {
+        if self.sys_ready.val() {
             self.return_rip_q.wdata.next = self.next_rip.val();
         }
         if self.double_fault.val() {
-            self.inflight_info.wdata.next = self.df_info.val();
-            self.inflight_data.wdata.next = self.zero.val();
             self.inflight_critical.wdata.next = true;
             self.inflight_nmi.wdata.next = false;
             self.inflight_df.wdata.next = true;
-            self.return_rip_q.wdata.next = self.kernel_rip.val();
+            self.inflight_irq.wdata.next = false;
         }
         self.shutdown_q.we.next = self.triple_fault.val();
         self.shutdown_q.wdata.next = true;

@@ -1242,14 +1242,25 @@ block_test!(
         clear(&mut x);
         x.user.next = false;
         // The last answer of a pop is no entry; EVENT_INFO and EVENT_DATA
-        // come from the frame.
+        // come from the frame, which the return path holds from its
+        // answers on (here from the edge before the last answer).
         let info = pack(ty::HARDWARE_EXCEPTION, vector::PF, 4, true, true);
         x.busy.next = true;
         x.seq_popping.next = true;
-        x.seq_done.next = true;
-        x.restore.next = true;
         x.restore_info.next = info.into();
         x.restore_data.next = DATA.into();
+        settle!(sim, x);
+        check!(sim, x, decision(&x), BUSY, "pop runs");
+        edge!(sim, x);
+        check!(
+            sim,
+            x,
+            event(&x).1,
+            0,
+            "nothing restored before the last answer"
+        );
+        x.seq_done.next = true;
+        x.restore.next = true;
         settle!(sim, x);
         check!(sim, x, decision(&x), BUSY, "pop completes: no entry");
         edge!(sim, x);

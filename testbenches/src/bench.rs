@@ -8,7 +8,7 @@
 use crate::{prepare, run_vectors_rust_hdl, RunReport, Simulator, VectorSource};
 use anyhow::{Context, Result};
 use ptu_arch::PtuConfig;
-use ptu_sim::vectors::{record_random, VectorWriter};
+use ptu_sim::vectors::{record_random_for, VectorWriter};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,13 +29,34 @@ pub fn random_source(
     bus_errors: f64,
     progress: ptu_tools::progress::Progress,
 ) -> VectorSource {
+    random_source_for(
+        &PtuConfig::default(),
+        seed,
+        cycles,
+        max_wait,
+        bus_errors,
+        progress,
+    )
+}
+
+/// [`random_source`] for the unit configured as `cfg` (without
+/// `fs_bank`: the vectors keep the default's ports).
+pub fn random_source_for(
+    cfg: &PtuConfig,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    progress: ptu_tools::progress::Progress,
+) -> VectorSource {
     if !progress.shown() {
-        return VectorSource::random(seed, cycles, max_wait, bus_errors);
+        return VectorSource::random_for(cfg, seed, cycles, max_wait, bus_errors);
     }
+    let cfg = *cfg;
     VectorSource::stream(move |w| {
         let counted = ptu_tools::progress::CountLines::new(w, 1, progress);
         let mut vw = VectorWriter::new(counted)?;
-        record_random(seed, cycles, max_wait, bus_errors, &mut vw)?;
+        record_random_for(&cfg, seed, cycles, max_wait, bus_errors, &mut vw)?;
         vw.finish().map(|_| ())
     })
 }
@@ -43,8 +64,9 @@ pub fn random_source(
 /// What to measure.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
-    /// The configuration measured (named in the results). Its values must
-    /// be the default's: the random run's model is the default unit's.
+    /// The configuration measured (named in the results): the random
+    /// run's core and model are its own; the harnesses drive the default's
+    /// ports, so it has no `fs_bank`.
     pub config: PtuConfig,
     /// Seed of the random run.
     pub seed: u64,
@@ -273,7 +295,14 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
             "cycles",
             opts.progress,
         );
-        random_source(opts.seed, cycles, opts.max_wait, opts.bus_errors, p)
+        random_source_for(
+            &opts.config,
+            opts.seed,
+            cycles,
+            opts.max_wait,
+            opts.bus_errors,
+            p,
+        )
     };
     // Build first, so that building is not measured.
     let icarus = prepare(Simulator::Icarus, &ptu_v, work)?;
@@ -301,7 +330,8 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
     let start = Instant::now();
     let cpu = thread_cpu();
     let mut w = VectorWriter::new(std::io::sink())?;
-    record_random(
+    record_random_for(
+        &opts.config,
         opts.seed,
         opts.verilator_cycles,
         opts.max_wait,

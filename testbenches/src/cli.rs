@@ -93,6 +93,13 @@ pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
     let config = args.cfg.config()?;
     args.cfg
         .in_file(config.require_default_values("ptu bench sim", ""))?;
+    // The Icarus and Verilator harnesses drive SPEC's ports without the FS ones.
+    if config.fs_bank {
+        bail!(
+            "configuration {} has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the simulators' harnesses do not drive yet: use a configuration with fs_bank = false",
+            config.name
+        );
+    }
     if !(0.0..=1.0).contains(&args.bus_errors) {
         bail!(
             "--bus-errors {} is not a probability: give a value from 0 to 1",

@@ -1,7 +1,8 @@
 //! Where vectors come from: a file, or a writer streamed through a FIFO.
 
 use anyhow::{anyhow, bail, Context, Result};
-use ptu_sim::vectors::{record_random, VectorWriter};
+use ptu_arch::PtuConfig;
+use ptu_sim::vectors::{record_random_for, VectorWriter};
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -55,9 +56,23 @@ impl VectorSource {
     /// streamed. The first N cycles of a run are the same for any
     /// `cycles` >= N.
     pub fn random(seed: u64, cycles: u64, max_wait: u32, bus_errors: f64) -> Self {
+        Self::random_for(&PtuConfig::default(), seed, cycles, max_wait, bus_errors)
+    }
+
+    /// [`VectorSource::random`] for the unit configured as `cfg` (its
+    /// random core and model, `record_random_for`); the vectors keep the
+    /// default's ports, so `cfg` has no `fs_bank`.
+    pub fn random_for(
+        cfg: &PtuConfig,
+        seed: u64,
+        cycles: u64,
+        max_wait: u32,
+        bus_errors: f64,
+    ) -> Self {
+        let cfg = *cfg;
         Self::stream(move |w| {
             let mut vw = VectorWriter::new(w)?;
-            record_random(seed, cycles, max_wait, bus_errors, &mut vw)?;
+            record_random_for(&cfg, seed, cycles, max_wait, bus_errors, &mut vw)?;
             vw.finish().map(|_| ())
         })
     }
