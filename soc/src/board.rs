@@ -71,28 +71,33 @@ pub const LED_RUNNING: usize = 4;
 /// 25 MHz, 1.4 s at 12 MHz).
 const HEARTBEAT_BITS: usize = 24;
 
-/// The LUT4s the SoC's board top takes on iCE40 (Yosys `synth_ice40`,
-/// `ptu bench synth --design soc`): 7,884, of which the unit 2,392 and the
-/// core, devices and board logic 5,492 (and 136 block RAMs of 4 Kbit: 128
-/// for the RAM, 8 for the core's registers; with the RAM in the UP5K's
-/// SPRAM, 4 `SB_SPRAM256KA` and 16 block RAMs: 8 the boot ROM, 8 the
-/// core's registers).
-pub const SOC64_LUTS: u64 = 7_884;
+// What the SoC's board top needs, for [`fits`] to refuse a board before
+// any tool runs. These are measurements of the flow's own builds (`ptu
+// build --board B --design soc`: Yosys, then nextpnr's packing), not
+// estimates of a model; the build itself measures again and its report
+// (`synth/build/B-soc/report.json`) is the figure that counts. Re-measure
+// them when the SoC changes much. Only the iCEBreaker's is ever close to
+// its part; the ULX3S's is far inside its 83,640.
 
-/// The same with the RAM in the UP5K's SPRAM, the boot copier included
-/// (`ptu bench synth --design soc --parts up5k`): 7,559, with 4
-/// `SB_SPRAM256KA` and 16 block RAMs (8 the boot ROM, 8 the core's
-/// registers).
-pub const SOC64_SPRAM_LUTS: u64 = 7_559;
+/// Logic cells of the RV64I SoC's board top on the ULX3S (ECP5
+/// LFE5U-85F; the only board with the RV64I SoC): 11,043, nextpnr-ecp5's
+/// count of `ptu build --board ulx3s --design soc` (seed 1) on the tree
+/// of commit 802476f (9,487 LUT4, 537 carries, 2,139 flip-flops, 32
+/// DP16KD; docs/soc-boards.md, "Figures").
+pub const SOC64_CELLS: u64 = 11_043;
 
-/// The logic cells the RV32I SoC's board top with the RAM in the UP5K's
+/// Logic cells the RV32I SoC's board top with the RAM in the UP5K's
 /// SPRAM needs (the iCEBreaker's): 5,918, nextpnr-ice40's packing of
 /// Yosys `synth_ice40` flattened (5,072 LUT4, 922 carries, 1,645
-/// flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`; 6,710 with the unit kept
-/// as its own module, 5,851 with `-abc9`). An iCE40 logic cell is one
-/// LUT4 with its carry and flip-flop, the part's "LUTs" of
-/// `ptu_synth::boards`: the UP5K has 5,280.
+/// flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`), measured with the flow
+/// on the tree of commit 2258ff5, with the 64-bit unit behind the RV32I
+/// core's zero-extension seam. An iCE40 logic cell is one LUT4 with its
+/// carry and flip-flop, the part's "LUTs" of `ptu_synth::boards`: the
+/// UP5K has 5,280.
 pub const SOC32_SPRAM_CELLS: u64 = 5_918;
+/// The LUT4s, carries and flip-flops nextpnr packed into
+/// [`SOC32_SPRAM_CELLS`] (for the refusal's message).
+pub const SOC32_SPRAM_PACKED: (u64, u64, u64) = (5_072, 922, 1_645);
 
 /// The same RV32I SoC with the RAM in inferred block RAM (the Alchitry
 /// Cu's iCE40HX8K): taken as [`SOC32_SPRAM_CELLS`], not measured, since
@@ -333,8 +338,9 @@ pub fn kernel_soc_for(board: &Board) -> Result<SocConfig> {
 }
 
 /// The core's width on `board`: 32 (RV32I) on the iCE40 parts, whose
-/// LUTs cannot take the 64-bit SoC ([`SOC64_SPRAM_LUTS`] on the UP5K,
-/// 5,280), 64 (RV64I) on the others. The RV32I SoC drives the 64-bit
+/// LUTs cannot take the 64-bit SoC (7,559 LUT4 with its RAM in SPRAM,
+/// `ptu bench synth --design soc --parts up5k`, for the UP5K's 5,280),
+/// 64 (RV64I) on the others. The RV32I SoC drives the 64-bit
 /// unit through a zero-extension seam (docs/soc.md, "RV32I"); the unit's
 /// 32-bit configuration comes with its generator.
 pub fn xlen(board: &Board) -> usize {
@@ -383,15 +389,14 @@ pub fn options(board: &Board) -> Result<BoardOptions> {
     Ok(o)
 }
 
-/// The LUTs the SoC's board top needs on `board` (LUT4s for the 64-bit
-/// SoC; logic cells after packing for the RV32I one), for the core
-/// [`xlen`] gives it and the RAM [`ram_kind`] gives it.
+/// The logic cells the SoC's board top needs on `board`, for the core
+/// [`xlen`] gives it and the RAM [`ram_kind`] gives it (the measured
+/// figures above).
 pub fn luts_needed(board: &Board) -> u64 {
     match (xlen(board), ram_kind(board)) {
         (32, RamKind::Up5kSpram) => SOC32_SPRAM_CELLS,
         (32, RamKind::Inferred) => SOC32_CELLS,
-        (_, RamKind::Up5kSpram) => SOC64_SPRAM_LUTS,
-        (_, RamKind::Inferred) => SOC64_LUTS,
+        _ => SOC64_CELLS,
     }
 }
 
@@ -413,12 +418,13 @@ pub fn fits(board: &Board) -> Result<()> {
     let luts = luts_needed(board);
     if board.luts < luts {
         why.push(if xlen(board) == 32 {
+            let (lut4, carries, ffs) = SOC32_SPRAM_PACKED;
             format!(
-                "it needs {luts} logic cells (nextpnr's packing of 5072 LUT4, 922 carries and 1645 flip-flops) and the part has {}",
+                "it needs {luts} logic cells (nextpnr's packing of {lut4} LUT4, {carries} carries and {ffs} flip-flops) and the part has {}",
                 board.luts
             )
         } else {
-            format!("it needs {luts} LUTs and the part has {}", board.luts)
+            format!("it needs {luts} logic cells and the part has {}", board.luts)
         });
     }
     if why.is_empty() {
