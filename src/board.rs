@@ -124,8 +124,10 @@ fn default_out(board: &boards::Board, design: DesignKind) -> PathBuf {
 pub fn build(args: &BuildArgs) -> Result<()> {
     let board = boards::find(&args.board)?;
     // The configuration before anything is written: one the RTL is not
-    // generated for is one line.
-    let cfg = args.cfg.generated("")?;
+    // generated for is one line, and so is a 32-bit one (the board demo
+    // is built around the 64-bit unit).
+    let cfg = args.cfg.config()?;
+    args.cfg.in_file(cfg.require_64_bit("ptu build", ""))?;
     if args.design == DesignKind::Soc && !cfg.is_default() {
         anyhow::bail!(
             "--design soc builds the SoC, whose unit is x86_64-default: drop --config and --preset"

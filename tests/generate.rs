@@ -172,12 +172,6 @@ fn bad_configurations_are_one_line_naming_the_file_and_line() {
         &format!("error: {f}:2: reset_rip = 0x100000000 does not fit xlen = 32: write at most 0xffff_ffff"),
     );
     // Allowed by the specification, not generated yet.
-    with("xlen = 32\n");
-    refused(
-        &dir,
-        &["--config", f],
-        &format!("error: {f}: configuration ptu has xlen = 32, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model"),
-    );
     refused(
         &dir,
         &["--preset", "x86_64-irq-entry"],
@@ -205,6 +199,35 @@ fn bad_configurations_are_one_line_naming_the_file_and_line() {
     let o = ptu(&["generate", "--config", f, "--preset", "x86_64-default"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("cannot be used with"), "{}", stderr(&o));
+}
+
+/// A 32-bit configuration file gives the 32-bit unit and its headers
+/// (docs/spec.md section 14.1).
+#[test]
+fn a_32_bit_file_gives_the_32_bit_unit() {
+    let dir = scratch("file-32");
+    let file = dir.join("small.toml");
+    std::fs::write(&file, "xlen = 32\nreset_rip = 0x8000_0000\n").unwrap();
+    let out = generate(&dir, &["--config", file.to_str().unwrap()]);
+    let v = read(&out.join("ptu.v"));
+    assert!(
+        v.contains("// Configuration: small (xlen=32 reset_rip=0x80000000"),
+        "{}",
+        &v[..400]
+    );
+    assert!(v.contains("    input wire [31:0] next_rip;"));
+    assert!(v.contains("    output reg [63:0] event_info;"));
+    assert!(
+        v.contains("32'h80000000"),
+        "the reset RIP is not in the design"
+    );
+    let defs = defines(&read(&out.join("ptu_defs.vh")));
+    assert_eq!(defs["PTU_XLEN"], "32");
+    assert_eq!(defs["PTU_CSR_EVENT_INFO_H"], "8'h06");
+    assert_eq!(defs["PTU_FRAME_WORDS"], "6");
+    assert_eq!(defs["PTU_FRAME_BYTES"], "24");
+    let inst = read(&out.join("ptu_inst.vh"));
+    assert!(inst.contains("wire [31:0] mem_addr"), "{inst}");
 }
 
 #[test]
@@ -467,50 +490,12 @@ fn tool(name: &str, args: &[&str], cwd: &Path) -> Output {
 
 #[test]
 fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
+    // Every generated preset: the 64-bit default and the 32-bit unit.
+    for preset in ["ice40-small-32", "x86_64-default"] {
+        template_compiles_and_lints_clean(preset);
+    }
     let dir = scratch("wrapper");
     let out = generate(&dir, &[]);
-    std::fs::write(out.join("wrapper.v"), wrapper()).unwrap();
-    let o = tool(
-        "iverilog",
-        &[
-            "-g2005",
-            "-Wall",
-            "-I",
-            ".",
-            "-s",
-            "wrapper",
-            "-o",
-            "wrapper.vvp",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "iverilog:\n{text}"
-    );
-    assert!(out.join("wrapper.vvp").exists());
-    let o = tool(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "-I.",
-            "--top-module",
-            "wrapper",
-            "ptu.vlt",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "verilator -Wall:\n{text}"
-    );
     // A template connected to a wrong width is caught: the check can fail.
     let broken = wrapper().replace(
         "input  wire [7:0] in_csr_addr",
@@ -532,6 +517,55 @@ fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
         &out,
     );
     assert!(stderr(&o).contains("%Warning-WIDTH"), "{}", stderr(&o));
+}
+
+/// `ptu generate --preset PRESET`, then the template wrapper around it
+/// compiles in Icarus and lints clean in Verilator -Wall.
+fn template_compiles_and_lints_clean(preset: &str) {
+    let dir = scratch(&format!("wrapper-{preset}"));
+    let out = generate(&dir, &["--preset", preset]);
+    std::fs::write(out.join("wrapper.v"), wrapper()).unwrap();
+    let o = tool(
+        "iverilog",
+        &[
+            "-g2005",
+            "-Wall",
+            "-I",
+            ".",
+            "-s",
+            "wrapper",
+            "-o",
+            "wrapper.vvp",
+            "wrapper.v",
+            "ptu.v",
+        ],
+        &out,
+    );
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        o.status.success() && text.trim().is_empty(),
+        "{preset}: iverilog:\n{text}"
+    );
+    assert!(out.join("wrapper.vvp").exists());
+    let o = tool(
+        "verilator",
+        &[
+            "--lint-only",
+            "-Wall",
+            "-I.",
+            "--top-module",
+            "wrapper",
+            "ptu.vlt",
+            "wrapper.v",
+            "ptu.v",
+        ],
+        &out,
+    );
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        o.status.success() && text.trim().is_empty(),
+        "{preset}: verilator -Wall:\n{text}"
+    );
 }
 
 /// A YAML node, for the block style the core file is written in.

@@ -4,9 +4,9 @@
 //! flattens into its own arguments; and the one place that says which
 //! configurations the RTL is generated for ([`PtuConfig::require_generated`]).
 //!
-//! When the RTL becomes generic over the configuration,
-//! [`PtuConfig::require_generated`] is what changes; the commands keep
-//! calling it.
+//! The RTL is generated for `xlen` 32 and 64; a command whose harness
+//! follows only the 64-bit unit so far says so with
+//! [`PtuConfig::require_64_bit`] (or [`PtuConfig::require_default_values`]).
 
 use crate::config::{self, PtuConfig};
 use anyhow::{bail, Result};
@@ -91,9 +91,6 @@ impl PtuConfig {
     pub fn not_generated(&self) -> Vec<String> {
         let d = PtuConfig::default();
         let mut v = Vec::new();
-        if self.xlen != d.xlen {
-            v.push(format!("xlen = {}", self.xlen));
-        }
         if self.irq_entry != d.irq_entry {
             v.push(format!("irq_entry = {}", self.irq_entry));
         }
@@ -104,8 +101,8 @@ impl PtuConfig {
     }
 
     /// The seam between the commands and the RTL: `Ok` for a
-    /// configuration the RTL is generated for (today: the default's values,
-    /// any `name` and `reset_rip`), else one line naming the
+    /// configuration the RTL is generated for (today: `xlen` 32 or 64
+    /// without options, any `name` and `reset_rip`), else one line naming the
     /// configuration, what is not generated yet, and what to do
     /// instead (`or` is appended to that advice, e.g. `, or add
     /// --model-only ...`).
@@ -125,14 +122,34 @@ impl PtuConfig {
         )
     }
 
+    /// For commands whose harness follows the 64-bit unit only (its
+    /// wrappers and test benches are written for 64-bit ports): `Ok` for a
+    /// generated configuration with `xlen = 64`, else one line naming the
+    /// configuration and `what` (the command) that cannot follow it yet.
+    /// Calls [`require_generated`](Self::require_generated) first.
+    pub fn require_64_bit(&self, what: &str, or: &str) -> Result<()> {
+        self.require_generated(or)?;
+        let d = PtuConfig::default();
+        if self.xlen != d.xlen {
+            bail!(
+                "configuration {} has xlen = {}, but {what} runs the {}-bit unit only so far: use --preset {}{or}",
+                self.name,
+                self.xlen,
+                d.xlen,
+                config::PRESETS[0].name
+            );
+        }
+        Ok(())
+    }
+
     /// For commands whose harness runs the default unit only (its model,
     /// its random stimulus): `Ok` when this configuration has the
     /// default's values (any `name`), else one line naming the
     /// configuration, the values that differ, and `what` (the command)
     /// that cannot follow them yet. Calls
-    /// [`require_generated`](Self::require_generated) first.
+    /// [`require_64_bit`](Self::require_64_bit) first.
     pub fn require_default_values(&self, what: &str, or: &str) -> Result<()> {
-        self.require_generated(or)?;
+        self.require_64_bit(what, or)?;
         let d = PtuConfig::default();
         if self.reset_rip != d.reset_rip {
             bail!(
@@ -215,9 +232,14 @@ mod tests {
             assert_eq!(c.not_generated().is_empty(), c.validate().is_ok());
         }
         let small = preset("ice40-small-32").unwrap().config();
+        small.require_generated("").unwrap();
         assert_eq!(
-            small.require_generated(", or add --model-only").unwrap_err().to_string(),
-            "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet: use --preset x86_64-default, or add --model-only"
+            small.require_64_bit("ptu prove", ", or add --model-only").unwrap_err().to_string(),
+            "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far: use --preset x86_64-default, or add --model-only"
+        );
+        assert_eq!(
+            small.require_default_values("ptu bench sim", "").unwrap_err().to_string(),
+            "configuration ice40-small-32 has xlen = 32, but ptu bench sim runs the 64-bit unit only so far: use --preset x86_64-default"
         );
         let full = PtuConfig {
             xlen: 32,
@@ -225,7 +247,11 @@ mod tests {
         };
         assert_eq!(
             full.require_generated("").unwrap_err().to_string(),
-            "configuration x86_64-full has xlen = 32, irq_entry = true and fs_bank = true, which the RTL does not generate yet: use --preset x86_64-default"
+            "configuration x86_64-full has irq_entry = true and fs_bank = true, which the RTL does not generate yet: use --preset x86_64-default"
+        );
+        assert_eq!(
+            full.require_64_bit("x", "").unwrap_err().to_string(),
+            full.require_generated("").unwrap_err().to_string()
         );
         let rip = PtuConfig {
             name: ConfigName::new("my-soc").unwrap(),

@@ -93,10 +93,27 @@ pub const TABLE: &[Internal] = &[
     n("frame_addr",                    "frame_sequencer.word_addr",       64, "address of the frame word being transferred"),
     n("frame_addr_reg",                "frame_sequencer.addr.q",          64, "the sequencer's address register: a pop's word, or the word above a push's"),
     n("frame_step",                    "frame_sequencer.step.y",          64, "the next word from the address register: below it in a push (the word it transfers), above it in a pop"),
-    n("frame_word",                    "frame_sequencer.index.q",          3, "index of the frame word being transferred (0 to 4)"),
+    n("frame_word",                    "frame_sequencer.index.q",          3, "index of the frame word being transferred (0 to 4; 0 to 5 with xlen = 32)"),
     n("frame_word_status",             "frame_sequencer.word_status",     64, "the STATUS word of the frame being pushed"),
-    n("frame_word_info",               "frame_sequencer.word_info",       64, "the EVENT_INFO word of the frame being pushed"),
+    n("frame_word_info",               "frame_sequencer.word_info",       64, "the EVENT_INFO word of the frame being pushed (bits 31:0 with xlen = 32)"),
 ];
+
+/// The entries that are 64 bits wide whatever `xlen` is: EVENT_INFO and
+/// what is built from it (docs/spec.md section 14.1). Every other entry
+/// of width 64 in [`TABLE`] is XLEN bits wide.
+pub const FIXED_64: [&str; 4] = ["event_info", "inflight_info", "new_info", "from_user_mask"];
+
+impl Internal {
+    /// The width of this entry in the unit of width `xlen`: [`Internal::width`]
+    /// is the 64-bit unit's.
+    pub fn width_in(&self, xlen: usize) -> usize {
+        if self.width == 64 && !FIXED_64.contains(&self.key) {
+            xlen
+        } else {
+            self.width
+        }
+    }
+}
 
 /// The entry called `key`, or `None`.
 pub fn lookup(key: &str) -> Option<&'static Internal> {
@@ -264,6 +281,17 @@ mod tests {
             );
             assert!(a.width >= 1 && !a.what.is_empty(), "{}", a.key);
         }
+    }
+
+    #[test]
+    fn fixed_64_entries_exist_and_keep_their_width() {
+        for key in FIXED_64 {
+            let e = get(key);
+            assert_eq!((e.width, e.width_in(32)), (64, 64), "{key}");
+        }
+        assert_eq!(get("kernel_rip").width_in(32), 32);
+        assert_eq!(get("frame_word").width_in(32), 3);
+        assert_eq!(get("kernel_rip").width_in(64), 64);
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
     if let Some(rip) = args.reset_rip {
         config.reset_rip = rip;
     }
-    args.cfg.in_file(config.require_generated(""))?;
+    args.cfg.in_file(config.require_64_bit("ptu prove", ""))?;
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
             Some(m) => Some(m),
@@ -134,8 +134,9 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
 pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     if args.list {
         // The listing is every configuration's, but a configuration the
-        // RTL is not generated for is refused here too.
-        args.cfg.generated("")?;
+        // proofs do not run on is refused here too.
+        let cfg = args.cfg.config()?;
+        args.cfg.in_file(cfg.require_64_bit("ptu prove", ""))?;
         if args.json {
             bail!("--list prints text: drop --json");
         }
@@ -237,7 +238,7 @@ mod tests {
             .to_string();
         assert!(
             err.starts_with(
-                "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"
+                "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far"
             ),
             "{err}"
         );

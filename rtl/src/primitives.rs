@@ -436,7 +436,9 @@ pub const fn frame_word_bytes(xlen: usize) -> u64 {
 /// A value of `M` bits as `N` bits: zero-extended when `N > M`, its low
 /// `N` bits when `N < M`, itself when `N == M`. The unit joins its 64-bit
 /// EVENT_INFO to its XLEN-bit words with it. Its Verilog module is
-/// `<top>_fit_w<M>_w<N>`.
+/// `<top>_fit_w<M>_w<N>`; when it cuts, the bits it drops go to a wire
+/// `unused_high`, so that Verilator's lint (whose default
+/// `--unused-regexp` is `*unused*`) does not report them.
 #[derive(Clone, Debug, LogicBlock, Default)]
 pub struct Fit<const M: usize, const N: usize> {
     /// The value.
@@ -456,7 +458,14 @@ impl<const M: usize, const N: usize> Logic for Fit<M, N> {
         let body = if N > M {
             format!("always @(*) y = {{{}'d0, x}};", N - M)
         } else if N < M {
-            format!("always @(*) y = x[{}:0];", N - 1)
+            // The bits cut off are read into a wire named `unused_*`,
+            // which Verilator's lint leaves alone: cutting them is the
+            // purpose of this block.
+            format!(
+                "wire unused_high = |x[{}:{N}];\nalways @(*) y = x[{}:0];",
+                M - 1,
+                N - 1
+            )
         } else {
             "always @(*) y = x;".to_string()
         };

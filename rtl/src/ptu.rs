@@ -108,10 +108,15 @@ pub struct Ptu<const XLEN: usize = 64> {
     return_path: ReturnPath<XLEN>,
     frame_sequencer: FrameSequencer<XLEN>,
     csr_file: CsrFile<XLEN>,
-    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word.
+    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word
+    /// (with XLEN = 32 its bits 31:0).
     info_word: Fit<64, XLEN>,
-    /// EVENT_INFO popped from the frame, as 64 bits.
-    restore_info_wide: Fit<XLEN, 64>,
+    /// EVENT_INFO bits 63:32 as an XLEN-bit word: with XLEN = 32, the
+    /// value of EVENT_INFO_H and the frame's second EVENT_INFO word. With
+    /// XLEN = 64 nothing uses it.
+    info_hi_word: Fit<64, XLEN>,
+    /// Where EVENT_INFO's high word starts: bit 32.
+    info_hi_lsb: Constant<Bits<64>>,
     /// The current instruction takes effect at this edge.
     insn_done: Signal<Local, Bit>,
     /// `redirect`.
@@ -183,9 +188,10 @@ impl<const XLEN: usize> Ptu<XLEN> {
             entry_unit: Default::default(),
             return_path: Default::default(),
             frame_sequencer: Default::default(),
-            csr_file: Default::default(),
+            csr_file: CsrFile::new(cfg),
             info_word: Default::default(),
-            restore_info_wide: Default::default(),
+            info_hi_word: Default::default(),
+            info_hi_lsb: Constant::new(32u64.into()),
             insn_done: Default::default(),
             redirect_q: Default::default(),
         })
@@ -237,8 +243,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.entry_unit.seq_done.next = self.frame_sequencer.done.val();
         self.entry_unit.seq_bus_error.next = self.frame_sequencer.bus_error.val();
         self.entry_unit.restore.next = self.return_path.restore.val();
-        self.restore_info_wide.x.next = self.return_path.restore_info.val();
-        self.entry_unit.restore_info.next = self.restore_info_wide.y.val();
+        self.entry_unit.restore_info.next = self.return_path.restore_info.val();
         self.entry_unit.restore_data.next = self.return_path.restore_data.val();
 
         // Return path.
@@ -265,6 +270,8 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.frame_sequencer.word_status.next = self.csr_file.status.val();
         self.info_word.x.next = self.entry_unit.event_info.val();
         self.frame_sequencer.word_info.next = self.info_word.y.val();
+        self.info_hi_word.x.next = self.entry_unit.event_info.val() >> self.info_hi_lsb.val();
+        self.frame_sequencer.word_info_hi.next = self.info_hi_word.y.val();
         self.frame_sequencer.word_data.next = self.entry_unit.event_data.val();
         self.frame_sequencer.mem_ready.next = self.mem_ready.val();
         self.frame_sequencer.mem_err.next = self.mem_err.val();
@@ -281,6 +288,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
         self.csr_file.event_info.next = self.info_word.y.val();
+        self.csr_file.event_info_hi.next = self.info_hi_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();

@@ -36,9 +36,19 @@ pub fn header(cfg: &PtuConfig) -> String {
 }
 
 /// rust-hdl's own Verilog of `Ptu` for `cfg` (top module [`RAW_TOP`]), as
-/// `generate_verilog` writes it, after rust-hdl's design checks.
+/// `generate_verilog` writes it, after rust-hdl's design checks: the
+/// unit of `cfg`'s width, `Ptu<64>` or `Ptu<32>`.
 pub fn raw(cfg: &PtuConfig) -> Result<String> {
-    let mut uut = Ptu::new(cfg)?;
+    match cfg.xlen {
+        32 => raw_of::<32>(cfg),
+        // Any other width is refused by `Ptu::for_config`.
+        _ => raw_of::<64>(cfg),
+    }
+}
+
+/// [`raw`] for the XLEN-bit unit.
+fn raw_of<const XLEN: usize>(cfg: &PtuConfig) -> Result<String> {
+    let mut uut = Ptu::<XLEN>::for_config(cfg)?;
     uut.connect_all();
     check_all(&uut).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
     Ok(generate_verilog(&uut))

@@ -2,7 +2,7 @@
 //! names the proofs, waveforms and mutants read, and the committed copy in
 //! rtl/generated/ptu.v (and its waivers, ptu.vlt) kept current.
 
-use ptu_arch::{internal, Dir, PtuConfig, PORTS};
+use ptu_arch::{internal, Dir, PtuConfig, PORTS, PRESETS};
 use ptu_rtl::verilog::emit;
 
 fn committed() -> String {
@@ -161,9 +161,62 @@ fn header_names_generator_version_and_configuration() {
 #[test]
 fn invalid_configuration_is_refused() {
     let cfg = PtuConfig {
-        xlen: 32,
+        irq_entry: true,
         ..PtuConfig::default()
     };
     let e = emit(&cfg).unwrap_err().to_string();
-    assert!(e.contains("only xlen = 64 is implemented"), "{e}");
+    assert!(e.contains("irq_entry = true is specified"), "{e}");
+}
+
+/// The presets the RTL is generated for.
+fn generated_presets() -> Vec<PtuConfig> {
+    PRESETS
+        .iter()
+        .map(|p| p.config())
+        .filter(|c| c.validate().is_ok())
+        .collect()
+}
+
+#[test]
+fn the_32_bit_preset_is_generated() {
+    assert!(generated_presets()
+        .iter()
+        .any(|c| c.name == "ice40-small-32" && c.xlen == 32));
+}
+
+/// Every generated preset: its header names it, its top has the
+/// configuration's ports (`PtuConfig::ports`: XLEN-wide ones at its xlen,
+/// `event_info` at 64), its names are clean, and every internal name
+/// resolves with its width in that configuration.
+#[test]
+fn every_generated_preset_has_its_ports_header_and_internal_names() {
+    for cfg in generated_presets() {
+        let v = emit(&cfg).unwrap();
+        let name = cfg.name.to_string();
+        let header: Vec<&str> = v.lines().take_while(|l| l.starts_with("//")).collect();
+        assert!(
+            header.join("\n").contains(&cfg.describe()),
+            "{name}: {header:?}"
+        );
+        let want: Vec<_> = cfg
+            .ports()
+            .iter()
+            .map(|(n, d, w)| (n.to_string(), *d, *w))
+            .collect();
+        assert_eq!(top_ports(&v, "ptu"), want, "{name}");
+        assert!(!v.contains('$') && !v.contains("initial"), "{name}");
+        for e in internal::TABLE {
+            let r = internal::resolve(&v, "ptu", e.path)
+                .unwrap_or_else(|why| panic!("{name}: `{}` ({}): {why}", e.key, e.path));
+            assert_eq!(
+                r.width,
+                e.width_in(cfg.xlen),
+                "{name}: `{}` ({}) is {} bits wide in module {}",
+                e.key,
+                e.path,
+                r.width,
+                r.module
+            );
+        }
+    }
 }

@@ -269,11 +269,18 @@ fn registered_wrapper(
 
 /// The wrapper `ptu_bench` of the unit (see [`registered_wrapper`]).
 pub fn wrapper() -> String {
-    let ins: Vec<_> = PORTS
+    wrapper_for(&PtuConfig::default())
+}
+
+/// [`wrapper`] for the unit of `cfg`: its ports at their widths
+/// (`PtuConfig::ports`).
+pub fn wrapper_for(cfg: &PtuConfig) -> String {
+    let ports = cfg.ports();
+    let ins: Vec<_> = ports
         .iter()
         .filter(|(n, d, _)| *d == Dir::In && *n != "clock")
         .collect();
-    let outs: Vec<_> = PORTS.iter().filter(|(_, d, _)| *d == Dir::Out).collect();
+    let outs: Vec<_> = ports.iter().filter(|(_, d, _)| *d == Dir::Out).collect();
     let in_bits: usize = ins.iter().map(|p| p.2).sum();
     let out_bits: usize = outs.iter().map(|p| p.2).sum();
     let mut conns = vec![".clock(clock)".to_string()];
@@ -865,7 +872,7 @@ pub fn measure_area(
             let dir = family_dir(work, part.family);
             std::fs::create_dir_all(&dir)?;
             std::fs::write(dir.join("ptu.v"), ptu_rtl::verilog::emit(cfg)?)?;
-            std::fs::write(dir.join("ptu_bench.v"), wrapper())?;
+            std::fs::write(dir.join("ptu_bench.v"), wrapper_for(cfg))?;
             std::fs::write(dir.join("alu64_bench.v"), yardstick())?;
             progress(Event::Note(&format!(
                 "synth {}: yosys (logs: {})",
