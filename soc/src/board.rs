@@ -87,17 +87,18 @@ const HEARTBEAT_BITS: usize = 24;
 pub const SOC64_CELLS: u64 = 11_043;
 
 /// Logic cells the RV32I SoC's board top with the RAM in the UP5K's
-/// SPRAM needs (the iCEBreaker's): 5,918, nextpnr-ice40's packing of
-/// Yosys `synth_ice40` flattened (5,072 LUT4, 922 carries, 1,645
-/// flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`), measured with the flow
-/// on the tree of commit 2258ff5, with the 64-bit unit behind the RV32I
-/// core's zero-extension seam. An iCE40 logic cell is one LUT4 with its
-/// carry and flip-flop, the part's "LUTs" of `ptu_synth::boards`: the
-/// UP5K has 5,280.
-pub const SOC32_SPRAM_CELLS: u64 = 5_918;
+/// SPRAM needs (the iCEBreaker's): 5,069 of the part's 5,280 (96 %),
+/// nextpnr-ice40's packing of Yosys `synth_ice40` flattened (4,354 LUT4,
+/// 636 carries, 1,294 flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`),
+/// measured with `ptu build --board icebreaker --design soc` on 3 December
+/// 2026 with the 32-bit unit (`Ptu<32>`) and the SoC's 32-bit device
+/// registers. (With the 64-bit unit behind a zero-extension seam it was
+/// 5,918, commit 2258ff5.) An iCE40 logic cell is one LUT4 with its carry
+/// and flip-flop, the part's "LUTs" of `ptu_synth::boards`.
+pub const SOC32_SPRAM_CELLS: u64 = 5_069;
 /// The LUT4s, carries and flip-flops nextpnr packed into
 /// [`SOC32_SPRAM_CELLS`] (for the refusal's message).
-pub const SOC32_SPRAM_PACKED: (u64, u64, u64) = (5_072, 922, 1_645);
+pub const SOC32_SPRAM_PACKED: (u64, u64, u64) = (4_354, 636, 1_294);
 
 /// The same RV32I SoC with the RAM in inferred block RAM (the Alchitry
 /// Cu's iCE40HX8K): taken as [`SOC32_SPRAM_CELLS`], not measured, since
@@ -272,12 +273,12 @@ pub fn emit(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
          UART {} baud ({cycles_per_bit} cycles per bit).\n",
         if cfg.cpu.xlen == 32 { "RV32I" } else { "RV64I" },
         if cfg.cpu.xlen == 32 {
-            "// The RV32I core drives the 64-bit unit: its values zero-extended, the low 32 bits of the unit's.\n"
+            "// The RV32I core and the 32-bit unit; the unit's frame words are halves of the 64-bit RAM words.\n"
         } else {
             ""
         },
         env!("CARGO_PKG_VERSION"),
-        cfg.ptu.describe(),
+        cfg.unit().describe(),
         cfg.ram_words * 8,
         cfg.image.len(),
         cfg.ram_kind.describe(),
@@ -298,7 +299,7 @@ pub fn emit(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
 pub const WAIVERS: &str = include_str!("../ptu_soc_board.vlt");
 
 /// The Verilator waivers of the board top around the SoC of `cfg`:
-/// [`WAIVERS`], and for an RV32I core the seam's
+/// [`WAIVERS`], and for an RV32I core the RV32I SoC's
 /// (`soc/ptu_soc_rv32.vlt`, the same lines for this file).
 pub fn waivers(cfg: &SocConfig) -> String {
     if cfg.cpu.xlen == 32 {
@@ -340,9 +341,8 @@ pub fn kernel_soc_for(board: &Board) -> Result<SocConfig> {
 /// The core's width on `board`: 32 (RV32I) on the iCE40 parts, whose
 /// LUTs cannot take the 64-bit SoC (7,559 LUT4 with its RAM in SPRAM,
 /// `ptu bench synth --design soc --parts up5k`, for the UP5K's 5,280),
-/// 64 (RV64I) on the others. The RV32I SoC drives the 64-bit
-/// unit through a zero-extension seam (docs/soc.md, "RV32I"); the unit's
-/// 32-bit configuration comes with its generator.
+/// 64 (RV64I) on the others. The RV32I SoC has the 32-bit unit
+/// (`Ptu<32>`, docs/soc.md "RV32I").
 pub fn xlen(board: &Board) -> usize {
     if board.family == Family::Ice40 {
         32
@@ -442,11 +442,7 @@ pub fn fits(board: &Board) -> Result<()> {
         board.name,
         board.part,
         why.join(", and "),
-        if xlen(board) == 32 && board.luts < luts {
-            " (the unit's 32-bit configuration, once generated, is the way to fewer cells)"
-        } else {
-            ""
-        },
+        "",
     )
 }
 
@@ -520,13 +516,20 @@ mod tests {
     use ptu_synth::boards;
 
     #[test]
-    fn the_soc_fits_the_ulx3s_only() {
+    fn the_soc_fits_the_ulx3s_and_the_icebreaker() {
         assert!(fits(&boards::find("ulx3s").unwrap()).is_ok());
-        // The iCEBreaker gets the RV32I SoC, its RAM in SPRAM: only the
-        // logic cells refuse it.
-        let e = fits(&boards::find("icebreaker").unwrap())
-            .unwrap_err()
-            .to_string();
+        // The iCEBreaker gets the RV32I SoC with the 32-bit unit, its RAM
+        // in SPRAM: 5,069 logic cells of 5,280.
+        let ice = boards::find("icebreaker").unwrap();
+        assert!(fits(&ice).is_ok());
+        assert_eq!(luts_needed(&ice), SOC32_SPRAM_CELLS);
+        assert!(luts_needed(&ice) < ice.luts);
+        // A part with fewer cells is refused for them, in one line.
+        let small = Board {
+            luts: 5000,
+            ..ice.clone()
+        };
+        let e = fits(&small).unwrap_err().to_string();
         assert!(
             e.starts_with("the RV32I SoC does not fit the icebreaker"),
             "{e}"
@@ -534,7 +537,8 @@ mod tests {
         assert!(!e.contains("KiB of RAM"), "{e}");
         assert!(e.contains("its RAM goes into the part's SPRAM"), "{e}");
         assert!(
-            e.contains("it needs 5918 logic cells") && e.contains("the part has 5280"),
+            e.contains("it needs 5069 logic cells (nextpnr's packing of 4354 LUT4")
+                && e.contains("the part has 5000"),
             "{e}"
         );
         assert!(e.contains("--board ulx3s --design soc"), "{e}");
@@ -566,7 +570,7 @@ mod tests {
             "{}",
             &v[..400]
         );
-        assert!(v.contains("RV32I core drives the 64-bit unit"));
+        assert!(v.contains("The RV32I core and the 32-bit unit"));
     }
 
     #[test]

@@ -111,6 +111,7 @@ fn the_board_top_runs_the_kernel_prints_it_and_takes_the_nmi_button() {
         nmi_user: 1,
         nmi_nested: 1,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     let t1 = &sim.transcripts[0];
     let f1 = kernel::check_transcript(t1, &expect).unwrap_or_else(|e| panic!("run 1: {e:#}\n{t1}"));
@@ -195,6 +196,7 @@ fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
         nmi_user: 0,
         nmi_nested: 0,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
     // The power-on reset holds the SoC for 1 ms.

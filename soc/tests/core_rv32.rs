@@ -1,5 +1,5 @@
-//! The RV32I core (`Cpu<32>`) in its SoC (`Soc<32>`, the 64-bit unit
-//! behind zero-extension): every directed program of the RV32I core
+//! The RV32I core (`Cpu<32>`) in its SoC (`Soc<32>`, with the 32-bit
+//! unit `Ptu<32>`): every directed program of the RV32I core
 //! (`asm::isa_programs_xlen(32)`: the RV32I build of `soc/programs/isa/`
 //! and `isa32/`) passes on the rust-hdl SoC with the RV32I model's retire
 //! trace, entry for entry; the RV64I SoC fails the RV32-only checks (so
@@ -147,12 +147,23 @@ fn the_rv32_soc_verilog_is_an_rv32_core_and_lints_clean() {
     let v = soc::emit(&SocConfig::rv32(p.image)).unwrap();
     assert!(v.contains("an RV32I core"), "header");
     assert!(!v.contains('$'));
-    // The core's pc is 32 bits wide, the unit's rip 64.
+    // The core's pc and the unit's rip are both 32 bits wide: the unit is
+    // Ptu<32>, its frame six 4-byte words.
     assert!(
         v.contains("input wire [31:0] rip;"),
         "the RV32 core's rip port"
     );
-    assert!(v.contains("output reg [63:0] rip;") || v.contains("output wire [63:0] rip;"));
+    let unit = &v[v.find("module ptu_soc_ptu(").expect("the unit's module")..];
+    let unit = &unit[..unit.find("endmodule").unwrap()];
+    assert!(
+        unit.contains("output reg [31:0] rip;"),
+        "the unit's rip port"
+    );
+    assert!(
+        unit.contains("output reg [31:0] mem_addr;"),
+        "the unit's frame bus"
+    );
+    assert!(!v.contains("[63:0] rip;"), "a 64-bit rip");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let waivers = manifest.join("ptu_soc.vlt");
     let waivers32 = manifest.join("ptu_soc_rv32.vlt");

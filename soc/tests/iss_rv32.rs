@@ -157,3 +157,18 @@ fn a_program_for_one_width_is_refused_for_the_other() {
     assert!(e.contains("this program is for RV32I only"), "{e}");
     assert!(!asm::isa_programs_xlen(64).unwrap().contains(&r));
 }
+
+/// The RV32I handler reads EVENT_INFO in two halves (EVENT_INFO_H, the
+/// 32-bit unit's, for bits 63:32): a case that expects a system call from
+/// user mode without `from_user` fails on it.
+#[test]
+fn the_rv32_programs_check_event_info_h() {
+    let src = std::fs::read_to_string(program("priv_syscall")).unwrap();
+    let from = "    USER_RUN u_ecall\n    TRAP_END (INFO_SYSCALL | FROM_USER), 0\n";
+    assert!(src.contains(from), "case 4 of priv_syscall.S");
+    let broken = src.replace(from, "    USER_RUN u_ecall\n    TRAP_END INFO_SYSCALL, 0\n");
+    let a = asm::assemble_text_xlen("isa-priv_syscall-broken-rv32", &broken, 32).unwrap();
+    let p = ptu_soc::program::Program::from_file(&a.bin).unwrap();
+    let out = Iss::with_xlen(&p, Config::default(), 32).unwrap().run();
+    assert_eq!(out.end, End::ToHost(ToHost::Fail(4)));
+}

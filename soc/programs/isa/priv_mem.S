@@ -197,8 +197,8 @@ k_ld_nothing:
     USER_RUN u_misaligned
     TRAP_END_AT (INFO_AC | FROM_USER), udat, MIS_USER
 .if XLEN == 32
-    # ... and from user mode (STATUS.prev_user; EVENT_INFO's from_user is
-    # in bits 63:32).
+    # ... and from user mode (STATUS.prev_user, as EVENT_INFO_H's
+    # from_user said).
     csrr a4, 0x5C3          # STATUS
     andi a4, a4, 8
     EXPECT a4, 8
