@@ -480,50 +480,12 @@ fn tool(name: &str, args: &[&str], cwd: &Path) -> Output {
 
 #[test]
 fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
+    // Every generated preset: the 64-bit default and the 32-bit unit.
+    for preset in ["ice40-small-32", "x86_64-default"] {
+        template_compiles_and_lints_clean(preset);
+    }
     let dir = scratch("wrapper");
     let out = generate(&dir, &[]);
-    std::fs::write(out.join("wrapper.v"), wrapper()).unwrap();
-    let o = tool(
-        "iverilog",
-        &[
-            "-g2005",
-            "-Wall",
-            "-I",
-            ".",
-            "-s",
-            "wrapper",
-            "-o",
-            "wrapper.vvp",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "iverilog:\n{text}"
-    );
-    assert!(out.join("wrapper.vvp").exists());
-    let o = tool(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "-I.",
-            "--top-module",
-            "wrapper",
-            "ptu.vlt",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "verilator -Wall:\n{text}"
-    );
     // A template connected to a wrong width is caught: the check can fail.
     let broken = wrapper().replace(
         "input  wire [7:0] in_csr_addr",
@@ -545,6 +507,55 @@ fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
         &out,
     );
     assert!(stderr(&o).contains("%Warning-WIDTH"), "{}", stderr(&o));
+}
+
+/// `ptu generate --preset PRESET`, then the template wrapper around it
+/// compiles in Icarus and lints clean in Verilator -Wall.
+fn template_compiles_and_lints_clean(preset: &str) {
+    let dir = scratch(&format!("wrapper-{preset}"));
+    let out = generate(&dir, &["--preset", preset]);
+    std::fs::write(out.join("wrapper.v"), wrapper()).unwrap();
+    let o = tool(
+        "iverilog",
+        &[
+            "-g2005",
+            "-Wall",
+            "-I",
+            ".",
+            "-s",
+            "wrapper",
+            "-o",
+            "wrapper.vvp",
+            "wrapper.v",
+            "ptu.v",
+        ],
+        &out,
+    );
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        o.status.success() && text.trim().is_empty(),
+        "{preset}: iverilog:\n{text}"
+    );
+    assert!(out.join("wrapper.vvp").exists());
+    let o = tool(
+        "verilator",
+        &[
+            "--lint-only",
+            "-Wall",
+            "-I.",
+            "--top-module",
+            "wrapper",
+            "ptu.vlt",
+            "wrapper.v",
+            "ptu.v",
+        ],
+        &out,
+    );
+    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
+    assert!(
+        o.status.success() && text.trim().is_empty(),
+        "{preset}: verilator -Wall:\n{text}"
+    );
 }
 
 /// A YAML node, for the block style the core file is written in.

@@ -12,9 +12,14 @@
 //! rejected by the assembler). [`assemble_xlen`] and [`load_xlen`] with
 //! `xlen` 32 assemble for RV32I instead (`-triple=riscv32`, and
 //! `ld.lld -m elf32lriscv`): `ld`, `sd` and the `*W` instructions are
-//! rejected, and `li` of a 64-bit value is an error. The RV32I directed
-//! programs are `soc/programs/isa32/*.S` ([`isa32_programs`]). Relaxation is off so that every `la`, `call`
-//! and branch assembles to the instructions written, whatever the layout.
+//! rejected, and `li` of a 64-bit value is an error. Every assembly
+//! defines `XLEN` (`llvm-mc --defsym XLEN=32` or `64`), so one source
+//! serves both widths: `include/test.inc` chooses its loads, stores and
+//! constants by it, and the directed programs of `soc/programs/isa/` hold
+//! their width-specific cases in `.if XLEN == 64` blocks
+//! ([`isa_programs_xlen`] lists a width's programs). Relaxation is off so
+//! that every `la`, `call` and branch assembles to the instructions
+//! written, whatever the layout.
 //! `X.bin` is the flat image loaded at [`map::RAM_BASE`]; the outputs go to
 //! `target/soc-programs/` (never committed). A failure names the tool and
 //! gives its first error with the source file and line, e.g.
@@ -54,14 +59,37 @@ pub fn build_dir() -> PathBuf {
     target.join("soc-programs")
 }
 
-/// The directed ISA programs, `soc/programs/isa/*.S`, sorted by name.
+/// The directed ISA programs of the RV64I core, `soc/programs/isa/*.S`,
+/// sorted by name.
 pub fn isa_programs() -> Result<Vec<PathBuf>> {
-    programs_in("isa")
+    isa_programs_xlen(64)
 }
 
-/// The directed RV32I programs, `soc/programs/isa32/*.S`, sorted by name.
-pub fn isa32_programs() -> Result<Vec<PathBuf>> {
-    programs_in("isa32")
+/// The line by which a program of `soc/programs/isa/` says it is for
+/// RV64I only (a macro of `include/test.inc` that stops an RV32I
+/// assembly with an error).
+pub const RV64_ONLY: &str = "RVTEST_RV64_ONLY";
+
+/// The directed programs of an RV64I (`xlen` 64) or RV32I (32) core,
+/// sorted by name: for 64, `soc/programs/isa/*.S`; for 32, those of them
+/// without a [`RV64_ONLY`] line, then the RV32I-only programs of
+/// `soc/programs/isa32/*.S`.
+pub fn isa_programs_xlen(xlen: usize) -> Result<Vec<PathBuf>> {
+    target(xlen)?;
+    let isa = programs_in("isa")?;
+    if xlen == 64 {
+        return Ok(isa);
+    }
+    let mut v = Vec::new();
+    for p in isa {
+        let text =
+            std::fs::read_to_string(&p).with_context(|| format!("cannot read {}", p.display()))?;
+        if !text.lines().any(|l| l.trim() == RV64_ONLY) {
+            v.push(p);
+        }
+    }
+    v.extend(programs_in("isa32")?);
+    Ok(v)
 }
 
 fn programs_in(folder: &str) -> Result<Vec<PathBuf>> {
@@ -75,6 +103,20 @@ fn programs_in(folder: &str) -> Result<Vec<PathBuf>> {
     Ok(v)
 }
 
+/// The directed program `name` (`alu`, `rv64_only`) of an RV64I (`xlen`
+/// 64) or RV32I (32) core, among [`isa_programs_xlen`].
+pub fn isa_program(name: &str, xlen: usize) -> Result<PathBuf> {
+    isa_programs_xlen(xlen)?
+        .into_iter()
+        .find(|p| p.file_stem().is_some_and(|s| s == name))
+        .ok_or_else(|| {
+            anyhow!(
+                "no directed program {name} for xlen {xlen} in {}: see asm::isa_programs_xlen",
+                programs_dir().display()
+            )
+        })
+}
+
 /// The files one assembly produced.
 #[derive(Clone, Debug)]
 pub struct Assembled {
@@ -85,7 +127,8 @@ pub struct Assembled {
 }
 
 /// Assemble and link `src` into [`build_dir`], named after its path under
-/// `soc/programs` (`isa/alu.S` gives `isa-alu.elf` and `isa-alu.bin`).
+/// `soc/programs` (`isa/alu.S` gives `isa-alu.elf` and `isa-alu.bin`; its
+/// RV32I build, [`assemble_xlen`], `isa-alu-rv32.elf` and `.bin`).
 pub fn assemble(src: &Path) -> Result<Assembled> {
     assemble_into(src, &build_dir())
 }
@@ -180,7 +223,12 @@ pub fn assemble_into_xlen(src: &Path, out_dir: &Path, xlen: usize) -> Result<Ass
     let src = src
         .canonicalize()
         .with_context(|| format!("cannot read {}", src.display()))?;
-    let stem = display_name(&src).replace('/', "-");
+    let mut stem = display_name(&src).replace('/', "-");
+    // A source of soc/programs serves both widths: its RV32I build is
+    // named apart, so that both builds can exist (and run) at once.
+    if xlen == 32 && src.starts_with(programs_dir()) {
+        stem.push_str("-rv32");
+    }
     let tmp = |ext: &str| {
         out_dir.join(format!(
             "{stem}.{ext}.partial-{}-{}",
@@ -190,7 +238,11 @@ pub fn assemble_into_xlen(src: &Path, out_dir: &Path, xlen: usize) -> Result<Ass
     };
     let (obj, elf, bin) = (tmp("o"), tmp("elf"), tmp("bin"));
     let log = tmp("log");
-    let tools = Tools { triple, emulation };
+    let tools = Tools {
+        triple,
+        emulation,
+        xlen,
+    };
     let result = run_tools(&tools, &src, &stem, &obj, &elf, &bin, &log, out_dir);
     let _ = std::fs::remove_file(&obj);
     let _ = std::fs::remove_file(&log);
@@ -208,6 +260,8 @@ pub fn assemble_into_xlen(src: &Path, out_dir: &Path, xlen: usize) -> Result<Ass
 struct Tools {
     triple: &'static str,
     emulation: &'static str,
+    /// `XLEN` in the source (`--defsym`).
+    xlen: usize,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -225,6 +279,7 @@ fn run_tools(
     let src_dir = src.parent().unwrap_or(Path::new("."));
     let mc_args: Vec<String> = vec![
         format!("-triple={}", tools.triple),
+        format!("--defsym=XLEN={}", tools.xlen),
         "-mattr=-relax".into(),
         "-g".into(),
         "-filetype=obj".into(),

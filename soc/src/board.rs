@@ -71,28 +71,34 @@ pub const LED_RUNNING: usize = 4;
 /// 25 MHz, 1.4 s at 12 MHz).
 const HEARTBEAT_BITS: usize = 24;
 
-/// The LUT4s the SoC's board top takes on iCE40 (Yosys `synth_ice40`,
-/// `ptu bench synth --design soc`): 7,884, of which the unit 2,392 and the
-/// core, devices and board logic 5,492 (and 136 block RAMs of 4 Kbit: 128
-/// for the RAM, 8 for the core's registers; with the RAM in the UP5K's
-/// SPRAM, 4 `SB_SPRAM256KA` and 16 block RAMs: 8 the boot ROM, 8 the
-/// core's registers).
-pub const SOC64_LUTS: u64 = 7_884;
+// What the SoC's board top needs, for [`fits`] to refuse a board before
+// any tool runs. These are measurements of the flow's own builds (`ptu
+// build --board B --design soc`: Yosys, then nextpnr's packing), not
+// estimates of a model; the build itself measures again and its report
+// (`synth/build/B-soc/report.json`) is the figure that counts. Re-measure
+// them when the SoC changes much. Only the iCEBreaker's is ever close to
+// its part; the ULX3S's is far inside its 83,640.
 
-/// The same with the RAM in the UP5K's SPRAM, the boot copier included
-/// (`ptu bench synth --design soc --parts up5k`): 7,559, with 4
-/// `SB_SPRAM256KA` and 16 block RAMs (8 the boot ROM, 8 the core's
-/// registers).
-pub const SOC64_SPRAM_LUTS: u64 = 7_559;
+/// Logic cells of the RV64I SoC's board top on the ULX3S (ECP5
+/// LFE5U-85F; the only board with the RV64I SoC): 11,043, nextpnr-ecp5's
+/// count of `ptu build --board ulx3s --design soc` (seed 1) on the tree
+/// of commit 802476f (9,487 LUT4, 537 carries, 2,139 flip-flops, 32
+/// DP16KD; docs/soc-boards.md, "Figures").
+pub const SOC64_CELLS: u64 = 11_043;
 
-/// The logic cells the RV32I SoC's board top with the RAM in the UP5K's
-/// SPRAM needs (the iCEBreaker's): 5,918, nextpnr-ice40's packing of
-/// Yosys `synth_ice40` flattened (5,072 LUT4, 922 carries, 1,645
-/// flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`; 6,710 with the unit kept
-/// as its own module, 5,851 with `-abc9`). An iCE40 logic cell is one
-/// LUT4 with its carry and flip-flop, the part's "LUTs" of
-/// `ptu_synth::boards`: the UP5K has 5,280.
-pub const SOC32_SPRAM_CELLS: u64 = 5_918;
+/// Logic cells the RV32I SoC's board top with the RAM in the UP5K's
+/// SPRAM needs (the iCEBreaker's): 5,069 of the part's 5,280 (96 %),
+/// nextpnr-ice40's packing of Yosys `synth_ice40` flattened (4,354 LUT4,
+/// 636 carries, 1,294 flip-flops, 12 block RAMs, 4 `SB_SPRAM256KA`),
+/// measured with `ptu build --board icebreaker --design soc` on 3 December
+/// 2026 with the 32-bit unit (`Ptu<32>`) and the SoC's 32-bit device
+/// registers. (With the 64-bit unit behind a zero-extension seam it was
+/// 5,918, commit 2258ff5.) An iCE40 logic cell is one LUT4 with its carry
+/// and flip-flop, the part's "LUTs" of `ptu_synth::boards`.
+pub const SOC32_SPRAM_CELLS: u64 = 5_069;
+/// The LUT4s, carries and flip-flops nextpnr packed into
+/// [`SOC32_SPRAM_CELLS`] (for the refusal's message).
+pub const SOC32_SPRAM_PACKED: (u64, u64, u64) = (4_354, 636, 1_294);
 
 /// The same RV32I SoC with the RAM in inferred block RAM (the Alchitry
 /// Cu's iCE40HX8K): taken as [`SOC32_SPRAM_CELLS`], not measured, since
@@ -267,12 +273,12 @@ pub fn emit(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
          UART {} baud ({cycles_per_bit} cycles per bit).\n",
         if cfg.cpu.xlen == 32 { "RV32I" } else { "RV64I" },
         if cfg.cpu.xlen == 32 {
-            "// The RV32I core drives the 64-bit unit: its values zero-extended, the low 32 bits of the unit's.\n"
+            "// The RV32I core and the 32-bit unit; the unit's frame words are halves of the 64-bit RAM words.\n"
         } else {
             ""
         },
         env!("CARGO_PKG_VERSION"),
-        cfg.ptu.describe(),
+        cfg.unit().describe(),
         cfg.ram_words * 8,
         cfg.image.len(),
         cfg.ram_kind.describe(),
@@ -293,7 +299,7 @@ pub fn emit(cfg: &SocConfig, opts: &BoardOptions) -> Result<String> {
 pub const WAIVERS: &str = include_str!("../ptu_soc_board.vlt");
 
 /// The Verilator waivers of the board top around the SoC of `cfg`:
-/// [`WAIVERS`], and for an RV32I core the seam's
+/// [`WAIVERS`], and for an RV32I core the RV32I SoC's
 /// (`soc/ptu_soc_rv32.vlt`, the same lines for this file).
 pub fn waivers(cfg: &SocConfig) -> String {
     if cfg.cpu.xlen == 32 {
@@ -333,10 +339,10 @@ pub fn kernel_soc_for(board: &Board) -> Result<SocConfig> {
 }
 
 /// The core's width on `board`: 32 (RV32I) on the iCE40 parts, whose
-/// LUTs cannot take the 64-bit SoC ([`SOC64_SPRAM_LUTS`] on the UP5K,
-/// 5,280), 64 (RV64I) on the others. The RV32I SoC drives the 64-bit
-/// unit through a zero-extension seam (docs/soc.md, "RV32I"); the unit's
-/// 32-bit configuration comes with its generator.
+/// LUTs cannot take the 64-bit SoC (7,559 LUT4 with its RAM in SPRAM,
+/// `ptu bench synth --design soc --parts up5k`, for the UP5K's 5,280),
+/// 64 (RV64I) on the others. The RV32I SoC has the 32-bit unit
+/// (`Ptu<32>`, docs/soc.md "RV32I").
 pub fn xlen(board: &Board) -> usize {
     if board.family == Family::Ice40 {
         32
@@ -383,15 +389,14 @@ pub fn options(board: &Board) -> Result<BoardOptions> {
     Ok(o)
 }
 
-/// The LUTs the SoC's board top needs on `board` (LUT4s for the 64-bit
-/// SoC; logic cells after packing for the RV32I one), for the core
-/// [`xlen`] gives it and the RAM [`ram_kind`] gives it.
+/// The logic cells the SoC's board top needs on `board`, for the core
+/// [`xlen`] gives it and the RAM [`ram_kind`] gives it (the measured
+/// figures above).
 pub fn luts_needed(board: &Board) -> u64 {
     match (xlen(board), ram_kind(board)) {
         (32, RamKind::Up5kSpram) => SOC32_SPRAM_CELLS,
         (32, RamKind::Inferred) => SOC32_CELLS,
-        (_, RamKind::Up5kSpram) => SOC64_SPRAM_LUTS,
-        (_, RamKind::Inferred) => SOC64_LUTS,
+        _ => SOC64_CELLS,
     }
 }
 
@@ -413,12 +418,13 @@ pub fn fits(board: &Board) -> Result<()> {
     let luts = luts_needed(board);
     if board.luts < luts {
         why.push(if xlen(board) == 32 {
+            let (lut4, carries, ffs) = SOC32_SPRAM_PACKED;
             format!(
-                "it needs {luts} logic cells (nextpnr's packing of 5072 LUT4, 922 carries and 1645 flip-flops) and the part has {}",
+                "it needs {luts} logic cells (nextpnr's packing of {lut4} LUT4, {carries} carries and {ffs} flip-flops) and the part has {}",
                 board.luts
             )
         } else {
-            format!("it needs {luts} LUTs and the part has {}", board.luts)
+            format!("it needs {luts} logic cells and the part has {}", board.luts)
         });
     }
     if why.is_empty() {
@@ -436,11 +442,7 @@ pub fn fits(board: &Board) -> Result<()> {
         board.name,
         board.part,
         why.join(", and "),
-        if xlen(board) == 32 && board.luts < luts {
-            " (the unit's 32-bit configuration, once generated, is the way to fewer cells)"
-        } else {
-            ""
-        },
+        "",
     )
 }
 
@@ -514,13 +516,20 @@ mod tests {
     use ptu_synth::boards;
 
     #[test]
-    fn the_soc_fits_the_ulx3s_only() {
+    fn the_soc_fits_the_ulx3s_and_the_icebreaker() {
         assert!(fits(&boards::find("ulx3s").unwrap()).is_ok());
-        // The iCEBreaker gets the RV32I SoC, its RAM in SPRAM: only the
-        // logic cells refuse it.
-        let e = fits(&boards::find("icebreaker").unwrap())
-            .unwrap_err()
-            .to_string();
+        // The iCEBreaker gets the RV32I SoC with the 32-bit unit, its RAM
+        // in SPRAM: 5,069 logic cells of 5,280.
+        let ice = boards::find("icebreaker").unwrap();
+        assert!(fits(&ice).is_ok());
+        assert_eq!(luts_needed(&ice), SOC32_SPRAM_CELLS);
+        assert!(luts_needed(&ice) < ice.luts);
+        // A part with fewer cells is refused for them, in one line.
+        let small = Board {
+            luts: 5000,
+            ..ice.clone()
+        };
+        let e = fits(&small).unwrap_err().to_string();
         assert!(
             e.starts_with("the RV32I SoC does not fit the icebreaker"),
             "{e}"
@@ -528,7 +537,8 @@ mod tests {
         assert!(!e.contains("KiB of RAM"), "{e}");
         assert!(e.contains("its RAM goes into the part's SPRAM"), "{e}");
         assert!(
-            e.contains("it needs 5918 logic cells") && e.contains("the part has 5280"),
+            e.contains("it needs 5069 logic cells (nextpnr's packing of 4354 LUT4")
+                && e.contains("the part has 5000"),
             "{e}"
         );
         assert!(e.contains("--board ulx3s --design soc"), "{e}");
@@ -560,7 +570,7 @@ mod tests {
             "{}",
             &v[..400]
         );
-        assert!(v.contains("RV32I core drives the 64-bit unit"));
+        assert!(v.contains("The RV32I core and the 32-bit unit"));
     }
 
     #[test]

@@ -10,10 +10,9 @@
 //! bits (kept zero-extended in the `u64`s here and in the trace): the `*W`
 //! instructions, `ld`, `sd` and `lwu` are #UD, register shifts use 5 bits
 //! of `rs2`, and `slli`/`srli`/`srai` with shamt bit 5 set are #UD. The
-//! memory map is the same. The unit is still the 64-bit model (there is no
-//! 32-bit unit yet): the core writes it zero-extended values and sees the
-//! low 32 bits of what it outputs. [`UnitPort`] is that seam, the one
-//! place where the 32-bit unit's model will plug in (docs/soc.md, "RV32I").
+//! memory map is the same. The unit is the 32-bit model (docs/spec.md,
+//! 14.1: 32-bit registers, a six-word frame of 4-byte words, EVENT_INFO_H);
+//! [`UnitPort`] picks the unit's model for the core's width.
 //!
 //! # How it runs
 //!
@@ -266,12 +265,12 @@ enum Exec {
 /// The seam between the core and the unit's model: which model plays the
 /// unit for a core of `xlen` bits, and how the core sees its values.
 ///
-/// Today both widths run the 64-bit model (`PtuConfig::default()` with
-/// `reset_rip` = RAM_BASE): an RV32 core presents zero-extended values and
-/// reads the low 32 bits of `rip`, `rsp`, `gs_base` and `csr_rdata`, as the
-/// RV32 SoC wires the 64-bit unit (`soc.rs`). When the 32-bit unit's model
-/// exists, [`UnitPort::model`] builds it for `xlen` 32 (its frame layout,
-/// EVENT_INFO_H) and [`UnitPort::view`] stays the identity on its values.
+/// Each width runs the unit's model of its own width (`PtuConfig` with
+/// `xlen` = the core's and `reset_rip` = RAM_BASE), as the SoC wires
+/// `Ptu<XLEN>` to `Cpu<XLEN>` (`soc.rs`): the 32-bit unit's frame is six
+/// 4-byte words and its EVENT_INFO_H (0x5C6) reads EVENT_INFO's bits
+/// 63:32 (docs/spec.md, 14.1). [`UnitPort::view`] is then the identity on
+/// the unit's values (they are XLEN bits already).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct UnitPort {
     /// The core's width: 32 or 64.
@@ -282,9 +281,15 @@ impl UnitPort {
     /// The unit's model for a core of this width.
     pub fn model(&self) -> Model {
         Model::new(&PtuConfig {
+            xlen: self.xlen,
             reset_rip: map::RAM_BASE,
             ..PtuConfig::default()
         })
+    }
+
+    /// Bytes of one frame word: the unit's register size.
+    pub fn frame_word_bytes(&self) -> usize {
+        self.xlen / 8
     }
 
     /// A value of the unit (rip, rsp, gs_base, csr_rdata) as the core's
@@ -441,7 +446,7 @@ impl Iss {
     }
 
     fn timer_irq(&self) -> bool {
-        self.cfg.timer && self.mtimecmp != 0 && self.cycles >= self.mtimecmp
+        self.cfg.timer && self.mtimecmp != 0 && self.x(self.cycles) >= self.mtimecmp
     }
 
     /// The SoC's inputs to the unit that every cycle carries.
@@ -580,19 +585,24 @@ impl Iss {
     }
 
     /// One edge of a frame push or pop: answer the unit's request from RAM
-    /// (zero-wait; `mem_err` outside RAM). Returns whether it was an error.
+    /// (zero-wait; `mem_err` outside RAM or not aligned to the unit's
+    /// word, as the SoC answers). Returns whether it was an error.
     fn frame_cycle(&mut self) -> bool {
         let mut inp = self.soc_inputs();
         let o = self.unit.outputs(&inp);
         let mut err = false;
         if o.mem_valid {
             inp.mem_ready = true;
-            match ram_offset(o.mem_addr, 8) {
+            let n = self.port.frame_word_bytes();
+            let aligned = o.mem_addr.is_multiple_of(n as u64);
+            match ram_offset(o.mem_addr, n as u64).filter(|_| aligned) {
                 Some(at) if o.mem_we => {
-                    self.ram[at..at + 8].copy_from_slice(&o.mem_wdata.to_le_bytes())
+                    self.ram[at..at + n].copy_from_slice(&o.mem_wdata.to_le_bytes()[..n])
                 }
                 Some(at) => {
-                    inp.mem_rdata = u64::from_le_bytes(self.ram[at..at + 8].try_into().unwrap())
+                    let mut b = [0u8; 8];
+                    b[..n].copy_from_slice(&self.ram[at..at + n]);
+                    inp.mem_rdata = u64::from_le_bytes(b)
                 }
                 None => {
                     inp.mem_err = true;
@@ -674,7 +684,8 @@ impl Iss {
 
     fn device_word(&self, reg: u64) -> u64 {
         match reg {
-            map::MTIME => self.cycles,
+            // On RV32I the registers are 32 bits (soc.rs).
+            map::MTIME => self.x(self.cycles),
             map::MTIMECMP => self.mtimecmp,
             // The UART is never busy; tohost reads 0.
             _ => 0,
@@ -713,8 +724,8 @@ impl Iss {
         let merge = |old: u64| (old & !mask) | ((s.value << shift) & mask);
         match reg {
             map::UART if s.addr == map::UART => self.uart.push(s.value as u8),
-            map::MTIMECMP => self.mtimecmp = merge(self.mtimecmp),
-            map::TOHOST => self.end = Some(End::ToHost(ToHost::decode(merge(0)))),
+            map::MTIMECMP => self.mtimecmp = self.x(merge(self.mtimecmp)),
+            map::TOHOST => self.end = Some(End::ToHost(ToHost::decode(self.x(merge(0))))),
             _ => {}
         }
     }

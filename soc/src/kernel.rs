@@ -37,8 +37,8 @@
 //! One source builds both: [`build`] (RV64I) and [`build_xlen`] (`XLEN =
 //! 32` defined before the source). The [`Kernel`] carries its width, so
 //! [`run_iss`] runs it on the model of that width and [`run_rtl`] on the
-//! rust-hdl SoC of that width (`Soc<32>` with the 64-bit unit behind the
-//! seam of docs/soc.md, "RV32I"); the checks are the same for both. The
+//! rust-hdl SoC of that width (`Soc<32>` with the 32-bit unit); the
+//! checks are the same for both. The
 //! NMI cycles differ per width and runner ([`iss_nmi_cycles`],
 //! [`rtl_nmi_cycles`]).
 
@@ -75,7 +75,7 @@ pub const ISS_NMI_CYCLES_RV32: [u64; 2] = [5045, 8045];
 /// [`RTL_NMI_CYCLES`] for the RV32I kernel on the rust-hdl `Soc<32>`, as
 /// [`choose_nmi_cycles`] finds them with [`run_rtl`]
 /// (`soc/tests/kernel32.rs` checks it).
-pub const RTL_NMI_CYCLES_RV32: [u64; 2] = [32065, 41663];
+pub const RTL_NMI_CYCLES_RV32: [u64; 2] = [32065, 41672];
 
 /// The NMI cycles of the kernel for a core width on the model.
 pub fn iss_nmi_cycles(xlen: usize) -> [u64; 2] {
@@ -95,10 +95,43 @@ pub fn rtl_nmi_cycles(xlen: usize) -> [u64; 2] {
     }
 }
 
-/// The width of the unit both kernels run with: the RV32I SoC has the
-/// 64-bit unit behind a zero-extending seam until the 32-bit unit exists
-/// (docs/soc.md, "RV32I"); kernel.S's `UNIT_XLEN`.
-pub const UNIT_XLEN: usize = 64;
+/// How the unit's frame bus answers, for [`check_unit_costs`]: the
+/// unit's width (its frame: five 8-byte words, or six 4-byte ones) and
+/// the cycles a frame word's read and write take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FrameBus {
+    /// The unit's width, the core's (kernel.S's `UNIT_XLEN`).
+    pub xlen: usize,
+    pub read_cycles: u64,
+    pub write_cycles: u64,
+}
+
+impl FrameBus {
+    /// The instruction-level model's: every word in one cycle.
+    pub fn zero_wait(xlen: usize) -> Self {
+        Self {
+            xlen,
+            read_cycles: 1,
+            write_cycles: 1,
+        }
+    }
+
+    /// The SoC's (`soc.rs`): a read waits one cycle for the synchronous
+    /// RAM (2 a word); a write is answered in its cycle, but the 32-bit
+    /// unit's half-word write reads the RAM word first (2).
+    pub fn soc(xlen: usize) -> Self {
+        Self {
+            xlen,
+            read_cycles: 2,
+            write_cycles: if xlen == 32 { 2 } else { 1 },
+        }
+    }
+
+    /// Words of the unit's frame.
+    pub fn words(&self) -> u64 {
+        ptu_arch::FrameLayout::for_xlen(self.xlen).words
+    }
+}
 
 /// The kernel's critical stack top (CSTACK, kernel.S's `CRIT_STACK_TOP`).
 pub const CSTACK: u64 = 0x8000;
@@ -285,7 +318,7 @@ fn iss_after_reset(kernel: &Kernel) -> Iss {
 pub const KERNEL_MAX_CYCLES: u64 = 8 * MAX_INSTRUCTIONS;
 
 /// Run `kernel` on the rust-hdl SoC of its width (`Soc<64>`, or `Soc<32>`
-/// with the 64-bit unit behind the seam) with NMI pulses at `nmi_cycles`
+/// with the 32-bit unit) with NMI pulses at `nmi_cycles`
 /// (each held 4 cycles), to `tohost` or [`KERNEL_MAX_CYCLES`], as the
 /// [`Run`] that [`measure`], [`check_transcript`] and
 /// [`choose_nmi_cycles`] read.
@@ -387,6 +420,8 @@ pub struct Expect {
     pub nmi_nested: usize,
     /// The address task C writes to (the #PF's EVENT_DATA).
     pub fault_address: u64,
+    /// The kernel's width, and the unit's (its frame's size).
+    pub xlen: usize,
 }
 
 /// What a transcript showed.
@@ -426,7 +461,7 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
     // The frame's lowest word: CSTACK minus the unit's frame.
     let frame_end = format!(
         ", frame at 0x{:016x}, returning",
-        CSTACK - ptu_arch::FrameLayout::for_xlen(UNIT_XLEN).bytes
+        CSTACK - ptu_arch::FrameLayout::for_xlen(expect.xlen).bytes
     );
     let mut task_lines: [Vec<&str>; 2] = [Vec::new(), Vec::new()];
     let mut last_task = None;
@@ -565,12 +600,13 @@ pub fn check_transcript(text: &str, expect: &Expect) -> Result<Facts> {
 /// check rejects it for that line, and `tohost` says fail (test 1: a task
 /// exited with an error). Without NMIs, so that nothing else differs from
 /// the correct kernel's run.
-pub fn check_broken_ursp_run(run: &Run, fault_address: u64) -> Result<()> {
+pub fn check_broken_ursp_run(run: &Run, fault_address: u64, xlen: usize) -> Result<()> {
     let text = run.transcript();
     let expect = Expect {
         nmi_user: 0,
         nmi_nested: 0,
         fault_address,
+        xlen,
     };
     let Err(err) = check_transcript(&text, &expect) else {
         bail!("the broken kernel's transcript passed the check:\n{text}");
@@ -863,10 +899,10 @@ pub fn measure(records: &[Record], header: &Header) -> Measurement {
 ///
 /// * every ordinary entry from user mode (system calls, timer, #PF) is one
 ///   cycle, the accepting edge, with no memory access; each NMI is framed,
-///   that edge and the frame's words (five with the [`UNIT_XLEN`]-bit
-///   unit, `ptu_arch::FrameLayout`) written in their cycles; no other
-///   entry;
-/// * every ERET is one cycle unframed, and `1 + words * frame_read_cycles`
+///   that edge and the frame's words (five with a 64-bit unit, six with a
+///   32-bit one, `ptu_arch::FrameLayout`) written, `1 + words *
+///   write_cycles` ([`FrameBus`]); no other entry;
+/// * every ERET is one cycle unframed, and `1 + words * read_cycles`
 ///   framed (the frame's words read: one cycle each on a zero-wait bus, two
 ///   on a synchronous RAM that answers in the next cycle), measured where
 ///   an instruction follows it; an unframed ERET's row may show one cycle
@@ -874,15 +910,11 @@ pub fn measure(records: &[Record], header: &Header) -> Measurement {
 /// * one unframed ERET per system call and timer interrupt (the #PF's
 ///   returns to the next task, the last exit does not return), one framed
 ///   to user mode, one framed to the kernel.
-pub fn check_unit_costs(
-    run: &Run,
-    m: &Measurement,
-    facts: &Facts,
-    frame_read_cycles: u64,
-) -> Result<()> {
+pub fn check_unit_costs(run: &Run, m: &Measurement, facts: &Facts, bus: &FrameBus) -> Result<()> {
     let table = m.to_string();
     // The unit's frame: five words with a 64-bit unit (six with a 32-bit one).
-    let words = ptu_arch::FrameLayout::for_xlen(UNIT_XLEN).words;
+    let words = bus.words();
+    let pushed = 1 + words * bus.write_cycles;
     let entry = |kind: &str| -> Result<(u64, u64, u64)> {
         let c = m
             .entry(kind)
@@ -897,8 +929,8 @@ pub fn check_unit_costs(
         ("SYSCALL from user", (SYSCALLS, 1, 0)),
         ("timer interrupt from user", (facts.timer_interrupts, 1, 0)),
         ("#PF from user", (1, 1, 0)),
-        ("NMI from user (framed, CSTACK)", (1, 1 + words, words)),
-        ("NMI nested in the kernel (framed)", (1, 1 + words, words)),
+        ("NMI from user (framed, CSTACK)", (1, pushed, words)),
+        ("NMI nested in the kernel (framed)", (1, pushed, words)),
     ];
     for (kind, want) in want {
         let got = entry(kind)?;
@@ -909,7 +941,7 @@ pub fn check_unit_costs(
     }
     ensure!(m.entry("other entry").is_none(), "an other entry\n{table}");
 
-    let framed = 1 + words * frame_read_cycles;
+    let framed = 1 + words * bus.read_cycles;
     for (i, r) in run.records.iter().enumerate() {
         if let (Trace::Eret { .. }, Some(next)) = (r.entry, run.records.get(i + 1)) {
             if matches!(next.entry, Trace::Retire { .. }) {

@@ -8,22 +8,27 @@
 //!   unit is `busy` the core asks for nothing, so the frame bus has the
 //!   RAM's port. A frame write answers in its cycle; a frame read in the
 //!   next (one wait state, the read being synchronous). A frame access
-//!   outside RAM or not 8-byte aligned answers `mem_err`.
+//!   outside RAM or not aligned to the unit's word (8 bytes, 4 with the
+//!   32-bit unit) answers `mem_err`. The 32-bit unit's words are halves of
+//!   a RAM word: a frame read answers the half, a frame write reads the
+//!   RAM word first and writes it back with its half merged in, so it
+//!   answers in the next cycle too.
 //! * **Devices** (registers of 8 bytes at `0x1000_0000`): a read returns
 //!   the register in the next cycle, like RAM; a store writes the whole
 //!   register with the merged word (so a narrow store writes its bytes and
 //!   keeps the others). UART: a store sends the low byte; a read is 1 while
 //!   sending. `mtime`: cycles since reset, read only. `mtimecmp`: `irq`
 //!   (vector 0x20) while it is not 0 and `mtime >= mtimecmp`. `tohost`: a
-//!   store sets `tohost` and raises `tohost_valid` until reset.
+//!   store sets `tohost` and raises `tohost_valid` until reset. The
+//!   registers are `XLEN` bits: on the RV32I SoC `mtime`, `mtimecmp` and
+//!   `tohost` are 32 bits (the register's upper word reads 0 and ignores
+//!   stores; `mtime` wraps at 2^32 cycles, 358 s at 12 MHz), which the
+//!   iCEBreaker's logic cells need.
 //! * **NMI**: the `nmi` input goes to the unit's `nmi` (edge-triggered
 //!   there).
 //! * **RV32I** (`Soc<32>`, `SocConfig::cpu.xlen` 32): the core is
-//!   `Cpu<32>` and the unit is still the 64-bit one (there is no 32-bit
-//!   unit yet). The seam is here: the core's `XLEN`-wide values go to the
-//!   unit zero-extended (`next_rip`, `rsp_wdata`, `gs_wdata`, `csr_wdata`,
-//!   `exc_data`) and the core sees the low `XLEN` bits of `rip`, `rsp`,
-//!   `gs_base` and `csr_rdata`; frames are the 64-bit unit's (docs/soc.md,
+//!   `Cpu<32>` and the unit `Ptu<32>` (docs/spec.md, 14.1), wired port to
+//!   port as in `Soc<64>`; its frames are six 4-byte words (docs/soc.md,
 //!   "RV32I").
 
 use crate::cpu::{Cpu, CpuConfig};
@@ -44,7 +49,8 @@ pub const RAM_WORD_BITS: usize = 13;
 /// How the SoC is built.
 #[derive(Clone, Debug)]
 pub struct SocConfig {
-    /// The unit's configuration (`reset_rip` must be `map::RAM_BASE`).
+    /// The unit's configuration (`reset_rip` must be `map::RAM_BASE`); its
+    /// `xlen` is the core's ([`SocConfig::unit`]).
     pub ptu: PtuConfig,
     /// 64-bit words of RAM: 8192 (64 KiB, the memory map's) or, for proofs
     /// that cannot afford it, a smaller power of two (addresses wrap).
@@ -80,18 +86,32 @@ impl SocConfig {
     }
 
     /// The RV32I SoC of `docs/soc.md` holding `image` (the core
-    /// `Cpu<32>`, the 64-bit unit).
+    /// `Cpu<32>`, the 32-bit unit).
     pub fn rv32(image: Vec<u8>) -> Self {
         Self {
+            ptu: PtuConfig {
+                xlen: 32,
+                ..PtuConfig::default()
+            },
             cpu: CpuConfig::rv32(),
             ..Self::new(image)
         }
     }
 
+    /// The unit's configuration as the SoC builds it: [`SocConfig::ptu`]
+    /// with the core's width (the unit is as wide as the core: `Ptu<32>`
+    /// beside `Cpu<32>`).
+    pub fn unit(&self) -> PtuConfig {
+        PtuConfig {
+            xlen: self.cpu.xlen,
+            ..self.ptu
+        }
+    }
+
     /// Check the configuration; the error names the field and the fix.
     pub fn validate(&self) -> Result<()> {
-        self.ptu.validate()?;
         self.cpu.validate()?;
+        self.unit().validate()?;
         if self.ptu.reset_rip != map::RAM_BASE {
             bail!(
                 "the SoC starts at RAM_BASE {:#x}: build the unit with reset_rip {:#x}, not {:#x}",
@@ -154,20 +174,28 @@ pub struct Soc<const XLEN: usize = 64> {
     /// The value of the store to `tohost`.
     pub tohost: Signal<Out, Bits<64>>,
     pub(crate) cpu: Cpu<XLEN>,
-    pub(crate) ptu: Ptu,
+    pub(crate) ptu: Ptu<XLEN>,
     pub(crate) ram: SocRam<RAM_WORD_BITS>,
     pub(crate) uart: UartTx,
     /// Cycles since reset.
-    mtime: DFF<Bits<64>>,
-    mtimecmp: DFF<Bits<64>>,
-    tohost_q: DFF<Bits<64>>,
+    mtime: DFF<Bits<XLEN>>,
+    mtimecmp: DFF<Bits<XLEN>>,
+    tohost_q: DFF<Bits<XLEN>>,
     tohost_valid_q: DFF<Bit>,
     /// The device register read in the previous cycle, and whether the
     /// core's read was a device's.
-    dev_rdata: DFF<Bits<64>>,
+    dev_rdata: DFF<Bits<XLEN>>,
     dev_sel: DFF<Bit>,
-    /// A frame read waits one cycle for the RAM.
+    /// A frame read (and a 32-bit unit's frame write) waits one cycle for
+    /// the RAM.
     frame_read_wait: DFF<Bit>,
+    /// The unit's words are half a RAM word (the 32-bit unit).
+    narrow_unit: Constant<Bit>,
+    /// The low address bits a frame word must have clear: 7, or 3 for the
+    /// 32-bit unit.
+    frame_align: Constant<Bits<64>>,
+    low_half: Constant<Bits<64>>,
+    high_half: Constant<Bits<64>>,
     ram_end: Constant<Bits<64>>,
     dev_base: Constant<Bits<64>>,
     dev_end: Constant<Bits<64>>,
@@ -179,6 +207,14 @@ pub struct Soc<const XLEN: usize = 64> {
     uart_store: Signal<Local, Bit>,
     /// The core's bus address, zero-extended.
     core_addr: Signal<Local, Bits<64>>,
+    /// The unit's frame address and write data, zero-extended; its word
+    /// is the RAM word's upper half; the RAM word for a frame read.
+    frame_addr: Signal<Local, Bits<64>>,
+    frame_wdata: Signal<Local, Bits<64>>,
+    frame_high: Signal<Local, Bit>,
+    frame_rdata: Signal<Local, Bits<64>>,
+    /// A frame write's RAM word, its half merged in (the 32-bit unit).
+    frame_merged: Signal<Local, Bits<64>>,
 }
 
 impl Soc {
@@ -209,7 +245,7 @@ impl<const XLEN: usize> Soc<XLEN> {
             tohost_valid: Default::default(),
             tohost: Default::default(),
             cpu: Cpu::with_config(&cfg.cpu),
-            ptu: Ptu::new(&cfg.ptu)?,
+            ptu: Ptu::for_config(&cfg.unit())?,
             ram: SocRam::new(
                 cfg.ram_kind,
                 cfg.ram_words,
@@ -224,6 +260,10 @@ impl<const XLEN: usize> Soc<XLEN> {
             dev_rdata: Default::default(),
             dev_sel: Default::default(),
             frame_read_wait: Default::default(),
+            narrow_unit: Constant::new(XLEN == 32),
+            frame_align: Constant::new((XLEN as u64 / 8 - 1).into()),
+            low_half: Constant::new(0xffff_ffffu64.into()),
+            high_half: Constant::new(0xffff_ffff_0000_0000u64.into()),
             ram_end: Constant::new((map::RAM_BASE + cfg.ram_words as u64 * 8).into()),
             dev_base: Constant::new(map::DEVICES_BASE.into()),
             dev_end: Constant::new(map::DEVICES_END.into()),
@@ -234,6 +274,11 @@ impl<const XLEN: usize> Soc<XLEN> {
             core_reg: Default::default(),
             uart_store: Default::default(),
             core_addr: Default::default(),
+            frame_addr: Default::default(),
+            frame_wdata: Default::default(),
+            frame_high: Default::default(),
+            frame_rdata: Default::default(),
+            frame_merged: Default::default(),
         })
     }
 
@@ -267,33 +312,32 @@ impl<const XLEN: usize> Logic for Soc<XLEN> {
 
         // ---- The core and the unit.
         self.cpu.cpl.next = self.ptu.cpl.val();
-        // The core sees the low XLEN bits of the unit's values and gives
-        // it its own zero-extended (all 64 with XLEN 64).
-        self.cpu.rip.next = self.ptu.rip.val().get_bits::<XLEN>(0);
-        self.cpu.rsp.next = self.ptu.rsp.val().get_bits::<XLEN>(0);
-        self.cpu.gs_base.next = self.ptu.gs_base.val().get_bits::<XLEN>(0);
-        self.cpu.csr_rdata.next = self.ptu.csr_rdata.val().get_bits::<XLEN>(0);
+        // The core and the unit are both XLEN bits wide.
+        self.cpu.rip.next = self.ptu.rip.val();
+        self.cpu.rsp.next = self.ptu.rsp.val();
+        self.cpu.gs_base.next = self.ptu.gs_base.val();
+        self.cpu.csr_rdata.next = self.ptu.csr_rdata.val();
         self.cpu.redirect.next = self.ptu.redirect.val();
         self.cpu.busy.next = self.ptu.busy.val();
         self.cpu.shutdown.next = self.ptu.shutdown.val();
-        self.cpu.mtime.next = self.mtime.q.val().get_bits::<XLEN>(0);
+        self.cpu.mtime.next = self.mtime.q.val();
         self.ptu.retire.next = self.cpu.retire.val();
-        self.ptu.next_rip.next = bit_cast::<64, XLEN>(self.cpu.next_rip.val());
+        self.ptu.next_rip.next = self.cpu.next_rip.val();
         self.ptu.rsp_we.next = self.cpu.rsp_we.val();
-        self.ptu.rsp_wdata.next = bit_cast::<64, XLEN>(self.cpu.rsp_wdata.val());
+        self.ptu.rsp_wdata.next = self.cpu.rsp_wdata.val();
         self.ptu.gs_we.next = self.cpu.gs_we.val();
-        self.ptu.gs_wdata.next = bit_cast::<64, XLEN>(self.cpu.gs_wdata.val());
+        self.ptu.gs_wdata.next = self.cpu.gs_wdata.val();
         self.ptu.op_syscall.next = self.cpu.op_syscall.val();
         self.ptu.op_eret.next = self.cpu.op_eret.val();
         self.ptu.csr_re.next = self.cpu.csr_re.val();
         self.ptu.csr_we.next = self.cpu.csr_we.val();
         self.ptu.csr_addr.next = self.cpu.csr_addr.val();
-        self.ptu.csr_wdata.next = bit_cast::<64, XLEN>(self.cpu.csr_wdata.val());
+        self.ptu.csr_wdata.next = self.cpu.csr_wdata.val();
         self.ptu.exc_valid.next = self.cpu.exc_valid.val();
         self.ptu.exc_vector.next = self.cpu.exc_vector.val();
         self.ptu.exc_error.next = self.cpu.exc_error.val();
         self.ptu.exc_error_valid.next = self.cpu.exc_error_valid.val();
-        self.ptu.exc_data.next = bit_cast::<64, XLEN>(self.cpu.exc_data.val());
+        self.ptu.exc_data.next = self.cpu.exc_data.val();
         self.ptu.irq.next =
             self.mtimecmp.q.val().any() & (self.mtime.q.val() >= self.mtimecmp.q.val());
         self.ptu.irq_vector.next = self.timer_vector.val();
@@ -308,31 +352,52 @@ impl<const XLEN: usize> Logic for Soc<XLEN> {
         self.core_reg.next = self.cpu.bus_addr.val().get_bits::<2>(3);
 
         // ---- RAM: the frame bus while the unit uses it, else the core.
-        self.frame_bad.next = (self.ptu.mem_addr.val() >= self.ram_end.val())
-            | (self.ptu.mem_addr.val().get_bits::<3>(0) != 0);
+        self.frame_addr.next = bit_cast::<64, XLEN>(self.ptu.mem_addr.val());
+        self.frame_wdata.next = bit_cast::<64, XLEN>(self.ptu.mem_wdata.val());
+        self.frame_high.next = self.narrow_unit.val() & self.frame_addr.val().get_bit(2);
+        self.frame_bad.next = (self.frame_addr.val() >= self.ram_end.val())
+            | (self.frame_addr.val() & self.frame_align.val()).any();
+        self.frame_rdata.next = self.ram.read_data.val();
+        self.frame_merged.next =
+            (self.ram.read_data.val() & self.high_half.val()) | self.frame_wdata.val();
+        if self.frame_high.val() {
+            self.frame_rdata.next = self.ram.read_data.val() >> 32;
+            self.frame_merged.next =
+                (self.frame_wdata.val() << 32) | (self.ram.read_data.val() & self.low_half.val());
+        }
         self.ram.read_address.next = self.cpu.bus_addr.val().get_bits::<13>(3);
         self.ram.write_address.next = self.cpu.bus_addr.val().get_bits::<13>(3);
         self.ram.write_data.next = self.cpu.bus_wdata.val();
         self.ram.write_enable.next = self.cpu.bus_we.val() & self.core_ram.val();
         self.ptu.mem_ready.next = false;
         self.ptu.mem_err.next = false;
-        self.ptu.mem_rdata.next = self.ram.read_data.val();
+        self.ptu.mem_rdata.next = self.frame_rdata.val().get_bits::<XLEN>(0);
         self.frame_read_wait.d.next = false;
         if self.ptu.mem_valid.val() {
-            self.ram.read_address.next = self.ptu.mem_addr.val().get_bits::<13>(3);
-            self.ram.write_address.next = self.ptu.mem_addr.val().get_bits::<13>(3);
-            self.ram.write_data.next = self.ptu.mem_wdata.val();
+            self.ram.read_address.next = self.frame_addr.val().get_bits::<13>(3);
+            self.ram.write_address.next = self.frame_addr.val().get_bits::<13>(3);
+            self.ram.write_data.next = self.frame_wdata.val();
+            // A whole-word write answers in its cycle; a half-word one
+            // (the 32-bit unit) reads the word first and writes it merged
+            // in the next, like a read.
             self.ram.write_enable.next = self.ptu.mem_we.val() & !self.frame_bad.val();
             self.ptu.mem_ready.next =
                 self.ptu.mem_we.val() | self.frame_bad.val() | self.frame_read_wait.q.val();
-            self.ptu.mem_err.next = self.frame_bad.val();
             self.frame_read_wait.d.next =
                 !self.ptu.mem_we.val() & !self.frame_bad.val() & !self.frame_read_wait.q.val();
+            if self.narrow_unit.val() {
+                self.ram.write_data.next = self.frame_merged.val();
+                self.ram.write_enable.next =
+                    self.ptu.mem_we.val() & !self.frame_bad.val() & self.frame_read_wait.q.val();
+                self.ptu.mem_ready.next = self.frame_bad.val() | self.frame_read_wait.q.val();
+                self.frame_read_wait.d.next = !self.frame_bad.val() & !self.frame_read_wait.q.val();
+            }
+            self.ptu.mem_err.next = self.frame_bad.val();
         }
 
         // ---- Device reads: the register, one cycle later like RAM.
         self.dev_sel.d.next = self.core_dev.val();
-        self.dev_rdata.d.next = bit_cast::<64, 1>(self.uart.busy.val().into());
+        self.dev_rdata.d.next = bit_cast::<XLEN, 1>(self.uart.busy.val().into());
         if self.core_reg.val() == 1 {
             self.dev_rdata.d.next = self.mtime.q.val();
         } else if self.core_reg.val() == 2 {
@@ -342,7 +407,7 @@ impl<const XLEN: usize> Logic for Soc<XLEN> {
         }
         self.cpu.bus_rdata.next = self.ram.read_data.val();
         if self.dev_sel.q.val() {
-            self.cpu.bus_rdata.next = self.dev_rdata.q.val();
+            self.cpu.bus_rdata.next = bit_cast::<64, XLEN>(self.dev_rdata.q.val());
         }
 
         // ---- Device writes.
@@ -353,9 +418,9 @@ impl<const XLEN: usize> Logic for Soc<XLEN> {
         self.uart.data.next = self.cpu.bus_wdata.val().get_bits::<8>(0);
         if self.cpu.bus_we.val() & self.core_dev.val() {
             if self.core_reg.val() == 2 {
-                self.mtimecmp.d.next = self.cpu.bus_wdata.val();
+                self.mtimecmp.d.next = self.cpu.bus_wdata.val().get_bits::<XLEN>(0);
             } else if self.core_reg.val() == 3 {
-                self.tohost_q.d.next = self.cpu.bus_wdata.val();
+                self.tohost_q.d.next = self.cpu.bus_wdata.val().get_bits::<XLEN>(0);
                 self.tohost_valid_q.d.next = true;
             }
         }
@@ -369,7 +434,7 @@ impl<const XLEN: usize> Logic for Soc<XLEN> {
 
         // ---- Outputs.
         self.tx.next = self.uart.tx.val();
-        self.tohost.next = self.tohost_q.q.val();
+        self.tohost.next = bit_cast::<64, XLEN>(self.tohost_q.q.val());
         self.tohost_valid.next = self.tohost_valid_q.q.val();
     }
 }
@@ -399,7 +464,7 @@ pub fn emit(cfg: &SocConfig) -> Result<String> {
          // Unit configuration: {}; RAM {} bytes ({} bytes of program image{}); UART {} cycles per bit.\n{}{}",
         if cfg.cpu.xlen == 32 { "RV32I" } else { "RV64I" },
         env!("CARGO_PKG_VERSION"),
-        cfg.ptu.describe(),
+        cfg.unit().describe(),
         cfg.ram_words * 8,
         cfg.image.len(),
         if cfg.image_in_verilog { "" } else { ", not in this file" },
@@ -409,7 +474,7 @@ pub fn emit(cfg: &SocConfig) -> Result<String> {
             None => String::new(),
         },
         if cfg.cpu.xlen == 32 {
-            "// The RV32I core drives the 64-bit unit: its values zero-extended, the low 32 bits of the unit's.\n"
+            "// The 32-bit unit's frame words are halves of the 64-bit RAM words: a frame write reads the word and writes it merged.\n"
         } else {
             ""
         },

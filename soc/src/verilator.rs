@@ -270,8 +270,8 @@ public_flat_rw -module \"ptu_soc_sync_ram_*\" -var \"mem\"\n";
 /// The Verilator waivers of the emitted SoC (`soc/ptu_soc.vlt`).
 pub const WAIVERS: &str = include_str!("../ptu_soc.vlt");
 
-/// The waivers of the RV32I SoC's seam to the 64-bit unit
-/// (`soc/ptu_soc_rv32.vlt`), used beside [`WAIVERS`].
+/// The waivers of the RV32I SoC (`soc/ptu_soc_rv32.vlt`), used beside
+/// [`WAIVERS`].
 pub const WAIVERS_RV32: &str = include_str!("../ptu_soc_rv32.vlt");
 
 /// The waivers for the SoC of `cfg`: [`WAIVERS`], and [`WAIVERS_RV32`]

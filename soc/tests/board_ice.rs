@@ -1,6 +1,6 @@
 //! The iCEBreaker's SoC board top (`ptu_soc_board` as `ptu build --board
-//! icebreaker --design soc` emits it: the RV32I core, the 64-bit unit
-//! behind its zero-extension seam, the RAM in the UP5K's four
+//! icebreaker --design soc` emits it: the RV32I core, the 32-bit unit,
+//! the RAM in the UP5K's four
 //! `SB_SPRAM256KA` filled at power-up from the block-RAM boot ROM, the
 //! RV32I kernel in that ROM), simulated under Verilator through its pins
 //! only, with Yosys's model of the SPRAM cell (`ice40/cells_sim.v`, cut
@@ -133,6 +133,7 @@ fn the_icebreaker_top_copies_the_rv32i_kernel_into_spram_runs_it_and_takes_the_n
         nmi_user: 1,
         nmi_nested: 1,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     let t1 = &sim.transcripts[0];
     let f1 = kernel::check_transcript(t1, &expect).unwrap_or_else(|e| panic!("run 1: {e:#}\n{t1}"));
@@ -222,6 +223,7 @@ fn the_icebreaker_top_at_115200_baud_runs_the_rv32i_kernel_to_its_summary() {
         nmi_user: 0,
         nmi_nested: 0,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
     eprintln!(

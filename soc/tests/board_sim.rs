@@ -13,10 +13,10 @@
 use ptu_soc::board::{self, BoardOptions, LEDS, LED_FAIL, LED_NMI, LED_PASS, LED_RUNNING, TOP};
 use ptu_soc::kernel::{self, Expect, RTL_NMI_CYCLES};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 mod board_top;
-use board_top::{run, simulate_at, Sim};
+mod lint;
+use board_top::{simulate_at, Sim};
 
 /// Cycles of the power-on reset and of the debouncers in the simulation.
 const POR: u64 = 16;
@@ -111,6 +111,7 @@ fn the_board_top_runs_the_kernel_prints_it_and_takes_the_nmi_button() {
         nmi_user: 1,
         nmi_nested: 1,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     let t1 = &sim.transcripts[0];
     let f1 = kernel::check_transcript(t1, &expect).unwrap_or_else(|e| panic!("run 1: {e:#}\n{t1}"));
@@ -170,46 +171,10 @@ fn the_board_top_runs_the_kernel_prints_it_and_takes_the_nmi_button() {
 fn the_board_top_lints_clean_in_verilator_icarus_and_yosys() {
     let dir = scratch("lint");
     let cfg = board::kernel_soc().unwrap();
-    let f = dir.join(format!("{TOP}.v"));
-    std::fs::write(&f, board::emit(&cfg, &options()).unwrap()).unwrap();
-    std::fs::write(dir.join("w.vlt"), board::WAIVERS).unwrap();
-    let quiet = |text: String, tool: &str| {
-        let bad: Vec<&str> = text
-            .lines()
-            .filter(|l| {
-                let l = l.to_lowercase();
-                l.contains("warning") || l.contains("error")
-            })
-            .collect();
-        assert!(bad.is_empty(), "{tool}:\n{}", bad.join("\n"));
-    };
-    quiet(
-        run(Command::new("verilator")
-            .args(["--lint-only", "-Wall", "--top-module", TOP, "w.vlt"])
-            .arg(&f)
-            .current_dir(&dir)),
-        "verilator -Wall",
-    );
-    quiet(
-        run(Command::new("iverilog")
-            .args(["-g2005", "-s", TOP, "-o", "/dev/null"])
-            .arg(&f)
-            .current_dir(&dir)),
-        "iverilog",
-    );
-    quiet(
-        run(Command::new("yosys")
-            .args([
-                "-q",
-                "-p",
-                &format!(
-                    "read_verilog {}; hierarchy -check -top {TOP}; proc; check -assert",
-                    f.display()
-                ),
-            ])
-            .current_dir(&dir)),
-        "yosys",
-    );
+    let waivers = dir.join("w.vlt");
+    std::fs::write(&waivers, board::WAIVERS).unwrap();
+    let v = board::emit(&cfg, &options()).unwrap();
+    lint::assert_lints_clean(&dir, TOP, &v, &[&waivers]);
 }
 
 /// The top as the ULX3S gets it (25 MHz, 217 cycles per bit at 115200
@@ -231,6 +196,7 @@ fn the_ulx3s_top_at_115200_baud_runs_the_kernel_to_its_summary() {
         nmi_user: 0,
         nmi_nested: 0,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     };
     kernel::check_transcript(t, &expect).unwrap_or_else(|e| panic!("{e:#}\n{t}"));
     // The power-on reset holds the SoC for 1 ms.

@@ -1,20 +1,23 @@
-//! The RV32I core (`Cpu<32>`) in its SoC (`Soc<32>`, the 64-bit unit
-//! behind zero-extension): every directed program of
-//! `soc/programs/isa32/` passes on the rust-hdl SoC with the RV32I
-//! model's retire trace, entry for entry; the RV64I SoC fails the
-//! RV32-only checks (so the programs tell the widths apart); and the RV32
-//! SoC's Verilog lints clean in Verilator `-Wall`, Icarus and Yosys.
+//! The RV32I core (`Cpu<32>`) in its SoC (`Soc<32>`, with the 32-bit
+//! unit `Ptu<32>`): every directed program of the RV32I core
+//! (`asm::isa_programs_xlen(32)`: the RV32I build of `soc/programs/isa/`
+//! and `isa32/`) passes on the rust-hdl SoC with the RV32I model's retire
+//! trace, entry for entry; the RV64I SoC fails the RV32-only checks (so
+//! the programs tell the widths apart); and the RV32 SoC's Verilog lints
+//! clean in Verilator `-Wall`, Icarus and Yosys.
 
 use ptu_soc::asm;
-use ptu_soc::diff::{self, RtlRun, TraceOptions};
+use ptu_soc::diff::{self, without_uart_polls, RtlRun, TraceOptions};
 use ptu_soc::iss::{compare_traces, Config, End, Iss, Trace};
 use ptu_soc::map::ToHost;
 use ptu_soc::program::Program;
 use ptu_soc::soc::{self, SocConfig, TOP};
 use std::path::{Path, PathBuf};
 
+mod lint;
+
 fn source(name: &str) -> PathBuf {
-    asm::programs_dir().join("isa32").join(format!("{name}.S"))
+    asm::isa_program(name, 32).unwrap_or_else(|e| panic!("{e:#}"))
 }
 
 fn load(name: &str) -> Program {
@@ -40,45 +43,6 @@ fn tail(t: &[Trace]) -> String {
         .join("\n")
 }
 
-/// The trace without the UART polling loops (`lbu rd`; `bnez rd, -4`):
-/// the model's transmitter is never busy, the RTL's is, so the RTL's
-/// loops run more times (as in rtl_programs.rs).
-fn without_uart_polls(t: &[Trace]) -> Vec<Trace> {
-    let poll = |branch: u32, rd: u8| {
-        branch & 0x7f == 0x63
-            && (branch >> 12) & 7 == 1
-            && (branch >> 15) & 31 == rd as u32
-            && (branch >> 20) & 31 == 0
-            && branch & 0xfe000f80 == 0xfe000e80
-    };
-    let mut out = Vec::with_capacity(t.len());
-    let mut i = 0;
-    while i < t.len() {
-        if let (
-            Trace::Retire {
-                pc,
-                insn,
-                rd: Some((rd, _)),
-                ..
-            },
-            Some(Trace::Retire {
-                pc: next,
-                insn: branch,
-                ..
-            }),
-        ) = (t[i], t.get(i + 1))
-        {
-            if insn & 0x7f == 0x03 && *next == pc + 4 && poll(*branch, rd) {
-                i += 2;
-                continue;
-            }
-        }
-        out.push(t[i]);
-        i += 1;
-    }
-    out
-}
-
 /// Run `name` on the RV32I model and the RV32I SoC: both pass, with equal
 /// traces (without UART polling loops when `uart`).
 fn check(name: &str, uart: bool) {
@@ -98,7 +62,7 @@ fn check(name: &str, uart: bool) {
         r.cycles,
         r.shutdown,
         tail(&trace),
-        asm::build_dir().join(format!("isa32-{name}.elf")).display()
+        asm::build_dir().join(format!("*{name}-rv32.elf")).display()
     );
     assert_eq!(r.uart, model.uart, "{name}: UART output");
     if uart {
@@ -131,13 +95,15 @@ macro_rules! rv32_tests {
             }
         )*
 
-        /// Every program in soc/programs/isa32 has a test above.
+        /// Every directed program of the RV32I core has a test above.
         #[test]
-        fn every_isa32_program_runs_on_the_rv32_soc() {
+        fn every_rv32_program_runs_on_the_rv32_soc() {
             let listed = [$(stringify!($name)),*];
-            for p in asm::isa32_programs().unwrap() {
+            let found = asm::isa_programs_xlen(32).unwrap();
+            assert_eq!(found.len(), listed.len(), "{found:?}");
+            for p in found {
                 let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-                assert!(listed.contains(&stem.as_str()), "soc/programs/isa32/{stem}.S has no test in soc/tests/core_rv32.rs");
+                assert!(listed.contains(&stem.as_str()), "{} has no test in soc/tests/core_rv32.rs", p.display());
             }
         }
     };
@@ -175,81 +141,38 @@ fn a_core_width_the_soc_is_not_built_for_is_refused() {
     assert!(e.contains("use 32 (RV32I) or 64 (RV64I)"), "{e}");
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-/// Every line of the tool's output that says warning or error.
-fn lint(tool: &str, args: &[&str], dir: &Path) -> (bool, Vec<String>) {
-    let log = dir.join(format!("{tool}.log"));
-    let r = ptu_tools::run(tool, args, dir, &log).unwrap();
-    let problems = r
-        .output
-        .lines()
-        .filter(|l| {
-            let l = l.to_lowercase();
-            l.contains("warning") || l.contains("error")
-        })
-        .map(str::to_string)
-        .collect();
-    (r.success(), problems)
-}
-
 #[test]
 fn the_rv32_soc_verilog_is_an_rv32_core_and_lints_clean() {
     let p = load("alu");
     let v = soc::emit(&SocConfig::rv32(p.image)).unwrap();
     assert!(v.contains("an RV32I core"), "header");
     assert!(!v.contains('$'));
-    // The core's pc is 32 bits wide, the unit's rip 64.
+    // The core's pc and the unit's rip are both 32 bits wide: the unit is
+    // Ptu<32>, its frame six 4-byte words.
     assert!(
         v.contains("input wire [31:0] rip;"),
         "the RV32 core's rip port"
     );
-    assert!(v.contains("output reg [63:0] rip;") || v.contains("output wire [63:0] rip;"));
-    let dir = scratch("soc-rv32-lint");
-    let f = dir.join(format!("{TOP}.v"));
-    std::fs::write(&f, &v).unwrap();
+    let unit = &v[v.find("module ptu_soc_ptu(").expect("the unit's module")..];
+    let unit = &unit[..unit.find("endmodule").unwrap()];
+    assert!(
+        unit.contains("output reg [31:0] rip;"),
+        "the unit's rip port"
+    );
+    assert!(
+        unit.contains("output reg [31:0] mem_addr;"),
+        "the unit's frame bus"
+    );
+    assert!(!v.contains("[63:0] rip;"), "a 64-bit rip");
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let waivers = manifest.join("ptu_soc.vlt");
     let waivers32 = manifest.join("ptu_soc_rv32.vlt");
-    let (ok, problems) = lint(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "--top-module",
-            TOP,
-            waivers.to_str().unwrap(),
-            waivers32.to_str().unwrap(),
-            f.to_str().unwrap(),
-        ],
-        &dir,
+    lint::assert_lints_clean(
+        &lint::scratch("soc-rv32-lint"),
+        TOP,
+        &v,
+        &[&waivers, &waivers32],
     );
-    assert!(
-        ok && problems.is_empty(),
-        "verilator -Wall:\n{}",
-        problems.join("\n")
-    );
-    let (ok, problems) = lint(
-        "iverilog",
-        &["-g2005", "-s", TOP, "-o", "/dev/null", f.to_str().unwrap()],
-        &dir,
-    );
-    assert!(
-        ok && problems.is_empty(),
-        "iverilog:\n{}",
-        problems.join("\n")
-    );
-    let script = format!(
-        "read_verilog {}; hierarchy -check -top {TOP}; proc; check -assert",
-        f.display()
-    );
-    let (ok, problems) = lint("yosys", &["-q", "-p", &script], &dir);
-    assert!(ok && problems.is_empty(), "yosys:\n{}", problems.join("\n"));
 }
 
 /// Random RV32I programs (`random::generate_xlen`) give equal traces on

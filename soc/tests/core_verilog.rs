@@ -3,41 +3,15 @@
 //! and Yosys proves it the same logic as rust-hdl's own text.
 
 use ptu_soc::soc::{self, SocConfig, TOP};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn scratch(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod lint;
+use lint::scratch;
 
 /// A few instructions, so the RAM has `initial` contents.
 fn config() -> SocConfig {
     let words: [u32; 3] = [0x0050_0513, 0x0015_0513, 0x0000_006f];
     SocConfig::new(words.iter().flat_map(|w| w.to_le_bytes()).collect())
-}
-
-fn write(dir: &Path, v: &str) -> PathBuf {
-    let f = dir.join(format!("{TOP}.v"));
-    std::fs::write(&f, v).unwrap();
-    f
-}
-
-/// Every line of the tool's output that says warning or error.
-fn run(tool: &str, args: &[&str], dir: &Path) -> (bool, Vec<String>) {
-    let log = dir.join(format!("{tool}.log"));
-    let r = ptu_tools::run(tool, args, dir, &log).unwrap();
-    let problems = r
-        .output
-        .lines()
-        .filter(|l| {
-            let l = l.to_lowercase();
-            l.contains("warning") || l.contains("error")
-        })
-        .map(str::to_string)
-        .collect();
-    (r.success(), problems)
 }
 
 #[test]
@@ -58,42 +32,9 @@ fn the_soc_verilog_is_tidy_and_holds_the_program() {
 
 #[test]
 fn the_soc_verilog_lints_clean_in_verilator_icarus_and_yosys() {
-    let dir = scratch("soc-lint");
-    let f = write(&dir, &soc::emit(&config()).unwrap());
     let waivers = Path::new(env!("CARGO_MANIFEST_DIR")).join("ptu_soc.vlt");
-    let (ok, problems) = run(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "--top-module",
-            TOP,
-            waivers.to_str().unwrap(),
-            f.to_str().unwrap(),
-        ],
-        &dir,
-    );
-    assert!(
-        ok && problems.is_empty(),
-        "verilator -Wall:\n{}",
-        problems.join("\n")
-    );
-    let (ok, problems) = run(
-        "iverilog",
-        &["-g2005", "-s", TOP, "-o", "/dev/null", f.to_str().unwrap()],
-        &dir,
-    );
-    assert!(
-        ok && problems.is_empty(),
-        "iverilog:\n{}",
-        problems.join("\n")
-    );
-    let script = format!(
-        "read_verilog {}; hierarchy -check -top {TOP}; proc; check -assert",
-        f.display()
-    );
-    let (ok, problems) = run("yosys", &["-q", "-p", &script], &dir);
-    assert!(ok && problems.is_empty(), "yosys:\n{}", problems.join("\n"));
+    let v = soc::emit(&config()).unwrap();
+    lint::assert_lints_clean(&scratch("soc-lint"), TOP, &v, &[&waivers]);
 }
 
 /// Emission changes no logic: Yosys proves the emitted SoC equivalent to

@@ -75,8 +75,8 @@ fn a_wrong_expected_value_reports_its_case_number() {
     let src = std::fs::read_to_string(program("alu")).unwrap();
     // Case 5 expects 0x80000000 from 0x7fffffff + 1; make it expect 0x80000001.
     let broken = src.replace(
-        "TEST_RR_OP 5, add, 0x0000000080000000,",
-        "TEST_RR_OP 5, add, 0x0000000080000001,",
+        "TEST_RR_OP 5, add, 0x80000000,",
+        "TEST_RR_OP 5, add, 0x80000001,",
     );
     assert_ne!(broken, src, "the case to break is no longer in alu.S");
     let a = asm::assemble_text("broken-alu", &broken).unwrap_or_else(|e| panic!("{e:#}"));

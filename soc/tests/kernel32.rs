@@ -1,6 +1,6 @@
 //! The kernel of `soc/programs/kernel/kernel.S` built for RV32I (the one
 //! source, `XLEN = 32`) on the RV32I model and on the rust-hdl `Soc<32>`
-//! (the 64-bit unit behind the seam of docs/soc.md, "RV32I"): the same
+//! (with the 32-bit unit, `Ptu<32>`): the same
 //! checks as the RV64I kernel's (`kernel_iss.rs`, `kernel_rtl.rs`): the
 //! transcript, the unit's costs, the NMI cycles chosen on each runner, and
 //! the kernel whose task switch forgets URSP fails; and the emitted RV32I
@@ -9,7 +9,7 @@
 //! code (`at 0x...`) and of task A's struct (task C's #PF address).
 
 use ptu_soc::iss::Trace;
-use ptu_soc::kernel::{self, Expect, Kernel, Measurement, Run, Variant};
+use ptu_soc::kernel::{self, Expect, FrameBus, Kernel, Measurement, Run, Variant};
 use ptu_soc::run::RunOptions;
 use ptu_soc::soc::SocConfig;
 use ptu_soc::verilator;
@@ -24,6 +24,7 @@ fn expect(k: &Kernel, nmi_user: usize, nmi_nested: usize) -> Expect {
         nmi_user,
         nmi_nested,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     }
 }
 
@@ -44,8 +45,9 @@ fn check_nmis(k: &Kernel, run: &Run) {
         })
         .collect();
     assert_eq!(nmis.len(), 2, "{nmis:x?}");
-    // Each pushes the unit's frame (five words: the 64-bit unit).
-    let words = ptu_arch::FrameLayout::for_xlen(kernel::UNIT_XLEN).words as u32;
+    // Each pushes the 32-bit unit's frame: six words.
+    let words = ptu_arch::FrameLayout::for_xlen(32).words as u32;
+    assert_eq!(words, 6);
     let (pc, info, mem) = nmis[0];
     assert_eq!((info >> 48 & 1, mem), (0, words));
     assert!(
@@ -92,7 +94,8 @@ fn the_rv32_kernel_passes_on_the_model_with_the_rv64_kernels_transcript() {
     check_nmis(&k, &run);
 
     let m = kernel::measure(&run.records, &k.header);
-    kernel::check_unit_costs(&run, &m, &facts, 1).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_unit_costs(&run, &m, &facts, &FrameBus::zero_wait(32))
+        .unwrap_or_else(|e| panic!("{e:#}"));
 
     // Without NMIs the RV64I kernel prints the same text, but for the
     // addresses of code and of task A's struct (task C's #PF address,
@@ -117,12 +120,15 @@ fn the_rv32_kernel_passes_on_the_model_with_the_rv64_kernels_transcript() {
 fn a_switch_that_does_not_restore_ursp_fails_on_the_rv32_model() {
     let k = build(Variant::BrokenUrsp);
     let run = kernel::run_iss(&k, &[]);
-    kernel::check_broken_ursp_run(&run, k.header.task_a).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_broken_ursp_run(&run, k.header.task_a, k.xlen)
+        .unwrap_or_else(|e| panic!("{e:#}"));
 }
 
 /// On the rust-hdl `Soc<32>`: the NMI cycles chosen with the RTL runner,
-/// the run's transcript and the unit's costs as on the 64-bit SoC (a
-/// framed ERET reads each of its five words in two cycles), and the paths
+/// the run's transcript and the unit's costs with the 32-bit unit's
+/// six-word frame (a framed entry writes each word in two cycles, the
+/// RAM word read and written back with its half; a framed ERET reads
+/// each in two), and the paths
 /// run the model's instructions.
 #[test]
 fn the_rv32_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs() {
@@ -158,7 +164,8 @@ fn the_rv32_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs()
 
     let m = kernel::measure(&run.records, &k.header);
     let table = m.to_string();
-    kernel::check_unit_costs(&run, &m, &facts, 2).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_unit_costs(&run, &m, &facts, &FrameBus::soc(32))
+        .unwrap_or_else(|e| panic!("{e:#}"));
     let iss = kernel::run_iss(&k, &kernel::ISS_NMI_CYCLES_RV32);
     let on_iss = kernel::measure(&iss.records, &k.header);
     let path = |m: &Measurement, name: &str| {
@@ -215,5 +222,6 @@ fn the_rv32_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs()
 fn a_switch_that_does_not_restore_ursp_fails_on_the_rv32_rtl() {
     let k = build(Variant::BrokenUrsp);
     let run = rtl(&k, &[]);
-    kernel::check_broken_ursp_run(&run, k.header.task_a).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_broken_ursp_run(&run, k.header.task_a, k.xlen)
+        .unwrap_or_else(|e| panic!("{e:#}"));
 }

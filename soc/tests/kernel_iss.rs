@@ -6,7 +6,7 @@
 //! costs (docs/spec.md section 13).
 
 use ptu_soc::iss::Trace;
-use ptu_soc::kernel::{self, Expect, Kernel, Variant};
+use ptu_soc::kernel::{self, Expect, FrameBus, Kernel, Variant};
 
 fn build(v: Variant) -> Kernel {
     kernel::build(v).unwrap_or_else(|e| panic!("{e:#}"))
@@ -17,6 +17,7 @@ fn expect(k: &Kernel, nmi_user: usize, nmi_nested: usize) -> Expect {
         nmi_user,
         nmi_nested,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     }
 }
 
@@ -87,12 +88,13 @@ fn a_run_is_deterministic() {
 fn a_switch_that_does_not_restore_ursp_fails() {
     let k = build(Variant::BrokenUrsp);
     let run = kernel::run_iss(&k, &[]);
-    kernel::check_broken_ursp_run(&run, k.header.task_a).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_broken_ursp_run(&run, k.header.task_a, k.xlen)
+        .unwrap_or_else(|e| panic!("{e:#}"));
     // The same check rejects the correct kernel's run.
     let good = build(Variant::Correct);
     let run = kernel::run_iss(&good, &[]);
     run.outcome.check("kernel").unwrap();
-    let err = kernel::check_broken_ursp_run(&run, good.header.task_a).unwrap_err();
+    let err = kernel::check_broken_ursp_run(&run, good.header.task_a, good.xlen).unwrap_err();
     assert!(format!("{err}").contains("passed the check"), "{err}");
 }
 
@@ -148,9 +150,10 @@ fn the_measurement_shows_what_the_unit_costs() {
     let m = kernel::measure(&run.records, &k.header);
     let table = m.to_string();
     // A zero-wait bus: a frame word read in one cycle.
-    kernel::check_unit_costs(&run, &m, &facts, 1).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_unit_costs(&run, &m, &facts, &FrameBus::zero_wait(64))
+        .unwrap_or_else(|e| panic!("{e:#}"));
     // The same check with the RTL's frame reads (2 cycles a word) fails.
-    let err = kernel::check_unit_costs(&run, &m, &facts, 2).unwrap_err();
+    let err = kernel::check_unit_costs(&run, &m, &facts, &FrameBus::soc(64)).unwrap_err();
     assert!(format!("{err}").contains("not 11"), "{err}");
     // No NMI or interrupt waits after an ERET on this model.
     let unframed = m.eret("ERET to user, unframed").unwrap();

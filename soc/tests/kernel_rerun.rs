@@ -23,6 +23,7 @@ fn expect(k: &Kernel, nmis: usize) -> Expect {
         nmi_user: nmis,
         nmi_nested: nmis,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     }
 }
 

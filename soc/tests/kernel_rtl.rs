@@ -14,7 +14,7 @@
 
 use ptu_soc::iss::Trace;
 use ptu_soc::kernel::RTL_NMI_CYCLES;
-use ptu_soc::kernel::{self, Expect, Kernel, Measurement, Run, Variant};
+use ptu_soc::kernel::{self, Expect, FrameBus, Kernel, Measurement, Run, Variant};
 use std::time::Instant;
 
 fn build(v: Variant) -> Kernel {
@@ -26,6 +26,7 @@ fn expect(k: &Kernel, nmi_user: usize, nmi_nested: usize) -> Expect {
         nmi_user,
         nmi_nested,
         fault_address: k.header.task_a,
+        xlen: k.xlen,
     }
 }
 
@@ -37,7 +38,7 @@ fn check_measurement(k: &Kernel, run: &Run, facts: &kernel::Facts, m: &Measureme
     let table = m.to_string();
     // A frame read waits one cycle for the synchronous RAM: 2 cycles a
     // word (a frame write is answered in its cycle).
-    kernel::check_unit_costs(run, m, facts, 2).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_unit_costs(run, m, facts, &FrameBus::soc(64)).unwrap_or_else(|e| panic!("{e:#}"));
 
     // The paths run the model's instructions, each 5 or 6 cycles here.
     let iss = kernel::run_iss(k, &kernel::ISS_NMI_CYCLES);
@@ -149,5 +150,6 @@ fn the_kernel_runs_on_the_rtl_with_a_nested_nmi_and_shows_the_units_costs() {
 fn a_switch_that_does_not_restore_ursp_fails_on_the_rtl() {
     let k = build(Variant::BrokenUrsp);
     let run = rtl(&k, &[]);
-    kernel::check_broken_ursp_run(&run, k.header.task_a).unwrap_or_else(|e| panic!("{e:#}"));
+    kernel::check_broken_ursp_run(&run, k.header.task_a, k.xlen)
+        .unwrap_or_else(|e| panic!("{e:#}"));
 }

@@ -5,7 +5,7 @@
 //! comparison does catch a core that computes one result wrong.
 
 use ptu_soc::asm;
-use ptu_soc::diff::{self, RtlRun, TraceOptions};
+use ptu_soc::diff::{self, is_poll_branch, without_uart_polls, RtlRun, TraceOptions};
 use ptu_soc::iss::{compare_traces, Config, End, Iss, Trace};
 use ptu_soc::map::ToHost;
 use ptu_soc::program::Program;
@@ -47,7 +47,7 @@ enum Compare {
     /// Entry for entry.
     Trace,
     /// Entry for entry once the UART polling loops are taken out of both
-    /// ([`without_uart_polls`]): the model's transmitter is never busy
+    /// (`diff::without_uart_polls`): the model's transmitter is never busy
     /// (iss.rs), the RTL's is for 10 bit times after each byte, so the
     /// RTL's `PUTC` loops run more times.
     TraceWithoutUartPolls,
@@ -97,49 +97,6 @@ fn check(name: &str, how: Compare) {
         }
         Compare::Verdict => {}
     }
-}
-
-/// Whether `branch` is `bne x<rd>, x0, -4` (the branch of a polling loop
-/// whose load wrote `rd`).
-fn is_poll_branch(branch: u32, rd: u8) -> bool {
-    branch & 0x7f == 0x63
-        && (branch >> 12) & 7 == 1
-        && (branch >> 15) & 31 == rd as u32
-        && (branch >> 20) & 31 == 0
-        && branch & 0xfe000f80 == 0xfe000e80
-}
-
-/// The trace without its polling loops: every retired load at `P`
-/// followed by the retired `bne rd, x0, -4` at `P + 4` goes, with the
-/// branch (the loop's last iteration too, which both traces have: it read
-/// 0, so the register keeps the same value either way).
-fn without_uart_polls(t: &[Trace]) -> Vec<Trace> {
-    let mut out = Vec::with_capacity(t.len());
-    let mut i = 0;
-    while i < t.len() {
-        if let (
-            Trace::Retire {
-                pc,
-                insn,
-                rd: Some((rd, _)),
-                ..
-            },
-            Some(Trace::Retire {
-                pc: next,
-                insn: branch,
-                ..
-            }),
-        ) = (t[i], t.get(i + 1))
-        {
-            if insn & 0x7f == 0x03 && *next == pc + 4 && is_poll_branch(*branch, rd) {
-                i += 2;
-                continue;
-            }
-        }
-        out.push(t[i]);
-        i += 1;
-    }
-    out
 }
 
 #[test]
@@ -254,8 +211,8 @@ fn a_broken_program_reports_its_failing_case_on_the_rtl() {
     let src = std::fs::read_to_string(source("alu")).unwrap();
     // Case 5 expects 0x80000000 from 0x7fffffff + 1; make it expect 0x80000001.
     let broken = src.replace(
-        "TEST_RR_OP 5, add, 0x0000000080000000,",
-        "TEST_RR_OP 5, add, 0x0000000080000001,",
+        "TEST_RR_OP 5, add, 0x80000000,",
+        "TEST_RR_OP 5, add, 0x80000001,",
     );
     assert_ne!(broken, src, "the case to break is no longer in alu.S");
     let a = asm::assemble_text("rtl-broken-alu", &broken).unwrap_or_else(|e| panic!("{e:#}"));

@@ -122,7 +122,7 @@ fn the_rv32i_programs_run_the_same_on_spram_and_block_ram() {
         "priv_syscall",
         "priv_user",
     ] {
-        let src = asm::programs_dir().join("isa32").join(format!("{name}.S"));
+        let src = asm::isa_program(name, 32).unwrap_or_else(|e| panic!("{e:#}"));
         let img = asm::load_xlen(&src, 32)
             .unwrap_or_else(|e| panic!("{e:#}"))
             .image;

@@ -1,6 +1,9 @@
 # RV64I word (32-bit) instructions, results sign-extended: addw, addiw,
 # subw, sllw, srlw, sraw, slliw, srliw, sraiw.
+# RV64I only: RV32I has no W instructions (isa32/rv64_only.S checks that
+# the RV32I core refuses them).
     .include "test.inc"
+    RVTEST_RV64_ONLY
     RVTEST_BEGIN
 
     TEST_RR_OP 2, addw, 0x00000002, 0x00000001, 0x00000001

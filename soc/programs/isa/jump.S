@@ -1,4 +1,4 @@
-# RV64I jumps: jal and jalr, their link values, and jalr clearing bit 0
+# Jumps, RV64I and RV32I: jal and jalr, their link values, and jalr clearing bit 0
 # of the target.
     .include "test.inc"
     RVTEST_BEGIN

@@ -1,23 +1,25 @@
-# RV64I loads and stores, sign and zero extension, offsets both ways:
-# lb, lh, lw, ld, lbu, lhu, lwu, sb, sh, sw, sd; fence and fence.i as
-# no-ops.
+# Loads and stores, RV64I and RV32I: sign and zero extension to the
+# register, offsets both ways: lb, lh, lw, lbu, lhu, sb, sh, sw, and on
+# RV64I ld, lwu, sd; fence and fence.i as no-ops. (A negative number is
+# sign-extended to the register: test.inc, XMIN.)
     .include "test.inc"
     RVTEST_BEGIN
 
-    TEST_LD_OP 2, lb, 0xffffffffffffffff, 0, tdat
-    TEST_LD_OP 3, lb, 0x0000000000000000, 1, tdat
-    TEST_LD_OP 4, lb, 0xfffffffffffffff0, 2, tdat
-    TEST_LD_OP 5, lb, 0x000000000000000f, 3, tdat
-    TEST_LD_OP 6, lbu, 0x00000000000000ff, 0, tdat
-    TEST_LD_OP 7, lbu, 0x00000000000000f0, 2, tdat
-    TEST_LD_OP 8, lh, 0x00000000000000ff, 0, tdat2
-    TEST_LD_OP 9, lh, 0xffffffffffffff00, 2, tdat2
-    TEST_LD_OP 10, lh, 0x0000000000000ff0, 4, tdat2
-    TEST_LD_OP 11, lh, 0xfffffffffffff00f, 6, tdat2
-    TEST_LD_OP 12, lhu, 0x000000000000ff00, 2, tdat2
-    TEST_LD_OP 13, lhu, 0x000000000000f00f, 6, tdat2
-    TEST_LD_OP 14, lw, 0x0000000000ff00ff, 0, tdat4
-    TEST_LD_OP 15, lw, 0xffffffffff00ff00, 4, tdat4
+    TEST_LD_OP 2, lb, -1, 0, tdat
+    TEST_LD_OP 3, lb, 0x00000000, 1, tdat
+    TEST_LD_OP 4, lb, -0x10, 2, tdat                # ..fff0
+    TEST_LD_OP 5, lb, 0x0000000f, 3, tdat
+    TEST_LD_OP 6, lbu, 0x000000ff, 0, tdat
+    TEST_LD_OP 7, lbu, 0x000000f0, 2, tdat
+    TEST_LD_OP 8, lh, 0x000000ff, 0, tdat2
+    TEST_LD_OP 9, lh, -0x100, 2, tdat2              # ..ff00
+    TEST_LD_OP 10, lh, 0x00000ff0, 4, tdat2
+    TEST_LD_OP 11, lh, -0xff1, 6, tdat2             # ..f00f
+    TEST_LD_OP 12, lhu, 0x0000ff00, 2, tdat2
+    TEST_LD_OP 13, lhu, 0x0000f00f, 6, tdat2
+    TEST_LD_OP 14, lw, 0x00ff00ff, 0, tdat4
+    TEST_LD_OP 15, lw, -0xff0100, 4, tdat4          # ..ff00ff00
+.if XLEN == 64
     TEST_LD_OP 16, lw, 0xfffffffff00ff00f, 12, tdat4
     TEST_LD_OP 17, lwu, 0x00000000ff00ff00, 4, tdat4
     TEST_LD_OP 18, lwu, 0x00000000f00ff00f, 12, tdat4
@@ -76,6 +78,63 @@
     TEST_BEGIN 36
     .word 0x0ff0070f        # fence iorw, iorw with rd = a4
     EXPECT a4, 7
+.else
+    TEST_LD_OP 16, lw, 0x0ff00ff0, 8, tdat4
+    TEST_LD_OP 17, lw, 0xf00ff00f, 12, tdat4
+    # Negative offsets.
+    TEST_LD_OP 18, lw, 0x00ff00ff, -16, tdat4_2
+    TEST_LD_OP 19, lh, 0xfffff00f, -2, tdat4
+
+    TEST_ST_OP 20, lb, sb, 0xffffffaa, 0, sdat
+    TEST_ST_OP 21, lbu, sb, 0x000000a0, 3, sdat
+    TEST_ST_OP 22, lh, sh, 0xffffaa00, 2, sdat
+    TEST_ST_OP 23, lhu, sh, 0x0000a00a, 6, sdat
+    TEST_ST_OP 24, lw, sw, 0xaa00aa00, 4, sdat
+    TEST_ST_OP 25, lw, sw, 0xa00aa00a, 8, sdat
+    TEST_ST_OP 26, lw, sw, 0x01234567, -4, sdat_end
+
+    # Narrow stores change only their bytes, in both halves of a 64-bit
+    # RAM word.
+    TEST_BEGIN 27
+    la a1, sdat
+    li a2, -1
+    sw a2, 24(a1)
+    sw a2, 28(a1)
+    sb zero, 25(a1)
+    sh zero, 30(a1)
+    lw a4, 24(a1)
+    EXPECT a4, 0xffff00ff
+    lw a4, 28(a1)
+    EXPECT a4, 0x0000ffff
+    TEST_BEGIN 28
+    li a2, 0x11223344
+    sw a2, 28(a1)
+    lw a4, 24(a1)
+    EXPECT a4, 0xffff00ff
+    lw a4, 28(a1)
+    EXPECT a4, 0x11223344
+
+    # Stores through sp and loads into sp (the unit's rsp).
+    TEST_BEGIN 29
+    li a2, 0x5555
+    sw a2, -4(sp)
+    lw a4, -4(sp)
+    EXPECT a4, 0x5555
+    mv a3, sp
+    la sp, tdat4
+    lw sp, 4(sp)
+    mv a4, sp
+    mv sp, a3
+    EXPECT a4, 0xff00ff00
+
+    # fence and fence.i run as no-ops.
+    TEST_BEGIN 30
+    li a4, 7
+    fence
+    fence rw, rw
+    fence.i
+    EXPECT a4, 7
+.endif
 
     RVTEST_END
 
@@ -88,8 +147,12 @@ tdat2: .half 0x00ff, 0xff00, 0x0ff0, 0xf00f
 tdat4: .word 0x00ff00ff, 0xff00ff00, 0x0ff00ff0, 0xf00ff00f
 tdat4_2:
     .balign 8
+.if XLEN == 64
 tdat8: .dword 0x00ff00ff00ff00ff, 0xff00ff00ff00ff00, 0x0ff00ff00ff00ff0, 0xf00ff00ff00ff00f
 tdat8_2:
     .balign 8
 sdat: .dword 0, 0, 0, 0, 0
+.else
+sdat: .word 0, 0, 0, 0, 0, 0, 0, 0
+.endif
 sdat_end:

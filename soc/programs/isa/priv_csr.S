@@ -1,7 +1,10 @@
 # The unit's CSRs through csrrw/csrrs/csrrc[i] (0x5C0..0x5FF), #GP on a
 # faulting unit CSR access, the counters in both modes, #UD on any other
 # CSR, on a counter write and on unsupported encodings, and ebreak as #BP.
+# RV64I only: it checks the 64-bit unit's CSR map (0x5C6 is an unknown
+# CSR, #GP, where the 32-bit unit has EVENT_INFO_H: docs/spec.md, 14.1).
     .include "test.inc"
+    RVTEST_RV64_ONLY
     RVTEST_BEGIN
 
     # STATUS: a write changes only `if`. At this point STATUS is 0.

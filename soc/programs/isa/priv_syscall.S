@@ -1,6 +1,7 @@
 # ecall is SYSCALL (EVENT_INFO type 7, vector 0) from both levels, sret is
 # ERET (to user when unframed, back to the kernel through the frame when
-# framed), sret in user mode is #GP.
+# framed), sret in user mode is #GP. RV64I and RV32I (where EVENT_INFO
+# is read in two halves: test.inc, EXPECT_INFO).
     .include "test.inc"
     RVTEST_BEGIN
 

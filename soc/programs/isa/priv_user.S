@@ -1,7 +1,8 @@
 # sp and tp are per level: each level sees its own (the unit's rsp and
 # gs_base); user writes change only the user copies (URSP, UGS), which the
 # kernel reads and writes as CSRs; the kernel's sp and tp are untouched by
-# user code and by SYSCALL.
+# user code and by SYSCALL. RV64I and RV32I (sp and tp are registers of
+# XLEN bits).
     .include "test.inc"
     RVTEST_BEGIN
 
@@ -38,7 +39,7 @@
     EXPECT a4, 0xeff0
     # The user's push went to its stack.
     li a1, 0xeff0
-    ld a4, 0(a1)
+    LREG a4, 0(a1)
     EXPECT a4, 0x3333
 
     # A kernel write of the user copies is what the user sees next.
@@ -58,7 +59,7 @@
     lui tp, 0x7
     EXPECT tp, 0x7000
     la a1, kval
-    ld tp, 0(a1)
+    LREG tp, 0(a1)
     EXPECT tp, 0x600d
     csrr tp, 0x5D2          # UGS into tp
     EXPECT tp, 0x4444
@@ -74,7 +75,11 @@
 2:  lbu a2, 0(a1)
     bnez a2, 2b
     li a2, 0x6b
+.if XLEN == 64
     sd a2, 0(a1)
+.else
+    sh a2, 0(a1)
+.endif
 3:  lbu a2, 0(a1)
     bnez a2, 3b
     li a2, 0x0a
@@ -84,7 +89,7 @@
 
     .section .data
     .balign 8
-kval: .dword 0x600d
+kval: XWORD 0x600d
 
     .section .user.text, "ax"
 u_regs:
@@ -92,7 +97,7 @@ u_regs:
     mv a5, sp
     li tp, 0x3333
     addi sp, sp, -16
-    sd tp, 0(sp)
+    SREG tp, 0(sp)
     ecall
 u_tp:
     mv a3, tp

@@ -2,7 +2,9 @@
 # interrupt (type 0, vector 0x20) at an instruction that then does not run,
 # and the return address is that instruction; the kernel (STATUS.if = 0)
 # does not take it; writing 0 to mtimecmp stops it.
+# RV64I only: it reads mtime and writes mtimecmp as 64-bit words (ld, sd).
     .include "test.inc"
+    RVTEST_RV64_ONLY
     RVTEST_BEGIN
 
     # Arm the timer 100 cycles ahead and spin in user mode.

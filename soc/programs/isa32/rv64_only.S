@@ -1,7 +1,10 @@
 # The RV64I-only encodings are #UD on the RV32I core: ld, sd, lwu and the
 # W instructions (addiw, slliw, srliw, sraiw, addw, subw, sllw, srlw,
-# sraw). None writes its destination or memory.
-    .include "test32.inc"
+# sraw). None writes its destination or memory. RV32I only (on RV64I they
+# are ordinary instructions: soc/tests check that this program fails
+# there).
+    .include "test.inc"
+    RVTEST_RV32_ONLY
 
 .macro TEST_UD n, word
     TRAP_BEGIN \n

@@ -37,14 +37,13 @@
 # One source for RV64I and RV32I: XLEN (the core's width, 64 unless the
 # build says 32; soc/src/kernel.rs assembles the RV32I kernel with
 # `.equ XLEN, 32`) chooses the register size and the loads and stores
-# (LREG, SREG), and UNIT_XLEN the unit's frame layout. Until the 32-bit
-# unit exists, the RV32I SoC has the 64-bit unit behind a zero-extending
-# seam (docs/soc.md, "RV32I"), so UNIT_XLEN is 64 on both.
+# (LREG, SREG), and UNIT_XLEN the unit's frame layout: the unit is as
+# wide as the core (the RV32I SoC has the 32-bit unit, docs/spec.md 14.1).
 .ifndef XLEN
 .equ XLEN, 64
 .endif
 .ifndef UNIT_XLEN
-.equ UNIT_XLEN, 64
+.equ UNIT_XLEN, XLEN
 .endif
 .equ WORD, XLEN / 8             # bytes per register
 .if XLEN == 64
