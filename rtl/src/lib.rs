@@ -16,6 +16,7 @@ pub mod primitives;
 pub mod ptu;
 pub mod rename_bank;
 pub mod return_path;
+pub mod top;
 pub mod unit;
 pub mod verilog;
 

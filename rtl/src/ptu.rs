@@ -37,7 +37,7 @@ use crate::fs_bank::FsBank;
 use crate::primitives::{Fit, Reg};
 use crate::rename_bank::RenameBank;
 use crate::return_path::ReturnPath;
-use crate::unit::{Mutant, Unit};
+use crate::top::{Mutant, Unit};
 use ptu_arch::{Inputs, Outputs, PtuConfig};
 use rust_hdl::prelude::*;
 
