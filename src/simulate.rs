@@ -65,7 +65,7 @@ fn run_external(
     prepared: &Prepared,
     vcd: &Path,
 ) -> Result<Result<scenario::Summary>> {
-    let mut w = VectorWriter::new(Vec::new())?;
+    let mut w = VectorWriter::for_config(Vec::new(), cfg)?;
     let mut origins = vec![];
     let sum = s.run(cfg, |_, inp, out, origin| {
         origins.push(origin.clone());
@@ -150,8 +150,8 @@ pub struct SimArgs {
     #[arg(long)]
     pub model_only: bool,
     /// The configuration: --config FILE or --preset NAME. On the RTL,
-    /// only a configuration the RTL is generated for (today
-    /// x86_64-default's values; any name); with --model-only, any.
+    /// any configuration the RTL is generated for (`ptu generate
+    /// --list-presets` says which presets are); with --model-only, any.
     #[command(flatten)]
     pub cfg: ConfigArgs,
 }
@@ -222,12 +222,12 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     if args.model_only {
         return sim_model_only(args, &cfg);
     }
-    // The RTL, the random stimulus and the harnesses follow the default
-    // unit's values today; nothing is written before this.
-    args.cfg.in_file(cfg.require_default_values(
-        "ptu sim on the RTL",
-        ", or add --model-only to run the scenarios on its reference model",
-    ))?;
+    // The RTL, the random stimulus, the model and the harnesses follow the
+    // configuration; one the RTL is not generated for is refused before
+    // anything is written.
+    args.cfg.in_file(
+        cfg.require_generated(", or add --model-only to run the scenarios on its reference model"),
+    )?;
     if args.random {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
@@ -263,7 +263,13 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             "{flag} is for random runs and would be ignored with scenarios: add --random (ptu sim --random {flag} ...), or drop {flag}"
         );
     }
-    let chosen = choose(&args.scenarios, &args.dir)?;
+    let mut chosen = choose(&args.scenarios, &args.dir)?;
+    // A configuration with options also runs the scenarios of its options
+    // (those that do not fit are skipped with the reason).
+    let options = args.dir.join(OPTION_SCENARIO_DIR);
+    if args.scenarios.is_empty() && has_options(&cfg) && options.is_dir() {
+        chosen.extend(scenario::load_dir(&options)?);
+    }
     if args.list {
         for s in &chosen {
             println!("{:<20} {}", s.name, s.about);
@@ -282,6 +288,14 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             quiet: args.quiet,
         },
     )
+}
+
+/// Whether `cfg` differs from the default unit in an option that changes
+/// its ports or behaviour (`xlen`, `irq_entry`, `fs_bank`): then `ptu sim`
+/// on the RTL also runs the scenarios of the `options/` folder.
+fn has_options(cfg: &PtuConfig) -> bool {
+    let d = PtuConfig::default();
+    cfg.xlen != d.xlen || cfg.irq_entry != d.irq_entry || cfg.fs_bank != d.fs_bank
 }
 
 /// `ptu sim --model-only`: the chosen scenarios (default: every one in
@@ -596,32 +610,39 @@ pub fn random_run(
     let mut progress = Progress::new("random run on rust-hdl", cycles, "cycles", print.progress());
     let (mut done, mut redirects, mut irq_acks, mut answers) = (0u64, 0u64, 0u64, 0u64);
     let mut failure: Option<anyhow::Error> = None;
-    vectors::random_cycles(seed, cycles, max_wait, bus_errors, |cycle, inp, want| {
-        if cycle % 1024 == 0 {
-            progress.set(cycle);
-        }
-        let r = rtl.apply(inp).and_then(|_| {
-            let got = rtl.outputs();
-            rtl.tick()?;
-            if &got != want {
-                bail!("cycle {cycle}: {}", got.describe_diff(want));
+    vectors::random_cycles_for(
+        cfg,
+        seed,
+        cycles,
+        max_wait,
+        bus_errors,
+        |cycle, inp, want| {
+            if cycle % 1024 == 0 {
+                progress.set(cycle);
             }
-            Ok(())
-        });
-        match r {
-            Ok(()) => {
-                done += 1;
-                redirects += want.redirect as u64;
-                irq_acks += want.irq_ack as u64;
-                answers += (want.mem_valid && inp.mem_ready) as u64;
-                true
+            let r = rtl.apply(inp).and_then(|_| {
+                let got = rtl.outputs();
+                rtl.tick()?;
+                if &got != want {
+                    bail!("cycle {cycle}: {}", got.describe_diff(want));
+                }
+                Ok(())
+            });
+            match r {
+                Ok(()) => {
+                    done += 1;
+                    redirects += want.redirect as u64;
+                    irq_acks += want.irq_ack as u64;
+                    answers += (want.mem_valid && inp.mem_ready) as u64;
+                    true
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    false
+                }
             }
-            Err(e) => {
-                failure = Some(e);
-                false
-            }
-        }
-    });
+        },
+    );
     progress.clear();
     let vcd = rtl.finish()?;
     let secs = start.elapsed().as_secs_f64();
@@ -650,8 +671,9 @@ pub fn random_run(
         let path = shrink_failure(cfg, seed, done, max_wait, bus_errors, print)?;
         if print.human() {
             println!(
-                "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
+                "       waveform of the shrunk run: ptu sim {}{} (writes waveforms/{}-rust-hdl.vcd)",
                 path.display(),
+                config_flag(cfg),
                 path.file_stem().unwrap_or_default().to_string_lossy()
             );
         } else {
@@ -662,8 +684,9 @@ pub fn random_run(
         }
         ptu_tools::check_failed!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
-             --random --seed {seed} --cycles {}; shrunk to {})",
+             --random --seed {seed} --cycles {}{}; shrunk to {})",
             done + 1,
+            config_flag(cfg),
             path.display()
         );
     }
@@ -750,7 +773,7 @@ fn shrink_failure(
     print: Print,
 ) -> Result<PathBuf> {
     let mut inputs = vec![];
-    vectors::random_cycles(seed, at + 1, max_wait, bus_errors, |_, inp, _| {
+    vectors::random_cycles_for(cfg, seed, at + 1, max_wait, bus_errors, |_, inp, _| {
         inputs.push(*inp);
         true
     });
@@ -800,7 +823,14 @@ fn random_external(
         print.progress(),
     );
     let r = prepared.run(
-        random_source(ra.seed, ra.cycles, ra.max_wait, ra.bus_errors, progress),
+        random_source(
+            cfg,
+            ra.seed,
+            ra.cycles,
+            ra.max_wait,
+            ra.bus_errors,
+            progress,
+        ),
         args.vcd.as_deref(),
     )?;
     let gtkw = match (&r.vcd, r.mismatch.is_none()) {
@@ -849,7 +879,7 @@ fn random_external(
                 at + 1
             ),
         }
-        let flags = replay_flags(ra);
+        let flags = replay_flags(cfg, ra);
         match args.verilog {
             None => println!(
                 "       to shrink it to a short scenario, replay it on rust-hdl: ptu sim --random --seed {} --cycles {}{flags}",
@@ -872,7 +902,7 @@ fn random_external(
             args.simulator.name(),
             ra.seed,
             ra.cycles,
-            replay_flags(ra)
+            replay_flags(cfg, ra)
         );
     }
     if print.json {
@@ -906,6 +936,7 @@ fn prepare(
     let mut told = false;
     let p = ptu_testbenches::prepare_text_with(
         ext,
+        cfg,
         &text,
         Path::new(SIM_BUILD),
         strict,
@@ -1023,10 +1054,20 @@ fn transition_json(t: &scenario::Transition) -> serde_json::Value {
     })
 }
 
+/// ` --preset NAME` when `cfg` is a preset other than the default, for a
+/// replay command (empty for the default, and for a configuration file,
+/// whose `--config FILE` the user gave).
+fn config_flag(cfg: &PtuConfig) -> String {
+    match ptu_arch::PRESETS.iter().find(|p| p.config() == *cfg) {
+        Some(p) if !cfg.is_default() => format!(" --preset {}", p.name),
+        _ => String::new(),
+    }
+}
+
 /// The bus flags of a random run that differ from the defaults, for a
 /// replay command.
-fn replay_flags(ra: &RandomArgs) -> String {
-    let mut f = String::new();
+fn replay_flags(cfg: &PtuConfig, ra: &RandomArgs) -> String {
+    let mut f = config_flag(cfg);
     if ra.max_wait != 2 {
         f += &format!(" --max-wait {}", ra.max_wait);
     }

@@ -1,7 +1,8 @@
 //! Where vectors come from: a file, or a writer streamed through a FIFO.
 
 use anyhow::{anyhow, bail, Context, Result};
-use ptu_sim::vectors::{record_random, VectorWriter};
+use ptu_arch::PtuConfig;
+use ptu_sim::vectors::{random_cycles_for, VectorWriter};
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -55,9 +56,24 @@ impl VectorSource {
     /// streamed. The first N cycles of a run are the same for any
     /// `cycles` >= N.
     pub fn random(seed: u64, cycles: u64, max_wait: u32, bus_errors: f64) -> Self {
+        Self::random_for(&PtuConfig::default(), seed, cycles, max_wait, bus_errors)
+    }
+
+    /// [`VectorSource::random`] for the unit configured as `cfg`: its
+    /// random core and reference model
+    /// ([`ptu_sim::vectors::random_cycles_for`]), its vector columns. For
+    /// the default configuration, the same text as [`VectorSource::random`].
+    pub fn random_for(
+        cfg: &PtuConfig,
+        seed: u64,
+        cycles: u64,
+        max_wait: u32,
+        bus_errors: f64,
+    ) -> Self {
+        let cfg = *cfg;
         Self::stream(move |w| {
-            let mut vw = VectorWriter::new(w)?;
-            record_random(seed, cycles, max_wait, bus_errors, &mut vw)?;
+            let mut vw = VectorWriter::for_config(w, &cfg)?;
+            record_random_for(&cfg, seed, cycles, max_wait, bus_errors, &mut vw)?;
             vw.finish().map(|_| ())
         })
     }
@@ -89,6 +105,28 @@ impl VectorSource {
             }
         }
     }
+}
+
+/// Record [`random_cycles_for`] of `cfg` as vectors into `w` (a writer of
+/// `cfg`'s columns, [`VectorWriter::for_config`]). Returns the number of
+/// cycles written. For the default configuration, what
+/// `ptu_sim::vectors::record_random` writes.
+pub fn record_random_for<W: Write>(
+    cfg: &PtuConfig,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    w: &mut VectorWriter<W>,
+) -> io::Result<u64> {
+    let mut result = Ok(());
+    let mut n = 0;
+    random_cycles_for(cfg, seed, cycles, max_wait, bus_errors, |_, inp, out| {
+        result = w.cycle(inp, out);
+        n += 1;
+        result.is_ok()
+    });
+    result.map(|_| n)
 }
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
