@@ -71,7 +71,11 @@ pub fn listing() -> String {
     }
     s.push_str("Mutants (formal/src/mutants.rs), each caught by the property named:\n");
     for m in &MUTANTS {
-        s.push_str(&format!("  {:<32} {:<4} {}\n", m.name, m.breaks, m.bug));
+        let on = m
+            .preset
+            .map(|p| format!(" (preset {p}: --preset {p})"))
+            .unwrap_or_default();
+        s.push_str(&format!("  {:<32} {:<4} {}{on}\n", m.name, m.breaks, m.bug));
     }
     s
 }
@@ -85,6 +89,12 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
     args.cfg.in_file(config.require_generated(""))?;
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
+            Some(m) if !m.fits(&config) => bail!(
+                "mutant {name} changes the unit of preset {}, not of configuration {}: add --preset {}",
+                m.preset.unwrap_or("x86_64-default"),
+                config.name,
+                m.preset.unwrap_or("x86_64-default")
+            ),
             Some(m) => Some(m),
             None => bail!("no mutant called `{name}`: `ptu prove --list` names them"),
         },
