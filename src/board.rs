@@ -126,6 +126,12 @@ pub fn build(args: &BuildArgs) -> Result<()> {
     // The configuration before anything is written: one the RTL is not
     // generated for is one line.
     let cfg = args.cfg.generated("")?;
+    if cfg.fs_bank {
+        anyhow::bail!(
+            "configuration {} has fs_bank = true, but the board demo's top has no FS ports: use a configuration with fs_bank = false",
+            cfg.name
+        );
+    }
     if args.design == DesignKind::Soc && !cfg.is_default() {
         anyhow::bail!(
             "--design soc builds the SoC, whose unit is x86_64-default: drop --config and --preset"

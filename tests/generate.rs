@@ -180,13 +180,8 @@ fn bad_configurations_are_one_line_naming_the_file_and_line() {
     );
     refused(
         &dir,
-        &["--preset", "x86_64-irq-entry"],
-        "error: configuration x86_64-irq-entry has irq_entry = true, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model",
-    );
-    refused(
-        &dir,
-        &["--preset", "x86_64-fs-bank"],
-        "error: configuration x86_64-fs-bank has fs_bank = true, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model",
+        &["--preset", "ice40-small-32"],
+        "error: configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet: use --preset x86_64-default, or `ptu sim --model-only` for its reference model",
     );
     refused(
         &dir,

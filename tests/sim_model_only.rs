@@ -82,16 +82,31 @@ fn model_only_runs_what_fits_and_says_why_it_skips_the_rest() {
 
 #[test]
 fn the_rtl_refuses_a_configuration_it_is_not_generated_for() {
-    let o = ptu(&["sim", "--preset", "x86_64-irq-entry", "syscall-roundtrip"]);
+    let o = ptu(&["sim", "--preset", "ice40-small-32", "syscall-roundtrip"]);
     assert_eq!(o.status.code(), Some(2));
     let e = err(&o);
     assert_eq!(
         e.trim_end(),
-        "error: configuration x86_64-irq-entry has irq_entry = true, which the RTL does not \
+        "error: configuration ice40-small-32 has xlen = 32, which the RTL does not \
          generate yet: use --preset x86_64-default, or add --model-only to run the scenarios \
          on its reference model"
     );
     assert!(out(&o).is_empty());
+    // The options are generated: their scenarios run on the RTL.
+    let o = ptu(&[
+        "sim",
+        "--preset",
+        "x86_64-full",
+        "irq-entry",
+        "irq-double-fault",
+        "fs-bank",
+    ]);
+    assert!(o.status.success(), "{}{}", out(&o), err(&o));
+    assert!(
+        out(&o).contains("configuration x86_64-full): 3 passed, 0 failed"),
+        "{}",
+        out(&o)
+    );
     let o = ptu(&["sim", "--model-only", "--random"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(err(&o).contains("--random does not go with --model-only"));

@@ -94,18 +94,12 @@ impl PtuConfig {
         if self.xlen != d.xlen {
             v.push(format!("xlen = {}", self.xlen));
         }
-        if self.irq_entry != d.irq_entry {
-            v.push(format!("irq_entry = {}", self.irq_entry));
-        }
-        if self.fs_bank != d.fs_bank {
-            v.push(format!("fs_bank = {}", self.fs_bank));
-        }
         v
     }
 
     /// The seam between the commands and the RTL: `Ok` for a
-    /// configuration the RTL is generated for (today: the default's values,
-    /// any `name` and `reset_rip`), else one line naming the
+    /// configuration the RTL is generated for (today: xlen 64 with any
+    /// `name`, `reset_rip`, `irq_entry` and `fs_bank`), else one line naming the
     /// configuration, what is not generated yet, and what to do
     /// instead (`or` is appended to that advice, e.g. `, or add
     /// --model-only ...`).
@@ -225,7 +219,7 @@ mod tests {
         };
         assert_eq!(
             full.require_generated("").unwrap_err().to_string(),
-            "configuration x86_64-full has xlen = 32, irq_entry = true and fs_bank = true, which the RTL does not generate yet: use --preset x86_64-default"
+            "configuration x86_64-full has xlen = 32, which the RTL does not generate yet: use --preset x86_64-default"
         );
         let rip = PtuConfig {
             name: ConfigName::new("my-soc").unwrap(),

@@ -9,8 +9,8 @@
 //!   `reset_rip` that fits `xlen`). A bad value is refused with one line
 //!   naming the file, the line and the allowed values.
 //! * [`PtuConfig::validate`]: `check`, and what the RTL builds today. The
-//!   options specified but not yet generated (`xlen = 32`, `irq_entry`,
-//!   `fs_bank`) are refused here with a line that says so.
+//!   options specified but not yet generated (`xlen = 32`) are refused
+//!   here with a line that says so.
 
 use crate::csr::{self, Access, Csr};
 use crate::{Dir, PORTS, XLEN};
@@ -31,15 +31,15 @@ pub struct PtuConfig {
     /// Kernel RIP after reset; must fit in `xlen` bits.
     pub reset_rip: u64,
     /// A third entry point for external interrupts, CSR ENTRY_IRQ
-    /// ([`ENTRY_IRQ`]). Specified, not yet generated.
+    /// ([`ENTRY_IRQ`]).
     pub irq_entry: bool,
     /// A banked FS base beside the GS base: ports `fs_base`, `fs_we`,
-    /// `fs_wdata` and CSR UFS ([`UFS`]). Specified, not yet generated.
+    /// `fs_wdata` and CSR UFS ([`UFS`]).
     pub fs_bank: bool,
 }
 
 /// CSR address of ENTRY_IRQ (option `irq_entry`): the entry point of
-/// external interrupts. Not in `csr::TABLE` until the option is generated.
+/// external interrupts. Not in `csr::TABLE`, which is the default unit's.
 pub const ENTRY_IRQ: u8 = 0x08;
 /// CSR address of UFS (option `fs_bank`): the user copy of the FS base.
 pub const UFS: u8 = 0x13;
@@ -244,9 +244,9 @@ impl PtuConfig {
         Ok(())
     }
 
-    /// [`check`](Self::check), and what the RTL generates today: xlen 64
-    /// without `irq_entry` and `fs_bank`. The others are specified in
-    /// docs/spec.md and refused here until the hardware is built.
+    /// [`check`](Self::check), and what the RTL generates today: xlen 64,
+    /// with or without `irq_entry` and `fs_bank`. `xlen = 32` is specified
+    /// in docs/spec.md and refused here until the hardware is built.
     pub fn validate(&self) -> Result<()> {
         self.check()?;
         let later = "is specified in docs/spec.md (Options) but not yet generated";
@@ -255,12 +255,6 @@ impl PtuConfig {
                 "xlen = {} {later}: only xlen = 64 is implemented today",
                 self.xlen
             );
-        }
-        if self.irq_entry {
-            bail!("irq_entry = true {later}: write irq_entry = false");
-        }
-        if self.fs_bank {
-            bail!("fs_bank = true {later}: write fs_bank = false");
         }
         Ok(())
     }
@@ -773,20 +767,22 @@ mod tests {
             e(PtuConfig { xlen: 32, ..d }),
             "xlen = 32 is specified in docs/spec.md (Options) but not yet generated: only xlen = 64 is implemented today"
         );
-        assert_eq!(
-            e(PtuConfig { irq_entry: true, ..d }),
-            "irq_entry = true is specified in docs/spec.md (Options) but not yet generated: write irq_entry = false"
-        );
-        assert_eq!(
-            e(PtuConfig { fs_bank: true, ..d }),
-            "fs_bank = true is specified in docs/spec.md (Options) but not yet generated: write fs_bank = false"
-        );
+        // The options are generated, alone and together.
+        for (irq_entry, fs_bank) in [(true, false), (false, true), (true, true)] {
+            PtuConfig {
+                irq_entry,
+                fs_bank,
+                ..d
+            }
+            .validate()
+            .unwrap();
+        }
         assert_eq!(
             e(PtuConfig { xlen: 48, ..d }),
             "xlen = 48 is not allowed: write 32 or 64"
         );
         for p in PRESETS {
-            let ok = p.xlen == 64 && !p.irq_entry && !p.fs_bank;
+            let ok = p.xlen == 64;
             assert_eq!(p.config().validate().is_ok(), ok, "{}", p.name);
         }
     }

@@ -48,6 +48,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     input wire mem_err;
     output reg shutdown;
 
+    // Constant declarations
+    localparam no_user_fs = 64'h0;
+
     // Stub signals
     reg rename_bank_clock;
     reg rename_bank_reset;
@@ -100,6 +103,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] entry_unit_cstack;
     reg [63:0] entry_unit_entry;
     reg [63:0] entry_unit_entry_crit;
+    reg [63:0] entry_unit_entry_irq;
     reg entry_unit_status_if;
     reg entry_unit_status_nmi_blocked;
     reg entry_unit_status_critical;
@@ -187,6 +191,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] csr_file_user_rip;
     reg [63:0] csr_file_user_rsp;
     reg [63:0] csr_file_user_gs;
+    reg [63:0] csr_file_user_fs;
     reg [63:0] csr_file_event_info;
     reg [63:0] csr_file_event_data;
     reg csr_file_status_load;
@@ -199,6 +204,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_csr_fault;
     wire [63:0] csr_file_entry;
     wire [63:0] csr_file_entry_crit;
+    wire [63:0] csr_file_entry_irq;
     wire [63:0] csr_file_cstack;
     wire [63:0] csr_file_status;
     wire csr_file_status_if;
@@ -277,6 +283,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .cstack(entry_unit_cstack),
         .entry(entry_unit_entry),
         .entry_crit(entry_unit_entry_crit),
+        .entry_irq(entry_unit_entry_irq),
         .status_if(entry_unit_status_if),
         .status_nmi_blocked(entry_unit_status_nmi_blocked),
         .status_critical(entry_unit_status_critical),
@@ -370,6 +377,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .user_rip(csr_file_user_rip),
         .user_rsp(csr_file_user_rsp),
         .user_gs(csr_file_user_gs),
+        .user_fs(csr_file_user_fs),
         .event_info(csr_file_event_info),
         .event_data(csr_file_event_data),
         .status_load(csr_file_status_load),
@@ -382,6 +390,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .csr_fault(csr_file_csr_fault),
         .entry(csr_file_entry),
         .entry_crit(csr_file_entry_crit),
+        .entry_irq(csr_file_entry_irq),
         .cstack(csr_file_cstack),
         .status(csr_file_status),
         .status_if(csr_file_status_if),
@@ -422,6 +431,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     // Update code
     always @(*) begin
         redirect_q_clock = clock;
+        csr_file_user_fs = no_user_fs;
         redirect_q_we = 1'h1;
     end
 
@@ -547,6 +557,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         entry_unit_entry_crit = csr_file_entry_crit;
+    end
+
+    always @(*) begin
+        entry_unit_entry_irq = csr_file_entry_irq;
     end
 
     always @(*) begin
@@ -887,7 +901,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
 endmodule // ptu
 
-module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,event_info,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
+module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
 
     // Module arguments
     input wire clock;
@@ -902,6 +916,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire [63:0] user_rip;
     input wire [63:0] user_rsp;
     input wire [63:0] user_gs;
+    input wire [63:0] user_fs;
     input wire [63:0] event_info;
     input wire [63:0] event_data;
     input wire status_load;
@@ -914,6 +929,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     output reg csr_fault;
     output reg [63:0] entry;
     output reg [63:0] entry_crit;
+    output reg [63:0] entry_irq;
     output reg [63:0] cstack;
     output reg [63:0] status;
     output reg status_if;
@@ -935,6 +951,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     localparam addr_urip = 8'h10;
     localparam addr_ursp = 8'h11;
     localparam addr_ugs = 8'h12;
+    localparam addr_entry_irq = 8'h8;
+    localparam irq_entry = 1'b0;
+    localparam fs_bank = 1'b0;
     localparam zero = 64'h0;
     localparam mask_if = 64'h1;
     localparam mask_framed = 64'h2;
@@ -958,6 +977,11 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg cstack_q_we;
     reg [63:0] cstack_q_wdata;
     wire [63:0] cstack_q_q;
+    reg entry_irq_q_clock;
+    reg entry_irq_q_reset;
+    reg entry_irq_q_we;
+    reg [63:0] entry_irq_q_wdata;
+    wire [63:0] entry_irq_q_q;
     reg if_q_clock;
     reg if_q_reset;
     reg if_q_we;
@@ -1015,6 +1039,13 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         .we(cstack_q_we),
         .wdata(cstack_q_wdata),
         .q(cstack_q_q)
+    );
+    ptu_reg_w64 entry_irq_q(
+        .clock(entry_irq_q_clock),
+        .reset(entry_irq_q_reset),
+        .we(entry_irq_q_we),
+        .wdata(entry_irq_q_wdata),
+        .q(entry_irq_q_q)
     );
     ptu_reg_w1 if_q(
         .clock(if_q_clock),
@@ -1077,6 +1108,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        entry_irq_q_clock = clock;
+    end
+
+    always @(*) begin
         if_q_clock = clock;
     end
 
@@ -1106,6 +1141,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     always @(*) begin
         cstack_q_reset = reset;
+    end
+
+    always @(*) begin
+        entry_irq_q_reset = reset;
     end
 
     always @(*) begin
@@ -1193,6 +1232,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        entry_irq = entry_irq_q_q;
+    end
+
+    always @(*) begin
         read_pair_entry_comb = entry_q_q;
         if (csr_addr[0]) begin
             read_pair_entry_comb = entry_crit_q_q;
@@ -1232,6 +1275,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         if (csr_addr[2]) begin
             read_kernel_comb = read_pair_event;
         end
+        if (irq_entry & csr_addr[3]) begin
+            read_kernel_comb = entry_irq_q_q;
+        end
         read_kernel = read_kernel_comb;
     end
 
@@ -1239,6 +1285,9 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
         read_user_comb = read_pair_user;
         if (csr_addr[1]) begin
             read_user_comb = user_gs;
+        end
+        if (fs_bank & csr_addr[1] & csr_addr[0]) begin
+            read_user_comb = user_fs;
         end
         read_user = read_user_comb;
     end
@@ -1276,6 +1325,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     always @(*) begin
         cstack_q_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        entry_irq_q_we = irq_entry & write_ok & (csr_addr == addr_entry_irq);
+    end
+
+    always @(*) begin
+        entry_irq_q_wdata = csr_wdata;
     end
 
     always @(*) begin
@@ -1336,7 +1393,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
 endmodule // ptu_csr_file
 
-// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
+// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_irq, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
 module ptu_reg_w1(clock,reset,we,wdata,q);
 
     // Module arguments
@@ -1357,7 +1414,7 @@ module ptu_reg_w1(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w1
 
-// Shared by: ptu_csr_file_cstack_q, ptu_csr_file_entry_crit_q, ptu_csr_file_entry_q, ptu_entry_unit_event_data_q, ptu_entry_unit_event_info_q, ptu_entry_unit_inflight_data, ptu_entry_unit_inflight_info, ptu_entry_unit_return_rip_q, ptu_frame_sequencer_addr, ptu_rename_bank_gs_copies_kernel_copy, ptu_rename_bank_gs_copies_user_copy, ptu_rename_bank_rip_copies_kernel_copy, ptu_rename_bank_rip_copies_user_copy, ptu_rename_bank_rsp_copies_kernel_copy, ptu_rename_bank_rsp_copies_user_copy, ptu_return_path_popped_data, ptu_return_path_popped_info, ptu_return_path_popped_rsp
+// Shared by: ptu_csr_file_cstack_q, ptu_csr_file_entry_crit_q, ptu_csr_file_entry_irq_q, ptu_csr_file_entry_q, ptu_entry_unit_event_data_q, ptu_entry_unit_event_info_q, ptu_entry_unit_inflight_data, ptu_entry_unit_inflight_info, ptu_entry_unit_return_rip_q, ptu_frame_sequencer_addr, ptu_rename_bank_gs_copies_kernel_copy, ptu_rename_bank_gs_copies_user_copy, ptu_rename_bank_rip_copies_kernel_copy, ptu_rename_bank_rip_copies_user_copy, ptu_rename_bank_rsp_copies_kernel_copy, ptu_rename_bank_rsp_copies_user_copy, ptu_return_path_popped_data, ptu_return_path_popped_info, ptu_return_path_popped_rsp
 module ptu_reg_w64(clock,reset,we,wdata,q);
 
     // Module arguments
@@ -1378,7 +1435,7 @@ module ptu_reg_w64(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w64
 
-module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
+module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
     // Module arguments
     input wire clock;
@@ -1403,6 +1460,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     input wire [63:0] cstack;
     input wire [63:0] entry;
     input wire [63:0] entry_crit;
+    input wire [63:0] entry_irq;
     input wire status_if;
     input wire status_nmi_blocked;
     input wire status_critical;
@@ -1449,6 +1507,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     localparam vector_gp = 8'hd;
     localparam vector_syscall = 8'h0;
     localparam info_df = 64'h2000000000803;
+    localparam irq_entry = 1'b0;
 
     // Stub signals
     reg [7:0] vector_wide_x;
@@ -1510,6 +1569,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg inflight_df_we;
     reg inflight_df_wdata;
     wire inflight_df_q;
+    reg inflight_irq_clock;
+    reg inflight_irq_reset;
+    reg inflight_irq_we;
+    reg inflight_irq_wdata;
+    wire inflight_irq_q;
     reg return_rip_q_clock;
     reg return_rip_q_reset;
     reg return_rip_q_we;
@@ -1553,6 +1617,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [63:0] new_info;
     reg [63:0] new_data;
     reg [63:0] df_info;
+    reg enter_irq;
 
     // Sub module instances
     ptu_entry_unit_vector_wide vector_wide(
@@ -1640,6 +1705,13 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         .wdata(inflight_df_wdata),
         .q(inflight_df_q)
     );
+    ptu_reg_w1 inflight_irq(
+        .clock(inflight_irq_clock),
+        .reset(inflight_irq_reset),
+        .we(inflight_irq_we),
+        .wdata(inflight_irq_wdata),
+        .q(inflight_irq_q)
+    );
     ptu_reg_w64 return_rip_q(
         .clock(return_rip_q_clock),
         .reset(return_rip_q_reset),
@@ -1677,6 +1749,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg [63:0] inflight_data_wdata_comb;
     reg inflight_df_wdata_comb;
     reg [63:0] inflight_info_wdata_comb;
+    reg inflight_irq_wdata_comb;
     reg inflight_nmi_wdata_comb;
     reg [63:0] krip_value_comb;
     reg [63:0] new_data_comb;
@@ -1742,6 +1815,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        inflight_irq_clock = clock;
+    end
+
+    always @(*) begin
         return_rip_q_clock = clock;
     end
 
@@ -1791,6 +1868,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         inflight_df_reset = reset;
+    end
+
+    always @(*) begin
+        inflight_irq_reset = reset;
     end
 
     always @(*) begin
@@ -1967,10 +2048,17 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         krip_value_comb = entry;
+        if (irq_entry & enter_irq) begin
+            krip_value_comb = entry_irq;
+        end
         if (push_done & inflight_critical_q) begin
             krip_value_comb = entry_crit;
         end
         krip_value = krip_value_comb;
+    end
+
+    always @(*) begin
+        enter_irq = (immediate & take_irq) | (push_done & inflight_irq_q);
     end
 
     always @(*) begin
@@ -2056,6 +2144,10 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        inflight_irq_we = start_push;
+    end
+
+    always @(*) begin
         return_rip_q_we = start_push;
     end
 
@@ -2065,6 +2157,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         inflight_critical_wdata_comb = take_critical;
         inflight_nmi_wdata_comb = take_nmi;
         inflight_df_wdata_comb = 1'h0;
+        inflight_irq_wdata_comb = take_irq;
         return_rip_q_wdata_comb = kernel_rip;
         if (take_syscall) begin
             return_rip_q_wdata_comb = next_rip;
@@ -2075,12 +2168,14 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
             inflight_critical_wdata_comb = 1'h1;
             inflight_nmi_wdata_comb = 1'h0;
             inflight_df_wdata_comb = 1'h1;
+            inflight_irq_wdata_comb = 1'h0;
             return_rip_q_wdata_comb = kernel_rip;
         end
         inflight_critical_wdata = inflight_critical_wdata_comb;
         inflight_data_wdata = inflight_data_wdata_comb;
         inflight_df_wdata = inflight_df_wdata_comb;
         inflight_info_wdata = inflight_info_wdata_comb;
+        inflight_irq_wdata = inflight_irq_wdata_comb;
         inflight_nmi_wdata = inflight_nmi_wdata_comb;
         return_rip_q_wdata = return_rip_q_wdata_comb;
     end

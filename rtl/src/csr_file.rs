@@ -11,9 +11,18 @@
 //! The user copies (URIP, URSP, UGS) live in the rename bank; this block
 //! decodes their writes and reads their values. EVENT_INFO and EVENT_DATA
 //! live in the entry unit, which latches them.
+//!
+//! Options (docs/spec.md §14), fixed at elaboration by [`CsrFile::new`]:
+//! the address maps are the configuration's CSRs (`PtuConfig::csrs`), and
+//! two constants switch the options' registers on. With `irq_entry` the
+//! file holds ENTRY_IRQ (0x08); with `fs_bank` it reads UFS (0x13) from
+//! `user_fs` (the FS bank decodes UFS's writes). Without an option its
+//! address is unknown (#GP), and the option's logic reads a constant 0,
+//! which synthesis removes.
 
 use crate::primitives::Reg;
-use ptu_arch::{csr, status};
+use ptu_arch::config::{ENTRY_IRQ, UFS};
+use ptu_arch::{csr, status, PtuConfig};
 use rust_hdl::prelude::*;
 
 /// Kernel control registers and CSR access decode.
@@ -44,6 +53,8 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub user_rsp: Signal<In, Bits<XLEN>>,
     /// UGS, for reads.
     pub user_gs: Signal<In, Bits<XLEN>>,
+    /// UFS, for reads (option `fs_bank`; not read without it).
+    pub user_fs: Signal<In, Bits<XLEN>>,
     /// EVENT_INFO, for reads.
     pub event_info: Signal<In, Bits<XLEN>>,
     /// EVENT_DATA, for reads.
@@ -68,6 +79,8 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub entry: Signal<Out, Bits<XLEN>>,
     /// ENTRY_CRIT: the entry point of critical events.
     pub entry_crit: Signal<Out, Bits<XLEN>>,
+    /// ENTRY_IRQ: the entry point of external interrupts (option `irq_entry`).
+    pub entry_irq: Signal<Out, Bits<XLEN>>,
     /// CSTACK: the stack top of critical events.
     pub cstack: Signal<Out, Bits<XLEN>>,
     /// STATUS as a 64-bit word.
@@ -99,6 +112,11 @@ pub struct CsrFile<const XLEN: usize = 64> {
     addr_urip: Constant<Bits<8>>,
     addr_ursp: Constant<Bits<8>>,
     addr_ugs: Constant<Bits<8>>,
+    addr_entry_irq: Constant<Bits<8>>,
+    /// Option `irq_entry`: ENTRY_IRQ exists.
+    irq_entry: Constant<Bit>,
+    /// Option `fs_bank`: UFS exists.
+    fs_bank: Constant<Bit>,
     zero: Constant<Bits<XLEN>>,
     mask_if: Constant<Bits<XLEN>>,
     mask_framed: Constant<Bits<XLEN>>,
@@ -119,6 +137,8 @@ pub struct CsrFile<const XLEN: usize = 64> {
     entry_crit_q: Reg<Bits<XLEN>>,
     /// CSTACK.
     cstack_q: Reg<Bits<XLEN>>,
+    /// ENTRY_IRQ (option `irq_entry`).
+    entry_irq_q: Reg<Bits<XLEN>>,
     /// STATUS.if.
     if_q: Reg<Bit>,
     /// STATUS.framed.
@@ -143,6 +163,8 @@ const READ_TREE_FITS: () = assert!(
         && csr::URIP == 0x10
         && csr::URSP == 0x11
         && csr::UGS == 0x12
+        && ENTRY_IRQ == 0x08
+        && UFS == 0x13
 );
 #[allow(clippy::let_unit_value)]
 const _: () = READ_TREE_FITS;
@@ -178,7 +200,15 @@ fn status_bit(bit: u32) -> Reg<Bit> {
 }
 
 impl<const XLEN: usize> Default for CsrFile<XLEN> {
+    /// The CSR file of the default configuration.
     fn default() -> Self {
+        Self::new(&PtuConfig::default())
+    }
+}
+
+impl<const XLEN: usize> CsrFile<XLEN> {
+    /// The CSR file of `cfg`: its CSRs (`PtuConfig::csrs`) and options.
+    pub fn new(cfg: &PtuConfig) -> Self {
         for a in [
             csr::ENTRY,
             csr::ENTRY_CRIT,
@@ -206,6 +236,7 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             user_rip: Default::default(),
             user_rsp: Default::default(),
             user_gs: Default::default(),
+            user_fs: Default::default(),
             event_info: Default::default(),
             event_data: Default::default(),
             status_load: Default::default(),
@@ -218,6 +249,7 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             csr_fault: Default::default(),
             entry: Default::default(),
             entry_crit: Default::default(),
+            entry_irq: Default::default(),
             cstack: Default::default(),
             status: Default::default(),
             status_if: Default::default(),
@@ -228,8 +260,8 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             urip_we: Default::default(),
             ursp_we: Default::default(),
             ugs_we: Default::default(),
-            csr_known: address_map(csr::exists),
-            csr_read_only: address_map(csr::read_only),
+            csr_known: address_map(|a| cfg.csr(a).is_some()),
+            csr_read_only: address_map(|a| cfg.csr(a).is_some_and(|c| !c.access.writable())),
             addr_entry: addr(csr::ENTRY),
             addr_entry_crit: addr(csr::ENTRY_CRIT),
             addr_cstack: addr(csr::CSTACK),
@@ -237,6 +269,9 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             addr_urip: addr(csr::URIP),
             addr_ursp: addr(csr::URSP),
             addr_ugs: addr(csr::UGS),
+            addr_entry_irq: addr(ENTRY_IRQ),
+            irq_entry: Constant::new(cfg.irq_entry),
+            fs_bank: Constant::new(cfg.fs_bank),
             zero: Constant::new(0u64.into()),
             mask_if: mask(status::IF),
             mask_framed: mask(status::FRAMED),
@@ -254,6 +289,7 @@ impl<const XLEN: usize> Default for CsrFile<XLEN> {
             entry_q: csr_reg(csr::ENTRY),
             entry_crit_q: csr_reg(csr::ENTRY_CRIT),
             cstack_q: csr_reg(csr::CSTACK),
+            entry_irq_q: Reg::default(),
             if_q: status_bit(status::IF),
             framed_q: status_bit(status::FRAMED),
             nmi_blocked_q: status_bit(status::NMI_BLOCKED),
@@ -272,6 +308,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
             entry_q,
             entry_crit_q,
             cstack_q,
+            entry_irq_q,
             if_q,
             framed_q,
             nmi_blocked_q,
@@ -281,6 +318,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.entry_q.reset.next = self.reset.val();
         self.entry_crit_q.reset.next = self.reset.val();
         self.cstack_q.reset.next = self.reset.val();
+        self.entry_irq_q.reset.next = self.reset.val();
         self.if_q.reset.next = self.reset.val();
         self.framed_q.reset.next = self.reset.val();
         self.nmi_blocked_q.reset.next = self.reset.val();
@@ -327,6 +365,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.entry.next = self.entry_q.q.val();
         self.entry_crit.next = self.entry_crit_q.q.val();
         self.cstack.next = self.cstack_q.q.val();
+        self.entry_irq.next = self.entry_irq_q.q.val();
         // Read port: the value before this edge, of the CSR at `csr_addr`.
         // A tree of 2:1 multiplexers on the address bits picks the value
         // (a few logic levels where a chain of comparisons is nine), and
@@ -356,9 +395,17 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         if self.csr_addr.val().get_bit(2) {
             self.read_kernel.next = self.read_pair_event.val();
         }
+        // ENTRY_IRQ (0x08, option `irq_entry`).
+        if self.irq_entry.val() & self.csr_addr.val().get_bit(3) {
+            self.read_kernel.next = self.entry_irq_q.q.val();
+        }
         self.read_user.next = self.read_pair_user.val();
         if self.csr_addr.val().get_bit(1) {
             self.read_user.next = self.user_gs.val();
+        }
+        // UFS (0x13, option `fs_bank`).
+        if self.fs_bank.val() & self.csr_addr.val().get_bit(1) & self.csr_addr.val().get_bit(0) {
+            self.read_user.next = self.user_fs.val();
         }
         self.csr_rdata.next = self.zero.val();
         if self.csr_re.val() & !self.csr_fault.val() & self.read_en.val() {
@@ -377,6 +424,10 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.cstack_q.we.next =
             self.write_ok.val() & (self.csr_addr.val() == self.addr_cstack.val());
         self.cstack_q.wdata.next = self.csr_wdata.val();
+        self.entry_irq_q.we.next = self.irq_entry.val()
+            & self.write_ok.val()
+            & (self.csr_addr.val() == self.addr_entry_irq.val());
+        self.entry_irq_q.wdata.next = self.csr_wdata.val();
         self.urip_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_urip.val());
         self.ursp_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ursp.val());
         self.ugs_we.next = self.write_ok.val() & (self.csr_addr.val() == self.addr_ugs.val());

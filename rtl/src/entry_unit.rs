@@ -16,6 +16,12 @@
 //! double fault's frame shuts the unit down. NMI and MCE are edge
 //! triggered: a 0→1 change between two samples makes them pending.
 //! The timing choices are in `docs/spec-notes.md`.
+//!
+//! Option `irq_entry` (docs/spec.md §14.3, a constant fixed by
+//! [`EntryUnit::new`]): an external interrupt's entry, unframed or framed,
+//! completes at ENTRY_IRQ (`entry_irq`) instead of ENTRY; a #DF raised
+//! while pushing its frame still enters at ENTRY_CRIT. Without the option
+//! `entry_irq` is not looked at.
 
 use crate::primitives::{Reg, ZeroExtend};
 use ptu_arch::{csr, event_info, event_type, vector};
@@ -68,6 +74,8 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub entry: Signal<In, Bits<XLEN>>,
     /// ENTRY_CRIT.
     pub entry_crit: Signal<In, Bits<XLEN>>,
+    /// ENTRY_IRQ (option `irq_entry`).
+    pub entry_irq: Signal<In, Bits<XLEN>>,
     /// STATUS.if.
     pub status_if: Signal<In, Bit>,
     /// STATUS.nmi_blocked.
@@ -165,6 +173,10 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     vector_gp: Constant<Bits<8>>,
     vector_syscall: Constant<Bits<8>>,
     info_df: Constant<Bits<64>>,
+    /// Option `irq_entry`: interrupts enter at ENTRY_IRQ.
+    irq_entry: Constant<Bit>,
+    /// The completing entry is an external interrupt's.
+    enter_irq: Signal<Local, Bit>,
     /// `nmi` at the last edge (sampled through reset too: a level held
     /// high through reset is not an edge).
     nmi_q: Reg<Bit>,
@@ -188,6 +200,8 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     inflight_nmi: Reg<Bit>,
     /// The event being pushed is a double fault.
     inflight_df: Reg<Bit>,
+    /// The event being pushed is an external interrupt.
+    inflight_irq: Reg<Bit>,
     /// Word 0 of the frame being pushed: the RIP to return to.
     return_rip_q: Reg<Bits<XLEN>>,
     /// `irq_ack`.
@@ -208,7 +222,15 @@ fn c8(v: u8) -> Constant<Bits<8>> {
 }
 
 impl<const XLEN: usize> Default for EntryUnit<XLEN> {
+    /// The entry unit without `irq_entry`.
     fn default() -> Self {
+        Self::new(false)
+    }
+}
+
+impl<const XLEN: usize> EntryUnit<XLEN> {
+    /// The entry unit; `irq_entry` is the option of that name.
+    pub fn new(irq_entry: bool) -> Self {
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -232,6 +254,7 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
             cstack: Default::default(),
             entry: Default::default(),
             entry_crit: Default::default(),
+            entry_irq: Default::default(),
             status_if: Default::default(),
             status_nmi_blocked: Default::default(),
             status_critical: Default::default(),
@@ -305,6 +328,8 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
                 false,
                 true,
             )),
+            irq_entry: Constant::new(irq_entry),
+            enter_irq: Default::default(),
             nmi_q: Default::default(),
             mce_q: Default::default(),
             nmi_pending: Default::default(),
@@ -316,6 +341,7 @@ impl<const XLEN: usize> Default for EntryUnit<XLEN> {
             inflight_critical: Default::default(),
             inflight_nmi: Default::default(),
             inflight_df: Default::default(),
+            inflight_irq: Default::default(),
             return_rip_q: Default::default(),
             irq_ack_q: Default::default(),
             shutdown_q: Default::default(),
@@ -342,6 +368,7 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             inflight_critical,
             inflight_nmi,
             inflight_df,
+            inflight_irq,
             return_rip_q,
             irq_ack_q,
             shutdown_q,
@@ -360,6 +387,7 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.inflight_critical.reset.next = self.reset.val();
         self.inflight_nmi.reset.next = self.reset.val();
         self.inflight_df.reset.next = self.reset.val();
+        self.inflight_irq.reset.next = self.reset.val();
         self.return_rip_q.reset.next = self.reset.val();
         self.irq_ack_q.reset.next = self.reset.val();
         self.shutdown_q.reset.next = self.reset.val();
@@ -472,6 +500,11 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.krsp_load.next = self.push_done.val();
         self.urip_load.next = self.immediate.val() & self.take_syscall.val();
         self.krip_value.next = self.entry.val();
+        self.enter_irq.next = (self.immediate.val() & self.take_irq.val())
+            | (self.push_done.val() & self.inflight_irq.q.val());
+        if self.irq_entry.val() & self.enter_irq.val() {
+            self.krip_value.next = self.entry_irq.val();
+        }
         if self.push_done.val() & self.inflight_critical.q.val() {
             self.krip_value.next = self.entry_crit.val();
         }
@@ -524,12 +557,14 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.inflight_critical.we.next = self.start_push.val();
         self.inflight_nmi.we.next = self.start_push.val();
         self.inflight_df.we.next = self.start_push.val();
+        self.inflight_irq.we.next = self.start_push.val();
         self.return_rip_q.we.next = self.start_push.val();
         self.inflight_info.wdata.next = self.new_info.val();
         self.inflight_data.wdata.next = self.new_data.val();
         self.inflight_critical.wdata.next = self.take_critical.val();
         self.inflight_nmi.wdata.next = self.take_nmi.val();
         self.inflight_df.wdata.next = false;
+        self.inflight_irq.wdata.next = self.take_irq.val();
         self.return_rip_q.wdata.next = self.kernel_rip.val();
         if self.take_syscall.val() {
             self.return_rip_q.wdata.next = self.next_rip.val();
@@ -540,6 +575,7 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             self.inflight_critical.wdata.next = true;
             self.inflight_nmi.wdata.next = false;
             self.inflight_df.wdata.next = true;
+            self.inflight_irq.wdata.next = false;
             self.return_rip_q.wdata.next = self.kernel_rip.val();
         }
         self.shutdown_q.we.next = self.triple_fault.val();

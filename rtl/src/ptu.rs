@@ -8,19 +8,53 @@
 //! * [`ReturnPath`], ERET;
 //! * [`FrameSequencer`], the memory port;
 //! * [`CsrFile`], ENTRY, ENTRY_CRIT, CSTACK, STATUS and CSR decode.
+//!
+//! # Options (docs/spec.md §14)
+//!
+//! A rust-hdl block's ports are its struct's fields, so a port cannot be
+//! optional. Option `fs_bank` adds three ports, so there are two tops with
+//! one body, written once in the macro `ptu_top!` below:
+//!
+//! * [`Ptu`], the unit without `fs_bank`: exactly SPEC's port table (what
+//!   the SoC and the board demo instantiate, and `rtl/generated/ptu.v`);
+//! * [`PtuFs`], the unit with `fs_bank`: the same, with `fs_base` after
+//!   `gs_base`, `fs_we` and `fs_wdata` after `gs_wdata`, and the block
+//!   [`FsBank`] holding the FS copies.
+//!
+//! Both are emitted as module `ptu` with the same instance names, so the
+//! internal names (`ptu_arch::internal`), the proofs and the waveforms
+//! read either; the body's statements for the FS bank are the only ones
+//! that differ. Options without ports (`irq_entry`) are constants inside
+//! the blocks ([`CsrFile::new`], [`EntryUnit::new`]), which become
+//! `localparam`s; with an option off its logic reads a constant 0 and
+//! synthesis removes it. [`crate::unit::build`] picks the top for a
+//! configuration.
 
 use crate::csr_file::CsrFile;
 use crate::entry_unit::EntryUnit;
 use crate::frame_sequencer::FrameSequencer;
+use crate::fs_bank::FsBank;
 use crate::primitives::{Fit, Reg};
 use crate::rename_bank::RenameBank;
 use crate::return_path::ReturnPath;
-use ptu_arch::PtuConfig;
+use crate::unit::{Mutant, Unit};
+use ptu_arch::{Inputs, Outputs, PtuConfig};
 use rust_hdl::prelude::*;
 
-/// The privilege-transition unit.
+/// One top of the unit: the struct (ports in SPEC's order, then the
+/// blocks), its constructors, its `update` and its [`Unit`] impl. The
+/// optional part, `fs: fs_base fs_we fs_wdata fs_bank`, names the FS ports
+/// and the FS bank: the top with option `fs_bank`. Each `$( .. )?` below is
+/// that option's share; every other line is both tops'.
+macro_rules! ptu_top {
+    (
+        $(#[$attr:meta])*
+        $name:ident, fs_bank = $has_fs:literal
+        $(, fs: $fs_base:ident $fs_we:ident $fs_wdata:ident $fs_bank:ident)?
+    ) => {
+$(#[$attr])*
 #[derive(LogicBlock)]
-pub struct Ptu<const XLEN: usize = 64> {
+pub struct $name<const XLEN: usize = 64> {
     /// Clock; all inputs are sampled at its rising edge.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
@@ -33,6 +67,10 @@ pub struct Ptu<const XLEN: usize = 64> {
     pub rsp: Signal<Out, Bits<XLEN>>,
     /// GS base of the current level.
     pub gs_base: Signal<Out, Bits<XLEN>>,
+    $(
+    /// FS base of the current level (option `fs_bank`).
+    pub $fs_base: Signal<Out, Bits<XLEN>>,
+    )?
     /// The core completes the current instruction: RIP becomes `next_rip`.
     pub retire: Signal<In, Bit>,
     /// Address of the next instruction (also SYSCALL's return address).
@@ -45,6 +83,12 @@ pub struct Ptu<const XLEN: usize = 64> {
     pub gs_we: Signal<In, Bit>,
     /// Value for `gs_we`.
     pub gs_wdata: Signal<In, Bits<XLEN>>,
+    $(
+    /// Write FS base of the current level (option `fs_bank`).
+    pub $fs_we: Signal<In, Bit>,
+    /// Value for `fs_we`.
+    pub $fs_wdata: Signal<In, Bits<XLEN>>,
+    )?
     /// The current instruction is SYSCALL.
     pub op_syscall: Signal<In, Bit>,
     /// The current instruction is ERET.
@@ -108,6 +152,12 @@ pub struct Ptu<const XLEN: usize = 64> {
     return_path: ReturnPath<XLEN>,
     frame_sequencer: FrameSequencer<XLEN>,
     csr_file: CsrFile<XLEN>,
+    $(
+    /// The FS base's copies (option `fs_bank`).
+    $fs_bank: FsBank<XLEN>,
+    )?
+    /// UFS as the CSR file reads it without `fs_bank`.
+    no_user_fs: Constant<Bits<XLEN>>,
     /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word.
     info_word: Fit<64, XLEN>,
     /// EVENT_INFO popped from the frame, as 64 bits.
@@ -118,24 +168,38 @@ pub struct Ptu<const XLEN: usize = 64> {
     redirect_q: Reg<Bit>,
 }
 
-impl Ptu<64> {
+impl $name<64> {
     /// The 64-bit unit for a configuration; fails if the configuration is
-    /// invalid or not 64-bit.
+    /// invalid or not 64-bit, or if its `fs_bank` is not this top's.
     pub fn new(cfg: &PtuConfig) -> anyhow::Result<Self> {
         Self::for_config(cfg)
     }
 }
 
-impl<const XLEN: usize> Ptu<XLEN> {
+impl<const XLEN: usize> $name<XLEN> {
     /// The XLEN-bit unit for a configuration; fails if the configuration
-    /// is invalid or its `xlen` is not `XLEN`.
+    /// is invalid, its `xlen` is not `XLEN`, or its `fs_bank` is not this
+    /// top's.
     pub fn for_config(cfg: &PtuConfig) -> anyhow::Result<Self> {
+        Self::with_mutant(cfg, None)
+    }
+
+    /// [`Self::for_config`] with a deliberate error (tests of the tests).
+    pub fn with_mutant(cfg: &PtuConfig, mutant: Option<Mutant>) -> anyhow::Result<Self> {
         cfg.validate()?;
         anyhow::ensure!(
             cfg.xlen == XLEN,
             "configuration {} has xlen = {}, this unit is built for {XLEN}",
             cfg.name,
             cfg.xlen
+        );
+        anyhow::ensure!(
+            cfg.fs_bank == $has_fs,
+            "configuration {} has fs_bank = {}, this unit ({}) is built for fs_bank = {}",
+            cfg.name,
+            cfg.fs_bank,
+            stringify!($name),
+            $has_fs
         );
         Ok(Self {
             clock: Default::default(),
@@ -144,12 +208,17 @@ impl<const XLEN: usize> Ptu<XLEN> {
             rip: Default::default(),
             rsp: Default::default(),
             gs_base: Default::default(),
+            $($fs_base: Default::default(),)?
             retire: Default::default(),
             next_rip: Default::default(),
             rsp_we: Default::default(),
             rsp_wdata: Default::default(),
             gs_we: Default::default(),
             gs_wdata: Default::default(),
+            $(
+            $fs_we: Default::default(),
+            $fs_wdata: Default::default(),
+            )?
             op_syscall: Default::default(),
             op_eret: Default::default(),
             csr_re: Default::default(),
@@ -180,10 +249,14 @@ impl<const XLEN: usize> Ptu<XLEN> {
             mem_err: Default::default(),
             shutdown: Default::default(),
             rename_bank: RenameBank::new(cfg),
-            entry_unit: Default::default(),
+            entry_unit: EntryUnit::new(
+                cfg.irq_entry && mutant != Some(Mutant::IrqEntryIgnored),
+            ),
             return_path: Default::default(),
             frame_sequencer: Default::default(),
-            csr_file: Default::default(),
+            csr_file: CsrFile::new(cfg),
+            $($fs_bank: FsBank::new(mutant != Some(Mutant::FsNotBanked)),)?
+            no_user_fs: Constant::new(0u64.into()),
             info_word: Default::default(),
             restore_info_wide: Default::default(),
             insn_done: Default::default(),
@@ -192,7 +265,7 @@ impl<const XLEN: usize> Ptu<XLEN> {
     }
 }
 
-impl<const XLEN: usize> Logic for Ptu<XLEN> {
+impl<const XLEN: usize> Logic for $name<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         // Clocks and resets.
@@ -230,6 +303,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.entry_unit.cstack.next = self.csr_file.cstack.val();
         self.entry_unit.entry.next = self.csr_file.entry.val();
         self.entry_unit.entry_crit.next = self.csr_file.entry_crit.val();
+        self.entry_unit.entry_irq.next = self.csr_file.entry_irq.val();
         self.entry_unit.status_if.next = self.csr_file.status_if.val();
         self.entry_unit.status_nmi_blocked.next = self.csr_file.status_nmi_blocked.val();
         self.entry_unit.status_critical.next = self.csr_file.status_critical.val();
@@ -280,6 +354,7 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.csr_file.user_rip.next = self.rename_bank.user_rip.val();
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
+        self.csr_file.user_fs.next = self.no_user_fs.val();
         self.csr_file.event_info.next = self.info_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
@@ -357,5 +432,110 @@ impl<const XLEN: usize> Logic for Ptu<XLEN> {
         self.mem_addr.next = self.frame_sequencer.mem_addr.val();
         self.mem_wdata.next = self.frame_sequencer.mem_wdata.val();
         self.shutdown.next = self.entry_unit.shutdown.val();
+
+        // Option `fs_bank`: the FS bank, written like the GS base; the CSR
+        // file reads UFS from it.
+        $(
+        self.$fs_bank.clock.next = self.clock.val();
+        self.$fs_bank.reset.next = self.reset.val();
+        self.$fs_bank.user.next = self.rename_bank.user.val();
+        self.$fs_bank.fs_we.next = self.$fs_we.val() & self.insn_done.val();
+        self.$fs_bank.fs_wdata.next = self.$fs_wdata.val();
+        self.$fs_bank.insn_en.next = self.entry_unit.insn_clear.val();
+        self.$fs_bank.csr_we.next = self.csr_we.val();
+        self.$fs_bank.csr_addr.next = self.csr_addr.val();
+        self.$fs_bank.csr_wdata.next = self.csr_wdata.val();
+        self.csr_file.user_fs.next = self.$fs_bank.user_fs.val();
+        self.$fs_base.next = self.$fs_bank.fs_base.val();
+        )?
     }
+}
+
+impl<const XLEN: usize> Unit for $name<XLEN> {
+    fn set_inputs(&mut self, inp: &Inputs) {
+        self.reset.next = inp.reset;
+        self.retire.next = inp.retire;
+        self.next_rip.next = inp.next_rip.into();
+        self.rsp_we.next = inp.rsp_we;
+        self.rsp_wdata.next = inp.rsp_wdata.into();
+        self.gs_we.next = inp.gs_we;
+        self.gs_wdata.next = inp.gs_wdata.into();
+        $(
+        self.$fs_we.next = inp.fs_we;
+        self.$fs_wdata.next = inp.fs_wdata.into();
+        )?
+        self.op_syscall.next = inp.op_syscall;
+        self.op_eret.next = inp.op_eret;
+        self.csr_re.next = inp.csr_re;
+        self.csr_we.next = inp.csr_we;
+        self.csr_addr.next = (inp.csr_addr as u64).into();
+        self.csr_wdata.next = inp.csr_wdata.into();
+        self.exc_valid.next = inp.exc_valid;
+        self.exc_vector.next = (inp.exc_vector as u64).into();
+        self.exc_error.next = (inp.exc_error as u64).into();
+        self.exc_error_valid.next = inp.exc_error_valid;
+        self.exc_data.next = inp.exc_data.into();
+        self.irq.next = inp.irq;
+        self.irq_vector.next = (inp.irq_vector as u64).into();
+        self.nmi.next = inp.nmi;
+        self.mce.next = inp.mce;
+        self.mem_ready.next = inp.mem_ready;
+        self.mem_rdata.next = inp.mem_rdata.into();
+        self.mem_err.next = inp.mem_err;
+    }
+
+    fn set_clock(&mut self, high: bool) {
+        self.clock.next = Clock::from(high);
+    }
+
+    fn outputs(&self) -> Outputs {
+        // 0 for the top without `fs_bank` (Outputs' rule).
+        #[allow(unused_mut, unused_assignments)]
+        let mut fs_base = 0;
+        $(fs_base = self.$fs_base.val().to_u64();)?
+        Outputs {
+            cpl: self.cpl.val().to_u64() as u8,
+            rip: self.rip.val().to_u64(),
+            rsp: self.rsp.val().to_u64(),
+            gs_base: self.gs_base.val().to_u64(),
+            csr_rdata: self.csr_rdata.val().to_u64(),
+            irq_ack: self.irq_ack.val(),
+            redirect: self.redirect.val(),
+            busy: self.busy.val(),
+            event_info: self.event_info.val().to_u64(),
+            event_data: self.event_data.val().to_u64(),
+            mem_valid: self.mem_valid.val(),
+            mem_we: self.mem_we.val(),
+            mem_addr: self.mem_addr.val().to_u64(),
+            mem_wdata: self.mem_wdata.val().to_u64(),
+            shutdown: self.shutdown.val(),
+            fs_base,
+        }
+    }
+
+    fn settle(&mut self, max_iters: usize) -> bool {
+        simulate(self, max_iters)
+    }
+
+    fn block(&self) -> &dyn Block {
+        self
+    }
+
+    fn verilog(&self) -> String {
+        generate_verilog(self)
+    }
+}
+    };
+}
+
+ptu_top! {
+    /// The privilege-transition unit (without option `fs_bank`): SPEC's
+    /// ports exactly.
+    Ptu, fs_bank = false
+}
+
+ptu_top! {
+    /// The privilege-transition unit with option `fs_bank`: [`Ptu`]'s
+    /// ports with `fs_base`, `fs_we` and `fs_wdata`, and the FS bank.
+    PtuFs, fs_bank = true, fs: fs_base fs_we fs_wdata fs_bank
 }

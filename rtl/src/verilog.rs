@@ -4,11 +4,10 @@
 //! header ([`emit`]); [`prove_emission`] checks with Yosys that the two
 //! are the same logic.
 
-use crate::Ptu;
-use anyhow::{anyhow, Result};
+use crate::unit;
+use anyhow::Result;
 use ptu_arch::PtuConfig;
 use ptu_emit::EquivReport;
-use rust_hdl::prelude::*;
 use std::path::Path;
 
 /// Verilator waivers for the emitted file (`rtl/ptu.vlt`): each names
@@ -35,13 +34,11 @@ pub fn header(cfg: &PtuConfig) -> String {
     )
 }
 
-/// rust-hdl's own Verilog of `Ptu` for `cfg` (top module [`RAW_TOP`]), as
+/// rust-hdl's own Verilog of the unit for `cfg` ([`crate::Ptu`], or
+/// [`crate::PtuFs`] with `fs_bank`; top module [`RAW_TOP`]), as
 /// `generate_verilog` writes it, after rust-hdl's design checks.
 pub fn raw(cfg: &PtuConfig) -> Result<String> {
-    let mut uut = Ptu::new(cfg)?;
-    uut.connect_all();
-    check_all(&uut).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
-    Ok(generate_verilog(&uut))
+    Ok(unit::build(cfg, None)?.verilog())
 }
 
 /// The Verilog of `Ptu` for `cfg`, ready to write to `ptu.v`.

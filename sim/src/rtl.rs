@@ -1,4 +1,5 @@
-//! Stepping the rust-hdl design of `Ptu` cycle by cycle, in one thread.
+//! Stepping the rust-hdl design of the unit (`Ptu`, or `PtuFs` with
+//! option `fs_bank`) cycle by cycle, in one thread.
 //!
 //! rust-hdl's `Simulation` runs every testbench in its own thread and is
 //! slow for long runs; here the block is stepped directly: set the inputs,
@@ -7,7 +8,7 @@
 
 use anyhow::{anyhow, Context, Result};
 use ptu_arch::{Inputs, Outputs, PtuConfig};
-use ptu_rtl::Ptu;
+use ptu_rtl::{Mutant, Unit};
 use rust_hdl::core::vcd_probe::VCDProbe;
 use rust_hdl::prelude::*;
 use std::fs::File;
@@ -20,9 +21,9 @@ pub const CLOCK_PERIOD_PS: u64 = 10_000;
 /// Most delta cycles allowed for the logic to settle.
 const SETTLE_ITERATIONS: usize = 200;
 
-/// The rust-hdl `Ptu`, stepped one clock at a time.
+/// The rust-hdl unit, stepped one clock at a time.
 pub struct RtlSim {
-    uut: Ptu,
+    uut: Box<dyn Unit>,
     cycle: u64,
     vcd: Option<VcdStream>,
 }
@@ -36,9 +37,13 @@ struct VcdStream {
 impl RtlSim {
     /// Elaborate and check the design for `cfg`, and reset it.
     pub fn new(cfg: &PtuConfig) -> Result<Self> {
-        let mut uut = Ptu::new(cfg)?;
-        uut.connect_all();
-        check_all(&uut).map_err(|e| anyhow!("rust-hdl design check failed: {e:?}"))?;
+        Self::with_mutant(cfg, None)
+    }
+
+    /// [`RtlSim::new`] for the unit with a deliberate error (tests of the
+    /// tests).
+    pub fn with_mutant(cfg: &PtuConfig, mutant: Option<Mutant>) -> Result<Self> {
+        let uut = ptu_rtl::unit::build(cfg, mutant)?;
         let mut sim = Self {
             uut,
             cycle: 0,
@@ -65,8 +70,8 @@ impl RtlSim {
         let tmp = path.with_extension("vcd.partial");
         let file =
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-        let probe = write_vcd_header(BufWriter::new(file), &self.uut);
-        let probe = write_vcd_dump(probe, &self.uut);
+        let probe = write_vcd_header(BufWriter::new(file), self.uut.block());
+        let probe = write_vcd_dump(probe, self.uut.block());
         self.vcd = Some(VcdStream {
             probe: Some(probe),
             tmp,
@@ -81,7 +86,7 @@ impl RtlSim {
     }
 
     fn settle(&mut self) -> Result<()> {
-        if simulate(&mut self.uut, SETTLE_ITERATIONS) {
+        if self.uut.settle(SETTLE_ITERATIONS) {
             Ok(())
         } else {
             Err(anyhow!(
@@ -95,7 +100,7 @@ impl RtlSim {
         if let Some(stream) = &mut self.vcd {
             let mut probe = stream.probe.take().expect("VCD stream in use");
             probe.timestamp(time).context("writing VCD")?;
-            stream.probe = Some(write_vcd_change(probe, &self.uut));
+            stream.probe = Some(write_vcd_change(probe, self.uut.block()));
         }
         Ok(())
     }
@@ -103,64 +108,20 @@ impl RtlSim {
     /// Present the inputs of the current cycle (the clock is low) and
     /// settle the combinational logic.
     pub fn apply(&mut self, inp: &Inputs) -> Result<()> {
-        let u = &mut self.uut;
-        u.clock.next = Clock::from(false);
-        u.reset.next = inp.reset;
-        u.retire.next = inp.retire;
-        u.next_rip.next = inp.next_rip.into();
-        u.rsp_we.next = inp.rsp_we;
-        u.rsp_wdata.next = inp.rsp_wdata.into();
-        u.gs_we.next = inp.gs_we;
-        u.gs_wdata.next = inp.gs_wdata.into();
-        u.op_syscall.next = inp.op_syscall;
-        u.op_eret.next = inp.op_eret;
-        u.csr_re.next = inp.csr_re;
-        u.csr_we.next = inp.csr_we;
-        u.csr_addr.next = (inp.csr_addr as u64).into();
-        u.csr_wdata.next = inp.csr_wdata.into();
-        u.exc_valid.next = inp.exc_valid;
-        u.exc_vector.next = (inp.exc_vector as u64).into();
-        u.exc_error.next = (inp.exc_error as u64).into();
-        u.exc_error_valid.next = inp.exc_error_valid;
-        u.exc_data.next = inp.exc_data.into();
-        u.irq.next = inp.irq;
-        u.irq_vector.next = (inp.irq_vector as u64).into();
-        u.nmi.next = inp.nmi;
-        u.mce.next = inp.mce;
-        u.mem_ready.next = inp.mem_ready;
-        u.mem_rdata.next = inp.mem_rdata.into();
-        u.mem_err.next = inp.mem_err;
+        self.uut.set_clock(false);
+        self.uut.set_inputs(inp);
         self.settle()?;
         self.dump(self.cycle * CLOCK_PERIOD_PS + CLOCK_PERIOD_PS / 2)
     }
 
     /// The outputs in the current cycle (after [`RtlSim::apply`]).
     pub fn outputs(&self) -> Outputs {
-        let u = &self.uut;
-        Outputs {
-            cpl: u.cpl.val().to_u64() as u8,
-            rip: u.rip.val().to_u64(),
-            rsp: u.rsp.val().to_u64(),
-            gs_base: u.gs_base.val().to_u64(),
-            csr_rdata: u.csr_rdata.val().to_u64(),
-            irq_ack: u.irq_ack.val(),
-            redirect: u.redirect.val(),
-            busy: u.busy.val(),
-            event_info: u.event_info.val().to_u64(),
-            event_data: u.event_data.val().to_u64(),
-            mem_valid: u.mem_valid.val(),
-            mem_we: u.mem_we.val(),
-            mem_addr: u.mem_addr.val().to_u64(),
-            mem_wdata: u.mem_wdata.val().to_u64(),
-            shutdown: u.shutdown.val(),
-            // The generated unit has no `fs_bank` yet.
-            fs_base: 0,
-        }
+        self.uut.outputs()
     }
 
     /// A rising clock edge with the inputs last applied.
     pub fn tick(&mut self) -> Result<()> {
-        self.uut.clock.next = Clock::from(true);
+        self.uut.set_clock(true);
         self.settle()?;
         self.cycle += 1;
         self.dump(self.cycle * CLOCK_PERIOD_PS)
