@@ -61,7 +61,7 @@ impl Mutant {
 }
 
 /// Every mutant; each property has at least one.
-pub const MUTANTS: [Mutant; 11] = [
+pub const MUTANTS: [Mutant; 13] = [
     Mutant {
         name: "kernel-shows-user-rsp",
         breaks: "P1",
@@ -162,6 +162,24 @@ pub const MUTANTS: [Mutant; 11] = [
         replace: "if ({entry_unit_user}) begin {new_info} = {new_info};",
         preset: None,
     },
+    Mutant {
+        name: "irq-entry-ignored",
+        breaks: "P3",
+        bug: "with irq_entry, external interrupts still enter at ENTRY, not ENTRY_IRQ",
+        instance: "entry_unit",
+        find: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry_irq};",
+        replace: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry};",
+        preset: Some("x86_64-irq-entry"),
+    },
+    Mutant {
+        name: "fs-not-banked",
+        breaks: "P1",
+        bug: "with fs_bank, one FS base serves both levels (the kernel copy)",
+        instance: "fs_bank",
+        find: "{fs_level_user} = {fs_bank_user} & {fs_banked};",
+        replace: "{fs_level_user} = 1'b0;",
+        preset: Some("x86_64-fs-bank"),
+    },
 ];
 
 /// `pattern` with each `{key}` replaced by the internal name `key` as the
@@ -175,7 +193,7 @@ pub fn expand(pattern: &str, instance: &str) -> Result<String> {
         let close = after
             .find('}')
             .ok_or_else(|| anyhow::anyhow!("unclosed `{{` in `{pattern}`"))?;
-        let name = internal::local_name(&after[..close], instance).map_err(|e| {
+        let name = crate::names::local_name(&after[..close], instance).map_err(|e| {
             anyhow::anyhow!("`{pattern}`: {e} (arch/src/internal.rs, formal/src/mutants.rs)")
         })?;
         out.push_str(&name);
@@ -281,7 +299,7 @@ fn keys(pattern: &'static str) -> Vec<&'static str> {
 pub fn missing_names(text: &str, m: &Mutant) -> Vec<&'static str> {
     let mut missing: Vec<&'static str> = Vec::new();
     for key in keys(m.find).into_iter().chain(keys(m.replace)) {
-        let known = internal::lookup(key)
+        let known = crate::names::lookup(key)
             .filter(|e| internal::resolve(text, ptu_rtl::verilog::TOP, e.path).is_ok());
         if known.is_none() && !missing.contains(&key) {
             missing.push(key);
@@ -530,6 +548,23 @@ mod tests {
             assert!(super::apply(&out, mu).is_err(), "{}", mu.name);
         }
         assert!(applied > 0, "no mutant could be applied");
+    }
+
+    #[test]
+    fn every_mutant_of_an_option_applies_once_to_its_presets_design() {
+        for mu in MUTANTS.iter().filter(|m| m.preset.is_some()) {
+            let cfg = ptu_arch::config::preset(mu.preset.unwrap())
+                .unwrap()
+                .config();
+            if cfg.require_generated("").is_err() {
+                continue;
+            }
+            let text = ptu_rtl::verilog::emit(&cfg).unwrap();
+            assert_eq!(missing_names(&text, mu), Vec::<&str>::new(), "{}", mu.name);
+            let out = super::apply(&text, mu).unwrap_or_else(|e| panic!("{e}"));
+            assert_ne!(out, text, "{}", mu.name);
+            assert!(super::apply(&out, mu).is_err(), "{}", mu.name);
+        }
     }
 
     #[test]
