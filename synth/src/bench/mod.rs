@@ -634,6 +634,10 @@ pub const BLOCKS: [(&str, &str); 5] = [
     ("csr_file", "ptu_csr_file"),
 ];
 
+/// The blocks of the options, kept and counted like [`BLOCKS`] when the
+/// unit has them (`fs_bank`: the FS bank).
+pub const OPTION_BLOCKS: [(&str, &str); 1] = [("fs_bank", "ptu_fs_bank")];
+
 /// The row of the top's own cells (outside every block) in a [`Breakdown`].
 pub const GLUE: &str = "ptu (own glue)";
 
@@ -668,12 +672,14 @@ impl Area {
     }
 }
 
-/// The unit's area by block: `ptu` synthesised with its [`BLOCKS`] kept as
+/// The unit's area by block: `ptu` synthesised with its [`BLOCKS`] (and
+/// those of [`OPTION_BLOCKS`] it has) kept as
 /// modules, each counted alone (the registers and adders inside a block
 /// are flattened into it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Breakdown {
-    /// Each block in [`BLOCKS`] order, then [`GLUE`].
+    /// Each block in [`BLOCKS`] order, then those of [`OPTION_BLOCKS`] the
+    /// unit has, then [`GLUE`].
     pub rows: Vec<(String, Area)>,
     /// Yosys's own total over the hierarchy (`=== design hierarchy ===`).
     pub total: Area,
@@ -683,7 +689,10 @@ impl Breakdown {
     /// Reads the last `stat` of a Yosys log of that synthesis.
     pub fn from_log(family: Family, log: &str) -> Result<Breakdown> {
         let mut rows = Vec::new();
-        for (name, module) in BLOCKS.iter().chain([&("", "ptu")]) {
+        let options = OPTION_BLOCKS
+            .iter()
+            .filter(|(_, m)| report::module_cells(log, m).is_some());
+        for (name, module) in BLOCKS.iter().chain(options).chain([&("", "ptu")]) {
             let cells = report::module_cells(log, module).ok_or_else(|| {
                 anyhow!("the Yosys log has no statistics of module {module} (was it kept?)")
             })?;
@@ -706,7 +715,17 @@ impl Breakdown {
 /// kept; the breakdown, checked to sum to Yosys's total.
 pub fn synthesise_blocks(family: Family, yosys: &Path, dir: &Path) -> Result<Breakdown> {
     let stem = "ptu_blocks";
-    let modules: Vec<&str> = BLOCKS.iter().map(|b| b.1).collect();
+    let text = std::fs::read_to_string(dir.join("ptu.v"))
+        .with_context(|| format!("cannot read {}", dir.join("ptu.v").display()))?;
+    let modules: Vec<&str> = BLOCKS
+        .iter()
+        .chain(
+            OPTION_BLOCKS
+                .iter()
+                .filter(|(_, m)| text.contains(&format!("module {m}("))),
+        )
+        .map(|b| b.1)
+        .collect();
     let script = format!(
         "read_verilog ptu.v\n\
          hierarchy -check -top ptu\n\
