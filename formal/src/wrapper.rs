@@ -123,7 +123,7 @@ const _: () = assert!(
 );
 // Three bits count the words of a frame (five, or six with xlen = 32);
 // four bits count two frames' answers.
-const _: () = assert!(ptu_arch::frame::WORDS >= 1 && ptu_arch::frame::WORDS + 1 <= 8);
+const _: () = assert!(ptu_arch::frame::WORDS >= 1 && ptu_arch::frame::WORDS < 8);
 
 /// The wrapper's text for the default configuration.
 pub fn wrapper() -> String {
