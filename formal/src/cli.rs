@@ -242,15 +242,26 @@ mod tests {
         let o = options(&parse(&["--preset", "x86_64-default"])).unwrap();
         assert_eq!(o.config, PtuConfig::default());
         assert_eq!(o.work, PathBuf::from("build/formal"));
-        let err = options(&parse(&["--preset", "ice40-small-32"]))
+        let o = options(&parse(&["--preset", "x86_64-fs-bank"])).unwrap();
+        assert_eq!(o.work, PathBuf::from("build/formal-x86_64-fs-bank"));
+        assert_eq!(o.waves, PathBuf::from("waveforms-x86_64-fs-bank"));
+        // A mutant of an option's code is proven on its preset only.
+        let err = options(&parse(&["--mutant", "fs-not-banked"]))
             .unwrap_err()
             .to_string();
-        assert!(
-            err.starts_with(
-                "configuration ice40-small-32 has xlen = 32, which the RTL does not generate yet"
-            ),
-            "{err}"
+        assert_eq!(
+            err,
+            "mutant fs-not-banked changes the unit of preset x86_64-fs-bank, not of \
+             configuration x86_64-default: add --preset x86_64-fs-bank"
         );
+        let o = options(&parse(&[
+            "--preset",
+            "x86_64-fs-bank",
+            "--mutant",
+            "fs-not-banked",
+        ]))
+        .unwrap();
+        assert_eq!(o.properties[0].id, "P1");
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Mutant {
 }
 
 /// Every mutant; each property has at least one.
-pub const MUTANTS: [Mutant; 13] = [
+pub const MUTANTS: [Mutant; 14] = [
     Mutant {
         name: "kernel-shows-user-rsp",
         breaks: "P1",
@@ -179,6 +179,16 @@ pub const MUTANTS: [Mutant; 13] = [
         find: "{fs_level_user} = {fs_bank_user} & {fs_banked};",
         replace: "{fs_level_user} = 1'b0;",
         preset: Some("x86_64-fs-bank"),
+    },
+    Mutant {
+        name: "frame-info-high-word-misplaced",
+        breaks: "P9",
+        bug: "with xlen = 32, the frame word of EVENT_INFO bits 63:32 holds bits 31:0 \
+              (a 32-bit frame word misplaced)",
+        instance: "frame_sequencer",
+        find: "mem_wdata = {frame_word_info_hi};",
+        replace: "mem_wdata = {frame_word_info};",
+        preset: Some("ice40-small-32"),
     },
 ];
 
