@@ -1397,6 +1397,7 @@ fn run_presets_cli(a: &BenchSynthArgs) -> Result<()> {
         .join("synth")
         .join("build")
         .join("bench");
+    let mut failed: Vec<String> = Vec::new();
     let (text, table) = if a.area_only {
         let mut results = Vec::new();
         for cfg in &presets {
@@ -1409,13 +1410,30 @@ fn run_presets_cli(a: &BenchSynthArgs) -> Result<()> {
         let mut results = Vec::new();
         for cfg in &presets {
             say(Event::Note(&format!("preset {}", cfg.describe())));
-            let r = measure(cfg, &chosen, a.seeds, &cfg.out_folder(&root), &mut say)?;
-            results.push((*cfg, r));
+            // A preset that does not place and route on a part (the router
+            // gives up) is reported, and the others are still measured.
+            match measure(cfg, &chosen, a.seeds, &cfg.out_folder(&root), &mut say) {
+                Ok(r) => results.push((*cfg, r)),
+                Err(e) => {
+                    let line = format!("{}: {e:#}", cfg.name);
+                    say(Event::Note(&format!("  left out: {line}")));
+                    failed.push(line);
+                }
+            }
         }
         (presets_json(&results, a.seeds), presets_table(&results))
     };
     drop(bar);
     tools::write_atomic(&out, text.as_bytes())?;
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} presets not measured (the others are in {}): {}",
+            failed.len(),
+            presets.len(),
+            out.display(),
+            failed.join("; ")
+        );
+    }
     if a.json {
         print!("{text}");
         return Ok(());
