@@ -50,6 +50,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     // Constant declarations
     localparam no_user_fs = 64'h0;
+    localparam info_hi_lsb = 64'h20;
 
     // Stub signals
     reg rename_bank_clock;
@@ -165,6 +166,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] frame_sequencer_word_rsp;
     reg [63:0] frame_sequencer_word_status;
     reg [63:0] frame_sequencer_word_info;
+    reg [63:0] frame_sequencer_word_info_hi;
     reg [63:0] frame_sequencer_word_data;
     reg frame_sequencer_mem_ready;
     reg frame_sequencer_mem_err;
@@ -193,6 +195,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] csr_file_user_gs;
     reg [63:0] csr_file_user_fs;
     reg [63:0] csr_file_event_info;
+    reg [63:0] csr_file_event_info_hi;
     reg [63:0] csr_file_event_data;
     reg csr_file_status_load;
     reg csr_file_load_if;
@@ -217,8 +220,8 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire csr_file_ugs_we;
     reg [63:0] info_word_x;
     wire [63:0] info_word_y;
-    reg [63:0] restore_info_wide_x;
-    wire [63:0] restore_info_wide_y;
+    reg [63:0] info_hi_word_x;
+    wire [63:0] info_hi_word_y;
     reg redirect_q_clock;
     reg redirect_q_reset;
     reg redirect_q_we;
@@ -349,6 +352,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .word_rsp(frame_sequencer_word_rsp),
         .word_status(frame_sequencer_word_status),
         .word_info(frame_sequencer_word_info),
+        .word_info_hi(frame_sequencer_word_info_hi),
         .word_data(frame_sequencer_word_data),
         .mem_ready(frame_sequencer_mem_ready),
         .mem_err(frame_sequencer_mem_err),
@@ -379,6 +383,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .user_gs(csr_file_user_gs),
         .user_fs(csr_file_user_fs),
         .event_info(csr_file_event_info),
+        .event_info_hi(csr_file_event_info_hi),
         .event_data(csr_file_event_data),
         .status_load(csr_file_status_load),
         .load_if(csr_file_load_if),
@@ -406,9 +411,9 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .x(info_word_x),
         .y(info_word_y)
     );
-    ptu_fit_w64_w64 restore_info_wide(
-        .x(restore_info_wide_x),
-        .y(restore_info_wide_y)
+    ptu_fit_w64_w64 info_hi_word(
+        .x(info_hi_word_x),
+        .y(info_hi_word_y)
     );
     ptu_reg_w1 redirect_q(
         .clock(redirect_q_clock),
@@ -592,11 +597,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        restore_info_wide_x = return_path_restore_info;
-    end
-
-    always @(*) begin
-        entry_unit_restore_info = restore_info_wide_y;
+        entry_unit_restore_info = return_path_restore_info;
     end
 
     always @(*) begin
@@ -668,6 +669,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        info_hi_word_x = entry_unit_event_info >> info_hi_lsb;
+    end
+
+    always @(*) begin
+        frame_sequencer_word_info_hi = info_hi_word_y;
+    end
+
+    always @(*) begin
         frame_sequencer_word_data = entry_unit_event_data;
     end
 
@@ -721,6 +730,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         csr_file_event_info = info_word_y;
+    end
+
+    always @(*) begin
+        csr_file_event_info_hi = info_hi_word_y;
     end
 
     always @(*) begin
@@ -901,7 +914,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
 endmodule // ptu
 
-module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
+module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_info_hi,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
 
     // Module arguments
     input wire clock;
@@ -918,6 +931,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire [63:0] user_gs;
     input wire [63:0] user_fs;
     input wire [63:0] event_info;
+    input wire [63:0] event_info_hi;
     input wire [63:0] event_data;
     input wire status_load;
     input wire load_if;
@@ -944,6 +958,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Constant declarations
     localparam csr_known = 256'h7003f;
     localparam csr_read_only = 256'h30;
+    localparam has_info_hi = 1'b0;
     localparam addr_entry = 8'h0;
     localparam addr_entry_crit = 8'h1;
     localparam addr_cstack = 8'h2;
@@ -1013,6 +1028,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     reg [63:0] read_pair_entry;
     reg [63:0] read_pair_cstack;
     reg [63:0] read_pair_event;
+    reg [63:0] read_event;
     reg [63:0] read_pair_user;
     reg [63:0] read_kernel;
     reg [63:0] read_user;
@@ -1086,6 +1102,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] csr_rdata_comb;
     reg if_q_wdata_comb;
+    reg [63:0] read_event_comb;
     reg [63:0] read_kernel_comb;
     reg [63:0] read_pair_cstack_comb;
     reg [63:0] read_pair_entry_comb;
@@ -1260,6 +1277,14 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        read_event_comb = read_pair_event;
+        if (has_info_hi & csr_addr[1]) begin
+            read_event_comb = event_info_hi;
+        end
+        read_event = read_event_comb;
+    end
+
+    always @(*) begin
         read_pair_user_comb = user_rip;
         if (csr_addr[0]) begin
             read_pair_user_comb = user_rsp;
@@ -1273,7 +1298,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
             read_kernel_comb = read_pair_cstack;
         end
         if (csr_addr[2]) begin
-            read_kernel_comb = read_pair_event;
+            read_kernel_comb = read_event;
         end
         if (irq_entry & csr_addr[3]) begin
             read_kernel_comb = entry_irq_q_q;
@@ -2255,7 +2280,7 @@ module ptu_entry_unit_vector_wide(x,y);
     always @(*) y = {56'd0, x};
 endmodule // ptu_entry_unit_vector_wide
 
-module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
+module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,word_rsp,word_status,word_info,word_info_hi,word_data,mem_ready,mem_err,busy,popping,answer,word,done,bus_error,frame_addr,mem_valid,mem_we,mem_addr,mem_wdata);
 
     // Module arguments
     input wire clock;
@@ -2267,6 +2292,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     input wire [63:0] word_rsp;
     input wire [63:0] word_status;
     input wire [63:0] word_info;
+    input wire [63:0] word_info_hi;
     input wire [63:0] word_data;
     input wire mem_ready;
     input wire mem_err;
@@ -2284,10 +2310,12 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     // Constant declarations
     localparam zero = 64'h0;
-    localparam word_0 = 3'b0;
-    localparam word_1 = 3'b1;
-    localparam word_2 = 3'b10;
-    localparam word_3 = 3'b11;
+    localparam index_rip = 3'b0;
+    localparam index_rsp = 3'b1;
+    localparam index_status = 3'b10;
+    localparam index_info = 3'b11;
+    localparam index_info_hi = 3'b11;
+    localparam split_info = 1'b0;
     localparam word_last = 3'b100;
     localparam word_step = 3'b1;
 
@@ -2453,17 +2481,20 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     always @(*) begin
         mem_wdata_comb = zero;
         if (active_q & ~pop_q) begin
-            if (index_q == word_0) begin
+            if (index_q == index_rip) begin
                 mem_wdata_comb = word_rip;
             end
-            else if (index_q == word_1) begin
+            else if (index_q == index_rsp) begin
                 mem_wdata_comb = word_rsp;
             end
-            else if (index_q == word_2) begin
+            else if (index_q == index_status) begin
                 mem_wdata_comb = word_status;
             end
-            else if (index_q == word_3) begin
+            else if (index_q == index_info) begin
                 mem_wdata_comb = word_info;
+            end
+            else if (split_info & (index_q == index_info_hi)) begin
+                mem_wdata_comb = word_info_hi;
             end
             else begin
                 mem_wdata_comb = word_data;
@@ -2503,7 +2534,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
             addr_wdata_comb = zero;
         end
         if (start) begin
-            index_wdata_comb = word_0;
+            index_wdata_comb = index_rip;
             addr_wdata_comb = start_addr;
         end
         addr_wdata = addr_wdata_comb;
@@ -2562,7 +2593,7 @@ module ptu_frame_step(x,up,y);
     always @(*) y = {next_index, x[2:0]};
 endmodule // ptu_frame_step
 
-// Shared by: ptu_info_word, ptu_restore_info_wide
+// Shared by: ptu_info_hi_word, ptu_info_word, ptu_return_path_rdata_wide
 module ptu_fit_w64_w64(x,y);
 
     // Module arguments
@@ -3006,12 +3037,17 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
 
     // Constant declarations
     localparam info_mask = 64'h3ffffffffff07;
+    localparam info_hi_lsb = 64'h20;
     localparam word_data = 3'b0;
     localparam word_info = 3'b1;
+    localparam word_info_hi = 3'b1;
+    localparam split_info = 1'b0;
     localparam word_status = 3'b10;
     localparam word_rsp = 3'b11;
 
     // Stub signals
+    reg [63:0] rdata_wide_x;
+    wire [63:0] rdata_wide_y;
     reg popped_data_clock;
     reg popped_data_reset;
     reg popped_data_we;
@@ -3037,6 +3073,10 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     reg capture;
 
     // Sub module instances
+    ptu_fit_w64_w64 rdata_wide(
+        .x(rdata_wide_x),
+        .y(rdata_wide_y)
+    );
     ptu_reg_w64 popped_data(
         .clock(popped_data_clock),
         .reset(popped_data_reset),
@@ -3065,6 +3105,9 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
         .wdata(popped_rsp_wdata),
         .q(popped_rsp_q)
     );
+
+    // Private copies: each is computed, then written once per evaluation.
+    reg [63:0] popped_info_wdata_comb;
 
     // Update code
     always @(*) begin
@@ -3120,11 +3163,19 @@ module ptu_return_path(clock,reset,do_eret,status_framed,status_prev_user,seq_po
     end
 
     always @(*) begin
-        popped_info_we = capture & (seq_word == word_info);
+        rdata_wide_x = mem_rdata;
     end
 
     always @(*) begin
-        popped_info_wdata = mem_rdata & info_mask;
+        popped_info_we = capture & ((seq_word == word_info) | (split_info & (seq_word == word_info_hi)));
+    end
+
+    always @(*) begin
+        popped_info_wdata_comb = rdata_wide_y & info_mask;
+        if (split_info & (seq_word == word_info_hi)) begin
+            popped_info_wdata_comb = ((rdata_wide_y << info_hi_lsb) | popped_info_q) & info_mask;
+        end
+        popped_info_wdata = popped_info_wdata_comb;
     end
 
     always @(*) begin

@@ -5,15 +5,18 @@
 //! a read-only CSR, or an unknown address raises #GP instead of taking
 //! effect. A write to STATUS changes only `if`. Which addresses exist and
 //! which are read-only is not written here: the decode reads two 256-bit
-//! maps built from `ptu_arch::csr::TABLE` at elaboration, and each
-//! register resets to the table's value. What this file says per CSR is
+//! maps built at elaboration from the configuration's CSR table
+//! (`PtuConfig::csrs`: `ptu_arch::csr::TABLE` and the CSRs its options
+//! add, such as EVENT_INFO_H with XLEN = 32), and each register resets to
+//! the table's value. What this file says per CSR is
 //! its behaviour: where a read takes the value from and what a write does.
 //! The user copies (URIP, URSP, UGS) live in the rename bank; this block
 //! decodes their writes and reads their values. EVENT_INFO and EVENT_DATA
-//! live in the entry unit, which latches them.
+//! live in the entry unit, which latches them; with XLEN = 32, EVENT_INFO
+//! (0x04) reads EVENT_INFO bits 31:0 and EVENT_INFO_H (0x06) bits 63:32
+//! (docs/spec.md section 14.1).
 //!
 //! Options (docs/spec.md §14), fixed at elaboration by [`CsrFile::new`]:
-//! the address maps are the configuration's CSRs (`PtuConfig::csrs`), and
 //! two constants switch the options' registers on. With `irq_entry` the
 //! file holds ENTRY_IRQ (0x08); with `fs_bank` it reads UFS (0x13) from
 //! `user_fs` (the FS bank decodes UFS's writes). Without an option its
@@ -21,7 +24,7 @@
 //! which synthesis removes.
 
 use crate::primitives::Reg;
-use ptu_arch::config::{ENTRY_IRQ, UFS};
+use ptu_arch::config::{ENTRY_IRQ, EVENT_INFO_H, UFS};
 use ptu_arch::{csr, status, PtuConfig};
 use rust_hdl::prelude::*;
 
@@ -55,8 +58,11 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub user_gs: Signal<In, Bits<XLEN>>,
     /// UFS, for reads (option `fs_bank`; not read without it).
     pub user_fs: Signal<In, Bits<XLEN>>,
-    /// EVENT_INFO, for reads.
+    /// EVENT_INFO (with XLEN = 32 its bits 31:0), for reads.
     pub event_info: Signal<In, Bits<XLEN>>,
+    /// EVENT_INFO bits 63:32, for reads of EVENT_INFO_H (XLEN = 32; with
+    /// XLEN = 64 there is no EVENT_INFO_H and this input is not read).
+    pub event_info_hi: Signal<In, Bits<XLEN>>,
     /// EVENT_DATA, for reads.
     pub event_data: Signal<In, Bits<XLEN>>,
     /// Replace STATUS (an entry or a framed ERET completes).
@@ -83,7 +89,7 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub entry_irq: Signal<Out, Bits<XLEN>>,
     /// CSTACK: the stack top of critical events.
     pub cstack: Signal<Out, Bits<XLEN>>,
-    /// STATUS as a 64-bit word.
+    /// STATUS as an XLEN-bit word.
     pub status: Signal<Out, Bits<XLEN>>,
     /// STATUS.if: interrupts enabled in kernel mode.
     pub status_if: Signal<Out, Bit>,
@@ -101,10 +107,13 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub ursp_we: Signal<Out, Bit>,
     /// Write UGS.
     pub ugs_we: Signal<Out, Bit>,
-    /// Bit `a` set: address `a` is a CSR (from `csr::TABLE`).
+    /// Bit `a` set: address `a` is a CSR (from the configuration's table).
     csr_known: Constant<Bits<256>>,
-    /// Bit `a` set: a write to address `a` raises #GP (from `csr::TABLE`).
+    /// Bit `a` set: a write to address `a` raises #GP (from the
+    /// configuration's table).
     csr_read_only: Constant<Bits<256>>,
+    /// The configuration has EVENT_INFO_H (XLEN = 32).
+    has_info_hi: Constant<Bit>,
     addr_entry: Constant<Bits<8>>,
     addr_entry_crit: Constant<Bits<8>>,
     addr_cstack: Constant<Bits<8>>,
@@ -127,6 +136,7 @@ pub struct CsrFile<const XLEN: usize = 64> {
     read_pair_entry: Signal<Local, Bits<XLEN>>,
     read_pair_cstack: Signal<Local, Bits<XLEN>>,
     read_pair_event: Signal<Local, Bits<XLEN>>,
+    read_event: Signal<Local, Bits<XLEN>>,
     read_pair_user: Signal<Local, Bits<XLEN>>,
     read_kernel: Signal<Local, Bits<XLEN>>,
     read_user: Signal<Local, Bits<XLEN>>,
@@ -160,6 +170,7 @@ const READ_TREE_FITS: () = assert!(
         && csr::STATUS == 0x03
         && csr::EVENT_INFO == 0x04
         && csr::EVENT_DATA == 0x05
+        && EVENT_INFO_H == 0x06
         && csr::URIP == 0x10
         && csr::URSP == 0x11
         && csr::UGS == 0x12
@@ -189,26 +200,46 @@ fn address_map(pred: impl Fn(u8) -> bool) -> Constant<Bits<256>> {
     Constant::new(map)
 }
 
-/// A 64-bit CSR register with the table's reset value.
-fn csr_reg<const XLEN: usize>(addr: u8) -> Reg<Bits<XLEN>> {
-    Reg::new(csr::get(addr).reset.into())
+/// An XLEN-bit CSR register with the table's reset value.
+fn csr_reg<const XLEN: usize>(cfg: &PtuConfig, addr: u8) -> Reg<Bits<XLEN>> {
+    Reg::new(table_entry(cfg, addr).reset.into())
 }
 
 /// A STATUS bit register with the table's reset value of that bit.
-fn status_bit(bit: u32) -> Reg<Bit> {
-    Reg::new((csr::get(csr::STATUS).reset >> bit) & 1 == 1)
+fn status_bit(cfg: &PtuConfig, bit: u32) -> Reg<Bit> {
+    Reg::new((table_entry(cfg, csr::STATUS).reset >> bit) & 1 == 1)
+}
+
+/// The CSR at `addr` in `cfg`'s table; panics naming the address if the
+/// table lacks it (the CSR file names CSRs by their constants).
+fn table_entry(cfg: &PtuConfig, addr: u8) -> csr::Csr {
+    cfg.csr(addr).unwrap_or_else(|| {
+        panic!(
+            "CSR address 0x{addr:02x} is not in the CSR table of configuration {}",
+            cfg.name
+        )
+    })
 }
 
 impl<const XLEN: usize> Default for CsrFile<XLEN> {
-    /// The CSR file of the default configuration.
+    /// The CSR file of the XLEN-bit unit without options.
     fn default() -> Self {
-        Self::new(&PtuConfig::default())
+        Self::new(&PtuConfig {
+            xlen: XLEN,
+            ..PtuConfig::default()
+        })
     }
 }
 
 impl<const XLEN: usize> CsrFile<XLEN> {
-    /// The CSR file of `cfg`: its CSRs (`PtuConfig::csrs`) and options.
+    /// The CSR file of configuration `cfg` (whose `xlen` must be XLEN):
+    /// its decode is `cfg`'s CSR table, and its options.
     pub fn new(cfg: &PtuConfig) -> Self {
+        assert_eq!(
+            cfg.xlen, XLEN,
+            "configuration {} is not {XLEN}-bit",
+            cfg.name
+        );
         for a in [
             csr::ENTRY,
             csr::ENTRY_CRIT,
@@ -219,10 +250,16 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             csr::UGS,
         ] {
             assert!(
-                csr::exists(a) && !csr::read_only(a),
-                "the CSR file writes CSR 0x{a:02x}, which csr::TABLE must list as writable"
+                table_entry(cfg, a).access.writable(),
+                "the CSR file writes CSR 0x{a:02x}, which the CSR table must list as writable"
             );
         }
+        let has_info_hi = cfg.csr(EVENT_INFO_H).is_some();
+        assert_eq!(
+            has_info_hi,
+            XLEN == 32,
+            "EVENT_INFO_H exists with XLEN = 32 only"
+        );
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -238,6 +275,7 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             user_gs: Default::default(),
             user_fs: Default::default(),
             event_info: Default::default(),
+            event_info_hi: Default::default(),
             event_data: Default::default(),
             status_load: Default::default(),
             load_if: Default::default(),
@@ -261,7 +299,8 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             ursp_we: Default::default(),
             ugs_we: Default::default(),
             csr_known: address_map(|a| cfg.csr(a).is_some()),
-            csr_read_only: address_map(|a| cfg.csr(a).is_some_and(|c| !c.access.writable())),
+            csr_read_only: address_map(|a| cfg.csr(a).is_some() && cfg.csr_faults(a, true)),
+            has_info_hi: Constant::new(has_info_hi),
             addr_entry: addr(csr::ENTRY),
             addr_entry_crit: addr(csr::ENTRY_CRIT),
             addr_cstack: addr(csr::CSTACK),
@@ -282,19 +321,21 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             read_pair_entry: Default::default(),
             read_pair_cstack: Default::default(),
             read_pair_event: Default::default(),
+            read_event: Default::default(),
             read_pair_user: Default::default(),
             read_kernel: Default::default(),
             read_user: Default::default(),
             status_word: Default::default(),
-            entry_q: csr_reg(csr::ENTRY),
-            entry_crit_q: csr_reg(csr::ENTRY_CRIT),
-            cstack_q: csr_reg(csr::CSTACK),
+            entry_q: csr_reg(cfg, csr::ENTRY),
+            entry_crit_q: csr_reg(cfg, csr::ENTRY_CRIT),
+            cstack_q: csr_reg(cfg, csr::CSTACK),
+            // ENTRY_IRQ resets to 0 (docs/spec.md §14.3).
             entry_irq_q: Reg::default(),
-            if_q: status_bit(status::IF),
-            framed_q: status_bit(status::FRAMED),
-            nmi_blocked_q: status_bit(status::NMI_BLOCKED),
-            prev_user_q: status_bit(status::PREV_USER),
-            critical_q: status_bit(status::CRITICAL),
+            if_q: status_bit(cfg, status::IF),
+            framed_q: status_bit(cfg, status::FRAMED),
+            nmi_blocked_q: status_bit(cfg, status::NMI_BLOCKED),
+            prev_user_q: status_bit(cfg, status::PREV_USER),
+            critical_q: status_bit(cfg, status::CRITICAL),
         }
     }
 }
@@ -384,6 +425,12 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         if self.csr_addr.val().get_bit(0) {
             self.read_pair_event.next = self.event_data.val();
         }
+        // EVENT_INFO_H (0x06) with XLEN = 32; `has_info_hi` is a constant,
+        // so with XLEN = 64 this is no logic (0x06 is unknown there).
+        self.read_event.next = self.read_pair_event.val();
+        if self.has_info_hi.val() & self.csr_addr.val().get_bit(1) {
+            self.read_event.next = self.event_info_hi.val();
+        }
         self.read_pair_user.next = self.user_rip.val();
         if self.csr_addr.val().get_bit(0) {
             self.read_pair_user.next = self.user_rsp.val();
@@ -393,7 +440,7 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
             self.read_kernel.next = self.read_pair_cstack.val();
         }
         if self.csr_addr.val().get_bit(2) {
-            self.read_kernel.next = self.read_pair_event.val();
+            self.read_kernel.next = self.read_event.val();
         }
         // ENTRY_IRQ (0x08, option `irq_entry`).
         if self.irq_entry.val() & self.csr_addr.val().get_bit(3) {

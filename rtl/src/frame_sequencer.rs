@@ -1,9 +1,12 @@
-//! The frame sequencer: pushes and pops the five-word frame through the
-//! memory port with the valid/ready handshake.
+//! The frame sequencer: pushes and pops the frame through the memory port
+//! with the valid/ready handshake.
 //!
 //! SPEC.md, "Entry" and "ERET": words are written highest address first
 //! (return RIP, kernel RSP, STATUS, EVENT_INFO, EVENT_DATA) and read back
-//! lowest address first; one word per bus answer; a request holds until
+//! lowest address first. With XLEN = 32 (docs/spec.md section 14.1) the
+//! frame has six 4-byte words: EVENT_INFO is two of them, its bits 63:32
+//! pushed before its bits 31:0. Which word sits where is
+//! `ptu_arch::FrameLayout::for_xlen(XLEN)`. One word per bus answer; a request holds until
 //! `mem_ready`; `mem_err` counts only with `mem_ready`. The sequencer only
 //! moves words: what they are and what a finished or failed transfer
 //! means is decided by the entry unit and the return path.
@@ -11,11 +14,12 @@
 //! A start while a transfer runs restarts it (the entry unit does this to
 //! push a #DF frame at the edge of a bus error).
 
-use crate::primitives::{FrameStep, Reg};
-use ptu_arch::frame;
+use crate::primitives::{frame_word_bytes, FrameStep, Reg};
+use ptu_arch::FrameLayout;
 use rust_hdl::prelude::*;
 
-/// Five-word frame transfers on the memory port.
+/// Frame transfers on the memory port: five XLEN-bit words, or six with
+/// XLEN = 32.
 #[derive(LogicBlock)]
 pub struct FrameSequencer<const XLEN: usize = 64> {
     /// Clock of every register.
@@ -23,7 +27,7 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     /// Synchronous reset, active high.
     pub reset: Signal<In, Bit>,
     /// Start pushing a frame below the stack top `start_addr`: its first
-    /// word goes to `start_addr - 8`.
+    /// word goes to `start_addr - XLEN/8`.
     pub start_push: Signal<In, Bit>,
     /// Start popping a frame whose lowest word is at `start_addr`.
     pub start_pop: Signal<In, Bit>,
@@ -35,9 +39,14 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     pub word_rsp: Signal<In, Bits<XLEN>>,
     /// Word 2 of a push: STATUS.
     pub word_status: Signal<In, Bits<XLEN>>,
-    /// Word 3 of a push: EVENT_INFO.
+    /// EVENT_INFO's word of a push (word 3; with XLEN = 32 its bits
+    /// 31:0, word 4).
     pub word_info: Signal<In, Bits<XLEN>>,
-    /// Word 4 of a push (lowest address): EVENT_DATA.
+    /// EVENT_INFO bits 63:32, word 3 of a push with XLEN = 32. With
+    /// XLEN = 64 one word holds all of EVENT_INFO and this input is not
+    /// pushed.
+    pub word_info_hi: Signal<In, Bits<XLEN>>,
+    /// The last word of a push (lowest address): EVENT_DATA.
     pub word_data: Signal<In, Bits<XLEN>>,
     /// The bus answers the request of this cycle.
     pub mem_ready: Signal<In, Bit>,
@@ -49,9 +58,9 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     pub popping: Signal<Out, Bit>,
     /// A word completes without error at this edge.
     pub answer: Signal<Out, Bit>,
-    /// Index of the word being transferred (0 to 4).
+    /// Index of the word being transferred (0 to 4; 0 to 5 with XLEN = 32).
     pub word: Signal<Out, Bits<3>>,
-    /// The fifth word completes without error at this edge.
+    /// The frame's last word completes without error at this edge.
     pub done: Signal<Out, Bit>,
     /// A word completes with `mem_err` at this edge.
     pub bus_error: Signal<Out, Bit>,
@@ -66,10 +75,16 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     /// Data of a write request.
     pub mem_wdata: Signal<Out, Bits<XLEN>>,
     zero: Constant<Bits<XLEN>>,
-    word_0: Constant<Bits<3>>,
-    word_1: Constant<Bits<3>>,
-    word_2: Constant<Bits<3>>,
-    word_3: Constant<Bits<3>>,
+    /// The push index of each word (highest address first), from the
+    /// frame layout of XLEN.
+    index_rip: Constant<Bits<3>>,
+    index_rsp: Constant<Bits<3>>,
+    index_status: Constant<Bits<3>>,
+    index_info: Constant<Bits<3>>,
+    /// EVENT_INFO's high word, with XLEN = 32 (else EVENT_INFO's index).
+    index_info_hi: Constant<Bits<3>>,
+    /// EVENT_INFO is two words (XLEN = 32).
+    split_info: Constant<Bit>,
     word_last: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
@@ -91,8 +106,19 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     step: FrameStep<XLEN>,
 }
 
+/// The push index (0 = highest address) of the word at byte offset `off`
+/// of a frame laid out as `f`.
+fn push_index(f: &FrameLayout, off: u64) -> Constant<Bits<3>> {
+    Constant::new((f.words - 1 - off / f.word_bytes).into())
+}
+
 impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
     fn default() -> Self {
+        let f = FrameLayout::for_xlen(XLEN);
+        assert!(f.words <= 8, "a frame index is 3 bits");
+        assert_eq!(f.word_bytes, frame_word_bytes(XLEN), "FrameStep's step");
+        // The index of EVENT_DATA, the last word pushed, is `word_last`.
+        assert_eq!(f.off_event_data, 0);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -103,6 +129,7 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
             word_rsp: Default::default(),
             word_status: Default::default(),
             word_info: Default::default(),
+            word_info_hi: Default::default(),
             word_data: Default::default(),
             mem_ready: Default::default(),
             mem_err: Default::default(),
@@ -118,11 +145,13 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
             mem_addr: Default::default(),
             mem_wdata: Default::default(),
             zero: Constant::new(0u64.into()),
-            word_0: Constant::new(0u64.into()),
-            word_1: Constant::new(1u64.into()),
-            word_2: Constant::new(2u64.into()),
-            word_3: Constant::new(3u64.into()),
-            word_last: Constant::new((frame::WORDS - 1).into()),
+            index_rip: push_index(&f, f.off_rip),
+            index_rsp: push_index(&f, f.off_rsp),
+            index_status: push_index(&f, f.off_status),
+            index_info: push_index(&f, f.off_event_info),
+            index_info_hi: push_index(&f, f.off_event_info_hi.unwrap_or(f.off_event_info)),
+            split_info: Constant::new(f.off_event_info_hi.is_some()),
+            word_last: push_index(&f, f.off_event_data),
             word_step: Constant::new(1u64.into()),
             start: Default::default(),
             word_addr: Default::default(),
@@ -166,14 +195,18 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.mem_addr.next = self.word_addr.val();
         self.mem_wdata.next = self.zero.val();
         if self.active.q.val() & !self.pop.q.val() {
-            if self.index.q.val() == self.word_0.val() {
+            if self.index.q.val() == self.index_rip.val() {
                 self.mem_wdata.next = self.word_rip.val();
-            } else if self.index.q.val() == self.word_1.val() {
+            } else if self.index.q.val() == self.index_rsp.val() {
                 self.mem_wdata.next = self.word_rsp.val();
-            } else if self.index.q.val() == self.word_2.val() {
+            } else if self.index.q.val() == self.index_status.val() {
                 self.mem_wdata.next = self.word_status.val();
-            } else if self.index.q.val() == self.word_3.val() {
+            } else if self.index.q.val() == self.index_info.val() {
                 self.mem_wdata.next = self.word_info.val();
+            } else if self.split_info.val() & (self.index.q.val() == self.index_info_hi.val()) {
+                // XLEN = 32 only: `split_info` is a constant, so with
+                // XLEN = 64 this branch is no logic.
+                self.mem_wdata.next = self.word_info_hi.val();
             } else {
                 self.mem_wdata.next = self.word_data.val();
             }
@@ -192,7 +225,7 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
             self.addr.wdata.next = self.zero.val();
         }
         if self.start.val() {
-            self.index.wdata.next = self.word_0.val();
+            self.index.wdata.next = self.index_rip.val();
             self.addr.wdata.next = self.start_addr.val();
         }
     }

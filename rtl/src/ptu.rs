@@ -45,7 +45,9 @@ use rust_hdl::prelude::*;
 /// blocks), its constructors, its `update` and its [`Unit`] impl. The
 /// optional part, `fs: fs_base fs_we fs_wdata fs_bank`, names the FS ports
 /// and the FS bank: the top with option `fs_bank`. Each `$( .. )?` below is
-/// that option's share; every other line is both tops'.
+/// that option's share; every other line is both tops'. The body is not
+/// indented, so that it reads (and diffs) as the plain struct and `impl`s
+/// it stands for.
 macro_rules! ptu_top {
     (
         $(#[$attr:meta])*
@@ -158,10 +160,15 @@ pub struct $name<const XLEN: usize = 64> {
     )?
     /// UFS as the CSR file reads it without `fs_bank`.
     no_user_fs: Constant<Bits<XLEN>>,
-    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word.
+    /// EVENT_INFO as an XLEN-bit word: the CSR value and the frame word
+    /// (with XLEN = 32 its bits 31:0).
     info_word: Fit<64, XLEN>,
-    /// EVENT_INFO popped from the frame, as 64 bits.
-    restore_info_wide: Fit<XLEN, 64>,
+    /// EVENT_INFO bits 63:32 as an XLEN-bit word: with XLEN = 32, the
+    /// value of EVENT_INFO_H and the frame's second EVENT_INFO word. With
+    /// XLEN = 64 nothing uses it.
+    info_hi_word: Fit<64, XLEN>,
+    /// Where EVENT_INFO's high word starts: bit 32.
+    info_hi_lsb: Constant<Bits<64>>,
     /// The current instruction takes effect at this edge.
     insn_done: Signal<Local, Bit>,
     /// `redirect`.
@@ -258,7 +265,8 @@ impl<const XLEN: usize> $name<XLEN> {
             $($fs_bank: FsBank::new(mutant != Some(Mutant::FsNotBanked)),)?
             no_user_fs: Constant::new(0u64.into()),
             info_word: Default::default(),
-            restore_info_wide: Default::default(),
+            info_hi_word: Default::default(),
+            info_hi_lsb: Constant::new(32u64.into()),
             insn_done: Default::default(),
             redirect_q: Default::default(),
         })
@@ -311,8 +319,7 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.entry_unit.seq_done.next = self.frame_sequencer.done.val();
         self.entry_unit.seq_bus_error.next = self.frame_sequencer.bus_error.val();
         self.entry_unit.restore.next = self.return_path.restore.val();
-        self.restore_info_wide.x.next = self.return_path.restore_info.val();
-        self.entry_unit.restore_info.next = self.restore_info_wide.y.val();
+        self.entry_unit.restore_info.next = self.return_path.restore_info.val();
         self.entry_unit.restore_data.next = self.return_path.restore_data.val();
 
         // Return path.
@@ -339,6 +346,8 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.frame_sequencer.word_status.next = self.csr_file.status.val();
         self.info_word.x.next = self.entry_unit.event_info.val();
         self.frame_sequencer.word_info.next = self.info_word.y.val();
+        self.info_hi_word.x.next = self.entry_unit.event_info.val() >> self.info_hi_lsb.val();
+        self.frame_sequencer.word_info_hi.next = self.info_hi_word.y.val();
         self.frame_sequencer.word_data.next = self.entry_unit.event_data.val();
         self.frame_sequencer.mem_ready.next = self.mem_ready.val();
         self.frame_sequencer.mem_err.next = self.mem_err.val();
@@ -356,6 +365,7 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.csr_file.user_gs.next = self.rename_bank.user_gs.val();
         self.csr_file.user_fs.next = self.no_user_fs.val();
         self.csr_file.event_info.next = self.info_word.y.val();
+        self.csr_file.event_info_hi.next = self.info_hi_word.y.val();
         self.csr_file.event_data.next = self.entry_unit.event_data.val();
         self.csr_file.status_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();

@@ -3,14 +3,17 @@
 //! SPEC.md, "ERET": with `framed` = 0 the unit returns to user at the
 //! edge that accepts ERET, with no memory access (CPL 3; the outputs show
 //! the user copies). With `framed` = 1 it pops the frame, lowest address
-//! first, and at the fifth answer restores the kernel RIP, kernel RSP,
-//! STATUS, EVENT_INFO and EVENT_DATA from it; CPL becomes 3 if the STATUS
+//! first, and at the last answer (the fifth; the sixth with XLEN = 32)
+//! restores the kernel RIP, kernel RSP, STATUS, EVENT_INFO and EVENT_DATA
+//! from it. With XLEN = 32 EVENT_INFO is two words of the frame, its bits
+//! 31:0 popped before its bits 63:32 (docs/spec.md section 14.1); where
+//! each word sits is `ptu_arch::FrameLayout::for_xlen(XLEN)`; CPL becomes 3 if the STATUS
 //! being left says `prev_user`. A pop that ends in a bus error commits
 //! nothing (the entry unit turns it into a double fault). ERET in user
 //! mode is a #GP, decided by the entry unit.
 
-use crate::primitives::Reg;
-use ptu_arch::{event_info, status};
+use crate::primitives::{Fit, Reg};
+use ptu_arch::{event_info, status, FrameLayout};
 use rust_hdl::prelude::*;
 
 /// ERET: unframed return to user, or pop and restore.
@@ -48,8 +51,8 @@ pub struct ReturnPath<const XLEN: usize = 64> {
     pub restore_rip: Signal<Out, Bits<XLEN>>,
     /// Kernel RSP from the frame.
     pub restore_rsp: Signal<Out, Bits<XLEN>>,
-    /// EVENT_INFO from the frame (defined fields only).
-    pub restore_info: Signal<Out, Bits<XLEN>>,
+    /// EVENT_INFO from the frame (defined fields only), all 64 bits.
+    pub restore_info: Signal<Out, Bits<64>>,
     /// EVENT_DATA from the frame.
     pub restore_data: Signal<Out, Bits<XLEN>>,
     /// STATUS.if from the frame.
@@ -62,16 +65,26 @@ pub struct ReturnPath<const XLEN: usize = 64> {
     pub restore_prev_user: Signal<Out, Bit>,
     /// STATUS.critical from the frame.
     pub restore_critical: Signal<Out, Bit>,
-    info_mask: Constant<Bits<XLEN>>,
+    /// EVENT_INFO's defined fields.
+    info_mask: Constant<Bits<64>>,
+    /// Where EVENT_INFO's high word goes: bit 32.
+    info_hi_lsb: Constant<Bits<64>>,
     word_data: Constant<Bits<3>>,
     word_info: Constant<Bits<3>>,
+    /// EVENT_INFO's high word, with XLEN = 32 (else EVENT_INFO's index).
+    word_info_hi: Constant<Bits<3>>,
+    /// EVENT_INFO is two words (XLEN = 32).
+    split_info: Constant<Bit>,
     word_status: Constant<Bits<3>>,
     word_rsp: Constant<Bits<3>>,
     capture: Signal<Local, Bit>,
+    /// The popped word as 64 bits (zero-extended with XLEN = 32).
+    rdata_wide: Fit<XLEN, 64>,
     /// EVENT_DATA popped from the frame.
     popped_data: Reg<Bits<XLEN>>,
-    /// EVENT_INFO popped from the frame.
-    popped_info: Reg<Bits<XLEN>>,
+    /// EVENT_INFO popped from the frame, 64 bits: with XLEN = 32 its low
+    /// word lands in bits 31:0, then its high word in bits 63:32.
+    popped_info: Reg<Bits<64>>,
     /// STATUS bits 4:0 popped from the frame.
     popped_status: Reg<Bits<5>>,
     /// Kernel RSP popped from the frame.
@@ -82,22 +95,17 @@ pub struct ReturnPath<const XLEN: usize = 64> {
 const _: () = assert!(status::IF == 0 && status::FRAMED == 1 && status::NMI_BLOCKED == 2);
 const _: () = assert!(status::PREV_USER == 3 && status::CRITICAL == 4 && status::MASK == 0x1f);
 
-/// The low `bits` bits set.
-fn low_mask(bits: usize) -> u64 {
-    if bits >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << bits) - 1
-    }
-}
-
-fn word(offset: u64) -> Constant<Bits<3>> {
-    Constant::new((offset / ptu_arch::frame::WORD_BYTES).into())
+/// The pop index (0 = lowest address) of the word at byte offset `off` of
+/// a frame laid out as `f`.
+fn word(f: &FrameLayout, off: u64) -> Constant<Bits<3>> {
+    Constant::new((off / f.word_bytes).into())
 }
 
 impl<const XLEN: usize> Default for ReturnPath<XLEN> {
     fn default() -> Self {
-        use ptu_arch::frame;
+        let f = FrameLayout::for_xlen(XLEN);
+        // The RIP word is the last one popped: it commits with the rest.
+        assert_eq!(f.off_rip, f.bytes - f.word_bytes);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -122,13 +130,16 @@ impl<const XLEN: usize> Default for ReturnPath<XLEN> {
             restore_nmi_blocked: Default::default(),
             restore_prev_user: Default::default(),
             restore_critical: Default::default(),
-            // EVENT_INFO's defined fields in the frame word that holds its bits XLEN-1:0.
-            info_mask: Constant::new((event_info::MASK & low_mask(XLEN)).into()),
-            word_data: word(frame::OFF_EVENT_DATA),
-            word_info: word(frame::OFF_EVENT_INFO),
-            word_status: word(frame::OFF_STATUS),
-            word_rsp: word(frame::OFF_RSP),
+            info_mask: Constant::new(event_info::MASK.into()),
+            info_hi_lsb: Constant::new(32u64.into()),
+            word_data: word(&f, f.off_event_data),
+            word_info: word(&f, f.off_event_info),
+            word_info_hi: word(&f, f.off_event_info_hi.unwrap_or(f.off_event_info)),
+            split_info: Constant::new(f.off_event_info_hi.is_some()),
+            word_status: word(&f, f.off_status),
+            word_rsp: word(&f, f.off_rsp),
             capture: Default::default(),
+            rdata_wide: Default::default(),
             popped_data: Default::default(),
             popped_info: Default::default(),
             popped_status: Default::default(),
@@ -154,14 +165,24 @@ impl<const XLEN: usize> Logic for ReturnPath<XLEN> {
         self.popped_rsp.reset.next = self.reset.val();
         self.leave.next = self.do_eret.val() & !self.status_framed.val();
         self.start_pop.next = self.do_eret.val() & self.status_framed.val();
-        // Hold the first four words; the fifth (RIP) commits with them.
+        // Hold the words before the last; the last (RIP) commits with them.
         self.capture.next = self.seq_popping.val() & self.seq_answer.val();
         self.popped_data.we.next =
             self.capture.val() & (self.seq_word.val() == self.word_data.val());
         self.popped_data.wdata.next = self.mem_rdata.val();
-        self.popped_info.we.next =
-            self.capture.val() & (self.seq_word.val() == self.word_info.val());
-        self.popped_info.wdata.next = self.mem_rdata.val() & self.info_mask.val();
+        // EVENT_INFO: its word, or with XLEN = 32 its low word, then its
+        // high word above the low one already held. `split_info` is a
+        // constant, so with XLEN = 64 the second word is no logic.
+        self.rdata_wide.x.next = self.mem_rdata.val();
+        self.popped_info.we.next = self.capture.val()
+            & ((self.seq_word.val() == self.word_info.val())
+                | (self.split_info.val() & (self.seq_word.val() == self.word_info_hi.val())));
+        self.popped_info.wdata.next = self.rdata_wide.y.val() & self.info_mask.val();
+        if self.split_info.val() & (self.seq_word.val() == self.word_info_hi.val()) {
+            self.popped_info.wdata.next = ((self.rdata_wide.y.val() << self.info_hi_lsb.val())
+                | self.popped_info.q.val())
+                & self.info_mask.val();
+        }
         self.popped_status.we.next =
             self.capture.val() & (self.seq_word.val() == self.word_status.val());
         self.popped_status.wdata.next = self.mem_rdata.val().get_bits::<5>(0);

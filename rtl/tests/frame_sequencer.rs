@@ -28,6 +28,9 @@ const WORDS: [u64; 5] = [
     0x0001_0000_0000_0e03, // EVENT_INFO
     0x0000_7fff_0000_1000, // EVENT_DATA
 ];
+/// The high EVENT_INFO word input of the 64-bit block, which no request
+/// may carry.
+const NEVER_PUSHED: u64 = 0x5a5a_a5a5_5a5a_a5a5;
 /// First request address of a push (the frame's top word).
 const PUSH_AT: u64 = 0xffff_c900_0000_7ff8;
 /// The stack top a push starts below (its `start_addr`).
@@ -49,6 +52,8 @@ fn quiet(x: &mut FrameSequencer) {
     x.word_rsp.next = WORDS[1].into();
     x.word_status.next = WORDS[2].into();
     x.word_info.next = WORDS[3].into();
+    // With XLEN = 64 the high EVENT_INFO word is never pushed.
+    x.word_info_hi.next = NEVER_PUSHED.into();
     x.word_data.next = WORDS[4].into();
     x.mem_ready.next = false;
     x.mem_err.next = false;
@@ -501,3 +506,95 @@ block_test!(
 fn synthesises() {
     common::synthesises(BLOCK, &sequencer());
 }
+
+/// The 32-bit block (docs/spec.md section 14.1): six 4-byte words,
+/// EVENT_INFO's high word pushed before its low word.
+type FrameSequencer32 = FrameSequencerOf<32>;
+
+/// The six words of a 32-bit push, in the order they are written: return
+/// RIP, kernel RSP, STATUS, EVENT_INFO bits 63:32, bits 31:0, EVENT_DATA.
+const WORDS32: [u64; 6] = [
+    0x8000_1234,
+    0x0000_7f00,
+    0x0000_0015,
+    0x0001_0000,
+    0x0000_0e03,
+    0x0000_1000,
+];
+
+/// No start, no answer; the word inputs hold `WORDS32`.
+fn quiet32(x: &mut FrameSequencer32) {
+    x.reset.next = false;
+    x.start_push.next = false;
+    x.start_pop.next = false;
+    x.start_addr.next = 0.into();
+    x.word_rip.next = WORDS32[0].into();
+    x.word_rsp.next = WORDS32[1].into();
+    x.word_status.next = WORDS32[2].into();
+    x.word_info_hi.next = WORDS32[3].into();
+    x.word_info.next = WORDS32[4].into();
+    x.word_data.next = WORDS32[5].into();
+    x.mem_ready.next = false;
+    x.mem_err.next = false;
+}
+
+fn req32(x: &FrameSequencer32) -> (bool, bool, u64, u64) {
+    (
+        x.mem_valid.val(),
+        x.mem_we.val(),
+        x.mem_addr.val().to_u64(),
+        x.mem_wdata.val().to_u64(),
+    )
+}
+
+block_test!(
+    push_and_pop_six_words_with_xlen_32,
+    FrameSequencer32,
+    common::connected(FrameSequencer32::default()),
+    30,
+    |sim, x| {
+        quiet32(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        quiet32(&mut x);
+        x.mem_ready.next = true;
+        // A stack top of 8 bytes: the frame wraps below address 0, modulo 2^32.
+        let top = 8u64;
+        let at = |i: u64| top.wrapping_sub(4 * (i + 1)) & 0xffff_ffff;
+        x.start_push.next = true;
+        x.start_addr.next = top.into();
+        edge!(sim, x);
+        x.start_push.next = false;
+        x.start_addr.next = 0.into();
+        for i in 0..6 {
+            settle!(sim, x);
+            check!(
+                sim,
+                x,
+                req32(&x),
+                (true, true, at(i), WORDS32[i as usize]),
+                "push word {i}"
+            );
+            check!(sim, x, x.word.val().to_u64(), i, "push word {i}");
+            check!(sim, x, x.done.val(), i == 5, "push word {i}");
+            edge!(sim, x);
+        }
+        check!(sim, x, x.busy.val(), false, "after the sixth answer");
+        check!(sim, x, req32(&x), IDLE_REQ, "after the sixth answer");
+        // Pop from the frame's lowest word, upward by 4.
+        let base = at(5);
+        x.start_pop.next = true;
+        x.start_addr.next = base.into();
+        edge!(sim, x);
+        x.start_pop.next = false;
+        x.start_addr.next = 0.into();
+        for i in 0..6 {
+            settle!(sim, x);
+            let addr = base.wrapping_add(4 * i) & 0xffff_ffff;
+            check!(sim, x, req32(&x), (true, false, addr, 0), "pop word {i}");
+            check!(sim, x, x.done.val(), i == 5, "pop word {i}");
+            edge!(sim, x);
+        }
+        check!(sim, x, x.busy.val(), false, "after the pop");
+    }
+);

@@ -316,3 +316,80 @@ block_test!(
 fn synthesises() {
     common::synthesises(BLOCK, &path());
 }
+
+/// The 32-bit block (docs/spec.md section 14.1).
+type ReturnPath32 = ReturnPathOf<32>;
+
+fn quiet32(x: &mut ReturnPath32) {
+    x.reset.next = false;
+    x.do_eret.next = false;
+    x.status_framed.next = false;
+    x.status_prev_user.next = false;
+    x.seq_popping.next = false;
+    x.seq_answer.next = false;
+    x.seq_word.next = 0.into();
+    x.seq_done.next = false;
+    x.mem_rdata.next = 0.into();
+}
+
+block_test!(
+    a_32_bit_pop_restores_event_info_from_two_words,
+    ReturnPath32,
+    common::connected(ReturnPath32::default()),
+    40,
+    |sim, x| {
+        quiet32(&mut x);
+        x.reset.next = true;
+        edge!(sim, x);
+        // The frame in pop order (lowest address first): EVENT_DATA,
+        // EVENT_INFO bits 31:0, bits 63:32, STATUS, RSP, RIP. Undefined
+        // bits of both EVENT_INFO words and of STATUS are set in memory.
+        let info = event_info::pack(3, 14, 0xbeef_1234, true, true);
+        let words: [u64; 6] = [
+            0xdead_0000,
+            (info & 0xffff_ffff) | 0xf8,
+            (info >> 32) | 0xfffc_0000,
+            0xffff_ffe0 | 1 << status::IF | 1 << status::CRITICAL,
+            0x0000_7000,
+            0x8000_5678,
+        ];
+        quiet32(&mut x);
+        x.do_eret.next = true;
+        x.status_framed.next = true;
+        x.status_prev_user.next = true;
+        edge!(sim, x);
+        for (i, word) in words.into_iter().enumerate() {
+            // One wait state with garbage read data before each answer.
+            quiet32(&mut x);
+            x.seq_popping.next = true;
+            x.status_prev_user.next = true;
+            x.seq_word.next = (i as u64).into();
+            x.mem_rdata.next = 0x5a5a_5a5a.into();
+            edge!(sim, x);
+            x.seq_answer.next = true;
+            x.seq_done.next = i == 5;
+            x.mem_rdata.next = word.into();
+            settle!(sim, x);
+            check!(sim, x, x.restore.val(), i == 5, "word {i}: restore");
+            if i == 5 {
+                let got = (
+                    x.restore_rip.val().to_u64(),
+                    x.restore_rsp.val().to_u64(),
+                    x.restore_info.val().to_u64(),
+                    x.restore_data.val().to_u64(),
+                    x.restore_if.val(),
+                    x.restore_critical.val(),
+                    x.restore_framed.val(),
+                );
+                check!(
+                    sim,
+                    x,
+                    got,
+                    (0x8000_5678, 0x7000, info, 0xdead_0000, true, true, false),
+                    "restored values"
+                );
+            }
+            edge!(sim, x);
+        }
+    }
+);

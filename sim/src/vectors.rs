@@ -383,9 +383,22 @@ pub fn record_random<W: Write>(
     bus_errors: f64,
     w: &mut VectorWriter<W>,
 ) -> io::Result<u64> {
+    record_random_for(&PtuConfig::default(), seed, cycles, max_wait, bus_errors, w)
+}
+
+/// [`record_random`] for the unit configured as `cfg`
+/// ([`random_cycles_for`]).
+pub fn record_random_for<W: Write>(
+    cfg: &PtuConfig,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    w: &mut VectorWriter<W>,
+) -> io::Result<u64> {
     let mut result = Ok(());
     let mut n = 0;
-    random_cycles(seed, cycles, max_wait, bus_errors, |_, inp, out| {
+    random_cycles_for(cfg, seed, cycles, max_wait, bus_errors, |_, inp, out| {
         result = w.cycle(inp, out);
         n += 1;
         result.is_ok()
