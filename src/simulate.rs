@@ -8,7 +8,7 @@ use ptu_sim::rtl::RtlSim;
 use ptu_sim::scenario::{self, Scenario};
 use ptu_sim::vectors::VectorWriter;
 use ptu_sim::{shrink, vectors};
-use ptu_testbenches::bench::random_source_for;
+use ptu_testbenches::bench::random_source;
 use ptu_testbenches::{Prepared, Simulator, VectorSource};
 use ptu_tools::progress::Progress;
 use ptu_tools::write_atomic;
@@ -65,7 +65,7 @@ fn run_external(
     prepared: &Prepared,
     vcd: &Path,
 ) -> Result<Result<scenario::Summary>> {
-    let mut w = VectorWriter::new(Vec::new())?;
+    let mut w = VectorWriter::for_config(Vec::new(), cfg)?;
     let mut origins = vec![];
     let sum = s.run(cfg, |_, inp, out, origin| {
         origins.push(origin.clone());
@@ -150,8 +150,8 @@ pub struct SimArgs {
     #[arg(long)]
     pub model_only: bool,
     /// The configuration: --config FILE or --preset NAME. On the RTL,
-    /// only a configuration the RTL is generated for (today
-    /// x86_64-default's values; any name); with --model-only, any.
+    /// any configuration the RTL is generated for (`ptu generate
+    /// --list-presets` says which presets are); with --model-only, any.
     #[command(flatten)]
     pub cfg: ConfigArgs,
 }
@@ -222,20 +222,12 @@ pub fn sim(args: &SimArgs) -> Result<()> {
     if args.model_only {
         return sim_model_only(args, &cfg);
     }
-    // The RTL, the random stimulus and the harnesses follow the default
-    // unit's values today; nothing is written before this.
-    args.cfg.in_file(cfg.require_default_values(
-        "ptu sim on the RTL",
-        ", or add --model-only to run the scenarios on its reference model",
-    ))?;
-    // The external harnesses drive SPEC's ports without the FS ones.
-    if cfg.fs_bank && args.simulator != Sim::RustHdl {
-        bail!(
-            "configuration {} has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the {} harness does not drive yet: use --sim rust-hdl",
-            cfg.name,
-            args.simulator.name()
-        );
-    }
+    // The RTL, the random stimulus, the model and the harnesses follow the
+    // configuration; one the RTL is not generated for is refused before
+    // anything is written.
+    args.cfg.in_file(
+        cfg.require_generated(", or add --model-only to run the scenarios on its reference model"),
+    )?;
     if args.random {
         if !args.scenarios.is_empty() || args.all {
             bail!("give either scenarios or --random, not both");
@@ -271,7 +263,13 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             "{flag} is for random runs and would be ignored with scenarios: add --random (ptu sim --random {flag} ...), or drop {flag}"
         );
     }
-    let chosen = choose(&args.scenarios, &args.dir)?;
+    let mut chosen = choose(&args.scenarios, &args.dir)?;
+    // A configuration with options also runs the scenarios of its options
+    // (those that do not fit are skipped with the reason).
+    let options = args.dir.join(OPTION_SCENARIO_DIR);
+    if args.scenarios.is_empty() && has_options(&cfg) && options.is_dir() {
+        chosen.extend(scenario::load_dir(&options)?);
+    }
     if args.list {
         for s in &chosen {
             println!("{:<20} {}", s.name, s.about);
@@ -290,6 +288,14 @@ pub fn sim(args: &SimArgs) -> Result<()> {
             quiet: args.quiet,
         },
     )
+}
+
+/// Whether `cfg` differs from the default unit in an option that changes
+/// its ports or behaviour (`xlen`, `irq_entry`, `fs_bank`): then `ptu sim`
+/// on the RTL also runs the scenarios of the `options/` folder.
+fn has_options(cfg: &PtuConfig) -> bool {
+    let d = PtuConfig::default();
+    cfg.xlen != d.xlen || cfg.irq_entry != d.irq_entry || cfg.fs_bank != d.fs_bank
 }
 
 /// `ptu sim --model-only`: the chosen scenarios (default: every one in
@@ -665,8 +671,9 @@ pub fn random_run(
         let path = shrink_failure(cfg, seed, done, max_wait, bus_errors, print)?;
         if print.human() {
             println!(
-                "       waveform of the shrunk run: ptu sim {} (writes waveforms/{}-rust-hdl.vcd)",
+                "       waveform of the shrunk run: ptu sim {}{} (writes waveforms/{}-rust-hdl.vcd)",
                 path.display(),
+                config_flag(cfg),
                 path.file_stem().unwrap_or_default().to_string_lossy()
             );
         } else {
@@ -677,8 +684,9 @@ pub fn random_run(
         }
         ptu_tools::check_failed!(
             "random run with seed {seed} differs from the model at cycle {done} (replay: ptu sim \
-             --random --seed {seed} --cycles {}; shrunk to {})",
+             --random --seed {seed} --cycles {}{}; shrunk to {})",
             done + 1,
+            config_flag(cfg),
             path.display()
         );
     }
@@ -765,7 +773,7 @@ fn shrink_failure(
     print: Print,
 ) -> Result<PathBuf> {
     let mut inputs = vec![];
-    vectors::random_cycles(seed, at + 1, max_wait, bus_errors, |_, inp, _| {
+    vectors::random_cycles_for(cfg, seed, at + 1, max_wait, bus_errors, |_, inp, _| {
         inputs.push(*inp);
         true
     });
@@ -815,7 +823,7 @@ fn random_external(
         print.progress(),
     );
     let r = prepared.run(
-        random_source_for(
+        random_source(
             cfg,
             ra.seed,
             ra.cycles,
@@ -871,7 +879,7 @@ fn random_external(
                 at + 1
             ),
         }
-        let flags = replay_flags(ra);
+        let flags = replay_flags(cfg, ra);
         match args.verilog {
             None => println!(
                 "       to shrink it to a short scenario, replay it on rust-hdl: ptu sim --random --seed {} --cycles {}{flags}",
@@ -894,7 +902,7 @@ fn random_external(
             args.simulator.name(),
             ra.seed,
             ra.cycles,
-            replay_flags(ra)
+            replay_flags(cfg, ra)
         );
     }
     if print.json {
@@ -928,6 +936,7 @@ fn prepare(
     let mut told = false;
     let p = ptu_testbenches::prepare_text_with(
         ext,
+        cfg,
         &text,
         Path::new(SIM_BUILD),
         strict,
@@ -1045,10 +1054,20 @@ fn transition_json(t: &scenario::Transition) -> serde_json::Value {
     })
 }
 
+/// ` --preset NAME` when `cfg` is a preset other than the default, for a
+/// replay command (empty for the default, and for a configuration file,
+/// whose `--config FILE` the user gave).
+fn config_flag(cfg: &PtuConfig) -> String {
+    match ptu_arch::PRESETS.iter().find(|p| p.config() == *cfg) {
+        Some(p) if !cfg.is_default() => format!(" --preset {}", p.name),
+        _ => String::new(),
+    }
+}
+
 /// The bus flags of a random run that differ from the defaults, for a
 /// replay command.
-fn replay_flags(ra: &RandomArgs) -> String {
-    let mut f = String::new();
+fn replay_flags(cfg: &PtuConfig, ra: &RandomArgs) -> String {
+    let mut f = config_flag(cfg);
     if ra.max_wait != 2 {
         f += &format!(" --max-wait {}", ra.max_wait);
     }

@@ -312,24 +312,33 @@ fn a_configuration_with_another_name_is_simulated_and_named_in_the_results() {
         "soc-a (xlen=64 reset_rip=0x0 irq_entry=false fs_bank=false)"
     );
     assert_eq!(doc["passed"], 1);
-    // A reset RIP the RTL generates, but the simulation harnesses do not
-    // follow yet: one line.
+    // A reset RIP: the RTL, the model and the harnesses follow it.
     std::fs::write(&file, "name = \"soc-a\"\nreset_rip = 0x1000\n").unwrap();
     let f = file.to_str().unwrap();
-    for cmd in [&["sim"][..], &["bench", "sim"]] {
-        let e = refused(cmd, &["--config", f], "rip");
-        assert!(
-            e.starts_with(&format!(
-                "error: {f}: configuration soc-a has reset_rip = 0x1000, but ptu {} runs the \
-                 default unit (reset_rip = 0x0) only",
-                if cmd.len() == 1 {
-                    "sim on the RTL"
-                } else {
-                    "bench sim"
-                }
-            )),
-            "{cmd:?}: {e}"
+    for sim in ["rust-hdl", "icarus"] {
+        let o = ptu_in(
+            &dir,
+            &[
+                "sim",
+                "syscall-roundtrip",
+                "--json",
+                "--sim",
+                sim,
+                "--dir",
+                scenarios.to_str().unwrap(),
+                "--waves",
+                dir.join("waves").to_str().unwrap(),
+                "--config",
+                f,
+            ],
         );
+        assert!(o.status.success(), "{sim}: {}", stderr(&o));
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(
+            doc["configuration"],
+            "soc-a (xlen=64 reset_rip=0x1000 irq_entry=false fs_bank=false)"
+        );
+        assert_eq!(doc["passed"], 1, "{sim}");
     }
     // ptu generate follows it: the header names the configuration.
     let out = dir.join("out");

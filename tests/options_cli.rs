@@ -59,18 +59,9 @@ fn random_runs_follow_the_options() {
 
 #[test]
 fn what_cannot_follow_an_option_refuses_it_in_one_line() {
-    refused(
-        &["sim", "--sim", "icarus", "--preset", "x86_64-fs-bank", "fs-bank"],
-        "error: configuration x86_64-fs-bank has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the icarus harness does not drive yet: use --sim rust-hdl",
-    );
-    refused(
-        &["bench", "sim", "--preset", "x86_64-full"],
-        "error: configuration x86_64-full has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the simulators' harnesses do not drive yet: use a configuration with fs_bank = false",
-    );
-    refused(
-        &["prove", "--preset", "x86_64-irq-entry"],
-        "error: configuration x86_64-irq-entry has irq_entry = true, but the properties P1-P10 are written for the unit without options: use a configuration with irq_entry = false and fs_bank = false",
-    );
+    // The simulators' harnesses and the proofs follow the options
+    // (tests/presets.rs, formal/tests/prove_presets.rs); the board demo
+    // does not.
     refused(
         &["build", "--preset", "x86_64-fs-bank"],
         "error: configuration x86_64-fs-bank has fs_bank = true, but the board demo's top has no FS ports: use a configuration with fs_bank = false",

@@ -71,7 +71,11 @@ pub fn listing() -> String {
     }
     s.push_str("Mutants (formal/src/mutants.rs), each caught by the property named:\n");
     for m in &MUTANTS {
-        s.push_str(&format!("  {:<32} {:<4} {}\n", m.name, m.breaks, m.bug));
+        let on = m
+            .preset
+            .map(|p| format!(" (preset {p}: --preset {p})"))
+            .unwrap_or_default();
+        s.push_str(&format!("  {:<32} {:<4} {}{on}\n", m.name, m.breaks, m.bug));
     }
     s
 }
@@ -82,22 +86,15 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
     if let Some(rip) = args.reset_rip {
         config.reset_rip = rip;
     }
-    args.cfg.in_file(config.require_64_bit("ptu prove", ""))?;
-    // The wrapper drives SPEC's ports of the unit without options, and P3
-    // says every ordinary entry is at ENTRY.
-    if config.irq_entry || config.fs_bank {
-        args.cfg.in_file::<()>(Err(anyhow::anyhow!(
-            "configuration {} has {}, but the properties P1-P10 are written for the unit without options: use a configuration with irq_entry = false and fs_bank = false",
-            config.name,
-            match (config.irq_entry, config.fs_bank) {
-                (true, true) => "irq_entry = true and fs_bank = true",
-                (true, false) => "irq_entry = true",
-                _ => "fs_bank = true",
-            }
-        )))?;
-    }
+    args.cfg.in_file(config.require_generated(""))?;
     let mutant = match &args.mutant {
         Some(name) => match mutants::find(name) {
+            Some(m) if !m.fits(&config) => bail!(
+                "mutant {name} changes the unit of preset {}, not of configuration {}: add --preset {}",
+                m.preset.unwrap_or("x86_64-default"),
+                config.name,
+                m.preset.unwrap_or("x86_64-default")
+            ),
             Some(m) => Some(m),
             None => bail!("no mutant called `{name}`: `ptu prove --list` names them"),
         },
@@ -147,9 +144,8 @@ pub fn options(args: &ProveArgs) -> Result<Options> {
 pub fn run(args: &ProveArgs, save_file: Option<prove::SaveFile>) -> Result<()> {
     if args.list {
         // The listing is every configuration's, but a configuration the
-        // proofs do not run on is refused here too.
-        let cfg = args.cfg.config()?;
-        args.cfg.in_file(cfg.require_64_bit("ptu prove", ""))?;
+        // RTL is not generated for is refused here too.
+        args.cfg.generated("")?;
         if args.json {
             bail!("--list prints text: drop --json");
         }
@@ -246,15 +242,26 @@ mod tests {
         let o = options(&parse(&["--preset", "x86_64-default"])).unwrap();
         assert_eq!(o.config, PtuConfig::default());
         assert_eq!(o.work, PathBuf::from("build/formal"));
-        let err = options(&parse(&["--preset", "ice40-small-32"]))
+        let o = options(&parse(&["--preset", "x86_64-fs-bank"])).unwrap();
+        assert_eq!(o.work, PathBuf::from("build/formal-x86_64-fs-bank"));
+        assert_eq!(o.waves, PathBuf::from("waveforms-x86_64-fs-bank"));
+        // A mutant of an option's code is proven on its preset only.
+        let err = options(&parse(&["--mutant", "fs-not-banked"]))
             .unwrap_err()
             .to_string();
-        assert!(
-            err.starts_with(
-                "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far"
-            ),
-            "{err}"
+        assert_eq!(
+            err,
+            "mutant fs-not-banked changes the unit of preset x86_64-fs-bank, not of \
+             configuration x86_64-default: add --preset x86_64-fs-bank"
         );
+        let o = options(&parse(&[
+            "--preset",
+            "x86_64-fs-bank",
+            "--mutant",
+            "fs-not-banked",
+        ]))
+        .unwrap();
+        assert_eq!(o.properties[0].id, "P1");
     }
 
     #[test]

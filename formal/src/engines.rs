@@ -37,8 +37,14 @@ impl Model {
     }
 }
 
+/// The file beside `ptu_formal.v` with the Yosys commands that connect
+/// the wrapper's `obs_*` wires for its configuration
+/// (`wrapper::connect_commands_for`), written by `prove::write_design`.
+pub const CONNECT_SCRIPT: &str = "connect.ys";
+
 /// The Yosys script that builds the models of property `id` from
-/// `../ptu.v` and `../ptu_formal.v` (relative to the property's folder).
+/// `../ptu.v`, `../ptu_formal.v` and `../connect.ys` (relative to the
+/// property's folder).
 pub fn model_script(id: &str) -> String {
     let mut s = vec![
         "read_verilog -formal ../ptu.v".to_string(),
@@ -47,7 +53,7 @@ pub fn model_script(id: &str) -> String {
         "proc".into(),
         "flatten".into(),
     ];
-    s.extend(crate::wrapper::connect_commands());
+    s.push(format!("script ../{CONNECT_SCRIPT}"));
     s.extend(
         [
             "prep -top ptu_formal",
@@ -325,14 +331,15 @@ mod tests {
             "read_verilog -formal ../ptu.v\nread_verilog -formal -DCHECK_P7 ../ptu_formal.v\n"
         ));
         let flatten = s.find("flatten\n").unwrap();
-        let connect = s
-            .find(&format!(
-                "connect -nounset -set obs_krip dut.{}",
-                ptu_arch::internal::get("kernel_rip").path
-            ))
-            .unwrap();
+        let connect = s.find("script ../connect.ys\n").unwrap();
         let prep = s.find("prep -top ptu_formal").unwrap();
         assert!(flatten < connect && connect < prep);
+        // The connections themselves, per configuration.
+        let c = crate::wrapper::connect_commands_for(&ptu_arch::PtuConfig::default()).unwrap();
+        assert!(c.contains(&format!(
+            "connect -nounset -set obs_krip dut.{}",
+            ptu_arch::internal::get("kernel_rip").path
+        )));
         assert!(s.contains("write_aiger -I -B -zinit -map model.aim model.aig"));
     }
 }

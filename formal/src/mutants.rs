@@ -39,10 +39,29 @@ pub struct Mutant {
     pub find: &'static str,
     /// What replaces it.
     pub replace: &'static str,
+    /// The preset whose unit it changes (`None`: the unit of any
+    /// configuration; the tests take the default's). A mutant of an
+    /// option's code names that option's preset.
+    pub preset: Option<&'static str>,
+}
+
+impl Mutant {
+    /// Whether it is made from the Verilog of `cfg`'s unit: any
+    /// configuration for a mutant without a preset, else its preset's
+    /// values (any name).
+    pub fn fits(&self, cfg: &ptu_arch::PtuConfig) -> bool {
+        match self.preset.and_then(|p| ptu_arch::config::preset(p).ok()) {
+            None => self.preset.is_none(),
+            Some(p) => {
+                let c = p.config();
+                (c.xlen, c.irq_entry, c.fs_bank) == (cfg.xlen, cfg.irq_entry, cfg.fs_bank)
+            }
+        }
+    }
 }
 
 /// Every mutant; each property has at least one.
-pub const MUTANTS: [Mutant; 11] = [
+pub const MUTANTS: [Mutant; 14] = [
     Mutant {
         name: "kernel-shows-user-rsp",
         breaks: "P1",
@@ -50,6 +69,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "rename_bank",
         find: "rsp = {kernel_rsp};",
         replace: "rsp = {ursp};",
+        preset: None,
     },
     Mutant {
         name: "user-retire-writes-kernel-rip",
@@ -58,6 +78,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "rename_bank",
         find: "{rip_write_level} = {user_mode};",
         replace: "{rip_write_level} = 1'b0;",
+        preset: None,
     },
     Mutant {
         name: "critical-entry-at-entry",
@@ -66,6 +87,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "entry_unit",
         find: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry_crit};",
         replace: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry};",
+        preset: None,
     },
     Mutant {
         name: "framed-eret-always-to-user",
@@ -74,6 +96,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "return_path",
         find: "{restore_user} = {return_path_status_prev_user};",
         replace: "{restore_user} = 1'b1;",
+        preset: None,
     },
     Mutant {
         name: "frame-at-stack-top",
@@ -82,6 +105,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "frame_sequencer",
         find: "{frame_addr} = {frame_step};",
         replace: "{frame_addr} = {frame_addr_reg};",
+        preset: None,
     },
     Mutant {
         name: "critical-always-on-cstack",
@@ -91,6 +115,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "entry_unit",
         find: "if ({take_critical} & ~{entry_unit_status_critical}) begin",
         replace: "if ({take_critical}) begin",
+        preset: None,
     },
     Mutant {
         name: "nmi-ignores-nmi-blocked",
@@ -99,6 +124,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "entry_unit",
         find: "{take_nmi} = {idle} & ~{mce_pending} & {nmi_pending} & ~{entry_unit_status_nmi_blocked};",
         replace: "{take_nmi} = {idle} & ~{mce_pending} & {nmi_pending};",
+        preset: None,
     },
     Mutant {
         name: "shutdown-takes-events",
@@ -107,6 +133,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "entry_unit",
         find: "{idle} = ~busy & ~{shutdown_reg};",
         replace: "{idle} = ~busy;",
+        preset: None,
     },
     Mutant {
         name: "user-csr-access-allowed",
@@ -115,6 +142,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "csr_file",
         find: "{csr_fault} = (csr_re | csr_we) & ({csr_file_user} |",
         replace: "{csr_fault} = (csr_re | csr_we) & (1'b0 |",
+        preset: None,
     },
     Mutant {
         name: "frame-status-is-event-info",
@@ -123,6 +151,7 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "frame_sequencer",
         find: "mem_wdata = {frame_word_status};",
         replace: "mem_wdata = {frame_word_info};",
+        preset: None,
     },
     Mutant {
         name: "event-info-without-from-user",
@@ -131,6 +160,35 @@ pub const MUTANTS: [Mutant; 11] = [
         instance: "entry_unit",
         find: "if ({entry_unit_user}) begin {new_info} = {new_info} | {from_user_mask};",
         replace: "if ({entry_unit_user}) begin {new_info} = {new_info};",
+        preset: None,
+    },
+    Mutant {
+        name: "irq-entry-ignored",
+        breaks: "P3",
+        bug: "with irq_entry, external interrupts still enter at ENTRY, not ENTRY_IRQ",
+        instance: "entry_unit",
+        find: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry_irq};",
+        replace: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry};",
+        preset: Some("x86_64-irq-entry"),
+    },
+    Mutant {
+        name: "fs-not-banked",
+        breaks: "P1",
+        bug: "with fs_bank, one FS base serves both levels (the kernel copy)",
+        instance: "fs_bank",
+        find: "{fs_level_user} = {fs_bank_user} & {fs_banked};",
+        replace: "{fs_level_user} = 1'b0;",
+        preset: Some("x86_64-fs-bank"),
+    },
+    Mutant {
+        name: "frame-info-high-word-misplaced",
+        breaks: "P9",
+        bug: "with xlen = 32, the frame word of EVENT_INFO bits 63:32 holds bits 31:0 \
+              (a 32-bit frame word misplaced)",
+        instance: "frame_sequencer",
+        find: "mem_wdata = {frame_word_info_hi};",
+        replace: "mem_wdata = {frame_word_info};",
+        preset: Some("ice40-small-32"),
     },
 ];
 
@@ -145,7 +203,7 @@ pub fn expand(pattern: &str, instance: &str) -> Result<String> {
         let close = after
             .find('}')
             .ok_or_else(|| anyhow::anyhow!("unclosed `{{` in `{pattern}`"))?;
-        let name = internal::local_name(&after[..close], instance).map_err(|e| {
+        let name = crate::names::local_name(&after[..close], instance).map_err(|e| {
             anyhow::anyhow!("`{pattern}`: {e} (arch/src/internal.rs, formal/src/mutants.rs)")
         })?;
         out.push_str(&name);
@@ -251,7 +309,7 @@ fn keys(pattern: &'static str) -> Vec<&'static str> {
 pub fn missing_names(text: &str, m: &Mutant) -> Vec<&'static str> {
     let mut missing: Vec<&'static str> = Vec::new();
     for key in keys(m.find).into_iter().chain(keys(m.replace)) {
-        let known = internal::lookup(key)
+        let known = crate::names::lookup(key)
             .filter(|e| internal::resolve(text, ptu_rtl::verilog::TOP, e.path).is_ok());
         if known.is_none() && !missing.contains(&key) {
             missing.push(key);
@@ -471,7 +529,7 @@ mod tests {
     fn every_mutant_applies_once_to_the_emitted_design() {
         let text = ptu_rtl::verilog::emit(&ptu_arch::PtuConfig::default()).unwrap();
         let mut applied = 0;
-        for mu in &MUTANTS {
+        for mu in MUTANTS.iter().filter(|m| m.preset.is_none()) {
             // An internal name the emitted design lacks is a stale names
             // table, which `internal_names_exist_in_the_emitted_design`
             // (rtl/tests/emitted.rs) reports with the entry to fix; this
@@ -500,6 +558,37 @@ mod tests {
             assert!(super::apply(&out, mu).is_err(), "{}", mu.name);
         }
         assert!(applied > 0, "no mutant could be applied");
+    }
+
+    #[test]
+    fn every_mutant_of_an_option_applies_once_to_its_presets_design() {
+        for mu in MUTANTS.iter().filter(|m| m.preset.is_some()) {
+            let cfg = ptu_arch::config::preset(mu.preset.unwrap())
+                .unwrap()
+                .config();
+            if cfg.require_generated("").is_err() {
+                continue;
+            }
+            let text = ptu_rtl::verilog::emit(&cfg).unwrap();
+            assert_eq!(missing_names(&text, mu), Vec::<&str>::new(), "{}", mu.name);
+            let out = super::apply(&text, mu).unwrap_or_else(|e| panic!("{e}"));
+            assert_ne!(out, text, "{}", mu.name);
+            assert!(super::apply(&out, mu).is_err(), "{}", mu.name);
+        }
+    }
+
+    #[test]
+    fn every_mutant_of_an_option_names_a_preset_with_that_option() {
+        let d = ptu_arch::PtuConfig::default();
+        for mu in &MUTANTS {
+            match mu.preset {
+                None => assert!(mu.fits(&d), "{}", mu.name),
+                Some(p) => {
+                    let cfg = ptu_arch::config::preset(p).unwrap().config();
+                    assert!(mu.fits(&cfg) && !mu.fits(&d), "{}", mu.name);
+                }
+            }
+        }
     }
 
     #[test]

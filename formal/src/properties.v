@@ -29,12 +29,15 @@
     wire csr_fault = csr_access && (user || !csr_known || (csr_we && csr_read_only));
 
     // SPEC state the ports do not show: NMI/MCE edges and pending flags,
-    // the frame transfer in flight, shutdown.
+    // the frame transfer in flight, shutdown. Registers, CSRs, RIP/RSP
+    // values and frame words are XLEN bits; EVENT_INFO is 64 bits in every
+    // configuration (with PTU_XLEN32 a frame holds it as two words).
     reg s_nmi_q, s_mce_q, s_nmi_pend, s_mce_pend;
-    reg x_active, x_pop, x_crit, x_nmi, x_df, x_nested, x_nb, x_shut;
+    reg x_active, x_pop, x_crit, x_nmi, x_df, x_nested, x_nb, x_shut, x_irq;
     reg [2:0] x_count;
-    reg [63:0] x_addr, x_rip, x_krsp, x_status, x_info, x_data, x_new_info, x_new_data;
-    reg [63:0] x_w0, x_w1, x_w2, x_w3;
+    reg [XLEN-1:0] x_addr, x_rip, x_krsp, x_status, x_data, x_new_data;
+    reg [63:0] x_info, x_new_info;
+    reg [XLEN-1:0] x_w0, x_w1, x_w2, x_w3, x_w4;
 
     wire s_idle = !x_active && !x_shut;
     wire s_take_mce = s_idle && s_mce_pend;
@@ -60,20 +63,20 @@
     wire s_triple = s_bus_error && !x_pop && x_df;
     wire s_double = s_bus_error && !s_triple;
     // Stack tops: CSTACK for a critical event outside a critical handler.
-    wire [63:0] s_top = (s_crit && !st_crit) ? obs_cstack : obs_krsp;
-    wire [63:0] s_df_top = st_crit ? obs_krsp : obs_cstack;
+    wire [XLEN-1:0] s_top = (s_crit && !st_crit) ? obs_cstack : obs_krsp;
+    wire [XLEN-1:0] s_df_top = st_crit ? obs_krsp : obs_cstack;
     // EVENT_INFO and EVENT_DATA of the event taken (SPEC.md's table).
     reg [2:0] s_type;
     reg [7:0] s_vector;
     reg [31:0] s_error;
     reg s_error_valid;
-    reg [63:0] s_data;
+    reg [XLEN-1:0] s_data;
     always @* begin
         s_type = TYPE_OTHER;
         s_vector = VECTOR_SYSCALL;
         s_error = 32'd0;
         s_error_valid = 1'b0;
-        s_data = 64'd0;
+        s_data = XZERO;
         if (s_take_mce) begin
             s_type = TYPE_EXCEPTION;
             s_vector = VECTOR_MC;
@@ -113,6 +116,7 @@
             x_df <= 1'b0;
             x_nested <= 1'b0;
             x_nb <= 1'b0;
+            x_irq <= 1'b0;
         end else begin
             s_nmi_pend <= (s_nmi_pend && !s_take_nmi) || (nmi && !s_nmi_q);
             s_mce_pend <= (s_mce_pend && !s_take_mce) || (mce && !s_mce_q);
@@ -123,6 +127,7 @@
                 if (x_pop && x_count == 3'd1) x_w1 <= mem_rdata;
                 if (x_pop && x_count == 3'd2) x_w2 <= mem_rdata;
                 if (x_pop && x_count == 3'd3) x_w3 <= mem_rdata;
+                if (x_pop && x_count == 3'd4) x_w4 <= mem_rdata;
             end
             if (s_last) x_active <= 1'b0;
             if (s_triple) begin
@@ -144,16 +149,18 @@
                 x_crit <= 1'b1;
                 x_nmi <= 1'b0;
                 x_df <= 1'b1;
+                x_irq <= 1'b0;
                 x_nested <= st_crit;
                 x_addr <= s_df_top - WORD_BYTES;
                 x_rip <= obs_krip;
                 x_new_info <= s_df_info;
-                x_new_data <= 64'd0;
+                x_new_data <= XZERO;
             end
             if (s_push) begin
                 x_crit <= s_crit;
                 x_nmi <= s_take_nmi;
                 x_df <= 1'b0;
+                x_irq <= s_take_irq;
                 x_nested <= s_crit && st_crit;
                 x_addr <= s_top - WORD_BYTES;
                 x_rip <= s_take_sys ? next_rip : obs_krip;
@@ -168,6 +175,7 @@
                 x_crit <= 1'b0;
                 x_nmi <= 1'b0;
                 x_df <= 1'b0;
+                x_irq <= 1'b0;
                 x_nested <= 1'b0;
             end
         end
@@ -178,12 +186,25 @@
     // from before it (p_*).
     // ---------------------------------------------------------------------
     reg e_ok, e_immediate, e_push_done, e_crit_done, e_nmi_done, e_nb_done, e_pop_done, e_leave;
-    reg e_take_irq, e_user_csr, e_crit_won, e_prev_user;
-    reg [63:0] e_info, e_data, e_new_info, e_new_data, e_rdata;
+    reg e_take_irq, e_user_csr, e_crit_won, e_prev_user, e_irq_entry;
+    reg [63:0] e_info, e_new_info;
+    reg [XLEN-1:0] e_data, e_new_data, e_rdata;
     reg [1:0] p_cpl;
     reg p_shutdown;
-    reg [63:0] p_krip, p_krsp, p_kgs, p_urip, p_ursp, p_ugs, p_entry, p_entry_crit, p_cstack, p_status;
-    reg [63:0] p_event_info, p_event_data;
+    reg [XLEN-1:0] p_krip, p_krsp, p_kgs, p_urip, p_ursp, p_ugs, p_entry, p_entry_crit, p_cstack, p_status;
+    reg [63:0] p_event_info;
+    reg [XLEN-1:0] p_event_data;
+`ifdef PTU_IRQ_ENTRY
+    reg [XLEN-1:0] p_entry_irq;
+    always @(posedge clock) p_entry_irq <= obs_entry_irq;
+`endif
+`ifdef PTU_FS_BANK
+    reg [XLEN-1:0] p_kfs, p_ufs;
+    always @(posedge clock) begin
+        p_kfs <= obs_kfs;
+        p_ufs <= obs_ufs;
+    end
+`endif
     // Bus answers since `busy` rose.
     reg [3:0] answers;
     always @(posedge clock) begin
@@ -196,6 +217,8 @@
         e_pop_done <= s_pop_done;
         e_leave <= s_leave;
         e_take_irq <= s_take_irq;
+        // An interrupt's entry, which enters at ENTRY_IRQ with irq_entry.
+        e_irq_entry <= (s_immediate && s_take_irq) || (s_push_done && x_irq);
         e_user_csr <= s_idle && user && csr_access;
         e_crit_won <= s_crit;
         e_prev_user <= st_prev_user;
@@ -223,11 +246,28 @@
     end
     wire e_entry = e_immediate || e_push_done;
     wire e_return = e_leave || e_pop_done;
-    wire kernel_same = obs_krip == p_krip && obs_krsp == p_krsp && obs_kgs == p_kgs
+    // The kernel's segment bases: GS, and FS with fs_bank.
+`ifdef PTU_FS_BANK
+    wire kseg_same = obs_kgs == p_kgs && obs_kfs == p_kfs;
+    wire useg_same = obs_ugs == p_ugs && obs_ufs == p_ufs;
+`else
+    wire kseg_same = obs_kgs == p_kgs;
+    wire useg_same = obs_ugs == p_ugs;
+`endif
+    // The entry point of the last edge's entry: ENTRY_CRIT for critical
+    // events, ENTRY_IRQ for interrupts with irq_entry, else ENTRY.
+`ifdef PTU_IRQ_ENTRY
+    wire [XLEN-1:0] e_entry_point = e_crit_done ? p_entry_crit : e_irq_entry ? p_entry_irq : p_entry;
+    wire irq_entry_same = obs_entry_irq == p_entry_irq;
+`else
+    wire [XLEN-1:0] e_entry_point = e_crit_done ? p_entry_crit : p_entry;
+    wire irq_entry_same = 1'b1;
+`endif
+    wire kernel_same = obs_krip == p_krip && obs_krsp == p_krsp && kseg_same
         && obs_status == p_status && event_info == p_event_info && event_data == p_event_data;
     wire control_same = obs_entry == p_entry && obs_entry_crit == p_entry_crit
-        && obs_cstack == p_cstack;
-    wire user_same = obs_urip == p_urip && obs_ursp == p_ursp && obs_ugs == p_ugs;
+        && obs_cstack == p_cstack && irq_entry_same;
+    wire user_same = obs_urip == p_urip && obs_ursp == p_ursp && useg_same;
 
     // ---------------------------------------------------------------------
     // The properties. `ptu prove` reads this file once per property, with
@@ -240,6 +280,10 @@
         assert(cpl == CPL_KERNEL || cpl == CPL_USER);
         if (cpl == CPL_USER) assert(rip == obs_urip && rsp == obs_ursp && gs_base == obs_ugs);
         else assert(rip == obs_krip && rsp == obs_krsp && gs_base == obs_kgs);
+`ifdef PTU_FS_BANK
+        if (cpl == CPL_USER) assert(fs_base == obs_ufs);
+        else assert(fs_base == obs_kfs);
+`endif
     end
 `endif
 
@@ -250,7 +294,7 @@
     // STATUS, EVENT_INFO, EVENT_DATA; an entry without a frame keeps the
     // kernel RSP.
     always @* if (!init && e_ok && p_cpl == CPL_USER) begin
-        assert(control_same && obs_kgs == p_kgs);
+        assert(control_same && kseg_same);
         if (cpl == CPL_USER) assert(kernel_same);
         if (e_immediate) assert(obs_krsp == p_krsp);
     end
@@ -265,7 +309,7 @@
         if (!e_ok) assert(!redirect);
         if (e_ok && p_cpl == CPL_USER && cpl == CPL_KERNEL) assert(e_entry);
         if (e_ok && e_entry)
-            assert(redirect && cpl == CPL_KERNEL && rip == (e_crit_done ? p_entry_crit : p_entry));
+            assert(redirect && cpl == CPL_KERNEL && rip == e_entry_point);
         if (e_ok && redirect) assert(e_entry || e_return);
     end
 `endif
@@ -288,10 +332,10 @@
     // transfer the bus outputs are 0.
     always @* if (!init) begin
         assert(busy == x_active && mem_valid == x_active);
-        if (!x_active) assert(!mem_we && mem_addr == 64'd0 && mem_wdata == 64'd0);
+        if (!x_active) assert(!mem_we && mem_addr == XZERO && mem_wdata == XZERO);
         else begin
             assert(mem_we == !x_pop && mem_addr == x_addr);
-            if (x_pop) assert(mem_wdata == 64'd0);
+            if (x_pop) assert(mem_wdata == XZERO);
         end
     end
 `endif
@@ -329,12 +373,12 @@
     // valid, from_user) at ENTRY, unless a machine check or NMI wins that
     // edge (then nothing changes but busy, and the access runs again later).
     always @* if (!init) begin
-        if (cpl == CPL_USER) assert(csr_rdata == 64'd0);
+        if (cpl == CPL_USER) assert(csr_rdata == XZERO);
         if (e_ok && e_user_csr) begin
-            assert(control_same && user_same && obs_kgs == p_kgs && obs_krsp == p_krsp);
+            assert(control_same && user_same && kseg_same && obs_krsp == p_krsp);
             if (e_crit_won) assert(busy && cpl == CPL_USER && kernel_same);
             else assert(cpl == CPL_KERNEL && redirect && rip == p_entry && event_info == INFO_GP_USER
-                        && event_data == 64'd0
+                        && event_data == XZERO
                         && obs_status == ((p_status & STATUS_NB_MASK) | STATUS_PREV_USER_MASK));
         end
     end
@@ -347,6 +391,20 @@
     // EVENT_INFO (defined fields) and EVENT_DATA from exactly the words it
     // popped.
     always @* if (!init) begin
+`ifdef PTU_XLEN32
+        // Six 32-bit words: EVENT_INFO's high word above its low word.
+        if (x_active && !x_pop) begin
+            if (x_count == 3'd0) assert(mem_wdata == x_rip);
+            if (x_count == 3'd1) assert(mem_wdata == x_krsp);
+            if (x_count == 3'd2) assert(mem_wdata == x_status);
+            if (x_count == 3'd3) assert(mem_wdata == x_info[63:32]);
+            if (x_count == 3'd4) assert(mem_wdata == x_info[31:0]);
+            if (x_count == 3'd5) assert(mem_wdata == x_data);
+        end
+        if (e_ok && e_pop_done)
+            assert(obs_krip == e_rdata && obs_krsp == x_w4 && obs_status == (x_w3 & STATUS_MASK)
+                   && event_info == ({x_w2, x_w1} & INFO_MASK) && event_data == x_w0);
+`else
         if (x_active && !x_pop) begin
             if (x_count == 3'd0) assert(mem_wdata == x_rip);
             if (x_count == 3'd1) assert(mem_wdata == x_krsp);
@@ -357,6 +415,7 @@
         if (e_ok && e_pop_done)
             assert(obs_krip == e_rdata && obs_krsp == x_w3 && obs_status == (x_w2 & STATUS_MASK)
                    && event_info == (x_w1 & INFO_MASK) && event_data == x_w0);
+`endif
     end
 `endif
 

@@ -391,8 +391,10 @@ pub fn prove(o: &Options) -> Result<Report> {
     })
 }
 
-/// Writes `<work>/<design>/ptu.v` (the emitted design, or its mutant) and
-/// `ptu_formal.v` (the wrapper); returns that folder. Each property's
+/// Writes `<work>/<design>/ptu.v` (the emitted design of `o.config`, or
+/// its mutant), `ptu_formal.v` (the wrapper for `o.config`) and
+/// `connect.ys` (the commands that connect its observed state); returns
+/// that folder. Each property's
 /// models are built in a subfolder of it ([`engines::build_model`]).
 pub fn write_design(o: &Options) -> Result<PathBuf> {
     let dir = o.work.join(o.design());
@@ -402,7 +404,12 @@ pub fn write_design(o: &Options) -> Result<PathBuf> {
     if let Some(m) = o.mutant {
         verilog = mutants::apply(&verilog, m)?;
     }
-    for (name, text) in [("ptu.v", verilog), ("ptu_formal.v", wrapper::wrapper())] {
+    let connect = wrapper::connect_commands_for(&o.config)?.join("\n") + "\n";
+    for (name, text) in [
+        ("ptu.v", verilog),
+        ("ptu_formal.v", wrapper::wrapper_for(&o.config)?),
+        (crate::engines::CONNECT_SCRIPT, connect),
+    ] {
         let p = dir.join(name);
         std::fs::write(&p, text).with_context(|| format!("cannot write {}", p.display()))?;
     }

@@ -22,8 +22,9 @@
 //! SPEC state the properties need (NMI/MCE pending, the frame in flight)
 //! is a small model in the wrapper, computed from the ports only.
 
+use anyhow::{bail, Result};
 use ptu_arch::{
-    csr, event_info, event_type, frame, internal, status, vector, Dir, CPL_KERNEL, CPL_USER, PORTS,
+    event_info, event_type, internal, status, vector, Dir, PtuConfig, CPL_KERNEL, CPL_USER,
 };
 use ptu_tools::verilog::range;
 use std::fmt::Write;
@@ -41,12 +42,18 @@ pub struct Observed {
 impl Observed {
     /// The signal inside `dut` after `flatten`: the internal name's path.
     pub fn source(&self) -> &'static str {
-        internal::get(self.key).path
+        self.entry().path
+    }
+
+    /// Its entry in `ptu_arch::internal::TABLE` (or, for an option's state
+    /// the table does not name yet, in [`crate::names::OPTION_NAMES`]).
+    fn entry(&self) -> &'static internal::Internal {
+        crate::names::lookup(self.key).unwrap_or_else(|| internal::get(self.key))
     }
 
     /// What it is, in SPEC's words.
     pub fn what(&self) -> &'static str {
-        internal::get(self.key).what
+        self.entry().what
     }
 }
 
@@ -54,7 +61,8 @@ const fn obs(wire: &'static str, key: &'static str) -> Observed {
     Observed { wire, key }
 }
 
-/// The state the properties observe, all 64 bits wide.
+/// The state the properties observe in every configuration, all XLEN
+/// bits wide.
 pub const OBSERVED: [Observed; 10] = [
     obs("obs_krip", "kernel_rip"),
     obs("obs_krsp", "kernel_rsp"),
@@ -67,6 +75,36 @@ pub const OBSERVED: [Observed; 10] = [
     obs("obs_cstack", "cstack"),
     obs("obs_status", "status"),
 ];
+
+/// The state of option `irq_entry`: ENTRY_IRQ.
+pub const OBSERVED_IRQ_ENTRY: [Observed; 1] = [obs("obs_entry_irq", "entry_irq")];
+
+/// The state of option `fs_bank`: the kernel and user copies of FS base.
+pub const OBSERVED_FS_BANK: [Observed; 2] = [obs("obs_kfs", "kernel_fs"), obs("obs_ufs", "ufs")];
+
+/// The state the properties observe in the unit configured as `cfg`:
+/// [`OBSERVED`], and that of its options; an error naming an internal
+/// name that `ptu_arch::internal::TABLE` lacks.
+pub fn observed(cfg: &PtuConfig) -> Result<Vec<Observed>> {
+    let mut v = OBSERVED.to_vec();
+    if cfg.irq_entry {
+        v.extend(OBSERVED_IRQ_ENTRY);
+    }
+    if cfg.fs_bank {
+        v.extend(OBSERVED_FS_BANK);
+    }
+    for o in &v {
+        if crate::names::lookup(o.key).is_none() {
+            bail!(
+                "the proofs of configuration {} observe `{}`, which ptu_arch::internal::TABLE \
+                 (arch/src/internal.rs) does not name: add it there",
+                cfg.name,
+                o.key
+            );
+        }
+    }
+    Ok(v)
+}
 
 /// The hand-written part: environment, SPEC model, properties.
 pub const PROPERTIES_V: &str = include_str!("properties.v");
@@ -83,37 +121,80 @@ const _: () = assert!(
         && event_info::ERROR_VALID == 49
         && event_info::TYPE_MASK == 0x7
 );
-// Three bits count the words of a frame; four bits count two frames' answers.
-const _: () = assert!(frame::WORDS >= 1 && frame::WORDS <= 8 && 2 * frame::WORDS <= 16);
+// Three bits count the words of a frame (five, or six with xlen = 32);
+// four bits count two frames' answers.
+const _: () = assert!(ptu_arch::frame::WORDS >= 1 && ptu_arch::frame::WORDS < 8);
 
-/// The wrapper's text.
+/// The wrapper's text for the default configuration.
 pub fn wrapper() -> String {
+    wrapper_for(&PtuConfig::default()).expect("the default configuration's state is named")
+}
+
+/// The macros the wrapper defines for `cfg`'s options, which
+/// `properties.v` tests with `` `ifdef ``: `PTU_XLEN32` (the six-word
+/// frame, EVENT_INFO in two words), `PTU_IRQ_ENTRY` (ENTRY_IRQ),
+/// `PTU_FS_BANK` (the FS base copies and port).
+pub fn option_macros(cfg: &PtuConfig) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    if cfg.xlen == 32 {
+        v.push("PTU_XLEN32");
+    }
+    if cfg.irq_entry {
+        v.push("PTU_IRQ_ENTRY");
+    }
+    if cfg.fs_bank {
+        v.push("PTU_FS_BANK");
+    }
+    v
+}
+
+/// The wrapper's text for the unit configured as `cfg`: its ports and
+/// their widths, the state of its options, its CSRs and frame.
+pub fn wrapper_for(cfg: &PtuConfig) -> Result<String> {
+    let ports = cfg.ports();
+    let xlen = cfg.xlen;
+    let frame = cfg.frame();
     let mut v = String::new();
-    v.push_str(
+    let _ = writeln!(
+        v,
         "// ptu_formal.v: the property wrapper of `ptu prove` (formal/src/wrapper.rs,\n\
          // formal/src/properties.v); read with `read_verilog -formal -DCHECK_<id>`.\n\
-         // Generated; do not edit.\n\n",
+         // Generated; do not edit.{}\n",
+        if cfg.is_default() {
+            String::new()
+        } else {
+            format!("\n// Configuration: {}", cfg.describe())
+        }
     );
-    let inputs: Vec<String> = PORTS
+    for m in option_macros(cfg) {
+        let _ = writeln!(v, "`define {m}");
+    }
+    let inputs: Vec<String> = ports
         .iter()
         .filter(|(_, d, _)| *d == Dir::In)
         .map(|(n, _, w)| format!("    input wire {}{n}", range(*w)))
         .collect();
     let _ = writeln!(v, "module {TOP}(\n{}\n);", inputs.join(",\n"));
-    for (n, _, w) in PORTS.iter().filter(|(_, d, _)| *d == Dir::Out) {
+    for (n, _, w) in ports.iter().filter(|(_, d, _)| *d == Dir::Out) {
         let _ = writeln!(v, "    wire {}{n};", range(*w));
     }
-    let conns: Vec<String> = PORTS
+    let conns: Vec<String> = ports
         .iter()
         .map(|(n, _, _)| format!("        .{n}({n})"))
         .collect();
-    let _ = writeln!(v, "    ptu dut(\n{}\n    );\n", conns.join(",\n"));
+    let _ = writeln!(
+        v,
+        "    {} dut(\n{}\n    );\n",
+        ptu_rtl::verilog::TOP,
+        conns.join(",\n")
+    );
 
     v.push_str("    // Architectural state, connected by the prove script after `flatten`.\n");
-    for o in OBSERVED {
+    for o in observed(cfg)? {
         let _ = writeln!(
             v,
-            "    (* keep *) wire [63:0] {}; // {}: dut.{}",
+            "    (* keep *) wire {}{}; // {}: dut.{}",
+            range(xlen),
             o.wire,
             o.what(),
             o.source()
@@ -124,6 +205,8 @@ pub fn wrapper() -> String {
     let gp_user = event_info::pack(event_type::HARDWARE_EXCEPTION, vector::GP, 0, true, true);
     let df = event_info::pack(event_type::HARDWARE_EXCEPTION, vector::DF, 0, false, true);
     let consts = [
+        format!("localparam XLEN = {xlen};"),
+        format!("localparam [{}:0] XZERO = {xlen}'d0;", xlen - 1),
         format!("localparam [1:0] CPL_KERNEL = 2'd{CPL_KERNEL}, CPL_USER = 2'd{CPL_USER};"),
         format!(
             "localparam STATUS_IF = {}, STATUS_FRAMED = {}, STATUS_NMI_BLOCKED = {}, \
@@ -135,11 +218,12 @@ pub fn wrapper() -> String {
             status::CRITICAL
         ),
         format!(
-            "localparam [63:0] STATUS_MASK = 64'h{:x}, STATUS_NB_MASK = 64'h{:x}, \
-             STATUS_PREV_USER_MASK = 64'h{:x};",
+            "localparam [{m}:0] STATUS_MASK = {xlen}'h{:x}, STATUS_NB_MASK = {xlen}'h{:x}, \
+             STATUS_PREV_USER_MASK = {xlen}'h{:x};",
             status::MASK,
             1u64 << status::NMI_BLOCKED,
-            1u64 << status::PREV_USER
+            1u64 << status::PREV_USER,
+            m = xlen - 1
         ),
         format!(
             "localparam [63:0] INFO_MASK = 64'h{:x}, INFO_FROM_USER = 64'h{:x};",
@@ -163,22 +247,27 @@ pub fn wrapper() -> String {
             vector::GP,
             vector::MC
         ),
-        format!("localparam [63:0] WORD_BYTES = 64'd{};", frame::WORD_BYTES),
-        format!("localparam [2:0] LAST_WORD = 3'd{};", frame::WORDS - 1),
+        format!(
+            "localparam [{}:0] WORD_BYTES = {xlen}'d{};",
+            xlen - 1,
+            frame.word_bytes
+        ),
+        format!("localparam [2:0] LAST_WORD = 3'd{};", frame.words - 1),
         format!(
             "localparam [3:0] MAX_ANSWERS_BEFORE_LAST = 4'd{};",
-            2 * frame::WORDS - 1
+            2 * frame.words - 1
         ),
     ];
     v.push_str("\n    // SPEC's encodings (ptu_arch).\n");
     for c in consts {
         let _ = writeln!(v, "    {c}");
     }
-    let known: Vec<String> = csr::TABLE
+    let csrs = cfg.csrs();
+    let known: Vec<String> = csrs
         .iter()
         .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
         .collect();
-    let read_only: Vec<String> = csr::TABLE
+    let read_only: Vec<String> = csrs
         .iter()
         .filter(|c| !c.access.writable())
         .map(|c| format!("csr_addr == 8'h{:02x}", c.addr))
@@ -187,20 +276,30 @@ pub fn wrapper() -> String {
     let _ = writeln!(v, "    wire csr_read_only = {};\n", read_only.join(" || "));
     v.push_str(PROPERTIES_V);
     v.push_str("endmodule\n");
-    v
+    for m in option_macros(cfg) {
+        let _ = writeln!(v, "`undef {m}");
+    }
+    Ok(v)
 }
 
-/// The Yosys commands that connect the `obs_*` wires (after `flatten`).
+/// The Yosys commands that connect the `obs_*` wires (after `flatten`),
+/// for the default configuration.
 pub fn connect_commands() -> Vec<String> {
-    OBSERVED
+    connect_commands_for(&PtuConfig::default()).expect("the default configuration's state is named")
+}
+
+/// The Yosys commands that connect the `obs_*` wires of `cfg`'s wrapper.
+pub fn connect_commands_for(cfg: &PtuConfig) -> Result<Vec<String>> {
+    Ok(observed(cfg)?
         .iter()
         .map(|o| format!("connect -nounset -set {} dut.{}", o.wire, o.source()))
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ptu_arch::PORTS;
 
     #[test]
     fn every_input_is_free_and_every_port_is_connected() {
@@ -228,6 +327,42 @@ mod tests {
         assert!(v.contains("MAX_ANSWERS_BEFORE_LAST = 4'd9;"));
         assert!(v.contains("wire csr_read_only = csr_addr == 8'h04 || csr_addr == 8'h05;"));
         assert!(v.contains("csr_addr == 8'h12;"));
+        assert!(v.contains("localparam XLEN = 64;"));
+        assert!(!v.contains("`define PTU_"));
+    }
+
+    #[test]
+    fn a_configuration_gets_its_ports_state_csrs_and_frame() {
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let v = wrapper_for(&small).unwrap();
+        assert!(v.contains("`define PTU_XLEN32\n"), "{v}");
+        assert!(v.contains("input wire [31:0] next_rip"));
+        assert!(v.contains("    wire [63:0] event_info;"));
+        assert!(v.contains("(* keep *) wire [31:0] obs_status;"));
+        assert!(v.contains("LAST_WORD = 3'd5;"));
+        assert!(v.contains("MAX_ANSWERS_BEFORE_LAST = 4'd11;"));
+        assert!(v.contains("WORD_BYTES = 32'd4;"));
+        // EVENT_INFO_H is a known, read-only CSR.
+        assert!(v.contains(
+            "wire csr_read_only = csr_addr == 8'h04 || csr_addr == 8'h05 || csr_addr == 8'h06;"
+        ));
+        let full = ptu_arch::config::preset("x86_64-full").unwrap().config();
+        let v = wrapper_for(&full).unwrap();
+        for m in ["PTU_IRQ_ENTRY", "PTU_FS_BANK"] {
+            assert!(v.contains(&format!("`define {m}\n")), "{m}");
+        }
+        assert!(!v.contains("`define PTU_XLEN32"));
+        for p in ["fs_we", "fs_wdata", "fs_base"] {
+            assert!(v.contains(&format!("        .{p}({p})")), "{p}");
+        }
+        for w in ["obs_entry_irq", "obs_kfs", "obs_ufs"] {
+            assert!(v.contains(&format!("(* keep *) wire [63:0] {w};")), "{w}");
+        }
+        assert!(v.contains("csr_addr == 8'h08") && v.contains("csr_addr == 8'h13"));
+        assert_eq!(
+            connect_commands_for(&full).unwrap().len(),
+            OBSERVED.len() + 3
+        );
     }
 
     #[test]

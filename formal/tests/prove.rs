@@ -61,7 +61,10 @@ fn every_property_is_proven_unbounded_on_the_emitted_design() {
 
 #[test]
 fn every_mutant_fails_its_property_with_a_counterexample() {
-    let queue: Mutex<VecDeque<_>> = Mutex::new(MUTANTS.iter().collect());
+    // The mutants of the default unit (those of an option's code are
+    // proven on their preset: tests/prove_presets.rs).
+    let queue: Mutex<VecDeque<_>> =
+        Mutex::new(MUTANTS.iter().filter(|m| m.preset.is_none()).collect());
     let failures: Mutex<Vec<String>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..2 {

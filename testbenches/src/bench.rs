@@ -5,10 +5,11 @@
 //! the same run. The time counts simulating and checking, not compiling
 //! or building (which happen before).
 
-use crate::{prepare, run_vectors_rust_hdl, RunReport, Simulator, VectorSource};
+use crate::source::record_random_for;
+use crate::{prepare_for, run_vectors_rust_hdl, RunReport, Simulator, VectorSource};
 use anyhow::{Context, Result};
 use ptu_arch::PtuConfig;
-use ptu_sim::vectors::{record_random_for, VectorWriter};
+use ptu_sim::vectors::VectorWriter;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,28 +21,10 @@ pub const DEFAULT_OUT: &str = "build/bench";
 /// The results' file name in the output folder.
 pub const RESULTS_FILE: &str = "throughput.json";
 
-/// A seeded random run ([`VectorSource::random`]) whose progress (cycles
-/// handed to the simulator) is drawn on stderr if `progress` is drawn.
+/// A seeded random run of the unit configured as `cfg`
+/// ([`VectorSource::random_for`]) whose progress (cycles handed to the
+/// simulator) is drawn on stderr if `progress` is drawn.
 pub fn random_source(
-    seed: u64,
-    cycles: u64,
-    max_wait: u32,
-    bus_errors: f64,
-    progress: ptu_tools::progress::Progress,
-) -> VectorSource {
-    random_source_for(
-        &PtuConfig::default(),
-        seed,
-        cycles,
-        max_wait,
-        bus_errors,
-        progress,
-    )
-}
-
-/// [`random_source`] for the unit configured as `cfg` (without
-/// `fs_bank`: the vectors keep the default's ports).
-pub fn random_source_for(
     cfg: &PtuConfig,
     seed: u64,
     cycles: u64,
@@ -54,8 +37,13 @@ pub fn random_source_for(
     }
     let cfg = *cfg;
     VectorSource::stream(move |w| {
-        let counted = ptu_tools::progress::CountLines::new(w, 1, progress);
-        let mut vw = VectorWriter::new(counted)?;
+        // The header lines are not cycles.
+        let header = ptu_sim::vectors::Columns::for_config(&cfg)
+            .header
+            .lines()
+            .count() as u64;
+        let counted = ptu_tools::progress::CountLines::new(w, header, progress);
+        let mut vw = VectorWriter::for_config(counted, &cfg)?;
         record_random_for(&cfg, seed, cycles, max_wait, bus_errors, &mut vw)?;
         vw.finish().map(|_| ())
     })
@@ -64,9 +52,8 @@ pub fn random_source_for(
 /// What to measure.
 #[derive(Clone, Debug)]
 pub struct BenchOptions {
-    /// The configuration measured (named in the results): the random
-    /// run's core and model are its own; the harnesses drive the default's
-    /// ports, so it has no `fs_bank`.
+    /// The configuration measured (named in the results): its unit, its
+    /// random core and reference model, its harnesses.
     pub config: PtuConfig,
     /// Seed of the random run.
     pub seed: u64,
@@ -80,9 +67,9 @@ pub struct BenchOptions {
     pub icarus_cycles: u64,
     /// Cycles on Verilator.
     pub verilator_cycles: u64,
-    /// The Verilog to simulate; `None`: emit it for the default
-    /// configuration into `work/bench/ptu.v` (the rust-hdl run always
-    /// simulates the default configuration).
+    /// The Verilog to simulate (the unit configured as `config`); `None`:
+    /// emit it for `config` into `work/bench/ptu.v` (the rust-hdl run
+    /// always simulates the rust-hdl design of `config`).
     pub ptu_v: Option<PathBuf>,
     /// Builds and run folders.
     pub work: PathBuf,
@@ -228,7 +215,7 @@ impl ThroughputReport {
         let mut j = String::from("{\n");
         let _ = writeln!(
             j,
-            "  \"what\": \"cycles per second of one seeded random run (sim/src/vectors.rs record_random; each simulator runs a prefix of it), streamed through a FIFO from a writer thread and checked on all 15 outputs every cycle; seconds: wall time with the writer; cpu_seconds: the simulator alone; build time excluded\","
+            "  \"what\": \"cycles per second of one seeded random run (sim/src/vectors.rs record_random; each simulator runs a prefix of it), streamed through a FIFO from a writer thread and checked on every output every cycle; seconds: wall time with the writer; cpu_seconds: the simulator alone; build time excluded\","
         );
         let _ = writeln!(
             j,
@@ -295,7 +282,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
             "cycles",
             opts.progress,
         );
-        random_source_for(
+        random_source(
             &opts.config,
             opts.seed,
             cycles,
@@ -305,8 +292,8 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
         )
     };
     // Build first, so that building is not measured.
-    let icarus = prepare(Simulator::Icarus, &ptu_v, work)?;
-    let verilator = prepare(Simulator::Verilator, &ptu_v, work)?;
+    let icarus = prepare_for(Simulator::Icarus, &opts.config, &ptu_v, work)?;
+    let verilator = prepare_for(Simulator::Verilator, &opts.config, &ptu_v, work)?;
 
     let mut results = Vec::new();
     let cpu = thread_cpu();
@@ -329,7 +316,7 @@ pub fn bench_throughput(opts: &BenchOptions) -> Result<ThroughputReport> {
     // The writer alone, for the largest run.
     let start = Instant::now();
     let cpu = thread_cpu();
-    let mut w = VectorWriter::new(std::io::sink())?;
+    let mut w = VectorWriter::for_config(std::io::sink(), &opts.config)?;
     record_random_for(
         &opts.config,
         opts.seed,

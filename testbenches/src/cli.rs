@@ -28,8 +28,8 @@ pub struct BenchSimArgs {
     /// Cycles on Verilator.
     #[arg(long, default_value_t = 10_000_000)]
     pub verilator_cycles: u64,
-    /// The Verilog to simulate (default: emitted for the default
-    /// configuration into WORK/bench/ptu.v).
+    /// The Verilog to simulate, the unit of the configuration chosen
+    /// (default: emitted for it into WORK/bench/ptu.v).
     #[arg(long)]
     pub ptu_v: Option<PathBuf>,
     /// Folder for builds (cached) and run logs.
@@ -41,9 +41,8 @@ pub struct BenchSimArgs {
     /// are: refresh them on purpose with `--out testbenches/bench`.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// The configuration: --config FILE or --preset NAME; only one with
-    /// the default unit's values (the random run's model is the
-    /// default's), any name.
+    /// The configuration: --config FILE or --preset NAME; any the RTL is
+    /// generated for (its unit, its random core and reference model).
     #[command(flatten)]
     pub cfg: ConfigArgs,
     /// Print the results as JSON on stdout (the same document as the
@@ -90,16 +89,7 @@ pub fn results_file(out: &Path) -> Result<PathBuf> {
 /// Run the benchmark, print the table and where the JSON went.
 pub fn bench_sim(args: &BenchSimArgs) -> Result<()> {
     // The configuration first: a refused one writes nothing.
-    let config = args.cfg.config()?;
-    args.cfg
-        .in_file(config.require_default_values("ptu bench sim", ""))?;
-    // The Icarus and Verilator harnesses drive SPEC's ports without the FS ones.
-    if config.fs_bank {
-        bail!(
-            "configuration {} has fs_bank = true, whose ports fs_we, fs_wdata and fs_base the simulators' harnesses do not drive yet: use a configuration with fs_bank = false",
-            config.name
-        );
-    }
+    let config = args.cfg.generated("")?;
     if !(0.0..=1.0).contains(&args.bus_errors) {
         bail!(
             "--bus-errors {} is not a probability: give a value from 0 to 1",

@@ -3,7 +3,8 @@
 
 use crate::cache;
 use anyhow::{bail, Result};
-use ptu_sim::vectors::{width, INPUTS, OUTPUTS};
+use ptu_arch::PtuConfig;
+use ptu_sim::vectors::Columns;
 use ptu_tools::verilog::range;
 use ptu_tools::Fnv;
 use ptu_tools::{self as tools, Run};
@@ -22,13 +23,25 @@ pub const TIMESCALE: &str = "+timescale+1ns/1ps";
 /// Longest path the testbench takes in `+vectors=` or `+vcd=`.
 const MAX_PATH: usize = 1000;
 
-/// The Verilog-2005 testbench. It instantiates `ptu` by port name and
+/// The Verilog-2005 testbench of the default configuration
+/// ([`testbench_for`]).
+pub fn testbench() -> String {
+    testbench_for(&PtuConfig::default())
+}
+
+/// The Verilog-2005 testbench of the unit configured as `cfg`: its
+/// ports and their widths, the vectors' columns
+/// ([`Columns::for_config`]). It instantiates `ptu` by port name and
 /// takes two plusargs: `+vectors=PATH` (required; read line by line, so a
 /// FIFO works) and `+vcd=PATH` (optional: a VCD of `ptu`'s ports and
 /// internals). Its time unit is 1 ns ([`TIMESCALE`], given to iverilog by
 /// [`compile`], so that `ptu` gets it too): a clock period is 10 ns,
 /// inputs change 0 after the falling edge, outputs are compared at 4.
-pub fn testbench() -> String {
+pub fn testbench_for(cfg: &PtuConfig) -> String {
+    let cols = Columns::for_config(cfg);
+    let inputs: Vec<&str> = cols.inputs.iter().map(|c| c.0).collect();
+    let outputs: Vec<&str> = cols.outputs.iter().map(|c| c.0).collect();
+    let width = |p: &str| cols.width(p);
     let mut v = String::new();
     let w = &mut v;
     let _ = writeln!(
@@ -41,27 +54,28 @@ pub fn testbench() -> String {
          // for each differing port and stops; a full pass ends with\n\
          // `ptu_vectors_tb: N cycles passed`.\n\
          // Plusargs: +vectors=PATH (a file or FIFO), +vcd=PATH (optional waveform).\n\
-         // Compiled with {TIMESCALE} (in a command file): a clock period is 10 ns.\n",
+         // Compiled with {TIMESCALE} (in a command file): a clock period is 10 ns.\n{}",
         env!("CARGO_PKG_VERSION"),
-        OUTPUTS.len()
+        outputs.len(),
+        config_line(cfg, "//")
     );
     let _ = writeln!(w, "module {};\n", crate::TB);
     let _ = writeln!(w, "    localparam HALF = 5;\n");
     let _ = writeln!(w, "    reg clock;");
-    for p in INPUTS {
+    for &p in &inputs {
         let _ = writeln!(w, "    reg {}{p};", range(width(p)));
     }
-    for p in OUTPUTS {
+    for &p in &outputs {
         let _ = writeln!(w, "    wire {}{p};", range(width(p)));
     }
     let _ = writeln!(w, "\n    // Expected outputs of the current cycle.");
-    for p in OUTPUTS {
+    for &p in &outputs {
         let _ = writeln!(w, "    reg {}exp_{p};", range(width(p)));
     }
     let _ = writeln!(w, "\n    ptu dut (");
     let ports: Vec<&str> = std::iter::once("clock")
-        .chain(INPUTS)
-        .chain(OUTPUTS)
+        .chain(inputs.iter().copied())
+        .chain(outputs.iter().copied())
         .collect();
     for (k, p) in ports.iter().enumerate() {
         let sep = if k + 1 == ports.len() { "" } else { "," };
@@ -77,10 +91,10 @@ pub fn testbench() -> String {
          integer cycle;\n    reg bad;\n    reg done;\n"
     );
     // Reading one line: every input, then every expected output.
-    let fields: Vec<String> = INPUTS
+    let fields: Vec<String> = inputs
         .iter()
         .map(|p| p.to_string())
-        .chain(OUTPUTS.iter().map(|p| format!("exp_{p}")))
+        .chain(outputs.iter().map(|p| format!("exp_{p}")))
         .collect();
     let nfields = fields.len();
     let format = vec!["%h"; nfields].join(" ");
@@ -100,7 +114,7 @@ pub fn testbench() -> String {
          clock = 1'b0;",
         tb = crate::TB
     );
-    for p in INPUTS {
+    for &p in &inputs {
         let value = if p == "reset" { 1 } else { 0 };
         let _ = writeln!(w, "        {p} = {}'h{value};", width(p));
     }
@@ -129,7 +143,7 @@ pub fn testbench() -> String {
         fields.join(", "),
         tb = crate::TB
     );
-    for p in OUTPUTS {
+    for &p in &outputs {
         let _ = writeln!(
             w,
             "                if ({p} !== exp_{p}) begin\n                    \
@@ -153,10 +167,26 @@ pub fn testbench() -> String {
     v
 }
 
-/// Compile `ptu_v` with the testbench (cached). Returns the build folder,
-/// the `.vvp` file and whether it was compiled now.
-pub(crate) fn prepare(ptu_v: &str, work: &Path) -> Result<(PathBuf, PathBuf, bool)> {
-    let tb = testbench();
+/// `PREFIX Configuration: NAME (values)` and a newline, for the header of
+/// a generated harness; empty for the default configuration, whose
+/// harnesses stay as they were before configurations existed.
+pub(crate) fn config_line(cfg: &PtuConfig, prefix: &str) -> String {
+    if cfg.is_default() {
+        String::new()
+    } else {
+        format!("{prefix} Configuration: {}\n", cfg.describe())
+    }
+}
+
+/// Compile `ptu_v` (the unit configured as `cfg`) with the testbench
+/// (cached). Returns the build folder, the `.vvp` file and whether it was
+/// compiled now.
+pub(crate) fn prepare(
+    cfg: &PtuConfig,
+    ptu_v: &str,
+    work: &Path,
+) -> Result<(PathBuf, PathBuf, bool)> {
+    let tb = testbench_for(cfg);
     let key = Fnv::new()
         .part("icarus")
         .part(&tb)
@@ -247,6 +277,7 @@ pub(crate) fn run(
 pub(crate) mod tests {
     use super::*;
     use crate::{Simulator, VectorSource};
+    use ptu_sim::vectors::{INPUTS, OUTPUTS};
 
     /// The `$timescale` of a VCD and the times at which `clock` of the
     /// `ptu` instance rises.
@@ -328,5 +359,25 @@ pub(crate) mod tests {
         assert!(tb.contains(&format!("\"{}\"", vec!["%h"; 40].join(" "))));
         // The time unit comes from the command file, for every module.
         assert!(!tb.contains("`timescale"));
+        assert!(!tb.contains("Configuration:"));
+    }
+
+    #[test]
+    fn a_configuration_gets_its_own_ports_and_widths() {
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let tb = testbench_for(&small);
+        assert!(tb.contains("reg [31:0] next_rip;"), "{tb}");
+        assert!(tb.contains("wire [31:0] mem_addr;"));
+        assert!(tb.contains("reg [63:0] exp_event_info;"));
+        assert!(tb.contains("// Configuration: ice40-small-32 (xlen=32 "));
+        assert!(tb.contains(&format!("\"{}\"", vec!["%h"; 40].join(" "))));
+        let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+        let tb = testbench_for(&fs);
+        for p in ["fs_we", "fs_wdata", "fs_base"] {
+            assert_eq!(tb.matches(&format!(".{p}({p})")).count(), 1, "{p}");
+        }
+        assert!(tb.contains("port fs_base expected"));
+        assert!(tb.contains("reg [63:0] fs_wdata;"));
+        assert!(tb.contains(&format!("\"{}\"", vec!["%h"; 43].join(" "))));
     }
 }

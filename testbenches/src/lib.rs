@@ -15,13 +15,19 @@
 //!   Yosys `synth_ice40`, with Yosys's `ice40/cells_sim.v`.
 //!
 //! Every harness holds `reset` high for one clock edge, then per vector
-//! line applies the inputs after the falling edge, compares all fifteen
-//! outputs just before the rising edge, and at the first failing cycle
+//! line applies the inputs after the falling edge, compares every output
+//! (fifteen; sixteen with `fs_bank`) just before the rising edge, and at the first failing cycle
 //! prints `MISMATCH cycle N port P expected X got Y` for each differing
 //! port and stops; otherwise it ends with `ptu_vectors_tb: N cycles
 //! passed`. [`run_vectors_rust_hdl`] runs the same vectors on rust-hdl's
 //! own stepping simulator, and [`bench::bench_throughput`] compares the
 //! throughput of all of them on one random run.
+//!
+//! The harnesses are generated for one configuration of the unit
+//! (`ptu_arch::PtuConfig`: [`prepare_for`], [`run_vectors_for`]): its
+//! ports, their widths (`xlen`), the option ports (`fs_bank`), and the
+//! vectors' columns (`ptu_sim::vectors::Columns::for_config`); the
+//! functions without `_for` are the default configuration's.
 //!
 //! Vectors come from a file or are streamed ([`VectorSource`]): a writer
 //! thread records them (e.g. [`VectorSource::random`]) into a FIFO that the
@@ -56,9 +62,10 @@ pub mod verilator;
 
 pub use bench::{bench_throughput, BenchOptions, ThroughputReport};
 pub use rust_hdl::run_vectors_rust_hdl;
-pub use source::VectorSource;
+pub use source::{record_random_for, VectorSource};
 
 use anyhow::{bail, Result};
+use ptu_arch::PtuConfig;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -182,6 +189,9 @@ impl RunReport {
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub simulator: Simulator,
+    /// The configuration of the unit the harness was generated for (its
+    /// ports, their widths, the vectors' columns).
+    pub config: PtuConfig,
     /// The folder of the build (cached by a hash of its inputs).
     pub dir: PathBuf,
     /// `vvp` file or Verilator executable.
@@ -195,27 +205,45 @@ pub struct Prepared {
     pub warnings: Vec<String>,
 }
 
-/// Compile, build or synthesise `ptu_v` for `sim` under `work` (reusing
-/// an earlier identical build).
+/// Compile, build or synthesise `ptu_v` (the default configuration's
+/// unit) for `sim` under `work` (reusing an earlier identical build).
 pub fn prepare(sim: Simulator, ptu_v: &Path, work: &Path) -> Result<Prepared> {
+    prepare_for(sim, &PtuConfig::default(), ptu_v, work)
+}
+
+/// [`prepare`] for the unit configured as `cfg`: the harness has `cfg`'s
+/// ports and widths and reads vectors of its columns
+/// (`ptu_sim::vectors::Columns::for_config`).
+pub fn prepare_for(sim: Simulator, cfg: &PtuConfig, ptu_v: &Path, work: &Path) -> Result<Prepared> {
     let text = std::fs::read_to_string(ptu_v)
         .map_err(|e| anyhow::anyhow!("cannot read Verilog file {}: {e}", ptu_v.display()))?;
-    prepare_text(sim, &text, work)
+    prepare_text_for(sim, cfg, &text, work)
 }
 
 /// [`prepare`] for Verilog given as text: strict, any lint warning of
 /// the simulator is an error.
 pub fn prepare_text(sim: Simulator, ptu_v: &str, work: &Path) -> Result<Prepared> {
-    prepare_text_with(sim, ptu_v, work, true, Box::new(|_| {}))
+    prepare_text_for(sim, &PtuConfig::default(), ptu_v, work)
 }
 
-/// [`prepare_text`], where lint warnings (Verilator's `-Wall`, Icarus's
+/// [`prepare_text`] for the unit configured as `cfg` (see [`prepare_for`]).
+pub fn prepare_text_for(
+    sim: Simulator,
+    cfg: &PtuConfig,
+    ptu_v: &str,
+    work: &Path,
+) -> Result<Prepared> {
+    prepare_text_with(sim, cfg, ptu_v, work, true, Box::new(|_| {}))
+}
+
+/// [`prepare_text_for`], where lint warnings (Verilator's `-Wall`, Icarus's
 /// `-Wall`) are an error only if `strict`; otherwise they are waived for
 /// the build and listed in [`Prepared::warnings`]. `on_build` is called
 /// (with a line saying what is built where) before anything that was not
 /// cached is built, and before waiting for another process building it.
 pub fn prepare_text_with(
     sim: Simulator,
+    cfg: &PtuConfig,
     ptu_v: &str,
     work: &Path,
     strict: bool,
@@ -225,7 +253,7 @@ pub fn prepare_text_with(
     let (dir, exe, built, warnings) = cache::with_notice(on_build, || -> Result<_> {
         Ok(match sim {
             Simulator::Icarus => {
-                let (d, e, b) = icarus::prepare(ptu_v, work)?;
+                let (d, e, b) = icarus::prepare(cfg, ptu_v, work)?;
                 let w = cache::warnings(&d);
                 (d, e, b, w)
             }
@@ -239,11 +267,11 @@ pub fn prepare_text_with(
                 if let (Some((head, lines)), true) = (&w, strict) {
                     return Err(strict_error(head, lines));
                 }
-                let (d, e, b) = verilator::prepare(&text, work)?;
+                let (d, e, b) = verilator::prepare(cfg, &text, work)?;
                 (d, e, b, w)
             }
             Simulator::PostSynth => {
-                let (d, e, b) = postsynth::prepare(ptu_v, work)?;
+                let (d, e, b) = postsynth::prepare(cfg, ptu_v, work)?;
                 let w = cache::warnings(&d);
                 (d, e, b, w)
             }
@@ -256,6 +284,7 @@ pub fn prepare_text_with(
     };
     Ok(Prepared {
         simulator: sim,
+        config: *cfg,
         dir,
         exe,
         work: work.to_path_buf(),
@@ -346,6 +375,19 @@ pub fn run_vectors(
     work: &Path,
 ) -> Result<RunReport> {
     prepare(sim, ptu_v, work)?.run(vectors, vcd)
+}
+
+/// [`run_vectors`] for the unit configured as `cfg` (its ports, widths and
+/// vector columns; see [`prepare_for`]).
+pub fn run_vectors_for(
+    sim: Simulator,
+    cfg: &PtuConfig,
+    ptu_v: &Path,
+    vectors: VectorSource,
+    vcd: Option<&Path>,
+    work: &Path,
+) -> Result<RunReport> {
+    prepare_for(sim, cfg, ptu_v, work)?.run(vectors, vcd)
 }
 
 /// `p` made absolute against the current folder (the tools run elsewhere).

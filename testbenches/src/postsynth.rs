@@ -45,9 +45,14 @@ pub fn cells_sim() -> Result<PathBuf> {
     }
 }
 
-/// Synthesise `ptu_v` and compile the netlist with the testbench (cached).
-pub(crate) fn prepare(ptu_v: &str, work: &Path) -> Result<(PathBuf, PathBuf, bool)> {
-    let tb = crate::icarus::testbench();
+/// Synthesise `ptu_v` (the unit configured as `cfg`) and compile the
+/// netlist with the testbench of `cfg` (cached).
+pub(crate) fn prepare(
+    cfg: &ptu_arch::PtuConfig,
+    ptu_v: &str,
+    work: &Path,
+) -> Result<(PathBuf, PathBuf, bool)> {
+    let tb = crate::icarus::testbench_for(cfg);
     let cells = cells_sim()?;
     let key = Fnv::new()
         .part("post-synth")

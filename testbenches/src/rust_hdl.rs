@@ -7,7 +7,7 @@ use crate::{source, RunReport, VectorSource};
 use anyhow::{anyhow, bail, Context, Result};
 use ptu_arch::{Inputs, PtuConfig};
 use ptu_sim::rtl::RtlSim;
-use ptu_sim::vectors::{output_values, INPUTS, OUTPUTS};
+use ptu_sim::vectors::{Columns, INPUTS, OUTPUTS};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::time::Instant;
@@ -18,20 +18,76 @@ pub const FIELDS: usize = INPUTS.len() + OUTPUTS.len();
 /// The fields of one vector line (hex, whitespace-separated), or an error
 /// saying what is wrong with it.
 pub fn parse_line(line: &str) -> Result<[u64; FIELDS]> {
-    let mut v = [0u64; FIELDS];
-    let mut n = 0;
+    let v = parse_fields(line, FIELDS)?;
+    let mut a = [0u64; FIELDS];
+    a.copy_from_slice(&v);
+    Ok(a)
+}
+
+/// The `fields` fields of one vector line of any configuration (hex,
+/// whitespace-separated), or an error saying what is wrong with it.
+pub fn parse_fields(line: &str, fields: usize) -> Result<Vec<u64>> {
+    let mut v = Vec::with_capacity(fields);
     for field in line.split_whitespace() {
-        if n == FIELDS {
-            bail!("more than {FIELDS} fields");
+        if v.len() == fields {
+            bail!("more than {fields} fields");
         }
-        v[n] = u64::from_str_radix(field, 16)
-            .map_err(|_| anyhow!("field {} `{field}` is not a 64-bit hex number", n + 1))?;
-        n += 1;
+        v.push(
+            u64::from_str_radix(field, 16).map_err(|_| {
+                anyhow!("field {} `{field}` is not a 64-bit hex number", v.len() + 1)
+            })?,
+        );
     }
-    if n != FIELDS {
-        bail!("{n} fields, want {FIELDS}");
+    if v.len() != fields {
+        bail!("{} fields, want {fields}", v.len());
     }
     Ok(v)
+}
+
+/// The inputs of a vector line of `cols`' configuration (`v` holds at
+/// least its inputs, in column order). Values wider than their port are
+/// truncated, as a simulator would.
+pub fn inputs_of(cols: &Columns, v: &[u64]) -> Inputs {
+    let mut i = Inputs::default();
+    for ((name, width), &x) in cols.inputs.iter().zip(v) {
+        let x = if *width >= 64 {
+            x
+        } else {
+            x & ((1u64 << width) - 1)
+        };
+        let b = x & 1 != 0;
+        match *name {
+            "reset" => i.reset = b,
+            "retire" => i.retire = b,
+            "next_rip" => i.next_rip = x,
+            "rsp_we" => i.rsp_we = b,
+            "rsp_wdata" => i.rsp_wdata = x,
+            "gs_we" => i.gs_we = b,
+            "gs_wdata" => i.gs_wdata = x,
+            "fs_we" => i.fs_we = b,
+            "fs_wdata" => i.fs_wdata = x,
+            "op_syscall" => i.op_syscall = b,
+            "op_eret" => i.op_eret = b,
+            "csr_re" => i.csr_re = b,
+            "csr_we" => i.csr_we = b,
+            "csr_addr" => i.csr_addr = x as u8,
+            "csr_wdata" => i.csr_wdata = x,
+            "exc_valid" => i.exc_valid = b,
+            "exc_vector" => i.exc_vector = x as u8,
+            "exc_error" => i.exc_error = x as u32,
+            "exc_error_valid" => i.exc_error_valid = b,
+            "exc_data" => i.exc_data = x,
+            "irq" => i.irq = b,
+            "irq_vector" => i.irq_vector = x as u8,
+            "nmi" => i.nmi = b,
+            "mce" => i.mce = b,
+            "mem_ready" => i.mem_ready = b,
+            "mem_rdata" => i.mem_rdata = x,
+            "mem_err" => i.mem_err = b,
+            other => panic!("no input port {other} in ptu_arch::Inputs"),
+        }
+    }
+    i
 }
 
 /// The inputs of a vector line ([`INPUTS`] order; `v` has at least 25
@@ -82,6 +138,7 @@ pub fn run_vectors_rust_hdl(
     work: &Path,
 ) -> Result<RunReport> {
     let run_dir = source::run_dir(work, "rust-hdl")?;
+    let cols = Columns::for_config(cfg);
     let build = Instant::now();
     let mut sim = RtlSim::new(cfg)?;
     if let Some(v) = vcd {
@@ -93,7 +150,7 @@ pub fn run_vectors_rust_hdl(
         let file = std::fs::File::open(path)
             .with_context(|| format!("cannot open vector file {}", path.display()))?;
         let start = Instant::now();
-        let out = step(&mut sim, BufReader::with_capacity(1 << 20, file));
+        let out = step(&mut sim, &cols, BufReader::with_capacity(1 << 20, file));
         seconds = start.elapsed().as_secs_f64();
         out
     });
@@ -112,7 +169,9 @@ pub fn run_vectors_rust_hdl(
     })
 }
 
-fn step(sim: &mut RtlSim, mut rd: impl BufRead) -> Result<Outcome> {
+fn step(sim: &mut RtlSim, cols: &Columns, mut rd: impl BufRead) -> Result<Outcome> {
+    let n_in = cols.inputs.len();
+    let fields = n_in + cols.outputs.len();
     let mut line = String::with_capacity(1024);
     let mut line_no = 0u64;
     let mut cycle = 0u64;
@@ -126,14 +185,16 @@ fn step(sim: &mut RtlSim, mut rd: impl BufRead) -> Result<Outcome> {
         if text.is_empty() || text.starts_with('#') {
             continue;
         }
-        let v = parse_line(text).map_err(|e| {
+        let v = parse_fields(text, fields).map_err(|e| {
             anyhow!("rust-hdl: bad vector line {line_no}: {e} (format: sim/src/vectors.rs)")
         })?;
-        sim.apply(&inputs_from(&v))?;
-        let got = output_values(&sim.outputs());
-        let want = &v[INPUTS.len()..];
-        let diffs: Vec<String> = OUTPUTS
+        sim.apply(&inputs_of(cols, &v))?;
+        let got = cols.values(&Inputs::default(), &sim.outputs());
+        let (got, want) = (&got[n_in..], &v[n_in..]);
+        let diffs: Vec<String> = cols
+            .outputs
             .iter()
+            .map(|(p, _)| p)
             .enumerate()
             .filter(|(k, _)| got[*k] != want[*k])
             .map(|(k, p)| {
@@ -166,6 +227,7 @@ fn step(sim: &mut RtlSim, mut rd: impl BufRead) -> Result<Outcome> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ptu_arch::PtuConfig;
     use ptu_sim::vectors::{input_values, VectorWriter};
 
     #[test]
@@ -182,7 +244,25 @@ mod tests {
         let text = String::from_utf8(w.finish().unwrap()).unwrap();
         let v = parse_line(text.lines().nth(1).unwrap()).unwrap();
         assert_eq!(inputs_from(&v), inp);
+        assert_eq!(
+            inputs_of(&Columns::for_config(&PtuConfig::default()), &v),
+            inp
+        );
         assert_eq!(v[..25], input_values(&inp));
+        // A configuration with the FS ports: its columns read back too.
+        let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+        let inp = Inputs {
+            fs_we: true,
+            fs_wdata: 0xf5f5,
+            ..inp
+        };
+        let mut w = VectorWriter::for_config(Vec::new(), &fs).unwrap();
+        w.cycle(&inp, &ptu_arch::Outputs::default()).unwrap();
+        let text = String::from_utf8(w.finish().unwrap()).unwrap();
+        let line = text.lines().find(|l| !l.starts_with('#')).unwrap();
+        let cols = Columns::for_config(&fs);
+        let v = parse_fields(line, cols.inputs.len() + cols.outputs.len()).unwrap();
+        assert_eq!(inputs_of(&cols, &v), inp);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use ptu_arch::PtuConfig;
-use ptu_sim::vectors::{record_random_for, VectorWriter};
+use ptu_sim::vectors::{random_cycles_for, VectorWriter};
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -59,9 +59,10 @@ impl VectorSource {
         Self::random_for(&PtuConfig::default(), seed, cycles, max_wait, bus_errors)
     }
 
-    /// [`VectorSource::random`] for the unit configured as `cfg` (its
-    /// random core and model, `record_random_for`); the vectors keep the
-    /// default's ports, so `cfg` has no `fs_bank`.
+    /// [`VectorSource::random`] for the unit configured as `cfg`: its
+    /// random core and reference model
+    /// ([`ptu_sim::vectors::random_cycles_for`]), its vector columns. For
+    /// the default configuration, the same text as [`VectorSource::random`].
     pub fn random_for(
         cfg: &PtuConfig,
         seed: u64,
@@ -71,7 +72,7 @@ impl VectorSource {
     ) -> Self {
         let cfg = *cfg;
         Self::stream(move |w| {
-            let mut vw = VectorWriter::new(w)?;
+            let mut vw = VectorWriter::for_config(w, &cfg)?;
             record_random_for(&cfg, seed, cycles, max_wait, bus_errors, &mut vw)?;
             vw.finish().map(|_| ())
         })
@@ -104,6 +105,28 @@ impl VectorSource {
             }
         }
     }
+}
+
+/// Record [`random_cycles_for`] of `cfg` as vectors into `w` (a writer of
+/// `cfg`'s columns, [`VectorWriter::for_config`]). Returns the number of
+/// cycles written. For the default configuration, what
+/// `ptu_sim::vectors::record_random` writes.
+pub fn record_random_for<W: Write>(
+    cfg: &PtuConfig,
+    seed: u64,
+    cycles: u64,
+    max_wait: u32,
+    bus_errors: f64,
+    w: &mut VectorWriter<W>,
+) -> io::Result<u64> {
+    let mut result = Ok(());
+    let mut n = 0;
+    random_cycles_for(cfg, seed, cycles, max_wait, bus_errors, |_, inp, out| {
+        result = w.cycle(inp, out);
+        n += 1;
+        result.is_ok()
+    });
+    result.map(|_| n)
 }
 
 static RUNS: AtomicU64 = AtomicU64::new(0);

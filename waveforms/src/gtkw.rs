@@ -42,8 +42,13 @@ pub fn filter_files() -> Vec<(&'static str, String)> {
             let _ = writeln!(ty, "{t:x} {n}");
         }
     }
-    let mut c = head("CSR addresses (csr_addr)");
-    for r in csr::TABLE {
+    let mut c = head("CSR addresses (csr_addr), with those of the options");
+    let mut all: Vec<&csr::Csr> = csr::TABLE
+        .iter()
+        .chain(ptu_arch::config::OPTION_CSRS.iter())
+        .collect();
+    all.sort_by_key(|r| r.addr);
+    for r in all {
         let _ = writeln!(c, "{:02x} {}", r.addr, r.name);
     }
     let mut v = head("x86 vectors of the events the unit raises or latches");

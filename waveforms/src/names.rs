@@ -69,6 +69,16 @@ impl Source {
             Internal(key) => internal::get(key).path,
         }
     }
+
+    /// [`Source::path`], or `None` for an internal name that
+    /// `ptu_arch::internal::TABLE` does not have (yet): a row of an
+    /// option's state.
+    pub fn lookup_path(self) -> Option<&'static str> {
+        match self {
+            Port(p) => Some(p),
+            Internal(key) => internal::lookup(key).map(|e| e.path),
+        }
+    }
 }
 
 /// A row of the default groups: label, where its signal is, format.
@@ -82,18 +92,25 @@ const PRIVILEGE: &[Spec] = &[
     ("busy", Port("busy"), Format::Bit),
     ("shutdown", Port("shutdown"), Format::Bit),
 ];
+// Rows of an option's ports and state (`fs_*` of `fs_bank`) appear when
+// the file has them: a row whose signal the file lacks is left out.
 const RENAMED: &[Spec] = &[
     ("rip", Port("rip"), Format::Hex),
     ("rsp", Port("rsp"), Format::Hex),
     ("gs_base", Port("gs_base"), Format::Hex),
+    ("fs_base", Port("fs_base"), Format::Hex),
+    ("fs_we", Port("fs_we"), Format::Bit),
+    ("fs_wdata", Port("fs_wdata"), Format::Hex),
 ];
 const BANKS: &[Spec] = &[
     ("kernel rip", Internal("kernel_rip"), Format::Hex),
     ("kernel rsp", Internal("kernel_rsp"), Format::Hex),
     ("kernel gs", Internal("kernel_gs"), Format::Hex),
+    ("kernel fs", Internal("kernel_fs"), Format::Hex),
     ("user rip", Internal("urip"), Format::Hex),
     ("user rsp", Internal("ursp"), Format::Hex),
     ("user gs", Internal("ugs"), Format::Hex),
+    ("user fs", Internal("ufs"), Format::Hex),
 ];
 const EVENTS: &[Spec] = &[
     ("op_syscall", Port("op_syscall"), Format::Bit),
@@ -159,6 +176,32 @@ pub fn csr_rows() -> Vec<(String, &'static str, Format)> {
             (c.name.to_string(), internal::get(&key).path, format)
         })
         .collect()
+}
+
+/// The rows the options add to [`CSR_GROUP`]: their CSRs that have a
+/// register of their own (ENTRY_IRQ; not UFS, a user copy the banks group
+/// shows, nor EVENT_INFO_H, the high half of EVENT_INFO), for the internal
+/// names `ptu_arch::internal` has. A file without them shows none.
+pub fn option_csr_rows() -> Vec<(String, &'static str, Format)> {
+    ptu_arch::config::OPTION_CSRS
+        .iter()
+        .filter(|c| c.access != Access::UserCopy && c.addr != ptu_arch::config::EVENT_INFO_H)
+        .filter_map(|c| {
+            let key = c.name.to_ascii_lowercase();
+            internal::lookup(&key).map(|e| (c.name.to_string(), e.path, Format::Hex))
+        })
+        .collect()
+}
+
+/// The name of the CSR at `addr` in any configuration: the default
+/// unit's ([`csr::name`]), or an option's (EVENT_INFO_H, ENTRY_IRQ, UFS).
+pub fn csr_name(addr: u8) -> Option<&'static str> {
+    csr::name(addr).or_else(|| {
+        ptu_arch::config::OPTION_CSRS
+            .iter()
+            .find(|c| c.addr == addr)
+            .map(|c| c.name)
+    })
 }
 
 /// The scope of the `ptu` instance: of the scopes that declare `clock`
@@ -352,7 +395,9 @@ pub fn default_groups(vcd: &Vcd, ptu: Option<&str>) -> Vec<Group> {
                 name,
                 rows: specs
                     .iter()
-                    .filter_map(|(label, src, format)| row(label.to_string(), src.path(), *format))
+                    .filter_map(|(label, src, format)| {
+                        row(label.to_string(), src.lookup_path()?, *format)
+                    })
                     .collect(),
             })
             .collect();
@@ -360,6 +405,7 @@ pub fn default_groups(vcd: &Vcd, ptu: Option<&str>) -> Vec<Group> {
             name: CSR_GROUP,
             rows: csr_rows()
                 .into_iter()
+                .chain(option_csr_rows())
                 .filter_map(|(label, rel, format)| row(label, rel, format))
                 .collect(),
         };
@@ -463,7 +509,7 @@ pub fn text(format: Format, value: &Value) -> String {
         Format::Vector => vector_name(n as u8)
             .map(str::to_string)
             .unwrap_or_else(|| value.hex()),
-        Format::Csr => csr::name(n as u8)
+        Format::Csr => csr_name(n as u8)
             .map(str::to_string)
             .unwrap_or_else(|| value.hex()),
     }

@@ -370,3 +370,68 @@ fn a_save_file_for_a_window_opens_on_it() {
     let shown = ptu_waveforms::gtkw::span_shown(zoom);
     assert!((shown - 20.0 * 200.0).abs() < 1.0, "{shown}");
 }
+
+#[test]
+fn the_groups_and_translations_show_the_options_ports_and_csrs() {
+    // A dump of the unit of preset x86_64-fs-bank: its ports, FS included.
+    let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+    let dir = scratch("options");
+    let path = dir.join("fs.vcd");
+    let mut h =
+        String::from("$timescale 1ps $end\n$scope module tb $end\n$scope module dut $end\n");
+    let ports = fs.ports();
+    for (i, (name, _, width)) in ports.iter().enumerate() {
+        let range = if *width > 1 {
+            format!(" [{}:0]", width - 1)
+        } else {
+            String::new()
+        };
+        writeln!(h, "$var wire {width} {} {name}{range} $end", code(i)).unwrap();
+    }
+    h.push_str("$upscope $end\n$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n");
+    for (i, (_, _, width)) in ports.iter().enumerate() {
+        if *width == 1 {
+            writeln!(h, "0{}", code(i)).unwrap();
+        } else {
+            writeln!(h, "b0 {}", code(i)).unwrap();
+        }
+    }
+    h.push_str("$end\n#10000\n");
+    std::fs::write(&path, h).unwrap();
+    let vcd = Vcd::open(&path).unwrap();
+    let ptu = ptu_waveforms::names::find_ptu(&vcd).expect("the ptu instance");
+    assert_eq!(ptu, "tb.dut");
+    let groups = ptu_waveforms::names::default_groups(&vcd, Some(&ptu));
+    let renamed = groups
+        .iter()
+        .find(|g| g.name == "renamed registers")
+        .unwrap();
+    let labels: Vec<&str> = renamed.rows.iter().map(|r| r.label.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["rip", "rsp", "gs_base", "fs_base", "fs_we", "fs_wdata"]
+    );
+    // The default unit's dump has none of them.
+    let plain = dir.join("plain.vcd");
+    synthetic(&plain, 10);
+    let vcd = Vcd::open(&plain).unwrap();
+    let ptu = ptu_waveforms::names::find_ptu(&vcd).unwrap();
+    let groups = ptu_waveforms::names::default_groups(&vcd, Some(&ptu));
+    assert!(groups
+        .iter()
+        .flat_map(|g| g.rows.iter())
+        .all(|r| !r.label.contains("fs")));
+    // CSR addresses of the options read as their names.
+    use ptu_waveforms::names::{csr_name, text, Format};
+    assert_eq!(csr_name(0x06), Some("EVENT_INFO_H"));
+    assert_eq!(csr_name(0x08), Some("ENTRY_IRQ"));
+    assert_eq!(csr_name(0x13), Some("UFS"));
+    assert_eq!(csr_name(0x07), None);
+    assert_eq!(text(Format::Csr, &Value::Bits(0x13)), "UFS");
+    let filters = ptu_waveforms::gtkw::filter_files();
+    let csr = &filters.iter().find(|f| f.0 == "csr.txt").unwrap().1;
+    for line in ["06 EVENT_INFO_H", "08 ENTRY_IRQ", "13 UFS", "12 UGS"] {
+        assert!(csr.lines().any(|l| l == line), "{line}: {csr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -24,7 +24,7 @@ use crate::report::{self, clock_name};
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Args, Subcommand};
 use ptu_arch::cli::ConfigArgs;
-use ptu_arch::{Dir, PtuConfig, PORTS};
+use ptu_arch::{Dir, PtuConfig};
 use ptu_tools as tools;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -80,6 +80,11 @@ pub struct BenchSynthArgs {
     /// --design soc, only x86_64-default (the SoC's unit).
     #[command(flatten)]
     pub cfg: ConfigArgs,
+    /// Every preset the RTL is generated for, one after the other: one
+    /// row per preset and part, in DIR/results.json (DIR/area.json with
+    /// --area-only); default DIR build/bench-presets.
+    #[arg(long, conflicts_with_all = ["preset", "config"])]
+    pub all_presets: bool,
 }
 
 impl BenchSynthArgs {
@@ -92,6 +97,9 @@ impl BenchSynthArgs {
     }
 }
 
+/// Where `ptu bench synth --all-presets` writes by default.
+pub const PRESETS_OUT: &str = "build/bench-presets";
+
 /// The `--help` examples of `ptu bench synth` and its JSON's shape.
 pub const HELP: &str = r#"Examples:
   ptu bench synth                          every part, results in build/bench/results.json
@@ -100,6 +108,8 @@ pub const HELP: &str = r#"Examples:
   ptu bench synth --out synth/bench        refresh the committed figures (on purpose)
   ptu bench synth --json > results.json    results for a script
   ptu bench synth --preset x86_64-default --area-only   a configuration (others: build/bench-NAME/)
+  ptu bench synth --all-presets --seeds 3  every generated preset, a row per preset and part
+                                           (build/bench-presets/results.json)
 
 The results (the file, and stdout with --json) are one JSON document:
   {"what": "...", "configuration": "x86_64-default (xlen=64 ...)",
@@ -113,7 +123,15 @@ The results (the file, and stdout with --json) are one JSON document:
               "yardstick": {"median_fmax_mhz": 60.1, "fmax_mhz_by_seed": [...]},
               "unit_over_yardstick": 0.52}]}
   With --area-only, each part has only "part", "title", "luts",
-  "flip_flops", "carries" and "blocks"."#;
+  "flip_flops", "carries" and "blocks".
+
+With --all-presets the document has one row per preset and part:
+  {"what": "...", "command": "ptu bench synth --all-presets --seeds 5",
+   "presets": ["x86_64-default", "ice40-small-32", ...],
+   "rows": [{"preset": "ice40-small-32", "configuration": "ice40-small-32 (xlen=32 ...)",
+             "part": "up5k", "title": "iCE40UP5K-SG48", "luts": ..., ...}, ...]}
+  each row the fields of a part above (with --area-only, those of
+  --area-only), and "preset" and "configuration"."#;
 
 /// Where `ptu bench synth` writes by default: a build folder, never the
 /// committed figures (`synth/bench/results.json`).
@@ -267,13 +285,13 @@ fn registered_wrapper(
     )
 }
 
-/// The wrapper `ptu_bench` of the unit (see [`registered_wrapper`]).
+/// The wrapper `ptu_bench` of the default unit (see [`registered_wrapper`]).
 pub fn wrapper() -> String {
     wrapper_for(&PtuConfig::default())
 }
 
-/// [`wrapper`] for the unit of `cfg`: its ports at their widths
-/// (`PtuConfig::ports`).
+/// The wrapper `ptu_bench` of the unit configured as `cfg`: its ports
+/// (`PtuConfig::ports`: the option ports, the widths of `xlen`).
 pub fn wrapper_for(cfg: &PtuConfig) -> String {
     let ports = cfg.ports();
     let ins: Vec<_> = ports
@@ -374,10 +392,14 @@ fn cell_name(c: &str) -> String {
     c[..cut].to_string()
 }
 
-/// The unit's port behind bit `n` of the wrapper's `outs` bus.
-fn output_port(n: usize) -> Option<&'static str> {
+/// The ports of a unit: name, direction, width (`PtuConfig::ports`).
+type Ports = [(&'static str, Dir, usize)];
+
+/// The unit's port behind bit `n` of the wrapper's `outs` bus, for a unit
+/// with `ports`.
+fn output_port(ports: &Ports, n: usize) -> Option<&'static str> {
     let mut at = 0;
-    for (name, dir, w) in PORTS.iter() {
+    for (name, dir, w) in ports.iter() {
         if *dir == Dir::Out {
             if n < at + w {
                 return Some(name);
@@ -391,16 +413,18 @@ fn output_port(n: usize) -> Option<&'static str> {
 /// A net of the wrapper named by the unit's port: `outs[260]` ->
 /// `unit.busy` (nextpnr names a register's output net after any of its
 /// aliases).
-fn port_net(net: &str) -> String {
+fn port_net(ports: &Ports, net: &str) -> String {
     let index = net
         .strip_suffix(']')
         .and_then(|n| n.rsplit_once('['))
         .and_then(|(base, i)| Some((base, i.parse::<usize>().ok()?)));
     match index {
-        Some((base, i)) if base == "outs" || base.starts_with("unit_") => match output_port(i) {
-            Some(p) => format!("unit.{p}"),
-            None => net.to_string(),
-        },
+        Some((base, i)) if base == "outs" || base.starts_with("unit_") => {
+            match output_port(ports, i) {
+                Some(p) => format!("unit.{p}"),
+                None => net.to_string(),
+            }
+        }
         _ => net.to_string(),
     }
 }
@@ -408,8 +432,14 @@ fn port_net(net: &str) -> String {
 /// One sentence describing the critical path of a nextpnr `--report`:
 /// its length, the signal it starts from (the net the source flip-flop
 /// drives), the flip-flop it ends in, its LUT levels and carry bits, and
-/// the unit's signals it passes.
+/// the unit's signals it passes (the default unit's ports name the bits of
+/// the wrapper's buses: [`critical_path_for`] for another configuration).
 pub fn critical_path(report: &Value) -> Option<String> {
+    critical_path_for(report, &PtuConfig::default().ports())
+}
+
+/// [`critical_path`] for a unit with `ports` (`PtuConfig::ports`).
+pub fn critical_path_for(report: &Value, ports: &Ports) -> Option<String> {
     let paths = report.get("critical_paths")?.as_array()?;
     let p = paths
         .iter()
@@ -432,7 +462,7 @@ pub fn critical_path(report: &Value) -> Option<String> {
             Some("routing") => {
                 routing += d;
                 if let Some(n) = s.get("net").and_then(Value::as_str) {
-                    let n = port_net(&cell_name(n));
+                    let n = port_net(ports, &cell_name(n));
                     if !n.is_empty() && !nets.contains(&n) {
                         nets.push(n);
                     }
@@ -604,6 +634,10 @@ pub const BLOCKS: [(&str, &str); 5] = [
     ("csr_file", "ptu_csr_file"),
 ];
 
+/// The blocks of the options, kept and counted like [`BLOCKS`] when the
+/// unit has them (`fs_bank`: the FS bank).
+pub const OPTION_BLOCKS: [(&str, &str); 1] = [("fs_bank", "ptu_fs_bank")];
+
 /// The row of the top's own cells (outside every block) in a [`Breakdown`].
 pub const GLUE: &str = "ptu (own glue)";
 
@@ -638,12 +672,14 @@ impl Area {
     }
 }
 
-/// The unit's area by block: `ptu` synthesised with its [`BLOCKS`] kept as
+/// The unit's area by block: `ptu` synthesised with its [`BLOCKS`] (and
+/// those of [`OPTION_BLOCKS`] it has) kept as
 /// modules, each counted alone (the registers and adders inside a block
 /// are flattened into it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Breakdown {
-    /// Each block in [`BLOCKS`] order, then [`GLUE`].
+    /// Each block in [`BLOCKS`] order, then those of [`OPTION_BLOCKS`] the
+    /// unit has, then [`GLUE`].
     pub rows: Vec<(String, Area)>,
     /// Yosys's own total over the hierarchy (`=== design hierarchy ===`).
     pub total: Area,
@@ -653,7 +689,10 @@ impl Breakdown {
     /// Reads the last `stat` of a Yosys log of that synthesis.
     pub fn from_log(family: Family, log: &str) -> Result<Breakdown> {
         let mut rows = Vec::new();
-        for (name, module) in BLOCKS.iter().chain([&("", "ptu")]) {
+        let options = OPTION_BLOCKS
+            .iter()
+            .filter(|(_, m)| report::module_cells(log, m).is_some());
+        for (name, module) in BLOCKS.iter().chain(options).chain([&("", "ptu")]) {
             let cells = report::module_cells(log, module).ok_or_else(|| {
                 anyhow!("the Yosys log has no statistics of module {module} (was it kept?)")
             })?;
@@ -676,7 +715,17 @@ impl Breakdown {
 /// kept; the breakdown, checked to sum to Yosys's total.
 pub fn synthesise_blocks(family: Family, yosys: &Path, dir: &Path) -> Result<Breakdown> {
     let stem = "ptu_blocks";
-    let modules: Vec<&str> = BLOCKS.iter().map(|b| b.1).collect();
+    let text = std::fs::read_to_string(dir.join("ptu.v"))
+        .with_context(|| format!("cannot read {}", dir.join("ptu.v").display()))?;
+    let modules: Vec<&str> = BLOCKS
+        .iter()
+        .chain(
+            OPTION_BLOCKS
+                .iter()
+                .filter(|(_, m)| text.contains(&format!("module {m}("))),
+        )
+        .map(|b| b.1)
+        .collect();
     let script = format!(
         "read_verilog ptu.v\n\
          hierarchy -check -top ptu\n\
@@ -700,8 +749,15 @@ pub fn synthesise_blocks(family: Family, yosys: &Path, dir: &Path) -> Result<Bre
     Ok(b)
 }
 
-fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> Result<Run> {
-    place_top(design.top(), part, nextpnr, dir, seed)?.map_err(|failed| failed.failure())
+fn place(
+    design: Design,
+    ports: &Ports,
+    part: &Part,
+    nextpnr: &Path,
+    dir: &Path,
+    seed: u64,
+) -> Result<Run> {
+    place_top(design.top(), ports, part, nextpnr, dir, seed)?.map_err(|failed| failed.failure())
 }
 
 /// Places `top.json` (in `dir`) on `part` with `seed`: the run, or
@@ -709,6 +765,7 @@ fn place(design: Design, part: &Part, nextpnr: &Path, dir: &Path, seed: u64) -> 
 /// for the caller to report; `Err` for anything else.
 fn place_top(
     top: &str,
+    ports: &Ports,
     part: &Part,
     nextpnr: &Path,
     dir: &Path,
@@ -770,7 +827,7 @@ fn place_top(
         seed,
         fmax_mhz: clock.fmax_mhz,
         logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
-        critical_path: critical_path(&v).unwrap_or_else(|| "not reported".into()),
+        critical_path: critical_path_for(&v, ports).unwrap_or_else(|| "not reported".into()),
         seconds: t.elapsed().as_secs_f64(),
     }))
 }
@@ -792,6 +849,7 @@ pub struct PartResult {
 /// whose router stalls; the runs and their median Fmax.
 fn place_seeds(
     design: Design,
+    ports: &Ports,
     part: &Part,
     nextpnr: &Path,
     dir: &Path,
@@ -808,7 +866,7 @@ fn place_seeds(
             "pnr {}{what} seed {seed}/{seeds}: nextpnr --freq {} ...",
             part.name, part.target_mhz
         )));
-        match place(design, part, nextpnr, dir, seed) {
+        match place(design, ports, part, nextpnr, dir, seed) {
             Ok(r) => {
                 progress(Event::Note(&format!(
                     "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
@@ -915,10 +973,18 @@ pub fn measure(
         let part = area.part.clone();
         let (_, nextpnr) = tools_for(part.family)?;
         let dir = family_dir(work, part.family);
+        let ports = cfg.ports();
         let (runs, median_fmax_mhz) =
-            place_seeds(Design::Unit, &part, &nextpnr, &dir, seeds, progress)?;
-        let (yardstick_runs, yardstick_fmax_mhz) =
-            place_seeds(Design::Yardstick, &part, &nextpnr, &dir, seeds, progress)?;
+            place_seeds(Design::Unit, &ports, &part, &nextpnr, &dir, seeds, progress)?;
+        let (yardstick_runs, yardstick_fmax_mhz) = place_seeds(
+            Design::Yardstick,
+            &ports,
+            &part,
+            &nextpnr,
+            &dir,
+            seeds,
+            progress,
+        )?;
         results.push(PartResult {
             part,
             area,
@@ -949,7 +1015,16 @@ pub fn to_json(cfg: &PtuConfig, results: &[PartResult], seeds: u64) -> String {
         "what": "ptu alone, out of context in the registered wrapper ptu_bench (synth/src/bench/mod.rs)",
         "configuration": cfg.describe(),
         "command": format!("ptu bench synth --seeds {seeds}"),
-        "parts": results.iter().map(|r| json!({
+        "parts": results.iter().map(part_json).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
+    s.push('\n');
+    s
+}
+
+/// One part's results as JSON (a row of [`to_json`]).
+fn part_json(r: &PartResult) -> Value {
+    json!({
             "part": r.part.name,
             "title": r.part.title,
             "luts": r.area.flat.luts,
@@ -974,11 +1049,7 @@ pub fn to_json(cfg: &PtuConfig, results: &[PartResult], seeds: u64) -> String {
                 })).collect::<Vec<_>>(),
             },
             "unit_over_yardstick": (r.median_fmax_mhz / r.yardstick_fmax_mhz * 100.0).round() / 100.0,
-        })).collect::<Vec<_>>(),
-    });
-    let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
-    s.push('\n');
-    s
+    })
 }
 
 /// The breakdown of one part as JSON.
@@ -1076,18 +1147,116 @@ pub fn area_json(cfg: &PtuConfig, areas: &[PartArea]) -> String {
     let v = json!({
         "what": "ptu alone: synthesis only (ptu bench synth --area-only), no place and route",
         "configuration": cfg.describe(),
-        "parts": areas.iter().map(|r| json!({
-            "part": r.part.name,
-            "title": r.part.title,
-            "luts": r.flat.luts,
-            "flip_flops": r.flat.flip_flops,
-            "carries": r.flat.carries,
-            "blocks": blocks_json(r),
-        })).collect::<Vec<_>>(),
+        "parts": areas.iter().map(area_part_json).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&v).expect("JSON serialises");
     text.push('\n');
     text
+}
+
+/// One part's area as JSON (a row of [`area_json`]).
+fn area_part_json(r: &PartArea) -> Value {
+    json!({
+        "part": r.part.name,
+        "title": r.part.title,
+        "luts": r.flat.luts,
+        "flip_flops": r.flat.flip_flops,
+        "carries": r.flat.carries,
+        "blocks": blocks_json(r),
+    })
+}
+
+/// The presets the RTL is generated for ([`PtuConfig::require_generated`]),
+/// in `ptu_arch::PRESETS` order: what `--all-presets` measures.
+pub fn generated_presets() -> Vec<PtuConfig> {
+    ptu_arch::PRESETS
+        .iter()
+        .map(|p| p.config())
+        .filter(|c| c.require_generated("").is_ok())
+        .collect()
+}
+
+/// The rows of `--all-presets`: each part's JSON (`row`) with the preset
+/// and its configuration in front.
+fn preset_rows<T>(results: &[(PtuConfig, Vec<T>)], row: fn(&T) -> Value) -> Vec<Value> {
+    let mut rows = Vec::new();
+    for (cfg, parts) in results {
+        for p in parts {
+            let mut v = json!({"preset": cfg.name.to_string(), "configuration": cfg.describe()});
+            if let (Some(o), Value::Object(fields)) = (v.as_object_mut(), row(p)) {
+                o.extend(fields);
+            }
+            rows.push(v);
+        }
+    }
+    rows
+}
+
+/// The results of `--all-presets` as JSON: a row per preset and part.
+pub fn presets_json(results: &[(PtuConfig, Vec<PartResult>)], seeds: u64) -> String {
+    let v = json!({
+        "what": "ptu alone for every generated preset, out of context in the registered wrapper ptu_bench (synth/src/bench/mod.rs); the yardstick is the 64-bit ALU for every preset",
+        "command": format!("ptu bench synth --all-presets --seeds {seeds}"),
+        "presets": results.iter().map(|(c, _)| c.name.to_string()).collect::<Vec<_>>(),
+        "rows": preset_rows(results, part_json),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
+    s.push('\n');
+    s
+}
+
+/// The area-only results of `--all-presets` as JSON: a row per preset and
+/// part.
+pub fn presets_area_json(results: &[(PtuConfig, Vec<PartArea>)]) -> String {
+    let v = json!({
+        "what": "ptu alone for every generated preset: synthesis only (ptu bench synth --all-presets --area-only), no place and route",
+        "command": "ptu bench synth --all-presets --area-only",
+        "presets": results.iter().map(|(c, _)| c.name.to_string()).collect::<Vec<_>>(),
+        "rows": preset_rows(results, area_part_json),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("JSON serialises");
+    s.push('\n');
+    s
+}
+
+/// A Markdown table of `--all-presets`: a row per preset and part.
+pub fn presets_table(results: &[(PtuConfig, Vec<PartResult>)]) -> String {
+    let mut s = String::from(
+        "| preset | part | LUT4 | flip-flops | carries | Fmax, median (MHz) | 64-bit ALU yardstick, median (MHz) | unit / yardstick |\n\
+         |---|---|---|---|---|---|---|---|\n",
+    );
+    for (cfg, parts) in results {
+        for r in parts {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {:.1} | {:.1} | {:.2} |\n",
+                cfg.name,
+                r.part.title,
+                r.area.flat.luts,
+                r.area.flat.flip_flops,
+                r.area.flat.carries,
+                r.median_fmax_mhz,
+                r.yardstick_fmax_mhz,
+                r.median_fmax_mhz / r.yardstick_fmax_mhz
+            ));
+        }
+    }
+    s
+}
+
+/// A Markdown table of `--all-presets --area-only`: a row per preset and
+/// part.
+pub fn presets_area_table(results: &[(PtuConfig, Vec<PartArea>)]) -> String {
+    let mut s =
+        String::from("| preset | part | LUT4 | flip-flops | carries |\n|---|---|---|---|---|\n");
+    for (cfg, parts) in results {
+        for a in parts {
+            s.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                cfg.name, a.part.title, a.flat.luts, a.flat.flip_flops, a.flat.carries
+            ));
+        }
+    }
+    s
 }
 
 /// The parts named by `--parts` (all if none).
@@ -1108,6 +1277,9 @@ fn chosen_parts(names: &[String]) -> Result<Vec<Part>> {
 
 /// `ptu bench synth`.
 pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
+    if a.all_presets {
+        return run_presets_cli(a);
+    }
     // The configuration first: a refused one writes nothing.
     let cfg = a.cfg.generated("")?;
     let chosen = chosen_parts(&a.parts)?;
@@ -1187,6 +1359,95 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
     Ok(())
 }
 
+/// `ptu bench synth --all-presets`: every generated preset one after the
+/// other (each in its own work folder, `synth/build/bench-NAME`), the
+/// results written once, at the end.
+fn run_presets_cli(a: &BenchSynthArgs) -> Result<()> {
+    let chosen = chosen_parts(&a.parts)?;
+    if a.seeds == 0 && !a.area_only {
+        bail!("--seeds must be at least 1");
+    }
+    let out = results_file(
+        &a.out.clone().unwrap_or_else(|| PathBuf::from(PRESETS_OUT)),
+        a.area_only,
+    )?;
+    let presets = generated_presets();
+    let t = Instant::now();
+    let steps_each = steps(&chosen, a.seeds, a.area_only);
+    let mut bar = tools::progress::Progress::new(
+        "bench synth --all-presets",
+        steps_each * presets.len() as u64,
+        "steps",
+        !a.json,
+    );
+    let mut done = 0;
+    let mut say = |e: Event| match e {
+        Event::Note(line) if !a.json => {
+            bar.clear();
+            println!("{line}");
+            bar.set(done);
+        }
+        Event::Note(_) => {}
+        Event::Step => {
+            done += 1;
+            bar.set(done);
+        }
+    };
+    let root = flow::project_root()
+        .join("synth")
+        .join("build")
+        .join("bench");
+    let mut failed: Vec<String> = Vec::new();
+    let (text, table) = if a.area_only {
+        let mut results = Vec::new();
+        for cfg in &presets {
+            say(Event::Note(&format!("preset {}", cfg.describe())));
+            let areas = measure_area(cfg, &chosen, &cfg.out_folder(&root), &mut say)?;
+            results.push((*cfg, areas));
+        }
+        (presets_area_json(&results), presets_area_table(&results))
+    } else {
+        let mut results = Vec::new();
+        for cfg in &presets {
+            say(Event::Note(&format!("preset {}", cfg.describe())));
+            // A preset that does not place and route on a part (the router
+            // gives up) is reported, and the others are still measured.
+            match measure(cfg, &chosen, a.seeds, &cfg.out_folder(&root), &mut say) {
+                Ok(r) => results.push((*cfg, r)),
+                Err(e) => {
+                    let line = format!("{}: {e:#}", cfg.name);
+                    say(Event::Note(&format!("  left out: {line}")));
+                    failed.push(line);
+                }
+            }
+        }
+        (presets_json(&results, a.seeds), presets_table(&results))
+    };
+    drop(bar);
+    tools::write_atomic(&out, text.as_bytes())?;
+    if !failed.is_empty() {
+        bail!(
+            "{} of {} presets not measured (the others are in {}): {}",
+            failed.len(),
+            presets.len(),
+            out.display(),
+            failed.join("; ")
+        );
+    }
+    if a.json {
+        print!("{text}");
+        return Ok(());
+    }
+    println!("\n{table}");
+    println!(
+        "results: {} ({:.0} s; logs in {}*)",
+        out.display(),
+        t.elapsed().as_secs_f64(),
+        root.display()
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1234,7 +1495,7 @@ mod tests {
     #[test]
     fn wrapper_connects_every_port() {
         let w = wrapper();
-        for (n, _, _) in PORTS {
+        for (n, _, _) in ptu_arch::PORTS {
             assert!(w.contains(&format!(".{n}(")), "{n} not connected");
         }
         assert!(
@@ -1283,10 +1544,16 @@ mod tests {
 
     #[test]
     fn wrapper_nets_are_named_by_port() {
-        assert_eq!(port_net("outs[260]"), "unit.busy");
-        assert_eq!(port_net("unit_shutdown[519]"), "unit.shutdown");
-        assert_eq!(port_net("outs[0]"), "unit.cpl");
-        assert_eq!(port_net("unit.irq"), "unit.irq");
+        let ports = PtuConfig::default().ports();
+        assert_eq!(port_net(&ports, "outs[260]"), "unit.busy");
+        assert_eq!(port_net(&ports, "unit_shutdown[519]"), "unit.shutdown");
+        assert_eq!(port_net(&ports, "outs[0]"), "unit.cpl");
+        assert_eq!(port_net(&ports, "unit.irq"), "unit.irq");
+        // The 32-bit unit's outputs are narrower: bit 2 is rip, bit 34 rsp.
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let ports = small.ports();
+        assert_eq!(port_net(&ports, "outs[2]"), "unit.rip");
+        assert_eq!(port_net(&ports, "outs[34]"), "unit.rsp");
     }
 
     #[test]
@@ -1364,6 +1631,154 @@ mod tests {
         assert_eq!(v["by_block"][1]["block"], "entry_unit");
         assert_eq!(v["by_block"][1]["luts"], 770);
         assert_eq!(v["sum"]["flip_flops"], 1140);
+    }
+
+    #[test]
+    fn every_preset_gets_a_row_per_part_in_the_table_and_the_json() {
+        let b = Breakdown::from_log(Family::Ice40, ICE40_BLOCKS_STAT).unwrap();
+        let run = |seed, fmax_mhz| Run {
+            seed,
+            fmax_mhz,
+            logic_cells: 2500,
+            critical_path: format!("path of seed {seed}"),
+            seconds: 40.0,
+        };
+        let result = |k: usize, flat: Area, fmax: f64| PartResult {
+            part: parts()[k].clone(),
+            area: PartArea {
+                part: parts()[k].clone(),
+                flat,
+                blocks: b.clone(),
+            },
+            runs: vec![run(1, fmax - 1.0), run(2, fmax), run(3, fmax + 2.0)],
+            median_fmax_mhz: fmax,
+            yardstick_runs: vec![run(1, 60.0)],
+            yardstick_fmax_mhz: 60.0,
+        };
+        let d = PtuConfig::default();
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let results = vec![
+            (
+                d,
+                vec![
+                    result(0, area(2438, 1121, 213), 30.0),
+                    result(2, area(2515, 1121, 124), 45.0),
+                ],
+            ),
+            (
+                small,
+                vec![
+                    result(0, area(1300, 600, 110), 36.0),
+                    result(2, area(1350, 600, 70), 51.0),
+                ],
+            ),
+        ];
+        assert_eq!(
+            presets_table(&results),
+            "| preset | part | LUT4 | flip-flops | carries | Fmax, median (MHz) | 64-bit ALU yardstick, median (MHz) | unit / yardstick |\n\
+             |---|---|---|---|---|---|---|---|\n\
+             | x86_64-default | iCE40UP5K-SG48 | 2438 | 1121 | 213 | 30.0 | 60.0 | 0.50 |\n\
+             | x86_64-default | ECP5 LFE5U-85F-6 CABGA381 | 2515 | 1121 | 124 | 45.0 | 60.0 | 0.75 |\n\
+             | ice40-small-32 | iCE40UP5K-SG48 | 1300 | 600 | 110 | 36.0 | 60.0 | 0.60 |\n\
+             | ice40-small-32 | ECP5 LFE5U-85F-6 CABGA381 | 1350 | 600 | 70 | 51.0 | 60.0 | 0.85 |\n"
+        );
+        let v: Value = serde_json::from_str(&presets_json(&results, 3)).unwrap();
+        assert_eq!(v["command"], "ptu bench synth --all-presets --seeds 3");
+        assert_eq!(v["presets"], json!(["x86_64-default", "ice40-small-32"]));
+        let rows = v["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[2]["preset"], "ice40-small-32");
+        assert_eq!(rows[2]["configuration"], small.describe());
+        assert_eq!(rows[2]["part"], "up5k");
+        assert_eq!(rows[2]["luts"], 1300);
+        assert_eq!(rows[2]["median_fmax_mhz"], 36.0);
+        assert_eq!(rows[2]["critical_path"], "path of seed 2");
+        assert_eq!(rows[3]["part"], "ecp5-85k");
+        assert_eq!(rows[3]["unit_over_yardstick"], 0.85);
+        // Every row has the fields of a part of a single configuration's run.
+        let single: Value = serde_json::from_str(&to_json(&d, &results[0].1, 3)).unwrap();
+        let keys = |o: &Value| -> Vec<String> {
+            let mut k: Vec<String> = o.as_object().unwrap().keys().cloned().collect();
+            k.retain(|k| k != "preset" && k != "configuration");
+            k.sort();
+            k
+        };
+        for r in rows {
+            assert_eq!(keys(r), keys(&single["parts"][0]));
+        }
+        // Area only: the same rows without place and route.
+        let areas: Vec<(PtuConfig, Vec<PartArea>)> = results
+            .iter()
+            .map(|(c, r)| (*c, r.iter().map(|x| x.area.clone()).collect()))
+            .collect();
+        let v: Value = serde_json::from_str(&presets_area_json(&areas)).unwrap();
+        assert_eq!(v["rows"].as_array().unwrap().len(), 4);
+        assert_eq!(v["rows"][1]["carries"], 124);
+        assert!(v["rows"][1].get("median_fmax_mhz").is_none());
+        assert_eq!(
+            presets_area_table(&areas).lines().nth(5),
+            Some("| ice40-small-32 | ECP5 LFE5U-85F-6 CABGA381 | 1350 | 600 | 70 |")
+        );
+    }
+
+    #[test]
+    fn all_presets_are_the_generated_ones_and_exclude_a_single_configuration() {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Cli {
+            #[command(flatten)]
+            args: BenchSynthArgs,
+        }
+        let g = generated_presets();
+        assert_eq!(g[0], PtuConfig::default());
+        for c in &g {
+            c.require_generated("").unwrap();
+        }
+        for p in ptu_arch::PRESETS {
+            let c = p.config();
+            assert_eq!(
+                g.contains(&c),
+                c.require_generated("").is_ok(),
+                "{}",
+                p.name
+            );
+        }
+        assert!(
+            Cli::try_parse_from(["synth", "--all-presets"])
+                .unwrap()
+                .args
+                .all_presets
+        );
+        assert!(
+            Cli::try_parse_from(["synth", "--all-presets", "--preset", "x86_64-default"]).is_err()
+        );
+        assert!(Cli::try_parse_from(["synth", "--all-presets", "--config", "a.toml"]).is_err());
+    }
+
+    #[test]
+    fn the_wrapper_follows_the_configuration() {
+        let small = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        let w = wrapper_for(&small);
+        let bits = |ports: &[(&str, Dir, usize)], dir| -> usize {
+            ports
+                .iter()
+                .filter(|p| p.1 == dir && p.0 != "clock")
+                .map(|p| p.2)
+                .sum()
+        };
+        let p = small.ports();
+        assert!(
+            w.contains(&format!("reg [{}:0] in_sr;", bits(&p, Dir::In) - 1)),
+            "{w}"
+        );
+        assert!(w.contains(&format!("reg [{}:0] out_sr;", bits(&p, Dir::Out) - 1)));
+        assert!(w.contains(".next_rip(in_sr[33:2])"), "{w}");
+        let full = ptu_arch::config::preset("x86_64-full").unwrap().config();
+        let w = wrapper_for(&full);
+        for port in ["fs_we", "fs_wdata", "fs_base"] {
+            assert!(w.contains(&format!(".{port}(")), "{port}");
+        }
+        assert_eq!(wrapper(), wrapper_for(&PtuConfig::default()));
     }
 
     #[test]

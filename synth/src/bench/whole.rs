@@ -43,20 +43,25 @@ fn place_whole(
     dir: &Path,
     seed: u64,
 ) -> Result<std::result::Result<Run, String>> {
-    Ok(place_top(top, part, nextpnr, dir, seed)?.map_err(|failed| {
-        failed
-            .output
-            .lines()
-            .find(|l| l.starts_with("ERROR:"))
-            .map(|l| l.trim_start_matches("ERROR:").trim().to_string())
-            .unwrap_or_else(|| {
-                format!(
-                    "nextpnr failed ({}), log: {}",
-                    failed.status_text(),
-                    failed.log.display()
-                )
-            })
-    }))
+    // The whole design's critical path is described with the default
+    // unit's ports (the SoC's unit).
+    let ports = ptu_arch::PtuConfig::default().ports();
+    Ok(
+        place_top(top, &ports, part, nextpnr, dir, seed)?.map_err(|failed| {
+            failed
+                .output
+                .lines()
+                .find(|l| l.starts_with("ERROR:"))
+                .map(|l| l.trim_start_matches("ERROR:").trim().to_string())
+                .unwrap_or_else(|| {
+                    format!(
+                        "nextpnr failed ({}), log: {}",
+                        failed.status_text(),
+                        failed.log.display()
+                    )
+                })
+        }),
+    )
 }
 
 /// The instance paths of the nets on the critical path of a nextpnr

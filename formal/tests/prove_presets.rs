@@ -1,0 +1,118 @@
+//! `ptu prove` on every generated preset other than the default: P1 to
+//! P10 proven unbounded on its unit, and each mutant of its options'
+//! code caught by the property it breaks, with a counterexample. One
+//! preset per test.
+
+use ptu_arch::PtuConfig;
+use ptu_formal::mutants::MUTANTS;
+use ptu_formal::properties::{self, PROPERTIES};
+use ptu_formal::{prove, Options, Verdict};
+use std::path::{Path, PathBuf};
+
+fn work(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("formal-presets")
+        .join(name)
+}
+
+fn options(cfg: PtuConfig) -> Options {
+    Options {
+        config: cfg,
+        work: work(&cfg.name.to_string()),
+        waves: work(&format!("{}-waves", cfg.name)),
+        ..Options::new()
+    }
+}
+
+/// Every property proven on `preset`, then each mutant made for it fails
+/// its property; `mutants` names the mutants that must exist for it.
+fn prove_preset(preset: &str, mutants: &[&str]) {
+    let cfg = ptu_arch::config::preset(preset).unwrap().config();
+    cfg.require_generated("").unwrap();
+    let report = prove(&options(cfg)).unwrap();
+    println!("{report}");
+    assert_eq!(report.outcomes.len(), PROPERTIES.len());
+    for o in &report.outcomes {
+        assert_eq!(
+            o.verdict,
+            Verdict::Proven {
+                how: "ABC pdr, unbounded".into()
+            },
+            "{preset} {}: {report}",
+            o.property.id
+        );
+    }
+    let wrapper = std::fs::read_to_string(report.dir.join("ptu_formal.v")).unwrap();
+    assert!(wrapper.contains(&format!("// Configuration: {}", cfg.describe())));
+    for name in mutants {
+        let m = MUTANTS
+            .iter()
+            .find(|m| m.name == *name)
+            .unwrap_or_else(|| panic!("no mutant {name}"));
+        assert_eq!(m.preset, Some(preset), "{name}");
+        let o = Options {
+            mutant: Some(m),
+            properties: vec![properties::find(m.breaks).unwrap()],
+            ..options(cfg)
+        };
+        let report = prove(&o).unwrap();
+        println!("{report}");
+        let Verdict::Failed { asserts, vcd, .. } = &report.outcomes[0].verdict else {
+            panic!("{preset}: mutant {name} not caught: {report}");
+        };
+        assert!(!asserts.is_empty() && vcd.is_file(), "{report}");
+        // The failing assertions are the property's own.
+        let wrapper = std::fs::read_to_string(report.dir.join("ptu_formal.v")).unwrap();
+        let lines: Vec<&str> = wrapper.lines().collect();
+        let open = format!("`ifdef CHECK_{}", m.breaks);
+        let start = lines.iter().position(|l| *l == open).unwrap() + 1;
+        // Its `endif, past the blocks of options nested in it.
+        let mut depth = 0;
+        let end = start
+            + lines[start..]
+                .iter()
+                .position(|l| {
+                    if l.starts_with("`ifdef") {
+                        depth += 1;
+                    } else if *l == "`endif" {
+                        if depth == 0 {
+                            return true;
+                        }
+                        depth -= 1;
+                    }
+                    false
+                })
+                .unwrap();
+        for a in asserts {
+            let n: usize = a.strip_prefix("ptu_formal.v:").unwrap().parse().unwrap();
+            assert!((start + 1..end + 1).contains(&n), "{name}: {a}");
+        }
+    }
+}
+
+#[test]
+fn x86_64_irq_entry_is_proven_and_its_mutant_caught() {
+    prove_preset("x86_64-irq-entry", &["irq-entry-ignored"]);
+}
+
+#[test]
+fn x86_64_fs_bank_is_proven_and_its_mutant_caught() {
+    prove_preset("x86_64-fs-bank", &["fs-not-banked"]);
+}
+
+#[test]
+fn x86_64_full_is_proven() {
+    prove_preset("x86_64-full", &[]);
+}
+
+#[test]
+fn ice40_small_32_is_proven_and_its_mutant_caught() {
+    let cfg = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+    if let Err(e) = cfg.require_generated("") {
+        // A tree without the 32-bit unit refuses to prove it.
+        assert!(e.to_string().contains("xlen = 32"), "{e}");
+        assert!(prove(&options(cfg)).is_err());
+        return;
+    }
+    prove_preset("ice40-small-32", &["frame-info-high-word-misplaced"]);
+}
