@@ -1,7 +1,7 @@
 //! `--config FILE | --preset NAME` on every command that makes, simulates,
-//! proves, builds or measures the unit (`ptu_arch::cli::ConfigArgs`): a
-//! configuration the RTL is not generated for is one line and exit 2 with
-//! nothing written; a bad file is one line `FILE:LINE:` on every command;
+//! proves, builds or measures the unit (`ptu_arch::cli::ConfigArgs`):
+//! every command takes the 32-bit preset, and a configuration a command
+//! does not follow yet is one line and exit 2 with nothing written; a bad file is one line `FILE:LINE:` on every command;
 //! `--preset x86_64-default` gives what no flag gives; `--help` shows the
 //! two flags. Cheap runs only: no proof, no place and route.
 
@@ -92,53 +92,60 @@ fn refused(cmd: &[&str], extra: &[&str], name: &str) -> String {
 
 /// The commands that run the 64-bit unit only, with the name their
 /// refusal of a 32-bit configuration gives them.
-const ONLY_64: [(&[&str], &str); 4] = [
-    (&["sim"], "ptu sim on the RTL"),
-    (&["prove"], "ptu prove"),
-    (&["build"], "ptu build"),
-    (&["bench", "sim"], "ptu bench sim"),
-];
+const ONLY_64: [(&[&str], &str); 1] = [(&["build"], "ptu build")];
 
 #[test]
-fn a_configuration_the_rtl_is_not_generated_for_is_one_line_on_every_command() {
-    // The 32-bit unit is generated; the commands whose harness is the
-    // 64-bit unit's refuse it with one line.
+fn every_command_takes_the_32_bit_preset_and_a_refusal_is_one_line() {
+    let small = ["--preset", "ice40-small-32"];
+    // ptu generate writes its unit.
+    let dir = scratch("small-generate");
+    let out = dir.join("out");
+    let o = ptu_in(
+        &dir,
+        &[&["generate", "--out", out.to_str().unwrap()][..], &small].concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = std::fs::read_to_string(out.join("ptu.v")).unwrap();
+    assert!(v.contains("ice40-small-32 (xlen=32"), "{}", &v[..400]);
+    let _ = std::fs::remove_dir_all(&dir);
+    // ptu sim (RTL and model) and ptu prove list what they would run.
+    for cmd in [
+        &["sim", "--list"][..],
+        &["sim", "--model-only", "--list"],
+        &["prove", "--list"],
+    ] {
+        let o = ptu_in(Path::new(ROOT), &[cmd, &small[..]].concat());
+        assert!(o.status.success(), "ptu {cmd:?}: {}", stderr(&o));
+        assert!(!stdout(&o).is_empty(), "ptu {cmd:?}");
+    }
+    // ptu bench synth and ptu bench sim take it and go on to their next
+    // check.
+    let e = refused(
+        &["bench", "synth", "--parts", "nope"],
+        &small,
+        "small-synth",
+    );
+    assert!(e.contains("unknown part `nope`"), "{e}");
+    let dir = scratch("small-bench-sim");
+    let o = ptu_in(
+        &dir,
+        &[&["bench", "sim", "--ptu-v", "nope.v"][..], &small].concat(),
+    );
+    assert!(
+        !o.status.success() && stderr(&o).contains("cannot read Verilog file nope.v"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    // A command that does not follow it yet refuses it with one line.
     for (cmd, what) in ONLY_64 {
-        let e = refused(cmd, &["--preset", "ice40-small-32"], "small");
+        let e = refused(cmd, &small, "small");
         let want = format!(
             "error: configuration ice40-small-32 has xlen = 32, but {what} runs the 64-bit unit \
              only so far: use --preset x86_64-default"
         );
         assert!(e.starts_with(&want), "ptu {cmd:?}: {e}");
     }
-    // ptu bench synth takes it and goes on to its next check.
-    let e = refused(
-        &["bench", "synth", "--parts", "nope"],
-        &["--preset", "ice40-small-32"],
-        "small-synth",
-    );
-    assert!(e.contains("unknown part `nope`"), "{e}");
-    // The reference model takes every configuration.
-    let o = ptu_in(
-        Path::new(ROOT),
-        &[
-            "sim",
-            "--model-only",
-            "--preset",
-            "ice40-small-32",
-            "--list",
-        ],
-    );
-    assert!(o.status.success(), "{}", stderr(&o));
-    // `ptu sim` on the RTL says where the model is; `ptu prove --list` too
-    // refuses it.
-    let e = refused(&["sim"], &["--preset", "ice40-small-32"], "sim-hint");
-    assert!(e.ends_with(", or add --model-only to run the scenarios on its reference model"));
-    refused(
-        &["prove", "--list"],
-        &["--preset", "ice40-small-32"],
-        "list",
-    );
 }
 
 #[test]
@@ -162,16 +169,8 @@ fn a_bad_file_is_one_line_naming_the_file_and_the_line_on_every_command() {
             "{cmd:?}"
         );
     }
-    // A file with an option a command cannot follow names the file too.
-    std::fs::write(&file, "fs_bank = true\n").unwrap();
-    let e = refused(&["prove"], &["--config", f], "file-fs");
-    assert!(
-        e.starts_with(&format!(
-            "error: {f}: configuration my-soc has fs_bank = true, but the properties P1-P10 are written for the unit without options"
-        )),
-        "{e}"
-    );
-    // So does a 32-bit file on a command that runs the 64-bit unit only.
+    // A 32-bit file on a command that runs the 64-bit unit only names the
+    // file too.
     std::fs::write(&file, "xlen = 32\n").unwrap();
     for (cmd, what) in ONLY_64 {
         let e = refused(cmd, &["--config", f], "file-32");

@@ -6,7 +6,7 @@
 //!
 //! The RTL is generated for `xlen` 32 and 64; a command whose harness
 //! follows only the 64-bit unit so far says so with
-//! [`PtuConfig::require_64_bit`] (or [`PtuConfig::require_default_values`]).
+//! [`PtuConfig::require_64_bit`].
 
 use crate::config::{self, PtuConfig};
 use anyhow::{bail, Result};
@@ -138,27 +138,6 @@ impl PtuConfig {
         Ok(())
     }
 
-    /// For commands whose harness runs the default unit only (its model,
-    /// its random stimulus): `Ok` when this configuration has the
-    /// default's values (any `name`), else one line naming the
-    /// configuration, the values that differ, and `what` (the command)
-    /// that cannot follow them yet. Calls
-    /// [`require_64_bit`](Self::require_64_bit) first.
-    pub fn require_default_values(&self, what: &str, or: &str) -> Result<()> {
-        self.require_64_bit(what, or)?;
-        let d = PtuConfig::default();
-        if self.reset_rip != d.reset_rip {
-            bail!(
-                "configuration {} has reset_rip = 0x{:x}, but {what} runs the default unit (reset_rip = 0x{:x}) only: use --preset {}{or}",
-                self.name,
-                self.reset_rip,
-                d.reset_rip,
-                config::PRESETS[0].name
-            );
-        }
-        Ok(())
-    }
-
     /// Whether this is the default configuration, name included.
     pub fn is_default(&self) -> bool {
         *self == PtuConfig::default()
@@ -233,10 +212,6 @@ mod tests {
             small.require_64_bit("ptu prove", ", or add --model-only").unwrap_err().to_string(),
             "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far: use --preset x86_64-default, or add --model-only"
         );
-        assert_eq!(
-            small.require_default_values("ptu bench sim", "").unwrap_err().to_string(),
-            "configuration ice40-small-32 has xlen = 32, but ptu bench sim runs the 64-bit unit only so far: use --preset x86_64-default"
-        );
         let full = PtuConfig {
             xlen: 32,
             ..preset("x86_64-full").unwrap().config()
@@ -246,22 +221,6 @@ mod tests {
             full.require_64_bit("x", "").unwrap_err().to_string(),
             "configuration x86_64-full has xlen = 32, but x runs the 64-bit unit only so far: use --preset x86_64-default"
         );
-        let rip = PtuConfig {
-            name: ConfigName::new("my-soc").unwrap(),
-            reset_rip: 0x1000,
-            ..PtuConfig::default()
-        };
-        rip.require_generated("").unwrap();
-        assert_eq!(
-            rip.require_default_values("ptu bench sim", "").unwrap_err().to_string(),
-            "configuration my-soc has reset_rip = 0x1000, but ptu bench sim runs the default unit (reset_rip = 0x0) only: use --preset x86_64-default"
-        );
-        PtuConfig {
-            reset_rip: 0,
-            ..rip
-        }
-        .require_default_values("x", "")
-        .unwrap();
     }
 
     #[test]

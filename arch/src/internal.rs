@@ -33,14 +33,41 @@ pub struct Internal {
     pub width: usize,
     /// What it holds or means, in SPEC's words.
     pub what: &'static str,
+    /// The configurations whose unit has it.
+    pub needs: Needs,
+}
+
+/// Which configurations' units have an internal name: the options' code is
+/// only in the units of configurations with that option.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Needs {
+    /// Every unit.
+    Always,
+    /// A unit with `irq_entry = true`.
+    IrqEntry,
+    /// A unit with `fs_bank = true`.
+    FsBank,
+    /// A unit with `xlen = 32`.
+    Xlen32,
 }
 
 const fn n(key: &'static str, path: &'static str, width: usize, what: &'static str) -> Internal {
+    o(Needs::Always, key, path, width, what)
+}
+
+const fn o(
+    needs: Needs,
+    key: &'static str,
+    path: &'static str,
+    width: usize,
+    what: &'static str,
+) -> Internal {
     Internal {
         key,
         path,
         width,
         what,
+        needs,
     }
 }
 
@@ -96,6 +123,17 @@ pub const TABLE: &[Internal] = &[
     n("frame_word",                    "frame_sequencer.index.q",          3, "index of the frame word being transferred (0 to 4; 0 to 5 with xlen = 32)"),
     n("frame_word_status",             "frame_sequencer.word_status",     64, "the STATUS word of the frame being pushed"),
     n("frame_word_info",               "frame_sequencer.word_info",       64, "the EVENT_INFO word of the frame being pushed (bits 31:0 with xlen = 32)"),
+    // The options' code (docs/spec.md, Options): only in the units that have it.
+    o(Needs::IrqEntry, "entry_irq",            "csr_file.entry_irq_q.q",       64, "ENTRY_IRQ (irq_entry)"),
+    o(Needs::IrqEntry, "irq_entry_on",         "entry_unit.irq_entry",          1, "option irq_entry, as the entry unit's constant"),
+    o(Needs::IrqEntry, "enter_irq",            "entry_unit.enter_irq",          1, "the completing entry is an external interrupt's"),
+    o(Needs::IrqEntry, "entry_unit_entry_irq", "entry_unit.entry_irq",         64, "ENTRY_IRQ, as the entry unit sees it"),
+    o(Needs::FsBank,   "kernel_fs",            "fs_bank.fs_copies.kernel_q",   64, "kernel copy of FS base (fs_bank)"),
+    o(Needs::FsBank,   "ufs",                  "fs_bank.fs_copies.user_q",     64, "UFS: user copy of FS base (fs_bank)"),
+    o(Needs::FsBank,   "fs_level_user",        "fs_bank.level_user",            1, "the level whose FS copy fs_we writes and fs_base shows (user when 1)"),
+    o(Needs::FsBank,   "fs_bank_user",         "fs_bank.user",                  1, "user mode, as the FS bank sees it"),
+    o(Needs::FsBank,   "fs_banked",            "fs_bank.banked",                1, "the FS bank has two copies (a constant)"),
+    o(Needs::Xlen32,   "frame_word_info_hi",   "frame_sequencer.word_info_hi", 64, "EVENT_INFO bits 63:32, the frame word pushed before bits 31:0 (xlen = 32)"),
 ];
 
 /// The entries that are 64 bits wide whatever `xlen` is: EVENT_INFO and
@@ -104,6 +142,16 @@ pub const TABLE: &[Internal] = &[
 pub const FIXED_64: [&str; 4] = ["event_info", "inflight_info", "new_info", "from_user_mask"];
 
 impl Internal {
+    /// Whether the unit of `cfg` has this name.
+    pub fn in_config(&self, cfg: &crate::PtuConfig) -> bool {
+        match self.needs {
+            Needs::Always => true,
+            Needs::IrqEntry => cfg.irq_entry,
+            Needs::FsBank => cfg.fs_bank,
+            Needs::Xlen32 => cfg.xlen == 32,
+        }
+    }
+
     /// The width of this entry in the unit of width `xlen`: [`Internal::width`]
     /// is the 64-bit unit's.
     pub fn width_in(&self, xlen: usize) -> usize {

@@ -10,15 +10,12 @@
 //!   `pdr`, yosys-smtbmc k-induction and BMC, counterexample VCDs.
 //! - [`mutants`]: one-line mutants of the emitted Verilog, each breaking a
 //!   property, so a proof that passes is known not to be vacuous.
-//! - [`names`]: the internal names they read (`ptu_arch::internal`, and
-//!   those of the options' code it does not name yet).
 //! - [`prove`]: all of it for one design, several properties at a time.
 //! - [`cli`]: the `ptu prove` subcommand.
 
 pub mod cli;
 pub mod engines;
 pub mod mutants;
-pub mod names;
 pub mod properties;
 pub mod prove;
 pub mod wrapper;

@@ -45,10 +45,9 @@ impl Observed {
         self.entry().path
     }
 
-    /// Its entry in `ptu_arch::internal::TABLE` (or, for an option's state
-    /// the table does not name yet, in [`crate::names::OPTION_NAMES`]).
+    /// Its entry in `ptu_arch::internal::TABLE`.
     fn entry(&self) -> &'static internal::Internal {
-        crate::names::lookup(self.key).unwrap_or_else(|| internal::get(self.key))
+        internal::get(self.key)
     }
 
     /// What it is, in SPEC's words.
@@ -94,7 +93,7 @@ pub fn observed(cfg: &PtuConfig) -> Result<Vec<Observed>> {
         v.extend(OBSERVED_FS_BANK);
     }
     for o in &v {
-        if crate::names::lookup(o.key).is_none() {
+        if internal::lookup(o.key).is_none() {
             bail!(
                 "the proofs of configuration {} observe `{}`, which ptu_arch::internal::TABLE \
                  (arch/src/internal.rs) does not name: add it there",
