@@ -442,10 +442,7 @@ mod tests {
                 ("o".to_string(), Dir::Out, 8),
             ])
         );
-        assert_eq!(
-            ports(V, "blk"),
-            Ok(vec![("y".to_string(), Dir::Out, 4)])
-        );
+        assert_eq!(ports(V, "blk"), Ok(vec![("y".to_string(), Dir::Out, 4)]));
         assert_eq!(
             ports(v, "blk"),
             Err("module `blk`: port `z` has no input or output declaration".into())
