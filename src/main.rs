@@ -23,8 +23,8 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Write the unit as Verilog for one configuration (DIR/ptu.v, top module
-    /// `ptu`), with its waivers, encodings header, instantiation template
-    /// and FuseSoC core file.
+    /// `ptu`; DIR/NAME.v, module NAME with --top NAME), with its waivers,
+    /// encodings header, instantiation template and FuseSoC core file.
     #[command(after_help = generate::EXAMPLES)]
     Generate(generate::GenerateArgs),
     /// Simulate scenarios (testbenches/scenarios/*.scn) or a seeded random

@@ -8,7 +8,7 @@
 mod common;
 
 use common::ptu;
-use ptu_arch::{Dir, PtuConfig};
+use ptu_arch::{internal, PtuConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -32,35 +32,6 @@ fn preset(name: &str) -> PtuConfig {
     ptu_arch::config::preset(name).unwrap().config()
 }
 
-/// (name, dir, width) of module `ptu`'s ports, in declaration order.
-fn top_ports(v: &str) -> Vec<(String, Dir, usize)> {
-    let start = v.find("module ptu(").expect("module ptu");
-    let body = &v[start..start + v[start..].find("endmodule").unwrap()];
-    let mut ports = vec![];
-    for line in body.lines().map(str::trim) {
-        let (dir, rest) = if let Some(r) = line.strip_prefix("input wire") {
-            (Dir::In, r)
-        } else if let Some(r) = line.strip_prefix("output reg") {
-            (Dir::Out, r)
-        } else if let Some(r) = line.strip_prefix("output wire") {
-            (Dir::Out, r)
-        } else {
-            continue;
-        };
-        let rest = rest.trim().trim_end_matches(';');
-        let (width, name) = match rest.strip_prefix('[') {
-            Some(r) => {
-                let (range, name) = r.split_once(']').unwrap();
-                let msb: usize = range.split(':').next().unwrap().trim().parse().unwrap();
-                (msb + 1, name.trim())
-            }
-            None => (1, rest),
-        };
-        ports.push((name.to_string(), dir, width));
-    }
-    ports
-}
-
 #[test]
 fn option_presets_generate_lint_clean_verilog_with_their_ports() {
     for name in OPTION_PRESETS {
@@ -81,7 +52,7 @@ fn option_presets_generate_lint_clean_verilog_with_their_ports() {
             .iter()
             .map(|(n, d, w)| (n.to_string(), *d, *w))
             .collect();
-        assert_eq!(top_ports(&v), want, "{name}");
+        assert_eq!(internal::ports(&v, "ptu").unwrap(), want, "{name}");
         assert_eq!(v.contains("fs_base"), cfg.fs_bank, "{name}");
         // The options' constants are the configuration's.
         assert!(

@@ -232,6 +232,57 @@ fn module_body<'a>(verilog: &'a str, name: &str) -> Option<&'a str> {
     Some(&verilog[start..end])
 }
 
+/// The ports of `module` in `verilog` as (name, direction, width), in the
+/// order of its header `module NAME(a,b,...);`, each read from its
+/// `input`/`output` declaration (`[M:0]` or one bit); or what is missing.
+pub fn ports(verilog: &str, module: &str) -> Result<Vec<(String, crate::Dir, usize)>, String> {
+    let body = module_body(verilog, module).ok_or_else(|| format!("no module `{module}`"))?;
+    let head = &body[format!("module {module}(").len()..];
+    let list = &head[..head
+        .find(')')
+        .ok_or_else(|| format!("module `{module}`: its port list has no `)`"))?];
+    let decls: Vec<&str> = body.lines().map(str::trim).collect();
+    list.split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(|name| {
+            let (dir, decl) = decls
+                .iter()
+                .find_map(|l| {
+                    let (dir, rest) = if let Some(r) = l.strip_prefix("input ") {
+                        (crate::Dir::In, r)
+                    } else {
+                        (crate::Dir::Out, l.strip_prefix("output ")?)
+                    };
+                    let decl = rest.trim_end_matches(';');
+                    let last = decl
+                        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .rfind(|w| !w.is_empty());
+                    (last == Some(name)).then_some((dir, decl))
+                })
+                .ok_or_else(|| {
+                    format!("module `{module}`: port `{name}` has no input or output declaration")
+                })?;
+            let width = match decl.split_once('[').and_then(|(_, r)| r.split_once(']')) {
+                None => 1,
+                Some((range, _)) => {
+                    let (msb, lsb) = range.split_once(':').unwrap_or((range, "0"));
+                    match (msb.trim().parse::<usize>(), lsb.trim().parse::<usize>()) {
+                        (Ok(m), Ok(0)) => m + 1,
+                        _ => {
+                            return Err(format!(
+                                "module `{module}`: port `{name}` is declared `[{range}]`, \
+                                 not `[N:0]`"
+                            ))
+                        }
+                    }
+                }
+            };
+            Ok((name.to_string(), dir, width))
+        })
+        .collect()
+}
+
 /// The module of the instance called `instance` inside `body`: a line
 /// `TYPE INSTANCE(`.
 fn instance_type<'a>(body: &'a str, instance: &str) -> Option<&'a str> {
@@ -374,6 +425,31 @@ mod tests {
             Err("no instance `other` in module `top`".into())
         );
         assert_eq!(module_of(V, "top", ""), Ok("top".into()));
+    }
+
+    #[test]
+    fn ports_follow_the_header_with_their_declarations() {
+        use crate::Dir;
+        let v = "module top(a,q,w,o);\n    input wire a;\n    output reg q;\n    \
+                 input wire [31:0] w;\n    output wire [7:0] o;\n    wire [3:0] a_x;\n\
+                 endmodule\n\nmodule blk(y,z);\n    output reg [3:0] y;\nendmodule\n";
+        assert_eq!(
+            ports(v, "top"),
+            Ok(vec![
+                ("a".to_string(), Dir::In, 1),
+                ("q".to_string(), Dir::Out, 1),
+                ("w".to_string(), Dir::In, 32),
+                ("o".to_string(), Dir::Out, 8),
+            ])
+        );
+        assert_eq!(ports(V, "blk"), Ok(vec![("y".to_string(), Dir::Out, 4)]));
+        assert_eq!(
+            ports(v, "blk"),
+            Err("module `blk`: port `z` has no input or output declaration".into())
+        );
+        assert_eq!(ports(v, "bl"), Err("no module `bl`".into()));
+        let odd = v.replace("[31:0] w", "[31:1] w");
+        assert!(ports(&odd, "top").unwrap_err().contains("`[31:1]`"));
     }
 
     #[test]

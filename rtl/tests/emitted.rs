@@ -2,7 +2,7 @@
 //! names the proofs, waveforms and mutants read, and the committed copy in
 //! rtl/generated/ptu.v (and its waivers, ptu.vlt) kept current.
 
-use ptu_arch::{internal, Dir, PtuConfig, PORTS, PRESETS};
+use ptu_arch::{internal, PtuConfig, PORTS, PRESETS};
 use ptu_rtl::verilog::emit;
 
 fn committed() -> String {
@@ -26,42 +26,10 @@ fn committed_copy_is_current() {
     );
 }
 
-/// (name, dir, width) of the ports of module `top` in `v`.
-fn top_ports(v: &str, top: &str) -> Vec<(String, Dir, usize)> {
-    let start = v
-        .find(&format!("module {top}("))
-        .expect("top module not found");
-    let body = &v[start..v[start..].find("endmodule").unwrap() + start];
-    let mut ports = vec![];
-    for line in body.lines() {
-        let line = line.trim();
-        let (dir, rest) = if let Some(r) = line.strip_prefix("input wire") {
-            (Dir::In, r)
-        } else if let Some(r) = line.strip_prefix("output reg") {
-            (Dir::Out, r)
-        } else if let Some(r) = line.strip_prefix("output wire") {
-            (Dir::Out, r)
-        } else {
-            continue;
-        };
-        let rest = rest.trim().trim_end_matches(';');
-        let (width, name) = match rest.strip_prefix('[') {
-            Some(r) => {
-                let (range, name) = r.split_once(']').unwrap();
-                let msb: usize = range.split(':').next().unwrap().trim().parse().unwrap();
-                (msb + 1, name.trim())
-            }
-            None => (1, rest),
-        };
-        ports.push((name.to_string(), dir, width));
-    }
-    ports
-}
-
 #[test]
 fn top_ports_are_specs_table() {
     let v = committed();
-    let got = top_ports(&v, "ptu");
+    let got = internal::ports(&v, "ptu").unwrap();
     let want: Vec<_> = PORTS
         .iter()
         .map(|(n, d, w)| (n.to_string(), *d, *w))
@@ -207,7 +175,7 @@ fn every_generated_preset_has_its_ports_header_and_internal_names() {
             .iter()
             .map(|(n, d, w)| (n.to_string(), *d, *w))
             .collect();
-        assert_eq!(top_ports(&v, "ptu"), want, "{name}");
+        assert_eq!(internal::ports(&v, "ptu").unwrap(), want, "{name}");
         assert!(!v.contains('$') && !v.contains("initial"), "{name}");
         for e in internal::TABLE.iter().filter(|e| e.in_config(&cfg)) {
             let r = internal::resolve(&v, "ptu", e.path)
