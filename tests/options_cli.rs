@@ -71,8 +71,10 @@ fn what_cannot_follow_an_option_refuses_it_in_one_line() {
         &["prove", "--preset", "x86_64-irq-entry"],
         "error: configuration x86_64-irq-entry has irq_entry = true, but the properties P1-P10 are written for the unit without options: use a configuration with irq_entry = false and fs_bank = false",
     );
+    // The board demo follows both options (demo/tests/board_demo_options.rs):
+    // `ptu build` takes them and goes on to its next check.
     refused(
-        &["build", "--preset", "x86_64-fs-bank"],
-        "error: configuration x86_64-fs-bank has fs_bank = true, but the board demo's top has no FS ports: use a configuration with fs_bank = false",
+        &["build", "--preset", "x86_64-full", "--corrupt", "zz"],
+        "error: --corrupt zz: write STEP:PORT, e.g. 0x21:rip (steps as in demo_steps.txt)",
     );
 }

@@ -1,9 +1,19 @@
 //! `BoardDemo`: the top of the FPGA board demo, emitted as module
-//! `ptu_demo`. The 64-bit unit cannot reach a board's pins, so the demo
+//! `ptu_demo`. The unit's ports cannot reach a board's pins, so the demo
 //! wraps it with a driver that replays a fixed sequence of cycles from ROM
 //! and checks every output of the unit in every cycle against the value
 //! the reference model predicted (see [`crate::demo_program`] for the ROM
 //! words; the steps come from [`crate::sequence`]).
+//!
+//! The demo follows the unit's configuration: [`BoardDemo<XLEN>`] holds
+//! `Ptu<XLEN>` (64 bits, or 32 for `ice40-small-32`; the step ROM's
+//! dictionaries, the stage registers and the checker are XLEN bits wide),
+//! and [`BoardDemoFs<XLEN>`] holds `PtuFs<XLEN>` (option `fs_bank`) with
+//! [`FsSteps`], which drives `fs_we` and `fs_wdata` and compares
+//! `fs_base`, the sixteenth port. Both are written once, by the macro
+//! `demo_top!`; [`build`] picks the one for a configuration. Without
+//! `fs_bank` and with XLEN 64 the top is exactly the demo of the unit
+//! without options.
 //!
 //! What it does, from power-on:
 //!
@@ -70,6 +80,7 @@ use crate::clock_gen::ClockGen;
 use crate::constant::constant;
 use crate::debouncer::Debouncer;
 use crate::demo_program::{self, Corruption, DemoProgram, Segment};
+use crate::fs_steps::FsSteps;
 use crate::message_printer::MessagePrinter;
 use crate::output_checker::OutputChecker;
 use crate::power_on_reset::PowerOnReset;
@@ -78,13 +89,15 @@ use crate::transition_timer::TransitionTimer;
 use crate::uart_tx;
 use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
-use crate::fs_steps::FsSteps;
 use ptu_rtl::{Ptu, PtuFs};
 use ptu_synth::boards::Ice40Pll;
 use rust_hdl::prelude::*;
 
 /// Name of the emitted top module.
 pub const TOP: &str = "ptu_demo";
+/// Waivers for `verilator --lint-only -Wall` on the emitted demo, each
+/// with its reason (`demo/ptu_demo.vlt`).
+pub const WAIVERS: &str = include_str!("../ptu_demo.vlt");
 /// Number of LEDs the demo drives.
 pub const LEDS: usize = 5;
 /// LED bit: every output matched.
@@ -477,7 +490,11 @@ demo_top! {
 /// The demo top for `cfg` ([`BoardDemo`], or [`BoardDemoFs`] with
 /// `fs_bank`, of `cfg`'s XLEN), replaying `program`, built for `opts`,
 /// connected and checked by rust-hdl.
-pub fn build(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<Box<dyn DemoTop>> {
+pub fn build(
+    cfg: &PtuConfig,
+    program: &DemoProgram,
+    opts: &DemoOptions,
+) -> Result<Box<dyn DemoTop>> {
     let top: Box<dyn DemoTop> = match (cfg.xlen, cfg.fs_bank) {
         (32, false) => connected(BoardDemo::<32>::new(cfg, program, opts)?),
         (32, true) => connected(BoardDemoFs::<32>::new(cfg, program, opts)?),
@@ -496,7 +513,6 @@ fn connected<T: DemoTop + Block + 'static>(top: T) -> Box<dyn DemoTop> {
     top.connect_all();
     top
 }
-
 
 /// rust-hdl's own Verilog of the demo (top module `top`), before emission.
 pub fn raw(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<String> {

@@ -525,7 +525,11 @@ pub fn encode(program: &DemoProgram, corruption: Option<&Corruption>) -> Result<
         }
         for (k, name) in WIDE_OUTPUTS.iter().enumerate() {
             // EVENT_INFO is 64 bits wide whatever the XLEN.
-            let m = if *name == "event_info" { u64::MAX } else { mask };
+            let m = if *name == "event_info" {
+                u64::MAX
+            } else {
+                mask
+            };
             w |= dict_index(&mut image.wide_dicts[k], wide_value(e, k) & m, name)
                 .with_context(|| format!("step {n}"))?
                 << (field::WIDE + DICT_BITS * k);

@@ -30,8 +30,6 @@ pub struct FsSteps<const XLEN: usize = 64> {
     pub fs_base: Signal<In, Bits<XLEN>>,
     /// The unit's `fs_we`.
     pub fs_we: Signal<Out, Bit>,
-    /// Expected `fs_base` of the step presented.
-    pub expect_fs_base: Signal<Out, Bits<XLEN>>,
     /// The checker's mismatches of the previous cycle (15 ports).
     pub port_miss: Signal<In, Bits<PORTS>>,
     /// The mismatches of the previous cycle, 16 ports: the checker's,
@@ -53,7 +51,6 @@ impl<const XLEN: usize> FsSteps<XLEN> {
             check: Default::default(),
             fs_base: Default::default(),
             fs_we: Default::default(),
-            expect_fs_base: Default::default(),
             port_miss: Default::default(),
             miss: Default::default(),
             words: ROM::new(
@@ -79,7 +76,6 @@ impl<const XLEN: usize> Logic for FsSteps<XLEN> {
         self.word.next = self.words.data.val();
         self.fs_dict.address.next = self.word.val().get_bits::<DICT_BITS>(1);
         self.fs_we.next = self.check.val() & self.word.val().get_bit(0);
-        self.expect_fs_base.next = self.fs_dict.data.val();
         self.missed.d.next = self.check.val() & (self.fs_base.val() != self.fs_dict.data.val());
         self.miss.next = bit_cast::<16, 15>(self.port_miss.val())
             | (bit_cast::<16, 1>(self.missed.q.val().into()) << 15);
