@@ -167,8 +167,8 @@ impl DemoOptions {
 /// mismatch mask); the optional part, `fs: fs_steps`, adds the FS ports'
 /// block ([`FsSteps`]) for the unit with option `fs_bank`; `miss` is the
 /// mismatch mask the sequencer gets (the checker's, or with `fs_bank`
-/// the FS block's, which adds `fs_base`'s bit). Like `ptu_top!` in the RTL, the
-/// macro body reads as the plain struct and `impl`s.
+/// the FS block's, which adds `fs_base`'s bit). Like `ptu_top!` in the
+/// RTL, the macro body reads as the plain struct and `impl`s.
 macro_rules! demo_top {
     (
         $(#[$doc:meta])*

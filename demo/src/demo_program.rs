@@ -467,6 +467,9 @@ pub fn encode(program: &DemoProgram, corruption: Option<&Corruption>) -> Result<
                 if cfg.fs_bank { "seven" } else { "six" }
             );
         }
+        if i.fs_we && !s.check {
+            bail!("step {n}: fs_we is set on an unchecked step (the FS word applies to checked steps only)");
+        }
         if i.fs_we && !cfg.fs_bank {
             bail!(
                 "step {n}: fs_we is set, but configuration {} has no FS ports (fs_bank = false)",
@@ -915,6 +918,70 @@ mod tests {
             err.contains("more than 32 distinct values of the 64-bit inputs"),
             "{err}"
         );
+    }
+
+    /// With `fs_bank` each step has an FS word; a 32-bit configuration's
+    /// values are cut to 32 bits (EVENT_INFO's are not).
+    #[test]
+    fn fs_words_and_cut_values_follow_the_configuration() {
+        let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.config = fs;
+        let write = Inputs {
+            fs_we: true,
+            ..Inputs::default()
+        };
+        p.steps[1].inputs = with_data(write, 0x55);
+        p.steps[1].expect.fs_base = 0x77;
+        let img = encode(&p, None).unwrap();
+        assert_eq!(img.fs_steps.len(), p.steps.len());
+        assert_eq!(img.fs_steps[1] & 1, 1);
+        assert_eq!(img.fs_steps[2] & 1, 0);
+        assert_eq!(img.fs_dict[(img.fs_steps[1] >> 1) as usize], 0x77);
+        assert_eq!(img.fs_dict[(img.fs_steps[2] >> 1) as usize], 0);
+        // fs_wdata must carry the shared value too.
+        p.steps[1].inputs.fs_wdata = 0x56;
+        let err = encode_err(&p, None);
+        assert!(err.contains("step 1: the seven 64-bit inputs"), "{err}");
+        // Not on the unchecked reset step, nor without FS ports.
+        let mut q = p.clone();
+        q.steps[1].inputs.fs_wdata = 0x55;
+        q.steps[0].inputs.fs_we = true;
+        let err = encode_err(&q, None);
+        assert!(
+            err.contains("step 0: fs_we is set on an unchecked step"),
+            "{err}"
+        );
+        p.steps[1].inputs.fs_wdata = 0x55;
+        let c = Corruption {
+            step: 1,
+            port: "fs_base".into(),
+        };
+        let img = encode(&p, Some(&c)).unwrap();
+        assert_eq!(img.fs_dict[(img.fs_steps[1] >> 1) as usize], 0x76);
+        p.config = PtuConfig::default();
+        let err = encode_err(&p, None);
+        assert!(
+            err.contains("step 1: fs_we is set, but configuration x86_64-default"),
+            "{err}"
+        );
+        // 32 bits.
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.config = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        p.steps[1].inputs = with_data(Inputs::retire(0x1_2345_6789), 0x1_2345_6789);
+        p.steps[1].expect.rip = 0x1_0000_0007;
+        p.steps[1].expect.event_info = 0x1_0000_0000;
+        let img = encode(&p, None).unwrap();
+        assert!(img.data_dict.contains(&0x2345_6789), "{:x?}", img.data_dict);
+        assert!(img.wide_dicts[0].contains(&7));
+        assert!(img.wide_dicts[4].contains(&0x1_0000_0000));
+        assert!(img.fs_steps.is_empty() && img.fs_dict.is_empty());
+        let m = messages(&p.config).unwrap();
+        let nibbles = m.rom[m.transition..]
+            .iter()
+            .filter(|&&t| t & 0xc0 == token::NIBBLE && t & 0x3f < 16)
+            .count();
+        assert_eq!(nibbles, 8, "RIP in 8 digits");
     }
 
     #[test]
