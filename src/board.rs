@@ -83,8 +83,10 @@ pub struct BuildArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// The unit's configuration in the demo: --config FILE or --preset
-    /// NAME; only one the RTL is generated for (others are refused with
-    /// one line, nothing built). The SoC's unit is x86_64-default only.
+    /// NAME, any the RTL is generated for (others are refused with one
+    /// line, nothing built): the demo replays the sequence recorded from
+    /// the model of that configuration. The SoC's unit is x86_64-default
+    /// only.
     #[command(flatten)]
     pub cfg: ConfigArgs,
     /// nextpnr's placement seed.
@@ -124,17 +126,10 @@ fn default_out(board: &boards::Board, design: DesignKind) -> PathBuf {
 pub fn build(args: &BuildArgs) -> Result<()> {
     let board = boards::find(&args.board)?;
     // The configuration before anything is written: one the RTL is not
-    // generated for is one line, and so is a 32-bit one (the board demo
-    // is built around the 64-bit unit) or one with `fs_bank` (the demo's
-    // top has no FS ports).
-    let cfg = args.cfg.config()?;
-    args.cfg.in_file(cfg.require_64_bit("ptu build", ""))?;
-    if cfg.fs_bank {
-        anyhow::bail!(
-            "configuration {} has fs_bank = true, but the board demo's top has no FS ports: use a configuration with fs_bank = false",
-            cfg.name
-        );
-    }
+    // generated for is one line. The board demo follows every generated
+    // one (its top holds the configuration's unit, 32 or 64 bits, with
+    // the FS ports driven and checked under `fs_bank`).
+    let cfg = args.cfg.generated("")?;
     if args.design == DesignKind::Soc && !cfg.is_default() {
         anyhow::bail!(
             "--design soc builds the SoC, whose unit is x86_64-default: drop --config and --preset"
@@ -316,5 +311,31 @@ mod tests {
                 .unwrap(),
             "icebreaker-soc-a"
         );
+    }
+
+    /// The demo is made for every preset (the 32-bit unit, each option):
+    /// its unit is the configuration's, with the FS ports where it has
+    /// them, and its steps are recorded from that configuration's model.
+    #[test]
+    fn the_demo_is_made_for_every_preset() {
+        let board = boards::find("icebreaker").unwrap();
+        let default = Configured(DemoBuild::default()).elaborate(&board).unwrap();
+        for p in ptu_arch::PRESETS {
+            let cfg = p.config();
+            let d = Configured(DemoBuild { cfg, corrupt: None })
+                .elaborate(&board)
+                .unwrap();
+            assert!(d.verilog.contains("module ptu_demo_ptu("), "{}", p.name);
+            assert_eq!(d.verilog.contains("fs_we"), cfg.fs_bank, "{}", p.name);
+            assert_eq!(
+                d.verilog.contains("output reg [31:0] rip;"),
+                cfg.xlen == 32,
+                "{}",
+                p.name
+            );
+            assert_eq!(d.verilog == default.verilog, cfg.is_default(), "{}", p.name);
+            let steps = &d.files.iter().find(|f| f.0 == "demo_steps.txt").unwrap().1;
+            assert_eq!(steps.contains("[fs_we]"), cfg.fs_bank, "{}", p.name);
+        }
     }
 }

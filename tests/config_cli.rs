@@ -90,10 +90,6 @@ fn refused(cmd: &[&str], extra: &[&str], name: &str) -> String {
     e.trim_end().to_string()
 }
 
-/// The commands that run the 64-bit unit only, with the name their
-/// refusal of a 32-bit configuration gives them.
-const ONLY_64: [(&[&str], &str); 1] = [(&["build"], "ptu build")];
-
 #[test]
 fn every_command_takes_the_32_bit_preset_and_a_refusal_is_one_line() {
     let small = ["--preset", "ice40-small-32"];
@@ -137,15 +133,10 @@ fn every_command_takes_the_32_bit_preset_and_a_refusal_is_one_line() {
         stderr(&o)
     );
     let _ = std::fs::remove_dir_all(&dir);
-    // A command that does not follow it yet refuses it with one line.
-    for (cmd, what) in ONLY_64 {
-        let e = refused(cmd, &small, "small");
-        let want = format!(
-            "error: configuration ice40-small-32 has xlen = 32, but {what} runs the 64-bit unit \
-             only so far: use --preset x86_64-default"
-        );
-        assert!(e.starts_with(&want), "ptu {cmd:?}: {e}");
-    }
+    // ptu build takes it (the board demo follows every configuration)
+    // and goes on to its next check, before anything is written.
+    let e = refused(&["build", "--corrupt", "zz"], &small, "small-build");
+    assert!(e.contains("--corrupt zz: write STEP:PORT"), "{e}");
 }
 
 #[test]
@@ -167,18 +158,6 @@ fn a_bad_file_is_one_line_naming_the_file_and_the_line_on_every_command() {
             refused(cmd, &["--config", f], "bad-value"),
             format!("error: {f}:2: xlen = 48 is not allowed: write 32 or 64"),
             "{cmd:?}"
-        );
-    }
-    // A 32-bit file on a command that runs the 64-bit unit only names the
-    // file too.
-    std::fs::write(&file, "xlen = 32\n").unwrap();
-    for (cmd, what) in ONLY_64 {
-        let e = refused(cmd, &["--config", f], "file-32");
-        assert!(
-            e.starts_with(&format!(
-                "error: {f}: configuration my-soc has xlen = 32, but {what} runs the 64-bit unit only so far"
-            )),
-            "{cmd:?}: {e}"
         );
     }
     // An unknown preset is clap's one line, on every command.

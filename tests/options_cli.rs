@@ -58,12 +58,13 @@ fn random_runs_follow_the_options() {
 }
 
 #[test]
-fn what_cannot_follow_an_option_refuses_it_in_one_line() {
+fn every_command_follows_the_options() {
     // The simulators' harnesses and the proofs follow the options
-    // (tests/presets.rs, formal/tests/prove_presets.rs); the board demo
-    // does not.
+    // (tests/presets.rs, formal/tests/prove_presets.rs); and so does the board demo
+    // (demo/tests/board_demo_options.rs): `ptu build` takes them and goes
+    // on to its next check.
     refused(
-        &["build", "--preset", "x86_64-fs-bank"],
-        "error: configuration x86_64-fs-bank has fs_bank = true, but the board demo's top has no FS ports: use a configuration with fs_bank = false",
+        &["build", "--preset", "x86_64-full", "--corrupt", "zz"],
+        "error: --corrupt zz: write STEP:PORT, e.g. 0x21:rip (steps as in demo_steps.txt)",
     );
 }

@@ -4,9 +4,8 @@
 //! flattens into its own arguments; and the one place that says which
 //! configurations the RTL is generated for ([`PtuConfig::require_generated`]).
 //!
-//! The RTL is generated for `xlen` 32 and 64; a command whose harness
-//! follows only the 64-bit unit so far says so with
-//! [`PtuConfig::require_64_bit`].
+//! The RTL is generated for every configuration the specification
+//! allows (`xlen` 32 and 64, with or without each option).
 
 use crate::config::{self, PtuConfig};
 use anyhow::{bail, Result};
@@ -118,26 +117,6 @@ impl PtuConfig {
         )
     }
 
-    /// For commands whose harness follows the 64-bit unit only (its
-    /// wrappers and test benches are written for 64-bit ports): `Ok` for a
-    /// generated configuration with `xlen = 64`, else one line naming the
-    /// configuration and `what` (the command) that cannot follow it yet.
-    /// Calls [`require_generated`](Self::require_generated) first.
-    pub fn require_64_bit(&self, what: &str, or: &str) -> Result<()> {
-        self.require_generated(or)?;
-        let d = PtuConfig::default();
-        if self.xlen != d.xlen {
-            bail!(
-                "configuration {} has xlen = {}, but {what} runs the {}-bit unit only so far: use --preset {}{or}",
-                self.name,
-                self.xlen,
-                d.xlen,
-                config::PRESETS[0].name
-            );
-        }
-        Ok(())
-    }
-
     /// Whether this is the default configuration, name included.
     pub fn is_default(&self) -> bool {
         *self == PtuConfig::default()
@@ -208,19 +187,11 @@ mod tests {
         }
         let small = preset("ice40-small-32").unwrap().config();
         small.require_generated("").unwrap();
-        assert_eq!(
-            small.require_64_bit("ptu prove", ", or add --model-only").unwrap_err().to_string(),
-            "configuration ice40-small-32 has xlen = 32, but ptu prove runs the 64-bit unit only so far: use --preset x86_64-default, or add --model-only"
-        );
         let full = PtuConfig {
             xlen: 32,
             ..preset("x86_64-full").unwrap().config()
         };
         full.require_generated("").unwrap();
-        assert_eq!(
-            full.require_64_bit("x", "").unwrap_err().to_string(),
-            "configuration x86_64-full has xlen = 32, but x runs the 64-bit unit only so far: use --preset x86_64-default"
-        );
     }
 
     #[test]

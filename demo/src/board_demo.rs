@@ -1,9 +1,19 @@
 //! `BoardDemo`: the top of the FPGA board demo, emitted as module
-//! `ptu_demo`. The 64-bit unit cannot reach a board's pins, so the demo
+//! `ptu_demo`. The unit's ports cannot reach a board's pins, so the demo
 //! wraps it with a driver that replays a fixed sequence of cycles from ROM
 //! and checks every output of the unit in every cycle against the value
 //! the reference model predicted (see [`crate::demo_program`] for the ROM
 //! words; the steps come from [`crate::sequence`]).
+//!
+//! The demo follows the unit's configuration: [`BoardDemo<XLEN>`] holds
+//! `Ptu<XLEN>` (64 bits, or 32 for `ice40-small-32`; the step ROM's
+//! dictionaries, the stage registers and the checker are XLEN bits wide),
+//! and [`BoardDemoFs<XLEN>`] holds `PtuFs<XLEN>` (option `fs_bank`) with
+//! [`FsSteps`], which drives `fs_we` and `fs_wdata` and compares
+//! `fs_base`, the sixteenth port. Both are written once, by the macro
+//! `demo_top!`; [`build`] picks the one for a configuration. Without
+//! `fs_bank` and with XLEN 64 the top is exactly the demo of the unit
+//! without options.
 //!
 //! What it does, from power-on:
 //!
@@ -70,20 +80,24 @@ use crate::clock_gen::ClockGen;
 use crate::constant::constant;
 use crate::debouncer::Debouncer;
 use crate::demo_program::{self, Corruption, DemoProgram, Segment};
+use crate::fs_steps::FsSteps;
 use crate::message_printer::MessagePrinter;
 use crate::output_checker::OutputChecker;
 use crate::power_on_reset::PowerOnReset;
 use crate::step_sequencer::StepSequencer;
 use crate::transition_timer::TransitionTimer;
 use crate::uart_tx;
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
-use ptu_rtl::Ptu;
+use ptu_rtl::{Ptu, PtuFs};
 use ptu_synth::boards::Ice40Pll;
 use rust_hdl::prelude::*;
 
 /// Name of the emitted top module.
 pub const TOP: &str = "ptu_demo";
+/// Waivers for `verilator --lint-only -Wall` on the emitted demo, each
+/// with its reason (`demo/ptu_demo.vlt`).
+pub const WAIVERS: &str = include_str!("../ptu_demo.vlt");
 /// Number of LEDs the demo drives.
 pub const LEDS: usize = 5;
 /// LED bit: every output matched.
@@ -146,11 +160,24 @@ impl DemoOptions {
     }
 }
 
-/// The board demo top (see the module documentation): its blocks and the
+/// A demo top for one top of the unit: the struct (its blocks and the
 /// wires between them, the transition's name for the printer, and the
-/// LEDs.
+/// LEDs), its constructor, its `update` and its [`DemoTop`] impl. `$unit`
+/// is the unit's top, `$ports` the ports compared (the width of the
+/// mismatch mask); the optional part, `fs: fs_steps`, adds the FS ports'
+/// block ([`FsSteps`]) for the unit with option `fs_bank`; `miss` is the
+/// mismatch mask the sequencer gets (the checker's, or with `fs_bank`
+/// the FS block's, which adds `fs_base`'s bit). Like `ptu_top!` in the
+/// RTL, the macro body reads as the plain struct and `impl`s.
+macro_rules! demo_top {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $unit:ident, ports = $ports:tt $(, fs: $fs_steps:ident)?;
+        miss: $miss_block:ident . $miss_port:ident
+    ) => {
+$(#[$doc])*
 #[derive(LogicBlock)]
-pub struct BoardDemo {
+pub struct $name<const XLEN: usize = 64> {
     /// The board clock.
     pub clock: Signal<In, Clock>,
     /// Run button: replays the main sequence (polarity set by
@@ -168,15 +195,19 @@ pub struct BoardDemo {
     pub led: Signal<Out, Bits<LEDS>>,
     clock_gen: ClockGen,
     power_on: PowerOnReset,
-    ptu: Ptu,
-    sequencer: StepSequencer,
-    checker: OutputChecker,
+    ptu: $unit<XLEN>,
+    sequencer: StepSequencer<XLEN, $ports>,
+    checker: OutputChecker<XLEN>,
     timer: TransitionTimer,
-    printer: MessagePrinter,
+    printer: MessagePrinter<XLEN>,
     busy_led: BusyLed,
     run_btn: Debouncer,
     nmi_btn: Debouncer,
     irq_btn: Debouncer,
+    $(
+    /// The FS ports' steps and comparator (option `fs_bank`).
+    $fs_steps: FsSteps<XLEN>,
+    )?
     led_invert: Constant<Bits<LEDS>>,
     // Event types (for the transition's name).
     type_irq: Constant<Bits<3>>,
@@ -189,12 +220,21 @@ pub struct BoardDemo {
     entry: Signal<Local, Bit>,
 }
 
-impl BoardDemo {
+impl<const XLEN: usize> $name<XLEN> {
     /// The demo for unit configuration `cfg`, replaying `program` (made by
-    /// [`crate::sequence`] from the reference model), built for `opts`.
+    /// [`crate::sequence`] from the reference model for `cfg`), built for
+    /// `opts`; fails if `cfg` is not this top's (XLEN, `fs_bank`).
     pub fn new(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<Self> {
+        if program.config != *cfg {
+            bail!(
+                "the demo program was recorded for configuration {}, but the demo is built for {}: \
+                 record it with sequence::builtin for the same configuration",
+                program.config.describe(),
+                cfg.describe()
+            );
+        }
         let image = demo_program::encode(program, opts.corrupt.as_ref())?;
-        let msgs = demo_program::messages()?;
+        let msgs = demo_program::messages(cfg)?;
         let cycles_per_bit = uart_tx::divisor(opts.clock_hz, opts.baud)?;
         let button =
             |active_low| Debouncer::new("debounce_cycles", active_low, opts.debounce_cycles);
@@ -207,7 +247,7 @@ impl BoardDemo {
             led: Default::default(),
             clock_gen: ClockGen::new(opts.pll),
             power_on: PowerOnReset::new(opts.por_cycles)?,
-            ptu: Ptu::new(cfg)?,
+            ptu: $unit::for_config(cfg)?,
             sequencer: StepSequencer::new(program, &image, &msgs),
             checker: Default::default(),
             timer: Default::default(),
@@ -216,6 +256,7 @@ impl BoardDemo {
             run_btn: button(opts.button_active_low)?,
             nmi_btn: button(opts.nmi_active_low)?,
             irq_btn: button(opts.irq_active_low)?,
+            $($fs_steps: FsSteps::new(&image),)?
             led_invert: constant("led_active_low", opts.led_active_low as u64)?,
             type_irq: Constant::new((ptu_arch::event_type::EXTERNAL_INTERRUPT as u64).into()),
             type_nmi: Constant::new((ptu_arch::event_type::NMI as u64).into()),
@@ -228,7 +269,7 @@ impl BoardDemo {
     }
 }
 
-impl Logic for BoardDemo {
+impl<const XLEN: usize> Logic for $name<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         // ---- Clock, power-on reset, buttons.
@@ -260,7 +301,7 @@ impl Logic for BoardDemo {
         self.sequencer.nmi_press.next = self.nmi_btn.press.val();
         self.sequencer.irq_press.next = self.irq_btn.press.val();
         self.sequencer.printing.next = self.printer.busy.val();
-        self.sequencer.miss.next = self.checker.miss.val();
+        self.sequencer.miss.next = self.$miss_block.$miss_port.val();
         self.sequencer.miss_step.next = self.checker.miss_step.val();
 
         // ---- The unit, driven from the sequencer's stage B.
@@ -328,7 +369,7 @@ impl Logic for BoardDemo {
         self.entry.next = !self.timer.eret.val();
         self.printer.go.next = self.sequencer.print_go.val();
         self.printer.msg.next = self.sequencer.print_msg.val();
-        self.printer.cond.next = bit_cast::<32, 15>(self.sequencer.fail_mask.val())
+        self.printer.cond.next = bit_cast::<32, $ports>(self.sequencer.fail_mask.val())
             | (bit_cast::<32, 1>(self.timer.eret.val().into()) << 16)
             | (bit_cast::<32, 1>(
                 (self.entry.val() & (self.ev_type.val() == self.type_syscall.val())).into(),
@@ -361,16 +402,121 @@ impl Logic for BoardDemo {
             | (bit_cast::<5, 1>(self.busy_led.lit.val().into()) << 3)
             | (bit_cast::<5, 1>(self.ptu.shutdown.val().into()) << 4))
             ^ self.led_invert.val();
+
+        // Option `fs_bank`: the FS ports, driven and compared per step.
+        $(
+        self.$fs_steps.clock.next = self.clk.val();
+        self.$fs_steps.step.next = self.sequencer.step.val();
+        self.$fs_steps.check.next = self.sequencer.check.val();
+        self.$fs_steps.fs_base.next = self.ptu.fs_base.val();
+        self.$fs_steps.port_miss.next = self.checker.miss.val();
+        self.ptu.fs_we.next = self.$fs_steps.fs_we.val();
+        self.ptu.fs_wdata.next = self.sequencer.data.val();
+        )?
     }
+}
+
+impl<const XLEN: usize> DemoTop for $name<XLEN> {
+    fn set_clock(&mut self, high: bool) {
+        self.clock.next = Clock::from(high);
+    }
+    fn set_button(&mut self, level: bool) {
+        self.button.next = level;
+    }
+    fn set_nmi_button(&mut self, level: bool) {
+        self.nmi_button.next = level;
+    }
+    fn set_irq_button(&mut self, level: bool) {
+        self.irq_button.next = level;
+    }
+    fn tx(&self) -> bool {
+        self.tx.val()
+    }
+    fn leds(&self) -> u8 {
+        self.led.val().to_u64() as u8
+    }
+    fn settle(&mut self, max_iters: usize) -> bool {
+        simulate(self, max_iters)
+    }
+    fn block(&self) -> &dyn Block {
+        self
+    }
+    fn verilog(&self) -> String {
+        generate_verilog(self)
+    }
+}
+    };
+}
+
+/// What a demo top offers, whichever top of the unit it holds: its pins,
+/// as [`crate::demo_sim::DemoSim`] drives them, and its Verilog.
+pub trait DemoTop {
+    /// Drive the board clock.
+    fn set_clock(&mut self, high: bool);
+    /// Drive the run button's pin (its level).
+    fn set_button(&mut self, level: bool);
+    /// Drive the NMI button's pin (its level).
+    fn set_nmi_button(&mut self, level: bool);
+    /// Drive the IRQ button's pin (its level).
+    fn set_irq_button(&mut self, level: bool);
+    /// The UART line.
+    fn tx(&self) -> bool;
+    /// The LED pins, bit `i` for `led[i]`.
+    fn leds(&self) -> u8;
+    /// Let the logic settle; false if it does not within `max_iters`.
+    fn settle(&mut self, max_iters: usize) -> bool;
+    /// The block, for rust-hdl's checks.
+    fn block(&self) -> &dyn Block;
+    /// rust-hdl's Verilog of the top (module `top`).
+    fn verilog(&self) -> String;
+}
+
+demo_top! {
+    /// The board demo top (see the module documentation) around [`Ptu`],
+    /// the unit without option `fs_bank`: 15 ports compared.
+    BoardDemo, Ptu, ports = 15;
+    miss: checker.miss
+}
+
+demo_top! {
+    /// The board demo top around [`PtuFs`], the unit with option
+    /// `fs_bank`: [`BoardDemo`] with [`FsSteps`], which drives `fs_we`
+    /// (`fs_wdata` is the shared data) and compares `fs_base`, the 16th
+    /// port of the mismatch mask.
+    BoardDemoFs, PtuFs, ports = 16, fs: fs_steps;
+    miss: fs_steps.miss
+}
+
+/// The demo top for `cfg` ([`BoardDemo`], or [`BoardDemoFs`] with
+/// `fs_bank`, of `cfg`'s XLEN), replaying `program`, built for `opts`,
+/// connected and checked by rust-hdl.
+pub fn build(
+    cfg: &PtuConfig,
+    program: &DemoProgram,
+    opts: &DemoOptions,
+) -> Result<Box<dyn DemoTop>> {
+    let top: Box<dyn DemoTop> = match (cfg.xlen, cfg.fs_bank) {
+        (32, false) => connected(BoardDemo::<32>::new(cfg, program, opts)?),
+        (32, true) => connected(BoardDemoFs::<32>::new(cfg, program, opts)?),
+        // Any other width is refused by the unit's constructor.
+        (_, false) => connected(BoardDemo::<64>::new(cfg, program, opts)?),
+        (_, true) => connected(BoardDemoFs::<64>::new(cfg, program, opts)?),
+    };
+    check_all(top.block())
+        .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
+    Ok(top)
+}
+
+/// A demo top, connected, behind [`DemoTop`].
+fn connected<T: DemoTop + Block + 'static>(top: T) -> Box<dyn DemoTop> {
+    let mut top = Box::new(top);
+    top.connect_all();
+    top
 }
 
 /// rust-hdl's own Verilog of the demo (top module `top`), before emission.
 pub fn raw(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<String> {
-    let mut demo = BoardDemo::new(cfg, program, opts)?;
-    demo.connect_all();
-    check_all(&demo)
-        .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
-    Ok(generate_verilog(&demo))
+    Ok(build(cfg, program, opts)?.verilog())
 }
 
 /// The Verilog of the demo, module [`TOP`], tidied like `ptu.v`.

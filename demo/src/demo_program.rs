@@ -44,9 +44,23 @@
 //! | 53..55 | expected `cpl` |
 //! | 55..61 | expected 1-bit outputs, [`FLAG_OUTPUTS`] order |
 //! | 61..101 | dictionary indices of the expected 64-bit outputs, [`WIDE_OUTPUTS`] order |
+//!
+//! ## The configuration
+//!
+//! The program is recorded for one configuration of the unit
+//! ([`DemoProgram::config`]) and the demo is built for the same one. The
+//! XLEN-bit ports of a 32-bit unit hold their values cut to 32 bits (as the
+//! model cuts them), and their dictionaries are 32 bits wide. With option
+//! `fs_bank` the FS ports take part: `fs_wdata` carries the shared value of
+//! the 64-bit inputs (one of seven then), and a second, [`FS_STEP_BITS`]-bit
+//! word per step ([`DemoImage::fs_steps`]: `fs_we` in bit 0, the index of
+//! the expected `fs_base` in its dictionary above it) drives `fs_we` and
+//! holds the expected `fs_base`, the sixteenth output compared. Without
+//! `fs_bank` the step words and the demo are those of the unit without
+//! options.
 
 use anyhow::{bail, Context, Result};
-use ptu_arch::{Inputs, Outputs};
+use ptu_arch::{Inputs, Outputs, PtuConfig};
 
 /// Address bits of the step ROM: at most [`MAX_STEPS`] steps, all
 /// segments together.
@@ -61,6 +75,9 @@ pub const DICT_SIZE: usize = 1 << DICT_BITS;
 pub const STEP_BITS: usize = 101;
 /// Address bits of the message ROM.
 pub const MSG_ADDR_BITS: usize = 10;
+/// Bits of a step's FS word (option `fs_bank`): `fs_we` in bit 0, the
+/// dictionary index of the expected `fs_base` above it.
+pub const FS_STEP_BITS: usize = 1 + DICT_BITS;
 
 /// Offsets of the fields of a step word (see the module documentation).
 pub mod field {
@@ -145,8 +162,10 @@ impl DemoStep {
     }
 }
 
-/// Presents `value` on all six 64-bit inputs of `inp`.
+/// Presents `value` on all six 64-bit inputs of `inp` (and on `fs_wdata`,
+/// which a unit with option `fs_bank` has as a seventh).
 pub fn with_data(mut inp: Inputs, value: u64) -> Inputs {
+    inp.fs_wdata = value;
     inp.next_rip = value;
     inp.rsp_wdata = value;
     inp.gs_wdata = value;
@@ -187,6 +206,9 @@ impl Segment {
 /// are indices into `steps`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DemoProgram {
+    /// The configuration of the unit the steps were recorded for (the
+    /// demo is built for it).
+    pub config: PtuConfig,
     /// The main sequence, then the NMI segment, then the IRQ segment.
     pub steps: Vec<DemoStep>,
     /// Index of the first step of the NMI segment (the end of the main
@@ -243,10 +265,15 @@ impl Corruption {
     }
 }
 
-/// The port names in the order of the demo's mismatch mask (SPEC's order,
-/// as `Outputs::ports`).
-pub fn port_names() -> [&'static str; 15] {
-    Outputs::default().ports().map(|(n, _)| n)
+/// The port names in the order of the demo's mismatch mask for `cfg`:
+/// SPEC's order (as `Outputs::ports`), then `fs_base` with option
+/// `fs_bank`.
+pub fn port_names(cfg: &PtuConfig) -> Vec<&'static str> {
+    let mut v: Vec<&'static str> = Outputs::default().ports().map(|(n, _)| n).to_vec();
+    if cfg.fs_bank {
+        v.push("fs_base");
+    }
+    v
 }
 
 /// The ROM contents of a demo.
@@ -260,6 +287,11 @@ pub struct DemoImage {
     pub error_dict: Vec<u64>,
     /// Values of each 64-bit output, [`WIDE_OUTPUTS`] order.
     pub wide_dicts: [Vec<u64>; 8],
+    /// One FS word per step (option `fs_bank`, else empty): `fs_we` in
+    /// bit 0, the index into `fs_dict` of the expected `fs_base` above it.
+    pub fs_steps: Vec<u64>,
+    /// Values of `fs_base` (option `fs_bank`, else empty).
+    pub fs_dict: Vec<u64>,
 }
 
 fn dict_index(dict: &mut Vec<u64>, value: u64, what: &str) -> Result<u128> {
@@ -289,8 +321,8 @@ fn wide_value(o: &Outputs, i: usize) -> u64 {
     ][i]
 }
 
-/// Applies `c` to the expectation of `steps`.
-fn corrupt(steps: &mut [DemoStep], c: &Corruption) -> Result<()> {
+/// Applies `c` to the expectation of `steps` (of a unit with `cfg`).
+fn corrupt(cfg: &PtuConfig, steps: &mut [DemoStep], c: &Corruption) -> Result<()> {
     let n = steps.len();
     let Some(s) = steps.get_mut(c.step) else {
         bail!(
@@ -322,9 +354,12 @@ fn corrupt(steps: &mut [DemoStep], c: &Corruption) -> Result<()> {
         "mem_addr" => e.mem_addr ^= 1,
         "mem_wdata" => e.mem_wdata ^= 1,
         "shutdown" => e.shutdown ^= true,
+        "fs_base" if cfg.fs_bank => e.fs_base ^= 1,
         other => bail!(
-            "cannot corrupt port `{other}`: it is not an output of ptu (choose one of {})",
-            port_names().join(", ")
+            "cannot corrupt port `{other}`: it is not an output of ptu in configuration {} \
+             (choose one of {})",
+            cfg.name,
+            port_names(cfg).join(", ")
         ),
     }
     Ok(())
@@ -390,37 +425,56 @@ fn check_layout(program: &DemoProgram) -> Result<()> {
 }
 
 /// Checks `program` and packs its steps into ROM words, with `corruption`
-/// applied to the expected values first.
+/// applied to the expected values first. The XLEN-bit values are cut to
+/// the configuration's XLEN (`event_info` is 64 bits wide in every
+/// configuration).
 pub fn encode(program: &DemoProgram, corruption: Option<&Corruption>) -> Result<DemoImage> {
     check_layout(program)?;
+    let cfg = &program.config;
+    let mask = cfg.xlen_mask();
     let last: Vec<usize> = Segment::ALL
         .iter()
         .map(|&s| program.range(s).end - 1)
         .collect();
     let mut steps = program.steps.clone();
     if let Some(c) = corruption {
-        corrupt(&mut steps, c)?;
+        corrupt(cfg, &mut steps, c)?;
     }
     let mut image = DemoImage {
         steps: Vec::with_capacity(steps.len()),
         data_dict: Vec::new(),
         error_dict: Vec::new(),
         wide_dicts: Default::default(),
+        fs_steps: Vec::new(),
+        fs_dict: Vec::new(),
     };
     for (n, s) in steps.iter().enumerate() {
         let i = &s.inputs;
-        let d = i.next_rip;
-        if [
+        let d = i.next_rip & mask;
+        let mut shared = vec![
             i.rsp_wdata,
             i.gs_wdata,
             i.csr_wdata,
             i.exc_data,
             i.mem_rdata,
-        ]
-        .iter()
-        .any(|&v| v != d)
-        {
-            bail!("step {n}: the six 64-bit inputs must carry one value (use demo_program::with_data)");
+        ];
+        if cfg.fs_bank {
+            shared.push(i.fs_wdata);
+        }
+        if shared.iter().any(|&v| v & mask != d) {
+            bail!(
+                "step {n}: the {} 64-bit inputs must carry one value (use demo_program::with_data)",
+                if cfg.fs_bank { "seven" } else { "six" }
+            );
+        }
+        if i.fs_we && !s.check {
+            bail!("step {n}: fs_we is set on an unchecked step (the FS word applies to checked steps only)");
+        }
+        if i.fs_we && !cfg.fs_bank {
+            bail!(
+                "step {n}: fs_we is set, but configuration {} has no FS ports (fs_bank = false)",
+                cfg.name
+            );
         }
         let e = &s.expect;
         if e.cpl != 0 && e.cpl != 3 {
@@ -473,12 +527,23 @@ pub fn encode(program: &DemoProgram, corruption: Option<&Corruption>) -> Result<
             w |= (*f as u128) << (field::OUT_FLAGS + k);
         }
         for (k, name) in WIDE_OUTPUTS.iter().enumerate() {
-            w |= dict_index(&mut image.wide_dicts[k], wide_value(e, k), name)
+            // EVENT_INFO is 64 bits wide whatever the XLEN.
+            let m = if *name == "event_info" {
+                u64::MAX
+            } else {
+                mask
+            };
+            w |= dict_index(&mut image.wide_dicts[k], wide_value(e, k) & m, name)
                 .with_context(|| format!("step {n}"))?
                 << (field::WIDE + DICT_BITS * k);
         }
         debug_assert!(w >> STEP_BITS == 0);
         image.steps.push(w);
+        if cfg.fs_bank {
+            let fs = dict_index(&mut image.fs_dict, e.fs_base & mask, "fs_base")
+                .with_context(|| format!("step {n}"))?;
+            image.fs_steps.push(i.fs_we as u64 | (fs as u64) << 1);
+        }
     }
     Ok(image)
 }
@@ -499,7 +564,8 @@ pub mod token {
 }
 
 /// Nibble offsets of the printer's fields (each field's least significant
-/// nibble), and their widths in nibbles.
+/// nibble), and their widths in nibbles (`rip` and `rsp`: of a 64-bit
+/// unit; a 32-bit unit's are printed in 8 digits).
 pub mod nibble {
     pub const RIP: (u8, u8) = (0, 16);
     pub const RSP: (u8, u8) = (16, 16);
@@ -513,8 +579,9 @@ pub mod nibble {
     pub const COUNT: usize = 48;
 }
 
-/// Printer conditions: 0..15 a mismatch on that port ([`port_names`]
-/// order), then the kind of the transition.
+/// Printer conditions: 0..16 a mismatch on that port ([`port_names`]
+/// order: 15 ports, and `fs_base` 16th with option `fs_bank`), then the
+/// kind of the transition.
 pub mod cond {
     pub const PORT0: u8 = 0;
     pub const ERET: u8 = 16;
@@ -550,8 +617,9 @@ pub struct Messages {
 /// field of [`nibble`] (`rip`, `rsp`, `cycles`, `vector`, `cpl`, `step`,
 /// `steps`, `type`), `{if:name}` ... `{end}` for a conditional part
 /// (`eret`, `syscall`, `irq`, `nmi`, `exc`, `entry`, or a port name for
-/// its mismatch), then [`token::END`].
-fn assemble(rom: &mut Vec<u8>, template: &str) -> Result<usize> {
+/// its mismatch), then [`token::END`]. `rip` and `rsp` get `cfg`'s XLEN
+/// in hex digits, and the ports are `cfg`'s.
+fn assemble(rom: &mut Vec<u8>, cfg: &PtuConfig, template: &str) -> Result<usize> {
     let start = rom.len();
     let mut rest = template;
     while let Some(c) = rest.chars().next() {
@@ -569,7 +637,7 @@ fn assemble(rom: &mut Vec<u8>, template: &str) -> Result<usize> {
                     "nmi" => cond::NMI,
                     "exc" => cond::EXC,
                     "entry" => cond::ENTRY,
-                    port => match port_names().iter().position(|p| *p == port) {
+                    port => match port_names(cfg).iter().position(|p| *p == port) {
                         Some(i) => cond::PORT0 + i as u8,
                         None => bail!("unknown condition `{k}` in message template"),
                     },
@@ -581,9 +649,10 @@ fn assemble(rom: &mut Vec<u8>, template: &str) -> Result<usize> {
                 rom.push(token::END_COND);
                 continue;
             }
+            let xlen_digits = (cfg.xlen / 4) as u8;
             let (lsb, width) = match name {
-                "rip" => nibble::RIP,
-                "rsp" => nibble::RSP,
+                "rip" => (nibble::RIP.0, xlen_digits),
+                "rsp" => (nibble::RSP.0, xlen_digits),
                 "cycles" => nibble::CYCLES,
                 "vector" => nibble::VECTOR,
                 "cpl" => nibble::CPL,
@@ -607,28 +676,34 @@ fn assemble(rom: &mut Vec<u8>, template: &str) -> Result<usize> {
     Ok(start)
 }
 
-/// The demo's messages.
-pub fn messages() -> Result<Messages> {
+/// The demo's messages, for a unit with configuration `cfg`.
+pub fn messages(cfg: &PtuConfig) -> Result<Messages> {
     let mut rom = Vec::new();
+    let ports = port_names(cfg);
     let banner = assemble(
         &mut rom,
+        cfg,
         "\r\nptu board demo: replaying 0x{steps} cycles (syscall, fault, interrupt, \
          nested fault, NMI, ERET), every output checked\r\n",
     )?;
     let nmi_banner = assemble(
         &mut rom,
+        cfg,
         "NMI button: an NMI while the kernel idles, 0x{steps} cycles\r\n",
     )?;
     let irq_banner = assemble(
         &mut rom,
+        cfg,
         "IRQ button: an interrupt while the kernel idles, 0x{steps} cycles\r\n",
     )?;
     let hint = assemble(
         &mut rom,
+        cfg,
         "The last run did not pass: press the run button first\r\n",
     )?;
     let transition = assemble(
         &mut rom,
+        cfg,
         "{if:eret}  ERET               {end}\
          {if:syscall}  SYSCALL{end}{if:irq}  IRQ    {end}{if:nmi}  NMI    {end}{if:exc}  EXC    {end}\
          {if:entry} vector 0x{vector}  {end}\
@@ -636,14 +711,18 @@ pub fn messages() -> Result<Messages> {
     )?;
     let pass = assemble(
         &mut rom,
-        "PASS: 0x{steps} cycles, all 15 outputs of ptu matched the reference model\r\n",
+        cfg,
+        &format!(
+            "PASS: 0x{{steps}} cycles, all {} outputs of ptu matched the reference model\r\n",
+            ports.len()
+        ),
     )?;
     let mut fail = String::from("FAIL at step 0x{step}: mismatch on");
-    for p in port_names() {
+    for p in &ports {
         fail.push_str(&format!("{{if:{p}}} {p}{{end}}"));
     }
     fail.push_str("\r\n");
-    let fail = assemble(&mut rom, &fail)?;
+    let fail = assemble(&mut rom, cfg, &fail)?;
     if rom.len() > 1 << MSG_ADDR_BITS {
         bail!(
             "the demo's messages take {} bytes; the message ROM holds {}",
@@ -704,6 +783,7 @@ mod tests {
         steps.push(idle_step());
         steps.push(idle_step());
         DemoProgram {
+            config: PtuConfig::default(),
             steps,
             nmi_start,
             irq_start: nmi_start + 1,
@@ -840,9 +920,73 @@ mod tests {
         );
     }
 
+    /// With `fs_bank` each step has an FS word; a 32-bit configuration's
+    /// values are cut to 32 bits (EVENT_INFO's are not).
+    #[test]
+    fn fs_words_and_cut_values_follow_the_configuration() {
+        let fs = ptu_arch::config::preset("x86_64-fs-bank").unwrap().config();
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.config = fs;
+        let write = Inputs {
+            fs_we: true,
+            ..Inputs::default()
+        };
+        p.steps[1].inputs = with_data(write, 0x55);
+        p.steps[1].expect.fs_base = 0x77;
+        let img = encode(&p, None).unwrap();
+        assert_eq!(img.fs_steps.len(), p.steps.len());
+        assert_eq!(img.fs_steps[1] & 1, 1);
+        assert_eq!(img.fs_steps[2] & 1, 0);
+        assert_eq!(img.fs_dict[(img.fs_steps[1] >> 1) as usize], 0x77);
+        assert_eq!(img.fs_dict[(img.fs_steps[2] >> 1) as usize], 0);
+        // fs_wdata must carry the shared value too.
+        p.steps[1].inputs.fs_wdata = 0x56;
+        let err = encode_err(&p, None);
+        assert!(err.contains("step 1: the seven 64-bit inputs"), "{err}");
+        // Not on the unchecked reset step, nor without FS ports.
+        let mut q = p.clone();
+        q.steps[1].inputs.fs_wdata = 0x55;
+        q.steps[0].inputs.fs_we = true;
+        let err = encode_err(&q, None);
+        assert!(
+            err.contains("step 0: fs_we is set on an unchecked step"),
+            "{err}"
+        );
+        p.steps[1].inputs.fs_wdata = 0x55;
+        let c = Corruption {
+            step: 1,
+            port: "fs_base".into(),
+        };
+        let img = encode(&p, Some(&c)).unwrap();
+        assert_eq!(img.fs_dict[(img.fs_steps[1] >> 1) as usize], 0x76);
+        p.config = PtuConfig::default();
+        let err = encode_err(&p, None);
+        assert!(
+            err.contains("step 1: fs_we is set, but configuration x86_64-default"),
+            "{err}"
+        );
+        // 32 bits.
+        let mut p = program(vec![reset_step(), idle_step()]);
+        p.config = ptu_arch::config::preset("ice40-small-32").unwrap().config();
+        p.steps[1].inputs = with_data(Inputs::retire(0x1_2345_6789), 0x1_2345_6789);
+        p.steps[1].expect.rip = 0x1_0000_0007;
+        p.steps[1].expect.event_info = 0x1_0000_0000;
+        let img = encode(&p, None).unwrap();
+        assert!(img.data_dict.contains(&0x2345_6789), "{:x?}", img.data_dict);
+        assert!(img.wide_dicts[0].contains(&7));
+        assert!(img.wide_dicts[4].contains(&0x1_0000_0000));
+        assert!(img.fs_steps.is_empty() && img.fs_dict.is_empty());
+        let m = messages(&p.config).unwrap();
+        let nibbles = m.rom[m.transition..]
+            .iter()
+            .filter(|&&t| t & 0xc0 == token::NIBBLE && t & 0x3f < 16)
+            .count();
+        assert_eq!(nibbles, 8, "RIP in 8 digits");
+    }
+
     #[test]
     fn messages_assemble() {
-        let m = messages().unwrap();
+        let m = messages(&PtuConfig::default()).unwrap();
         assert_eq!(m.banner, 0);
         assert_eq!(m.rom[m.transition - 1], token::END);
         for start in [m.nmi_banner, m.irq_banner, m.hint] {
@@ -853,6 +997,6 @@ mod tests {
         let fail = &m.rom[m.fail..];
         assert!(fail.starts_with(b"FAIL at step 0x"));
         assert!(fail.contains(&(token::COND | 14)));
-        assert!(assemble(&mut Vec::new(), "{nope}").is_err());
+        assert!(assemble(&mut Vec::new(), &PtuConfig::default(), "{nope}").is_err());
     }
 }

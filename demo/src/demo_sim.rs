@@ -1,4 +1,5 @@
-//! Simulating the whole board demo ([`BoardDemo`]) in
+//! Simulating the whole board demo (the top for the configuration,
+//! [`crate::board_demo::build`]) in
 //! rust-hdl, one clock at a time in one thread, and decoding what its UART
 //! sends.
 //!
@@ -7,12 +8,11 @@
 //! [`UartDecoder`] that samples each bit in its middle, as a serial port
 //! does. Tests read the decoded text and the LEDs.
 
-use crate::board_demo::{BoardDemo, DemoOptions};
+use crate::board_demo::{self, DemoOptions, DemoTop};
 use crate::demo_program::DemoProgram;
 use crate::uart_tx;
 use anyhow::{anyhow, bail, Result};
 use ptu_arch::PtuConfig;
-use rust_hdl::prelude::*;
 
 /// Most delta cycles allowed for the logic to settle.
 const SETTLE_ITERATIONS: usize = 200;
@@ -90,7 +90,7 @@ impl UartDecoder {
 
 /// The board demo, stepped one clock at a time, with its UART decoded.
 pub struct DemoSim {
-    demo: Box<BoardDemo>,
+    demo: Box<dyn DemoTop>,
     /// The decoded UART output.
     pub uart: UartDecoder,
     cycle: u64,
@@ -100,10 +100,7 @@ impl DemoSim {
     /// Elaborate and check the demo for `program` and `opts`; every
     /// button starts released.
     pub fn new(cfg: &PtuConfig, program: &DemoProgram, opts: &DemoOptions) -> Result<Self> {
-        let mut demo = Box::new(BoardDemo::new(cfg, program, opts)?);
-        demo.connect_all();
-        check_all(demo.as_ref())
-            .map_err(|e| anyhow!("rust-hdl design check of the board demo failed: {e:?}"))?;
+        let demo = board_demo::build(cfg, program, opts)?;
         let div = uart_tx::divisor(opts.clock_hz, opts.baud)?;
         let mut sim = Self {
             demo,
@@ -117,7 +114,7 @@ impl DemoSim {
     }
 
     fn settle(&mut self) -> Result<()> {
-        if simulate(self.demo.as_mut(), SETTLE_ITERATIONS) {
+        if self.demo.settle(SETTLE_ITERATIONS) {
             Ok(())
         } else {
             Err(anyhow!(
@@ -130,28 +127,28 @@ impl DemoSim {
     /// Drive the run button pin (the level on the pin, so `false` presses
     /// an active-low button).
     pub fn set_button(&mut self, level: bool) {
-        self.demo.button.next = level;
+        self.demo.set_button(level);
     }
 
     /// Drive the NMI button pin (the level on the pin).
     pub fn set_nmi_button(&mut self, level: bool) {
-        self.demo.nmi_button.next = level;
+        self.demo.set_nmi_button(level);
     }
 
     /// Drive the IRQ button pin (the level on the pin).
     pub fn set_irq_button(&mut self, level: bool) {
-        self.demo.irq_button.next = level;
+        self.demo.set_irq_button(level);
     }
 
     /// One clock cycle: low half, then the rising edge; the UART line is
     /// sampled after the edge.
     pub fn step(&mut self) -> Result<()> {
-        self.demo.clock.next = Clock::from(false);
+        self.demo.set_clock(false);
         self.settle()?;
-        self.demo.clock.next = Clock::from(true);
+        self.demo.set_clock(true);
         self.settle()?;
         self.cycle += 1;
-        self.uart.sample(self.demo.tx.val());
+        self.uart.sample(self.demo.tx());
         Ok(())
     }
 
@@ -162,7 +159,7 @@ impl DemoSim {
 
     /// The LED pins, bit `i` for `led[i]`.
     pub fn leds(&self) -> u8 {
-        self.demo.led.val().to_u64() as u8
+        self.demo.leds()
     }
 
     /// Step until the decoded text contains `needle` (counting only text

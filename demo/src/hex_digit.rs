@@ -8,11 +8,11 @@ use rust_hdl::prelude::*;
 /// vector, cpl, step, steps, type, laid out as `demo_program::nibble`
 /// says), `sel[3:0]` the nibble.
 #[derive(LogicBlock, Default)]
-pub struct HexDigit {
+pub struct HexDigit<const XLEN: usize = 64> {
     /// Field `a` (`sel[5:4]` = 0): the unit's `rip`.
-    pub a: Signal<In, Bits<64>>,
+    pub a: Signal<In, Bits<XLEN>>,
     /// Field `b` (`sel[5:4]` = 1): the unit's `rsp`.
-    pub b: Signal<In, Bits<64>>,
+    pub b: Signal<In, Bits<XLEN>>,
     /// Cycles of the transition (small fields, bits 7:0).
     pub cycles: Signal<In, Bits<8>>,
     /// Vector of the event (small fields, bits 15:8).
@@ -31,7 +31,7 @@ pub struct HexDigit {
     pub ascii: Signal<Out, Bits<8>>,
 }
 
-impl Logic for HexDigit {
+impl<const XLEN: usize> Logic for HexDigit<XLEN> {
     fn update(&mut self) {
         let sel = self.sel.val().to_u64();
         let c = self.cycles.val().to_u64()
@@ -57,20 +57,32 @@ impl Logic for HexDigit {
         self.ascii.connect();
     }
     fn hdl(&self) -> Verilog {
-        Verilog::Custom(
-            "reg [3:0] nibble;\n\
-             wire [63:0] c = {24'd0, 1'b0, ty, steps, step, 2'd0, cpl, vector, cycles};\n\
+        // A 32-bit unit's `a` and `b` are read as 64 bits, zero above.
+        let (wide, a, b) = if XLEN < 64 {
+            (
+                format!(
+                    "wire [63:0] a64 = {{{pad}'d0, a}};\nwire [63:0] b64 = {{{pad}'d0, b}};\n",
+                    pad = 64 - XLEN
+                ),
+                "a64",
+                "b64",
+            )
+        } else {
+            (String::new(), "a", "b")
+        };
+        Verilog::Custom(format!(
+            "{wide}reg [3:0] nibble;\n\
+             wire [63:0] c = {{24'd0, 1'b0, ty, steps, step, 2'd0, cpl, vector, cycles}};\n\
              always @(*) begin\n\
              \x20   case (sel[5:4])\n\
-             \x20       2'd0: nibble = a[{sel[3:0], 2'b00} +: 4];\n\
-             \x20       2'd1: nibble = b[{sel[3:0], 2'b00} +: 4];\n\
-             \x20       default: nibble = c[{sel[3:0], 2'b00} +: 4];\n\
+             \x20       2'd0: nibble = {a}[{{sel[3:0], 2'b00}} +: 4];\n\
+             \x20       2'd1: nibble = {b}[{{sel[3:0], 2'b00}} +: 4];\n\
+             \x20       default: nibble = c[{{sel[3:0], 2'b00}} +: 4];\n\
              \x20   endcase\n\
-             \x20   if (nibble < 4'd10) ascii = {4'd3, nibble};\n\
-             \x20   else ascii = {4'd0, nibble} + 8'd87;\n\
+             \x20   if (nibble < 4'd10) ascii = {{4'd3, nibble}};\n\
+             \x20   else ascii = {{4'd0, nibble}} + 8'd87;\n\
              end"
-            .to_string(),
-        )
+        ))
     }
 }
 
@@ -80,7 +92,7 @@ mod tests {
 
     #[test]
     fn hex_digit_selects_nibbles() {
-        let mut h = HexDigit::default();
+        let mut h: HexDigit = HexDigit::default();
         h.connect_all();
         h.a.next = 0x0123_4567_89ab_cdefu64.into();
         h.b.next = 0xf0u64.into();

@@ -7,8 +7,9 @@
 //!   [`step_sequencer`] (the control, with its [`step_rom`]: the steps and
 //!   their dictionaries), [`output_checker`] (the comparator),
 //!   [`transition_timer`], [`message_printer`] (message ROM,
-//!   [`hex_digit`], [`uart_tx`]), [`busy_led`]; [`constant`] checks their
-//!   configuration values.
+//!   [`hex_digit`], [`uart_tx`]), [`busy_led`], and with option `fs_bank`
+//!   [`fs_steps`] (the FS ports' steps and comparator); [`constant`]
+//!   checks their configuration values.
 //! - [`demo_program`]: the replayed steps as data, their ROM words, and
 //!   the texts the demo prints.
 //! - [`sequence`]: the built-in steps, recorded from the reference model.
@@ -24,6 +25,7 @@ pub mod debouncer;
 pub mod demo_program;
 pub mod demo_sim;
 pub mod design;
+pub mod fs_steps;
 pub mod hex_digit;
 pub mod message_printer;
 pub mod output_checker;

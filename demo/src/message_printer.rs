@@ -12,7 +12,7 @@ use rust_hdl::prelude::*;
 
 /// The message ROM, its reader and the UART.
 #[derive(LogicBlock)]
-pub struct MessagePrinter {
+pub struct MessagePrinter<const XLEN: usize = 64> {
     /// Clock of every register, the ROM and the UART.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: idle, nothing sent.
@@ -25,9 +25,9 @@ pub struct MessagePrinter {
     /// `demo_program::cond`).
     pub cond: Signal<In, Bits<32>>,
     /// The `rip` field.
-    pub rip: Signal<In, Bits<64>>,
+    pub rip: Signal<In, Bits<XLEN>>,
     /// The `rsp` field.
-    pub rsp: Signal<In, Bits<64>>,
+    pub rsp: Signal<In, Bits<XLEN>>,
     /// The `cycles` field.
     pub cycles: Signal<In, Bits<8>>,
     /// The `vector` field.
@@ -45,7 +45,7 @@ pub struct MessagePrinter {
     /// The UART's serial line.
     pub tx: Signal<Out, Bit>,
     messages: SyncROM<Bits<8>, MSG_ADDR_BITS>,
-    hex: HexDigit,
+    hex: HexDigit<XLEN>,
     uart: UartTx,
     s_idle: Constant<Bits<2>>,
     s_fetch: Constant<Bits<2>>,
@@ -58,7 +58,7 @@ pub struct MessagePrinter {
     tok: Signal<Local, Bits<8>>,
 }
 
-impl MessagePrinter {
+impl<const XLEN: usize> MessagePrinter<XLEN> {
     /// A printer of `msgs` on a UART with `cycles_per_bit` cycles per bit
     /// (`uart_tx::divisor`).
     pub fn new(msgs: &Messages, cycles_per_bit: u64) -> Self {
@@ -100,7 +100,7 @@ impl MessagePrinter {
     }
 }
 
-impl Logic for MessagePrinter {
+impl<const XLEN: usize> Logic for MessagePrinter<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, state, ptr, skip);

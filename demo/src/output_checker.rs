@@ -2,7 +2,9 @@
 //! compared with the value the reference model predicted for the cycle,
 //! and the mismatches (one bit per port, in SPEC's port order, as
 //! `demo_program::port_names` lists them) are registered with the step
-//! they belong to.
+//! they belong to. The XLEN-bit ports are `XLEN` bits wide (`event_info`
+//! is 64 bits in every configuration); `fs_base` (option `fs_bank`) is
+//! compared by [`crate::fs_steps::FsSteps`].
 
 use rust_hdl::prelude::*;
 
@@ -12,7 +14,7 @@ pub const PORTS: usize = 15;
 /// Compares the unit's outputs with the expected ones; registers the
 /// mismatches when `check` is on, none otherwise.
 #[derive(LogicBlock, Default)]
-pub struct OutputChecker {
+pub struct OutputChecker<const XLEN: usize = 64> {
     /// Clock of the mismatch and step registers.
     pub clock: Signal<In, Clock>,
     /// Compare in this cycle (off: register no mismatch).
@@ -22,13 +24,13 @@ pub struct OutputChecker {
     /// The unit's `cpl`.
     pub cpl: Signal<In, Bits<2>>,
     /// The unit's `rip`.
-    pub rip: Signal<In, Bits<64>>,
+    pub rip: Signal<In, Bits<XLEN>>,
     /// The unit's `rsp`.
-    pub rsp: Signal<In, Bits<64>>,
+    pub rsp: Signal<In, Bits<XLEN>>,
     /// The unit's `gs_base`.
-    pub gs_base: Signal<In, Bits<64>>,
+    pub gs_base: Signal<In, Bits<XLEN>>,
     /// The unit's `csr_rdata`.
-    pub csr_rdata: Signal<In, Bits<64>>,
+    pub csr_rdata: Signal<In, Bits<XLEN>>,
     /// The unit's `irq_ack`.
     pub irq_ack: Signal<In, Bit>,
     /// The unit's `redirect`.
@@ -38,15 +40,15 @@ pub struct OutputChecker {
     /// The unit's `event_info`.
     pub event_info: Signal<In, Bits<64>>,
     /// The unit's `event_data`.
-    pub event_data: Signal<In, Bits<64>>,
+    pub event_data: Signal<In, Bits<XLEN>>,
     /// The unit's `mem_valid`.
     pub mem_valid: Signal<In, Bit>,
     /// The unit's `mem_we`.
     pub mem_we: Signal<In, Bit>,
     /// The unit's `mem_addr`.
-    pub mem_addr: Signal<In, Bits<64>>,
+    pub mem_addr: Signal<In, Bits<XLEN>>,
     /// The unit's `mem_wdata`.
-    pub mem_wdata: Signal<In, Bits<64>>,
+    pub mem_wdata: Signal<In, Bits<XLEN>>,
     /// The unit's `shutdown`.
     pub shutdown: Signal<In, Bit>,
     /// Expected small outputs, as the step word holds them: `cpl` in bits
@@ -54,21 +56,21 @@ pub struct OutputChecker {
     /// `shutdown` in bits 2 to 7.
     pub expect_small: Signal<In, Bits<8>>,
     /// Expected `rip`.
-    pub expect_rip: Signal<In, Bits<64>>,
+    pub expect_rip: Signal<In, Bits<XLEN>>,
     /// Expected `rsp`.
-    pub expect_rsp: Signal<In, Bits<64>>,
+    pub expect_rsp: Signal<In, Bits<XLEN>>,
     /// Expected `gs_base`.
-    pub expect_gs_base: Signal<In, Bits<64>>,
+    pub expect_gs_base: Signal<In, Bits<XLEN>>,
     /// Expected `csr_rdata`.
-    pub expect_csr_rdata: Signal<In, Bits<64>>,
+    pub expect_csr_rdata: Signal<In, Bits<XLEN>>,
     /// Expected `event_info`.
     pub expect_event_info: Signal<In, Bits<64>>,
     /// Expected `event_data`.
-    pub expect_event_data: Signal<In, Bits<64>>,
+    pub expect_event_data: Signal<In, Bits<XLEN>>,
     /// Expected `mem_addr`.
-    pub expect_mem_addr: Signal<In, Bits<64>>,
+    pub expect_mem_addr: Signal<In, Bits<XLEN>>,
     /// Expected `mem_wdata`.
-    pub expect_mem_wdata: Signal<In, Bits<64>>,
+    pub expect_mem_wdata: Signal<In, Bits<XLEN>>,
     /// The mismatches of the previous cycle, bit per port.
     pub miss: Signal<Out, Bits<PORTS>>,
     /// The step of the previous cycle (whose mismatches `miss` holds).
@@ -78,7 +80,7 @@ pub struct OutputChecker {
     miss_now: Signal<Local, Bits<PORTS>>,
 }
 
-impl Logic for OutputChecker {
+impl<const XLEN: usize> Logic for OutputChecker<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, missed, missed_step);

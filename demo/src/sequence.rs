@@ -24,6 +24,14 @@
 //! any number of times in any order. The rest state is in the kernel
 //! because from user mode an interrupt is an unframed entry, and its ERET
 //! would leave EVENT_INFO changed.
+//!
+//! The program follows the configuration: the model is the configuration's
+//! (a 32-bit unit's values are cut to 32 bits), and with option `fs_bank`
+//! the main sequence also drives the FS ports: the user program writes its
+//! FS base ([`USER_FS`]) before its first SYSCALL, and the kernel, entered
+//! by it, writes its own ([`KERNEL_FS`]) and reads the user's through CSR
+//! UFS; from then on `fs_base` shows the copy of the current level, and the
+//! demo checks it in every cycle.
 
 use crate::demo_program::{with_data, DemoProgram, DemoStep, Segment};
 use anyhow::{bail, Result};
@@ -45,9 +53,14 @@ pub const IDLE_RIP: u64 = ENTRY + 0x40;
 pub const PF_ADDRESS: u64 = 0x0000_7fff_dead_b000;
 /// Error code of the demo's page fault (user, write).
 pub const PF_ERROR: u32 = 0x6;
+/// The user program's FS base (option `fs_bank`).
+pub const USER_FS: u64 = 0x7e00_0000;
+/// The kernel's FS base (option `fs_bank`).
+pub const KERNEL_FS: u64 = 0xffff_8000_0004_0000;
 
 /// Records cycles of the model and the memory as demo steps.
 struct Builder {
+    cfg: PtuConfig,
     model: Model,
     mem: Memory,
     steps: Vec<DemoStep>,
@@ -56,6 +69,7 @@ struct Builder {
 impl Builder {
     fn new(cfg: &PtuConfig) -> Self {
         Self {
+            cfg: *cfg,
             model: Model::new(cfg),
             mem: Memory::new(0),
             steps: Vec::new(),
@@ -98,6 +112,15 @@ impl Builder {
 
     fn retire(&mut self, next_rip: u64) {
         self.cycle(Inputs::retire(next_rip), next_rip, false);
+    }
+
+    /// Option `fs_bank`: write the FS base of the current level.
+    fn fs_write(&mut self, value: u64) {
+        let inp = Inputs {
+            fs_we: true,
+            ..Inputs::default()
+        };
+        self.cycle(inp, value, false);
     }
 
     /// Present a stimulus (marked `start`), run idle cycles until the unit
@@ -202,10 +225,20 @@ fn record(cfg: &PtuConfig) -> Result<(DemoProgram, Model)> {
         b.cycle(inp, data, false);
     }
     b.transition("ERET to user", Inputs::eret(), 0)?;
+    // Option `fs_bank`: the user program sets its FS base.
+    if cfg.fs_bank {
+        b.fs_write(USER_FS);
+    }
     // SYSCALL and back.
     b.retire(USER_RIP + 4);
     b.transition("SYSCALL", Inputs::syscall(USER_RIP + 6), USER_RIP + 6)?;
     b.csr_read(csr::EVENT_INFO);
+    // Option `fs_bank`: the kernel sets its own FS base and reads the
+    // user's through UFS.
+    if cfg.fs_bank {
+        b.fs_write(KERNEL_FS);
+        b.csr_read(ptu_arch::config::UFS);
+    }
     b.retire(ENTRY + 4);
     b.transition("ERET after SYSCALL", Inputs::eret(), 0)?;
     // A page fault from user and back.
@@ -239,7 +272,11 @@ fn record(cfg: &PtuConfig) -> Result<(DemoProgram, Model)> {
     b.idle();
     let rest = b.model.clone();
     let o = rest.outputs(&Inputs::default());
-    if o.cpl != 0 || o.rip != IDLE_RIP || !rest.status_bit(status::IF) || rest.busy() {
+    if o.cpl != 0
+        || o.rip != IDLE_RIP & cfg.xlen_mask()
+        || !rest.status_bit(status::IF)
+        || rest.busy()
+    {
         bail!("demo sequence: the main sequence does not end at the rest state: {rest:?}");
     }
     let nmi_start = b.steps.len();
@@ -267,6 +304,7 @@ fn record(cfg: &PtuConfig) -> Result<(DemoProgram, Model)> {
 
     Ok((
         DemoProgram {
+            config: b.cfg,
             steps: b.steps,
             nmi_start,
             irq_start,
@@ -294,6 +332,7 @@ fn shared_value(i: &Inputs) -> Result<u64> {
 }
 
 fn flag_names(i: &Inputs) -> Vec<&'static str> {
+    // `fs_we` (option `fs_bank`) last, named only where it is set.
     let mut v = Vec::new();
     for (on, name) in [
         (i.reset, "reset"),
@@ -311,6 +350,7 @@ fn flag_names(i: &Inputs) -> Vec<&'static str> {
         (i.mce, "mce"),
         (i.mem_ready, "mem_ready"),
         (i.mem_err, "mem_err"),
+        (i.fs_we, "fs_we"),
     ] {
         if on {
             v.push(name);
@@ -329,6 +369,18 @@ pub fn listing(program: &DemoProgram) -> String {
          # S a transition starts, P pause and print after this step. `data` is the value\n\
          # on all six 64-bit inputs. Expected outputs follow `=>`.\n",
     );
+    if program.config.fs_bank || program.config.xlen != 64 {
+        let _ = writeln!(
+            s,
+            "# Configuration {}{}.",
+            program.config.describe(),
+            if program.config.fs_bank {
+                "; `data` is on fs_wdata too, and fs_base is checked"
+            } else {
+                ""
+            }
+        );
+    }
     for (n, st) in program.steps.iter().enumerate() {
         for seg in Segment::ALL {
             let r = program.range(seg);
@@ -357,7 +409,7 @@ pub fn listing(program: &DemoProgram) -> String {
             s,
             "0x{n:02x} {marks} [{}] data=0x{:x}",
             flag_names(i).join(" "),
-            st.data()
+            st.data() & program.config.xlen_mask()
         );
         if i.csr_re || i.csr_we {
             let _ = write!(s, " csr_addr=0x{:02x}", i.csr_addr);
@@ -375,6 +427,9 @@ pub fn listing(program: &DemoProgram) -> String {
         s.push_str(" =>");
         for (name, v) in st.expect.ports() {
             let _ = write!(s, " {name}=0x{v:x}");
+        }
+        if program.config.fs_bank {
+            let _ = write!(s, " fs_base=0x{:x}", st.expect.fs_base);
         }
         s.push('\n');
     }

@@ -1,14 +1,17 @@
 //! `StepRom`: the replayed steps. A synchronous ROM of step words
 //! (`demo_program`'s layout) and, behind it, the dictionaries of the
-//! 64-bit values, read combinationally from the word's indices: the step
-//! at `address` appears on the outputs, fields decoded, one cycle later.
+//! XLEN-bit values (`event_info`'s: 64-bit), read combinationally from the
+//! word's indices: the step at `address` appears on the outputs, fields
+//! decoded, one cycle later.
 
 use crate::demo_program::{DemoImage, DICT_BITS, STEP_ADDR_BITS, STEP_BITS};
 use rust_hdl::prelude::*;
 
-type Dict64 = ROM<Bits<64>, DICT_BITS>;
+/// A dictionary of `N`-bit values.
+pub type Dict<const N: usize> = ROM<Bits<N>, DICT_BITS>;
 
-fn dict64(values: &[u64]) -> Dict64 {
+/// The dictionary ROM of `values` (`encode` cut them to `N` bits).
+pub fn dict<const N: usize>(values: &[u64]) -> Dict<N> {
     ROM::new(
         values
             .iter()
@@ -27,7 +30,7 @@ fn word(w: u128) -> Bits<STEP_BITS> {
 
 /// The step ROM and its dictionaries.
 #[derive(LogicBlock)]
-pub struct StepRom {
+pub struct StepRom<const XLEN: usize = 64> {
     /// Clock of the step ROM.
     pub clock: Signal<In, Clock>,
     /// The step to read (its fields appear in the next cycle).
@@ -48,44 +51,44 @@ pub struct StepRom {
     pub exc_vector: Signal<Out, Bits<8>>,
     /// The unit's `irq_vector`.
     pub irq_vector: Signal<Out, Bits<8>>,
-    /// The value of all six 64-bit inputs of the unit.
-    pub data: Signal<Out, Bits<64>>,
+    /// The value of all six XLEN-bit inputs of the unit.
+    pub data: Signal<Out, Bits<XLEN>>,
     /// The unit's `exc_error`.
     pub exc_error: Signal<Out, Bits<32>>,
     /// Expected `cpl` (bits 1:0) and 1-bit outputs (bits 2 to 7,
     /// `demo_program::FLAG_OUTPUTS` order).
     pub expect_small: Signal<Out, Bits<8>>,
     /// Expected `rip`.
-    pub expect_rip: Signal<Out, Bits<64>>,
+    pub expect_rip: Signal<Out, Bits<XLEN>>,
     /// Expected `rsp`.
-    pub expect_rsp: Signal<Out, Bits<64>>,
+    pub expect_rsp: Signal<Out, Bits<XLEN>>,
     /// Expected `gs_base`.
-    pub expect_gs_base: Signal<Out, Bits<64>>,
+    pub expect_gs_base: Signal<Out, Bits<XLEN>>,
     /// Expected `csr_rdata`.
-    pub expect_csr_rdata: Signal<Out, Bits<64>>,
+    pub expect_csr_rdata: Signal<Out, Bits<XLEN>>,
     /// Expected `event_info`.
     pub expect_event_info: Signal<Out, Bits<64>>,
     /// Expected `event_data`.
-    pub expect_event_data: Signal<Out, Bits<64>>,
+    pub expect_event_data: Signal<Out, Bits<XLEN>>,
     /// Expected `mem_addr`.
-    pub expect_mem_addr: Signal<Out, Bits<64>>,
+    pub expect_mem_addr: Signal<Out, Bits<XLEN>>,
     /// Expected `mem_wdata`.
-    pub expect_mem_wdata: Signal<Out, Bits<64>>,
+    pub expect_mem_wdata: Signal<Out, Bits<XLEN>>,
     steps: SyncROM<Bits<STEP_BITS>, STEP_ADDR_BITS>,
-    data_dict: Dict64,
+    data_dict: Dict<XLEN>,
     error_dict: ROM<Bits<32>, DICT_BITS>,
-    rip_dict: Dict64,
-    rsp_dict: Dict64,
-    gs_dict: Dict64,
-    rdata_dict: Dict64,
-    info_dict: Dict64,
-    edata_dict: Dict64,
-    addr_dict: Dict64,
-    wdata_dict: Dict64,
+    rip_dict: Dict<XLEN>,
+    rsp_dict: Dict<XLEN>,
+    gs_dict: Dict<XLEN>,
+    rdata_dict: Dict<XLEN>,
+    info_dict: Dict<64>,
+    edata_dict: Dict<XLEN>,
+    addr_dict: Dict<XLEN>,
+    wdata_dict: Dict<XLEN>,
     rec: Signal<Local, Bits<STEP_BITS>>,
 }
 
-impl StepRom {
+impl<const XLEN: usize> StepRom<XLEN> {
     /// The ROMs of `image` (`demo_program::encode`).
     pub fn new(image: &DemoImage) -> Self {
         let w = &image.wide_dicts;
@@ -119,7 +122,7 @@ impl StepRom {
                     .map(|(i, s)| ((i as u64).into(), word(*s)))
                     .collect(),
             ),
-            data_dict: dict64(&image.data_dict),
+            data_dict: dict(&image.data_dict),
             error_dict: ROM::new(
                 image
                     .error_dict
@@ -128,20 +131,20 @@ impl StepRom {
                     .map(|(i, v)| ((i as u64).into(), (*v).into()))
                     .collect(),
             ),
-            rip_dict: dict64(&w[0]),
-            rsp_dict: dict64(&w[1]),
-            gs_dict: dict64(&w[2]),
-            rdata_dict: dict64(&w[3]),
-            info_dict: dict64(&w[4]),
-            edata_dict: dict64(&w[5]),
-            addr_dict: dict64(&w[6]),
-            wdata_dict: dict64(&w[7]),
+            rip_dict: dict(&w[0]),
+            rsp_dict: dict(&w[1]),
+            gs_dict: dict(&w[2]),
+            rdata_dict: dict(&w[3]),
+            info_dict: dict(&w[4]),
+            edata_dict: dict(&w[5]),
+            addr_dict: dict(&w[6]),
+            wdata_dict: dict(&w[7]),
             rec: Default::default(),
         }
     }
 }
 
-impl Logic for StepRom {
+impl<const XLEN: usize> Logic for StepRom<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
         self.steps.clock.next = self.clock.val();

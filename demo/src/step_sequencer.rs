@@ -6,6 +6,9 @@
 //! checker registers a mismatch; and, when done, starts a replay on a
 //! button press. It tells the message printer what to print and when.
 //!
+//! The XLEN-bit values are `XLEN` bits wide; the mismatch mask has a bit
+//! per compared port (`PORTS`: 15, or 16 with option `fs_bank`).
+//!
 //! States: power-on (`por`: the unit is held in reset), `banner`, `run`
 //! (one step per clock), `drain` (two cycles after a `print` or `last`
 //! step: its outputs are compared, then registered), `print`, `report`,
@@ -19,7 +22,7 @@ use rust_hdl::prelude::*;
 
 /// The sequencer, its step ROM and stage B.
 #[derive(LogicBlock)]
-pub struct StepSequencer {
+pub struct StepSequencer<const XLEN: usize = 64, const PORTS: usize = 15> {
     /// Clock of every register and the step ROM.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset (power-on): back to `por`, nothing passed or
@@ -34,7 +37,7 @@ pub struct StepSequencer {
     /// The message printer is busy.
     pub printing: Signal<In, Bit>,
     /// The checker's mismatches of the previous cycle.
-    pub miss: Signal<In, Bits<15>>,
+    pub miss: Signal<In, Bits<PORTS>>,
     /// The step those mismatches belong to.
     pub miss_step: Signal<In, Bits<8>>,
     /// The unit's `reset`: a step's, or held during power-on.
@@ -48,8 +51,8 @@ pub struct StepSequencer {
     pub exc_vector: Signal<Out, Bits<8>>,
     /// The unit's `irq_vector`.
     pub irq_vector: Signal<Out, Bits<8>>,
-    /// The value of all six 64-bit inputs of the unit.
-    pub data: Signal<Out, Bits<64>>,
+    /// The value of all six XLEN-bit inputs of the unit.
+    pub data: Signal<Out, Bits<XLEN>>,
     /// The unit's `exc_error`.
     pub exc_error: Signal<Out, Bits<32>>,
     /// Compare the unit's outputs in this cycle.
@@ -61,21 +64,21 @@ pub struct StepSequencer {
     /// Expected `cpl` and 1-bit outputs (`StepRom::expect_small`).
     pub expect_small: Signal<Out, Bits<8>>,
     /// Expected `rip`.
-    pub expect_rip: Signal<Out, Bits<64>>,
+    pub expect_rip: Signal<Out, Bits<XLEN>>,
     /// Expected `rsp`.
-    pub expect_rsp: Signal<Out, Bits<64>>,
+    pub expect_rsp: Signal<Out, Bits<XLEN>>,
     /// Expected `gs_base`.
-    pub expect_gs_base: Signal<Out, Bits<64>>,
+    pub expect_gs_base: Signal<Out, Bits<XLEN>>,
     /// Expected `csr_rdata`.
-    pub expect_csr_rdata: Signal<Out, Bits<64>>,
+    pub expect_csr_rdata: Signal<Out, Bits<XLEN>>,
     /// Expected `event_info`.
     pub expect_event_info: Signal<Out, Bits<64>>,
     /// Expected `event_data`.
-    pub expect_event_data: Signal<Out, Bits<64>>,
+    pub expect_event_data: Signal<Out, Bits<XLEN>>,
     /// Expected `mem_addr`.
-    pub expect_mem_addr: Signal<Out, Bits<64>>,
+    pub expect_mem_addr: Signal<Out, Bits<XLEN>>,
     /// Expected `mem_wdata`.
-    pub expect_mem_wdata: Signal<Out, Bits<64>>,
+    pub expect_mem_wdata: Signal<Out, Bits<XLEN>>,
     /// Start printing the message at `print_msg`.
     pub print_go: Signal<Out, Bit>,
     /// The message to print.
@@ -85,12 +88,12 @@ pub struct StepSequencer {
     /// The last replay failed.
     pub failed: Signal<Out, Bit>,
     /// The mismatches that stopped the last replay.
-    pub fail_mask: Signal<Out, Bits<15>>,
+    pub fail_mask: Signal<Out, Bits<PORTS>>,
     /// The step they were found at.
     pub fail_step: Signal<Out, Bits<8>>,
     /// Steps of the segment being (or last) replayed.
     pub run_len: Signal<Out, Bits<8>>,
-    step_rom: StepRom,
+    step_rom: StepRom<XLEN>,
     // Configuration.
     main_len: Constant<Bits<8>>,
     nmi_start: Constant<Bits<STEP_ADDR_BITS>>,
@@ -120,33 +123,33 @@ pub struct StepSequencer {
     drain_last: DFF<Bit>,
     pass: DFF<Bit>,
     fail: DFF<Bit>,
-    failed_mask: DFF<Bits<15>>,
+    failed_mask: DFF<Bits<PORTS>>,
     failed_step: DFF<Bits<8>>,
     // Stage B: the inputs the unit sees and the outputs it must show.
     b_flags: DFF<Bits<15>>,
     b_csr_addr: DFF<Bits<8>>,
     b_exc_vector: DFF<Bits<8>>,
     b_irq_vector: DFF<Bits<8>>,
-    b_data: DFF<Bits<64>>,
+    b_data: DFF<Bits<XLEN>>,
     b_error: DFF<Bits<32>>,
     b_check: DFF<Bit>,
     b_start: DFF<Bit>,
     b_step: DFF<Bits<8>>,
     e_small: DFF<Bits<8>>,
-    e_rip: DFF<Bits<64>>,
-    e_rsp: DFF<Bits<64>>,
-    e_gs: DFF<Bits<64>>,
-    e_rdata: DFF<Bits<64>>,
+    e_rip: DFF<Bits<XLEN>>,
+    e_rsp: DFF<Bits<XLEN>>,
+    e_gs: DFF<Bits<XLEN>>,
+    e_rdata: DFF<Bits<XLEN>>,
     e_info: DFF<Bits<64>>,
-    e_edata: DFF<Bits<64>>,
-    e_addr: DFF<Bits<64>>,
-    e_wdata: DFF<Bits<64>>,
+    e_edata: DFF<Bits<XLEN>>,
+    e_addr: DFF<Bits<XLEN>>,
+    e_wdata: DFF<Bits<XLEN>>,
     // Temporaries.
     next_ptr: Signal<Local, Bits<STEP_ADDR_BITS>>,
     in_replay: Signal<Local, Bit>,
 }
 
-impl StepSequencer {
+impl<const XLEN: usize, const PORTS: usize> StepSequencer<XLEN, PORTS> {
     /// The sequencer of `program`, whose ROM words are `image`, printing
     /// `msgs`.
     pub fn new(program: &DemoProgram, image: &DemoImage, msgs: &Messages) -> Self {
@@ -242,7 +245,7 @@ impl StepSequencer {
     }
 }
 
-impl Logic for StepSequencer {
+impl<const XLEN: usize, const PORTS: usize> Logic for StepSequencer<XLEN, PORTS> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(

@@ -2,7 +2,9 @@
 //! iCEBreaker (`DemoBuild`) through the FPGA flow to a bitstream that
 //! meets 12 MHz, with its replayed steps listed next to it; a corrupted
 //! expected value that does not exist fails the build in its generate
-//! stage. About two minutes of tools. The flow itself (build.sh, failing
+//! stage; the 32-bit unit's demo builds and meets 12 MHz too (the FS
+//! options' demos are in the `--ignored` set). About three minutes of
+//! tools. The flow itself (build.sh, failing
 //! stages, programming) is tested with a small design in
 //! `synth/tests/board_flow.rs`.
 
@@ -106,6 +108,58 @@ fn icebreaker_demo_builds_and_meets_12_mhz() {
     assert!(err.starts_with("cannot corrupt step 9999"), "{err}");
     assert!(out.join("ptu_demo.bin").is_file());
     assert!(root.join("icebreaker.failed").is_dir());
+}
+
+/// A configuration's demo on the iCEBreaker: built, meeting 12 MHz, its
+/// unit the configuration's (the 32-bit unit's ports are 32 bits wide;
+/// with `fs_bank` the FS ports are there), its steps recorded for it.
+fn icebreaker_preset_builds(preset: &str) -> Value {
+    let cfg = ptu_arch::config::preset(preset).unwrap().config();
+    let out = scratch(preset).join("icebreaker");
+    let demo = DemoBuild { cfg, corrupt: None };
+    build("icebreaker", out.clone(), &demo).unwrap();
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("report.json")).unwrap()).unwrap();
+    assert_eq!(r["timing_met"], true, "{r}");
+    assert_eq!(r["clocks"][0]["target_mhz"], 12.0);
+    assert!(r["clocks"][0]["fmax_mhz"].as_f64().unwrap() >= 12.0, "{r}");
+    let luts = r["luts"].as_u64().unwrap();
+    assert!((1000..5280).contains(&luts), "{luts} LUTs");
+    let v = std::fs::read_to_string(out.join("ptu_demo.v")).unwrap();
+    assert!(v.contains("module ptu_demo(clock,button,nmi_button,irq_button,tx,led);"));
+    let w = cfg.xlen - 1;
+    assert!(v.contains(&format!("output reg [{w}:0] rip;")), "{preset}");
+    assert_eq!(v.contains("output reg [63:0] fs_base;"), cfg.fs_bank);
+    let steps = std::fs::read_to_string(out.join("demo_steps.txt")).unwrap();
+    assert!(
+        steps.contains(&format!("# Configuration {preset} (")),
+        "{steps}"
+    );
+    r
+}
+
+/// The 32-bit unit's demo: half a minute of tools, so it runs with the
+/// suite.
+#[test]
+fn icebreaker_demo_of_the_32_bit_unit_builds_and_meets_12_mhz() {
+    let r = icebreaker_preset_builds("ice40-small-32");
+    // Smaller than the 64-bit unit's demo (~3100 LUTs).
+    assert!(r["luts"].as_u64().unwrap() < 2600, "{r}");
+}
+
+/// The FS options' demos: one to two minutes each (the router may need a
+/// second seed), so a separate command:
+/// `cargo test --release -p ptu-demo --test board_build -- --ignored`.
+#[test]
+#[ignore = "slow: run with --ignored (see the README, FPGA boards)"]
+fn icebreaker_demo_of_the_fs_bank_unit_builds_and_meets_12_mhz() {
+    icebreaker_preset_builds("x86_64-fs-bank");
+}
+
+#[test]
+#[ignore = "slow: run with --ignored (see the README, FPGA boards)"]
+fn icebreaker_demo_of_the_full_unit_builds_and_meets_12_mhz() {
+    icebreaker_preset_builds("x86_64-full");
 }
 
 /// The other two boards: a separate, slower command (the ECP5 tools'

@@ -56,9 +56,7 @@ impl Mutant {
             None => self.preset.is_none(),
             Some(p) => {
                 let c = p.config();
-                c.xlen == cfg.xlen
-                    && (!c.irq_entry || cfg.irq_entry)
-                    && (!c.fs_bank || cfg.fs_bank)
+                c.xlen == cfg.xlen && (!c.irq_entry || cfg.irq_entry) && (!c.fs_bank || cfg.fs_bank)
             }
         }
     }
