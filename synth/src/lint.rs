@@ -158,35 +158,10 @@ pub fn yosys_synth_ice40(v: &Path, top: &str, log_dir: &Path) -> Result<SynthSta
 mod tests {
     use super::*;
 
-    /// An 8-bit counter with a synchronous reset: clean in all three tools
-    /// (Verilator's lint is tested in `ptu_tools::lint`).
-    const GOOD: &str = "\
-module counter(clock, reset, count);
-    input wire clock;
-    input wire reset;
-    output reg [7:0] count;
-    always @(posedge clock) begin
-        if (reset) begin
-            count <= 8'h0;
-        end
-        else begin
-            count <= count + 8'h1;
-        end
-    end
-endmodule
-";
+    use ptu_tools::fixtures::{write, COUNTER_V as GOOD};
 
     fn scratch(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("ptu-synth-lint-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
-    fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
-        let p = dir.join(file);
-        std::fs::write(&p, text).unwrap();
-        p
+        ptu_tools::fixtures::scratch("synth-lint", name)
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - [`build_cache`]: slow builds kept in one folder per hash of their
 //!   inputs, built once across threads and processes.
 //! - [`files`]: write an output through a temporary file and a rename.
+//! - `fixtures`: the small designs the tool checks are tested on.
 //! - [`lint`]: Verilator's lint of a Verilog file, read into warnings.
 //! - [`progress`]: percent and time left of a long run, on a terminal only.
 //! - [`verilog`]: small pieces of Verilog text that generated harnesses
@@ -15,6 +16,8 @@
 
 pub mod build_cache;
 pub mod files;
+#[doc(hidden)]
+pub mod fixtures;
 pub mod hash;
 pub mod lint;
 pub mod progress;

@@ -163,34 +163,10 @@ pub fn verilator_lint(v: &Path, top: &str, waivers: Option<&Path>) -> Result<Lin
 mod tests {
     use super::*;
 
-    /// An 8-bit counter with a synchronous reset: lint-clean.
-    const GOOD: &str = "\
-module counter(clock, reset, count);
-    input wire clock;
-    input wire reset;
-    output reg [7:0] count;
-    always @(posedge clock) begin
-        if (reset) begin
-            count <= 8'h0;
-        end
-        else begin
-            count <= count + 8'h1;
-        end
-    end
-endmodule
-";
+    use crate::fixtures::{write, COUNTER_V as GOOD};
 
     fn scratch(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("ptu-tools-lint-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
-    fn write(dir: &Path, file: &str, text: &str) -> PathBuf {
-        let p = dir.join(file);
-        std::fs::write(&p, text).unwrap();
-        p
+        crate::fixtures::scratch("tools-lint", name)
     }
 
     #[test]
