@@ -22,8 +22,8 @@ pub struct ConfigArgs {
     #[arg(long, value_name = "FILE", conflicts_with = "preset")]
     pub config: Option<PathBuf>,
     /// A named configuration (default x86_64-default; `ptu generate
-    /// --list-presets` names them and says which the RTL is generated
-    /// for: the others are refused here, docs/config.md).
+    /// --list-presets` names them with their values and purpose,
+    /// docs/config.md).
     #[arg(long, value_name = "NAME", value_parser = parse_preset)]
     pub preset: Option<String>,
 }
