@@ -64,7 +64,7 @@ struct RunArgs {
     /// and the build log).
     #[arg(long, default_value = "build/soc-verilator")]
     work: PathBuf,
-    /// The core's width: 64 (RV64I) or 32 (RV32I, on today's 64-bit unit:
+    /// The core's width: 64 (RV64I) or 32 (RV32I, with the 32-bit unit:
     /// docs/soc.md "RV32I"). Without --program, the kernel built for it.
     #[arg(long, default_value_t = 64, value_parser = crate::soc_diff::parse_xlen)]
     xlen: usize,

@@ -10,7 +10,7 @@
 //! cargo run --release -p ptu-soc --example core_synth -- 32 soc
 //! ```
 //!
-//! With `soc`, the whole SoC (`ptu_soc`: core, today's 64-bit unit, UART,
+//! With `soc`, the whole SoC (`ptu_soc`: core, the unit of its width, UART,
 //! timer) with 8 KiB of RAM (16 block RAMs; the 64 KiB of the memory map
 //! do not fit the UP5K's 30 block RAMs) instead of the core alone.
 //!
