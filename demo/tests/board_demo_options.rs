@@ -113,16 +113,7 @@ fn fails_on(cfg: &PtuConfig, p: &DemoProgram, step: usize, port: &str) {
     });
     let mut sim = DemoSim::new(cfg, p, &opts).unwrap();
     let text = run_to_result(&mut sim, 0);
-    let fail: Vec<&str> = text
-        .split("\r\n")
-        .filter(|l| l.starts_with("FAIL"))
-        .collect();
-    assert_eq!(
-        fail,
-        [format!("FAIL at step 0x{step:02x}: mismatch on {port}")],
-        "{text}"
-    );
-    assert!(!text.contains("PASS"), "{text}");
+    common::assert_fails_at(&text, step, port);
     sim.run(40).unwrap();
     assert!(lit(&sim, &opts, LED_FAIL) && !lit(&sim, &opts, LED_PASS));
 }

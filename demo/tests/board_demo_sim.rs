@@ -220,16 +220,7 @@ fn a_corrupted_expected_value_prints_fail_with_its_step_and_port() {
                 port: port.into(),
             },
         );
-        let fail: Vec<&str> = text
-            .split("\r\n")
-            .filter(|l| l.starts_with("FAIL"))
-            .collect();
-        assert_eq!(
-            fail,
-            [format!("FAIL at step 0x{step:02x}: mismatch on {port}")],
-            "{text}"
-        );
-        assert!(!text.contains("PASS"), "{text}");
+        common::assert_fails_at(&text, step, port);
         // Transitions completed before the corrupted step were printed.
         let before = steps[..step].iter().filter(|s| s.print).count();
         assert_eq!(text.matches(" cycles\r\n").count(), before, "{text}");

@@ -1,5 +1,6 @@
 //! What the board demo's simulation tests share: the sped-up options, the
-//! LEDs, running to a result line, and the emitted demo under Icarus.
+//! LEDs, running to a result line, a FAIL line, and the emitted demo under
+//! Icarus.
 
 use ptu_demo::board_demo::DemoOptions;
 use ptu_demo::demo_sim::{DemoSim, UartDecoder};
@@ -45,6 +46,20 @@ pub fn run_to_result(sim: &mut DemoSim, from: usize) -> String {
         );
         sim.run_until(sim.uart.bytes.len(), "\r\n", limit).unwrap();
     }
+}
+
+/// `text` has one FAIL line, naming `step` and `port`, and no PASS.
+pub fn assert_fails_at(text: &str, step: usize, port: &str) {
+    let fail: Vec<&str> = text
+        .split("\r\n")
+        .filter(|l| l.starts_with("FAIL"))
+        .collect();
+    assert_eq!(
+        fail,
+        [format!("FAIL at step 0x{step:02x}: mismatch on {port}")],
+        "{text}"
+    );
+    assert!(!text.contains("PASS"), "{text}");
 }
 
 /// What the emitted demo did under Icarus: its serial line decoded, and
