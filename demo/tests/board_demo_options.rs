@@ -289,28 +289,7 @@ fn icarus_prints_the_same(name: &str) {
         .join("demo-icarus-options")
         .join(name);
     let v = board_demo::emit(&cfg, &p, &opts).unwrap();
-    let tb = format!(
-        "`timescale 1ns/1ps\n\
-         module tb;\n\
-         \x20   reg clock = 0;\n\
-         \x20   wire tx;\n\
-         \x20   wire [4:0] led;\n\
-         \x20   integer i;\n\
-         \x20   ptu_demo dut(.clock(clock), .button(1'b{}), .nmi_button(1'b{}),\n\
-         \x20                .irq_button(1'b{}), .tx(tx), .led(led));\n\
-         \x20   initial begin\n\
-         \x20       for (i = 0; i < {cycles}; i = i + 1) begin\n\
-         \x20           #5 clock = 1;\n\
-         \x20           #1 $write(\"%b\", tx);\n\
-         \x20           #4 clock = 0;\n\
-         \x20       end\n\
-         \x20       $write(\"\\nleds %b\\n\", led);\n\
-         \x20       $finish;\n\
-         \x20   end\n\
-         endmodule\n",
-        opts.button_active_low as u8, opts.nmi_active_low as u8, opts.irq_active_low as u8,
-    );
-    let icarus = common::icarus_run(&dir, &v, &tb, cycles, &opts);
+    let icarus = common::icarus_run(&dir, &v, &opts, cycles, None);
     assert_eq!(icarus.uart.text(), sim.uart.text(), "{name}");
     assert_eq!(icarus.uart.framing_errors, 0);
     assert_eq!(icarus.leds, format!("leds {:05b}", sim.leds()));

@@ -474,40 +474,10 @@ fn the_emitted_verilog_prints_the_same_under_icarus() {
     );
     let cycles = sim.cycles() + 100;
     sim.run(100).unwrap();
-    let (idle, pressed) = if opts.nmi_active_low { (1, 0) } else { (0, 1) };
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-icarus");
     let v = board_demo::emit(&PtuConfig::default(), &p, &opts).unwrap();
-    // `press` as in the rust-hdl run: pressed for 100 cycles from cycle
-    // `press_at` on (pins change after a rising edge, as DemoSim's do).
-    let tb = format!(
-        "`timescale 1ns/1ps\n\
-         module tb;\n\
-         \x20   reg clock = 0;\n\
-         \x20   reg button = {run_idle};\n\
-         \x20   reg nmi_button = {idle};\n\
-         \x20   reg irq_button = {irq_idle};\n\
-         \x20   wire tx;\n\
-         \x20   wire [4:0] led;\n\
-         \x20   integer i;\n\
-         \x20   ptu_demo dut(.clock(clock), .button(button), .nmi_button(nmi_button),\n\
-         \x20                .irq_button(irq_button), .tx(tx), .led(led));\n\
-         \x20   initial begin\n\
-         \x20       for (i = 0; i < {cycles}; i = i + 1) begin\n\
-         \x20           if (i == {press_at}) nmi_button = {pressed};\n\
-         \x20           if (i == {release_at}) nmi_button = {idle};\n\
-         \x20           #5 clock = 1;\n\
-         \x20           #1 $write(\"%b\", tx);\n\
-         \x20           #4 clock = 0;\n\
-         \x20       end\n\
-         \x20       $write(\"\\nleds %b\\n\", led);\n\
-         \x20       $finish;\n\
-         \x20   end\n\
-         endmodule\n",
-        run_idle = opts.button_active_low as u8,
-        irq_idle = opts.irq_active_low as u8,
-        release_at = press_at + 100,
-    );
-    let icarus = common::icarus_run(&dir, &v, &tb, cycles, &opts);
+    // The press as in the rust-hdl run: 100 cycles from `press_at` on.
+    let icarus = common::icarus_run(&dir, &v, &opts, cycles, Some(press_at));
     assert_eq!(icarus.uart.text(), sim.uart.text());
     assert_eq!(icarus.uart.framing_errors, 0);
     assert_eq!(icarus.leds, format!("leds {:05b}", sim.leds()));

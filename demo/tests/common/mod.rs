@@ -69,21 +69,64 @@ pub struct IcarusRun {
     pub leds: String,
 }
 
-/// Simulates the emitted demo `demo_v` with the testbench `tb_v` under
-/// Icarus in a fresh folder `dir`. The testbench writes `tx` once per
-/// cycle for `cycles` cycles on one line, then a line `leds <binary>`;
-/// the serial line must have no `x` or `z`.
+/// The Icarus testbench of the emitted demo: the board clock for
+/// `cycles` cycles, `tx` written after each rising edge, all on one line,
+/// then a line `leds <binary>`. The buttons rest released, except the NMI
+/// button, pressed for 100 cycles from cycle `nmi_press` when given (pins
+/// change after a rising edge, as DemoSim's do).
+fn testbench(opts: &DemoOptions, cycles: u64, nmi_press: Option<u64>) -> String {
+    let (idle, pressed) = if opts.nmi_active_low { (1, 0) } else { (0, 1) };
+    let press = match nmi_press {
+        Some(at) => format!(
+            "\x20           if (i == {at}) nmi_button = {pressed};\n\
+             \x20           if (i == {}) nmi_button = {idle};\n",
+            at + 100
+        ),
+        None => String::new(),
+    };
+    format!(
+        "`timescale 1ns/1ps\n\
+         module tb;\n\
+         \x20   reg clock = 0;\n\
+         \x20   reg button = {run_idle};\n\
+         \x20   reg nmi_button = {idle};\n\
+         \x20   reg irq_button = {irq_idle};\n\
+         \x20   wire tx;\n\
+         \x20   wire [4:0] led;\n\
+         \x20   integer i;\n\
+         \x20   ptu_demo dut(.clock(clock), .button(button), .nmi_button(nmi_button),\n\
+         \x20                .irq_button(irq_button), .tx(tx), .led(led));\n\
+         \x20   initial begin\n\
+         \x20       for (i = 0; i < {cycles}; i = i + 1) begin\n\
+         {press}\
+         \x20           #5 clock = 1;\n\
+         \x20           #1 $write(\"%b\", tx);\n\
+         \x20           #4 clock = 0;\n\
+         \x20       end\n\
+         \x20       $write(\"\\nleds %b\\n\", led);\n\
+         \x20       $finish;\n\
+         \x20   end\n\
+         endmodule\n",
+        run_idle = opts.button_active_low as u8,
+        irq_idle = opts.irq_active_low as u8,
+    )
+}
+
+/// Simulates the emitted demo `demo_v` under Icarus in a fresh folder
+/// `dir` for `cycles` cycles from power-up, with the NMI button pressed
+/// at `nmi_press` ([`testbench`]); the serial line must have no `x` or
+/// `z` and show a level in every cycle.
 pub fn icarus_run(
     dir: &Path,
     demo_v: &str,
-    tb_v: &str,
-    cycles: u64,
     opts: &DemoOptions,
+    cycles: u64,
+    nmi_press: Option<u64>,
 ) -> IcarusRun {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).unwrap();
     std::fs::write(dir.join("ptu_demo.v"), demo_v).unwrap();
-    std::fs::write(dir.join("tb.v"), tb_v).unwrap();
+    std::fs::write(dir.join("tb.v"), testbench(opts, cycles, nmi_press)).unwrap();
     ptu_tools::run_ok(
         "iverilog",
         &["-g2005", "-o", "tb.vvp", "tb.v", "ptu_demo.v"],
