@@ -158,18 +158,26 @@ pub struct Build {
     pub built: bool,
 }
 
-/// Verilator's options for the SoC, before the files.
-const FLAGS: &[&str] = &[
+/// Verilator's options for building a harness around a SoC top, before
+/// `--top-module` and the files: an optimised executable, and `-Wall`, so
+/// that the build is also the top's lint (this module's SoC, and the
+/// board top's harness in `soc/tests/board_top/`).
+pub const BUILD_FLAGS: &[&str] = &[
     "--cc",
     "--exe",
     "--build",
     "-O2",
     "-Wall",
-    "--top-module",
-    TOP,
     "-MAKEFLAGS",
     "OPT_FAST=-O2",
 ];
+
+/// Verilator's options for the SoC, before the files.
+fn flags() -> Vec<&'static str> {
+    let mut f = BUILD_FLAGS.to_vec();
+    f.extend(["--top-module", TOP]);
+    f
+}
 
 /// Build the SoC of `cfg` (its RAM size, UART speed, core and unit; not
 /// its image, which [`Build::run`] loads) under Verilator, in the build
@@ -186,7 +194,7 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
         .part(waivers(&cfg))
         .part(PUBLIC)
         .part(HARNESS)
-        .part(FLAGS.join(" "))
+        .part(flags().join(" "))
         .part(ptu_tools::build_cache::tool_version(
             "verilator",
             "--version",
@@ -208,7 +216,7 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
             for (name, text) in files {
                 ptu_tools::write_atomic(&dir.join(name), text.as_bytes())?;
             }
-            let mut args = FLAGS.to_vec();
+            let mut args = flags();
             args.extend(files.map(|(name, _)| name));
             let log = dir.join("verilator-build.log");
             ptu_tools::run_ok("verilator", &args, dir, &log)

@@ -158,21 +158,11 @@ pub fn build(dir: &Path, verilog: &str, vlt: &str, extra: &[(&str, String)]) -> 
         std::fs::write(dir.join(name), text).unwrap();
     }
     std::fs::write(dir.join("ptu_soc_board_tb.cpp"), HARNESS).unwrap();
-    let mut args: Vec<String> = [
-        "--cc",
-        "--exe",
-        "--build",
-        "-O2",
-        "-Wall",
-        "--top-module",
-        TOP,
-        "-MAKEFLAGS",
-        "OPT_FAST=-O2",
-        "ptu_soc_board.vlt",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args: Vec<String> = ptu_soc::verilator::BUILD_FLAGS
+        .iter()
+        .chain(&["--top-module", TOP, "ptu_soc_board.vlt"])
+        .map(|s| s.to_string())
+        .collect();
     args.extend(extra.iter().map(|(name, _)| name.to_string()));
     args.extend([
         "ptu_soc_board.v".to_string(),
