@@ -107,6 +107,7 @@ pub struct Sim {
     pub cycles: u64,
 }
 
+/// Run `cmd`, which must succeed; what it printed (stdout, then stderr).
 pub fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     let text = format!(
