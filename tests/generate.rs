@@ -11,7 +11,7 @@ use ptu_arch::config::{FrameLayout, XLEN_PORTS};
 use ptu_arch::{csr, event_info, event_type, frame, status, vector, Dir, PORTS, PRESETS};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -470,14 +470,6 @@ fn wrapper() -> String {
     )
 }
 
-fn tool(name: &str, args: &[&str], cwd: &Path) -> Output {
-    Command::new(name)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {name} ({e}): install it with ./setup.sh"))
-}
-
 #[test]
 fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
     // Every generated preset: the 64-bit default and the 32-bit unit.
@@ -492,7 +484,7 @@ fn header_and_template_compile_in_icarus_and_lint_clean_in_verilator() {
         "input  wire [6:0] in_csr_addr",
     );
     std::fs::write(out.join("broken.v"), broken).unwrap();
-    let o = tool(
+    let o = common::tool(
         "verilator",
         &[
             "--lint-only",
@@ -515,47 +507,7 @@ fn template_compiles_and_lints_clean(preset: &str) {
     let dir = scratch(&format!("wrapper-{preset}"));
     let out = generate(&dir, &["--preset", preset]);
     std::fs::write(out.join("wrapper.v"), wrapper()).unwrap();
-    let o = tool(
-        "iverilog",
-        &[
-            "-g2005",
-            "-Wall",
-            "-I",
-            ".",
-            "-s",
-            "wrapper",
-            "-o",
-            "wrapper.vvp",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "{preset}: iverilog:\n{text}"
-    );
-    assert!(out.join("wrapper.vvp").exists());
-    let o = tool(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "-I.",
-            "--top-module",
-            "wrapper",
-            "ptu.vlt",
-            "wrapper.v",
-            "ptu.v",
-        ],
-        &out,
-    );
-    let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), stderr(&o));
-    assert!(
-        o.status.success() && text.trim().is_empty(),
-        "{preset}: verilator -Wall:\n{text}"
-    );
+    common::wrapper_compiles_and_lints_clean(&out, &["."], &["ptu.vlt"], &["ptu.v"], preset);
 }
 
 /// A YAML node, for the block style the core file is written in.
@@ -735,7 +687,7 @@ fn the_core_file_is_capi2_naming_files_that_are_there_and_its_lint_target_passes
         args.extend(sources[fs.str()].iter().cloned());
     }
     let args: Vec<&str> = args.iter().map(|s| s.as_str()).collect();
-    let o = tool("verilator", &args, &out);
+    let o = common::tool("verilator", &args, &out);
     assert!(
         o.status.success() && stderr(&o).trim().is_empty(),
         "verilator {args:?}:\n{}",

@@ -12,7 +12,7 @@ mod common;
 use common::ptu;
 use ptu_arch::{internal, Dir, PtuConfig};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 /// The two variants: (preset, --top).
 const VARIANTS: [(&str, &str); 2] = [("x86_64-default", "ptu64"), ("ice40-small-32", "ptu32")];
@@ -46,14 +46,6 @@ fn generate(dir: &Path, args: &[&str]) {
     all.extend_from_slice(args);
     let o = ptu(&all);
     assert!(o.status.success(), "ptu {all:?}: {}", text(&o));
-}
-
-fn tool(name: &str, args: &[&str], cwd: &Path) -> Output {
-    Command::new(name)
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {name} ({e}): install it with ./setup.sh"))
 }
 
 /// The files of `--top top`, in the order `ptu generate` writes them.
@@ -338,59 +330,21 @@ fn two_variants_compile_lint_and_check_in_one_design() {
         generate(&dir.join(top), &["--preset", preset_name, "--top", top]);
     }
     std::fs::write(dir.join("wrapper.v"), wrapper()).unwrap();
-    let o = tool(
-        "iverilog",
-        &[
-            "-g2005",
-            "-Wall",
-            "-I",
-            "ptu64",
-            "-I",
-            "ptu32",
-            "-s",
-            "wrapper",
-            "-o",
-            "wrapper.vvp",
-            "wrapper.v",
-            "ptu64/ptu64.v",
-            "ptu32/ptu32.v",
-        ],
+    common::wrapper_compiles_and_lints_clean(
         &dir,
-    );
-    let t = text(&o);
-    assert!(o.status.success() && t.trim().is_empty(), "iverilog:\n{t}");
-    assert!(dir.join("wrapper.vvp").exists());
-
-    let o = tool(
-        "verilator",
-        &[
-            "--lint-only",
-            "-Wall",
-            "-Iptu64",
-            "-Iptu32",
-            "--top-module",
-            "wrapper",
-            "ptu64/ptu64.vlt",
-            "ptu32/ptu32.vlt",
-            "wrapper.v",
-            "ptu64/ptu64.v",
-            "ptu32/ptu32.v",
-        ],
-        &dir,
-    );
-    let t = text(&o);
-    assert!(
-        o.status.success() && t.trim().is_empty(),
-        "verilator -Wall:\n{t}"
+        &["ptu64", "ptu32"],
+        &["ptu64/ptu64.vlt", "ptu32/ptu32.vlt"],
+        &["ptu64/ptu64.v", "ptu32/ptu32.v"],
+        "two variants",
     );
 
     let script = "read_verilog -Iptu64 -Iptu32 wrapper.v ptu64/ptu64.v ptu32/ptu32.v; \
                   hierarchy -check -top wrapper; proc; check -assert";
-    let o = tool("yosys", &["-q", "-p", script], &dir);
+    let o = common::tool("yosys", &["-q", "-p", script], &dir);
     assert!(o.status.success(), "yosys {script}:\n{}", text(&o));
 
     // Both variants are there, each once: the instances and their blocks.
-    let o = tool(
+    let o = common::tool(
         "yosys",
         &[
             "-p",
@@ -419,7 +373,7 @@ fn two_default_variants_clash_so_the_check_above_can_fail() {
     for (preset_name, top) in VARIANTS {
         generate(&dir.join(top), &["--preset", preset_name]);
     }
-    let o = tool(
+    let o = common::tool(
         "yosys",
         &[
             "-q",

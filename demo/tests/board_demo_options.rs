@@ -13,31 +13,18 @@
 //! (3 Mbaud, short power-on and debounce counts).
 
 use ptu_arch::{config, event_info, event_type, Inputs, PtuConfig};
-use ptu_demo::board_demo::{self, DemoOptions, LED_FAIL, LED_PASS};
+use ptu_demo::board_demo::{self, LED_FAIL, LED_PASS};
 use ptu_demo::demo_program::{self, Corruption, DemoProgram, DemoStep, Segment};
 use ptu_demo::demo_sim::DemoSim;
 use ptu_demo::{design, sequence};
 use ptu_synth::boards;
 use std::path::PathBuf;
 
+mod common;
+use common::{fast_options, lit, run_to_result};
+
 fn preset(name: &str) -> PtuConfig {
     config::preset(name).unwrap().config()
-}
-
-/// The iCEBreaker's demo options, sped up for simulation.
-fn fast_options() -> DemoOptions {
-    let board = boards::find("icebreaker").unwrap();
-    let mut o = design::options(&board).unwrap();
-    o.baud = 3_000_000;
-    o.por_cycles = 100;
-    o.debounce_cycles = 50;
-    o.busy_led_cycles = 20;
-    o
-}
-
-/// LED `i` is lit.
-fn lit(sim: &DemoSim, opts: &DemoOptions, i: usize) -> bool {
-    ((sim.leds() ^ opts.led_active_low) >> i) & 1 == 1
 }
 
 /// The transition lines the demo must print for `steps` (one segment) of
@@ -78,27 +65,6 @@ fn expected_lines(cfg: &PtuConfig, steps: &[DemoStep]) -> Vec<String> {
         .collect()
 }
 
-/// Runs until a complete line starting with PASS or FAIL; returns the
-/// text printed.
-fn run_to_result(sim: &mut DemoSim) -> String {
-    let limit = 200_000;
-    loop {
-        let text = sim.uart.text();
-        let pieces: Vec<&str> = text.split("\r\n").collect();
-        if pieces[..pieces.len() - 1]
-            .iter()
-            .any(|l| l.starts_with("PASS") || l.starts_with("FAIL"))
-        {
-            return text;
-        }
-        assert!(
-            sim.cycles() < limit,
-            "no PASS or FAIL line within {limit} cycles; printed:\n{text}"
-        );
-        sim.run_until(sim.uart.bytes.len(), "\r\n", limit).unwrap();
-    }
-}
-
 /// The demo of preset `name` replays its main sequence: the banner, every
 /// transition with the configuration's values, and PASS naming the ports
 /// compared (16 with `fs_bank`); the pass LED lights.
@@ -108,7 +74,7 @@ fn replays_and_passes(name: &str) -> (PtuConfig, DemoProgram) {
     assert_eq!(p.config, cfg);
     let opts = fast_options();
     let mut sim = DemoSim::new(&cfg, &p, &opts).unwrap();
-    let text = run_to_result(&mut sim);
+    let text = run_to_result(&mut sim, 0);
     assert!(!text.contains("FAIL"), "{name}: {text}");
     assert_eq!(sim.uart.framing_errors, 0);
     let steps = p.segment(Segment::Main);
@@ -146,17 +112,8 @@ fn fails_on(cfg: &PtuConfig, p: &DemoProgram, step: usize, port: &str) {
         port: port.into(),
     });
     let mut sim = DemoSim::new(cfg, p, &opts).unwrap();
-    let text = run_to_result(&mut sim);
-    let fail: Vec<&str> = text
-        .split("\r\n")
-        .filter(|l| l.starts_with("FAIL"))
-        .collect();
-    assert_eq!(
-        fail,
-        [format!("FAIL at step 0x{step:02x}: mismatch on {port}")],
-        "{text}"
-    );
-    assert!(!text.contains("PASS"), "{text}");
+    let text = run_to_result(&mut sim, 0);
+    common::assert_fails_at(&text, step, port);
     sim.run(40).unwrap();
     assert!(lit(&sim, &opts, LED_FAIL) && !lit(&sim, &opts, LED_PASS));
 }
@@ -324,62 +281,18 @@ fn icarus_prints_the_same(name: &str) {
     let p = sequence::builtin(&cfg).unwrap();
     let opts = fast_options();
     let mut sim = DemoSim::new(&cfg, &p, &opts).unwrap();
-    let text = run_to_result(&mut sim);
+    let text = run_to_result(&mut sim, 0);
     assert!(text.contains("PASS"), "{text}");
     sim.run(100).unwrap();
     let cycles = sim.cycles();
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join("demo-icarus-options")
         .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
     let v = board_demo::emit(&cfg, &p, &opts).unwrap();
-    std::fs::write(dir.join("ptu_demo.v"), v).unwrap();
-    std::fs::write(
-        dir.join("tb.v"),
-        format!(
-            "`timescale 1ns/1ps\n\
-             module tb;\n\
-             \x20   reg clock = 0;\n\
-             \x20   wire tx;\n\
-             \x20   wire [4:0] led;\n\
-             \x20   integer i;\n\
-             \x20   ptu_demo dut(.clock(clock), .button(1'b{}), .nmi_button(1'b{}),\n\
-             \x20                .irq_button(1'b{}), .tx(tx), .led(led));\n\
-             \x20   initial begin\n\
-             \x20       for (i = 0; i < {cycles}; i = i + 1) begin\n\
-             \x20           #5 clock = 1;\n\
-             \x20           #1 $write(\"%b\", tx);\n\
-             \x20           #4 clock = 0;\n\
-             \x20       end\n\
-             \x20       $write(\"\\nleds %b\\n\", led);\n\
-             \x20       $finish;\n\
-             \x20   end\n\
-             endmodule\n",
-            opts.button_active_low as u8, opts.nmi_active_low as u8, opts.irq_active_low as u8,
-        ),
-    )
-    .unwrap();
-    ptu_tools::run_ok(
-        "iverilog",
-        &["-g2005", "-o", "tb.vvp", "tb.v", "ptu_demo.v"],
-        &dir,
-        &dir.join("iverilog.log"),
-    )
-    .unwrap();
-    let run = ptu_tools::run_ok("vvp", &["-n", "tb.vvp"], &dir, &dir.join("vvp.log")).unwrap();
-    let mut lines = run.output.lines();
-    let line = lines.next().unwrap();
-    assert_eq!(line.len() as u64, cycles);
-    assert!(!line.contains(['x', 'z']), "x or z on tx under Icarus");
-    let div = ptu_demo::uart_tx::divisor(opts.clock_hz, opts.baud).unwrap();
-    let mut icarus = ptu_demo::demo_sim::UartDecoder::new(div);
-    for c in line.chars() {
-        icarus.sample(c == '1');
-    }
-    assert_eq!(icarus.text(), sim.uart.text(), "{name}");
-    assert_eq!(icarus.framing_errors, 0);
-    assert_eq!(lines.next().unwrap(), format!("leds {:05b}", sim.leds()));
+    let icarus = common::icarus_run(&dir, &v, &opts, cycles, None);
+    assert_eq!(icarus.uart.text(), sim.uart.text(), "{name}");
+    assert_eq!(icarus.uart.framing_errors, 0);
+    assert_eq!(icarus.leds, format!("leds {:05b}", sim.leds()));
 }
 
 #[test]

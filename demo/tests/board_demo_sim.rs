@@ -17,27 +17,13 @@ use ptu_demo::demo_sim::{DemoSim, UartDecoder};
 use ptu_demo::uart_tx::{self, UartTx};
 use ptu_demo::{design, sequence as demo};
 use ptu_synth::boards;
-use ptu_tools as tools;
 use rust_hdl::prelude::*;
 
-/// The iCEBreaker's demo options, sped up for simulation.
-fn fast_options() -> DemoOptions {
-    let board = boards::find("icebreaker").unwrap();
-    let mut o = design::options(&board).unwrap();
-    o.baud = 3_000_000;
-    o.por_cycles = 100;
-    o.debounce_cycles = 50;
-    o.busy_led_cycles = 20;
-    o
-}
+mod common;
+use common::{fast_options, lit, run_to_result};
 
 fn program() -> DemoProgram {
     demo::builtin(&PtuConfig::default()).unwrap()
-}
-
-/// LED `i` is lit (the iCEBreaker's pass and fail LEDs are active low).
-fn lit(sim: &DemoSim, opts: &DemoOptions, i: usize) -> bool {
-    ((sim.leds() ^ opts.led_active_low) >> i) & 1 == 1
 }
 
 /// The kinds of the transitions in `steps`, as the demo names them: ERET
@@ -122,30 +108,6 @@ fn press_nmi(sim: &mut DemoSim, opts: &DemoOptions) {
 
 fn press_irq(sim: &mut DemoSim, opts: &DemoOptions) {
     press(sim, DemoSim::set_irq_button, opts.irq_active_low);
-}
-
-/// Runs until a line starting with PASS or FAIL has been printed after
-/// byte `from`; returns the text printed from `from` on.
-fn run_to_result(sim: &mut DemoSim, from: usize) -> String {
-    let limit = 200_000;
-    let start = sim.cycles();
-    loop {
-        let text = String::from_utf8_lossy(&sim.uart.bytes[from..]).into_owned();
-        // Complete lines only: the last piece is the line being received.
-        let pieces: Vec<&str> = text.split("\r\n").collect();
-        if pieces[..pieces.len() - 1]
-            .iter()
-            .any(|l| l.starts_with("PASS") || l.starts_with("FAIL"))
-        {
-            return text;
-        }
-        assert!(
-            sim.cycles() - start < limit,
-            "no PASS or FAIL line within {limit} cycles; printed:\n{}",
-            sim.uart.text()
-        );
-        sim.run_until(sim.uart.bytes.len(), "\r\n", limit).unwrap();
-    }
 }
 
 /// Replays an inject segment with `press` and checks everything it prints:
@@ -258,16 +220,7 @@ fn a_corrupted_expected_value_prints_fail_with_its_step_and_port() {
                 port: port.into(),
             },
         );
-        let fail: Vec<&str> = text
-            .split("\r\n")
-            .filter(|l| l.starts_with("FAIL"))
-            .collect();
-        assert_eq!(
-            fail,
-            [format!("FAIL at step 0x{step:02x}: mismatch on {port}")],
-            "{text}"
-        );
-        assert!(!text.contains("PASS"), "{text}");
+        common::assert_fails_at(&text, step, port);
         // Transitions completed before the corrupted step were printed.
         let before = steps[..step].iter().filter(|s| s.print).count();
         assert_eq!(text.matches(" cycles\r\n").count(), before, "{text}");
@@ -521,65 +474,11 @@ fn the_emitted_verilog_prints_the_same_under_icarus() {
     );
     let cycles = sim.cycles() + 100;
     sim.run(100).unwrap();
-    let (idle, pressed) = if opts.nmi_active_low { (1, 0) } else { (0, 1) };
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("demo-icarus");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
     let v = board_demo::emit(&PtuConfig::default(), &p, &opts).unwrap();
-    std::fs::write(dir.join("ptu_demo.v"), v).unwrap();
-    // `press` as in the rust-hdl run: pressed for 100 cycles from cycle
-    // `press_at` on (pins change after a rising edge, as DemoSim's do).
-    std::fs::write(
-        dir.join("tb.v"),
-        format!(
-            "`timescale 1ns/1ps\n\
-             module tb;\n\
-             \x20   reg clock = 0;\n\
-             \x20   reg button = {run_idle};\n\
-             \x20   reg nmi_button = {idle};\n\
-             \x20   reg irq_button = {irq_idle};\n\
-             \x20   wire tx;\n\
-             \x20   wire [4:0] led;\n\
-             \x20   integer i;\n\
-             \x20   ptu_demo dut(.clock(clock), .button(button), .nmi_button(nmi_button),\n\
-             \x20                .irq_button(irq_button), .tx(tx), .led(led));\n\
-             \x20   initial begin\n\
-             \x20       for (i = 0; i < {cycles}; i = i + 1) begin\n\
-             \x20           if (i == {press_at}) nmi_button = {pressed};\n\
-             \x20           if (i == {release_at}) nmi_button = {idle};\n\
-             \x20           #5 clock = 1;\n\
-             \x20           #1 $write(\"%b\", tx);\n\
-             \x20           #4 clock = 0;\n\
-             \x20       end\n\
-             \x20       $write(\"\\nleds %b\\n\", led);\n\
-             \x20       $finish;\n\
-             \x20   end\n\
-             endmodule\n",
-            run_idle = opts.button_active_low as u8,
-            irq_idle = opts.irq_active_low as u8,
-            release_at = press_at + 100,
-        ),
-    )
-    .unwrap();
-    tools::run_ok(
-        "iverilog",
-        &["-g2005", "-o", "tb.vvp", "tb.v", "ptu_demo.v"],
-        &dir,
-        &dir.join("iverilog.log"),
-    )
-    .unwrap();
-    let run = tools::run_ok("vvp", &["-n", "tb.vvp"], &dir, &dir.join("vvp.log")).unwrap();
-    let mut lines = run.output.lines();
-    let line = lines.next().unwrap();
-    assert_eq!(line.len() as u64, cycles);
-    assert!(!line.contains(['x', 'z']), "x or z on tx under Icarus");
-    let div = uart_tx::divisor(opts.clock_hz, opts.baud).unwrap();
-    let mut icarus = UartDecoder::new(div);
-    for c in line.chars() {
-        icarus.sample(c == '1');
-    }
-    assert_eq!(icarus.text(), sim.uart.text());
-    assert_eq!(icarus.framing_errors, 0);
-    let leds = lines.next().unwrap();
-    assert_eq!(leds, format!("leds {:05b}", sim.leds()));
+    // The press as in the rust-hdl run: 100 cycles from `press_at` on.
+    let icarus = common::icarus_run(&dir, &v, &opts, cycles, Some(press_at));
+    assert_eq!(icarus.uart.text(), sim.uart.text());
+    assert_eq!(icarus.uart.framing_errors, 0);
+    assert_eq!(icarus.leds, format!("leds {:05b}", sim.leds()));
 }

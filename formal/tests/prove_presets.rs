@@ -5,9 +5,11 @@
 
 use ptu_arch::PtuConfig;
 use ptu_formal::mutants::MUTANTS;
-use ptu_formal::properties::{self, PROPERTIES};
+use ptu_formal::properties;
 use ptu_formal::{prove, Options, Verdict};
 use std::path::{Path, PathBuf};
+
+mod common;
 
 fn work(name: &str) -> PathBuf {
     Path::new(env!("CARGO_TARGET_TMPDIR"))
@@ -31,17 +33,7 @@ fn prove_preset(preset: &str, mutants: &[&str]) {
     cfg.require_generated("").unwrap();
     let report = prove(&options(cfg)).unwrap();
     println!("{report}");
-    assert_eq!(report.outcomes.len(), PROPERTIES.len());
-    for o in &report.outcomes {
-        assert_eq!(
-            o.verdict,
-            Verdict::Proven {
-                how: "ABC pdr, unbounded".into()
-            },
-            "{preset} {}: {report}",
-            o.property.id
-        );
-    }
+    common::assert_every_property_proven(&report, preset);
     let wrapper = std::fs::read_to_string(report.dir.join("ptu_formal.v")).unwrap();
     assert!(wrapper.contains(&format!("// Configuration: {}", cfg.describe())));
     for name in mutants {
@@ -63,29 +55,10 @@ fn prove_preset(preset: &str, mutants: &[&str]) {
         assert!(!asserts.is_empty() && vcd.is_file(), "{report}");
         // The failing assertions are the property's own.
         let wrapper = std::fs::read_to_string(report.dir.join("ptu_formal.v")).unwrap();
-        let lines: Vec<&str> = wrapper.lines().collect();
-        let open = format!("`ifdef CHECK_{}", m.breaks);
-        let start = lines.iter().position(|l| *l == open).unwrap() + 1;
-        // Its `endif, past the blocks of options nested in it.
-        let mut depth = 0;
-        let end = start
-            + lines[start..]
-                .iter()
-                .position(|l| {
-                    if l.starts_with("`ifdef") {
-                        depth += 1;
-                    } else if *l == "`endif" {
-                        if depth == 0 {
-                            return true;
-                        }
-                        depth -= 1;
-                    }
-                    false
-                })
-                .unwrap();
+        let lines = common::block_lines(&wrapper, m.breaks);
         for a in asserts {
             let n: usize = a.strip_prefix("ptu_formal.v:").unwrap().parse().unwrap();
-            assert!((start + 1..end + 1).contains(&n), "{name}: {a}");
+            assert!(lines.contains(&n), "{name}: {a} outside {lines:?}");
         }
     }
 }

@@ -5,31 +5,19 @@
 //! the preset (the option scenarios' `nmi-frame-32` among them).
 
 use ptu_arch::PtuConfig;
-use ptu_sim::bus::{Memory, Wait};
+use ptu_sim::bus::Wait;
 use ptu_sim::lockstep;
 use ptu_sim::scenario;
-use ptu_sim::stimulus::{RandomCore, RandomCoreConfig};
 use std::path::PathBuf;
+
+mod common;
 
 fn small() -> PtuConfig {
     ptu_arch::config::preset("ice40-small-32").unwrap().config()
 }
 
 fn run(seed: u64, cycles: u64, wait: Wait, error_prob: f64, reset_prob: f64) -> lockstep::Report {
-    let cfg = small();
-    let rc = RandomCoreConfig {
-        reset_prob,
-        shutdown_reset_prob: 0.05,
-        ..RandomCoreConfig::default()
-    };
-    let mut core = RandomCore::for_unit(seed, rc, &cfg);
-    let mut mem = Memory::new(seed ^ 0x5eed);
-    mem.wait = wait;
-    mem.error_prob = error_prob;
-    match lockstep::run(&cfg, |_, out| core.next(out), &mut mem, cycles, None) {
-        Ok(r) => r,
-        Err(e) => panic!("seed {seed}: {e:#}"),
-    }
+    common::random_run(&small(), seed, cycles, wait, error_prob, reset_prob)
 }
 
 #[test]

@@ -2,27 +2,14 @@
 //! every output compared in every cycle.
 
 use ptu_arch::PtuConfig;
-use ptu_sim::bus::{Memory, Wait};
+use ptu_sim::bus::Wait;
 use ptu_sim::lockstep;
-use ptu_sim::stimulus::{RandomCore, RandomCoreConfig};
+
+mod common;
 
 fn run(seed: u64, cycles: u64, wait: Wait, error_prob: f64, reset_prob: f64) -> lockstep::Report {
     let cfg = PtuConfig::default();
-    let mut core = RandomCore::with_config(
-        seed,
-        RandomCoreConfig {
-            reset_prob,
-            shutdown_reset_prob: 0.05,
-            ..RandomCoreConfig::default()
-        },
-    );
-    let mut mem = Memory::new(seed ^ 0x5eed);
-    mem.wait = wait;
-    mem.error_prob = error_prob;
-    match lockstep::run(&cfg, |_, out| core.next(out), &mut mem, cycles, None) {
-        Ok(r) => r,
-        Err(e) => panic!("seed {seed}: {e:#}"),
-    }
+    common::random_run(&cfg, seed, cycles, wait, error_prob, reset_prob)
 }
 
 #[test]

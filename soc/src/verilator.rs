@@ -22,10 +22,52 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+/// The C++ of the harnesses' UART receiver, as a literal for `concat!`
+/// (this harness and the board top's in `soc/tests/board_top/`): struct
+/// `UartRx`, which decodes the serial line 8N1 at `cpb` cycles per bit
+/// (a start bit's falling edge, then each bit's middle) and prints
+/// `uart B` per byte, with ` framing-error` when the stop bit is low.
+/// Its `sample(tx, now, may_start)` takes the line at cycle `now`; a new
+/// byte starts only when `may_start`; `busy` says a byte is on the line.
+#[macro_export]
+macro_rules! uart_rx_cpp {
+    () => {
+        r#"// The UART's serial line, decoded 8N1: a start bit's falling edge,
+// then each bit's middle.
+struct UartRx {
+    unsigned long long cpb;
+    bool busy = false;
+    unsigned long long start = 0;
+    unsigned bits = 0, byte = 0;
+    explicit UartRx(unsigned long long cycles_per_bit) : cpb(cycles_per_bit) {}
+    // The line `tx` at cycle `now`; a byte starts only when `may_start`.
+    void sample(bool tx, unsigned long long now, bool may_start) {
+        if (!busy && !tx && may_start) {
+            busy = true;
+            start = now;
+            bits = 0;
+            byte = 0;
+        } else if (busy) {
+            const unsigned long long t = now - start;
+            if (bits < 8 && t == cpb * (bits + 1) + cpb / 2) {
+                byte |= (tx ? 1u : 0u) << bits;
+                bits++;
+            } else if (bits == 8 && t == cpb * 9 + cpb / 2) {
+                std::printf("uart %u%s\n", byte, tx ? "" : " framing-error");
+                busy = false;
+            }
+        }
+    }
+};
+"#
+    };
+}
+
 /// The harness (C++), reading its options from the command line:
 /// `max_cycles cycles_per_bit [nmi_at ...]`, and the program image (bytes
 /// from address 0) from its standard input.
-pub const HARNESS: &str = r#"// ptu_soc_tb.cpp: runs the emitted ptu_soc until tohost (soc/src/verilator.rs).
+pub const HARNESS: &str = concat!(
+    r#"// ptu_soc_tb.cpp: runs the emitted ptu_soc until tohost (soc/src/verilator.rs).
 // The program image comes on standard input and is written into the RAM
 // (made public by ptu_soc_public.vlt) before the first clock.
 #include "Vptu_soc.h"
@@ -35,6 +77,9 @@ pub const HARNESS: &str = r#"// ptu_soc_tb.cpp: runs the emitted ptu_soc until t
 #include <cstdlib>
 #include <vector>
 
+"#,
+    uart_rx_cpp!(),
+    r#"
 int main(int argc, char **argv) {
     if (argc < 3) {
         std::fprintf(stderr, "usage: %s max_cycles cycles_per_bit [nmi_at ...]\n", argv[0]);
@@ -69,10 +114,7 @@ int main(int argc, char **argv) {
     soc.clock = 1;
     soc.eval();
     soc.reset = 0;
-    // UART decoder: a start bit's falling edge, then each bit's middle.
-    bool rx_busy = false;
-    unsigned long long rx_start = 0;
-    unsigned rx_bits = 0, rx_byte = 0;
+    UartRx rx(cpb);
     unsigned long long cycle = 0;
     bool done = false;
     // After tohost, the clock runs on (uncounted) only to finish decoding
@@ -81,28 +123,13 @@ int main(int argc, char **argv) {
     unsigned long long end = 0;
     for (;;) {
         if (!done && cycle >= max_cycles) break;
-        if (done && (!rx_busy || cycle > end + cpb * 11)) break;
+        if (done && (!rx.busy || cycle > end + cpb * 11)) break;
         bool nmi = false;
         for (auto at : nmi_at) nmi = nmi || (cycle >= at && cycle < at + 4);
         soc.clock = 0;
         soc.nmi = nmi;
         soc.eval();
-        const bool tx = soc.tx;
-        if (!rx_busy && !tx && !done) {
-            rx_busy = true;
-            rx_start = cycle;
-            rx_bits = 0;
-            rx_byte = 0;
-        } else if (rx_busy) {
-            const unsigned long long t = cycle - rx_start;
-            if (rx_bits < 8 && t == cpb * (rx_bits + 1) + cpb / 2) {
-                rx_byte |= (tx ? 1u : 0u) << rx_bits;
-                rx_bits++;
-            } else if (rx_bits == 8 && t == cpb * 9 + cpb / 2) {
-                std::printf("uart %u%s\n", rx_byte, tx ? "" : " framing-error");
-                rx_busy = false;
-            }
-        }
+        rx.sample(soc.tx, cycle, !done);
         soc.clock = 1;
         soc.eval();
         cycle++;
@@ -115,7 +142,8 @@ int main(int argc, char **argv) {
     std::printf("cycles %llu\n", done ? end : cycle);
     return 0;
 }
-"#;
+"#
+);
 
 /// A built Verilator model of the SoC: one executable for every program
 /// (the harness loads the RAM before the first clock).
@@ -130,18 +158,26 @@ pub struct Build {
     pub built: bool,
 }
 
-/// Verilator's options for the SoC, before the files.
-const FLAGS: &[&str] = &[
+/// Verilator's options for building a harness around a SoC top, before
+/// `--top-module` and the files: an optimised executable, and `-Wall`, so
+/// that the build is also the top's lint (this module's SoC, and the
+/// board top's harness in `soc/tests/board_top/`).
+pub const BUILD_FLAGS: &[&str] = &[
     "--cc",
     "--exe",
     "--build",
     "-O2",
     "-Wall",
-    "--top-module",
-    TOP,
     "-MAKEFLAGS",
     "OPT_FAST=-O2",
 ];
+
+/// Verilator's options for the SoC, before the files.
+fn flags() -> Vec<&'static str> {
+    let mut f = BUILD_FLAGS.to_vec();
+    f.extend(["--top-module", TOP]);
+    f
+}
 
 /// Build the SoC of `cfg` (its RAM size, UART speed, core and unit; not
 /// its image, which [`Build::run`] loads) under Verilator, in the build
@@ -158,7 +194,7 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
         .part(waivers(&cfg))
         .part(PUBLIC)
         .part(HARNESS)
-        .part(FLAGS.join(" "))
+        .part(flags().join(" "))
         .part(ptu_tools::build_cache::tool_version(
             "verilator",
             "--version",
@@ -180,7 +216,7 @@ pub fn build(cfg: &SocConfig, work: &Path) -> Result<Build> {
             for (name, text) in files {
                 ptu_tools::write_atomic(&dir.join(name), text.as_bytes())?;
             }
-            let mut args = FLAGS.to_vec();
+            let mut args = flags();
             args.extend(files.map(|(name, _)| name));
             let log = dir.join("verilator-build.log");
             ptu_tools::run_ok("verilator", &args, dir, &log)

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod board_top;
-use board_top::cells_sim;
+use board_top::{cells_sim, run as tool};
 
 fn scratch(name: &str) -> PathBuf {
     let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -191,17 +191,6 @@ fn the_spram_model_boots_for_its_cycles_and_then_takes_writes() {
 }
 
 // ---- The Verilog with the SPRAM primitives.
-
-fn tool(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{cmd:?} failed:\n{text}");
-    text
-}
 
 fn problems(text: &str) -> Vec<&str> {
     text.lines()

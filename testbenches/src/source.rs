@@ -2,7 +2,10 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use ptu_arch::PtuConfig;
-use ptu_sim::vectors::{random_cycles_for, VectorWriter};
+/// Record `random_cycles_for` of a configuration as vectors (the
+/// model's own recorder, re-exported for the harnesses).
+pub use ptu_sim::vectors::record_random_for;
+use ptu_sim::vectors::VectorWriter;
 use std::fmt;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -105,28 +108,6 @@ impl VectorSource {
             }
         }
     }
-}
-
-/// Record [`random_cycles_for`] of `cfg` as vectors into `w` (a writer of
-/// `cfg`'s columns, [`VectorWriter::for_config`]). Returns the number of
-/// cycles written. For the default configuration, what
-/// `ptu_sim::vectors::record_random` writes.
-pub fn record_random_for<W: Write>(
-    cfg: &PtuConfig,
-    seed: u64,
-    cycles: u64,
-    max_wait: u32,
-    bus_errors: f64,
-    w: &mut VectorWriter<W>,
-) -> io::Result<u64> {
-    let mut result = Ok(());
-    let mut n = 0;
-    random_cycles_for(cfg, seed, cycles, max_wait, bus_errors, |_, inp, out| {
-        result = w.cycle(inp, out);
-        n += 1;
-        result.is_ok()
-    });
-    result.map(|_| n)
 }
 
 static RUNS: AtomicU64 = AtomicU64::new(0);

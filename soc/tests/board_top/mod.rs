@@ -11,7 +11,8 @@ use ptu_soc::board::{BoardOptions, TOP};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top through its pins (soc/tests/board_top/mod.rs).
+pub const HARNESS: &str = concat!(
+    r#"// ptu_soc_board_tb.cpp: the SoC's board top through its pins (soc/tests/board_top/mod.rs).
 #include "Vptu_soc_board.h"
 #include "verilated.h"
 #include <cstdio>
@@ -19,6 +20,9 @@ pub const HARNESS: &str = r#"// ptu_soc_board_tb.cpp: the SoC's board top throug
 #include <cstring>
 #include <vector>
 
+"#,
+    ptu_soc::uart_rx_cpp!(),
+    r#"
 // usage: max_cycles cycles_per_bit passes hold invert buttons_low [nmi:EDGE|run:EDGE ...]
 // (bit 0 of buttons_low: the run button's pin is low when pressed; bit 1: the NMI button's)
 // Prints `uart B` per byte, `led V EDGE` when the LED pins change, `pass
@@ -45,9 +49,7 @@ int main(int argc, char **argv) {
     top.button = buttons_low & 1;
     top.nmi_button = (buttons_low >> 1) & 1;
     top.eval();
-    bool rx_busy = false;
-    unsigned long long rx_start = 0;
-    unsigned rx_bits = 0, rx_byte = 0;
+    UartRx rx(cpb);
     unsigned led = 0x100, seen_passes = 0;
     unsigned long long edge = 0;
     unsigned long long stop = max_cycles;
@@ -62,22 +64,7 @@ int main(int argc, char **argv) {
         top.nmi_button = nmi != bool((buttons_low >> 1) & 1);
         top.button = run != bool(buttons_low & 1);
         top.eval();
-        const bool tx = top.tx;
-        if (!rx_busy && !tx) {
-            rx_busy = true;
-            rx_start = edge;
-            rx_bits = 0;
-            rx_byte = 0;
-        } else if (rx_busy) {
-            const unsigned long long t = edge - rx_start;
-            if (rx_bits < 8 && t == cpb * (rx_bits + 1) + cpb / 2) {
-                rx_byte |= (tx ? 1u : 0u) << rx_bits;
-                rx_bits++;
-            } else if (rx_bits == 8 && t == cpb * 9 + cpb / 2) {
-                std::printf("uart %u%s\n", rx_byte, tx ? "" : " framing-error");
-                rx_busy = false;
-            }
-        }
+        rx.sample(top.tx, edge, true);
         if (top.led != led) {
             if (!((led ^ invert) & 1) && ((top.led ^ invert) & 1)) {
                 std::printf("pass %llu\n", edge);
@@ -92,7 +79,8 @@ int main(int argc, char **argv) {
     std::printf("cycles %llu\n", edge);
     return 0;
 }
-"#;
+"#
+);
 
 /// The SoC's first edge out of reset is board edge `start`; the board
 /// edge at which a press must start for its debounced pulse to reach the
@@ -119,6 +107,7 @@ pub struct Sim {
     pub cycles: u64,
 }
 
+/// Run `cmd`, which must succeed; what it printed (stdout, then stderr).
 pub fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
     let text = format!(
@@ -170,21 +159,11 @@ pub fn build(dir: &Path, verilog: &str, vlt: &str, extra: &[(&str, String)]) -> 
         std::fs::write(dir.join(name), text).unwrap();
     }
     std::fs::write(dir.join("ptu_soc_board_tb.cpp"), HARNESS).unwrap();
-    let mut args: Vec<String> = [
-        "--cc",
-        "--exe",
-        "--build",
-        "-O2",
-        "-Wall",
-        "--top-module",
-        TOP,
-        "-MAKEFLAGS",
-        "OPT_FAST=-O2",
-        "ptu_soc_board.vlt",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut args: Vec<String> = ptu_soc::verilator::BUILD_FLAGS
+        .iter()
+        .chain(&["--top-module", TOP, "ptu_soc_board.vlt"])
+        .map(|s| s.to_string())
+        .collect();
     args.extend(extra.iter().map(|(name, _)| name.to_string()));
     args.extend([
         "ptu_soc_board.v".to_string(),

@@ -1275,6 +1275,25 @@ fn chosen_parts(names: &[String]) -> Result<Vec<Part>> {
         .collect()
 }
 
+/// What `ptu bench synth` does with the measurement's events: each step
+/// moves `bar` on, and each note becomes a line on stdout above it (when
+/// `notes`; with --json, none). Dropping the result clears the bar.
+fn progress_events(mut bar: tools::progress::Progress, notes: bool) -> impl FnMut(Event) {
+    let mut done = 0;
+    move |e: Event| match e {
+        Event::Note(line) if notes => {
+            bar.clear();
+            println!("{line}");
+            bar.set(done);
+        }
+        Event::Note(_) => {}
+        Event::Step => {
+            done += 1;
+            bar.set(done);
+        }
+    }
+}
+
 /// `ptu bench synth`.
 pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
     if a.all_presets {
@@ -1293,28 +1312,18 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
     let t = Instant::now();
     // Notes on stdout and a progress line on stderr (a terminal only);
     // with --json, neither.
-    let mut bar = tools::progress::Progress::new(
-        "bench synth",
-        steps(&chosen, a.seeds, a.area_only),
-        "steps",
+    let mut say = progress_events(
+        tools::progress::Progress::new(
+            "bench synth",
+            steps(&chosen, a.seeds, a.area_only),
+            "steps",
+            !a.json,
+        ),
         !a.json,
     );
-    let mut done = 0;
-    let mut say = |e: Event| match e {
-        Event::Note(line) if !a.json => {
-            bar.clear();
-            println!("{line}");
-            bar.set(done);
-        }
-        Event::Note(_) => {}
-        Event::Step => {
-            done += 1;
-            bar.set(done);
-        }
-    };
     if a.area_only {
         let areas = measure_area(&cfg, &chosen, &work, &mut say)?;
-        drop(bar);
+        drop(say);
         let text = area_json(&cfg, &areas);
         tools::write_atomic(&out, text.as_bytes())?;
         if a.json {
@@ -1331,7 +1340,7 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
         return Ok(());
     }
     let results = measure(&cfg, &chosen, a.seeds, &work, &mut say)?;
-    drop(bar);
+    drop(say);
     let text = to_json(&cfg, &results, a.seeds);
     tools::write_atomic(&out, text.as_bytes())?;
     if a.json {
@@ -1374,25 +1383,15 @@ fn run_presets_cli(a: &BenchSynthArgs) -> Result<()> {
     let presets = generated_presets();
     let t = Instant::now();
     let steps_each = steps(&chosen, a.seeds, a.area_only);
-    let mut bar = tools::progress::Progress::new(
-        "bench synth --all-presets",
-        steps_each * presets.len() as u64,
-        "steps",
+    let mut say = progress_events(
+        tools::progress::Progress::new(
+            "bench synth --all-presets",
+            steps_each * presets.len() as u64,
+            "steps",
+            !a.json,
+        ),
         !a.json,
     );
-    let mut done = 0;
-    let mut say = |e: Event| match e {
-        Event::Note(line) if !a.json => {
-            bar.clear();
-            println!("{line}");
-            bar.set(done);
-        }
-        Event::Note(_) => {}
-        Event::Step => {
-            done += 1;
-            bar.set(done);
-        }
-    };
     let root = flow::project_root()
         .join("synth")
         .join("build")
@@ -1423,7 +1422,7 @@ fn run_presets_cli(a: &BenchSynthArgs) -> Result<()> {
         }
         (presets_json(&results, a.seeds), presets_table(&results))
     };
-    drop(bar);
+    drop(say);
     tools::write_atomic(&out, text.as_bytes())?;
     if !failed.is_empty() {
         bail!(
