@@ -87,8 +87,8 @@ pub const MUTANTS: [Mutant; 14] = [
         breaks: "P3",
         bug: "critical events enter at ENTRY instead of ENTRY_CRIT",
         instance: "entry_unit",
-        find: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry_crit};",
-        replace: "if ({push_done} & {inflight_critical}) begin {krip_value} = {entry_unit_entry};",
+        find: "if ({entry_unit_busy} & {inflight_critical}) begin {krip_value} = {entry_unit_entry_crit};",
+        replace: "if ({entry_unit_busy} & {inflight_critical}) begin {krip_value} = {entry_unit_entry};",
         preset: None,
     },
     Mutant {
@@ -105,8 +105,8 @@ pub const MUTANTS: [Mutant; 14] = [
         breaks: "P5",
         bug: "a frame starts at its stack top instead of 8 bytes below it",
         instance: "frame_sequencer",
-        find: "{frame_addr} = {frame_step};",
-        replace: "{frame_addr} = {frame_addr_reg};",
+        find: "{frame_step_en} = {frame_active} & ~{frame_pop};",
+        replace: "{frame_step_en} = 1'b0;",
         preset: None,
     },
     Mutant {
@@ -115,8 +115,8 @@ pub const MUTANTS: [Mutant; 14] = [
         bug: "a critical event inside a critical handler switches to CSTACK again \
               (the IST recursion problem: it overwrites the live frame)",
         instance: "entry_unit",
-        find: "if ({take_critical} & ~{entry_unit_status_critical}) begin",
-        replace: "if ({take_critical}) begin",
+        find: "if (({entry_unit_busy} | {take_critical}) & ~{entry_unit_status_critical}) begin",
+        replace: "if ({entry_unit_busy} | {take_critical}) begin",
         preset: None,
     },
     Mutant {

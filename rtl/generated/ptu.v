@@ -66,6 +66,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg rename_bank_ugs_we;
     reg [63:0] rename_bank_csr_wdata;
     reg rename_bank_urip_load;
+    reg rename_bank_busy;
     reg rename_bank_krip_load;
     reg [63:0] rename_bank_krip_value;
     reg rename_bank_krsp_load;
@@ -246,6 +247,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .ugs_we(rename_bank_ugs_we),
         .csr_wdata(rename_bank_csr_wdata),
         .urip_load(rename_bank_urip_load),
+        .busy(rename_bank_busy),
         .krip_load(rename_bank_krip_load),
         .krip_value(rename_bank_krip_value),
         .krsp_load(rename_bank_krsp_load),
@@ -821,8 +823,12 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
+        rename_bank_busy = frame_sequencer_busy;
+    end
+
+    always @(*) begin
         rename_bank_krip_value_comb = entry_unit_krip_value;
-        if (return_path_restore) begin
+        if (frame_sequencer_popping) begin
             rename_bank_krip_value_comb = return_path_restore_rip;
         end
         rename_bank_krip_value = rename_bank_krip_value_comb;
@@ -834,7 +840,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         rename_bank_krsp_value_comb = frame_sequencer_frame_addr;
-        if (return_path_restore) begin
+        if (frame_sequencer_popping) begin
             rename_bank_krsp_value_comb = return_path_restore_rsp;
         end
         rename_bank_krsp_value = rename_bank_krsp_value_comb;
@@ -2084,7 +2090,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
         if (irq_entry & enter_irq) begin
             krip_value_comb = entry_irq;
         end
-        if (push_done & inflight_critical_q) begin
+        if (busy & inflight_critical_q) begin
             krip_value_comb = entry_crit;
         end
         krip_value = krip_value_comb;
@@ -2146,10 +2152,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
 
     always @(*) begin
         push_addr_comb = kernel_rsp;
-        if (take_critical & ~status_critical) begin
-            push_addr_comb = cstack;
-        end
-        if (double_fault & ~status_critical) begin
+        if ((busy | take_critical) & ~status_critical) begin
             push_addr_comb = cstack;
         end
         push_addr = push_addr_comb;
@@ -2368,7 +2371,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     wire [63:0] addr_q;
     reg [63:0] step_x;
     reg step_up;
+    reg step_en;
+    reg step_keep;
     wire [63:0] step_y;
+    wire [63:0] step_w;
 
     // Local signals
     reg start;
@@ -2406,14 +2412,16 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     ptu_frame_step step(
         .x(step_x),
         .up(step_up),
-        .y(step_y)
+        .en(step_en),
+        .keep(step_keep),
+        .y(step_y),
+        .w(step_w)
     );
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] addr_wdata_comb;
     reg [2:0] index_wdata_comb;
     reg [63:0] mem_wdata_comb;
-    reg [63:0] word_addr_comb;
 
     // Update code
     always @(*) begin
@@ -2469,11 +2477,15 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        word_addr_comb = addr_q;
-        if (active_q & ~pop_q) begin
-            word_addr_comb = step_y;
-        end
-        word_addr = word_addr_comb;
+        step_en = active_q & ~pop_q;
+    end
+
+    always @(*) begin
+        step_keep = active_q;
+    end
+
+    always @(*) begin
+        word_addr = step_w;
     end
 
     always @(*) begin
@@ -2555,20 +2567,22 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     always @(*) begin
         index_wdata_comb = index_q + word_step;
-        addr_wdata_comb = step_y;
-        if (done | bus_error) begin
-            addr_wdata_comb = zero;
-        end
         if (start) begin
             index_wdata_comb = index_rip;
-            addr_wdata_comb = start_addr;
         end
-        addr_wdata = addr_wdata_comb;
         index_wdata = index_wdata_comb;
     end
 
     always @(*) begin
-        addr_we = start | answer | bus_error;
+        addr_we = ~active_q | mem_ready;
+    end
+
+    always @(*) begin
+        addr_wdata_comb = step_y;
+        if (~active_q | mem_err) begin
+            addr_wdata_comb = start_addr;
+        end
+        addr_wdata = addr_wdata_comb;
     end
 
 endmodule // ptu_frame_sequencer
@@ -2595,19 +2609,25 @@ module ptu_reg_w3(clock,reset,we,wdata,q);
 endmodule // ptu_reg_w3
 
 // Shared by: ptu_frame_sequencer_step
-module ptu_frame_step(x,up,y);
+module ptu_frame_step(x,up,en,keep,y,w);
 
     // Module arguments
     input wire [63:0] x;
     input wire up;
+    input wire en;
+    input wire keep;
     output reg [63:0] y;
+    output reg [63:0] w;
 
     // Update code (custom)
     // Module name: frame_step
     wire [60:0] index = x[63:3];
+    wire [60:0] kept = keep | en ? index : 61'd0;
     reg [60:0] next_index;
+    reg [60:0] word_index;
     // Private copies: each is computed, then written once per evaluation.
     reg [60:0] next_index_comb;
+    reg [60:0] word_index_comb;
 
     always @(*) begin
         next_index_comb[15:0] = index[15:0] + {{15{~up}}, 1'b1};
@@ -2616,7 +2636,16 @@ module ptu_frame_step(x,up,y);
         next_index_comb[60:48] = (up ? &index[47:0] : ~|index[47:0]) ? index[60:48] + {{12{~up}}, 1'b1} : index[60:48];
         next_index = next_index_comb;
     end
+
+    always @(*) begin
+        word_index_comb[15:0] = en ? index[15:0] + {{15{~up}}, 1'b1} : kept[15:0];
+        word_index_comb[31:16] = (en & (up ? &index[15:0] : ~|index[15:0])) ? index[31:16] + {{15{~up}}, 1'b1} : kept[31:16];
+        word_index_comb[47:32] = (en & (up ? &index[31:0] : ~|index[31:0])) ? index[47:32] + {{15{~up}}, 1'b1} : kept[47:32];
+        word_index_comb[60:48] = (en & (up ? &index[47:0] : ~|index[47:0])) ? index[60:48] + {{12{~up}}, 1'b1} : kept[60:48];
+        word_index = word_index_comb;
+    end
     always @(*) y = {next_index, x[2:0]};
+    always @(*) w = {word_index, keep | en ? x[2:0] : 3'h0};
 endmodule // ptu_frame_step
 
 // Shared by: ptu_info_hi_word, ptu_info_word, ptu_return_path_rdata_wide
@@ -2631,7 +2660,7 @@ module ptu_fit_w64_w64(x,y);
     always @(*) y = x;
 endmodule // ptu_fit_w64_w64
 
-module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
+module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,busy,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 
     // Module arguments
     input wire clock;
@@ -2647,6 +2676,7 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     input wire ugs_we;
     input wire [63:0] csr_wdata;
     input wire urip_load;
+    input wire busy;
     input wire krip_load;
     input wire [63:0] krip_value;
     input wire krsp_load;
@@ -2676,8 +2706,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     reg [63:0] rip_copies_wdata;
     reg rip_copies_kernel_we;
     reg [63:0] rip_copies_kernel_wdata;
+    reg rip_copies_kernel_sel;
     reg rip_copies_user_we;
     reg [63:0] rip_copies_user_wdata;
+    reg rip_copies_user_sel;
     wire [63:0] rip_copies_kernel_q;
     wire [63:0] rip_copies_user_q;
     reg rsp_copies_clock;
@@ -2687,8 +2719,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     reg [63:0] rsp_copies_wdata;
     reg rsp_copies_kernel_we;
     reg [63:0] rsp_copies_kernel_wdata;
+    reg rsp_copies_kernel_sel;
     reg rsp_copies_user_we;
     reg [63:0] rsp_copies_user_wdata;
+    reg rsp_copies_user_sel;
     wire [63:0] rsp_copies_kernel_q;
     wire [63:0] rsp_copies_user_q;
     reg gs_copies_clock;
@@ -2698,8 +2732,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     reg [63:0] gs_copies_wdata;
     reg gs_copies_kernel_we;
     reg [63:0] gs_copies_kernel_wdata;
+    reg gs_copies_kernel_sel;
     reg gs_copies_user_we;
     reg [63:0] gs_copies_user_wdata;
+    reg gs_copies_user_sel;
     wire [63:0] gs_copies_kernel_q;
     wire [63:0] gs_copies_user_q;
     reg user_mode_clock;
@@ -2717,8 +2753,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         .wdata(rip_copies_wdata),
         .kernel_we(rip_copies_kernel_we),
         .kernel_wdata(rip_copies_kernel_wdata),
+        .kernel_sel(rip_copies_kernel_sel),
         .user_we(rip_copies_user_we),
         .user_wdata(rip_copies_user_wdata),
+        .user_sel(rip_copies_user_sel),
         .kernel_q(rip_copies_kernel_q),
         .user_q(rip_copies_user_q)
     );
@@ -2730,8 +2768,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         .wdata(rsp_copies_wdata),
         .kernel_we(rsp_copies_kernel_we),
         .kernel_wdata(rsp_copies_kernel_wdata),
+        .kernel_sel(rsp_copies_kernel_sel),
         .user_we(rsp_copies_user_we),
         .user_wdata(rsp_copies_user_wdata),
+        .user_sel(rsp_copies_user_sel),
         .kernel_q(rsp_copies_kernel_q),
         .user_q(rsp_copies_user_q)
     );
@@ -2743,8 +2783,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
         .wdata(gs_copies_wdata),
         .kernel_we(gs_copies_kernel_we),
         .kernel_wdata(gs_copies_kernel_wdata),
+        .kernel_sel(gs_copies_kernel_sel),
         .user_we(gs_copies_user_we),
         .user_wdata(gs_copies_user_wdata),
+        .user_sel(gs_copies_user_sel),
         .kernel_q(gs_copies_kernel_q),
         .user_q(gs_copies_user_q)
     );
@@ -2760,13 +2802,13 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     reg [1:0] cpl_comb;
     reg [63:0] gs_base_comb;
     reg [63:0] rip_comb;
-    reg [63:0] rip_copies_user_wdata_comb;
     reg [63:0] rsp_comb;
 
     // Update code
     always @(*) begin
         rip_copies_clock = clock;
         gs_copies_kernel_we = 1'h0;
+        gs_copies_kernel_sel = 1'h0;
     end
 
     always @(*) begin
@@ -2826,15 +2868,19 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
+        rip_copies_kernel_sel = busy | user_mode_q;
+    end
+
+    always @(*) begin
         rip_copies_user_we = urip_we | urip_load;
     end
 
     always @(*) begin
-        rip_copies_user_wdata_comb = csr_wdata;
-        if (urip_load) begin
-            rip_copies_user_wdata_comb = next_rip;
-        end
-        rip_copies_user_wdata = rip_copies_user_wdata_comb;
+        rip_copies_user_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        rip_copies_user_sel = ~user_mode_q;
     end
 
     always @(*) begin
@@ -2854,11 +2900,19 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
+        rsp_copies_kernel_sel = busy;
+    end
+
+    always @(*) begin
         rsp_copies_user_we = ursp_we;
     end
 
     always @(*) begin
         rsp_copies_user_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        rsp_copies_user_sel = ~user_mode_q;
     end
 
     always @(*) begin
@@ -2879,6 +2933,10 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
 
     always @(*) begin
         gs_copies_user_wdata = csr_wdata;
+    end
+
+    always @(*) begin
+        gs_copies_user_sel = ~user_mode_q;
     end
 
     always @(*) begin
@@ -2935,7 +2993,7 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
 endmodule // ptu_rename_bank
 
 // Shared by: ptu_rename_bank_gs_copies, ptu_rename_bank_rip_copies, ptu_rename_bank_rsp_copies
-module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we,user_wdata,kernel_q,user_q);
+module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,kernel_sel,user_we,user_wdata,user_sel,kernel_q,user_q);
 
     // Module arguments
     input wire clock;
@@ -2945,8 +3003,10 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we
     input wire [63:0] wdata;
     input wire kernel_we;
     input wire [63:0] kernel_wdata;
+    input wire kernel_sel;
     input wire user_we;
     input wire [63:0] user_wdata;
+    input wire user_sel;
     output reg [63:0] kernel_q;
     output reg [63:0] user_q;
 
@@ -3006,7 +3066,7 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we
 
     always @(*) begin
         kernel_copy_wdata_comb = wdata;
-        if (kernel_we) begin
+        if (kernel_sel) begin
             kernel_copy_wdata_comb = kernel_wdata;
         end
         kernel_copy_wdata = kernel_copy_wdata_comb;
@@ -3018,7 +3078,7 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,user_we
 
     always @(*) begin
         user_copy_wdata_comb = wdata;
-        if (user_we) begin
+        if (user_sel) begin
             user_copy_wdata_comb = user_wdata;
         end
         user_copy_wdata = user_copy_wdata_comb;

@@ -132,7 +132,9 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub load_critical: Signal<Out, Bit>,
     /// Start pushing a frame at this edge.
     pub start_push: Signal<Out, Bit>,
-    /// The stack top of that frame: its first (highest) word is just below.
+    /// The stack top of a frame that starts at this edge (its first,
+    /// highest word is just below), from registers only: valid at every
+    /// edge, whether a push starts or not.
     pub push_addr: Signal<Out, Bits<XLEN>>,
     /// Word 0 of the frame being pushed: the return RIP.
     pub return_rip: Signal<Out, Bits<XLEN>>,
@@ -528,7 +530,9 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         if self.irq_entry.val() & self.enter_irq.val() {
             self.krip_value.next = self.entry_irq.val();
         }
-        if self.push_done.val() & self.inflight_critical.q.val() {
+        // A critical event always pushes a frame: during a transfer the
+        // in-flight copy chooses (a register), not the push's end.
+        if self.busy.val() & self.inflight_critical.q.val() {
             self.krip_value.next = self.entry_crit.val();
         }
         self.load_if.next = false;
@@ -567,11 +571,14 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
         // The frame sequencer writes the first word just below the top
         // (its `FrameStep`, which it steps through the frame with).
+        // Chosen from registers only: a push starts at an idle edge
+        // (CSTACK for a critical event taken outside a critical handler,
+        // ready exactly when `take_critical` is) or at a bus error during
+        // a transfer (a #DF, critical: CSTACK outside a critical handler).
+        // A pop starts only when no critical event is ready, so it sees
+        // the kernel RSP, its first word.
         self.push_addr.next = self.kernel_rsp.val();
-        if self.take_critical.val() & !self.status_critical.val() {
-            self.push_addr.next = self.cstack.val();
-        }
-        if self.double_fault.val() & !self.status_critical.val() {
+        if (self.busy.val() | self.take_critical.val()) & !self.status_critical.val() {
             self.push_addr.next = self.cstack.val();
         }
         self.start_push.next = self.take_critical.val()

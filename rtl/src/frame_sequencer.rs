@@ -11,8 +11,12 @@
 //! moves words: what they are and what a finished or failed transfer
 //! means is decided by the entry unit and the return path.
 //!
-//! A start while a transfer runs restarts it (the entry unit does this to
-//! push a #DF frame at the edge of a bus error).
+//! A start at the edge of a bus error restarts the transfer (the entry
+//! unit pushes a #DF frame this way). Starts come at no other edge of a
+//! transfer: the entry unit and the return path start one only when no
+//! transfer runs. The start address is loaded at every edge outside a
+//! transfer and at bus errors, so its enable does not wait for the
+//! decision.
 
 use crate::primitives::{frame_word_bytes, FrameStep, Reg};
 use ptu_arch::FrameLayout;
@@ -98,8 +102,9 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     index: Reg<Bits<3>>,
     /// A pop: the address of the word being transferred. A push: the
     /// address just above it (the stack top, then each word written), so
-    /// one step down gives the word, and the next value too. 0 outside a
-    /// transfer.
+    /// one step down gives the word, and the next value too. Outside a
+    /// transfer it loads `start_addr` at every edge, so a start does not
+    /// wait for the decision to reach its enable.
     addr: Reg<Bits<XLEN>>,
     /// The next word from `addr`: above it for a pop, below it for a push
     /// (the word a push writes).
@@ -177,12 +182,13 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.word.next = self.index.q.val();
         // The word of this cycle: `addr`, or for a push the word below it.
         // Next word: pushes go down, pops go up.
+        // 0 outside a transfer, where `addr` holds the next start's top:
+        // the step's gated output, one logic level per bit.
         self.step.x.next = self.addr.q.val();
         self.step.up.next = self.pop.q.val();
-        self.word_addr.next = self.addr.q.val();
-        if self.active.q.val() & !self.pop.q.val() {
-            self.word_addr.next = self.step.y.val();
-        }
+        self.step.en.next = self.active.q.val() & !self.pop.q.val();
+        self.step.keep.next = self.active.q.val();
+        self.word_addr.next = self.step.w.val();
         self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
         self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
@@ -190,8 +196,6 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         // The bus: registered request, zero outside a transfer.
         self.mem_valid.next = self.active.q.val();
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
-        // `addr` is 0 outside a transfer (reset, and cleared when one
-        // ends), so the address needs no gate of its own.
         self.mem_addr.next = self.word_addr.val();
         self.mem_wdata.next = self.zero.val();
         if self.active.q.val() & !self.pop.q.val() {
@@ -219,14 +223,17 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.pop.wdata.next = self.start_pop.val();
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
-        self.addr.we.next = self.start.val() | self.answer.val() | self.bus_error.val();
+        // `addr` loads the top of the next start at every edge outside a
+        // transfer, and at a bus error (a #DF push restarts there); each
+        // answer steps it. (`mem_err` alone: it counts only with
+        // `mem_ready`, which is what lets `addr` load in a transfer.)
+        self.addr.we.next = !self.active.q.val() | self.mem_ready.val();
         self.addr.wdata.next = self.step.y.val();
-        if self.done.val() | self.bus_error.val() {
-            self.addr.wdata.next = self.zero.val();
+        if !self.active.q.val() | self.mem_err.val() {
+            self.addr.wdata.next = self.start_addr.val();
         }
         if self.start.val() {
             self.index.wdata.next = self.index_rip.val();
-            self.addr.wdata.next = self.start_addr.val();
         }
     }
 }

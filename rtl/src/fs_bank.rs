@@ -100,12 +100,16 @@ impl<const XLEN: usize> Logic for FsBank<XLEN> {
         self.fs_copies.wdata.next = self.fs_wdata.val();
         self.fs_copies.kernel_we.next = false;
         self.fs_copies.kernel_wdata.next = self.fs_wdata.val();
+        self.fs_copies.kernel_sel.next = false;
         // UFS: a kernel CSR write that takes effect writes the user copy.
         self.fs_copies.user_we.next = self.insn_en.val()
             & self.csr_we.val()
             & !self.user.val()
             & (self.csr_addr.val() == self.addr_ufs.val());
         self.fs_copies.user_wdata.next = self.csr_wdata.val();
+        // In kernel mode (or unbanked) only UFS writes the user copy, in
+        // user mode only the instruction: the level chooses the value.
+        self.fs_copies.user_sel.next = !self.level_user.val();
         self.fs_base.next = self.fs_copies.kernel_q.val();
         if self.level_user.val() {
             self.fs_base.next = self.fs_copies.user_q.val();

@@ -116,8 +116,9 @@ impl<T: Synth> Logic for Reg<T> {
 ///
 /// `we` writes the copy of the current level (`user`), so an instruction
 /// never reaches the other level's copy. The entry, return and CSR paths
-/// write one copy whatever the level with `kernel_we` / `user_we`, which
-/// win over `we`. Both copies are outputs: the rename bank shows the
+/// write one copy whatever the level with `kernel_we` / `user_we`, never
+/// in a cycle where `we` writes the same copy; `kernel_sel` / `user_sel`
+/// say which value a write takes. Both copies are outputs: the rename bank shows the
 /// current level's copies of all its pairs with one selection, so the
 /// outputs never mix levels.
 #[derive(LogicBlock)]
@@ -136,10 +137,18 @@ pub struct RegPair<const XLEN: usize = 64> {
     pub kernel_we: Signal<In, Bit>,
     /// Value for `kernel_we`.
     pub kernel_wdata: Signal<In, Bits<XLEN>>,
+    /// A write of the kernel copy takes `kernel_wdata` (else `wdata`).
+    /// Set whenever `kernel_we` is, clear whenever `we` writes the kernel
+    /// copy; its value matters only when the copy is written, so it can
+    /// come from registers while the enables wait for the decision.
+    pub kernel_sel: Signal<In, Bit>,
     /// Write the user copy, whatever the level.
     pub user_we: Signal<In, Bit>,
     /// Value for `user_we`.
     pub user_wdata: Signal<In, Bits<XLEN>>,
+    /// A write of the user copy takes `user_wdata` (else `wdata`), like
+    /// `kernel_sel`.
+    pub user_sel: Signal<In, Bit>,
     /// The kernel copy.
     pub kernel_q: Signal<Out, Bits<XLEN>>,
     /// The user copy.
@@ -160,8 +169,10 @@ impl<const XLEN: usize> RegPair<XLEN> {
             we: Default::default(),
             wdata: Default::default(),
             kernel_we: Default::default(),
+            kernel_sel: Default::default(),
             kernel_wdata: Default::default(),
             user_we: Default::default(),
+            user_sel: Default::default(),
             user_wdata: Default::default(),
             kernel_q: Default::default(),
             user_q: Default::default(),
@@ -196,12 +207,12 @@ impl<const XLEN: usize> RegPair<XLEN> {
         self.user_copy.reset.next = self.reset.val();
         self.kernel_copy.we.next = self.kernel_we.val() | (self.we.val() & !self.user.val());
         self.kernel_copy.wdata.next = self.wdata.val();
-        if self.kernel_we.val() {
+        if self.kernel_sel.val() {
             self.kernel_copy.wdata.next = self.kernel_wdata.val();
         }
         self.user_copy.we.next = self.user_we.val() | (self.we.val() & self.user.val());
         self.user_copy.wdata.next = self.wdata.val();
-        if self.user_we.val() {
+        if self.user_sel.val() {
             self.user_copy.wdata.next = self.user_wdata.val();
         }
         self.kernel_q.next = self.kernel_copy.q.val();
@@ -365,27 +376,49 @@ fn word_step_verilog(up: bool) -> String {
 /// "every lower index bit one" going up and "every lower index bit zero"
 /// going down. A test proves it equal to `up ? x + 8 : x - 8` with Yosys'
 /// SAT solver.
+///
+/// A second output, `w`, is the stepped address gated for a bus:
+/// `en ? y : (keep ? x : 0)`. Its Verilog chooses per chunk between the
+/// chunk stepped and `x`'s own bits with one select per chunk (`en` and
+/// the chunk's carry-in), so each bit of `w` is one 4-input function of
+/// that select, `keep` and two bits, where a selection after `y` would
+/// be a second level. The same test proves `w` too.
 #[derive(Clone, Debug, Default, LogicBlock)]
 pub struct FrameStep<const XLEN: usize = 64> {
     /// The address.
     pub x: Signal<In, Bits<XLEN>>,
     /// Step up (else down).
     pub up: Signal<In, Bit>,
+    /// `w` is the step.
+    pub en: Signal<In, Bit>,
+    /// Without `en`, `w` is `x` (else 0).
+    pub keep: Signal<In, Bit>,
     /// The neighbouring word's address.
     pub y: Signal<Out, Bits<XLEN>>,
+    /// `en ? y : (keep ? x : 0)`.
+    pub w: Signal<Out, Bits<XLEN>>,
 }
 
 impl<const XLEN: usize> Logic for FrameStep<XLEN> {
     fn update(&mut self) {
         let step = Bits::<XLEN>::from(frame_word_bytes(XLEN));
-        self.y.next = if self.up.val() {
+        let y = if self.up.val() {
             self.x.val() + step
         } else {
             self.x.val() - step
         };
+        self.y.next = y;
+        self.w.next = if self.en.val() {
+            y
+        } else if self.keep.val() {
+            self.x.val()
+        } else {
+            Bits::<XLEN>::default()
+        };
     }
     fn connect(&mut self) {
         self.y.connect();
+        self.w.connect();
     }
     fn hdl(&self) -> Verilog {
         Verilog::Custom(frame_step_verilog(XLEN))
@@ -399,7 +432,9 @@ fn frame_step_verilog(xlen: usize) -> String {
     let mut s = format!(
         "// Module name: frame_step\n\
          wire [{m}:0] index = x[{top}:{shift}];\n\
+         wire [{m}:0] kept = keep | en ? index : {index_bits}'d0;\n\
          reg [{m}:0] next_index;\n\
+         reg [{m}:0] word_index;\n\
          always @(*) begin\n",
         m = index_bits - 1,
         top = xlen - 1
@@ -412,17 +447,24 @@ fn frame_step_verilog(xlen: usize) -> String {
         let stepped = format!("index[{hi}:{lo}] + {{{{{}{{~up}}}}, 1'b1}}", w - 1);
         if lo == 0 {
             s.push_str(&format!("    next_index[{hi}:{lo}] = {stepped};\n"));
-        } else {
             s.push_str(&format!(
-                "    next_index[{hi}:{lo}] = (up ? &index[{l}:0] : ~|index[{l}:0]) ? {stepped} : index[{hi}:{lo}];\n",
-                l = lo - 1
+                "    word_index[{hi}:{lo}] = en ? {stepped} : kept[{hi}:{lo}];\n"
+            ));
+        } else {
+            let carry = format!("(up ? &index[{l}:0] : ~|index[{l}:0])", l = lo - 1);
+            s.push_str(&format!(
+                "    next_index[{hi}:{lo}] = {carry} ? {stepped} : index[{hi}:{lo}];\n"
+            ));
+            s.push_str(&format!(
+                "    word_index[{hi}:{lo}] = (en & {carry}) ? {stepped} : kept[{hi}:{lo}];\n"
             ));
         }
         lo = hi + 1;
     }
     s.push_str(&format!(
-        "end\nalways @(*) y = {{next_index, x[{}:0]}};",
-        shift - 1
+        "end\nalways @(*) y = {{next_index, x[{l}:0]}};\n\
+         always @(*) w = {{word_index, keep | en ? x[{l}:0] : {shift}'d0}};",
+        l = shift - 1
     ));
     s
 }

@@ -335,11 +335,12 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         // Frame sequencer: pushes for the entry unit, pops for the return path.
         self.frame_sequencer.start_push.next = self.entry_unit.start_push.val();
         self.frame_sequencer.start_pop.next = self.return_path.start_pop.val();
-        // One address for both starts, chosen without the decision: the
-        // entry unit's stack top is the kernel RSP (a pop's first word)
-        // whenever a pop can start, since CSTACK is chosen only for a
-        // critical event ready (which wins over ERET) or a double fault
-        // (which needs a transfer running).
+        // One address for both starts, chosen from registers only (the
+        // sequencer loads it at every edge outside a transfer): the entry
+        // unit's stack top is the kernel RSP (a pop's first word) whenever
+        // a pop can start, since CSTACK is chosen only for a critical
+        // event ready (which wins over ERET) or during a transfer (a
+        // double fault's push).
         self.frame_sequencer.start_addr.next = self.entry_unit.push_addr.val();
         self.frame_sequencer.word_rip.next = self.entry_unit.return_rip.val();
         self.frame_sequencer.word_rsp.next = self.rename_bank.kernel_rsp.val();
@@ -404,14 +405,17 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.rename_bank.urip_load.next = self.entry_unit.urip_load.val();
         self.rename_bank.krip_load.next =
             self.entry_unit.enter.val() | self.return_path.restore.val();
+        // The kernel RIP and RSP values: a pop's when popping (only its
+        // end loads them then), else the entry's (a register chooses).
+        self.rename_bank.busy.next = self.frame_sequencer.busy.val();
         self.rename_bank.krip_value.next = self.entry_unit.krip_value.val();
-        if self.return_path.restore.val() {
+        if self.frame_sequencer.popping.val() {
             self.rename_bank.krip_value.next = self.return_path.restore_rip.val();
         }
         self.rename_bank.krsp_load.next =
             self.entry_unit.krsp_load.val() | self.return_path.restore.val();
         self.rename_bank.krsp_value.next = self.frame_sequencer.frame_addr.val();
-        if self.return_path.restore.val() {
+        if self.frame_sequencer.popping.val() {
             self.rename_bank.krsp_value.next = self.return_path.restore_rsp.val();
         }
         self.rename_bank.cpl_load.next = self.entry_unit.enter.val()

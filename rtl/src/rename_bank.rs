@@ -44,6 +44,10 @@ pub struct RenameBank<const XLEN: usize = 64> {
     pub csr_wdata: Signal<In, Bits<XLEN>>,
     /// An entry from user saves its return address: user RIP becomes `next_rip` (SYSCALL).
     pub urip_load: Signal<In, Bit>,
+    /// A frame transfer runs: the kernel RIP and RSP are loaded only by
+    /// the entry or return it ends (`krip_load`, `krsp_load`), never by
+    /// an instruction, so this register chooses their write data.
+    pub busy: Signal<In, Bit>,
     /// Load the kernel RIP (entry point, or the RIP popped by ERET).
     pub krip_load: Signal<In, Bit>,
     /// Value for `krip_load`.
@@ -105,6 +109,7 @@ impl<const XLEN: usize> RenameBank<XLEN> {
             ugs_we: Default::default(),
             csr_wdata: Default::default(),
             urip_load: Default::default(),
+            busy: Default::default(),
             krip_load: Default::default(),
             krip_value: Default::default(),
             krsp_load: Default::default(),
@@ -147,28 +152,36 @@ impl<const XLEN: usize> Logic for RenameBank<XLEN> {
         // loads the kernel copy; URIP and SYSCALL from user the user copy.
         self.rip_copies.we.next = self.retire.val();
         self.rip_copies.wdata.next = self.next_rip.val();
+        // The values are chosen by registers, not by the loads (which wait
+        // for the decision): the kernel RIP takes `krip_value` during a
+        // transfer or in user mode (an entry from user), else `next_rip`;
+        // the user copies take the CSR value in kernel mode, else the
+        // instruction's (SYSCALL from user saves `next_rip` the same way).
         self.rip_copies.kernel_we.next = self.krip_load.val();
         self.rip_copies.kernel_wdata.next = self.krip_value.val();
+        self.rip_copies.kernel_sel.next = self.busy.val() | self.user_mode.q.val();
         self.rip_copies.user_we.next = self.urip_we.val() | self.urip_load.val();
         self.rip_copies.user_wdata.next = self.csr_wdata.val();
-        if self.urip_load.val() {
-            self.rip_copies.user_wdata.next = self.next_rip.val();
-        }
+        self.rip_copies.user_sel.next = !self.user_mode.q.val();
         // RSP: the instruction's write; a pushed or popped frame loads the
         // kernel copy; URSP the user copy.
         self.rsp_copies.we.next = self.rsp_we.val();
         self.rsp_copies.wdata.next = self.rsp_wdata.val();
         self.rsp_copies.kernel_we.next = self.krsp_load.val();
         self.rsp_copies.kernel_wdata.next = self.krsp_value.val();
+        self.rsp_copies.kernel_sel.next = self.busy.val();
         self.rsp_copies.user_we.next = self.ursp_we.val();
         self.rsp_copies.user_wdata.next = self.csr_wdata.val();
+        self.rsp_copies.user_sel.next = !self.user_mode.q.val();
         // GS base: the instruction's write; UGS the user copy.
         self.gs_copies.we.next = self.gs_we.val();
         self.gs_copies.wdata.next = self.gs_wdata.val();
         self.gs_copies.kernel_we.next = false;
         self.gs_copies.kernel_wdata.next = self.gs_wdata.val();
+        self.gs_copies.kernel_sel.next = false;
         self.gs_copies.user_we.next = self.ugs_we.val();
         self.gs_copies.user_wdata.next = self.csr_wdata.val();
+        self.gs_copies.user_sel.next = !self.user_mode.q.val();
         // CPL.
         self.user_mode.we.next = self.cpl_load.val();
         self.user_mode.wdata.next = self.cpl_user.val();

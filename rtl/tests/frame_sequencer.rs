@@ -6,7 +6,8 @@
 //! answer, the next request in the cycle after an answer; a request holds
 //! until `mem_ready`; `mem_err` counts only with `mem_ready`; the bus
 //! outputs are registers, 0 outside a transfer, and `mem_we`/`mem_wdata`
-//! are 0 during a pop. A start while active restarts the transfer.
+//! are 0 during a pop. A start at a bus error restarts the transfer (a
+//! #DF's push); the unit starts at no other edge of a transfer.
 //! Each test writes `waveforms/frame_sequencer-<test>.vcd`.
 
 #[macro_use]
@@ -356,7 +357,7 @@ block_test!(
 );
 
 block_test!(
-    a_start_while_active_restarts,
+    a_start_at_a_bus_error_restarts,
     FrameSequencer,
     sequencer(),
     30,
@@ -374,7 +375,6 @@ block_test!(
         quiet(&mut x);
         x.mem_ready.next = true;
         edge!(sim, x, 2);
-        // Word 2 waits; a new push starts at B.
         check!(
             sim,
             x,
@@ -382,15 +382,18 @@ block_test!(
             push_req(PUSH_AT, 2),
             "word 2 of the first push"
         );
-        quiet(&mut x);
+        // Word 2 answers with an error at the same edge as a new push at
+        // B (how the entry unit starts a #DF frame).
+        x.mem_err.next = true;
         x.start_push.next = true;
         x.start_addr.next = (B + 8).into();
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), (false, false, true), "error at word 2");
         edge!(sim, x);
         quiet(&mut x);
         check!(sim, x, req(&x), push_req(B, 0), "restarted at B");
         check!(sim, x, state(&x), (true, false, 0), "restarted at B");
-        // Word 1 answers with an error at the same edge as a new push at C
-        // (how the entry unit starts a #DF frame).
+        // Again, at word 1 of that push, for a push at C.
         x.mem_ready.next = true;
         edge!(sim, x);
         check!(sim, x, req(&x), push_req(B, 1), "word 1 at B");
@@ -409,12 +412,25 @@ block_test!(
             "restarted at C after the error"
         );
         check!(sim, x, state(&x), (true, false, 0), "restarted at C");
-        // An answer at the same edge as a start_pop: the pop wins.
+        // An error with no start ends the transfer (a triple fault).
         x.mem_ready.next = true;
+        x.mem_err.next = true;
+        x.start_addr.next = B.into();
+        settle!(sim, x);
+        check!(sim, x, strobes(&x), (false, false, true), "error at C");
+        edge!(sim, x);
+        quiet(&mut x);
+        check!(sim, x, req(&x), IDLE_REQ, "ended by the error at C");
+        check!(
+            sim,
+            x,
+            state(&x),
+            (false, false, 0),
+            "ended by the error at C"
+        );
+        // The next start begins at its own address.
         x.start_pop.next = true;
         x.start_addr.next = D.into();
-        settle!(sim, x);
-        check!(sim, x, strobes(&x), (true, false, false), "answer at C");
         edge!(sim, x);
         quiet(&mut x);
         x.mem_ready.next = true;

@@ -49,6 +49,8 @@ fn quiet(x: &mut RegPair) {
     x.kernel_wdata.next = 0.into();
     x.user_we.next = false;
     x.user_wdata.next = 0.into();
+    x.kernel_sel.next = false;
+    x.user_sel.next = false;
 }
 
 fn copies(x: &RegPair) -> (u64, u64) {
@@ -76,18 +78,36 @@ block_test!(
         x.wdata.next = 0x2.into();
         edge!(sim, x);
         check!(sim, x, copies(&x), (0x1, 0x2), "user-level write");
-        // A per-copy write wins over the level write to the same copy, and
-        // both copies can change at one edge.
+        // Per-copy writes, both at one edge, each taking the value its
+        // select names.
+        quiet(&mut x);
         x.wdata.next = 0x3.into();
         x.user_we.next = true;
         x.user_wdata.next = 0x4.into();
+        x.user_sel.next = true;
         x.kernel_we.next = true;
         x.kernel_wdata.next = 0x5.into();
+        x.kernel_sel.next = true;
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x5, 0x4), "per-copy writes win");
+        check!(sim, x, copies(&x), (0x5, 0x4), "per-copy writes");
+        // A per-copy write whose select is clear takes `wdata`.
+        quiet(&mut x);
+        x.wdata.next = 0x6.into();
+        x.kernel_we.next = true;
+        x.kernel_wdata.next = 0x7.into();
+        edge!(sim, x);
+        check!(sim, x, copies(&x), (0x6, 0x4), "kernel write of wdata");
+        // A select alone writes nothing.
+        quiet(&mut x);
+        x.kernel_sel.next = true;
+        x.user_sel.next = true;
+        x.kernel_wdata.next = 0x8.into();
+        x.user_wdata.next = 0x9.into();
+        edge!(sim, x);
+        check!(sim, x, copies(&x), (0x6, 0x4), "selects alone");
         quiet(&mut x);
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x5, 0x4), "held");
+        check!(sim, x, copies(&x), (0x6, 0x4), "held");
     }
 );
 

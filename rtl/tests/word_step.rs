@@ -48,8 +48,8 @@ fn prove(name: &str, step: WordStep, expect: &str) -> Result<(), String> {
         ])
         .output()
         .unwrap_or_else(|e| panic!("cannot run yosys ({e}); install it with ./setup.sh"));
-    let _ = std::fs::remove_dir_all(&dir);
     if out.status.success() {
+        let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     } else {
         Err(format!(
@@ -113,7 +113,8 @@ fn model_steps_across_chunk_boundaries_and_wraps() {
 
 /// Asks Yosys' SAT solver whether the Verilog of `FrameStep<XLEN>`
 /// equals `expect` (a Verilog expression of `x` and `up`) for every `x`
-/// and `up`.
+/// and `up`, and its gated output `w` is `en ? expect : keep ? x : 0`
+/// for every `en` and `keep`.
 fn prove_frame_step<const XLEN: usize>(name: &str, expect: &str) -> Result<(), String> {
     let mut uut = FrameStepOf::<XLEN>::default();
     uut.connect_all();
@@ -121,12 +122,14 @@ fn prove_frame_step<const XLEN: usize>(name: &str, expect: &str) -> Result<(), S
     let dir = scratch(name);
     let miter = format!(
         "{verilog}\n\
-         module miter(input wire [{m}:0] x, input wire up, output wire ok);\n\
+         module miter(input wire [{m}:0] x, input wire up, input wire en, input wire keep, output wire ok);\n\
          \x20   wire [{m}:0] y;\n\
-         \x20   frame_step uut(.x(x), .up(up), .y(y));\n\
-         \x20   assign ok = y == ({expect});\n\
+         \x20   wire [{m}:0] w;\n\
+         \x20   frame_step uut(.x(x), .up(up), .en(en), .keep(keep), .y(y), .w(w));\n\
+         \x20   assign ok = y == ({expect}) && w == (en ? ({expect}) : keep ? x : {xlen}'d0);\n\
          endmodule\n",
-        m = XLEN - 1
+        m = XLEN - 1,
+        xlen = XLEN
     );
     std::fs::write(dir.join("miter.v"), miter).unwrap();
     let out = Command::new("yosys")
@@ -202,6 +205,28 @@ fn frame_step_model_steps_both_ways() {
                 x.wrapping_sub(8)
             };
             assert_eq!(step.y.val().to_u64(), want, "up {up} {x:#x}");
+        }
+    }
+}
+
+#[test]
+fn frame_step_model_gates_w() {
+    let mut step = FrameStep::default();
+    step.connect_all();
+    let x = 1u64 << (3 + STEP_CHUNK_BITS);
+    for up in [false, true] {
+        for (en, keep) in [(false, false), (false, true), (true, false), (true, true)] {
+            step.x.next = x.into();
+            step.up.next = up;
+            step.en.next = en;
+            step.keep.next = keep;
+            assert!(simulate(&mut step, 10));
+            let want = match (en, keep) {
+                (true, _) => step.y.val().to_u64(),
+                (false, true) => x,
+                (false, false) => 0,
+            };
+            assert_eq!(step.w.val().to_u64(), want, "up {up} en {en} keep {keep}");
         }
     }
 }
