@@ -570,8 +570,8 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.triple_fault.next =
             self.seq_bus_error.val() & !self.seq_popping.val() & self.inflight_df.q.val();
         // The frame sequencer writes the first word just below the top
-        // (its `FrameStep`, which it steps through the frame with).
-        // Chosen from registers only: a push starts at an idle edge
+        // (its `FrameStep`, which it steps through the frame with). The
+        // top is chosen from registers only: a push starts at an idle edge
         // (CSTACK for a critical event taken outside a critical handler,
         // ready exactly when `take_critical` is) or at a bus error during
         // a transfer (a #DF, critical: CSTACK outside a critical handler).

@@ -180,10 +180,10 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
         self.word.next = self.index.q.val();
-        // The word of this cycle: `addr`, or for a push the word below it.
-        // Next word: pushes go down, pops go up.
-        // 0 outside a transfer, where `addr` holds the next start's top:
-        // the step's gated output, one logic level per bit.
+        // The word of this cycle: `addr`, or for a push the word below it;
+        // 0 outside a transfer, where `addr` holds the next start's top
+        // (the step's gated output `w`, one logic level per bit). Next
+        // word: pushes go down, pops go up.
         self.step.x.next = self.addr.q.val();
         self.step.up.next = self.pop.q.val();
         self.step.en.next = self.active.q.val() & !self.pop.q.val();

@@ -118,9 +118,9 @@ impl<T: Synth> Logic for Reg<T> {
 /// never reaches the other level's copy. The entry, return and CSR paths
 /// write one copy whatever the level with `kernel_we` / `user_we`, never
 /// in a cycle where `we` writes the same copy; `kernel_sel` / `user_sel`
-/// say which value a write takes. Both copies are outputs: the rename bank shows the
-/// current level's copies of all its pairs with one selection, so the
-/// outputs never mix levels.
+/// say which value a write takes. Both copies are outputs: the rename
+/// bank shows the current level's copies of all its pairs with one
+/// selection, so the outputs never mix levels.
 #[derive(LogicBlock)]
 pub struct RegPair<const XLEN: usize = 64> {
     /// Clock of both copies.
