@@ -45,11 +45,15 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub csr_wdata: Signal<In, Bits<XLEN>>,
     /// The unit is in user mode.
     pub user: Signal<In, Bit>,
-    /// The current instruction takes effect at this edge unless its CSR
-    /// access faults (no other event, not busy).
-    pub insn_en: Signal<In, Bit>,
+    /// Not busy, not shut down, no critical event ready (the entry unit's).
+    pub calm: Signal<In, Bit>,
+    /// Kernel mode and no interrupt taken (the entry unit's).
+    pub quiet_kernel: Signal<In, Bit>,
     /// Instruction inputs are looked at in this cycle (neither busy nor shut down).
     pub read_en: Signal<In, Bit>,
+    /// The completing entry is a critical event's (the entry unit's, from
+    /// registers: a transfer runs and its event is critical).
+    pub pick_crit: Signal<In, Bit>,
     /// URIP, for reads.
     pub user_rip: Signal<In, Bits<XLEN>>,
     /// URSP, for reads.
@@ -81,10 +85,14 @@ pub struct CsrFile<const XLEN: usize = 64> {
     pub csr_rdata: Signal<Out, Bits<XLEN>>,
     /// The CSR access in this cycle raises #GP.
     pub csr_fault: Signal<Out, Bit>,
-    /// ENTRY: the entry point of ordinary events.
-    pub entry: Signal<Out, Bits<XLEN>>,
-    /// ENTRY_CRIT: the entry point of critical events.
-    pub entry_crit: Signal<Out, Bits<XLEN>>,
+    /// In kernel mode, this cycle's CSR access (if any) would not fault:
+    /// no access, or a known address that is not written read-only. Two
+    /// logic levels from the inputs; the kernel copies' instruction writes
+    /// take it last.
+    pub csr_ok: Signal<Out, Bit>,
+    /// The entry point of a completing entry: ENTRY_CRIT with
+    /// `pick_crit`, else ENTRY (one multiplexer with the read of 0x00/0x01).
+    pub entry_point: Signal<Out, Bits<XLEN>>,
     /// ENTRY_IRQ: the entry point of external interrupts (option `irq_entry`).
     pub entry_irq: Signal<Out, Bits<XLEN>>,
     /// CSTACK: the stack top of critical events.
@@ -134,6 +142,8 @@ pub struct CsrFile<const XLEN: usize = 64> {
     mask_critical: Constant<Bits<XLEN>>,
     write_ok: Signal<Local, Bit>,
     read_pair_entry: Signal<Local, Bits<XLEN>>,
+    /// ENTRY_CRIT rather than ENTRY, for the read or the entry point.
+    entry_pick: Signal<Local, Bit>,
     read_pair_cstack: Signal<Local, Bits<XLEN>>,
     read_pair_event: Signal<Local, Bits<XLEN>>,
     read_event: Signal<Local, Bits<XLEN>>,
@@ -268,8 +278,10 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             csr_addr: Default::default(),
             csr_wdata: Default::default(),
             user: Default::default(),
-            insn_en: Default::default(),
+            calm: Default::default(),
+            quiet_kernel: Default::default(),
             read_en: Default::default(),
+            pick_crit: Default::default(),
             user_rip: Default::default(),
             user_rsp: Default::default(),
             user_gs: Default::default(),
@@ -285,8 +297,8 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             load_critical: Default::default(),
             csr_rdata: Default::default(),
             csr_fault: Default::default(),
-            entry: Default::default(),
-            entry_crit: Default::default(),
+            csr_ok: Default::default(),
+            entry_point: Default::default(),
             entry_irq: Default::default(),
             cstack: Default::default(),
             status: Default::default(),
@@ -319,6 +331,7 @@ impl<const XLEN: usize> CsrFile<XLEN> {
             mask_critical: mask(status::CRITICAL),
             write_ok: Default::default(),
             read_pair_entry: Default::default(),
+            entry_pick: Default::default(),
             read_pair_cstack: Default::default(),
             read_pair_event: Default::default(),
             read_event: Default::default(),
@@ -375,11 +388,20 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
                         .csr_read_only
                         .val()
                         .get_bit(self.csr_addr.val().index())));
-        // A write takes effect in kernel mode; every address written below
-        // is a writable CSR of the table (checked at elaboration), so it
-        // cannot fault otherwise, and the write does not wait for the
-        // decode of `csr_fault`.
-        self.write_ok.next = self.insn_en.val() & self.csr_we.val() & !self.user.val();
+        self.csr_ok.next = !(self.csr_re.val() | self.csr_we.val())
+            | (self.csr_known.val().get_bit(self.csr_addr.val().index())
+                & !(self.csr_we.val()
+                    & self
+                        .csr_read_only
+                        .val()
+                        .get_bit(self.csr_addr.val().index())));
+        // A write takes effect in kernel mode when no event is taken: a
+        // CSR access comes without SYSCALL, ERET or a fault (SPEC.md, "What
+        // a core presents in one cycle"), so that is `calm` and no
+        // interrupt. Every address written below is a writable CSR of the
+        // table (checked at elaboration), so it cannot fault otherwise, and
+        // the write does not wait for the decode of `csr_fault`.
+        self.write_ok.next = self.calm.val() & self.quiet_kernel.val() & self.csr_we.val();
         // STATUS as a word: five bits, the rest read 0.
         self.status_word.next = self.zero.val();
         if self.if_q.q.val() {
@@ -403,8 +425,6 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         self.status_nmi_blocked.next = self.nmi_blocked_q.q.val();
         self.status_prev_user.next = self.prev_user_q.q.val();
         self.status_critical.next = self.critical_q.q.val();
-        self.entry.next = self.entry_q.q.val();
-        self.entry_crit.next = self.entry_crit_q.q.val();
         self.cstack.next = self.cstack_q.q.val();
         self.entry_irq.next = self.entry_irq_q.q.val();
         // Read port: the value before this edge, of the CSR at `csr_addr`.
@@ -413,10 +433,21 @@ impl<const XLEN: usize> Logic for CsrFile<XLEN> {
         // `csr_fault`, computed beside it, zeroes every address that is not
         // a CSR. The tree's shape is the table's addresses, which
         // `READ_TREE_FITS` checks at compile time.
+        // ENTRY/ENTRY_CRIT: one multiplexer for the read and for the
+        // entry point of a completing entry. A read happens in kernel mode
+        // outside a transfer, where no entry completes (an entry from user
+        // completes outside a transfer, a framed one at a transfer's end),
+        // so there the address picks; elsewhere `pick_crit`, which is low
+        // outside a transfer (an entry from user enters at ENTRY).
+        self.entry_pick.next = self.pick_crit.val();
+        if self.read_en.val() & !self.user.val() {
+            self.entry_pick.next = self.csr_addr.val().get_bit(0);
+        }
         self.read_pair_entry.next = self.entry_q.q.val();
-        if self.csr_addr.val().get_bit(0) {
+        if self.entry_pick.val() {
             self.read_pair_entry.next = self.entry_crit_q.q.val();
         }
+        self.entry_point.next = self.read_pair_entry.val();
         self.read_pair_cstack.next = self.cstack_q.q.val();
         if self.csr_addr.val().get_bit(0) {
             self.read_pair_cstack.next = self.status_word.val();

@@ -5,9 +5,11 @@
 //! blocked), a fault of the current instruction, an interrupt (user mode,
 //! or `if`), then the instruction itself (SYSCALL, ERET, CSR access,
 //! retire). The decision is one prioritised block of one-hot `take_*`
-//! signals; what reaches the wide registers (`do_insn`, `start_push`,
-//! the entry's completion) is the same decision written flat, a few logic
-//! levels from the registers and inputs it reads.
+//! signals; what reaches the wide registers (the first-level terms
+//! `calm`, `quiet_kernel`, `quiet_user`, `plain` that the top's enables
+//! are written from, `start_push`, the entry's completion) is the same
+//! decision written flat, a few logic levels from the registers and
+//! inputs it reads.
 //!
 //! An ordinary event from user mode completes at the accepting edge. Any
 //! other event starts a frame push and completes at the fifth bus answer
@@ -70,10 +72,8 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub kernel_rsp: Signal<In, Bits<XLEN>>,
     /// CSTACK.
     pub cstack: Signal<In, Bits<XLEN>>,
-    /// ENTRY.
-    pub entry: Signal<In, Bits<XLEN>>,
-    /// ENTRY_CRIT.
-    pub entry_crit: Signal<In, Bits<XLEN>>,
+    /// ENTRY, or ENTRY_CRIT with `pick_crit` (the CSR file's choice).
+    pub entry_point: Signal<In, Bits<XLEN>>,
     /// ENTRY_IRQ (option `irq_entry`).
     pub entry_irq: Signal<In, Bits<XLEN>>,
     /// STATUS.if.
@@ -105,21 +105,26 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub shutdown: Signal<Out, Bit>,
     /// Neither busy nor shut down: inputs are looked at in this cycle.
     pub idle: Signal<Out, Bit>,
-    /// The current instruction takes effect at this edge (retire, RSP/GS/CSR writes).
-    pub do_insn: Signal<Out, Bit>,
-    /// No event but perhaps the #GP of the current CSR access, and no
-    /// ERET: `do_insn` is this without that #GP.
-    pub insn_clear: Signal<Out, Bit>,
+    /// Not busy, not shut down, and no critical event ready: one logic
+    /// level from registers. With the three below, the first level of
+    /// every wide register's enable (see `ptu.rs`).
+    pub calm: Signal<Out, Bit>,
+    /// Kernel mode and no interrupt taken (`irq` low or `if` clear).
+    pub quiet_kernel: Signal<Out, Bit>,
+    /// User mode and no interrupt (user mode always takes `irq`).
+    pub quiet_user: Signal<Out, Bit>,
+    /// The instruction is none of SYSCALL, ERET or a fault (`exc_valid`).
+    pub plain: Signal<Out, Bit>,
     /// ERET in kernel mode is accepted at this edge.
     pub do_eret: Signal<Out, Bit>,
     /// An entry completes at this edge: CPL 0, kernel RIP = `krip_value`, STATUS = `load_*`.
     pub enter: Signal<Out, Bit>,
     /// The entry point of the completing entry.
     pub krip_value: Signal<Out, Bits<XLEN>>,
-    /// The completing entry pushed a frame: kernel RSP = the frame's lowest word.
-    pub krsp_load: Signal<Out, Bit>,
-    /// The completing entry is a SYSCALL from user: user RIP = `next_rip`.
-    pub urip_load: Signal<Out, Bit>,
+    /// The completing entry is a critical event's: a transfer runs and its
+    /// event is critical (registers only). The CSR file's `entry_point`
+    /// is then ENTRY_CRIT.
+    pub pick_crit: Signal<Out, Bit>,
     /// STATUS.if after the entry.
     pub load_if: Signal<Out, Bit>,
     /// STATUS.framed after the entry.
@@ -143,7 +148,6 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     take_critical: Signal<Local, Bit>,
     fault: Signal<Local, Bit>,
     take_irq: Signal<Local, Bit>,
-    take_syscall: Signal<Local, Bit>,
     /// SYSCALL is the event if one is accepted at this edge.
     sys_ready: Signal<Local, Bit>,
     /// The return RIP loads.
@@ -153,7 +157,6 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     /// The completing push is a #DF's.
     df_done: Signal<Local, Bit>,
     nmi_ready: Signal<Local, Bit>,
-    calm: Signal<Local, Bit>,
     mce_pending_next: Signal<Local, Bit>,
     irq_ok: Signal<Local, Bit>,
     ordinary: Signal<Local, Bit>,
@@ -267,8 +270,7 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             kernel_rip: Default::default(),
             kernel_rsp: Default::default(),
             cstack: Default::default(),
-            entry: Default::default(),
-            entry_crit: Default::default(),
+            entry_point: Default::default(),
             entry_irq: Default::default(),
             status_if: Default::default(),
             status_nmi_blocked: Default::default(),
@@ -284,13 +286,14 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             irq_ack: Default::default(),
             shutdown: Default::default(),
             idle: Default::default(),
-            do_insn: Default::default(),
-            insn_clear: Default::default(),
+            calm: Default::default(),
+            quiet_kernel: Default::default(),
+            quiet_user: Default::default(),
+            plain: Default::default(),
             do_eret: Default::default(),
             enter: Default::default(),
             krip_value: Default::default(),
-            krsp_load: Default::default(),
-            urip_load: Default::default(),
+            pick_crit: Default::default(),
             load_if: Default::default(),
             load_framed: Default::default(),
             load_nmi_blocked: Default::default(),
@@ -304,13 +307,11 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             take_critical: Default::default(),
             fault: Default::default(),
             take_irq: Default::default(),
-            take_syscall: Default::default(),
             sys_ready: Default::default(),
             load_candidates: Default::default(),
             inflight_load: Default::default(),
             df_done: Default::default(),
             nmi_ready: Default::default(),
-            calm: Default::default(),
             mce_pending_next: Default::default(),
             irq_ok: Default::default(),
             ordinary: Default::default(),
@@ -438,6 +439,9 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         self.nmi_ready.next = self.nmi_pending.q.val() & !self.status_nmi_blocked.val();
         self.calm.next = !self.busy.val() & self.settled_q.q.val() & !self.nmi_ready.val();
         self.irq_ok.next = self.irq.val() & (self.user.val() | self.status_if.val());
+        self.quiet_kernel.next = !self.user.val() & !(self.irq.val() & self.status_if.val());
+        self.quiet_user.next = self.user.val() & !self.irq.val();
+        self.plain.next = !self.exc_valid.val() & !self.op_eret.val() & !self.op_syscall.val();
         self.take_irq.next = self.calm.val() & !self.fault.val() & self.irq_ok.val();
         self.sys_ready.next = !self.busy.val()
             & !self.mce_pending.q.val()
@@ -445,8 +449,6 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             & !self.fault.val()
             & !self.irq_ok.val()
             & self.op_syscall.val();
-        self.take_syscall.next =
-            self.calm.val() & !self.fault.val() & !self.irq_ok.val() & self.op_syscall.val();
         self.ordinary.next =
             self.calm.val() & (self.fault.val() | self.irq_ok.val() | self.op_syscall.val());
         self.do_eret.next = self.calm.val()
@@ -456,12 +458,6 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             & !self.csr_fault.val()
             & !self.irq_ok.val()
             & !self.op_syscall.val();
-        self.insn_clear.next = self.calm.val()
-            & !self.exc_valid.val()
-            & !self.op_eret.val()
-            & !self.irq_ok.val()
-            & !self.op_syscall.val();
-        self.do_insn.next = self.insn_clear.val() & !self.csr_fault.val();
         // Ordinary events from user mode complete at once; the rest push a frame.
         self.immediate.next = self.ordinary.val() & self.user.val();
 
@@ -522,18 +518,14 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
         // Completion of an entry: at once, or at the fifth answer of its push.
         self.push_done.next = self.seq_done.val() & !self.seq_popping.val();
         self.enter.next = self.immediate.val() | self.push_done.val();
-        self.krsp_load.next = self.push_done.val();
-        self.urip_load.next = self.immediate.val() & self.take_syscall.val();
-        self.krip_value.next = self.entry.val();
+        // A critical event always pushes a frame: during a transfer the
+        // in-flight copy chooses (a register), not the push's end.
+        self.pick_crit.next = self.busy.val() & self.inflight_critical.q.val();
+        self.krip_value.next = self.entry_point.val();
         self.enter_irq.next = (self.immediate.val() & self.take_irq.val())
             | (self.push_done.val() & self.inflight_irq.q.val());
         if self.irq_entry.val() & self.enter_irq.val() {
             self.krip_value.next = self.entry_irq.val();
-        }
-        // A critical event always pushes a frame: during a transfer the
-        // in-flight copy chooses (a register), not the push's end.
-        if self.busy.val() & self.inflight_critical.q.val() {
-            self.krip_value.next = self.entry_crit.val();
         }
         self.load_if.next = false;
         self.load_framed.next = self.push_done.val();

@@ -4,11 +4,12 @@
 //! The level that selects the copy is the rename bank's (`user`, its CPL
 //! register), so `fs_base` changes in the same edge as `cpl`, `rip`,
 //! `rsp` and `gs_base` and never shows a mix of the two levels. `fs_we`
-//! comes qualified exactly as `gs_we` (the instruction takes effect at
-//! this edge) and writes the copy of the current level; a kernel CSR write
-//! of UFS writes the user copy. The block decodes that write itself from
-//! the same terms the CSR file's writes use (`insn_en`, kernel mode), and
-//! the CSR file reads UFS from `user_fs`.
+//! comes qualified exactly as `gs_we`, one enable per level (the
+//! instruction takes effect at this edge in that level), and writes the
+//! copy of the current level; a kernel CSR write of UFS writes the user
+//! copy. The block decodes that write itself from the same terms the CSR
+//! file's writes use (`calm`, `quiet_kernel`), and the CSR file reads UFS
+//! from `user_fs`.
 //!
 //! Only the unit with `fs_bank` ([`crate::PtuFs`]) has this block; the
 //! FS base is not in the frame.
@@ -27,13 +28,16 @@ pub struct FsBank<const XLEN: usize = 64> {
     pub reset: Signal<In, Bit>,
     /// The unit is in user mode (the rename bank's level).
     pub user: Signal<In, Bit>,
-    /// Write the current level's FS base (already qualified like `gs_we`).
-    pub fs_we: Signal<In, Bit>,
+    /// `fs_we` in kernel mode, qualified like `gs_we`.
+    pub fs_we_kernel: Signal<In, Bit>,
+    /// `fs_we` in user mode, qualified like `gs_we`.
+    pub fs_we_user: Signal<In, Bit>,
     /// Value for `fs_we`.
     pub fs_wdata: Signal<In, Bits<XLEN>>,
-    /// The current instruction takes effect at this edge unless its CSR
-    /// access faults (the CSR file's `insn_en`).
-    pub insn_en: Signal<In, Bit>,
+    /// Not busy, not shut down, no critical event ready (the entry unit's).
+    pub calm: Signal<In, Bit>,
+    /// Kernel mode and no interrupt taken (the entry unit's).
+    pub quiet_kernel: Signal<In, Bit>,
     /// Kernel-only register write.
     pub csr_we: Signal<In, Bit>,
     /// CSR address.
@@ -66,9 +70,11 @@ impl<const XLEN: usize> FsBank<XLEN> {
             clock: Default::default(),
             reset: Default::default(),
             user: Default::default(),
-            fs_we: Default::default(),
+            fs_we_kernel: Default::default(),
+            fs_we_user: Default::default(),
             fs_wdata: Default::default(),
-            insn_en: Default::default(),
+            calm: Default::default(),
+            quiet_kernel: Default::default(),
             csr_we: Default::default(),
             csr_addr: Default::default(),
             csr_wdata: Default::default(),
@@ -94,18 +100,19 @@ impl<const XLEN: usize> Logic for FsBank<XLEN> {
         clock!(self, clock, fs_copies);
         self.fs_copies.reset.next = self.reset.val();
         self.level_user.next = self.user.val() & self.banked.val();
-        self.fs_copies.user.next = self.level_user.val();
-        // The instruction's write goes to the current level's copy.
-        self.fs_copies.we.next = self.fs_we.val();
+        // The instruction's write goes to the current level's copy (the
+        // kernel's when unbanked); UFS, a kernel CSR write that takes
+        // effect, to the user copy.
         self.fs_copies.wdata.next = self.fs_wdata.val();
-        self.fs_copies.kernel_we.next = false;
+        self.fs_copies.kernel_we.next =
+            self.fs_we_kernel.val() | (self.fs_we_user.val() & !self.banked.val());
         self.fs_copies.kernel_wdata.next = self.fs_wdata.val();
         self.fs_copies.kernel_sel.next = false;
-        // UFS: a kernel CSR write that takes effect writes the user copy.
-        self.fs_copies.user_we.next = self.insn_en.val()
-            & self.csr_we.val()
-            & !self.user.val()
-            & (self.csr_addr.val() == self.addr_ufs.val());
+        self.fs_copies.user_we.next = (self.fs_we_user.val() & self.banked.val())
+            | (self.calm.val()
+                & self.quiet_kernel.val()
+                & self.csr_we.val()
+                & (self.csr_addr.val() == self.addr_ufs.val()));
         self.fs_copies.user_wdata.next = self.csr_wdata.val();
         // In kernel mode (or unbanked) only UFS writes the user copy, in
         // user mode only the instruction: the level chooses the value.

@@ -111,40 +111,35 @@ impl<T: Synth> Logic for Reg<T> {
 }
 
 /// A renamed register (SPEC.md, "Why it exists"): a kernel and a user copy
-/// of one XLEN-bit register, and the level that picks which one an
-/// instruction writes.
+/// of one XLEN-bit register.
 ///
-/// `we` writes the copy of the current level (`user`), so an instruction
-/// never reaches the other level's copy. The entry, return and CSR paths
-/// write one copy whatever the level with `kernel_we` / `user_we`, never
-/// in a cycle where `we` writes the same copy; `kernel_sel` / `user_sel`
-/// say which value a write takes. Both copies are outputs: the rename
-/// bank shows the current level's copies of all its pairs with one
-/// selection, so the outputs never mix levels.
+/// Each copy has its own complete enable (`kernel_we`, `user_we`): the
+/// caller writes the level into them, so an instruction's write reaches
+/// only the current level's copy, and each enable is one flat function of
+/// the decision's first-level terms (what a 64-bit enable waits for is
+/// its depth). `kernel_sel` / `user_sel` say which value a write takes:
+/// the instruction's `wdata`, or the copy's own. Both copies are outputs:
+/// the rename bank shows the current level's copies of all its pairs with
+/// one selection, so the outputs never mix levels.
 #[derive(LogicBlock)]
 pub struct RegPair<const XLEN: usize = 64> {
     /// Clock of both copies.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high: both copies take their reset values.
     pub reset: Signal<In, Bit>,
-    /// The current level is user: `we` writes the user copy.
-    pub user: Signal<In, Bit>,
-    /// Write the copy of the current level.
-    pub we: Signal<In, Bit>,
-    /// Value for `we`.
+    /// The instruction's value (RIP: `next_rip`; RSP: `rsp_wdata`; ...).
     pub wdata: Signal<In, Bits<XLEN>>,
-    /// Write the kernel copy, whatever the level.
+    /// Write the kernel copy.
     pub kernel_we: Signal<In, Bit>,
-    /// Value for `kernel_we`.
+    /// The kernel copy's own value (entry point, popped word, ...).
     pub kernel_wdata: Signal<In, Bits<XLEN>>,
     /// A write of the kernel copy takes `kernel_wdata` (else `wdata`).
-    /// Set whenever `kernel_we` is, clear whenever `we` writes the kernel
-    /// copy; its value matters only when the copy is written, so it can
-    /// come from registers while the enables wait for the decision.
+    /// Its value matters only when the copy is written, so it can come
+    /// from registers while the enables wait for the decision.
     pub kernel_sel: Signal<In, Bit>,
-    /// Write the user copy, whatever the level.
+    /// Write the user copy.
     pub user_we: Signal<In, Bit>,
-    /// Value for `user_we`.
+    /// The user copy's own value (the CSR write's).
     pub user_wdata: Signal<In, Bits<XLEN>>,
     /// A write of the user copy takes `user_wdata` (else `wdata`), like
     /// `kernel_sel`.
@@ -165,8 +160,6 @@ impl<const XLEN: usize> RegPair<XLEN> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            user: Default::default(),
-            we: Default::default(),
             wdata: Default::default(),
             kernel_we: Default::default(),
             kernel_sel: Default::default(),
@@ -205,12 +198,12 @@ impl<const XLEN: usize> RegPair<XLEN> {
         clock!(self, clock, kernel_copy, user_copy);
         self.kernel_copy.reset.next = self.reset.val();
         self.user_copy.reset.next = self.reset.val();
-        self.kernel_copy.we.next = self.kernel_we.val() | (self.we.val() & !self.user.val());
+        self.kernel_copy.we.next = self.kernel_we.val();
         self.kernel_copy.wdata.next = self.wdata.val();
         if self.kernel_sel.val() {
             self.kernel_copy.wdata.next = self.kernel_wdata.val();
         }
-        self.user_copy.we.next = self.user_we.val() | (self.we.val() & self.user.val());
+        self.user_copy.we.next = self.user_we.val();
         self.user_copy.wdata.next = self.wdata.val();
         if self.user_sel.val() {
             self.user_copy.wdata.next = self.user_wdata.val();
@@ -267,7 +260,7 @@ const WORD_BYTES: u64 = 8;
 const _: () = assert!(WORD_BYTES == ptu_arch::frame::WORD_BYTES);
 
 /// Bits of the chunks [`WordStep`]'s Verilog splits the word index into.
-pub const STEP_CHUNK_BITS: usize = 16;
+pub const STEP_CHUNK_BITS: usize = 32;
 
 /// The neighbouring frame word of a 64-bit address: `y = x + 8`
 /// ([`WordStep::up`]) or `x - 8` ([`WordStep::down`]), modulo 2^64, the

@@ -169,8 +169,12 @@ pub struct $name<const XLEN: usize = 64> {
     info_hi_word: Fit<64, XLEN>,
     /// Where EVENT_INFO's high word starts: bit 32.
     info_hi_lsb: Constant<Bits<64>>,
-    /// The current instruction takes effect at this edge.
-    insn_done: Signal<Local, Bit>,
+    /// No CSR access in this cycle.
+    no_csr: Signal<Local, Bit>,
+    /// User mode and an ordinary event of the instruction or an interrupt
+    /// (every CSR access and ERET fault there): with `calm`, an entry from
+    /// user completes at this edge.
+    user_event: Signal<Local, Bit>,
     /// `redirect`.
     redirect_q: Reg<Bit>,
 }
@@ -267,7 +271,8 @@ impl<const XLEN: usize> $name<XLEN> {
             info_word: Default::default(),
             info_hi_word: Default::default(),
             info_hi_lsb: Constant::new(32u64.into()),
-            insn_done: Default::default(),
+            no_csr: Default::default(),
+            user_event: Default::default(),
             redirect_q: Default::default(),
         })
     }
@@ -309,8 +314,8 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.entry_unit.kernel_rip.next = self.rename_bank.kernel_rip.val();
         self.entry_unit.kernel_rsp.next = self.rename_bank.kernel_rsp.val();
         self.entry_unit.cstack.next = self.csr_file.cstack.val();
-        self.entry_unit.entry.next = self.csr_file.entry.val();
-        self.entry_unit.entry_crit.next = self.csr_file.entry_crit.val();
+        self.entry_unit.entry_point.next = self.csr_file.entry_point.val();
+        self.csr_file.pick_crit.next = self.entry_unit.pick_crit.val();
         self.entry_unit.entry_irq.next = self.csr_file.entry_irq.val();
         self.entry_unit.status_if.next = self.csr_file.status_if.val();
         self.entry_unit.status_nmi_blocked.next = self.csr_file.status_nmi_blocked.val();
@@ -359,7 +364,8 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.csr_file.csr_addr.next = self.csr_addr.val();
         self.csr_file.csr_wdata.next = self.csr_wdata.val();
         self.csr_file.user.next = self.rename_bank.user.val();
-        self.csr_file.insn_en.next = self.entry_unit.insn_clear.val();
+        self.csr_file.calm.next = self.entry_unit.calm.val();
+        self.csr_file.quiet_kernel.next = self.entry_unit.quiet_kernel.val();
         self.csr_file.read_en.next = self.entry_unit.idle.val();
         self.csr_file.user_rip.next = self.rename_bank.user_rip.val();
         self.csr_file.user_rsp.next = self.rename_bank.user_rsp.val();
@@ -383,28 +389,66 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
             self.csr_file.load_critical.next = self.return_path.restore_critical.val();
         }
 
-        // Rename bank: instruction writes, CSR writes, entries and returns.
-        // `do_insn`, written per level: in user mode every CSR access
-        // faults, so the instruction's writes to the user copies do not
-        // wait for the address decode.
-        self.insn_done.next = self.entry_unit.do_insn.val();
-        if self.rename_bank.user.val() {
-            self.insn_done.next =
-                self.entry_unit.insn_clear.val() & !(self.csr_re.val() | self.csr_we.val());
-        }
-        self.rename_bank.retire.next = self.retire.val() & self.insn_done.val();
+        // Rename bank: each copy's complete enable, written flat (SPEC.md,
+        // "Events"; docs/spec.md §8). Their terms are the entry unit's
+        // first-level ones (`calm`, `quiet_kernel`, `quiet_user`, `plain`,
+        // each one logic level from registers and inputs), the
+        // instruction's inputs, a sequencer's answer, and last, for the
+        // kernel copies, `csr_ok` (two levels): a 64-bit enable waits about
+        // three levels. An instruction writes only its level's copy. In
+        // user mode every CSR access faults (`no_csr`); in kernel mode a
+        // faulting one cancels `retire`, `rsp_we` and `gs_we` (`csr_ok`).
+        // `retire` comes without SYSCALL, ERET or a fault (SPEC.md, "What a
+        // core presents in one cycle"); `rsp_we` and `gs_we` need `plain`.
+        // The kernel RIP is also written by an entry from user and by the
+        // end of a push or pop (`done`), the kernel RSP by that end, the
+        // user RIP by SYSCALL from user, the user copies by their CSR
+        // writes (the CSR file's, kernel mode).
+        self.no_csr.next = !(self.csr_re.val() | self.csr_we.val());
+        self.user_event.next = self.rename_bank.user.val()
+            & (self.exc_valid.val()
+                | self.op_eret.val()
+                | self.irq.val()
+                | self.op_syscall.val()
+                | self.csr_re.val()
+                | self.csr_we.val());
+        self.rename_bank.krip_we.next = self.frame_sequencer.done.val()
+            | (self.entry_unit.calm.val() & self.user_event.val())
+            | (self.entry_unit.calm.val()
+                & self.entry_unit.quiet_kernel.val()
+                & self.retire.val()
+                & self.csr_file.csr_ok.val());
+        self.rename_bank.urip_we.next = (self.entry_unit.calm.val()
+            & self.entry_unit.quiet_user.val()
+            & (self.op_syscall.val() | (self.retire.val() & self.no_csr.val())))
+            | self.csr_file.urip_we.val();
+        self.rename_bank.krsp_we.next = self.frame_sequencer.done.val()
+            | (self.entry_unit.calm.val()
+                & self.entry_unit.quiet_kernel.val()
+                & self.entry_unit.plain.val()
+                & self.rsp_we.val()
+                & self.csr_file.csr_ok.val());
+        self.rename_bank.ursp_we.next = (self.entry_unit.calm.val()
+            & self.entry_unit.quiet_user.val()
+            & self.entry_unit.plain.val()
+            & self.no_csr.val()
+            & self.rsp_we.val())
+            | self.csr_file.ursp_we.val();
+        self.rename_bank.kgs_we.next = self.entry_unit.calm.val()
+            & self.entry_unit.quiet_kernel.val()
+            & self.entry_unit.plain.val()
+            & self.gs_we.val()
+            & self.csr_file.csr_ok.val();
+        self.rename_bank.ugs_we.next = (self.entry_unit.calm.val()
+            & self.entry_unit.quiet_user.val()
+            & self.entry_unit.plain.val()
+            & self.no_csr.val()
+            & self.gs_we.val())
+            | self.csr_file.ugs_we.val();
         self.rename_bank.next_rip.next = self.next_rip.val();
-        self.rename_bank.rsp_we.next = self.rsp_we.val() & self.insn_done.val();
         self.rename_bank.rsp_wdata.next = self.rsp_wdata.val();
-        self.rename_bank.gs_we.next = self.gs_we.val() & self.insn_done.val();
         self.rename_bank.gs_wdata.next = self.gs_wdata.val();
-        self.rename_bank.urip_we.next = self.csr_file.urip_we.val();
-        self.rename_bank.ursp_we.next = self.csr_file.ursp_we.val();
-        self.rename_bank.ugs_we.next = self.csr_file.ugs_we.val();
         self.rename_bank.csr_wdata.next = self.csr_wdata.val();
-        self.rename_bank.urip_load.next = self.entry_unit.urip_load.val();
-        self.rename_bank.krip_load.next =
-            self.entry_unit.enter.val() | self.return_path.restore.val();
         // The kernel RIP and RSP values: a pop's when popping (only its
         // end loads them then), else the entry's (a register chooses).
         self.rename_bank.busy.next = self.frame_sequencer.busy.val();
@@ -412,8 +456,6 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         if self.frame_sequencer.popping.val() {
             self.rename_bank.krip_value.next = self.return_path.restore_rip.val();
         }
-        self.rename_bank.krsp_load.next =
-            self.entry_unit.krsp_load.val() | self.return_path.restore.val();
         self.rename_bank.krsp_value.next = self.frame_sequencer.frame_addr.val();
         if self.frame_sequencer.popping.val() {
             self.rename_bank.krsp_value.next = self.return_path.restore_rsp.val();
@@ -453,9 +495,19 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.$fs_bank.clock.next = self.clock.val();
         self.$fs_bank.reset.next = self.reset.val();
         self.$fs_bank.user.next = self.rename_bank.user.val();
-        self.$fs_bank.fs_we.next = self.$fs_we.val() & self.insn_done.val();
+        self.$fs_bank.fs_we_kernel.next = self.entry_unit.calm.val()
+            & self.entry_unit.quiet_kernel.val()
+            & self.entry_unit.plain.val()
+            & self.$fs_we.val()
+            & self.csr_file.csr_ok.val();
+        self.$fs_bank.fs_we_user.next = self.entry_unit.calm.val()
+            & self.entry_unit.quiet_user.val()
+            & self.entry_unit.plain.val()
+            & self.no_csr.val()
+            & self.$fs_we.val();
         self.$fs_bank.fs_wdata.next = self.$fs_wdata.val();
-        self.$fs_bank.insn_en.next = self.entry_unit.insn_clear.val();
+        self.$fs_bank.calm.next = self.entry_unit.calm.val();
+        self.$fs_bank.quiet_kernel.next = self.entry_unit.quiet_kernel.val();
         self.$fs_bank.csr_we.next = self.csr_we.val();
         self.$fs_bank.csr_addr.next = self.csr_addr.val();
         self.$fs_bank.csr_wdata.next = self.csr_wdata.val();

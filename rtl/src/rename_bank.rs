@@ -5,11 +5,12 @@
 //! privilege level, so there is no SYSCALL gap: in the same edge that CPL
 //! becomes 0, the outputs show the kernel's copies.
 //!
-//! The bank holds no policy. The instruction writes it receives are
-//! already qualified by the entry unit (`retire`, `rsp_we`, `gs_we` only
-//! when the instruction completes), and they go to the copy of the current
-//! level. The user copies are also written by kernel CSR accesses
-//! (URIP/URSP/UGS), and the kernel RIP/RSP by entries and returns.
+//! The bank holds no policy: each copy's write enable comes complete from
+//! the top (`ptu.rs`), which writes the level into it, so an instruction
+//! reaches only the current level's copy. The bank chooses the value a
+//! write takes, from registers only: the instruction's, or for the user
+//! copies the CSR write's (kernel mode), and for the kernel RIP and RSP
+//! an entry's or a return's (during a transfer, or an entry from user).
 
 use crate::primitives::{Reg, RegPair};
 use ptu_arch::{csr, PtuConfig, CPL_KERNEL, CPL_USER};
@@ -22,39 +23,36 @@ pub struct RenameBank<const XLEN: usize = 64> {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset, active high.
     pub reset: Signal<In, Bit>,
-    /// The current instruction completes: the current level's RIP becomes `next_rip`.
-    pub retire: Signal<In, Bit>,
+    /// Write the kernel RIP: retire in kernel mode (`next_rip`), or an
+    /// entry or return (`krip_value`).
+    pub krip_we: Signal<In, Bit>,
+    /// Write the user RIP: retire or SYSCALL in user mode (`next_rip`), or
+    /// a kernel CSR write of URIP (`csr_wdata`).
+    pub urip_we: Signal<In, Bit>,
+    /// Write the kernel RSP: `rsp_we` in kernel mode (`rsp_wdata`), or a
+    /// frame pushed or popped (`krsp_value`).
+    pub krsp_we: Signal<In, Bit>,
+    /// Write the user RSP: `rsp_we` in user mode, or a CSR write of URSP.
+    pub ursp_we: Signal<In, Bit>,
+    /// Write the kernel GS base: `gs_we` in kernel mode.
+    pub kgs_we: Signal<In, Bit>,
+    /// Write the user GS base: `gs_we` in user mode, or a CSR write of UGS.
+    pub ugs_we: Signal<In, Bit>,
     /// Address of the next instruction.
     pub next_rip: Signal<In, Bits<XLEN>>,
-    /// Write the current level's RSP.
-    pub rsp_we: Signal<In, Bit>,
-    /// Value for `rsp_we`.
+    /// The instruction's RSP value.
     pub rsp_wdata: Signal<In, Bits<XLEN>>,
-    /// Write the current level's GS base.
-    pub gs_we: Signal<In, Bit>,
-    /// Value for `gs_we`.
+    /// The instruction's GS base value.
     pub gs_wdata: Signal<In, Bits<XLEN>>,
-    /// Kernel CSR write of URIP.
-    pub urip_we: Signal<In, Bit>,
-    /// Kernel CSR write of URSP.
-    pub ursp_we: Signal<In, Bit>,
-    /// Kernel CSR write of UGS.
-    pub ugs_we: Signal<In, Bit>,
     /// Value for the CSR writes.
     pub csr_wdata: Signal<In, Bits<XLEN>>,
-    /// An entry from user saves its return address: user RIP becomes `next_rip` (SYSCALL).
-    pub urip_load: Signal<In, Bit>,
-    /// A frame transfer runs: the kernel RIP and RSP are loaded only by
-    /// the entry or return it ends (`krip_load`, `krsp_load`), never by
-    /// an instruction, so this register chooses their write data.
+    /// A frame transfer runs: the kernel RIP and RSP are written only by
+    /// the entry or return it ends, never by an instruction, so this
+    /// register chooses their write data.
     pub busy: Signal<In, Bit>,
-    /// Load the kernel RIP (entry point, or the RIP popped by ERET).
-    pub krip_load: Signal<In, Bit>,
-    /// Value for `krip_load`.
+    /// The kernel RIP of an entry or return.
     pub krip_value: Signal<In, Bits<XLEN>>,
-    /// Load the kernel RSP (frame pushed, or the RSP popped by ERET).
-    pub krsp_load: Signal<In, Bit>,
-    /// Value for `krsp_load`.
+    /// The kernel RSP of a frame pushed or popped.
     pub krsp_value: Signal<In, Bits<XLEN>>,
     /// Change the privilege level.
     pub cpl_load: Signal<In, Bit>,
@@ -98,21 +96,18 @@ impl<const XLEN: usize> RenameBank<XLEN> {
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            retire: Default::default(),
-            next_rip: Default::default(),
-            rsp_we: Default::default(),
-            rsp_wdata: Default::default(),
-            gs_we: Default::default(),
-            gs_wdata: Default::default(),
+            krip_we: Default::default(),
             urip_we: Default::default(),
+            krsp_we: Default::default(),
             ursp_we: Default::default(),
+            kgs_we: Default::default(),
             ugs_we: Default::default(),
+            next_rip: Default::default(),
+            rsp_wdata: Default::default(),
+            gs_wdata: Default::default(),
             csr_wdata: Default::default(),
-            urip_load: Default::default(),
             busy: Default::default(),
-            krip_load: Default::default(),
             krip_value: Default::default(),
-            krsp_load: Default::default(),
             krsp_value: Default::default(),
             cpl_load: Default::default(),
             cpl_user: Default::default(),
@@ -144,39 +139,30 @@ impl<const XLEN: usize> Logic for RenameBank<XLEN> {
         self.rsp_copies.reset.next = self.reset.val();
         self.gs_copies.reset.next = self.reset.val();
         self.user_mode.reset.next = self.reset.val();
-        // One level for all three pairs: the outputs never show a mix.
-        self.rip_copies.user.next = self.user_mode.q.val();
-        self.rsp_copies.user.next = self.user_mode.q.val();
-        self.gs_copies.user.next = self.user_mode.q.val();
-        // RIP: retire writes the current level's copy; an entry or return
-        // loads the kernel copy; URIP and SYSCALL from user the user copy.
-        self.rip_copies.we.next = self.retire.val();
+        // RIP: the instruction's value is `next_rip`. The kernel copy
+        // takes `krip_value` during a transfer or in user mode (an entry
+        // from user), the user copy the CSR value in kernel mode: values
+        // chosen by registers, not by the enables (which wait for the
+        // decision).
         self.rip_copies.wdata.next = self.next_rip.val();
-        // The values are chosen by registers, not by the loads (which wait
-        // for the decision): the kernel RIP takes `krip_value` during a
-        // transfer or in user mode (an entry from user), else `next_rip`;
-        // the user copies take the CSR value in kernel mode, else the
-        // instruction's (SYSCALL from user saves `next_rip` the same way).
-        self.rip_copies.kernel_we.next = self.krip_load.val();
+        self.rip_copies.kernel_we.next = self.krip_we.val();
         self.rip_copies.kernel_wdata.next = self.krip_value.val();
         self.rip_copies.kernel_sel.next = self.busy.val() | self.user_mode.q.val();
-        self.rip_copies.user_we.next = self.urip_we.val() | self.urip_load.val();
+        self.rip_copies.user_we.next = self.urip_we.val();
         self.rip_copies.user_wdata.next = self.csr_wdata.val();
         self.rip_copies.user_sel.next = !self.user_mode.q.val();
-        // RSP: the instruction's write; a pushed or popped frame loads the
-        // kernel copy; URSP the user copy.
-        self.rsp_copies.we.next = self.rsp_we.val();
+        // RSP: the instruction's write; a pushed or popped frame's (during
+        // a transfer) the kernel copy; URSP the user copy.
         self.rsp_copies.wdata.next = self.rsp_wdata.val();
-        self.rsp_copies.kernel_we.next = self.krsp_load.val();
+        self.rsp_copies.kernel_we.next = self.krsp_we.val();
         self.rsp_copies.kernel_wdata.next = self.krsp_value.val();
         self.rsp_copies.kernel_sel.next = self.busy.val();
         self.rsp_copies.user_we.next = self.ursp_we.val();
         self.rsp_copies.user_wdata.next = self.csr_wdata.val();
         self.rsp_copies.user_sel.next = !self.user_mode.q.val();
         // GS base: the instruction's write; UGS the user copy.
-        self.gs_copies.we.next = self.gs_we.val();
         self.gs_copies.wdata.next = self.gs_wdata.val();
-        self.gs_copies.kernel_we.next = false;
+        self.gs_copies.kernel_we.next = self.kgs_we.val();
         self.gs_copies.kernel_wdata.next = self.gs_wdata.val();
         self.gs_copies.kernel_sel.next = false;
         self.gs_copies.user_we.next = self.ugs_we.val();
