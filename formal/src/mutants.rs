@@ -33,7 +33,8 @@ pub struct Mutant {
     pub breaks: &'static str,
     /// The bug, in words.
     pub bug: &'static str,
-    /// The instance (a path from `ptu`) whose module it changes.
+    /// The instance (a path from `ptu`; `""` for `ptu` itself) whose
+    /// module it changes.
     pub instance: &'static str,
     /// The code to find (whitespace-insensitive; `{key}` for an internal name).
     pub find: &'static str,
@@ -76,19 +77,21 @@ pub const MUTANTS: [Mutant; 14] = [
     Mutant {
         name: "user-retire-writes-kernel-rip",
         breaks: "P2",
-        bug: "retire in user mode writes the kernel RIP",
-        instance: "rename_bank",
-        find: "{rip_write_level} = {user_mode};",
-        replace: "{rip_write_level} = 1'b0;",
+        bug: "retire in user mode writes the kernel RIP (its enable's retire term \
+              forgets the level)",
+        instance: "",
+        find: "({calm} & {quiet_kernel} & retire & {csr_ok})",
+        replace: "({calm} & retire & {csr_ok})",
         preset: None,
     },
     Mutant {
         name: "critical-entry-at-entry",
         breaks: "P3",
-        bug: "critical events enter at ENTRY instead of ENTRY_CRIT",
+        bug: "critical events enter at ENTRY instead of ENTRY_CRIT (the CSR file is \
+              never asked for ENTRY_CRIT during a transfer)",
         instance: "entry_unit",
-        find: "if ({entry_unit_busy} & {inflight_critical}) begin {krip_value} = {entry_unit_entry_crit};",
-        replace: "if ({entry_unit_busy} & {inflight_critical}) begin {krip_value} = {entry_unit_entry};",
+        find: "{pick_crit} = {entry_unit_busy} & {inflight_critical};",
+        replace: "{pick_crit} = 1'b0;",
         preset: None,
     },
     Mutant {
@@ -170,7 +173,7 @@ pub const MUTANTS: [Mutant; 14] = [
         bug: "with irq_entry, external interrupts still enter at ENTRY, not ENTRY_IRQ",
         instance: "entry_unit",
         find: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry_irq};",
-        replace: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry};",
+        replace: "if ({irq_entry_on} & {enter_irq}) begin {krip_value} = {entry_unit_entry_point};",
         preset: Some("x86_64-irq-entry"),
     },
     Mutant {

@@ -55,21 +55,18 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     // Stub signals
     reg rename_bank_clock;
     reg rename_bank_reset;
-    reg rename_bank_retire;
-    reg [63:0] rename_bank_next_rip;
-    reg rename_bank_rsp_we;
-    reg [63:0] rename_bank_rsp_wdata;
-    reg rename_bank_gs_we;
-    reg [63:0] rename_bank_gs_wdata;
+    reg rename_bank_krip_we;
     reg rename_bank_urip_we;
+    reg rename_bank_krsp_we;
     reg rename_bank_ursp_we;
+    reg rename_bank_kgs_we;
     reg rename_bank_ugs_we;
+    reg [63:0] rename_bank_next_rip;
+    reg [63:0] rename_bank_rsp_wdata;
+    reg [63:0] rename_bank_gs_wdata;
     reg [63:0] rename_bank_csr_wdata;
-    reg rename_bank_urip_load;
     reg rename_bank_busy;
-    reg rename_bank_krip_load;
     reg [63:0] rename_bank_krip_value;
-    reg rename_bank_krsp_load;
     reg [63:0] rename_bank_krsp_value;
     reg rename_bank_cpl_load;
     reg rename_bank_cpl_user;
@@ -103,8 +100,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [63:0] entry_unit_kernel_rip;
     reg [63:0] entry_unit_kernel_rsp;
     reg [63:0] entry_unit_cstack;
-    reg [63:0] entry_unit_entry;
-    reg [63:0] entry_unit_entry_crit;
+    reg [63:0] entry_unit_entry_point;
     reg [63:0] entry_unit_entry_irq;
     reg entry_unit_status_if;
     reg entry_unit_status_nmi_blocked;
@@ -120,13 +116,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire entry_unit_irq_ack;
     wire entry_unit_shutdown;
     wire entry_unit_idle;
-    wire entry_unit_do_insn;
-    wire entry_unit_insn_clear;
+    wire entry_unit_calm;
+    wire entry_unit_quiet_kernel;
+    wire entry_unit_quiet_user;
+    wire entry_unit_plain;
     wire entry_unit_do_eret;
     wire entry_unit_enter;
     wire [63:0] entry_unit_krip_value;
-    wire entry_unit_krsp_load;
-    wire entry_unit_urip_load;
+    wire entry_unit_pick_crit;
     wire entry_unit_load_if;
     wire entry_unit_load_framed;
     wire entry_unit_load_nmi_blocked;
@@ -189,8 +186,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg [7:0] csr_file_csr_addr;
     reg [63:0] csr_file_csr_wdata;
     reg csr_file_user;
-    reg csr_file_insn_en;
+    reg csr_file_calm;
+    reg csr_file_quiet_kernel;
     reg csr_file_read_en;
+    reg csr_file_pick_crit;
     reg [63:0] csr_file_user_rip;
     reg [63:0] csr_file_user_rsp;
     reg [63:0] csr_file_user_gs;
@@ -206,8 +205,8 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg csr_file_load_critical;
     wire [63:0] csr_file_csr_rdata;
     wire csr_file_csr_fault;
-    wire [63:0] csr_file_entry;
-    wire [63:0] csr_file_entry_crit;
+    wire csr_file_csr_ok;
+    wire [63:0] csr_file_entry_point;
     wire [63:0] csr_file_entry_irq;
     wire [63:0] csr_file_cstack;
     wire [63:0] csr_file_status;
@@ -230,27 +229,25 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire redirect_q_q;
 
     // Local signals
-    reg insn_done;
+    reg no_csr;
+    reg user_event;
 
     // Sub module instances
     ptu_rename_bank rename_bank(
         .clock(rename_bank_clock),
         .reset(rename_bank_reset),
-        .retire(rename_bank_retire),
-        .next_rip(rename_bank_next_rip),
-        .rsp_we(rename_bank_rsp_we),
-        .rsp_wdata(rename_bank_rsp_wdata),
-        .gs_we(rename_bank_gs_we),
-        .gs_wdata(rename_bank_gs_wdata),
+        .krip_we(rename_bank_krip_we),
         .urip_we(rename_bank_urip_we),
+        .krsp_we(rename_bank_krsp_we),
         .ursp_we(rename_bank_ursp_we),
+        .kgs_we(rename_bank_kgs_we),
         .ugs_we(rename_bank_ugs_we),
+        .next_rip(rename_bank_next_rip),
+        .rsp_wdata(rename_bank_rsp_wdata),
+        .gs_wdata(rename_bank_gs_wdata),
         .csr_wdata(rename_bank_csr_wdata),
-        .urip_load(rename_bank_urip_load),
         .busy(rename_bank_busy),
-        .krip_load(rename_bank_krip_load),
         .krip_value(rename_bank_krip_value),
-        .krsp_load(rename_bank_krsp_load),
         .krsp_value(rename_bank_krsp_value),
         .cpl_load(rename_bank_cpl_load),
         .cpl_user(rename_bank_cpl_user),
@@ -286,8 +283,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .kernel_rip(entry_unit_kernel_rip),
         .kernel_rsp(entry_unit_kernel_rsp),
         .cstack(entry_unit_cstack),
-        .entry(entry_unit_entry),
-        .entry_crit(entry_unit_entry_crit),
+        .entry_point(entry_unit_entry_point),
         .entry_irq(entry_unit_entry_irq),
         .status_if(entry_unit_status_if),
         .status_nmi_blocked(entry_unit_status_nmi_blocked),
@@ -303,13 +299,14 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .irq_ack(entry_unit_irq_ack),
         .shutdown(entry_unit_shutdown),
         .idle(entry_unit_idle),
-        .do_insn(entry_unit_do_insn),
-        .insn_clear(entry_unit_insn_clear),
+        .calm(entry_unit_calm),
+        .quiet_kernel(entry_unit_quiet_kernel),
+        .quiet_user(entry_unit_quiet_user),
+        .plain(entry_unit_plain),
         .do_eret(entry_unit_do_eret),
         .enter(entry_unit_enter),
         .krip_value(entry_unit_krip_value),
-        .krsp_load(entry_unit_krsp_load),
-        .urip_load(entry_unit_urip_load),
+        .pick_crit(entry_unit_pick_crit),
         .load_if(entry_unit_load_if),
         .load_framed(entry_unit_load_framed),
         .load_nmi_blocked(entry_unit_load_nmi_blocked),
@@ -378,8 +375,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .csr_addr(csr_file_csr_addr),
         .csr_wdata(csr_file_csr_wdata),
         .user(csr_file_user),
-        .insn_en(csr_file_insn_en),
+        .calm(csr_file_calm),
+        .quiet_kernel(csr_file_quiet_kernel),
         .read_en(csr_file_read_en),
+        .pick_crit(csr_file_pick_crit),
         .user_rip(csr_file_user_rip),
         .user_rsp(csr_file_user_rsp),
         .user_gs(csr_file_user_gs),
@@ -395,8 +394,8 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .load_critical(csr_file_load_critical),
         .csr_rdata(csr_file_csr_rdata),
         .csr_fault(csr_file_csr_fault),
-        .entry(csr_file_entry),
-        .entry_crit(csr_file_entry_crit),
+        .csr_ok(csr_file_csr_ok),
+        .entry_point(csr_file_entry_point),
         .entry_irq(csr_file_entry_irq),
         .cstack(csr_file_cstack),
         .status(csr_file_status),
@@ -431,7 +430,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg csr_file_load_if_comb;
     reg csr_file_load_nmi_blocked_comb;
     reg csr_file_load_prev_user_comb;
-    reg insn_done_comb;
     reg [63:0] rename_bank_krip_value_comb;
     reg [63:0] rename_bank_krsp_value_comb;
 
@@ -559,11 +557,11 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        entry_unit_entry = csr_file_entry;
+        entry_unit_entry_point = csr_file_entry_point;
     end
 
     always @(*) begin
-        entry_unit_entry_crit = csr_file_entry_crit;
+        csr_file_pick_crit = entry_unit_pick_crit;
     end
 
     always @(*) begin
@@ -711,7 +709,11 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        csr_file_insn_en = entry_unit_insn_clear;
+        csr_file_calm = entry_unit_calm;
+    end
+
+    always @(*) begin
+        csr_file_quiet_kernel = entry_unit_quiet_kernel;
     end
 
     always @(*) begin
@@ -767,15 +769,35 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        insn_done_comb = entry_unit_do_insn;
-        if (rename_bank_user) begin
-            insn_done_comb = entry_unit_insn_clear & ~(csr_re | csr_we);
-        end
-        insn_done = insn_done_comb;
+        no_csr = ~(csr_re | csr_we);
     end
 
     always @(*) begin
-        rename_bank_retire = retire & insn_done;
+        user_event = rename_bank_user & (exc_valid | op_eret | irq | op_syscall | csr_re | csr_we);
+    end
+
+    always @(*) begin
+        rename_bank_krip_we = frame_sequencer_done | (entry_unit_calm & user_event) | (entry_unit_calm & entry_unit_quiet_kernel & retire & csr_file_csr_ok);
+    end
+
+    always @(*) begin
+        rename_bank_urip_we = (entry_unit_calm & entry_unit_quiet_user & (op_syscall | (retire & no_csr))) | csr_file_urip_we;
+    end
+
+    always @(*) begin
+        rename_bank_krsp_we = frame_sequencer_done | (entry_unit_calm & entry_unit_quiet_kernel & entry_unit_plain & rsp_we & csr_file_csr_ok);
+    end
+
+    always @(*) begin
+        rename_bank_ursp_we = (entry_unit_calm & entry_unit_quiet_user & entry_unit_plain & no_csr & rsp_we) | csr_file_ursp_we;
+    end
+
+    always @(*) begin
+        rename_bank_kgs_we = entry_unit_calm & entry_unit_quiet_kernel & entry_unit_plain & gs_we & csr_file_csr_ok;
+    end
+
+    always @(*) begin
+        rename_bank_ugs_we = (entry_unit_calm & entry_unit_quiet_user & entry_unit_plain & no_csr & gs_we) | csr_file_ugs_we;
     end
 
     always @(*) begin
@@ -783,15 +805,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        rename_bank_rsp_we = rsp_we & insn_done;
-    end
-
-    always @(*) begin
         rename_bank_rsp_wdata = rsp_wdata;
-    end
-
-    always @(*) begin
-        rename_bank_gs_we = gs_we & insn_done;
     end
 
     always @(*) begin
@@ -799,27 +813,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        rename_bank_urip_we = csr_file_urip_we;
-    end
-
-    always @(*) begin
-        rename_bank_ursp_we = csr_file_ursp_we;
-    end
-
-    always @(*) begin
-        rename_bank_ugs_we = csr_file_ugs_we;
-    end
-
-    always @(*) begin
         rename_bank_csr_wdata = csr_wdata;
-    end
-
-    always @(*) begin
-        rename_bank_urip_load = entry_unit_urip_load;
-    end
-
-    always @(*) begin
-        rename_bank_krip_load = entry_unit_enter | return_path_restore;
     end
 
     always @(*) begin
@@ -832,10 +826,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
             rename_bank_krip_value_comb = return_path_restore_rip;
         end
         rename_bank_krip_value = rename_bank_krip_value_comb;
-    end
-
-    always @(*) begin
-        rename_bank_krsp_load = entry_unit_krsp_load | return_path_restore;
     end
 
     always @(*) begin
@@ -920,7 +910,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
 endmodule // ptu
 
-module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,read_en,user_rip,user_rsp,user_gs,user_fs,event_info,event_info_hi,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,entry,entry_crit,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
+module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,calm,quiet_kernel,read_en,pick_crit,user_rip,user_rsp,user_gs,user_fs,event_info,event_info_hi,event_data,status_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,csr_rdata,csr_fault,csr_ok,entry_point,entry_irq,cstack,status,status_if,status_framed,status_nmi_blocked,status_prev_user,status_critical,urip_we,ursp_we,ugs_we);
 
     // Module arguments
     input wire clock;
@@ -930,8 +920,10 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire [7:0] csr_addr;
     input wire [63:0] csr_wdata;
     input wire user;
-    input wire insn_en;
+    input wire calm;
+    input wire quiet_kernel;
     input wire read_en;
+    input wire pick_crit;
     input wire [63:0] user_rip;
     input wire [63:0] user_rsp;
     input wire [63:0] user_gs;
@@ -947,8 +939,8 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     input wire load_critical;
     output reg [63:0] csr_rdata;
     output reg csr_fault;
-    output reg [63:0] entry;
-    output reg [63:0] entry_crit;
+    output reg csr_ok;
+    output reg [63:0] entry_point;
     output reg [63:0] entry_irq;
     output reg [63:0] cstack;
     output reg [63:0] status;
@@ -1032,6 +1024,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     // Local signals
     reg write_ok;
     reg [63:0] read_pair_entry;
+    reg entry_pick;
     reg [63:0] read_pair_cstack;
     reg [63:0] read_pair_event;
     reg [63:0] read_event;
@@ -1107,6 +1100,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
 
     // Private copies: each is computed, then written once per evaluation.
     reg [63:0] csr_rdata_comb;
+    reg entry_pick_comb;
     reg if_q_wdata_comb;
     reg [63:0] read_event_comb;
     reg [63:0] read_kernel_comb;
@@ -1195,7 +1189,11 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
-        write_ok = insn_en & csr_we & ~user;
+        csr_ok = ~(csr_re | csr_we) | (csr_known[csr_addr] & ~(csr_we & csr_read_only[csr_addr]));
+    end
+
+    always @(*) begin
+        write_ok = calm & quiet_kernel & csr_we;
     end
 
     always @(*) begin
@@ -1243,14 +1241,6 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
-        entry = entry_q_q;
-    end
-
-    always @(*) begin
-        entry_crit = entry_crit_q_q;
-    end
-
-    always @(*) begin
         cstack = cstack_q_q;
     end
 
@@ -1259,11 +1249,23 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,insn_en,re
     end
 
     always @(*) begin
+        entry_pick_comb = pick_crit;
+        if (read_en & ~user) begin
+            entry_pick_comb = csr_addr[0];
+        end
+        entry_pick = entry_pick_comb;
+    end
+
+    always @(*) begin
         read_pair_entry_comb = entry_q_q;
-        if (csr_addr[0]) begin
+        if (entry_pick) begin
             read_pair_entry_comb = entry_crit_q_q;
         end
         read_pair_entry = read_pair_entry_comb;
+    end
+
+    always @(*) begin
+        entry_point = read_pair_entry;
     end
 
     always @(*) begin
@@ -1466,7 +1468,7 @@ module ptu_reg_w64(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w64
 
-module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry,entry_crit,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,do_insn,insn_clear,do_eret,enter,krip_value,krsp_load,urip_load,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
+module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry_point,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,calm,quiet_kernel,quiet_user,plain,do_eret,enter,krip_value,pick_crit,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
     // Module arguments
     input wire clock;
@@ -1489,8 +1491,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     input wire [63:0] kernel_rip;
     input wire [63:0] kernel_rsp;
     input wire [63:0] cstack;
-    input wire [63:0] entry;
-    input wire [63:0] entry_crit;
+    input wire [63:0] entry_point;
     input wire [63:0] entry_irq;
     input wire status_if;
     input wire status_nmi_blocked;
@@ -1506,13 +1507,14 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     output reg irq_ack;
     output reg shutdown;
     output reg idle;
-    output reg do_insn;
-    output reg insn_clear;
+    output reg calm;
+    output reg quiet_kernel;
+    output reg quiet_user;
+    output reg plain;
     output reg do_eret;
     output reg enter;
     output reg [63:0] krip_value;
-    output reg krsp_load;
-    output reg urip_load;
+    output reg pick_crit;
     output reg load_if;
     output reg load_framed;
     output reg load_nmi_blocked;
@@ -1632,13 +1634,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg take_critical;
     reg fault;
     reg take_irq;
-    reg take_syscall;
     reg sys_ready;
     reg load_candidates;
     reg inflight_load;
     reg df_done;
     reg nmi_ready;
-    reg calm;
     reg mce_pending_next;
     reg irq_ok;
     reg ordinary;
@@ -1978,6 +1978,18 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
+        quiet_kernel = ~user & ~(irq & status_if);
+    end
+
+    always @(*) begin
+        quiet_user = user & ~irq;
+    end
+
+    always @(*) begin
+        plain = ~exc_valid & ~op_eret & ~op_syscall;
+    end
+
+    always @(*) begin
         take_irq = calm & ~fault & irq_ok;
     end
 
@@ -1986,23 +1998,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        take_syscall = calm & ~fault & ~irq_ok & op_syscall;
-    end
-
-    always @(*) begin
         ordinary = calm & (fault | irq_ok | op_syscall);
     end
 
     always @(*) begin
         do_eret = calm & op_eret & ~user & ~exc_valid & ~csr_fault & ~irq_ok & ~op_syscall;
-    end
-
-    always @(*) begin
-        insn_clear = calm & ~exc_valid & ~op_eret & ~irq_ok & ~op_syscall;
-    end
-
-    always @(*) begin
-        do_insn = insn_clear & ~csr_fault;
     end
 
     always @(*) begin
@@ -2078,20 +2078,13 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        krsp_load = push_done;
+        pick_crit = busy & inflight_critical_q;
     end
 
     always @(*) begin
-        urip_load = immediate & take_syscall;
-    end
-
-    always @(*) begin
-        krip_value_comb = entry;
+        krip_value_comb = entry_point;
         if (irq_entry & enter_irq) begin
             krip_value_comb = entry_irq;
-        end
-        if (busy & inflight_critical_q) begin
-            krip_value_comb = entry_crit;
         end
         krip_value = krip_value_comb;
     end
@@ -2630,18 +2623,14 @@ module ptu_frame_step(x,up,en,keep,y,w);
     reg [60:0] word_index_comb;
 
     always @(*) begin
-        next_index_comb[15:0] = index[15:0] + {{15{~up}}, 1'b1};
-        next_index_comb[31:16] = (up ? &index[15:0] : ~|index[15:0]) ? index[31:16] + {{15{~up}}, 1'b1} : index[31:16];
-        next_index_comb[47:32] = (up ? &index[31:0] : ~|index[31:0]) ? index[47:32] + {{15{~up}}, 1'b1} : index[47:32];
-        next_index_comb[60:48] = (up ? &index[47:0] : ~|index[47:0]) ? index[60:48] + {{12{~up}}, 1'b1} : index[60:48];
+        next_index_comb[31:0] = index[31:0] + {{31{~up}}, 1'b1};
+        next_index_comb[60:32] = (up ? &index[31:0] : ~|index[31:0]) ? index[60:32] + {{28{~up}}, 1'b1} : index[60:32];
         next_index = next_index_comb;
     end
 
     always @(*) begin
-        word_index_comb[15:0] = en ? index[15:0] + {{15{~up}}, 1'b1} : kept[15:0];
-        word_index_comb[31:16] = (en & (up ? &index[15:0] : ~|index[15:0])) ? index[31:16] + {{15{~up}}, 1'b1} : kept[31:16];
-        word_index_comb[47:32] = (en & (up ? &index[31:0] : ~|index[31:0])) ? index[47:32] + {{15{~up}}, 1'b1} : kept[47:32];
-        word_index_comb[60:48] = (en & (up ? &index[47:0] : ~|index[47:0])) ? index[60:48] + {{12{~up}}, 1'b1} : kept[60:48];
+        word_index_comb[31:0] = en ? index[31:0] + {{31{~up}}, 1'b1} : kept[31:0];
+        word_index_comb[60:32] = (en & (up ? &index[31:0] : ~|index[31:0])) ? index[60:32] + {{28{~up}}, 1'b1} : kept[60:32];
         word_index = word_index_comb;
     end
     always @(*) y = {next_index, x[2:0]};
@@ -2660,26 +2649,23 @@ module ptu_fit_w64_w64(x,y);
     always @(*) y = x;
 endmodule // ptu_fit_w64_w64
 
-module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wdata,urip_we,ursp_we,ugs_we,csr_wdata,urip_load,busy,krip_load,krip_value,krsp_load,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
+module ptu_rename_bank(clock,reset,krip_we,urip_we,krsp_we,ursp_we,kgs_we,ugs_we,next_rip,rsp_wdata,gs_wdata,csr_wdata,busy,krip_value,krsp_value,cpl_load,cpl_user,cpl,user,rip,rsp,gs_base,kernel_rip,kernel_rsp,user_rip,user_rsp,user_gs);
 
     // Module arguments
     input wire clock;
     input wire reset;
-    input wire retire;
-    input wire [63:0] next_rip;
-    input wire rsp_we;
-    input wire [63:0] rsp_wdata;
-    input wire gs_we;
-    input wire [63:0] gs_wdata;
+    input wire krip_we;
     input wire urip_we;
+    input wire krsp_we;
     input wire ursp_we;
+    input wire kgs_we;
     input wire ugs_we;
+    input wire [63:0] next_rip;
+    input wire [63:0] rsp_wdata;
+    input wire [63:0] gs_wdata;
     input wire [63:0] csr_wdata;
-    input wire urip_load;
     input wire busy;
-    input wire krip_load;
     input wire [63:0] krip_value;
-    input wire krsp_load;
     input wire [63:0] krsp_value;
     input wire cpl_load;
     input wire cpl_user;
@@ -2701,8 +2687,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     // Stub signals
     reg rip_copies_clock;
     reg rip_copies_reset;
-    reg rip_copies_user;
-    reg rip_copies_we;
     reg [63:0] rip_copies_wdata;
     reg rip_copies_kernel_we;
     reg [63:0] rip_copies_kernel_wdata;
@@ -2714,8 +2698,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     wire [63:0] rip_copies_user_q;
     reg rsp_copies_clock;
     reg rsp_copies_reset;
-    reg rsp_copies_user;
-    reg rsp_copies_we;
     reg [63:0] rsp_copies_wdata;
     reg rsp_copies_kernel_we;
     reg [63:0] rsp_copies_kernel_wdata;
@@ -2727,8 +2709,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     wire [63:0] rsp_copies_user_q;
     reg gs_copies_clock;
     reg gs_copies_reset;
-    reg gs_copies_user;
-    reg gs_copies_we;
     reg [63:0] gs_copies_wdata;
     reg gs_copies_kernel_we;
     reg [63:0] gs_copies_kernel_wdata;
@@ -2748,8 +2728,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     ptu_reg_pair_w64 rip_copies(
         .clock(rip_copies_clock),
         .reset(rip_copies_reset),
-        .user(rip_copies_user),
-        .we(rip_copies_we),
         .wdata(rip_copies_wdata),
         .kernel_we(rip_copies_kernel_we),
         .kernel_wdata(rip_copies_kernel_wdata),
@@ -2763,8 +2741,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     ptu_reg_pair_w64 rsp_copies(
         .clock(rsp_copies_clock),
         .reset(rsp_copies_reset),
-        .user(rsp_copies_user),
-        .we(rsp_copies_we),
         .wdata(rsp_copies_wdata),
         .kernel_we(rsp_copies_kernel_we),
         .kernel_wdata(rsp_copies_kernel_wdata),
@@ -2778,8 +2754,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     ptu_reg_pair_w64 gs_copies(
         .clock(gs_copies_clock),
         .reset(gs_copies_reset),
-        .user(gs_copies_user),
-        .we(gs_copies_we),
         .wdata(gs_copies_wdata),
         .kernel_we(gs_copies_kernel_we),
         .kernel_wdata(gs_copies_kernel_wdata),
@@ -2807,7 +2781,6 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     // Update code
     always @(*) begin
         rip_copies_clock = clock;
-        gs_copies_kernel_we = 1'h0;
         gs_copies_kernel_sel = 1'h0;
     end
 
@@ -2840,27 +2813,11 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        rip_copies_user = user_mode_q;
-    end
-
-    always @(*) begin
-        rsp_copies_user = user_mode_q;
-    end
-
-    always @(*) begin
-        gs_copies_user = user_mode_q;
-    end
-
-    always @(*) begin
-        rip_copies_we = retire;
-    end
-
-    always @(*) begin
         rip_copies_wdata = next_rip;
     end
 
     always @(*) begin
-        rip_copies_kernel_we = krip_load;
+        rip_copies_kernel_we = krip_we;
     end
 
     always @(*) begin
@@ -2872,7 +2829,7 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        rip_copies_user_we = urip_we | urip_load;
+        rip_copies_user_we = urip_we;
     end
 
     always @(*) begin
@@ -2884,15 +2841,11 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        rsp_copies_we = rsp_we;
-    end
-
-    always @(*) begin
         rsp_copies_wdata = rsp_wdata;
     end
 
     always @(*) begin
-        rsp_copies_kernel_we = krsp_load;
+        rsp_copies_kernel_we = krsp_we;
     end
 
     always @(*) begin
@@ -2916,11 +2869,11 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
     end
 
     always @(*) begin
-        gs_copies_we = gs_we;
+        gs_copies_wdata = gs_wdata;
     end
 
     always @(*) begin
-        gs_copies_wdata = gs_wdata;
+        gs_copies_kernel_we = kgs_we;
     end
 
     always @(*) begin
@@ -2993,13 +2946,11 @@ module ptu_rename_bank(clock,reset,retire,next_rip,rsp_we,rsp_wdata,gs_we,gs_wda
 endmodule // ptu_rename_bank
 
 // Shared by: ptu_rename_bank_gs_copies, ptu_rename_bank_rip_copies, ptu_rename_bank_rsp_copies
-module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,kernel_sel,user_we,user_wdata,user_sel,kernel_q,user_q);
+module ptu_reg_pair_w64(clock,reset,wdata,kernel_we,kernel_wdata,kernel_sel,user_we,user_wdata,user_sel,kernel_q,user_q);
 
     // Module arguments
     input wire clock;
     input wire reset;
-    input wire user;
-    input wire we;
     input wire [63:0] wdata;
     input wire kernel_we;
     input wire [63:0] kernel_wdata;
@@ -3061,7 +3012,7 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,kernel_
     end
 
     always @(*) begin
-        kernel_copy_we = kernel_we | (we & ~user);
+        kernel_copy_we = kernel_we;
     end
 
     always @(*) begin
@@ -3073,7 +3024,7 @@ module ptu_reg_pair_w64(clock,reset,user,we,wdata,kernel_we,kernel_wdata,kernel_
     end
 
     always @(*) begin
-        user_copy_we = user_we | (we & user);
+        user_copy_we = user_we;
     end
 
     always @(*) begin

@@ -5,7 +5,12 @@
 //! (`csr_fault`) and takes no effect; STATUS writes change only `if`.
 //! `csr_rdata` is the value before the edge with `csr_re`, and 0 without
 //! it or when the access faults; spec-notes section 3 adds: 0 when the
-//! unit is not looking at instruction inputs (`read_en` low).
+//! unit is not looking at instruction inputs (`read_en` low). A write
+//! takes effect when the entry unit says no event is taken in kernel mode
+//! (`calm`, `quiet_kernel`); `csr_ok` is the kernel-mode verdict on the
+//! access alone. ENTRY and ENTRY_CRIT share one multiplexer between the
+//! read and `entry_point`: the address picks in a kernel read cycle,
+//! `pick_crit` elsewhere.
 //! Each test writes `waveforms/csr_file-<test>.vcd`.
 
 #[macro_use]
@@ -38,16 +43,18 @@ fn file() -> CsrFile {
 
 /// Every input low, except the values of the other blocks' registers
 /// (user copies, EVENT_INFO, EVENT_DATA), which are set to non-zero
-/// constants, and `read_en`/`insn_en`, which are high (idle kernel).
+/// constants, and `read_en`, `calm` and `quiet_kernel`, which are high
+/// (idle kernel, no event).
 fn quiet(x: &mut CsrFile) {
     x.reset.next = false;
     x.csr_re.next = false;
     x.csr_we.next = false;
     x.csr_addr.next = 0.into();
     x.csr_wdata.next = 0.into();
-    x.user.next = false;
-    x.insn_en.next = true;
+    set_user(x, false);
+    x.calm.next = true;
     x.read_en.next = true;
+    x.pick_crit.next = false;
     x.user_rip.next = URIP.into();
     x.user_rsp.next = URSP.into();
     x.user_gs.next = UGS.into();
@@ -81,14 +88,37 @@ fn access(x: &mut CsrFile, re: bool, we: bool, addr: u8, wdata: u64) {
     x.csr_wdata.next = wdata.into();
 }
 
-/// The registers of the file: (entry, entry_crit, cstack, status word).
-fn regs(x: &CsrFile) -> (u64, u64, u64, u64) {
-    (
-        x.entry.val().to_u64(),
-        x.entry_crit.val().to_u64(),
-        x.cstack.val().to_u64(),
-        x.status.val().to_u64(),
-    )
+/// The level, as the entry unit's terms see it too: `quiet_kernel` is
+/// low in user mode.
+fn set_user(x: &mut CsrFile, user: bool) {
+    x.user.next = user;
+    x.quiet_kernel.next = !user;
+}
+
+/// The registers of the file: (ENTRY, ENTRY_CRIT, CSTACK, STATUS word).
+/// ENTRY and ENTRY_CRIT are seen through `entry_point`, outside a read
+/// cycle (`read_en` low) with `pick_crit` low, then high; the inputs are
+/// put back after (3 ps in all, within half a clock period).
+macro_rules! regs {
+    ($sim:ident, $x:ident) => {{
+        let (read_en, pick_crit) = ($x.read_en.val(), $x.pick_crit.val());
+        $x.read_en.next = false;
+        $x.pick_crit.next = false;
+        $x = $sim.wait(1, $x)?;
+        let entry = $x.entry_point.val().to_u64();
+        $x.pick_crit.next = true;
+        $x = $sim.wait(1, $x)?;
+        let entry_crit = $x.entry_point.val().to_u64();
+        $x.read_en.next = read_en;
+        $x.pick_crit.next = pick_crit;
+        $x = $sim.wait(1, $x)?;
+        (
+            entry,
+            entry_crit,
+            $x.cstack.val().to_u64(),
+            $x.status.val().to_u64(),
+        )
+    }};
 }
 
 /// STATUS from its five bit outputs, to compare with the word.
@@ -144,7 +174,7 @@ macro_rules! preload {
         check!(
             $sim,
             $x,
-            regs(&$x),
+            regs!($sim, $x),
             (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
             "preloaded"
         );
@@ -159,11 +189,11 @@ block_test!(reset_values, CsrFile, file(), 20, |sim, x| {
     load_status(&mut x, 0x1f);
     x.reset.next = true;
     edge!(sim, x);
-    check!(sim, x, regs(&x), (0, 0, 0, 0), "after reset");
+    check!(sim, x, regs!(sim, x), (0, 0, 0, 0), "after reset");
     check!(sim, x, status_bits(&x), 0, "status bits after reset");
     quiet(&mut x);
     edge!(sim, x);
-    check!(sim, x, regs(&x), (0, 0, 0, 0), "held");
+    check!(sim, x, regs!(sim, x), (0, 0, 0, 0), "held");
 });
 
 block_test!(
@@ -174,13 +204,13 @@ block_test!(
     |sim, x| {
         preload!(sim, x);
         quiet(&mut x);
-        x.user.next = true;
+        set_user(&mut x, true);
         settle!(sim, x);
         check!(sim, x, x.csr_fault.val(), false, "no access, no fault");
         for &csr::Csr { addr: a, name, .. } in csr::TABLE {
             for (re, we) in [(true, false), (false, true), (true, true)] {
                 quiet(&mut x);
-                x.user.next = true;
+                set_user(&mut x, true);
                 access(&mut x, re, we, a, !0);
                 settle!(sim, x);
                 check!(
@@ -202,7 +232,7 @@ block_test!(
                 check!(
                     sim,
                     x,
-                    regs(&x),
+                    regs!(sim, x),
                     (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
                     "user {name} re {re} we {we} changed a register"
                 );
@@ -220,12 +250,14 @@ block_test!(
         preload!(sim, x);
         // Nothing is written during the sweep: the registers do not move
         // when it crosses an edge. Each address is settled 1 ps apart.
-        x.insn_en.next = false;
+        x.calm.next = false;
+        settle!(sim, x);
+        check!(sim, x, x.csr_ok.val(), true, "no access: csr_ok");
         let mut known = vec![];
         for user in [false, true] {
             for (re, we) in [(true, false), (false, true), (true, true)] {
                 for a in 0..=255u8 {
-                    x.user.next = user;
+                    set_user(&mut x, user);
                     access(&mut x, re, we, a, !0);
                     x = sim.wait(1, x)?;
                     let exists = expected_read(a, STATUS).is_some();
@@ -236,6 +268,9 @@ block_test!(
                     };
                     let ctx = format!("user {user} re {re} we {we} addr {a:#04x}");
                     check!(sim, x, x.csr_fault.val(), fault, "{ctx}: csr_fault");
+                    // The kernel-mode verdict, whatever the level.
+                    let ok = exists && !(we && csr::read_only(a));
+                    check!(sim, x, x.csr_ok.val(), ok, "{ctx}: csr_ok");
                     check!(
                         sim,
                         x,
@@ -261,7 +296,7 @@ block_test!(
         check!(
             sim,
             x,
-            regs(&x),
+            regs!(sim, x),
             (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
             "after the sweep"
         );
@@ -316,7 +351,7 @@ block_test!(
                 check!(
                     sim,
                     x,
-                    regs(&x),
+                    regs!(sim, x),
                     (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
                     "write {a:#x} re {re}"
                 );
@@ -335,7 +370,7 @@ block_test!(
         for a in csr::TABLE.iter().map(|c| c.addr) {
             let v = expected_read(a, STATUS).unwrap_or(0);
             quiet(&mut x);
-            x.insn_en.next = false;
+            x.calm.next = false;
             access(&mut x, true, false, a, 0);
             settle!(sim, x);
             check!(sim, x, x.csr_rdata.val().to_u64(), v, "read {a:#x}");
@@ -362,11 +397,11 @@ block_test!(
             );
             // csr_re in user mode (a #GP).
             x.read_en.next = true;
-            x.user.next = true;
+            set_user(&mut x, true);
             x = sim.wait(1, x)?;
             check!(sim, x, x.csr_rdata.val().to_u64(), 0, "{a:#x} in user mode");
             // Back to a plain read: the value again.
-            x.user.next = false;
+            set_user(&mut x, false);
             x = sim.wait(1, x)?;
             check!(sim, x, x.csr_rdata.val().to_u64(), v, "read {a:#x} again");
             edge!(sim, x);
@@ -423,7 +458,7 @@ block_test!(
         check!(
             sim,
             x,
-            regs(&x),
+            regs!(sim, x),
             (0x1111_0000, 0x2222_0000, 0x3333_0000, STATUS & !1),
             "written"
         );
@@ -568,10 +603,10 @@ block_test!(
 );
 
 block_test!(
-    writes_take_effect_only_with_insn_en,
+    writes_take_effect_only_when_calm_in_quiet_kernel_mode,
     CsrFile,
     file(),
-    40,
+    60,
     |sim, x| {
         preload!(sim, x);
         let writable = [
@@ -587,22 +622,23 @@ block_test!(
         for a in writable {
             let v = 0xabcd_0000 + a as u64 * 2;
             let strobe = (a == csr::URIP, a == csr::URSP, a == csr::UGS);
-            // Without insn_en: nothing (an event wins this edge).
-            quiet(&mut x);
-            x.insn_en.next = false;
-            access(&mut x, false, true, a, v);
-            settle!(sim, x);
-            check!(sim, x, x.csr_fault.val(), false, "write {a:#x}");
-            check!(
-                sim,
-                x,
-                strobes(&x),
-                (false, false, false),
-                "write {a:#x}, no insn_en"
-            );
-            edge!(sim, x);
-            check!(sim, x, regs(&x), expect, "write {a:#x} without insn_en");
-            // A read with insn_en writes nothing either.
+            // Without `calm` (busy, shut down, or a critical event ready),
+            // or without `quiet_kernel` (an interrupt taken in kernel
+            // mode): nothing, an event wins this edge.
+            for (calm, quiet_kernel) in [(false, true), (true, false), (false, false)] {
+                quiet(&mut x);
+                x.calm.next = calm;
+                x.quiet_kernel.next = quiet_kernel;
+                access(&mut x, false, true, a, v);
+                settle!(sim, x);
+                let ctx = format!("write {a:#x}, calm {calm}, quiet_kernel {quiet_kernel}");
+                check!(sim, x, x.csr_fault.val(), false, "{ctx}");
+                check!(sim, x, x.csr_ok.val(), true, "{ctx}: csr_ok");
+                check!(sim, x, strobes(&x), (false, false, false), "{ctx}");
+                edge!(sim, x);
+                check!(sim, x, regs!(sim, x), expect, "{ctx}");
+            }
+            // A read with both writes nothing either.
             quiet(&mut x);
             access(&mut x, true, false, a, v);
             settle!(sim, x);
@@ -611,15 +647,15 @@ block_test!(
                 x,
                 strobes(&x),
                 (false, false, false),
-                "read {a:#x}, insn_en"
+                "read {a:#x}, calm"
             );
             edge!(sim, x);
-            check!(sim, x, regs(&x), expect, "read {a:#x} with insn_en");
-            // With insn_en: the write.
+            check!(sim, x, regs!(sim, x), expect, "read {a:#x}, calm");
+            // With both: the write.
             quiet(&mut x);
             access(&mut x, false, true, a, v);
             settle!(sim, x);
-            check!(sim, x, strobes(&x), strobe, "write {a:#x}, insn_en");
+            check!(sim, x, strobes(&x), strobe, "write {a:#x}, calm");
             edge!(sim, x);
             match a {
                 csr::ENTRY => expect.0 = v,
@@ -628,8 +664,77 @@ block_test!(
                 csr::STATUS => expect.3 = (STATUS & !1) | (v & 1),
                 _ => {}
             }
-            check!(sim, x, regs(&x), expect, "write {a:#x} with insn_en");
+            check!(sim, x, regs!(sim, x), expect, "write {a:#x}, calm");
         }
+    }
+);
+
+block_test!(
+    entry_point_shares_the_entry_read_multiplexer,
+    CsrFile,
+    file(),
+    300,
+    |sim, x| {
+        preload!(sim, x);
+        // In a kernel read cycle (`read_en`, kernel mode) the address
+        // picks ENTRY or ENTRY_CRIT (its bit 0), for the read and the
+        // entry point alike; elsewhere (a transfer, shut down, user mode)
+        // `pick_crit` does. Every address, read or not, and both levels
+        // of `pick_crit`, 1 ps apart: nothing is written.
+        x.calm.next = false;
+        for user in [false, true] {
+            for read_en in [false, true] {
+                for pick_crit in [false, true] {
+                    for a in 0..=255u8 {
+                        set_user(&mut x, user);
+                        x.read_en.next = read_en;
+                        x.pick_crit.next = pick_crit;
+                        access(&mut x, a % 3 == 0, false, a, 0);
+                        x = sim.wait(1, x)?;
+                        let crit = if read_en && !user {
+                            a & 1 == 1
+                        } else {
+                            pick_crit
+                        };
+                        let point = if crit { ENTRY_CRIT } else { ENTRY };
+                        let ctx = format!(
+                            "user {user} read_en {read_en} pick_crit {pick_crit} addr {a:#04x}"
+                        );
+                        check!(
+                            sim,
+                            x,
+                            x.entry_point.val().to_u64(),
+                            point,
+                            "{ctx}: entry_point"
+                        );
+                    }
+                }
+            }
+        }
+        // A read of ENTRY or ENTRY_CRIT whatever `pick_crit` says.
+        for (a, v) in [(csr::ENTRY, ENTRY), (csr::ENTRY_CRIT, ENTRY_CRIT)] {
+            for pick_crit in [false, true] {
+                quiet(&mut x);
+                x.pick_crit.next = pick_crit;
+                access(&mut x, true, false, a, 0);
+                settle!(sim, x);
+                check!(
+                    sim,
+                    x,
+                    x.csr_rdata.val().to_u64(),
+                    v,
+                    "read {a:#x}, pick_crit {pick_crit}"
+                );
+                edge!(sim, x);
+            }
+        }
+        check!(
+            sim,
+            x,
+            regs!(sim, x),
+            (ENTRY, ENTRY_CRIT, CSTACK, STATUS),
+            "after the sweep"
+        );
     }
 );
 
@@ -672,7 +777,8 @@ block_test!(
     120,
     |sim, x| {
         x.reset.next = true;
-        x.insn_en.next = false;
+        x.calm.next = false;
+        x.quiet_kernel.next = true;
         x.read_en.next = true;
         x.user_rip.next = 0x40_1000.into();
         x.user_rsp.next = 0x7fff_e000.into();

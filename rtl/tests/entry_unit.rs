@@ -4,7 +4,9 @@
 //! spec-notes sections 1, 2, 4 and 5. The testbench plays the rest of the
 //! unit: it drives `user`, STATUS, the kernel copies and the CSRs as
 //! constants, and plays the frame sequencer (`busy`, `seq_done`,
-//! `seq_bus_error`) after each `start_push`, with a zero-wait bus.
+//! `seq_bus_error`) after each `start_push`, with a zero-wait bus. The
+//! CSR file's entry point is the constant `ENTRY_POINT`; which of ENTRY
+//! and ENTRY_CRIT the CSR file would give is the unit's `pick_crit`.
 //! Each test writes `waveforms/entry_unit-<test>.vcd`.
 
 #[macro_use]
@@ -22,6 +24,10 @@ const BLOCK: &str = "entry_unit";
 
 const ENTRY: u64 = 0xffff_ffff_8100_0000;
 const ENTRY_CRIT: u64 = 0xffff_ffff_8100_8000;
+/// What the testbench drives on `entry_point` (the CSR file's output):
+/// neither ENTRY nor ENTRY_CRIT, so that `loads` can tell `krip_value`
+/// passes it on.
+const ENTRY_POINT: u64 = 0xffff_ffff_8100_4000;
 const CSTACK: u64 = 0xffff_fe00_0000_0000;
 const KRIP: u64 = 0xffff_ffff_8000_1000;
 const KRSP: u64 = 0xffff_c900_0000_8000;
@@ -65,8 +71,7 @@ fn init(x: &mut EntryUnit) {
     x.kernel_rip.next = KRIP.into();
     x.kernel_rsp.next = KRSP.into();
     x.cstack.next = CSTACK.into();
-    x.entry.next = ENTRY.into();
-    x.entry_crit.next = ENTRY_CRIT.into();
+    x.entry_point.next = ENTRY_POINT.into();
     x.status_if.next = false;
     x.status_nmi_blocked.next = false;
     x.status_critical.next = false;
@@ -89,41 +94,67 @@ fn irq(x: &mut EntryUnit, vec: u8) {
     x.irq_vector.next = (vec as u64).into();
 }
 
+/// The current instruction takes effect at this edge, as the top writes
+/// its enables from the first-level terms: `calm`, the level's
+/// `quiet_kernel` / `quiet_user`, `plain`, and no faulting CSR access
+/// (the top's `csr_ok` in kernel mode, no access at all in user mode;
+/// here `csr_fault` stands for such an access).
+fn insn(x: &EntryUnit) -> bool {
+    x.calm.val() & (x.quiet_kernel.val() | x.quiet_user.val()) & x.plain.val() & !x.csr_fault.val()
+}
+
+/// SYSCALL from user saves its return address (user RIP = `next_rip`),
+/// as the top writes the user RIP's enable: `calm`, `quiet_user` and
+/// `op_syscall`.
+fn urip_saved(x: &EntryUnit) -> bool {
+    x.calm.val() & x.quiet_user.val() & x.op_syscall.val()
+}
+
 /// The decision of this cycle:
-/// (idle, do_insn, do_eret, enter, start_push, urip_load, krsp_load).
-type Decision = (bool, bool, bool, bool, bool, bool, bool);
+/// (idle, insn, do_eret, enter, start_push, urip_saved).
+type Decision = (bool, bool, bool, bool, bool, bool);
 
 fn decision(x: &EntryUnit) -> Decision {
     (
         x.idle.val(),
-        x.do_insn.val(),
+        insn(x),
         x.do_eret.val(),
         x.enter.val(),
         x.start_push.val(),
-        x.urip_load.val(),
-        x.krsp_load.val(),
+        urip_saved(x),
     )
 }
 
 /// Nothing happens but the instruction.
-const INSN: Decision = (true, true, false, false, false, false, false);
+const INSN: Decision = (true, true, false, false, false, false);
 /// ERET in kernel mode is accepted.
-const ERET: Decision = (true, false, true, false, false, false, false);
-/// An ordinary event from user completes at once (SYSCALL adds urip_load).
-const IMMEDIATE: Decision = (true, false, false, true, false, false, false);
-const IMMEDIATE_SYSCALL: Decision = (true, false, false, true, false, true, false);
+const ERET: Decision = (true, false, true, false, false, false);
+/// An ordinary event from user completes at once (SYSCALL saves the user
+/// RIP as well).
+const IMMEDIATE: Decision = (true, false, false, true, false, false);
+const IMMEDIATE_SYSCALL: Decision = (true, false, false, true, false, true);
 /// An event that pushes a frame is accepted.
-const PUSH: Decision = (true, false, false, false, true, false, false);
+const PUSH: Decision = (true, false, false, false, true, false);
 /// A transfer runs: nothing is looked at.
-const BUSY: Decision = (false, false, false, false, false, false, false);
-/// The fifth answer of a push: the entry completes.
-const PUSHED: Decision = (false, false, false, true, false, false, true);
+const BUSY: Decision = (false, false, false, false, false, false);
+/// The fifth answer of a push: the entry completes (the kernel RSP is
+/// the top's, from the sequencer's `done`).
+const PUSHED: Decision = (false, false, false, true, false, false);
 
 /// What a completing entry loads:
-/// (krip_value, if, framed, nmi_blocked, prev_user, critical).
+/// (entry point, if, framed, nmi_blocked, prev_user, critical). The entry
+/// point is the one the CSR file gives for `pick_crit` (ENTRY_CRIT or
+/// ENTRY) when `krip_value` is the CSR file's `entry_point`, else
+/// `krip_value` itself.
 fn loads(x: &EntryUnit) -> (u64, bool, bool, bool, bool, bool) {
+    let krip = x.krip_value.val().to_u64();
+    let point = match (krip == ENTRY_POINT, x.pick_crit.val()) {
+        (true, true) => ENTRY_CRIT,
+        (true, false) => ENTRY,
+        (false, _) => krip,
+    };
     (
-        x.krip_value.val().to_u64(),
+        point,
         x.load_if.val(),
         x.load_framed.val(),
         x.load_nmi_blocked.val(),
@@ -417,7 +448,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
     check!(sim, x, event(&x), (i43, 0), "interrupt");
     check!(sim, x, x.irq_ack.val(), true, "irq_ack");
     // SYSCALL > the instruction's own effects (retire is not an input
-    // here: do_insn qualifies it).
+    // here: the top qualifies it with the first-level terms).
     clear(&mut x);
     x.op_syscall.next = true;
     settle!(sim, x);
@@ -721,7 +752,8 @@ block_test!(
         edge!(sim, x);
         check!(sim, x, event(&x), (sys_u, 0), "SYSCALL from user");
         // A fault, a #GP, an ERET and an interrupt from user: at once,
-        // without urip_load (the return address is the user RIP as is).
+        // without saving the user RIP (the return address is the user RIP
+        // as is).
         x.status_nmi_blocked.next = false;
         for n in 0..4 {
             clear(&mut x);
@@ -1276,6 +1308,103 @@ block_test!(
         );
         settle!(sim, x);
         check!(sim, x, decision(&x), INSN, "idle again");
+        edge!(sim, x);
+    }
+);
+
+block_test!(
+    first_level_terms_are_the_decision_written_flat,
+    EntryUnit,
+    unit(),
+    700,
+    |sim, x| {
+        reset!(sim, x);
+        // Every combination of level, `if`, `busy` and the instruction's
+        // inputs, one cycle each: the four first-level terms are their
+        // definitions, and the instruction takes effect (`insn`, as the
+        // top writes it from them) exactly when no event is taken.
+        for n in 0..256u32 {
+            let bit = |i: u32| (n >> i) & 1 == 1;
+            let (user, status_if, busy, irq_in) = (bit(0), bit(1), bit(2), bit(3));
+            let (exc_in, eret, syscall, csr_gp) = (bit(4), bit(5), bit(6), bit(7));
+            clear(&mut x);
+            x.user.next = user;
+            x.status_if.next = status_if;
+            x.busy.next = busy;
+            if irq_in {
+                irq(&mut x, 0x90);
+            }
+            if exc_in {
+                exc(&mut x, vector::UD, None, 0);
+            }
+            x.op_eret.next = eret;
+            x.op_syscall.next = syscall;
+            x.csr_fault.next = csr_gp;
+            settle!(sim, x);
+            let ctx = format!(
+                "user {user} if {status_if} busy {busy} irq {irq_in} exc {exc_in} \
+                 eret {eret} syscall {syscall} csr #GP {csr_gp}"
+            );
+            check!(sim, x, x.calm.val(), !busy, "{ctx}: calm");
+            check!(
+                sim,
+                x,
+                x.quiet_kernel.val(),
+                !user && (!irq_in || !status_if),
+                "{ctx}: quiet_kernel"
+            );
+            check!(
+                sim,
+                x,
+                x.quiet_user.val(),
+                user && !irq_in,
+                "{ctx}: quiet_user"
+            );
+            check!(
+                sim,
+                x,
+                x.plain.val(),
+                !exc_in && !eret && !syscall,
+                "{ctx}: plain"
+            );
+            let taken = x.enter.val() | x.start_push.val() | x.do_eret.val();
+            check!(
+                sim,
+                x,
+                insn(&x),
+                x.idle.val() && !taken,
+                "{ctx}: insn is no event"
+            );
+            // No transfer runs: `pick_crit` is low (an entry from user
+            // enters at ENTRY).
+            check!(sim, x, x.pick_crit.val(), false, "{ctx}: pick_crit");
+            edge!(sim, x);
+            // A push started here is abandoned (the sequencer is played
+            // idle): clear its in-flight copies with a reset.
+            if x.start_push.val() {
+                reset!(sim, x);
+            }
+        }
+        // A critical event ready (an NMI) is no `calm`.
+        reset!(sim, x);
+        pulse!(sim, x, nmi);
+        settle!(sim, x);
+        check!(sim, x, x.calm.val(), false, "NMI ready: calm");
+        check!(sim, x, insn(&x), false, "NMI ready: insn");
+        edge!(sim, x);
+        // During its push `pick_crit` is high, and low again after.
+        push_to_done!(sim, x);
+        check!(sim, x, x.pick_crit.val(), true, "NMI push: pick_crit");
+        after_done!(sim, x);
+        settle!(sim, x);
+        check!(
+            sim,
+            x,
+            x.pick_crit.val(),
+            false,
+            "after the push: pick_crit"
+        );
+        check!(sim, x, x.calm.val(), true, "after the push: calm");
         edge!(sim, x);
     }
 );

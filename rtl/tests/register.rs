@@ -1,7 +1,8 @@
 //! Directed tests of the register primitives, `Reg` and `RegPair`, in
 //! rust-hdl's `Simulation`: reset wins over a write, a write takes effect
-//! at the edge, the value holds otherwise; a pair's level write reaches
-//! only the current level's copy, and its per-copy writes win.
+//! at the edge, the value holds otherwise; a pair's per-copy enable
+//! reaches only its copy, which takes the instruction's value unless its
+//! select names the copy's own.
 //! Each test writes `waveforms/register-<test>.vcd`.
 
 #[macro_use]
@@ -42,8 +43,6 @@ block_test!(
 /// Drive every input of a pair low.
 fn quiet(x: &mut RegPair) {
     x.reset.next = false;
-    x.user.next = false;
-    x.we.next = false;
     x.wdata.next = 0.into();
     x.kernel_we.next = false;
     x.kernel_wdata.next = 0.into();
@@ -58,26 +57,41 @@ fn copies(x: &RegPair) -> (u64, u64) {
 }
 
 block_test!(
-    pair_routes_writes_by_level,
+    pair_routes_writes_by_copy,
     RegPair,
     common::connected(RegPair::new(0x100, 0x200)),
     30,
     |sim, x| {
         quiet(&mut x);
         x.reset.next = true;
+        x.kernel_we.next = true;
+        x.user_we.next = true;
+        x.wdata.next = 0x77.into();
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x100, 0x200), "reset values");
-        // Kernel level: `we` writes the kernel copy only.
+        check!(
+            sim,
+            x,
+            copies(&x),
+            (0x100, 0x200),
+            "reset wins over the enables"
+        );
+        // `kernel_we` writes the kernel copy only, with `wdata` (the
+        // instruction's value) while `kernel_sel` is clear.
         quiet(&mut x);
-        x.we.next = true;
+        x.kernel_we.next = true;
         x.wdata.next = 0x1.into();
+        x.user_wdata.next = 0xe1.into();
+        x.kernel_wdata.next = 0xe2.into();
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x1, 0x200), "kernel-level write");
-        // User level: `we` writes the user copy only.
-        x.user.next = true;
+        check!(sim, x, copies(&x), (0x1, 0x200), "kernel write of wdata");
+        // `user_we` writes the user copy only, likewise.
+        quiet(&mut x);
+        x.user_we.next = true;
         x.wdata.next = 0x2.into();
+        x.user_wdata.next = 0xe3.into();
+        x.kernel_wdata.next = 0xe4.into();
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x1, 0x2), "user-level write");
+        check!(sim, x, copies(&x), (0x1, 0x2), "user write of wdata");
         // Per-copy writes, both at one edge, each taking the value its
         // select names.
         quiet(&mut x);
@@ -90,24 +104,36 @@ block_test!(
         x.kernel_sel.next = true;
         edge!(sim, x);
         check!(sim, x, copies(&x), (0x5, 0x4), "per-copy writes");
-        // A per-copy write whose select is clear takes `wdata`.
+        // Both copies at one edge with `wdata`; one select does not
+        // reach the other copy.
         quiet(&mut x);
         x.wdata.next = 0x6.into();
         x.kernel_we.next = true;
         x.kernel_wdata.next = 0x7.into();
+        x.user_we.next = true;
+        x.user_wdata.next = 0x8.into();
+        x.user_sel.next = true;
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x6, 0x4), "kernel write of wdata");
+        check!(
+            sim,
+            x,
+            copies(&x),
+            (0x6, 0x8),
+            "kernel wdata, user own value"
+        );
         // A select alone writes nothing.
         quiet(&mut x);
         x.kernel_sel.next = true;
         x.user_sel.next = true;
         x.kernel_wdata.next = 0x8.into();
         x.user_wdata.next = 0x9.into();
+        x.wdata.next = 0xa.into();
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x6, 0x4), "selects alone");
+        check!(sim, x, copies(&x), (0x6, 0x8), "selects alone");
         quiet(&mut x);
+        x.wdata.next = 0xb.into();
         edge!(sim, x);
-        check!(sim, x, copies(&x), (0x6, 0x4), "held");
+        check!(sim, x, copies(&x), (0x6, 0x8), "held");
     }
 );
 

@@ -3,8 +3,13 @@
 //! SPEC.md, "Why it exists" and "State": a kernel and a user copy of RIP,
 //! RSP and GS base; `cpl` (0 or 3) picks which copies the core sees, and
 //! in the same edge that CPL changes, `rip`/`rsp`/`gs_base` are the new
-//! level's. Writes of the current instruction go to the current level's
-//! copy only; kernel CSR writes reach the user copies only.
+//! level's. The bank receives each copy's complete enable (the top writes
+//! the level into them) and chooses the value a write takes from
+//! registers: an instruction's value for the current level's copies, the
+//! CSR value for a user copy written in kernel mode, an entry's or
+//! return's value for the kernel RIP and RSP during a transfer (and the
+//! kernel RIP of an entry from user). Each enable reaches its own copy
+//! only.
 //! Each test writes `waveforms/rename_bank-<test>.vcd`.
 
 #[macro_use]
@@ -39,20 +44,17 @@ fn bank() -> RenameBank {
 /// Every input low.
 fn quiet(x: &mut RenameBank) {
     x.reset.next = false;
-    x.retire.next = false;
-    x.next_rip.next = 0.into();
-    x.rsp_we.next = false;
-    x.rsp_wdata.next = 0.into();
-    x.gs_we.next = false;
-    x.gs_wdata.next = 0.into();
+    x.krip_we.next = false;
     x.urip_we.next = false;
+    x.krsp_we.next = false;
     x.ursp_we.next = false;
+    x.kgs_we.next = false;
     x.ugs_we.next = false;
+    x.next_rip.next = 0.into();
+    x.rsp_wdata.next = 0.into();
+    x.gs_wdata.next = 0.into();
     x.csr_wdata.next = 0.into();
-    x.urip_load.next = false;
-    x.krip_load.next = false;
     x.krip_value.next = 0.into();
-    x.krsp_load.next = false;
     x.krsp_value.next = 0.into();
     x.cpl_load.next = false;
     x.cpl_user.next = false;
@@ -100,15 +102,27 @@ fn mix(x: &RenameBank) -> Option<String> {
     }
 }
 
-/// One kernel instruction cycle that writes RIP, RSP and GS base.
-fn insn_writes(x: &mut RenameBank, v: [u64; 3]) {
+/// What the other write values hold while an instruction writes: a
+/// write that took one of them instead of the instruction's would show.
+const DISTRACTOR: u64 = 0xdead_beef_0bad_f00d;
+
+/// One instruction cycle at level `user` that writes RIP, RSP and GS
+/// base: the enables of that level's copies, as the top gives them (not
+/// busy), with the CSR, entry and return values set to something else.
+fn insn_writes(x: &mut RenameBank, user: bool, v: [u64; 3]) {
     quiet(x);
-    x.retire.next = true;
+    x.krip_we.next = !user;
+    x.krsp_we.next = !user;
+    x.kgs_we.next = !user;
+    x.urip_we.next = user;
+    x.ursp_we.next = user;
+    x.ugs_we.next = user;
     x.next_rip.next = v[0].into();
-    x.rsp_we.next = true;
     x.rsp_wdata.next = v[1].into();
-    x.gs_we.next = true;
     x.gs_wdata.next = v[2].into();
+    x.csr_wdata.next = DISTRACTOR.into();
+    x.krip_value.next = (DISTRACTOR + 1).into();
+    x.krsp_value.next = (DISTRACTOR + 2).into();
 }
 
 block_test!(reset_values, RenameBank, bank(), 20, |sim, x| {
@@ -124,7 +138,7 @@ block_test!(reset_values, RenameBank, bank(), 20, |sim, x| {
     );
     check!(sim, x, x.user.val(), false, "user after reset");
     // Fill every copy and go to user mode.
-    insn_writes(&mut x, [K_RIP, K_RSP, K_GS]);
+    insn_writes(&mut x, false, [K_RIP, K_RSP, K_GS]);
     x.urip_we.next = true;
     x.csr_wdata.next = U_RIP.into();
     edge!(sim, x);
@@ -148,15 +162,12 @@ block_test!(reset_values, RenameBank, bank(), 20, |sim, x| {
         "filled"
     );
     // Reset wins over every write presented with it.
-    insn_writes(&mut x, [1, 2, 3]);
+    insn_writes(&mut x, false, [1, 2, 3]);
     x.urip_we.next = true;
     x.ursp_we.next = true;
     x.ugs_we.next = true;
     x.csr_wdata.next = 4.into();
-    x.urip_load.next = true;
-    x.krip_load.next = true;
     x.krip_value.next = 5.into();
-    x.krsp_load.next = true;
     x.krsp_value.next = 6.into();
     x.cpl_load.next = true;
     x.cpl_user.next = true;
@@ -211,16 +222,17 @@ block_test!(
         let mut k = [0u64; 3];
         for n in 0..4u64 {
             k = [K_RIP + 4 * n, K_RSP - 8 * n, K_GS + n];
-            insn_writes(&mut x, k);
+            insn_writes(&mut x, false, k);
             settle!(sim, x);
             check!(sim, x, mix(&x), None, "kernel write {n}, before the edge");
             edge!(sim, x);
             check!(sim, x, view(&x), kernel_view(k, user), "kernel write {n}");
         }
-        // One write enable at a time.
-        quiet(&mut x);
-        x.rsp_we.next = true;
-        x.rsp_wdata.next = K_RSP.into();
+        // One write enable at a time, with the instruction's values of
+        // all three presented: only the enabled copy moves.
+        insn_writes(&mut x, false, [K_RIP + 0x100, K_RSP, K_GS + 0x100]);
+        x.krip_we.next = false;
+        x.kgs_we.next = false;
         edge!(sim, x);
         k[1] = K_RSP;
         check!(
@@ -228,17 +240,23 @@ block_test!(
             x,
             view(&x),
             kernel_view(k, user),
-            "kernel rsp_we alone"
+            "kernel krsp_we alone"
         );
-        quiet(&mut x);
-        x.gs_we.next = true;
-        x.gs_wdata.next = K_GS.into();
+        insn_writes(&mut x, false, [K_RIP + 0x200, K_RSP + 0x200, K_GS]);
+        x.krip_we.next = false;
+        x.krsp_we.next = false;
         edge!(sim, x);
         k[2] = K_GS;
-        check!(sim, x, view(&x), kernel_view(k, user), "kernel gs_we alone");
-        quiet(&mut x);
-        x.retire.next = true;
-        x.next_rip.next = K_RIP.into();
+        check!(
+            sim,
+            x,
+            view(&x),
+            kernel_view(k, user),
+            "kernel kgs_we alone"
+        );
+        insn_writes(&mut x, false, [K_RIP, K_RSP + 0x300, K_GS + 0x300]);
+        x.krsp_we.next = false;
+        x.kgs_we.next = false;
         edge!(sim, x);
         k[0] = K_RIP;
         check!(
@@ -246,7 +264,7 @@ block_test!(
             x,
             view(&x),
             kernel_view(k, user),
-            "kernel retire alone"
+            "kernel krip_we alone"
         );
         // To user mode.
         quiet(&mut x);
@@ -264,7 +282,7 @@ block_test!(
         let mut u = user;
         for n in 0..4u64 {
             u = [U_RIP + 2 * n + 2, U_RSP - 16 * n - 16, U_GS + 3 * n + 3];
-            insn_writes(&mut x, u);
+            insn_writes(&mut x, true, u);
             settle!(sim, x);
             check!(sim, x, mix(&x), None, "user write {n}, before the edge");
             edge!(sim, x);
@@ -276,9 +294,9 @@ block_test!(
                 "user write {n}"
             );
         }
-        quiet(&mut x);
-        x.gs_we.next = true;
-        x.gs_wdata.next = U_GS.into();
+        insn_writes(&mut x, true, [U_RIP + 0x100, U_RSP + 0x100, U_GS]);
+        x.urip_we.next = false;
+        x.ursp_we.next = false;
         edge!(sim, x);
         u[2] = U_GS;
         check!(
@@ -286,7 +304,31 @@ block_test!(
             x,
             view(&x),
             user_view([k[0], k[1]], u),
-            "user gs_we alone"
+            "user ugs_we alone"
+        );
+        insn_writes(&mut x, true, [U_RIP + 0x200, U_RSP, U_GS + 0x200]);
+        x.urip_we.next = false;
+        x.ugs_we.next = false;
+        edge!(sim, x);
+        u[1] = U_RSP;
+        check!(
+            sim,
+            x,
+            view(&x),
+            user_view([k[0], k[1]], u),
+            "user ursp_we alone"
+        );
+        insn_writes(&mut x, true, [U_RIP, U_RSP + 0x300, U_GS + 0x300]);
+        x.ursp_we.next = false;
+        x.ugs_we.next = false;
+        edge!(sim, x);
+        u[0] = U_RIP;
+        check!(
+            sim,
+            x,
+            view(&x),
+            user_view([k[0], k[1]], u),
+            "user urip_we alone"
         );
         // Back to kernel: the kernel copies, GS base included, are untouched.
         quiet(&mut x);
@@ -309,7 +351,7 @@ block_test!(
         quiet(&mut x);
         x.reset.next = true;
         edge!(sim, x);
-        insn_writes(&mut x, [K_RIP, K_RSP, K_GS]);
+        insn_writes(&mut x, false, [K_RIP, K_RSP, K_GS]);
         x.urip_we.next = true;
         x.csr_wdata.next = U_RIP.into();
         edge!(sim, x);
@@ -397,7 +439,7 @@ block_test!(
         x.reset.next = true;
         edge!(sim, x);
         let k = [K_RIP, K_RSP, K_GS];
-        insn_writes(&mut x, k);
+        insn_writes(&mut x, false, k);
         edge!(sim, x);
         check!(
             sim,
@@ -414,6 +456,9 @@ block_test!(
             x.ursp_we.next = i == 1;
             x.ugs_we.next = i == 2;
             x.csr_wdata.next = v.into();
+            x.next_rip.next = DISTRACTOR.into();
+            x.rsp_wdata.next = DISTRACTOR.into();
+            x.gs_wdata.next = DISTRACTOR.into();
             settle!(sim, x);
             check!(
                 sim,
@@ -456,7 +501,7 @@ block_test!(entry_and_return_loads, RenameBank, bank(), 30, |sim, x| {
     x.reset.next = true;
     edge!(sim, x);
     let k = [K_RIP, K_RSP, K_GS];
-    insn_writes(&mut x, k);
+    insn_writes(&mut x, false, k);
     edge!(sim, x);
     for (i, v) in [U_RIP, U_RSP, U_GS].into_iter().enumerate() {
         quiet(&mut x);
@@ -485,8 +530,9 @@ block_test!(entry_and_return_loads, RenameBank, bank(), 30, |sim, x| {
     const NEXT: u64 = U_RIP + 2;
     quiet(&mut x);
     x.next_rip.next = NEXT.into();
-    x.urip_load.next = true;
-    x.krip_load.next = true;
+    x.csr_wdata.next = DISTRACTOR.into();
+    x.urip_we.next = true;
+    x.krip_we.next = true;
     x.krip_value.next = ENTRY.into();
     x.cpl_load.next = true;
     x.cpl_user.next = false;
@@ -503,33 +549,36 @@ block_test!(entry_and_return_loads, RenameBank, bank(), 30, |sim, x| {
     let k = [ENTRY, K_RSP, K_GS];
     check!(sim, x, view(&x), kernel_view(k, u), "entered");
 
-    // krsp_load alone (a framed entry's new RSP, at the end of its
-    // transfer): kernel RSP only.
+    // krsp_we alone during a transfer (a framed entry's new RSP, at its
+    // end): kernel RSP only, with the frame's value, not the
+    // instruction's.
     const FRAME: u64 = K_RSP - 40;
     quiet(&mut x);
     x.busy.next = true;
-    x.krsp_load.next = true;
+    x.krsp_we.next = true;
     x.krsp_value.next = FRAME.into();
+    x.rsp_wdata.next = DISTRACTOR.into();
     edge!(sim, x);
     let k = [ENTRY, FRAME, K_GS];
-    check!(sim, x, view(&x), kernel_view(k, u), "krsp_load alone");
+    check!(sim, x, view(&x), kernel_view(k, u), "krsp_we alone, busy");
 
-    // krip_load alone.
+    // krip_we alone during a transfer: the entry point, not `next_rip`.
     quiet(&mut x);
     x.busy.next = true;
-    x.krip_load.next = true;
+    x.krip_we.next = true;
     x.krip_value.next = (ENTRY + 0x40).into();
+    x.next_rip.next = DISTRACTOR.into();
     edge!(sim, x);
     let k = [ENTRY + 0x40, FRAME, K_GS];
-    check!(sim, x, view(&x), kernel_view(k, u), "krip_load alone");
+    check!(sim, x, view(&x), kernel_view(k, u), "krip_we alone, busy");
 
     // A framed ERET to user: kernel RIP and RSP restored, CPL 3, at
     // one edge; the core sees only the user copies afterwards.
     quiet(&mut x);
     x.busy.next = true;
-    x.krip_load.next = true;
+    x.krip_we.next = true;
     x.krip_value.next = K_RIP.into();
-    x.krsp_load.next = true;
+    x.krsp_we.next = true;
     x.krsp_value.next = K_RSP.into();
     x.cpl_load.next = true;
     x.cpl_user.next = true;
@@ -554,10 +603,12 @@ block_test!(entry_and_return_loads, RenameBank, bank(), 30, |sim, x| {
     // change the kernel copies, not the view.
     quiet(&mut x);
     x.busy.next = true;
-    x.krip_load.next = true;
+    x.krip_we.next = true;
     x.krip_value.next = 0x111.into();
-    x.krsp_load.next = true;
+    x.krsp_we.next = true;
     x.krsp_value.next = 0x222.into();
+    x.next_rip.next = DISTRACTOR.into();
+    x.rsp_wdata.next = DISTRACTOR.into();
     edge!(sim, x);
     check!(
         sim,

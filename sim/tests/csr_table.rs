@@ -17,7 +17,8 @@ fn hardware_fault(uut: &mut CsrFile, user: bool, re: bool, we: bool, addr: u8) -
     uut.csr_re.next = re;
     uut.csr_we.next = we;
     uut.csr_addr.next = (addr as u64).into();
-    uut.insn_en.next = true;
+    uut.calm.next = true;
+    uut.quiet_kernel.next = !user;
     uut.read_en.next = true;
     assert!(simulate(uut, 50), "the CSR file does not settle");
     uut.csr_fault.val()
