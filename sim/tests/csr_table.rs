@@ -1,7 +1,8 @@
 //! The CSR table (`ptu_arch::csr::TABLE`), the CSR file's decode
 //! (`ptu_rtl::csr_file::CsrFile`, in rust-hdl) and the reference model
 //! agree on every address 0..=255: whether it exists, whether it is
-//! read-only, and which accesses raise #GP, in kernel and in user mode.
+//! read-only, and which accesses raise #GP, in kernel and in user mode
+//! (and the CSR file's `csr_ok` with the kernel's verdict).
 
 use ptu_arch::{csr, Inputs, PtuConfig};
 use ptu_rtl::csr_file::CsrFile;
@@ -64,6 +65,15 @@ fn table_hardware_and_model_agree_on_every_address() {
                     mismatches.push(format!(
                         "0x{addr:02x} ({name}) user={user} re={re} we={we}: #GP in the table {table}, \
                          in the CSR file {hw}, in the model {model}"
+                    ));
+                }
+                // `csr_ok` is the kernel-mode verdict, whatever the level.
+                let kernel = !exists || (we && read_only);
+                if uut.csr_ok.val() == kernel {
+                    mismatches.push(format!(
+                        "0x{addr:02x} ({name}) user={user} re={re} we={we}: csr_ok of the CSR \
+                         file is {}, a kernel access faults: {kernel}",
+                        uut.csr_ok.val()
                     ));
                 }
             }
