@@ -90,6 +90,8 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     /// EVENT_INFO is two words (XLEN = 32).
     split_info: Constant<Bit>,
     word_last: Constant<Bits<3>>,
+    /// The index before `word_last`.
+    word_penult: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
     /// Address of the word being transferred; 0 outside a transfer.
@@ -100,6 +102,9 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     pop: Reg<Bit>,
     /// Index of the word being transferred.
     index: Reg<Bits<3>>,
+    /// `index` is `word_last`, kept beside it (loaded with it), so that
+    /// `done` is one logic level from registers and the bus answer.
+    at_last: Reg<Bit>,
     /// A pop: the address of the word being transferred. A push: the
     /// address just above it (the stack top, then each word written), so
     /// one step down gives the word, and the next value too. Outside a
@@ -157,12 +162,14 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
             index_info_hi: push_index(&f, f.off_event_info_hi.unwrap_or(f.off_event_info)),
             split_info: Constant::new(f.off_event_info_hi.is_some()),
             word_last: push_index(&f, f.off_event_data),
+            word_penult: Constant::new((f.words - 2).into()),
             word_step: Constant::new(1u64.into()),
             start: Default::default(),
             word_addr: Default::default(),
             active: Default::default(),
             pop: Default::default(),
             index: Default::default(),
+            at_last: Default::default(),
             addr: Default::default(),
             step: Default::default(),
         }
@@ -172,10 +179,11 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
 impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, clock, active, pop, index, addr);
+        clock!(self, clock, active, pop, index, at_last, addr);
         self.active.reset.next = self.reset.val();
         self.pop.reset.next = self.reset.val();
         self.index.reset.next = self.reset.val();
+        self.at_last.reset.next = self.reset.val();
         self.addr.reset.next = self.reset.val();
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
@@ -192,7 +200,7 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
         self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
-        self.done.next = self.answer.val() & (self.index.q.val() == self.word_last.val());
+        self.done.next = self.answer.val() & self.at_last.q.val();
         // The bus: registered request, zero outside a transfer.
         self.mem_valid.next = self.active.q.val();
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
@@ -223,6 +231,9 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.pop.wdata.next = self.start_pop.val();
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
+        self.at_last.we.next = self.start.val() | self.answer.val();
+        self.at_last.wdata.next =
+            !self.start.val() & (self.index.q.val() == self.word_penult.val());
         // `addr` loads the top of the next start at every edge outside a
         // transfer, and at a bus error (a #DF push restarts there); each
         // answer steps it. (`mem_err` alone: it counts only with
