@@ -90,8 +90,6 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     /// EVENT_INFO is two words (XLEN = 32).
     split_info: Constant<Bit>,
     word_last: Constant<Bits<3>>,
-    /// The index before `word_last`.
-    word_penult: Constant<Bits<3>>,
     word_step: Constant<Bits<3>>,
     start: Signal<Local, Bit>,
     /// Address of the word being transferred; 0 outside a transfer.
@@ -162,7 +160,6 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
             index_info_hi: push_index(&f, f.off_event_info_hi.unwrap_or(f.off_event_info)),
             split_info: Constant::new(f.off_event_info_hi.is_some()),
             word_last: push_index(&f, f.off_event_data),
-            word_penult: Constant::new((f.words - 2).into()),
             word_step: Constant::new(1u64.into()),
             start: Default::default(),
             word_addr: Default::default(),
@@ -232,8 +229,8 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
         self.at_last.we.next = self.start.val() | self.answer.val();
-        self.at_last.wdata.next =
-            !self.start.val() & (self.index.q.val() == self.word_penult.val());
+        self.at_last.wdata.next = !self.start.val()
+            & ((self.index.q.val() + self.word_step.val()) == self.word_last.val());
         // `addr` loads the top of the next start at every edge outside a
         // transfer, and at a bus error (a #DF push restarts there); each
         // answer steps it. (`mem_err` alone: it counts only with
