@@ -46,6 +46,9 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub op_eret: Signal<In, Bit>,
     /// The current CSR access raises #GP.
     pub csr_fault: Signal<In, Bit>,
+    /// A CSR access (`csr_re` or `csr_we`) in this cycle: in user mode
+    /// every one raises #GP, with no address decode.
+    pub csr_access: Signal<In, Bit>,
     /// The current instruction faults.
     pub exc_valid: Signal<In, Bit>,
     /// Vector of the fault.
@@ -117,6 +120,9 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     pub plain: Signal<Out, Bit>,
     /// ERET in kernel mode is accepted at this edge.
     pub do_eret: Signal<Out, Bit>,
+    /// An ordinary event from user mode is accepted and completes at this
+    /// edge (no frame).
+    pub immediate: Signal<Out, Bit>,
     /// An entry completes at this edge: CPL 0, kernel RIP = `krip_value`, STATUS = `load_*`.
     pub enter: Signal<Out, Bit>,
     /// The entry point of the completing entry.
@@ -160,7 +166,6 @@ pub struct EntryUnit<const XLEN: usize = 64> {
     mce_pending_next: Signal<Local, Bit>,
     irq_ok: Signal<Local, Bit>,
     ordinary: Signal<Local, Bit>,
-    immediate: Signal<Local, Bit>,
     push_done: Signal<Local, Bit>,
     double_fault: Signal<Local, Bit>,
     triple_fault: Signal<Local, Bit>,
@@ -257,6 +262,7 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             op_syscall: Default::default(),
             op_eret: Default::default(),
             csr_fault: Default::default(),
+            csr_access: Default::default(),
             exc_valid: Default::default(),
             exc_vector: Default::default(),
             exc_error: Default::default(),
@@ -291,6 +297,7 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             quiet_user: Default::default(),
             plain: Default::default(),
             do_eret: Default::default(),
+            immediate: Default::default(),
             enter: Default::default(),
             krip_value: Default::default(),
             pick_crit: Default::default(),
@@ -315,7 +322,6 @@ impl<const XLEN: usize> EntryUnit<XLEN> {
             mce_pending_next: Default::default(),
             irq_ok: Default::default(),
             ordinary: Default::default(),
-            immediate: Default::default(),
             push_done: Default::default(),
             double_fault: Default::default(),
             triple_fault: Default::default(),
@@ -451,15 +457,20 @@ impl<const XLEN: usize> Logic for EntryUnit<XLEN> {
             & self.op_syscall.val();
         self.ordinary.next =
             self.calm.val() & (self.fault.val() | self.irq_ok.val() | self.op_syscall.val());
-        self.do_eret.next = self.calm.val()
-            & self.op_eret.val()
-            & !self.user.val()
-            & !self.exc_valid.val()
-            & !self.csr_fault.val()
-            & !self.irq_ok.val()
-            & !self.op_syscall.val();
-        // Ordinary events from user mode complete at once; the rest push a frame.
-        self.immediate.next = self.ordinary.val() & self.user.val();
+        // ERET comes without SYSCALL, a CSR access or a fault (SPEC.md,
+        // "What a core presents in one cycle"): in kernel mode it is
+        // accepted when calm and no interrupt is taken.
+        self.do_eret.next = self.calm.val() & self.quiet_kernel.val() & self.op_eret.val();
+        // Ordinary events from user mode complete at once; the rest push a
+        // frame. In user mode every CSR access and ERET fault and an
+        // interrupt is always taken: no address decode.
+        self.immediate.next = self.calm.val()
+            & self.user.val()
+            & (self.exc_valid.val()
+                | self.op_eret.val()
+                | self.irq.val()
+                | self.op_syscall.val()
+                | self.csr_access.val());
 
         // What the event is.
         // Its value matters only when an event is accepted, so the

@@ -100,6 +100,9 @@ pub struct FrameSequencer<const XLEN: usize = 64> {
     pop: Reg<Bit>,
     /// Index of the word being transferred.
     index: Reg<Bits<3>>,
+    /// `index` is `word_last`, kept beside it (loaded with it), so that
+    /// `done` is one logic level from registers and the bus answer.
+    at_last: Reg<Bit>,
     /// A pop: the address of the word being transferred. A push: the
     /// address just above it (the stack top, then each word written), so
     /// one step down gives the word, and the next value too. Outside a
@@ -163,6 +166,7 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
             active: Default::default(),
             pop: Default::default(),
             index: Default::default(),
+            at_last: Default::default(),
             addr: Default::default(),
             step: Default::default(),
         }
@@ -172,10 +176,11 @@ impl<const XLEN: usize> Default for FrameSequencer<XLEN> {
 impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
     #[hdl_gen]
     fn update(&mut self) {
-        clock!(self, clock, active, pop, index, addr);
+        clock!(self, clock, active, pop, index, at_last, addr);
         self.active.reset.next = self.reset.val();
         self.pop.reset.next = self.reset.val();
         self.index.reset.next = self.reset.val();
+        self.at_last.reset.next = self.reset.val();
         self.addr.reset.next = self.reset.val();
         self.busy.next = self.active.q.val();
         self.popping.next = self.active.q.val() & self.pop.q.val();
@@ -192,7 +197,7 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.frame_addr.next = self.word_addr.val();
         self.answer.next = self.active.q.val() & self.mem_ready.val() & !self.mem_err.val();
         self.bus_error.next = self.active.q.val() & self.mem_ready.val() & self.mem_err.val();
-        self.done.next = self.answer.val() & (self.index.q.val() == self.word_last.val());
+        self.done.next = self.answer.val() & self.at_last.q.val();
         // The bus: registered request, zero outside a transfer.
         self.mem_valid.next = self.active.q.val();
         self.mem_we.next = self.active.q.val() & !self.pop.q.val();
@@ -223,6 +228,9 @@ impl<const XLEN: usize> Logic for FrameSequencer<XLEN> {
         self.pop.wdata.next = self.start_pop.val();
         self.index.we.next = self.start.val() | self.answer.val();
         self.index.wdata.next = self.index.q.val() + self.word_step.val();
+        self.at_last.we.next = self.start.val() | self.answer.val();
+        self.at_last.wdata.next = !self.start.val()
+            & ((self.index.q.val() + self.word_step.val()) == self.word_last.val());
         // `addr` loads the top of the next start at every edge outside a
         // transfer, and at a bus error (a #DF push restarts there); each
         // answer steps it. (`mem_err` alone: it counts only with

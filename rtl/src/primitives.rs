@@ -445,8 +445,13 @@ fn frame_step_verilog(xlen: usize) -> String {
             ));
         } else {
             let carry = format!("(up ? &index[{l}:0] : ~|index[{l}:0])", l = lo - 1);
+            // The next index flips the bits where the chunk's step differs,
+            // when its carry is in: the same function as choosing between
+            // `stepped` and `index`, but a choice with the register's own
+            // value as one side is what synthesis turns into a clock enable
+            // that waits for the carry tree.
             s.push_str(&format!(
-                "    next_index[{hi}:{lo}] = {carry} ? {stepped} : index[{hi}:{lo}];\n"
+                "    next_index[{hi}:{lo}] = index[{hi}:{lo}] ^ ({{{w}{{{carry}}}}} & (index[{hi}:{lo}] ^ ({stepped})));\n"
             ));
             s.push_str(&format!(
                 "    word_index[{hi}:{lo}] = (en & {carry}) ? {stepped} : kept[{hi}:{lo}];\n"

@@ -171,10 +171,7 @@ pub struct $name<const XLEN: usize = 64> {
     info_hi_lsb: Constant<Bits<64>>,
     /// No CSR access in this cycle.
     no_csr: Signal<Local, Bit>,
-    /// User mode and an ordinary event of the instruction or an interrupt
-    /// (every CSR access and ERET fault there): with `calm`, an entry from
-    /// user completes at this edge.
-    user_event: Signal<Local, Bit>,
+
     /// `redirect`.
     redirect_q: Reg<Bit>,
 }
@@ -272,7 +269,7 @@ impl<const XLEN: usize> $name<XLEN> {
             info_hi_word: Default::default(),
             info_hi_lsb: Constant::new(32u64.into()),
             no_csr: Default::default(),
-            user_event: Default::default(),
+
             redirect_q: Default::default(),
         })
     }
@@ -301,6 +298,7 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         self.entry_unit.op_syscall.next = self.op_syscall.val();
         self.entry_unit.op_eret.next = self.op_eret.val();
         self.entry_unit.csr_fault.next = self.csr_file.csr_fault.val();
+        self.entry_unit.csr_access.next = self.csr_re.val() | self.csr_we.val();
         self.entry_unit.exc_valid.next = self.exc_valid.val();
         self.entry_unit.exc_vector.next = self.exc_vector.val();
         self.entry_unit.exc_error.next = self.exc_error.val();
@@ -405,15 +403,8 @@ impl<const XLEN: usize> Logic for $name<XLEN> {
         // user RIP by SYSCALL from user, the user copies by their CSR
         // writes (the CSR file's, kernel mode).
         self.no_csr.next = !(self.csr_re.val() | self.csr_we.val());
-        self.user_event.next = self.rename_bank.user.val()
-            & (self.exc_valid.val()
-                | self.op_eret.val()
-                | self.irq.val()
-                | self.op_syscall.val()
-                | self.csr_re.val()
-                | self.csr_we.val());
         self.rename_bank.krip_we.next = self.frame_sequencer.done.val()
-            | (self.entry_unit.calm.val() & self.user_event.val())
+            | self.entry_unit.immediate.val()
             | (self.entry_unit.calm.val()
                 & self.entry_unit.quiet_kernel.val()
                 & self.retire.val()
