@@ -87,6 +87,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     reg entry_unit_op_syscall;
     reg entry_unit_op_eret;
     reg entry_unit_csr_fault;
+    reg entry_unit_csr_access;
     reg entry_unit_exc_valid;
     reg [7:0] entry_unit_exc_vector;
     reg [31:0] entry_unit_exc_error;
@@ -121,6 +122,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     wire entry_unit_quiet_user;
     wire entry_unit_plain;
     wire entry_unit_do_eret;
+    wire entry_unit_immediate;
     wire entry_unit_enter;
     wire [63:0] entry_unit_krip_value;
     wire entry_unit_pick_crit;
@@ -230,7 +232,6 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     // Local signals
     reg no_csr;
-    reg user_event;
 
     // Sub module instances
     ptu_rename_bank rename_bank(
@@ -270,6 +271,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .op_syscall(entry_unit_op_syscall),
         .op_eret(entry_unit_op_eret),
         .csr_fault(entry_unit_csr_fault),
+        .csr_access(entry_unit_csr_access),
         .exc_valid(entry_unit_exc_valid),
         .exc_vector(entry_unit_exc_vector),
         .exc_error(entry_unit_exc_error),
@@ -304,6 +306,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
         .quiet_user(entry_unit_quiet_user),
         .plain(entry_unit_plain),
         .do_eret(entry_unit_do_eret),
+        .immediate(entry_unit_immediate),
         .enter(entry_unit_enter),
         .krip_value(entry_unit_krip_value),
         .pick_crit(entry_unit_pick_crit),
@@ -502,6 +505,10 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
 
     always @(*) begin
         entry_unit_csr_fault = csr_file_csr_fault;
+    end
+
+    always @(*) begin
+        entry_unit_csr_access = csr_re | csr_we;
     end
 
     always @(*) begin
@@ -773,11 +780,7 @@ module ptu(clock,reset,cpl,rip,rsp,gs_base,retire,next_rip,rsp_we,rsp_wdata,gs_w
     end
 
     always @(*) begin
-        user_event = rename_bank_user & (exc_valid | op_eret | irq | op_syscall | csr_re | csr_we);
-    end
-
-    always @(*) begin
-        rename_bank_krip_we = frame_sequencer_done | (entry_unit_calm & user_event) | (entry_unit_calm & entry_unit_quiet_kernel & retire & csr_file_csr_ok);
+        rename_bank_krip_we = frame_sequencer_done | entry_unit_immediate | (entry_unit_calm & entry_unit_quiet_kernel & retire & csr_file_csr_ok);
     end
 
     always @(*) begin
@@ -1426,7 +1429,7 @@ module ptu_csr_file(clock,reset,csr_re,csr_we,csr_addr,csr_wdata,user,calm,quiet
 
 endmodule // ptu_csr_file
 
-// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_irq, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
+// Shared by: ptu_csr_file_critical_q, ptu_csr_file_framed_q, ptu_csr_file_if_q, ptu_csr_file_nmi_blocked_q, ptu_csr_file_prev_user_q, ptu_entry_unit_inflight_critical, ptu_entry_unit_inflight_df, ptu_entry_unit_inflight_irq, ptu_entry_unit_inflight_nmi, ptu_entry_unit_irq_ack_q, ptu_entry_unit_mce_pending, ptu_entry_unit_mce_q, ptu_entry_unit_nmi_pending, ptu_entry_unit_nmi_q, ptu_entry_unit_shutdown_q, ptu_frame_sequencer_active, ptu_frame_sequencer_at_last, ptu_frame_sequencer_pop, ptu_redirect_q, ptu_rename_bank_user_mode
 module ptu_reg_w1(clock,reset,we,wdata,q);
 
     // Module arguments
@@ -1468,7 +1471,7 @@ module ptu_reg_w64(clock,reset,we,wdata,q);
     end
 endmodule // ptu_reg_w64
 
-module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry_point,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,calm,quiet_kernel,quiet_user,plain,do_eret,enter,krip_value,pick_crit,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
+module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,csr_access,exc_valid,exc_vector,exc_error,exc_error_valid,exc_data,irq,irq_vector,nmi,mce,next_rip,kernel_rip,kernel_rsp,cstack,entry_point,entry_irq,status_if,status_nmi_blocked,status_critical,seq_popping,seq_done,seq_bus_error,restore,restore_info,restore_data,event_info,event_data,irq_ack,shutdown,idle,calm,quiet_kernel,quiet_user,plain,do_eret,immediate,enter,krip_value,pick_crit,load_if,load_framed,load_nmi_blocked,load_prev_user,load_critical,start_push,push_addr,return_rip);
 
     // Module arguments
     input wire clock;
@@ -1478,6 +1481,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     input wire op_syscall;
     input wire op_eret;
     input wire csr_fault;
+    input wire csr_access;
     input wire exc_valid;
     input wire [7:0] exc_vector;
     input wire [31:0] exc_error;
@@ -1512,6 +1516,7 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     output reg quiet_user;
     output reg plain;
     output reg do_eret;
+    output reg immediate;
     output reg enter;
     output reg [63:0] krip_value;
     output reg pick_crit;
@@ -1642,7 +1647,6 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     reg mce_pending_next;
     reg irq_ok;
     reg ordinary;
-    reg immediate;
     reg push_done;
     reg double_fault;
     reg triple_fault;
@@ -2002,11 +2006,11 @@ module ptu_entry_unit(clock,reset,user,busy,op_syscall,op_eret,csr_fault,exc_val
     end
 
     always @(*) begin
-        do_eret = calm & op_eret & ~user & ~exc_valid & ~csr_fault & ~irq_ok & ~op_syscall;
+        do_eret = calm & quiet_kernel & op_eret;
     end
 
     always @(*) begin
-        immediate = ordinary & user;
+        immediate = calm & user & (exc_valid | op_eret | irq | op_syscall | csr_access);
     end
 
     always @(*) begin
@@ -2357,6 +2361,11 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     reg index_we;
     reg [2:0] index_wdata;
     wire [2:0] index_q;
+    reg at_last_clock;
+    reg at_last_reset;
+    reg at_last_we;
+    reg at_last_wdata;
+    wire at_last_q;
     reg addr_clock;
     reg addr_reset;
     reg addr_we;
@@ -2395,6 +2404,13 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
         .wdata(index_wdata),
         .q(index_q)
     );
+    ptu_reg_w1 at_last(
+        .clock(at_last_clock),
+        .reset(at_last_reset),
+        .we(at_last_we),
+        .wdata(at_last_wdata),
+        .q(at_last_q)
+    );
     ptu_reg_w64 addr(
         .clock(addr_clock),
         .reset(addr_reset),
@@ -2430,6 +2446,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
+        at_last_clock = clock;
+    end
+
+    always @(*) begin
         addr_clock = clock;
     end
 
@@ -2443,6 +2463,10 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
 
     always @(*) begin
         index_reset = reset;
+    end
+
+    always @(*) begin
+        at_last_reset = reset;
     end
 
     always @(*) begin
@@ -2494,7 +2518,7 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
-        done = answer & (index_q == word_last);
+        done = answer & at_last_q;
     end
 
     always @(*) begin
@@ -2567,6 +2591,14 @@ module ptu_frame_sequencer(clock,reset,start_push,start_pop,start_addr,word_rip,
     end
 
     always @(*) begin
+        at_last_we = start | answer;
+    end
+
+    always @(*) begin
+        at_last_wdata = ~start & ((index_q + word_step) == word_last);
+    end
+
+    always @(*) begin
         addr_we = ~active_q | mem_ready;
     end
 
@@ -2624,7 +2656,7 @@ module ptu_frame_step(x,up,en,keep,y,w);
 
     always @(*) begin
         next_index_comb[31:0] = index[31:0] + {{31{~up}}, 1'b1};
-        next_index_comb[60:32] = (up ? &index[31:0] : ~|index[31:0]) ? index[60:32] + {{28{~up}}, 1'b1} : index[60:32];
+        next_index_comb[60:32] = index[60:32] ^ ({29{(up ? &index[31:0] : ~|index[31:0])}} & (index[60:32] ^ (index[60:32] + {{28{~up}}, 1'b1})));
         next_index = next_index_comb;
     end
 

@@ -45,6 +45,7 @@ fn clear(x: &mut EntryUnit) {
     x.op_syscall.next = false;
     x.op_eret.next = false;
     x.csr_fault.next = false;
+    x.csr_access.next = false;
     x.exc_valid.next = false;
     x.exc_vector.next = 0.into();
     x.exc_error.next = 0.into();
@@ -92,6 +93,12 @@ fn exc(x: &mut EntryUnit, vec: u8, error: Option<u32>, data: u64) {
 fn irq(x: &mut EntryUnit, vec: u8) {
     x.irq.next = true;
     x.irq_vector.next = (vec as u64).into();
+}
+
+/// A CSR access that raises #GP (a faulting access is an access).
+fn csr_gp(x: &mut EntryUnit) {
+    x.csr_fault.next = true;
+    x.csr_access.next = true;
 }
 
 /// The current instruction takes effect at this edge, as the top writes
@@ -405,7 +412,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
     check!(sim, x, x.irq_ack.val(), false, "no irq_ack: the fault won");
     // #GP of a CSR access > interrupt.
     clear(&mut x);
-    x.csr_fault.next = true;
+    csr_gp(&mut x);
     irq(&mut x, 0x41);
     settle!(sim, x);
     check!(
@@ -421,7 +428,7 @@ block_test!(priority_order, EntryUnit, unit(), 100, |sim, x| {
     check!(sim, x, x.irq_ack.val(), false, "no irq_ack: #GP won");
     // exc_valid is the fault's identity when a CSR #GP comes with it.
     clear(&mut x);
-    x.csr_fault.next = true;
+    csr_gp(&mut x);
     exc(&mut x, vector::PF, Some(6), DATA);
     edge!(sim, x);
     check!(
@@ -759,7 +766,7 @@ block_test!(
             clear(&mut x);
             match n {
                 0 => exc(&mut x, vector::UD, None, 0),
-                1 => x.csr_fault.next = true,
+                1 => csr_gp(&mut x),
                 2 => x.op_eret.next = true,
                 _ => irq(&mut x, 0x50),
             }
@@ -992,7 +999,7 @@ fn event_info_test(user: bool, test: &str) {
             let immediate = user && !matches!(ev, Ev::Nmi | Ev::Mce | Ev::DoubleFault);
             match ev {
                 Ev::Exc(v, e, d) => exc(&mut x, v, e, d),
-                Ev::CsrGp => x.csr_fault.next = true,
+                Ev::CsrGp => csr_gp(&mut x),
                 Ev::EretGp => x.op_eret.next = user,
                 Ev::Irq(v) => irq(&mut x, v),
                 Ev::Syscall => x.op_syscall.next = true,
@@ -1076,7 +1083,7 @@ block_test!(idle_is_low_while_busy, EntryUnit, unit(), 20, |sim, x| {
                 0 => x.op_syscall.next = true,
                 1 => x.op_eret.next = true,
                 2 => exc(&mut x, vector::PF, Some(2), DATA),
-                3 => x.csr_fault.next = true,
+                3 => csr_gp(&mut x),
                 _ => irq(&mut x, 0x70),
             }
             settle!(sim, x);
@@ -1340,6 +1347,7 @@ block_test!(
             x.op_eret.next = eret;
             x.op_syscall.next = syscall;
             x.csr_fault.next = csr_gp;
+            x.csr_access.next = csr_gp;
             settle!(sim, x);
             let ctx = format!(
                 "user {user} if {status_if} busy {busy} irq {irq_in} exc {exc_in} \
