@@ -4,13 +4,16 @@
 //! The unit has about 600 I/O bits, more than any package, so it sits in
 //! a thin registered wrapper (`ptu_bench`): every input comes from a long
 //! shift register fed by one pin, every output goes to a parallel-load
-//! shift register read out on one pin. All of the unit's paths are then
-//! register to register, and the wrapper adds no logic between them but a
-//! 2:1 multiplexer per output bit. Yosys keeps `ptu` as its own module, so
+//! shift register read out on one pin (its `load` pin registered first).
+//! All of the unit's paths are then register to register, none starts at a
+//! pin, and the wrapper adds no logic between them but a 2:1 multiplexer
+//! per output bit. Yosys keeps `ptu` as its own module, so
 //! its cell counts are the unit's alone; nextpnr's Fmax is the whole
 //! design's, which the unit's paths dominate. Each part is placed and
 //! routed with several seeds; the median is reported, and the critical
-//! path of the median run is described from nextpnr's timing report.
+//! path of the median run is described from nextpnr's timing report,
+//! with every register input and output port that settles later than the
+//! yardstick's period ([`late`]).
 //!
 //! Beside the unit's total, a second synthesis of `ptu` alone keeps each
 //! of its five blocks as its own module (`keep_hierarchy`) and counts the
@@ -31,6 +34,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod late;
 mod whole;
 use whole::run_whole_cli;
 pub use whole::{measure_whole, whole_json, WholeDesign, WholeResult};
@@ -251,9 +255,12 @@ pub fn parts() -> [Part; 3] {
 /// A design out of context with pins `clock`, `din`, `load`, `dout`:
 /// `in_bits` input bits come from the shift register `in_sr` fed by
 /// `din`; `body` (Verilog) computes the `out_bits` wire `outs` from them,
-/// which is loaded (with `load`) into a shift register read out on
-/// `dout`. Every path of `body` is then register to register, and the
-/// wrapper adds only a 2:1 multiplexer per output bit.
+/// which is loaded (with `load`, through a register) into a shift
+/// register read out on `dout`. Every path of `body` is then register to
+/// register, and the wrapper adds only a 2:1 multiplexer per output bit.
+/// `load` is registered so that no path into the output register starts
+/// at a pin: nextpnr times pin paths apart from the clock's, and its
+/// per-input arrivals ([`late`]) would mix them with the unit's.
 fn registered_wrapper(
     top: &str,
     about: &str,
@@ -264,8 +271,9 @@ fn registered_wrapper(
     format!(
         "// {top}: {about}, for `ptu bench synth`.\n\
          // Its {in_bits} input bits come from a shift register fed by `din`; its\n\
-         // {out_bits} output bits are loaded (with `load`) into a shift register\n\
-         // read out on `dout`. Every path inside is register to register.\n\
+         // {out_bits} output bits are loaded (with `load`, registered first) into a\n\
+         // shift register read out on `dout`. Every path inside is register to\n\
+         // register.\n\
          module {top}(clock, din, load, dout);\n\
          \x20   input wire clock;\n\
          \x20   input wire din;\n\
@@ -275,7 +283,9 @@ fn registered_wrapper(
          \x20   reg [{om}:0] out_sr;\n\
          \x20   wire [{om}:0] outs;\n\
          \x20   always @(posedge clock) in_sr <= {{in_sr[{im2}:0], din}};\n\
-         \x20   always @(posedge clock) out_sr <= load ? outs : {{1'b0, out_sr[{om}:1]}};\n\
+         \x20   reg load_q;\n\
+         \x20   always @(posedge clock) load_q <= load;\n\
+         \x20   always @(posedge clock) out_sr <= load_q ? outs : {{1'b0, out_sr[{om}:1]}};\n\
          \x20   assign dout = out_sr[0];\n\
          {body}\
          endmodule\n",
@@ -368,6 +378,9 @@ pub struct Run {
     /// One sentence about the critical path.
     pub critical_path: String,
     pub seconds: f64,
+    /// When the inputs of each register (and each output port of the
+    /// unit) settle ([`late::arrivals`]).
+    pub arrivals: Vec<late::Arrivals>,
 }
 
 fn cell_name(c: &str) -> String {
@@ -788,6 +801,7 @@ fn place_top(
         &seed.to_string(),
         "--report",
         &report,
+        "--detailed-timing-report",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -823,12 +837,19 @@ fn place_top(
         .or_else(|| clocks.first())
         .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
     let (lc, _, _) = report::site_names(part.family);
+    // The synthesised netlist names the cells of the wrapper's outputs.
+    let out_bits = std::fs::read_to_string(dir.join(&json_file))
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+        .map(|n| late::output_bits(&n, top))
+        .unwrap_or_default();
     Ok(Ok(Run {
         seed,
         fmax_mhz: clock.fmax_mhz,
         logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
         critical_path: critical_path_for(&v, ports).unwrap_or_else(|| "not reported".into()),
         seconds: t.elapsed().as_secs_f64(),
+        arrivals: late::arrivals(&v, &out_bits, ports),
     }))
 }
 
@@ -1040,6 +1061,7 @@ fn part_json(r: &PartResult) -> Value {
                 "seconds": x.seconds.round(),
             })).collect::<Vec<_>>(),
             "critical_path": median_run(r).critical_path,
+            "late_inputs": late_inputs_json(r),
             "yardstick": {
                 "what": "64-bit ALU (add, subtract, and, xor) between registers: alu64_bench",
                 "median_fmax_mhz": (r.yardstick_fmax_mhz * 100.0).round() / 100.0,
@@ -1050,6 +1072,57 @@ fn part_json(r: &PartResult) -> Value {
             },
             "unit_over_yardstick": (r.median_fmax_mhz / r.yardstick_fmax_mhz * 100.0).round() / 100.0,
     })
+}
+
+/// How many late groups of a part the results keep, and print.
+const LATE_KEPT: usize = 12;
+const LATE_PRINTED: usize = 6;
+
+/// The yardstick's median clock period on a part: what the unit's paths
+/// must fit in for unit / yardstick to reach 1.
+fn yardstick_period_ns(r: &PartResult) -> f64 {
+    1000.0 / r.yardstick_fmax_mhz
+}
+
+/// The late inputs of a part's median run as JSON ([`late`]).
+fn late_inputs_json(r: &PartResult) -> Value {
+    let m = median_run(r);
+    let period = yardstick_period_ns(r);
+    json!({
+        "what": "the unit's registers (by pin) and output ports whose inputs arrive later than the yardstick's median \
+                 clock period, in the median run (nextpnr --detailed-timing-report, arrival after the clock edge \
+                 without setup time), latest first",
+        "seed": m.seed,
+        "period_ns": (period * 100.0).round() / 100.0,
+        "groups_late": late::late(&m.arrivals, period).len(),
+        "registers": late::late_json(&m.arrivals, period, LATE_KEPT),
+    })
+}
+
+/// What is late on each part against its yardstick, a few lines each.
+pub fn late_report(results: &[PartResult]) -> String {
+    let mut s = String::new();
+    for r in results {
+        let m = median_run(r);
+        let period = yardstick_period_ns(r);
+        let all = late::late(&m.arrivals, period).len();
+        let lines = late::late_lines(&m.arrivals, period, LATE_PRINTED);
+        s.push_str(&format!(
+            "late against the yardstick's {period:.2} ns on {} (seed {}): {}\n",
+            r.part.title,
+            m.seed,
+            match all {
+                0 => "nothing".to_string(),
+                n if n > lines.len() =>
+                    format!("{n} registers or outputs, the latest {}:", lines.len()),
+                n => format!("{n} registers or outputs:"),
+            }
+        ));
+        for l in lines {
+            s.push_str(&format!("  {l}\n"));
+        }
+    }
+    s
 }
 
 /// The breakdown of one part as JSON.
@@ -1359,6 +1432,7 @@ pub fn run_cli(a: &BenchSynthArgs) -> Result<()> {
             median_run(r).critical_path
         );
     }
+    print!("{}", late_report(&results));
     println!(
         "results: {} ({:.0} s; logs in {})",
         out.display(),
@@ -1515,8 +1589,9 @@ mod tests {
             .unwrap();
         let stats = crate::lint::yosys_synth_ice40(&v, "alu64_bench", &dir).unwrap();
         let _ = std::fs::remove_dir_all(&dir);
-        // 2 x 64 operand bits + 2 op bits in, 64 result bits out.
-        assert_eq!(stats.flip_flops, 130 + 64, "{stats:?}");
+        // 2 x 64 operand bits + 2 op bits in, 64 result bits out, and the
+        // registered `load`.
+        assert_eq!(stats.flip_flops, 130 + 64 + 1, "{stats:?}");
         // One carry chain per add and subtract at least.
         assert!(stats.carries >= 2 * 62, "{stats:?}");
     }
@@ -1641,6 +1716,12 @@ mod tests {
             logic_cells: 2500,
             critical_path: format!("path of seed {seed}"),
             seconds: 40.0,
+            // Against the 60 MHz yardstick (16.67 ns), one bit is late.
+            arrivals: vec![late::Arrivals {
+                name: "unit.rename_bank.kernel_rip".into(),
+                pin: "CE".into(),
+                ns: vec![20.0, 10.0],
+            }],
         };
         let result = |k: usize, flat: Area, fmax: f64| PartResult {
             part: parts()[k].clone(),
@@ -1694,6 +1775,14 @@ mod tests {
         assert_eq!(rows[2]["critical_path"], "path of seed 2");
         assert_eq!(rows[3]["part"], "ecp5-85k");
         assert_eq!(rows[3]["unit_over_yardstick"], 0.85);
+        assert_eq!(rows[3]["late_inputs"]["seed"], 2);
+        assert_eq!(rows[3]["late_inputs"]["period_ns"], 16.67);
+        assert_eq!(rows[3]["late_inputs"]["registers"][0]["bits_late"], 1);
+        assert_eq!(rows[3]["late_inputs"]["registers"][0]["latest_ns"], 20.0);
+        assert_eq!(
+            late_report(&results[0].1).lines().nth(1),
+            Some("  unit.rename_bank.kernel_rip CE: 1 of 2 bits, up to 20.00 ns")
+        );
         // Every row has the fields of a part of a single configuration's run.
         let single: Value = serde_json::from_str(&to_json(&d, &results[0].1, 3)).unwrap();
         let keys = |o: &Value| -> Vec<String> {
