@@ -124,8 +124,16 @@ The results (the file, and stdout with --json) are one JSON document:
               "fmax_mhz_by_seed": [{"seed": 1, "fmax_mhz": 30.9,
                                     "logic_cells": 1500, "seconds": 41}],
               "critical_path": "...",
+              "late_inputs": {"seed": 3, "period_ns": 16.64, "groups_late": 2,
+                  "registers": [{"register": "unit.rename_bank.kernel_rip",
+                                 "pin": "CE", "bits_late": 33, "bits": 64,
+                                 "latest_ns": 17.15}, ...]},
               "yardstick": {"median_fmax_mhz": 60.1, "fmax_mhz_by_seed": [...]},
               "unit_over_yardstick": 0.52}]}
+  "late_inputs" lists the unit's registers (by pin) and output ports
+  ("output csr_rdata") whose inputs arrive after the yardstick's median
+  clock period in the median run: what stands between the unit and
+  unit / yardstick = 1 (the printout shows the latest six).
   With --area-only, each part has only "part", "title", "luts",
   "flip_flops", "carries" and "blocks".
 
