@@ -31,49 +31,151 @@ pub struct Arrivals {
     pub ns: Vec<f64>,
 }
 
-/// The wrapper's output shift register cells by name, with the bit of
-/// `out_sr` each one holds, from the synthesised netlist of `top`
-/// (Yosys JSON). nextpnr's iCE40 packer appends `_DFFLC` or `_LC` to a
-/// flip-flop's name; [`arrivals`] strips it.
-pub fn output_bits(netlist: &Value, top: &str) -> HashMap<String, usize> {
-    let mut bits = HashMap::new();
-    let Some(m) = netlist.get("modules").and_then(|m| m.get(top)) else {
-        return bits;
-    };
-    let mut index: HashMap<i64, usize> = HashMap::new();
-    if let Some(sr) = m
-        .get("netnames")
-        .and_then(|n| n.get("out_sr"))
-        .and_then(|n| n.get("bits"))
-        .and_then(Value::as_array)
-    {
-        for (i, b) in sr.iter().enumerate() {
-            if let Some(b) = b.as_i64() {
-                index.insert(b, i);
+/// What the synthesised netlist (Yosys JSON) says of the cells nextpnr
+/// names: which flip-flops are the wrapper's output register (by bit),
+/// and which flip-flop each LUT feeds. nextpnr's iCE40 packer puts a LUT
+/// and the flip-flop it feeds into one logic cell named after the LUT
+/// (`<lut>_LC`; a flip-flop alone `<ff>_DFFLC`), so there an endpoint is
+/// found through its LUT.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cells {
+    /// The cells of the wrapper's `out_sr`, with the bit each one holds.
+    pub out_bits: HashMap<String, usize>,
+    /// LUT cell -> the flip-flop whose data input it drives (cell names
+    /// as nextpnr has them: an instance's cells prefixed `instance.`).
+    pub feeds: HashMap<String, String>,
+}
+
+impl Cells {
+    /// The cells of `top` and of the modules it instantiates.
+    pub fn from_netlist(netlist: &Value, top: &str) -> Cells {
+        let mut w = Walk::default();
+        w.module(netlist, top, "", &HashMap::new(), true);
+        let mut cells = Cells {
+            out_bits: w.out_bits,
+            feeds: HashMap::new(),
+        };
+        for (lut, o) in w.lut_out {
+            if let Some(ff) = w.ff_by_d.get(&o) {
+                cells.feeds.insert(lut, ff.clone());
             }
         }
+        cells
     }
-    if let Some(cells) = m.get("cells").and_then(Value::as_object) {
-        for (name, c) in cells {
-            let q = c
-                .get("connections")
-                .and_then(|x| x.get("Q"))
+}
+
+/// The netlist read across its hierarchy: every net bit as one number for
+/// the whole design (a module's port bits are its instance's nets).
+#[derive(Default)]
+struct Walk {
+    out_bits: HashMap<String, usize>,
+    /// Flip-flops by the net on their data input.
+    ff_by_d: HashMap<i64, String>,
+    /// LUTs and the net on their output.
+    lut_out: Vec<(String, i64)>,
+    /// Numbers given to nets inside instances so far.
+    next: i64,
+}
+
+impl Walk {
+    /// Walks `module` (its cells named `prefix<cell>`), whose port bits
+    /// are the design's nets `ports` (empty for the top).
+    fn module(
+        &mut self,
+        netlist: &Value,
+        module: &str,
+        prefix: &str,
+        ports: &HashMap<i64, i64>,
+        top: bool,
+    ) {
+        let Some(m) = netlist.get("modules").and_then(|m| m.get(module)) else {
+            return;
+        };
+        // Inside an instance, a net that is not a port gets a new number.
+        let base = if top { 0 } else { 1 << 40 };
+        let offset = self.next;
+        self.next += 1 << 24;
+        let global = |b: i64| -> i64 {
+            match ports.get(&b) {
+                Some(g) => *g,
+                None if top => b,
+                None => base + offset + b,
+            }
+        };
+        let bits_of = |c: &Value, port: &str| -> Vec<i64> {
+            c.get("connections")
+                .and_then(|x| x.get(port))
                 .and_then(Value::as_array)
-                .and_then(|q| q.first())
-                .and_then(Value::as_i64);
-            if let Some(i) = q.and_then(|q| index.get(&q)) {
-                bits.insert(name.clone(), *i);
+                .map(|v| v.iter().filter_map(Value::as_i64).collect())
+                .unwrap_or_default()
+        };
+        let mut out_sr: HashMap<i64, usize> = HashMap::new();
+        if top {
+            let bits = m
+                .get("netnames")
+                .and_then(|n| n.get("out_sr"))
+                .and_then(|n| n.get("bits"))
+                .and_then(Value::as_array);
+            for (i, b) in bits.into_iter().flatten().enumerate() {
+                if let Some(b) = b.as_i64() {
+                    out_sr.insert(b, i);
+                }
+            }
+        }
+        let Some(list) = m.get("cells").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, c) in list {
+            let ty = c.get("type").and_then(Value::as_str).unwrap_or("");
+            let full = format!("{prefix}{name}");
+            if ty.starts_with("SB_DFF") || ty == "TRELLIS_FF" {
+                if let Some(i) = bits_of(c, "Q").first().and_then(|q| out_sr.get(q)) {
+                    self.out_bits.insert(full.clone(), *i);
+                }
+                let d = bits_of(c, "D");
+                let d = if d.is_empty() { bits_of(c, "DI") } else { d };
+                if let Some(&d) = d.first() {
+                    self.ff_by_d.insert(global(d), full);
+                }
+            } else if ty == "SB_LUT4" {
+                if let Some(&o) = bits_of(c, "O").first() {
+                    self.lut_out.push((full, global(o)));
+                }
+            } else if let Some(child) = netlist.get("modules").and_then(|m| m.get(ty)) {
+                // The child's port bits are this instance's nets.
+                let mut map = HashMap::new();
+                let child_ports = child.get("ports").and_then(Value::as_object);
+                for (port, p) in child_ports.into_iter().flatten() {
+                    let inner: Vec<i64> = p
+                        .get("bits")
+                        .and_then(Value::as_array)
+                        .map(|v| v.iter().filter_map(Value::as_i64).collect())
+                        .unwrap_or_default();
+                    for (a, b) in inner.iter().zip(bits_of(c, port)) {
+                        map.insert(*a, global(b));
+                    }
+                }
+                self.module(netlist, ty, &format!("{full}."), &map, false);
             }
         }
     }
-    bits
+}
+
+/// nextpnr's name of an endpoint's pin, as one name per register input:
+/// an iCE40 logic cell's LUT inputs are its flip-flop's data.
+fn pin_name(pin: &str, through_lut: bool) -> String {
+    match pin {
+        "I0" | "I1" | "I2" | "I3" if through_lut => "D".into(),
+        "CEN" => "CE".into(),
+        p => p.into(),
+    }
 }
 
 /// The arrivals of a nextpnr report (`--report` with
 /// `--detailed-timing-report`), grouped by register and pin, and by the
-/// unit's output port for the cells of `out_bits` ([`output_bits`]).
+/// unit's output port for the wrapper's output register ([`Cells`]).
 /// Empty if the report has no detailed timing.
-pub fn arrivals(report: &Value, out_bits: &HashMap<String, usize>, ports: &Ports) -> Vec<Arrivals> {
+pub fn arrivals(report: &Value, cells: &Cells, ports: &Ports) -> Vec<Arrivals> {
     // Latest arrival per endpoint (cell, pin): an endpoint is listed once
     // per clock pair.
     let mut at: BTreeMap<(String, String), f64> = BTreeMap::new();
@@ -111,26 +213,37 @@ pub fn arrivals(report: &Value, out_bits: &HashMap<String, usize>, ports: &Ports
             *slot = slot.max(ns);
         }
     }
-    let mut groups: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    // Latest arrival per register bit and input: an iCE40 logic cell's
+    // LUT inputs are one data input of its flip-flop.
+    let mut bits: BTreeMap<((String, String), String), f64> = BTreeMap::new();
     for ((cell, pin), ns) in at {
         let packed = cell
             .strip_suffix("_DFFLC")
             .or_else(|| cell.strip_suffix("_LC"))
             .unwrap_or(&cell);
-        let key = match out_bits.get(packed) {
+        let (ff, through_lut) = match cells.feeds.get(packed) {
+            Some(ff) => (ff.as_str(), true),
+            None => (packed, false),
+        };
+        let key = match cells.out_bits.get(ff) {
             Some(&i) => match output_port(ports, i) {
                 Some(p) => (format!("output {p}"), String::new()),
                 None => continue,
             },
             None => {
-                let name = cell_name(&cell);
+                let name = cell_name(ff);
                 if !name.starts_with("unit.") {
                     // The wrapper's own shift registers.
                     continue;
                 }
-                (name, pin)
+                (name, pin_name(&pin, through_lut))
             }
         };
+        let slot = bits.entry((key, ff.to_string())).or_insert(ns);
+        *slot = slot.max(ns);
+    }
+    let mut groups: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    for ((key, _), ns) in bits {
         groups.entry(key).or_default().push(ns);
     }
     groups
@@ -218,15 +331,18 @@ mod tests {
         .unwrap()
     }
 
-    fn out_bits() -> HashMap<String, usize> {
+    fn cells() -> Cells {
         // out_sr bit 200 carries csr_rdata (its bits are 194..257).
-        HashMap::from([("out_sr_TRELLIS_FF_Q_7".to_string(), 200)])
+        Cells {
+            out_bits: HashMap::from([("out_sr_TRELLIS_FF_Q_7".to_string(), 200)]),
+            feeds: HashMap::new(),
+        }
     }
 
     #[test]
     fn arrivals_are_grouped_by_register_and_output_port() {
         let ports = PtuConfig::default().ports();
-        let g = arrivals(&report(), &out_bits(), &ports);
+        let g = arrivals(&report(), &cells(), &ports);
         assert_eq!(g.len(), 2, "{g:?}");
         let rip = g
             .iter()
@@ -245,7 +361,7 @@ mod tests {
     #[test]
     fn late_groups_are_those_past_the_period_latest_first() {
         let ports = PtuConfig::default().ports();
-        let g = arrivals(&report(), &out_bits(), &ports);
+        let g = arrivals(&report(), &cells(), &ports);
         assert_eq!(
             late_lines(&g, 6.67, 10),
             vec![
@@ -262,26 +378,59 @@ mod tests {
     }
 
     #[test]
-    fn output_bits_come_from_the_netlist() {
+    fn the_netlist_names_the_output_register_and_what_each_lut_feeds() {
+        // An iCE40 netlist: out_sr bit 2 is loaded through a LUT; the
+        // unit's register `unit.acc` through another.
         let netlist: Value = serde_json::from_str(
-            r#"{"modules": {"ptu_bench": {
+            r#"{"modules": {
+              "ptu_bench": {
                 "netnames": {"out_sr": {"bits": [10, 11, 12]}},
                 "cells": {
-                  "out_sr_SB_DFF_Q": {"connections": {"Q": [12], "D": [40]}},
-                  "in_sr_SB_DFF_Q": {"connections": {"Q": [30]}}}}}}"#,
+                  "out_sr_SB_DFF_Q": {"type": "SB_DFF", "connections": {"Q": [12], "D": [40]}},
+                  "out_sr_SB_DFF_Q_D_SB_LUT4_O": {"type": "SB_LUT4", "connections": {"O": [40]}},
+                  "in_sr_SB_DFF_Q": {"type": "SB_DFF", "connections": {"Q": [30], "D": [31]}},
+                  "unit": {"type": "ptu", "connections": {}}}},
+              "ptu": {
+                "netnames": {},
+                "cells": {
+                  "acc_SB_DFFE_Q": {"type": "SB_DFFE", "connections": {"Q": [5], "D": [6]}},
+                  "acc_SB_DFFE_Q_D_SB_LUT4_O": {"type": "SB_LUT4", "connections": {"O": [6]}}}}}}"#,
         )
         .unwrap();
-        let b = output_bits(&netlist, "ptu_bench");
-        assert_eq!(b, HashMap::from([("out_sr_SB_DFF_Q".to_string(), 2)]));
-        // The iCE40 packer's suffix is stripped when matching.
+        let c = Cells::from_netlist(&netlist, "ptu_bench");
+        assert_eq!(
+            c.out_bits,
+            HashMap::from([("out_sr_SB_DFF_Q".to_string(), 2)])
+        );
+        assert_eq!(
+            c.feeds
+                .get("unit.acc_SB_DFFE_Q_D_SB_LUT4_O")
+                .map(String::as_str),
+            Some("unit.acc_SB_DFFE_Q")
+        );
+        // nextpnr's logic cells, named after their LUT (or their lone
+        // flip-flop), are found through it.
         let ports = PtuConfig::default().ports();
         let report: Value = serde_json::from_str(
             r#"{"detailed_net_timings": [{"net": "x", "event": "posedge clk", "endpoints": [
-                {"cell": "out_sr_SB_DFF_Q_DFFLC", "port": "I0", "event": "posedge clk", "delay": [1.0, 3.0]}]}]}"#,
+                {"cell": "out_sr_SB_DFF_Q_D_SB_LUT4_O_LC", "port": "I2", "event": "posedge clk", "delay": [1.0, 3.0]},
+                {"cell": "unit.acc_SB_DFFE_Q_D_SB_LUT4_O_LC", "port": "I0", "event": "posedge clk", "delay": [1.0, 4.0]},
+                {"cell": "unit.acc_SB_DFFE_Q_1_DFFLC", "port": "CEN", "event": "posedge clk", "delay": [1.0, 5.0]}]}]}"#,
         )
         .unwrap();
-        let g = arrivals(&report, &b, &ports);
+        let g = arrivals(&report, &c, &ports);
+        let got: Vec<(&str, &str, usize)> = g
+            .iter()
+            .map(|a| (a.name.as_str(), a.pin.as_str(), a.ns.len()))
+            .collect();
         // Bit 2 of the outputs is bit 0 of `rip`.
-        assert_eq!(g[0].name, "output rip");
+        assert_eq!(
+            got,
+            vec![
+                ("output rip", "", 1),
+                ("unit.acc", "CE", 1),
+                ("unit.acc", "D", 1)
+            ]
+        );
     }
 }

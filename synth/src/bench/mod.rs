@@ -845,11 +845,12 @@ fn place_top(
         .or_else(|| clocks.first())
         .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
     let (lc, _, _) = report::site_names(part.family);
-    // The synthesised netlist names the cells of the wrapper's outputs.
-    let out_bits = std::fs::read_to_string(dir.join(&json_file))
+    // The synthesised netlist: the wrapper's output register, and which
+    // register each LUT feeds (iCE40 logic cells are named after the LUT).
+    let cells = std::fs::read_to_string(dir.join(&json_file))
         .ok()
         .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .map(|n| late::output_bits(&n, top))
+        .map(|n| late::Cells::from_netlist(&n, top))
         .unwrap_or_default();
     Ok(Ok(Run {
         seed,
@@ -857,7 +858,7 @@ fn place_top(
         logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
         critical_path: critical_path_for(&v, ports).unwrap_or_else(|| "not reported".into()),
         seconds: t.elapsed().as_secs_f64(),
-        arrivals: late::arrivals(&v, &out_bits, ports),
+        arrivals: late::arrivals(&v, &cells, ports),
     }))
 }
 
@@ -1583,6 +1584,78 @@ mod tests {
             w.contains("reg [595:0] in_sr;") || w.contains("reg ["),
             "{w}"
         );
+    }
+
+    /// A small unit placed for real: nextpnr's detailed report, read back
+    /// as arrivals, names its register and its output port.
+    #[test]
+    fn a_placed_unit_names_its_late_registers_and_outputs() {
+        let dir = std::env::temp_dir().join(format!("ptu-late-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ports: &Ports = &[("a", Dir::In, 16), ("q", Dir::Out, 16)];
+        std::fs::write(
+            dir.join("ptu.v"),
+            "module ptu(clock, a, q);\n\
+             \x20   input wire clock;\n\
+             \x20   input wire [15:0] a;\n\
+             \x20   output wire [15:0] q;\n\
+             \x20   reg [15:0] acc;\n\
+             \x20   always @(posedge clock) acc <= acc + (a ^ {acc[7:0], acc[15:8]});\n\
+             \x20   assign q = acc + a;\n\
+             endmodule\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("ptu_bench.v"),
+            registered_wrapper(
+                "ptu_bench",
+                "a small unit",
+                16,
+                16,
+                "    ptu unit(.clock(clock), .a(in_sr[15:0]), .q(outs));\n",
+            ),
+        )
+        .unwrap();
+        let (yosys, nextpnr) = tools_for(Family::Ice40).unwrap();
+        synthesise(Design::Unit, Family::Ice40, &yosys, &dir).unwrap();
+        let run = place_top("ptu_bench", ports, &parts()[0], &nextpnr, &dir, 1)
+            .unwrap()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        let names: Vec<&str> = run.arrivals.iter().map(|a| a.name.as_str()).collect();
+        assert!(names.contains(&"output q"), "{names:?}");
+        let q = run.arrivals.iter().find(|a| a.name == "output q").unwrap();
+        assert_eq!(q.ns.len(), 16, "{q:?}");
+        assert!(names.iter().any(|n| n.starts_with("unit.acc")), "{names:?}");
+        // Each logic cell's LUT inputs are named as its flip-flop's data.
+        assert!(
+            run.arrivals
+                .iter()
+                .all(|a| ["", "D", "CE", "SR"].contains(&a.pin.as_str())),
+            "{:?}",
+            run.arrivals
+        );
+        // Only the unit's registers and outputs: not the wrapper's own.
+        assert!(
+            names
+                .iter()
+                .all(|n| n.starts_with("unit.") || n.starts_with("output ")),
+            "{names:?}"
+        );
+        // Every arrival is after the clock edge, and within the run's
+        // period or close to it (the critical path ends at one of them).
+        let latest = run
+            .arrivals
+            .iter()
+            .flat_map(|a| a.ns.iter())
+            .fold(0.0, |m: f64, &t| m.max(t));
+        let period = 1000.0 / run.fmax_mhz;
+        assert!(
+            latest > 0.5 * period && latest <= period * 1.05,
+            "{latest} {period}"
+        );
+        assert!(!late::late(&run.arrivals, latest / 2.0).is_empty());
+        assert!(late::late(&run.arrivals, latest).is_empty());
     }
 
     #[test]
