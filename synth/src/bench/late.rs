@@ -11,7 +11,9 @@
 //! (`out_sr`) stands for the unit's output ports: its bit `i` loads output
 //! bit `i`, so its late bits are named by the port they carry. The
 //! wrapper's input shift register and serial output are left out, and so
-//! are paths from or to a pin (nextpnr's `<async>`).
+//! are paths from or to a pin (nextpnr's `<async>`). On the iCE40 an
+//! endpoint is a logic cell named after its LUT; the synthesised netlist
+//! says which flip-flop that LUT feeds ([`Cells`]).
 
 use super::{cell_name, output_port, Ports};
 use serde_json::{json, Value};
@@ -24,8 +26,9 @@ pub struct Arrivals {
     /// `unit.<block>.<register>`, as nextpnr names the register's cells,
     /// or `output <port>` for an output port of the unit.
     pub name: String,
-    /// The pin (nextpnr's name: `CE`, `DI`, `M`, `LSR` on the ECP5, the
-    /// logic cell's inputs on the iCE40); empty for an output port.
+    /// The pin: nextpnr's name on the ECP5 (`CE`, `DI`, `M`, `LSR`); on
+    /// the iCE40 `D` for a logic cell's LUT inputs, `CE`, `SR`; empty for
+    /// an output port.
     pub pin: String,
     /// The latest arrival at each bit, in ns after the clock edge.
     pub ns: Vec<f64>,
