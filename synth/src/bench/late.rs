@@ -255,12 +255,29 @@ pub fn arrivals(report: &Value, cells: &Cells, ports: &Ports) -> Vec<Arrivals> {
         .collect()
 }
 
-/// The groups with at least one bit arriving after `period_ns`, latest
-/// first, at most `max` of them, as JSON rows: name, pin, how many of its
-/// bits are late, of how many, and the latest arrival.
-pub fn late_json(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<Value> {
-    late(groups, period_ns)
-        .into_iter()
+/// A late group: the group, how many of its bits are late, its latest
+/// arrival.
+pub type Late<'a> = (&'a Arrivals, usize, f64);
+
+/// The groups late for `period_ns` with their count of late bits and
+/// latest arrival, latest first.
+pub fn late(groups: &[Arrivals], period_ns: f64) -> Vec<Late<'_>> {
+    let mut v: Vec<Late<'_>> = groups
+        .iter()
+        .filter_map(|g| {
+            let n = g.ns.iter().filter(|&&t| t > period_ns).count();
+            let worst = g.ns.iter().copied().fold(f64::MIN, f64::max);
+            (n > 0).then_some((g, n, worst))
+        })
+        .collect();
+    v.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.name.cmp(&b.0.name)));
+    v
+}
+
+/// The first `max` of `late` ([`late`]) as JSON rows: name, pin, how
+/// many of its bits are late, of how many, and the latest arrival.
+pub fn rows_json(late: &[Late<'_>], max: usize) -> Vec<Value> {
+    late.iter()
         .take(max)
         .map(|(g, n, worst)| {
             json!({
@@ -274,26 +291,10 @@ pub fn late_json(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<Value> 
         .collect()
 }
 
-/// The groups late for `period_ns` with their count of late bits and
-/// latest arrival, latest first.
-pub fn late(groups: &[Arrivals], period_ns: f64) -> Vec<(&Arrivals, usize, f64)> {
-    let mut v: Vec<(&Arrivals, usize, f64)> = groups
-        .iter()
-        .filter_map(|g| {
-            let n = g.ns.iter().filter(|&&t| t > period_ns).count();
-            let worst = g.ns.iter().copied().fold(f64::MIN, f64::max);
-            (n > 0).then_some((g, n, worst))
-        })
-        .collect();
-    v.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.name.cmp(&b.0.name)));
-    v
-}
-
-/// One line per late group: `unit.rename_bank.kernel_rip CE: 39 of 64
-/// bits, up to 7.32 ns`.
-pub fn late_lines(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<String> {
-    late(groups, period_ns)
-        .into_iter()
+/// The first `max` of `late` as lines: `unit.rename_bank.kernel_rip CE:
+/// 39 of 64 bits, up to 7.32 ns`.
+pub fn rows_text(late: &[Late<'_>], max: usize) -> Vec<String> {
+    late.iter()
         .take(max)
         .map(|(g, n, worst)| {
             let pin = if g.pin.is_empty() {
@@ -314,6 +315,18 @@ pub fn late_lines(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<String
 mod tests {
     use super::*;
     use ptu_arch::PtuConfig;
+
+    /// The groups late for `period_ns`, at most `max`, as JSON rows
+    /// ([`rows_json`]).
+    fn late_json(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<Value> {
+        rows_json(&late(groups, period_ns), max)
+    }
+
+    /// The groups late for `period_ns`, at most `max`, as lines
+    /// ([`rows_text`]).
+    fn late_lines(groups: &[Arrivals], period_ns: f64, max: usize) -> Vec<String> {
+        rows_text(&late(groups, period_ns), max)
+    }
 
     /// A report in nextpnr's shape: two bits of the kernel RIP's enable,
     /// one output bit, an input-shift-register bit and a path from a pin.

@@ -777,13 +777,27 @@ fn place(
     nextpnr: &Path,
     dir: &Path,
     seed: u64,
+    cells: Option<&late::Cells>,
 ) -> Result<Run> {
-    place_top(design.top(), ports, part, nextpnr, dir, seed)?.map_err(|failed| failed.failure())
+    place_top(design.top(), ports, part, nextpnr, dir, seed, cells)?
+        .map_err(|failed| failed.failure())
+}
+
+/// The cells of the synthesised `top.json` in `dir` that [`late::arrivals`]
+/// names (read once for all of a part's seeds).
+fn netlist_cells(dir: &Path, top: &str) -> Result<late::Cells> {
+    let file = dir.join(format!("{top}.json"));
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let netlist: Value =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    Ok(late::Cells::from_netlist(&netlist, top))
 }
 
 /// Places `top.json` (in `dir`) on `part` with `seed`: the run, or
 /// nextpnr's own failed run (the design does not fit, or does not route)
-/// for the caller to report; `Err` for anything else.
+/// for the caller to report; `Err` for anything else. With `cells` (the
+/// unit's wrapper), the run's arrivals are read from the report.
 fn place_top(
     top: &str,
     ports: &Ports,
@@ -791,6 +805,7 @@ fn place_top(
     nextpnr: &Path,
     dir: &Path,
     seed: u64,
+    cells: Option<&late::Cells>,
 ) -> Result<std::result::Result<Run, tools::Run>> {
     let t = Instant::now();
     let report = format!("report-{top}-{}-{seed}.json", part.name);
@@ -845,20 +860,15 @@ fn place_top(
         .or_else(|| clocks.first())
         .ok_or_else(|| anyhow!("nextpnr reported no clock, log: {}", log.display()))?;
     let (lc, _, _) = report::site_names(part.family);
-    // The synthesised netlist: the wrapper's output register, and which
-    // register each LUT feeds (iCE40 logic cells are named after the LUT).
-    let cells = std::fs::read_to_string(dir.join(&json_file))
-        .ok()
-        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-        .map(|n| late::Cells::from_netlist(&n, top))
-        .unwrap_or_default();
     Ok(Ok(Run {
         seed,
         fmax_mhz: clock.fmax_mhz,
         logic_cells: util.get(lc).map(|u| u.used).unwrap_or(0),
         critical_path: critical_path_for(&v, ports).unwrap_or_else(|| "not reported".into()),
         seconds: t.elapsed().as_secs_f64(),
-        arrivals: late::arrivals(&v, &cells, ports),
+        arrivals: cells
+            .map(|c| late::arrivals(&v, c, ports))
+            .unwrap_or_default(),
     }))
 }
 
@@ -890,13 +900,19 @@ fn place_seeds(
         Design::Unit => "",
         Design::Yardstick => " (yardstick: 64-bit ALU)",
     };
+    // Only the unit's runs are read for late inputs: the wrapper's outputs
+    // are named by the unit's ports.
+    let cells = match design {
+        Design::Unit => Some(netlist_cells(dir, design.top())?),
+        Design::Yardstick => None,
+    };
     let mut runs = Vec::new();
     for seed in 1..=seeds {
         progress(Event::Note(&format!(
             "pnr {}{what} seed {seed}/{seeds}: nextpnr --freq {} ...",
             part.name, part.target_mhz
         )));
-        match place(design, ports, part, nextpnr, dir, seed) {
+        match place(design, ports, part, nextpnr, dir, seed, cells.as_ref()) {
             Ok(r) => {
                 progress(Event::Note(&format!(
                     "  Fmax {:.2} MHz, {} logic cells, {:.0} s",
@@ -1097,14 +1113,15 @@ fn yardstick_period_ns(r: &PartResult) -> f64 {
 fn late_inputs_json(r: &PartResult) -> Value {
     let m = median_run(r);
     let period = yardstick_period_ns(r);
+    let late = late::late(&m.arrivals, period);
     json!({
         "what": "the unit's registers (by pin) and output ports whose inputs arrive later than the yardstick's median \
                  clock period, in the median run (nextpnr --detailed-timing-report, arrival after the clock edge \
                  without setup time), latest first",
         "seed": m.seed,
         "period_ns": (period * 100.0).round() / 100.0,
-        "groups_late": late::late(&m.arrivals, period).len(),
-        "registers": late::late_json(&m.arrivals, period, LATE_KEPT),
+        "groups_late": late.len(),
+        "registers": late::rows_json(&late, LATE_KEPT),
     })
 }
 
@@ -1114,8 +1131,9 @@ pub fn late_report(results: &[PartResult]) -> String {
     for r in results {
         let m = median_run(r);
         let period = yardstick_period_ns(r);
-        let all = late::late(&m.arrivals, period).len();
-        let lines = late::late_lines(&m.arrivals, period, LATE_PRINTED);
+        let late = late::late(&m.arrivals, period);
+        let all = late.len();
+        let lines = late::rows_text(&late, LATE_PRINTED);
         s.push_str(&format!(
             "late against the yardstick's {period:.2} ns on {} (seed {}): {}\n",
             r.part.title,
@@ -1618,9 +1636,18 @@ mod tests {
         .unwrap();
         let (yosys, nextpnr) = tools_for(Family::Ice40).unwrap();
         synthesise(Design::Unit, Family::Ice40, &yosys, &dir).unwrap();
-        let run = place_top("ptu_bench", ports, &parts()[0], &nextpnr, &dir, 1)
-            .unwrap()
-            .unwrap();
+        let cells = netlist_cells(&dir, "ptu_bench").unwrap();
+        let run = place_top(
+            "ptu_bench",
+            ports,
+            &parts()[0],
+            &nextpnr,
+            &dir,
+            1,
+            Some(&cells),
+        )
+        .unwrap()
+        .unwrap();
         let _ = std::fs::remove_dir_all(&dir);
         let names: Vec<&str> = run.arrivals.iter().map(|a| a.name.as_str()).collect();
         assert!(names.contains(&"output q"), "{names:?}");

@@ -47,7 +47,7 @@ fn place_whole(
     // unit's ports (the SoC's unit).
     let ports = ptu_arch::PtuConfig::default().ports();
     Ok(
-        place_top(top, &ports, part, nextpnr, dir, seed)?.map_err(|failed| {
+        place_top(top, &ports, part, nextpnr, dir, seed, None)?.map_err(|failed| {
             failed
                 .output
                 .lines()
