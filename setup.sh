@@ -109,3 +109,19 @@ if ! command -v cargo >/dev/null 2>&1; then
     echo "setup: cargo not found: install Rust with rustup (https://rustup.rs), or run: apt-get install cargo" >&2
     exit 1
 fi
+
+# The test suite runs under cargo-nextest (every test binary's tests side
+# by side on all cores, where `cargo test` runs one binary after another).
+# Machines with rustup usually have it; if not, it is built from crates.io
+# once (a few minutes).
+if ! cargo nextest --version >/dev/null 2>&1; then
+    echo "setup: installing cargo-nextest from crates.io (cargo install --locked cargo-nextest)"
+    log=$(mktemp)
+    if ! cargo install --locked cargo-nextest >"$log" 2>&1; then
+        cat "$log" >&2
+        rm -f "$log"
+        echo "setup: cargo install cargo-nextest failed (output above); fix it and run ./setup.sh again" >&2
+        exit 1
+    fi
+    rm -f "$log"
+fi
