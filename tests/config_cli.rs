@@ -62,6 +62,39 @@ fn contents(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// The repository's per-configuration build folders that `ptu bench synth`
+/// and `ptu build` write whatever the cwd.
+const BUILD_FOLDERS: [&str; 4] = [
+    "synth/build/bench-ice40-small-32",
+    "synth/build/bench-x86_64-full",
+    "synth/build/icebreaker-ice40-small-32",
+    "synth/build/icebreaker-x86_64-full",
+];
+
+/// What is in each of [`BUILD_FOLDERS`]: `None` when it does not exist,
+/// else every path in it with its modification time. A user's earlier
+/// benchmark or build may have left them; a refused command must leave
+/// them as they were.
+fn build_folders() -> Vec<Option<Vec<(PathBuf, std::time::SystemTime)>>> {
+    BUILD_FOLDERS
+        .iter()
+        .map(|f| {
+            let dir = Path::new(ROOT).join(f);
+            dir.exists().then(|| {
+                contents(&dir)
+                    .into_iter()
+                    .map(|p| {
+                        let t = std::fs::metadata(dir.join(&p))
+                            .and_then(|m| m.modified())
+                            .unwrap();
+                        (p, t)
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
 /// `cmd` with `extra`, run in an empty folder: exit 2, exactly one line
 /// on stderr (returned), nothing on stdout, nothing written there nor in
 /// the repository's per-configuration build folders.
@@ -69,6 +102,7 @@ fn refused(cmd: &[&str], extra: &[&str], name: &str) -> String {
     let cwd = scratch(name);
     let mut args = cmd.to_vec();
     args.extend_from_slice(extra);
+    let before = build_folders();
     let o = ptu_in(&cwd, &args);
     let e = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "ptu {args:?}: {e}");
@@ -76,16 +110,11 @@ fn refused(cmd: &[&str], extra: &[&str], name: &str) -> String {
     assert!(e.ends_with('\n'));
     assert_eq!(stdout(&o), "", "ptu {args:?} printed on stdout");
     assert_eq!(contents(&cwd), Vec::<PathBuf>::new(), "ptu {args:?} wrote");
-    // Nor in the repository's folders that the configuration would name
-    // (ptu bench synth and ptu build write there whatever the cwd).
-    for f in [
-        "synth/build/bench-ice40-small-32",
-        "synth/build/bench-x86_64-full",
-        "synth/build/icebreaker-ice40-small-32",
-        "synth/build/icebreaker-x86_64-full",
-    ] {
-        assert!(!Path::new(ROOT).join(f).exists(), "ptu {args:?} wrote {f}");
-    }
+    // Nor in the repository's folders that the configuration would name.
+    assert!(
+        build_folders() == before,
+        "ptu {args:?} wrote in one of {BUILD_FOLDERS:?}"
+    );
     let _ = std::fs::remove_dir_all(&cwd);
     e.trim_end().to_string()
 }
