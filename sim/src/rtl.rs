@@ -72,7 +72,7 @@ impl RtlSim {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create folder {}", dir.display()))?;
         }
-        let tmp = path.with_extension("vcd.partial");
+        let tmp = ptu_tools::partial_path(path);
         let file =
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let probe = write_vcd_header(BufWriter::new(file), self.uut.block());

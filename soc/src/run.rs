@@ -129,7 +129,7 @@ impl<const XLEN: usize> SocSim<XLEN> {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("cannot create folder {}", dir.display()))?;
         }
-        let tmp = path.with_extension("vcd.partial");
+        let tmp = ptu_tools::partial_path(path);
         let file =
             File::create(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
         let probe = write_vcd_header(BufWriter::new(file), &self.soc);

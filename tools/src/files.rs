@@ -2,6 +2,19 @@
 
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A sibling of `path` to write it in before a rename into place:
+/// `<path>.partial-<process>-<n>`, its own to this call, so that two
+/// processes (tests run side by side) or two threads writing the same
+/// output never write into one temporary file.
+pub fn partial_path(path: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".partial-{}-{n}", std::process::id()));
+    PathBuf::from(tmp)
+}
 
 /// Write `bytes` to `path` through a temporary sibling and a rename, so
 /// that a failure never leaves a half-written file. Creates the parent
@@ -11,9 +24,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(format!(".partial-{}", std::process::id()));
-    let tmp = PathBuf::from(tmp);
+    let tmp = partial_path(path);
     std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, path).with_context(|| {
         let _ = std::fs::remove_file(&tmp);
@@ -46,6 +57,17 @@ mod tests {
             wave_command(Path::new("w/a.vcd"), 3),
             "ptu wave w/a.vcd --from 0 --to 8   (a picture: ptu wave w/a.vcd --from 0 --to 8 --svg w/a.svg)"
         );
+    }
+
+    #[test]
+    fn partial_paths_are_siblings_and_never_repeat() {
+        let p = Path::new("waveforms/x.vcd");
+        let (a, b) = (partial_path(p), partial_path(p));
+        assert_ne!(a, b);
+        assert_eq!(a.parent(), p.parent());
+        let name = a.file_name().unwrap().to_string_lossy().into_owned();
+        let pid = std::process::id();
+        assert!(name.starts_with(&format!("x.vcd.partial-{pid}-")), "{name}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub mod progress;
 pub mod run;
 pub mod verilog;
 
-pub use files::{wave_command, write_atomic};
+pub use files::{partial_path, wave_command, write_atomic};
 pub use hash::Fnv;
 
 /// An error that means "a check failed" (a simulation differs from the
