@@ -124,4 +124,9 @@ if ! cargo nextest --version >/dev/null 2>&1; then
         exit 1
     fi
     rm -f "$log"
+    if ! cargo nextest --version >/dev/null 2>&1; then
+        echo "setup: cargo-nextest was installed but 'cargo nextest' does not run: put cargo's bin folder (~/.cargo/bin) on PATH and run ./setup.sh again" >&2
+        exit 1
+    fi
+    echo "setup: installed cargo-nextest"
 fi
