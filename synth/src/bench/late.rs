@@ -106,11 +106,7 @@ impl Walk {
             }
         };
         let bits_of = |c: &Value, port: &str| -> Vec<i64> {
-            c.get("connections")
-                .and_then(|x| x.get(port))
-                .and_then(Value::as_array)
-                .map(|v| v.iter().filter_map(Value::as_i64).collect())
-                .unwrap_or_default()
+            net_bits(c.get("connections").and_then(|x| x.get(port)))
         };
         let mut out_sr: HashMap<i64, usize> = HashMap::new();
         if top {
@@ -149,11 +145,7 @@ impl Walk {
                 let mut map = HashMap::new();
                 let child_ports = child.get("ports").and_then(Value::as_object);
                 for (port, p) in child_ports.into_iter().flatten() {
-                    let inner: Vec<i64> = p
-                        .get("bits")
-                        .and_then(Value::as_array)
-                        .map(|v| v.iter().filter_map(Value::as_i64).collect())
-                        .unwrap_or_default();
+                    let inner = net_bits(p.get("bits"));
                     for (a, b) in inner.iter().zip(bits_of(c, port)) {
                         map.insert(*a, global(b));
                     }
@@ -162,6 +154,14 @@ impl Walk {
             }
         }
     }
+}
+
+/// The net numbers of a Yosys JSON bit list (`[12, 13, "0"]`: constants
+/// are left out).
+fn net_bits(list: Option<&Value>) -> Vec<i64> {
+    list.and_then(Value::as_array)
+        .map(|v| v.iter().filter_map(Value::as_i64).collect())
+        .unwrap_or_default()
 }
 
 /// nextpnr's name of an endpoint's pin, as one name per register input:

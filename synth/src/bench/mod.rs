@@ -1109,11 +1109,17 @@ fn yardstick_period_ns(r: &PartResult) -> f64 {
     1000.0 / r.yardstick_fmax_mhz
 }
 
-/// The late inputs of a part's median run as JSON ([`late`]).
-fn late_inputs_json(r: &PartResult) -> Value {
+/// A part's median run, the yardstick's period, and what is late in that
+/// run against it ([`late::late`]).
+fn median_late(r: &PartResult) -> (&Run, f64, Vec<late::Late<'_>>) {
     let m = median_run(r);
     let period = yardstick_period_ns(r);
-    let late = late::late(&m.arrivals, period);
+    (m, period, late::late(&m.arrivals, period))
+}
+
+/// The late inputs of a part's median run as JSON ([`late`]).
+fn late_inputs_json(r: &PartResult) -> Value {
+    let (m, period, late) = median_late(r);
     json!({
         "what": "the unit's registers (by pin) and output ports whose inputs arrive later than the yardstick's median \
                  clock period, in the median run (nextpnr --detailed-timing-report, arrival after the clock edge \
@@ -1129,9 +1135,7 @@ fn late_inputs_json(r: &PartResult) -> Value {
 pub fn late_report(results: &[PartResult]) -> String {
     let mut s = String::new();
     for r in results {
-        let m = median_run(r);
-        let period = yardstick_period_ns(r);
-        let late = late::late(&m.arrivals, period);
+        let (m, period, late) = median_late(r);
         let all = late.len();
         let lines = late::rows_text(&late, LATE_PRINTED);
         s.push_str(&format!(
